@@ -1,0 +1,94 @@
+/**
+ * The Report: plain JSON, the single source of truth between checks and renderers. Versioned; documented by
+ * policies/report.schema.json. Renderers show only what is here and compute nothing.
+ */
+import type { AttributeResult, PerformanceResult } from '../metrics/types.js';
+import type { ModelInfo } from '../model/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface FileFingerprint {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface PolicyLocation {
+  /** Policy file path relative to the workspace (SARIF/annotation anchor). */
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Interval {
+  low: number;
+  high: number;
+  /** e.g. 0.95 */
+  level: number;
+  /** 'wilson' | 'clopper-pearson' | 'bootstrap-percentile' | 'bootstrap-bca' | ... */
+  method: string;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'insufficient';
+export type CheckOutcome = 'pass' | 'warn' | 'fail';
+export type CheckSection = 'performance' | 'fairness' | 'robustness' | 'explainability' | 'baseline';
+
+export interface CheckResult {
+  /** Stable id, used for SARIF rule/fingerprint: 'performance/roc_auc', 'fairness/demographic_parity_ratio/sex'. */
+  id: string;
+  /** Rule id shared by every scope of one metric: 'performance/roc_auc', 'fairness/demographic_parity_ratio'. */
+  ruleId: string;
+  section: CheckSection;
+  metric: string;
+  /** Human title: 'ROC AUC', 'Demographic parity ratio (sex)'. Plain text; renderers escape. */
+  title: string;
+  /** Attribute / group / feature this result is about, when any. */
+  scope?: string;
+  value: number | null;
+  interval?: Interval;
+  threshold: { kind: 'min' | 'max'; value: number };
+  /** What the evidence says. */
+  status: CheckStatus;
+  /** Effect on the verdict (policy decides what 'insufficient' and warnings do). */
+  outcome: CheckOutcome;
+  /** Signed distance to the threshold, positive = on the passing side (value - min, or max - value); null if no value. */
+  margin: number | null;
+  /** One line of plain text explaining the result (names the value, threshold and, when not passing, why). */
+  message: string;
+  /** Position of the threshold in the policy file. */
+  location: PolicyLocation;
+  /** Extra plain data for renderers (e.g. the worst group), JSON only. */
+  details?: Record<string, unknown>;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'model-risk-gate'; version: string };
+  /** ISO time of the run: the only field allowed to differ between two runs on the same inputs. */
+  createdAt: string;
+  verdict: 'pass' | 'fail';
+  /** Counts of outcomes. */
+  summary: { checks: number; passed: number; failed: number; warned: number; insufficient: number };
+  seed: number;
+  policy: FileFingerprint & { name?: string };
+  model: FileFingerprint & {
+    info: Omit<ModelInfo, 'file' | 'sha256' | 'bytes'>;
+  };
+  dataset: FileFingerprint & { rows: number; columns: number; label: string; positiveLabel: string; positives: number };
+  /** Decision threshold used for y_pred. */
+  threshold: number;
+  minGroupSize: number;
+  checks: CheckResult[];
+  performance: PerformanceResult;
+  fairness: AttributeResult[];
+  /** Issue #3. */
+  robustness?: unknown;
+  /** Issue #4. */
+  explainability?: unknown;
+  /** Issue #6. */
+  baseline?: unknown;
+  /** Plain-text notes shown in every renderer (warnings about the model, data, skipped checks). */
+  notes: string[];
+  /** Wall time per stage in ms (not part of determinism). */
+  timings: Record<string, number>;
+}
