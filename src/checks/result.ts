@@ -20,6 +20,16 @@ export interface CheckInput {
   /** When set, the value could not be estimated reliably (small group, missing class): outcome per on_insufficient. */
   insufficientReason?: string;
   details?: Record<string, unknown>;
+  /**
+   * How to re-estimate the value on a resample (issue #6: confidence intervals). recompute(rows) evaluates the same
+   * quantity on the given row indices (with repeats); strata gives a stratum code per row (label x group) for a
+   * stratified bootstrap. proportion, when the value is a plain binomial rate, allows a Wilson/Clopper-Pearson interval.
+   */
+  estimate?: {
+    recompute(rows: Uint32Array): number | null;
+    strata: Int32Array;
+    proportion?: { successes: number; trials: number };
+  };
 }
 
 export function formatNumber(v: number | null | undefined, digits = 4): string {
