@@ -1,0 +1,102 @@
+/**
+ * Terminal entry: the same gate as the Action, with a readable table and an exit status.
+ *   model-risk-gate check --policy .github/model-policy.yml [--workspace .] [--out dir] [--json] [--no-color]
+ *   model-risk-gate inspect model.onnx
+ * Exit 0 = pass, 1 = the model breached the policy, 2 = the policy, data or model could not be used.
+ */
+import { parseArgs } from 'node:util';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { runGate } from './gate.js';
+import { writeReportFiles } from './files.js';
+import { inspectModel } from './model/session.js';
+import { renderSarif } from './report/sarif.js';
+import { renderText } from './report/text.js';
+import { describeFailure } from './util/failure.js';
+import { UserError } from './util/errors.js';
+import { TOOL_VERSION } from './version.js';
+
+const USAGE = `model-risk-gate ${TOOL_VERSION}: gate an ONNX model on performance, fairness, robustness and explainability.
+
+Usage:
+  model-risk-gate check --policy <policy.yml> [options]
+  model-risk-gate inspect <model.onnx>
+
+Options for check:
+  --policy <file>      policy file (YAML or JSON); default .github/model-policy.yml
+  --workspace <dir>    directory the policy's paths are relative to; default the current directory
+  --out <dir>          also write report.json and model-risk-gate.sarif to this directory
+  --json               print the report as JSON instead of the table
+  --time-budget <min>  stop long-running checks after this many minutes (default 20)
+  --no-color           plain text output (also when NO_COLOR is set or output is not a terminal)
+  -h, --help           this text
+  -v, --version        the version
+
+Exit status: 0 pass, 1 the model breaches the policy, 2 the policy, data or model cannot be used.`;
+
+export async function cli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const write = (s: string): void => void out.write(s.endsWith('\n') ? s : s + '\n');
+  const workspaceDefault = process.cwd();
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          policy: { type: 'string' },
+          workspace: { type: 'string' },
+          out: { type: 'string' },
+          json: { type: 'boolean' },
+          'time-budget': { type: 'string' },
+          'no-color': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+          version: { type: 'boolean', short: 'v' },
+        },
+      });
+    } catch (e) {
+      throw new UserError(`${(e as Error).message.split('\n')[0]}. Run 'model-risk-gate --help' for the options.`);
+    }
+    const { values, positionals } = parsed;
+    if (values.version) { write(TOOL_VERSION); return 0; }
+    const command = positionals[0];
+    if (values.help || command === undefined || command === 'help') { write(USAGE); return command === undefined && !values.help ? 2 : 0; }
+
+    if (command === 'inspect') {
+      const file = positionals[1];
+      if (!file) throw new UserError("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
+      const info = await inspectModel(resolve(file));
+      write(JSON.stringify(info, null, 2));
+      return 0;
+    }
+    if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check' or 'inspect' (see --help)`);
+
+    const workspace = resolve(values.workspace ?? workspaceDefault);
+    const policyArg = values.policy ?? '.github/model-policy.yml';
+    const policyFile = isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg);
+    const minutes = values['time-budget'] !== undefined ? Number(values['time-budget']) : 20;
+    if (!Number.isFinite(minutes) || minutes <= 0) throw new UserError(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
+    const { report } = await runGate({ policyFile, workspace, timeBudgetMs: minutes * 60_000 });
+    if (values.out) {
+      const policyRel = relative(workspace, policyFile) || policyArg;
+      const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
+      const files = await writeReportFiles(resolve(values.out), JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
+      if (!values.json) write(`Report: ${files.reportPath}\nSARIF:  ${files.sarifPath}`);
+    }
+    const color = !values['no-color'] && !process.env.NO_COLOR && Boolean((out as NodeJS.WriteStream).isTTY);
+    write(values.json ? JSON.stringify(report, null, 2) : renderText(report, { color }));
+    return report.verdict === 'fail' ? 1 : 0;
+  } catch (error) {
+    const failure = describeFailure(error, workspaceDefault);
+    for (const line of failure.lines) err.write(`model-risk-gate: ${line.text}\n`);
+    if (failure.debug && process.env.MODEL_RISK_GATE_DEBUG) err.write(failure.debug + '\n');
+    return 2;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.[cm]?js|model-risk-gate)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  cli(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e: unknown) => { process.stderr.write(`model-risk-gate: internal error: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`); process.exitCode = 2; },
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * Orchestration only: policy -> dataset + model -> scores -> checks -> Report. No metric is computed here and
+ * nothing is printed or published; main.ts (Action) and cli.ts (terminal) render and publish the Report.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { fairnessChecks } from './checks/fairness.js';
+import { performanceChecks, hasScores } from './checks/performance.js';
+import type { CheckContext } from './checks/context.js';
+import { runRobustness } from './checks/robustness/index.js';
+import { runExplainability } from './checks/explainability/index.js';
+import { readCsvDataset } from './data/csv.js';
+import { buildGroupings } from './data/groups.js';
+import { makeLabels } from './data/labels.js';
+import { groupMetrics } from './metrics/groups.js';
+import { performanceMetrics, scoresToPredictions } from './metrics/performance.js';
+import { encodeModelInput } from './model/encode.js';
+import { loadModel } from './model/session.js';
+import type { ScoringModel } from './model/types.js';
+import { loadPolicy, resolvePolicyPath } from './policy/load.js';
+import type { PolicyDocument } from './policy/types.js';
+import type { CheckResult, Report } from './report/types.js';
+import { REPORT_SCHEMA_VERSION } from './report/types.js';
+import { createRng } from './util/rng.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface GateOptions {
+  /** Policy file path (absolute, or relative to the workspace). */
+  policyFile: string;
+  /** Root that policy paths are relative to (the repository checkout). */
+  workspace: string;
+  /** Wall-clock budget for the whole run in ms (PR content is untrusted). Default 20 minutes. */
+  timeBudgetMs?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface GateRun {
+  report: Report;
+  doc: PolicyDocument;
+}
+
+async function fingerprint(file: string, displayPath: string): Promise<{ path: string; sha256: string; bytes: number }> {
+  const bytes = await readFile(file);
+  return { path: displayPath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+function summarize(checks: CheckResult[]): Report['summary'] {
+  return {
+    checks: checks.length,
+    passed: checks.filter((c) => c.outcome === 'pass' && c.status === 'pass').length,
+    failed: checks.filter((c) => c.outcome === 'fail').length,
+    warned: checks.filter((c) => c.outcome === 'warn').length,
+    insufficient: checks.filter((c) => c.status === 'insufficient').length,
+  };
+}
+
+export async function runGate(options: GateOptions): Promise<GateRun> {
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const deadline = started + (options.timeBudgetMs ?? 20 * 60 * 1000);
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (name: string): void => {
+    const t = Date.now();
+    timings[name] = t - mark;
+    mark = t;
+  };
+
+  const doc = await loadPolicy(options.policyFile, { workspace: options.workspace });
+  const { policy } = doc;
+  lap('policy');
+
+  const datasetPath = resolvePolicyPath(doc, policy.dataset.path, ['dataset', 'path']);
+  const dataset = await readCsvDataset(datasetPath, {
+    displayPath: policy.dataset.path,
+    missingValues: policy.dataset.missing_values,
+    maxRows: policy.dataset.max_rows,
+  });
+  const labels = makeLabels(dataset, policy.dataset);
+  const groupings = buildGroupings(dataset, policy);
+  lap('dataset');
+
+  const modelPath = resolvePolicyPath(doc, policy.model.path, ['model', 'path']);
+  let model: ScoringModel | undefined;
+  try {
+    model = await loadModel({ file: modelPath, displayPath: policy.model.path, spec: policy.model });
+    const input = encodeModelInput(dataset, model.info.inputs, policy.model.features, {
+      workspace: options.workspace,
+      policyFile: doc.file,
+    });
+    lap('model');
+    const scores = await model.score(input);
+    lap('scoring');
+    const yPred = scoresToPredictions(scores, policy.model.threshold);
+    const rng = createRng(policy.seed);
+    const ctx: CheckContext = { doc, dataset, model, input, labels, scores, yPred, groupings, rng, deadline };
+
+    const withScores = hasScores(ctx);
+    const performance = performanceMetrics(labels.yTrue, withScores ? scores : null, yPred, { curves: withScores });
+    const fairness = groupings.map((grouping) =>
+      groupMetrics({ yTrue: labels.yTrue, yPred, scores: withScores ? scores : null, grouping, minGroupSize: policy.min_group_size }),
+    );
+    lap('metrics');
+
+    const checks: CheckResult[] = [...performanceChecks(ctx, performance), ...fairnessChecks(ctx, fairness)];
+    lap('checks');
+    const notes = [...model.info.notes];
+
+    let robustness: Report['robustness'];
+    if (policy.checks.robustness !== undefined) {
+      const r = await runRobustness(ctx);
+      robustness = r.section;
+      checks.push(...r.checks);
+      notes.push(...r.notes);
+      lap('robustness');
+    }
+    let explainability: Report['explainability'];
+    if (policy.checks.explainability !== undefined) {
+      const r = await runExplainability(ctx);
+      explainability = r.section;
+      checks.push(...r.checks);
+      notes.push(...r.notes);
+      lap('explainability');
+    }
+
+    for (const g of fairness) {
+      if (g.insufficientGroups.length > 0) {
+        notes.push(
+          `${g.name}: ${g.insufficientGroups.length} group(s) below min_group_size ${policy.min_group_size} are reported as insufficient data and left out of comparisons: ${g.insufficientGroups.slice(0, 10).join(', ')}${g.insufficientGroups.length > 10 ? ', …' : ''}`,
+        );
+      }
+    }
+    if (checks.length === 0) notes.push('The policy names no checks: nothing was gated.');
+
+    const summary = summarize(checks);
+    const policyFp = await fingerprint(doc.file, doc.file);
+    const modelInfo = { ...model.info } as Partial<typeof model.info>;
+    delete modelInfo.file;
+    delete modelInfo.sha256;
+    delete modelInfo.bytes;
+    const report: Report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'model-risk-gate', version: TOOL_VERSION },
+      createdAt: now().toISOString(),
+      verdict: summary.failed > 0 ? 'fail' : 'pass',
+      summary,
+      seed: policy.seed,
+      policy: { ...policyFp, sha256: doc.sha256 },
+      model: { path: policy.model.path, sha256: model.info.sha256, bytes: model.info.bytes, info: modelInfo as Report['model']['info'] },
+      dataset: {
+        path: policy.dataset.path,
+        sha256: dataset.sha256,
+        bytes: (await stat(datasetPath)).size,
+        rows: dataset.rows,
+        columns: dataset.columns.length,
+        label: policy.dataset.label,
+        positiveLabel: String(policy.dataset.positive_label),
+        positives: labels.positives,
+      },
+      threshold: policy.model.threshold,
+      minGroupSize: policy.min_group_size,
+      checks,
+      performance,
+      fairness,
+      notes,
+      timings,
+    };
+    if (robustness !== undefined) report.robustness = robustness;
+    if (explainability !== undefined) report.explainability = explainability;
+    timings.total = Date.now() - started;
+    return { report, doc };
+  } finally {
+    await model?.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The Action's entry point: inputs -> gate -> renderers -> publishers -> exit status.
+ * Exit 0 = pass, 1 = the model breached the policy, 2 = the policy, data or model could not be used.
+ */
+import * as core from '@actions/core';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { runGate } from './gate.js';
+import { writeReportFiles } from './files.js';
+import { publishAnnotations, publishOutputs, publishSummary } from './github/publish.js';
+import { renderAnnotations } from './report/annotations.js';
+import { renderSummary } from './report/markdown.js';
+import { renderErrorSummary } from './report/error-summary.js';
+import { renderSarif } from './report/sarif.js';
+import { describeFailure } from './util/failure.js';
+
+function input(name: string, fallback: string): string {
+  const v = core.getInput(name);
+  return v === '' ? fallback : v;
+}
+
+function booleanInput(name: string, fallback: boolean): boolean {
+  const v = core.getInput(name).trim().toLowerCase();
+  if (v === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(v)) return true;
+  if (['false', 'no', '0', 'off'].includes(v)) return false;
+  throw new Error(`input '${name}' must be true or false, got '${v}'`);
+}
+
+export async function main(): Promise<number> {
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const policyInput = input('policy', '.github/model-policy.yml');
+  const policyFile = isAbsolute(policyInput) ? policyInput : resolve(workspace, policyInput);
+  const reportDir = resolve(workspace, input('report-dir', 'model-risk-gate-report'));
+  try {
+    const failOnBreach = booleanInput('fail-on-breach', true);
+    const minutes = Number(input('time-budget-minutes', '20'));
+    const { report } = await runGate({
+      policyFile,
+      workspace,
+      timeBudgetMs: Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : undefined,
+    });
+    const policyRel = relative(workspace, policyFile) || policyInput;
+    const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
+    const files = await writeReportFiles(reportDir, JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
+    publishAnnotations(renderAnnotations(report));
+    await publishSummary(renderSummary(report));
+    const failed = report.checks.filter((c) => c.outcome === 'fail');
+    publishOutputs({
+      verdict: report.verdict,
+      'report-path': files.reportPath,
+      'sarif-path': files.sarifPath,
+      'failed-checks': String(failed.length),
+      'failed-check-ids': JSON.stringify(failed.map((c) => c.id)),
+    });
+    if (report.verdict === 'fail') {
+      const msg = `Model risk gate: ${failed.length} check(s) breached the policy (${failed.slice(0, 3).map((c) => c.id).join(', ')}${failed.length > 3 ? ', …' : ''}).`;
+      if (failOnBreach) {
+        core.setFailed(msg);
+        return 1;
+      }
+      core.warning(`${msg} fail-on-breach is false, so the step passes.`);
+    } else {
+      core.info(`Model risk gate: pass (${report.summary.checks} checks).`);
+    }
+    return 0;
+  } catch (error) {
+    const failure = describeFailure(error, workspace);
+    for (const line of failure.lines) {
+      core.error(line.message, { title: 'model-risk-gate: input cannot be used', file: line.file, startLine: line.line, startColumn: line.column });
+    }
+    if (failure.debug) core.debug(failure.debug);
+    try {
+      await publishSummary(renderErrorSummary(failure.lines.map((l) => l.text)));
+      publishOutputs({ verdict: 'error', 'failed-checks': '0', 'failed-check-ids': '[]' });
+    } catch {
+      // the original problem matters more than a failed summary
+    }
+    core.setFailed(failure.lines[0]?.text ?? 'model-risk-gate failed');
+    return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // never a stack trace for users; main() already catches everything it can
+    process.stdout.write(`::error::model-risk-gate internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,2 @@
+/** Tool version, kept equal to package.json by a test. */
+export const TOOL_VERSION = '0.1.0';
