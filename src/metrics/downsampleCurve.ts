@@ -62,19 +62,29 @@ function scaled(values: Float64Array): Float64Array {
 }
 
 /**
+ * Indices (ascending) of at most `maxPoints` points of the curve (xs[i], ys[i]): always the first and last and those
+ * in `keep`, otherwise the points that carry the shape (largest-triangle-three-buckets on unit-scaled coordinates).
+ * Every index when the curve is short enough. `xs` and `ys` are not modified.
+ */
+export function downsampleIndices(xs: Float64Array, ys: Float64Array, maxPoints = MAX_CURVE_POINTS, keep: number[] = []): number[] {
+  const n = xs.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const required = new Set<number>([0, n - 1]);
+  for (const k of keep) if (Number.isInteger(k) && k >= 0 && k < n) required.add(k);
+  const target = Math.max(2, maxPoints - (required.size - 2));
+  const chosen = new Set<number>(largestTriangleThreeBuckets(scaled(xs.slice()), scaled(ys.slice()), target));
+  for (const k of required) chosen.add(k);
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/**
  * At most `maxPoints` points of a curve, in order, always keeping the first and last points and the points at the
  * indices in `keep` (for example where a KS distance is reached), and otherwise the points that carry the shape
  * (largest-triangle-three-buckets). Curves that are already short enough are returned as a copy.
  */
 export function downsampleCurve(points: CurvePoint[], maxPoints = MAX_CURVE_POINTS, keep: number[] = []): CurvePoint[] {
-  const n = points.length;
-  if (n <= maxPoints) return points.slice();
-  const required = new Set<number>([0, n - 1]);
-  for (const k of keep) if (Number.isInteger(k) && k >= 0 && k < n) required.add(k);
-  const xs = scaled(Float64Array.from(points, (p) => p.x));
-  const ys = scaled(Float64Array.from(points, (p) => p.y));
-  const target = Math.max(2, maxPoints - (required.size - 2));
-  const chosen = new Set<number>(largestTriangleThreeBuckets(xs, ys, target));
-  for (const k of required) chosen.add(k);
-  return [...chosen].sort((a, b) => a - b).map((i) => points[i] as CurvePoint);
+  if (points.length <= maxPoints) return points.slice();
+  const xs = Float64Array.from(points, (p) => p.x);
+  const ys = Float64Array.from(points, (p) => p.y);
+  return downsampleIndices(xs, ys, maxPoints, keep).map((i) => points[i] as CurvePoint);
 }

@@ -24,7 +24,7 @@ export { averagePrecision, averagePrecisionFromSweep } from './averagePrecision.
 export { ksStatistic, ksFromSweep, type KsResult } from './ksStatistic.js';
 export { meanScore, brierScore, logLoss, LOG_LOSS_EPS } from './probabilityScores.js';
 export { scoreMetrics, scoreMetricsFromOrder, nullScoreMetrics, finiteOrNull, type ScoreMetricsResult } from './scoreMetrics.js';
-export { downsampleCurve, MAX_CURVE_POINTS } from './downsampleCurve.js';
+export { downsampleCurve, downsampleIndices, MAX_CURVE_POINTS } from './downsampleCurve.js';
 export { performanceCurves } from './performanceCurves.js';
 export { performanceMetrics, type PerformanceOptions } from './performanceMetrics.js';
 export {
