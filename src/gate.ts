@@ -12,8 +12,7 @@ import { runExplainability } from './checks/explainability/index.js';
 import { readCsvDataset } from './data/csv.js';
 import { buildGroupings } from './data/groups.js';
 import { makeLabels } from './data/labels.js';
-import { groupMetrics } from './metrics/groups.js';
-import { performanceMetrics, scoresToPredictions } from './metrics/performance.js';
+import { groupMetrics, orderByScoreDescending, performanceMetrics, scoresToPredictions } from './metrics/index.js';
 import { encodeModelInput } from './model/encode.js';
 import { loadModel } from './model/session.js';
 import type { ScoringModel } from './model/types.js';
@@ -97,9 +96,10 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     const ctx: CheckContext = { doc, dataset, model, input, labels, scores, yPred, groupings, rng, deadline };
 
     const withScores = hasScores(ctx);
-    const performance = performanceMetrics(labels.yTrue, withScores ? scores : null, yPred, { curves: withScores });
+    const scoreOrder = withScores ? orderByScoreDescending(scores) : undefined; // one sort shared by every metric
+    const performance = performanceMetrics(labels.yTrue, withScores ? scores : null, yPred, { curves: withScores, scoreOrder });
     const fairness = groupings.map((grouping) =>
-      groupMetrics({ yTrue: labels.yTrue, yPred, scores: withScores ? scores : null, grouping, minGroupSize: policy.min_group_size }),
+      groupMetrics({ yTrue: labels.yTrue, yPred, scores: withScores ? scores : null, grouping, minGroupSize: policy.min_group_size, scoreOrder }),
     );
     lap('metrics');
 

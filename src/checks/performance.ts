@@ -2,10 +2,8 @@
  * Performance gates: each metric named in policy.checks.performance compared with its threshold on the whole
  * evaluation set. Values come from metrics/ (equal to scikit-learn); this file only selects and gates.
  */
-import { confusionCounts, labelMetrics } from '../metrics/confusion.js';
-import { performanceMetrics } from '../metrics/performance.js';
-import type { MetricName, PerformanceResult } from '../metrics/types.js';
-import { SCORE_METRICS } from '../metrics/types.js';
+import { confusionCounts, labelMetrics, scoreMetrics, SCORE_METRICS } from '../metrics/index.js';
+import type { MetricName, PerformanceResult } from '../metrics/index.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
 import { makeCheckResults } from './result.js';
@@ -46,14 +44,11 @@ export function performanceChecks(ctx: CheckContext, perf: PerformanceResult): C
       continue;
     }
     const value = perf.metrics[name] ?? null;
-    const recompute = (rows: Uint32Array): number | null => {
-      const y = gather(labels.yTrue, rows);
-      if (needsScores) {
-        const r = performanceMetrics(y, gather(scores, rows), gather(yPred, rows), { curves: false });
-        return r.metrics[name] ?? null;
-      }
-      return labelMetrics(confusionCounts(y, gather(yPred, rows)))[name] ?? null;
-    };
+    // resampled row indices (with repeats) are read in place: no copies
+    const recompute = (rows: Uint32Array): number | null =>
+      needsScores
+        ? (scoreMetrics(labels.yTrue, scores, rows).metrics[name] ?? null)
+        : (labelMetrics(confusionCounts(labels.yTrue, yPred, rows))[name] ?? null);
     const proportion = proportionOf(metric, perf.confusion);
     out.push(
       ...makeCheckResults({
