@@ -1,0 +1,166 @@
+/**
+ * The scoring model: an onnxruntime session over the (ZipMap-bypassed) model bytes, the output convention, and a
+ * batched `score()` that returns one Float32Array of positive-class scores.
+ */
+import type { InferenceSession } from 'onnxruntime-common';
+import type { ModelSpec, PolicyPointer } from '../policy/types.js';
+import { UserError, type SourceLocation } from '../util/errors.js';
+import { batchFeeds, checkInputFitsModel } from './input-feeds.js';
+import { planScoreOutput, type ScorePlan } from './output-convention.js';
+import { writeBatchScores, type OutputTensor } from './output-reader.js';
+import { loadOrt, WASM_RUNTIME_NAME, type LoadedRuntime } from './runtime.js';
+import {
+  DEFAULT_MAX_MODEL_BYTES,
+  notOnnx,
+  outputCandidates,
+  parseModel,
+  readModelBytes,
+  signatureOf,
+  type ModelFile,
+} from './signature.js';
+import type { ModelInfo, ModelInput, ModelInputSignature, ScoringModel } from './types.js';
+import { bypassZipMaps } from './zipmap.js';
+
+export { inspectModel, DEFAULT_MAX_MODEL_BYTES, type ModelSignature } from './signature.js';
+
+export interface LoadModelOptions {
+  /** Path to read. */
+  file: string;
+  /** Path as the user knows it (in messages and in ModelInfo.file). */
+  displayPath: string;
+  spec: ModelSpec;
+  /** Refuse bigger files (default 500 MB). */
+  maxBytes?: number;
+  /** Source position of a policy value, so errors about model.output / model.positive_index point at the policy line. */
+  locate?: (pointer: PolicyPointer) => SourceLocation;
+}
+
+const DEFAULT_BATCH_SIZE = 8192;
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+/** An onnxruntime session error -> the user-facing reason. */
+function sessionError(e: unknown, runtime: LoadedRuntime, where: SourceLocation): UserError {
+  const line = firstLine(e);
+  if (/implementation|not supported|not implemented|unsupported|opset/i.test(line)) {
+    const hint =
+      runtime.name === WASM_RUNTIME_NAME
+        ? ': onnxruntime-web (wasm), the fallback on this platform, lacks it; run on linux/x64 or install onnxruntime-node for this platform'
+        : ': export the model with operators/opsets onnxruntime supports';
+    return new UserError(`${runtime.name} ${runtime.version} cannot run this model (${line})${hint}`, where);
+  }
+  return notOnnx(line, where);
+}
+
+class OnnxScoringModel implements ScoringModel {
+  readonly info: ModelInfo;
+  private rowsScored = 0;
+  constructor(
+    info: ModelInfo,
+    private readonly runtime: LoadedRuntime,
+    private readonly session: InferenceSession,
+    private readonly plan: ScorePlan,
+    private readonly feedSignature: ModelInputSignature[],
+    private readonly batchSize: number,
+    private readonly where: SourceLocation,
+  ) {
+    this.info = info;
+  }
+
+  get queries(): number {
+    return this.rowsScored;
+  }
+
+  async score(input: ModelInput): Promise<Float32Array> {
+    checkInputFitsModel(input, this.feedSignature, this.where);
+    const n = input.rows;
+    const out = new Float32Array(n);
+    const fetches = [this.plan.fetch];
+    for (let start = 0; start < n; start += this.batchSize) {
+      const end = Math.min(n, start + this.batchSize);
+      const feeds = batchFeeds(this.runtime.ort, input, this.feedSignature, start, end);
+      let results: InferenceSession.OnnxValueMapType;
+      try {
+        results = await this.session.run(feeds, fetches);
+      } catch (e) {
+        throw new UserError(`${this.runtime.name} failed to score rows ${start}..${end - 1} (${firstLine(e)})`, this.where);
+      }
+      const t = results[this.plan.fetch] as unknown as OutputTensor;
+      writeBatchScores(t, this.plan, out, start, end - start, this.where);
+      this.rowsScored += end - start;
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+async function createSession(runtime: LoadedRuntime, bytes: Uint8Array, where: SourceLocation): Promise<InferenceSession> {
+  try {
+    return await runtime.ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+  } catch (e) {
+    throw sessionError(e, runtime, where);
+  }
+}
+
+/**
+ * Load a model for scoring. UserError (located at the model file, or at the policy line via `locate`) when the file is
+ * missing, too big, not ONNX, not runnable, or when the policy's output / positive index does not fit the model.
+ */
+export async function loadModel(opts: LoadModelOptions): Promise<ScoringModel> {
+  const where: SourceLocation = { file: opts.displayPath };
+  const bytes = await readModelBytes(opts.file, where, opts.maxBytes ?? DEFAULT_MAX_MODEL_BYTES);
+  const parsed: ModelFile = parseModel(bytes, where);
+  const signature = signatureOf(opts.displayPath, parsed);
+
+  const plan = planScoreOutput({
+    candidates: outputCandidates(parsed.graph, signature.zipMaps),
+    output: opts.spec.output,
+    positiveIndex: opts.spec.positive_index,
+    classes: signature.classes,
+    modelLocation: where,
+    outputLocation: opts.locate?.(['model', 'output']),
+    positiveIndexLocation: opts.locate?.(['model', 'positive_index']),
+  });
+
+  let runBytes = bytes;
+  let zipMapBypassed = false;
+  if (plan.fetch !== plan.output) {
+    try {
+      runBytes = bypassZipMaps(bytes, parsed.proto).bytes;
+    } catch (e) {
+      throw notOnnx(e, where);
+    }
+    zipMapBypassed = true;
+  }
+
+  const runtime = await loadOrt();
+  const session = await createSession(runtime, runBytes, where);
+
+  const notes = [...plan.notes];
+  if (runtime.fallbackReason) notes.push(`${runtime.fallbackReason}; scored with ${runtime.name} (slower)`);
+
+  const info: ModelInfo = {
+    file: opts.displayPath,
+    sha256: signature.sha256,
+    bytes: signature.bytes,
+    producer: signature.producer,
+    inputs: signature.inputs,
+    outputs: signature.outputs,
+    scoreOutput: plan.output,
+    outputKind: plan.kind,
+    positiveIndex: plan.positiveIndex,
+    zipMapBypassed,
+    runtime: runtime.name,
+    runtimeVersion: runtime.version,
+    notes,
+  };
+  const batchSize = Number.isInteger(opts.spec.batch_size) && opts.spec.batch_size > 0 ? opts.spec.batch_size : DEFAULT_BATCH_SIZE;
+  return new OnnxScoringModel(info, runtime, session, plan, signature.inputs, batchSize, where);
+}

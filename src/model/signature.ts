@@ -1,0 +1,178 @@
+/**
+ * Reading a model file and its signature without running it: bounded read, SHA-256, ModelProto decode, inputs,
+ * outputs (with ZipMap outputs mapped to the tensors that feed them), class labels, operators.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { UserError, type SourceLocation } from '../util/errors.js';
+import {
+  decodeModel,
+  graphFeedInputs,
+  graphOperators,
+  int64ToNumber,
+  isTensorType,
+  nodeAttribute,
+  opsetImports,
+  producerOf,
+  valueInfoSignature,
+  type GraphProto,
+  type ModelProto,
+} from './onnx-graph.js';
+import { planScoreOutput, type OutputCandidate } from './output-convention.js';
+import type { ModelInputSignature } from './types.js';
+import { findBypassableZipMaps, type ZipMapBypass } from './zipmap.js';
+
+/** Refuse model files above this size unless the caller says otherwise (500 MB). */
+export const DEFAULT_MAX_MODEL_BYTES = 500 * 1024 * 1024;
+
+export interface ModelFile {
+  bytes: Uint8Array;
+  sha256: string;
+  proto: ModelProto;
+  graph: GraphProto;
+}
+
+/** What `inspectModel` tells about a model file. */
+export interface ModelSignature {
+  file: string;
+  sha256: string;
+  bytes: number;
+  producer: string;
+  irVersion: number;
+  opsets: Record<string, number>;
+  /** 'domain:op_type', sorted. */
+  operators: string[];
+  /** Inputs the caller feeds (initializers left out). */
+  inputs: ModelInputSignature[];
+  /** Outputs as the file declares them (a ZipMap output has type 'seq(map(int64,float32))'). */
+  outputs: ModelInputSignature[];
+  /** ZipMap outputs and the [N,C] tensors the gate reads instead. */
+  zipMaps: ZipMapBypass[];
+  /** Class labels declared by the classifier (probability-column order), or []. */
+  classes: Array<number | string>;
+  /** What the gate scores when the policy names no output: output, kind, positive index; or why it cannot. */
+  defaultScore: { output: string; kind: string; positiveIndex: number } | { error: string };
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = (msg.split('\n').find((l) => l.trim() !== '') ?? msg).trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+/** Read a model file with a size bound; UserError when missing, unreadable or too big. */
+export async function readModelBytes(file: string, where: SourceLocation, maxBytes = DEFAULT_MAX_MODEL_BYTES): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new UserError('the model path is not a file: set model.path to the .onnx file', where);
+    size = s.size;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('model file not found: check model.path in the policy', where);
+    throw new UserError(`cannot read the model file (${firstLine(e)})`, where);
+  }
+  if (size > maxBytes) {
+    const mb = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
+    throw new UserError(
+      `model file is ${mb(size)}, above the ${mb(maxBytes)} limit: use a smaller model or raise the limit`,
+      where,
+    );
+  }
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new UserError(`cannot read the model file (${firstLine(e)})`, where);
+  }
+}
+
+/** UserError "not a valid ONNX model (<reason>)". */
+export function notOnnx(reason: unknown, where: SourceLocation): UserError {
+  return new UserError(`not a valid ONNX model (${firstLine(reason)})`, where);
+}
+
+/** Decode and sanity-check model bytes. */
+export function parseModel(bytes: Uint8Array, where: SourceLocation): ModelFile {
+  let proto: ModelProto;
+  try {
+    proto = decodeModel(bytes);
+  } catch (e) {
+    throw notOnnx(e, where);
+  }
+  const graph = proto.graph;
+  if (!graph || (graph.output ?? []).length === 0 || (graph.node ?? []).length === 0) {
+    throw notOnnx(bytes.length === 0 ? 'empty file' : 'no graph with nodes and outputs', where);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { bytes, sha256, proto, graph };
+}
+
+/** Classifier class labels in probability-column order: from a ZipMap, else from an ai.onnx.ml *Classifier node. */
+export function classLabels(graph: GraphProto): Array<number | string> {
+  const nodes = (graph.node ?? []).filter((n) => n.domain === 'ai.onnx.ml');
+  const ordered = [...nodes.filter((n) => n.opType === 'ZipMap'), ...nodes.filter((n) => /Classifier$/.test(n.opType ?? ''))];
+  for (const node of ordered) {
+    for (const attr of ['classlabels_int64s', 'classlabels_ints', 'classlabels_strings']) {
+      const v = nodeAttribute(node, attr);
+      if (Array.isArray(v) && v.length > 0) return v as Array<number | string>;
+    }
+  }
+  return [];
+}
+
+/** Outputs the gate could score from: tensors as declared, ZipMap outputs as the tensors that feed them. */
+export function outputCandidates(graph: GraphProto, zipMaps: ZipMapBypass[]): OutputCandidate[] {
+  const out: OutputCandidate[] = [];
+  for (const vi of graph.output ?? []) {
+    const sig = valueInfoSignature(vi);
+    const zm = zipMaps.find((z) => z.zipMapOutput === sig.name);
+    if (zm) {
+      out.push({ name: sig.name, fetch: zm.tensor, type: 'float32', shape: [null, zm.classes.length || null], viaZipMap: true });
+    } else if (isTensorType(vi.type)) {
+      out.push({ name: sig.name, fetch: sig.name, type: sig.type, shape: sig.shape, viaZipMap: false });
+    }
+  }
+  return out;
+}
+
+/** Signature of a parsed model file. */
+export function signatureOf(file: string, m: ModelFile): ModelSignature {
+  const zipMaps = findBypassableZipMaps(m.graph);
+  const classes = classLabels(m.graph);
+  const candidates = outputCandidates(m.graph, zipMaps);
+  let defaultScore: ModelSignature['defaultScore'];
+  try {
+    const plan = planScoreOutput({ candidates, classes, modelLocation: { file } });
+    defaultScore = { output: plan.output, kind: plan.kind, positiveIndex: plan.positiveIndex };
+  } catch (e) {
+    defaultScore = { error: e instanceof Error ? e.message : String(e) };
+  }
+  return {
+    file,
+    sha256: m.sha256,
+    bytes: m.bytes.length,
+    producer: producerOf(m.proto),
+    irVersion: int64ToNumber(m.proto.irVersion),
+    opsets: opsetImports(m.proto),
+    operators: graphOperators(m.graph),
+    inputs: graphFeedInputs(m.graph).map(valueInfoSignature),
+    outputs: (m.graph.output ?? []).map(valueInfoSignature),
+    zipMaps,
+    classes,
+    defaultScore,
+  };
+}
+
+/**
+ * Signature of a model file without creating a session (for the CLI's `inspect`): inputs, outputs, ZipMaps, classes,
+ * operators, and which output the gate would score. UserError when the file is missing, too big or not ONNX.
+ */
+export async function inspectModel(
+  file: string,
+  opts: { displayPath?: string; maxBytes?: number } = {},
+): Promise<ModelSignature> {
+  const where = { file: opts.displayPath ?? file };
+  const bytes = await readModelBytes(file, where, opts.maxBytes);
+  return signatureOf(where.file, parseModel(bytes, where));
+}
