@@ -1,0 +1,112 @@
+/**
+ * Every chart of a Report, as standalone SVG documents: selection rate and count by each sensitive attribute, ROC,
+ * precision-recall, precision against threshold, KS (positives vs negatives), KS original vs adversarial scores per
+ * attack (when robustness ran), feature importance (when explainability ran). Pure: Report in, SVG text out.
+ */
+import { formatPercent, formatValue } from '../format.js';
+import type { Report } from '../types.js';
+import { rankedBarChart } from './bar-chart.js';
+import { countChart, selectionRateChart, slug } from './group-charts.js';
+import { ksChart, ksOriginalChart, precisionRecallChart, precisionThresholdChart, rocChart, type Chart } from './performance-charts.js';
+import { adversarialKsCurves, featureImportance } from './sections.js';
+
+export type { Chart } from './performance-charts.js';
+
+/** At most this many features in the importance chart. */
+export const MAX_IMPORTANCE_BARS = 20;
+
+export function adversarialKsCharts(report: Report): Chart[] {
+  const used = new Set<string>();
+  return adversarialKsCurves(report.robustness).map((a) => {
+    const name = uniqueName(`ks-adversarial-${slug(a.attack)}`, used);
+    const title = `KS curves: original vs adversarial scores (${a.title})`;
+    const subtitle =
+      a.statistic !== undefined ? `KS ${formatValue(a.statistic)} between the scores before and after the attack` : 'scores before and after the attack';
+    return {
+      name,
+      title,
+      svg: ksChart({
+        id: name,
+        title,
+        subtitle,
+        description: `Empirical CDFs of the model score on the attacked rows before (original) and after (adversarial) the ${a.title} attack.`,
+        a: { name: 'original scores', points: a.original },
+        b: { name: 'adversarial scores', points: a.adversarial },
+        statistic: a.statistic ?? null,
+        at: a.at ?? null,
+        threshold: report.threshold,
+      }),
+    };
+  });
+}
+
+export function importanceChart(report: Report): Chart | undefined {
+  const sensitive = new Set<string>();
+  for (const attr of report.fairness) for (const a of attr.attributes) sensitive.add(a);
+  const view = featureImportance(report.explainability, sensitive);
+  if (!view || view.features.length === 0) return undefined;
+  const shown = view.features.slice(0, MAX_IMPORTANCE_BARS);
+  const hidden = view.features.length - shown.length;
+  const title = 'Feature importance';
+  const anySensitive = shown.some((f) => f.sensitive);
+  return {
+    name: 'feature-importance',
+    title,
+    svg: rankedBarChart({
+      id: 'feature-importance',
+      title,
+      subtitle: `${view.measure}${hidden > 0 ? ` · top ${shown.length} of ${view.features.length} features` : ''}`,
+      description: `Global importance of each feature (${view.measure}), largest first; sensitive attributes highlighted.`,
+      xLabel: `Importance (${view.measure})`,
+      bars: shown.map((f) => {
+        const bar = {
+          label: f.feature,
+          value: f.importance,
+          valueLabel: f.share !== undefined ? `${formatValue(f.importance, 3)} (${formatPercent(f.share)})` : formatValue(f.importance, 3),
+          cls: f.sensitive ? ('s1' as const) : ('s0' as const),
+          emphasis: f.sensitive,
+        };
+        return f.spread !== undefined ? { ...bar, spread: f.spread } : bar;
+      }),
+      legend: [
+        { label: 'feature', cls: 's0', swatch: 'box' },
+        ...(anySensitive ? [{ label: 'sensitive attribute', cls: 's1' as const, swatch: 'box' as const }] : []),
+        ...(shown.some((f) => f.spread !== undefined) ? [{ label: '± spread over repeats', cls: 'fg' as const, swatch: 'line' as const }] : []),
+      ],
+    }),
+  };
+}
+
+function uniqueName(base: string, used: Set<string>): string {
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+  used.add(name);
+  return name;
+}
+
+/** The file-name-safe name of each fairness attribute's charts (`selection-rate-<name>`, `count-<name>`), in order. */
+export function attributeChartNames(report: Report): string[] {
+  const used = new Set<string>();
+  return report.fairness.map((attr) => uniqueName(slug(attr.name), used));
+}
+
+export function renderCharts(report: Report): Chart[] {
+  const charts: Chart[] = [];
+  const names = attributeChartNames(report);
+  report.fairness.forEach((attr, i) => {
+    const c = selectionRateChart(report, attr, names[i]!);
+    if (c) charts.push(c);
+  });
+  report.fairness.forEach((attr, i) => {
+    const c = countChart(report, attr, names[i]!);
+    if (c) charts.push(c);
+  });
+  for (const make of [rocChart, precisionRecallChart, precisionThresholdChart, ksOriginalChart]) {
+    const c = make(report);
+    if (c) charts.push(c);
+  }
+  charts.push(...adversarialKsCharts(report));
+  const importance = importanceChart(report);
+  if (importance) charts.push(importance);
+  return charts;
+}
