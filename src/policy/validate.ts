@@ -1,0 +1,387 @@
+/**
+ * Policy validation: ajv against policies/schema.json, then the checks a schema cannot express (metric names,
+ * references between attributes, bin edges, paths staying inside the workspace). Every problem is collected — the
+ * user fixes them all in one round — and each says what is wrong and what to do.
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isAbsolute, relative, resolve } from 'node:path';
+import {
+  FAIRNESS_METRIC_NAMES,
+  PERFORMANCE_METRIC_NAMES,
+  fairnessMetricHasAgg,
+  fairnessMetricHasMethod,
+  isFairnessMetricName,
+  isPerformanceMetricName,
+} from './metric-names.js';
+import { defaultSensitiveName, intersectionName } from './names.js';
+import { parsePointer, pointerPath } from './positions.js';
+import { allowedKeys } from './schema.js';
+import { didYouMean, listNames } from './suggest.js';
+
+export interface Problem {
+  pointer: string[];
+  message: string;
+  /** Report at the key of the member (unknown keys) rather than at its value. */
+  atKey?: boolean;
+}
+
+type Json = unknown;
+type Obj = Record<string, Json>;
+
+const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const code = (s: string): string => `\`${s}\``;
+
+// ---------------------------------------------------------------- schema errors
+
+const REQUIRED_HINTS: Record<string, string> = {
+  version: 'add `version: 1` at the top',
+  model: 'add a `model:` section with the ONNX file (`path: models/model.onnx`)',
+  dataset: 'add a `dataset:` section with the CSV file, label column and positive label',
+  path: 'add the file path, relative to the repository root',
+  label: 'add the name of the label column',
+  positive_label: 'add the label value of the positive class (e.g. `positive_label: 1`)',
+  column: 'add the dataset column that holds the attribute',
+};
+
+function describeValue(v: Json): string {
+  if (v === null) return 'empty (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the text ${code(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  return `${typeof v === 'number' ? 'the number' : 'the value'} ${code(String(v))}`;
+}
+
+function typeWords(t: string | string[]): string {
+  const names: Record<string, string> = {
+    number: 'a number',
+    integer: 'a whole number',
+    string: 'a text',
+    boolean: 'true or false',
+    object: 'a mapping (key: value lines)',
+    array: 'a list',
+    null: 'empty',
+  };
+  const list = (Array.isArray(t) ? t : String(t).split(',')).map((x) => names[x] ?? x);
+  return list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+}
+
+/** One readable problem per ajv error (some errors are dropped: they are reported better by the semantic checks). */
+export function schemaProblems(validate: ValidateFunction, data: Json): Problem[] {
+  if (validate(data)) return [];
+  const out: Problem[] = [];
+  for (const e of validate.errors ?? []) {
+    const p = fromAjvError(e);
+    if (p) out.push(p);
+  }
+  return dedupe(out);
+}
+
+function fromAjvError(e: ErrorObject): Problem | null {
+  // Unknown metric names are reported by the semantic checks, with a better "did you mean".
+  if (e.schemaPath.includes('/propertyNames')) return null;
+  const pointer = parsePointer(e.instancePath);
+  const where = code(pointerPath(pointer));
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = allowedKeys(e.parentSchema);
+      const hint = didYouMean(key, allowed);
+      const place = pointer.length === 0 ? 'at the top level' : `in ${where}`;
+      return {
+        pointer: [...pointer, key],
+        atKey: true,
+        message: `unknown key ${code(key)} ${place}; ${hint || (allowed.length ? `allowed keys: ${listNames(allowed, 12)}` : 'remove it')}`,
+      };
+    }
+    case 'required': {
+      const key = String(params.missingProperty);
+      const place = pointer.length === 0 ? 'the policy' : where;
+      return { pointer, message: `${place} needs ${code(key)}; ${REQUIRED_HINTS[key] ?? `add \`${key}:\``}` };
+    }
+    case 'type':
+      return {
+        pointer,
+        message: `${where} must be ${typeWords(params.type as string)}, not ${describeValue(e.data)}; change the value`,
+      };
+    case 'const':
+      return {
+        pointer,
+        message: `${where} must be ${code(JSON.stringify(params.allowedValue))}, not ${describeValue(e.data)}; change it to ${code(JSON.stringify(params.allowedValue))}`,
+      };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const hint = typeof e.data === 'string' ? didYouMean(e.data, allowed) : '';
+      return {
+        pointer,
+        message: `${where} must be one of ${listNames(allowed)}, not ${describeValue(e.data)}${hint ? `; ${hint}` : ''}`,
+      };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        pointer,
+        message: `${where} must be ${String(params.comparison).replace('>=', '≥').replace('<=', '≤')} ${String(params.limit)}, not ${describeValue(e.data)}`,
+      };
+    case 'minItems':
+      return { pointer, message: `${where} needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}; add more or remove the key` };
+    case 'maxItems':
+      return { pointer, message: `${where} has more than ${String(params.limit)} items; keep at most ${String(params.limit)}` };
+    case 'minLength':
+      return { pointer, message: `${where} must not be empty` };
+    case 'uniqueItems':
+      return {
+        pointer: [...pointer, String(params.i)],
+        message: `${where} lists the same item twice (items ${String(params.j)} and ${String(params.i)}, counting from 0); remove one`,
+      };
+    case 'pattern':
+      if (params.pattern === '^[^|]+$') {
+        return { pointer, message: `${where} must not contain \`|\` (it separates the values of intersection groups); rename it` };
+      }
+      return { pointer, message: `${where} must match the pattern ${code(String(params.pattern))}` };
+    default:
+      return { pointer, message: `${where} ${e.message ?? 'is not valid'}` };
+  }
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.pointer.join('/')}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------- semantic checks
+
+export interface SemanticOptions {
+  /** Absolute workspace root: policy paths must stay inside it. */
+  workspace: string;
+}
+
+/** Checks beyond the schema. Tolerates data of the wrong shape (the schema errors already report it). */
+export function semanticProblems(data: Json, opts: SemanticOptions): Problem[] {
+  const out: Problem[] = [];
+  if (!isObj(data)) return out;
+  const attributeNames = checkSensitive(data, out);
+  checkModel(data, opts, out);
+  checkDataset(data, opts, out);
+  const checks = isObj(data.checks) ? data.checks : {};
+  checkPerformance(checks.performance, out);
+  checkFairness(checks.fairness, attributeNames, out);
+  return out;
+}
+
+/** Declared sensitive attribute names and intersection names (for `attributes` references). */
+function checkSensitive(data: Obj, out: Problem[]): Set<string> {
+  const names = new Map<string, string>(); // name -> where declared
+  const sensitive = Array.isArray(data.sensitive) ? data.sensitive : [];
+  sensitive.forEach((s, i) => {
+    if (!isObj(s) || typeof s.column !== 'string') return;
+    const bins = Array.isArray(s.bins) && s.bins.every((b) => typeof b === 'number') ? (s.bins as number[]) : undefined;
+    const name = typeof s.name === 'string' ? s.name : defaultSensitiveName(s.column, s.bins !== undefined);
+    const prev = names.get(name);
+    if (prev !== undefined) {
+      out.push({
+        pointer: ['sensitive', String(i), typeof s.name === 'string' ? 'name' : 'column'],
+        message: `sensitive attribute name ${code(name)} is already used by ${prev}; give this one another \`name\``,
+      });
+    } else names.set(name, `sensitive[${i}]`);
+    if (bins) {
+      for (let k = 1; k < bins.length; k++) {
+        if (!(bins[k] > bins[k - 1])) {
+          out.push({
+            pointer: ['sensitive', String(i), 'bins', String(k)],
+            message: `bin edges must be strictly increasing, but ${bins[k]} follows ${bins[k - 1]}; sort them and remove repeats`,
+          });
+          break;
+        }
+      }
+    }
+    if (Array.isArray(s.labels)) {
+      if (!Array.isArray(s.bins)) {
+        out.push({
+          pointer: ['sensitive', String(i), 'labels'],
+          message: '`labels` names bins, but this attribute has no `bins`; add bin edges or remove `labels`',
+        });
+      } else if (s.labels.length !== s.bins.length + 1) {
+        out.push({
+          pointer: ['sensitive', String(i), 'labels'],
+          message: `${s.bins.length} bin edge${s.bins.length === 1 ? '' : 's'} make${s.bins.length === 1 ? 's' : ''} ${s.bins.length + 1} bins, so \`labels\` needs ${s.bins.length + 1} names, not ${s.labels.length}`,
+        });
+      }
+    }
+  });
+
+  const declared = new Set(names.keys());
+  const all = new Set(declared);
+  const intersections = Array.isArray(data.intersections) ? data.intersections : [];
+  intersections.forEach((combo, i) => {
+    if (!Array.isArray(combo) || !combo.every((c) => typeof c === 'string')) return;
+    const parts = combo as string[];
+    parts.forEach((part, j) => {
+      if (!declared.has(part)) {
+        const hint = didYouMean(part, declared);
+        out.push({
+          pointer: ['intersections', String(i), String(j)],
+          message:
+            `intersection names ${code(part)}, which is not a declared sensitive attribute; ` +
+            (hint || (declared.size ? `declared: ${listNames([...declared])}` : 'declare it under `sensitive:` first')),
+        });
+      }
+    });
+    const name = intersectionName(parts);
+    if (all.has(name)) {
+      out.push({ pointer: ['intersections', String(i)], message: `intersection ${code(name)} is declared twice (or clashes with an attribute name); remove one` });
+    }
+    all.add(name);
+  });
+  return all;
+}
+
+function checkModel(data: Obj, opts: SemanticOptions, out: Problem[]): void {
+  if (!isObj(data.model)) return;
+  checkPath(data.model.path, ['model', 'path'], opts, out);
+  const features = data.model.features;
+  if (!isObj(features)) return;
+  const given = ['columns', 'one_hot', 'file'].filter((k) => features[k] !== undefined);
+  if (given.length !== 1) {
+    out.push({
+      pointer: ['model', 'features'],
+      message:
+        given.length === 0
+          ? '`features` needs one of `columns`, `one_hot` or `file`; add the one that describes the model\'s feature matrix'
+          : `\`features\` has ${given.map(code).join(' and ')}; give exactly one of \`columns\`, \`one_hot\`, \`file\``,
+    });
+  }
+  checkPath(features.file, ['model', 'features', 'file'], opts, out);
+  if (isObj(features.one_hot)) {
+    const numeric = Array.isArray(features.one_hot.numeric) ? features.one_hot.numeric : [];
+    const categorical = isObj(features.one_hot.categorical) ? features.one_hot.categorical : {};
+    if (numeric.length === 0 && Object.keys(categorical).length === 0) {
+      out.push({ pointer: ['model', 'features', 'one_hot'], message: '`one_hot` lists no columns; add `numeric` and/or `categorical` columns' });
+    }
+    for (const c of Object.keys(categorical)) {
+      if (numeric.includes(c)) {
+        out.push({
+          pointer: ['model', 'features', 'one_hot', 'categorical', c],
+          message: `column ${code(c)} is both numeric and categorical in \`one_hot\`; keep it in one of them`,
+        });
+      }
+    }
+  }
+}
+
+function checkDataset(data: Obj, opts: SemanticOptions, out: Problem[]): void {
+  if (!isObj(data.dataset)) return;
+  checkPath(data.dataset.path, ['dataset', 'path'], opts, out);
+  const label = data.dataset.label;
+  if (typeof label === 'string' && Array.isArray(data.sensitive)) {
+    data.sensitive.forEach((s, i) => {
+      if (isObj(s) && s.column === label) {
+        out.push({
+          pointer: ['sensitive', String(i), 'column'],
+          message: `sensitive column ${code(label)} is the label column; choose an attribute of the people, not the outcome`,
+        });
+      }
+    });
+  }
+}
+
+/** A relative or absolute path that resolves inside the workspace; '' when it does not. */
+export function pathEscapesWorkspace(p: string, workspace: string): boolean {
+  const abs = resolve(workspace, p);
+  const rel = relative(resolve(workspace), abs);
+  return rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel);
+}
+
+function checkPath(p: Json, pointer: string[], opts: SemanticOptions, out: Problem[]): void {
+  if (typeof p !== 'string' || p === '') return;
+  if (p.includes('\0')) {
+    out.push({ pointer, message: `${code(pointerPath(pointer))} contains a NUL character; fix the path` });
+  } else if (pathEscapesWorkspace(p, opts.workspace)) {
+    out.push({
+      pointer,
+      message: `${code(pointerPath(pointer))} points outside the repository (${code(p)}); use a path inside the workspace, relative to its root`,
+    });
+  }
+}
+
+function checkThreshold(t: Json, pointer: string[], out: Problem[]): void {
+  if (!isObj(t)) return;
+  const min = typeof t.min === 'number' ? t.min : undefined;
+  const max = typeof t.max === 'number' ? t.max : undefined;
+  if (t.min === undefined && t.max === undefined) {
+    out.push({ pointer, message: `${code(pointerPath(pointer))} needs \`min\` or \`max\` (or both); add the limit the value must meet` });
+  } else if (min !== undefined && max !== undefined && min > max) {
+    out.push({ pointer: [...pointer, 'min'], message: `\`min\` (${min}) is greater than \`max\` (${max}); no value can pass — swap or fix them` });
+  }
+}
+
+function checkPerformance(perf: Json, out: Problem[]): void {
+  if (!isObj(perf)) return;
+  for (const [name, t] of Object.entries(perf)) {
+    const pointer = ['checks', 'performance', name];
+    if (!isPerformanceMetricName(name)) {
+      const hint = didYouMean(name, PERFORMANCE_METRIC_NAMES);
+      const fairHint = isFairnessMetricName(name) ? ` (${code(name)} is a fairness metric: move it under \`checks.fairness\`)` : '';
+      out.push({
+        pointer,
+        atKey: true,
+        message: `unknown performance metric ${code(name)}${fairHint}; ${hint || `known: ${listNames(PERFORMANCE_METRIC_NAMES, 18)}`}`,
+      });
+      continue;
+    }
+    checkThreshold(t, pointer, out);
+  }
+}
+
+function checkFairness(fair: Json, attributeNames: Set<string>, out: Problem[]): void {
+  if (!isObj(fair)) return;
+  const names = Object.keys(fair);
+  if (names.length > 0 && attributeNames.size === 0) {
+    out.push({
+      pointer: ['checks', 'fairness'],
+      message: 'fairness checks need at least one sensitive attribute; add a `sensitive:` list (e.g. `- column: sex`)',
+    });
+  }
+  for (const name of names) {
+    const t = fair[name];
+    const pointer = ['checks', 'fairness', name];
+    if (!isFairnessMetricName(name)) {
+      const hint = didYouMean(name, FAIRNESS_METRIC_NAMES);
+      out.push({
+        pointer,
+        atKey: true,
+        message:
+          `unknown fairness metric ${code(name)}; ` +
+          (hint ||
+            'use demographic_parity_difference/_ratio, equalized_odds_difference/_ratio, equal_opportunity_difference/_ratio, or <metric>_difference, _ratio, _group_min, _group_max'),
+      });
+      continue;
+    }
+    checkThreshold(t, pointer, out);
+    if (!isObj(t)) continue;
+    if (Array.isArray(t.attributes)) {
+      t.attributes.forEach((a, j) => {
+        if (typeof a === 'string' && attributeNames.size > 0 && !attributeNames.has(a)) {
+          const hint = didYouMean(a, attributeNames);
+          out.push({
+            pointer: [...pointer, 'attributes', String(j)],
+            message: `${code(a)} is not a sensitive attribute or intersection; ${hint || `declared: ${listNames([...attributeNames])}`}`,
+          });
+        }
+      });
+    }
+    if (t.method !== undefined && !fairnessMetricHasMethod(name)) {
+      out.push({ pointer: [...pointer, 'method'], message: `\`method\` applies to differences and ratios, not to ${code(name)}; remove it` });
+    }
+    if (t.agg !== undefined && !fairnessMetricHasAgg(name)) {
+      out.push({ pointer: [...pointer, 'agg'], message: `\`agg\` applies to equalized_odds_* only, not to ${code(name)}; remove it` });
+    }
+  }
+}
