@@ -14,10 +14,13 @@
  *   of its own named `missing`, so that rows without the attribute are neither dropped nor mixed into another group.
  */
 import type { Policy, PolicyDocument, PolicyPointer, SensitiveSpec } from '../policy/types.js';
+import { defaultSensitiveName, intersectionName } from '../policy/names.js';
 import { didYouMean, listNames } from '../policy/suggest.js';
 import { UserError, type SourceLocation } from '../util/errors.js';
 import { lineOfRow } from './csv.js';
 import type { Column, Dataset, Grouping } from './types.js';
+
+export { INTERSECTION_SEPARATOR, intersectionName } from '../policy/names.js';
 
 /** Group key for rows whose sensitive value is missing. */
 export const MISSING_GROUP = 'missing';
@@ -25,14 +28,8 @@ export const MISSING_GROUP = 'missing';
 export const MAX_UNBINNED_NUMERIC_VALUES = 20;
 /** Bound on the number of groups of one attribute or intersection (reports stay readable, memory stays small). */
 export const MAX_GROUPS = 1000;
-/** Joins the names of intersected attributes: 'sex_x_age_bin'. */
-export const INTERSECTION_SEPARATOR = '_x_';
 /** Joins the values of an intersection group: 'Female|<25'. */
 export const KEY_SEPARATOR = '|';
-
-export function intersectionName(attributes: readonly string[]): string {
-  return attributes.join(INTERSECTION_SEPARATOR);
-}
 
 /** The default name of each bin for strictly increasing edges (see the module comment). */
 export function defaultBinLabels(edges: readonly number[]): string[] {
@@ -91,7 +88,7 @@ function attributeGrouping(
   at: (p: PolicyPointer) => SourceLocation,
 ): Grouping {
   const column = dataset.byName.get(spec.column);
-  const name = spec.name ?? (spec.bins ? `${spec.column}_bin` : spec.column);
+  const name = spec.name ?? defaultSensitiveName(spec.column, spec.bins !== undefined);
   if (!column) {
     const names = dataset.columns.map((c) => c.name);
     throw new UserError(
