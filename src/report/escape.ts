@@ -1,0 +1,117 @@
+/**
+ * Escaping of untrusted text (column names, group values, file names, model metadata: anything that comes from the
+ * PR) for every place the gate writes it: GitHub-flavoured markdown, HTML, workflow commands, SARIF messages and
+ * the terminal. One function per target; renderers never paste raw text.
+ *
+ * All functions first `sanitizeText`: control characters and bidirectional-override characters (which can make a
+ * name read differently from what it is, "trojan source") are removed or replaced, so the result is one line.
+ */
+import { truncate } from './format.js';
+
+/** C0/C1 control characters other than tab/newline/carriage return, plus DEL. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** Line breaks of every kind (CRLF, CR, LF, NEL is in C1, LINE/PARAGRAPH SEPARATOR). */
+const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+/** Bidirectional embedding/override/isolate controls; also the zero-width no-break space (BOM). */
+const BIDI = /[\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** ANSI/VT escape sequences (CSI ... final byte; OSC ... BEL or ST; two-character ESC sequences). */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+/** Zero-width space as an HTML entity: invisible on GitHub, but it breaks @mentions, #refs and autolinks. */
+const ZWSP = '&#8203;';
+
+/**
+ * One line of plain text with no control or bidi characters: line breaks and tabs become a space; other
+ * control characters are dropped. `String()` of non-strings, so a stray number or undefined cannot throw.
+ */
+export function sanitizeText(text: unknown): string {
+  return String(text ?? '')
+    .replace(ANSI, '')
+    .replace(LINE_BREAK, ' ')
+    .replace(/\t/g, ' ')
+    .replace(CONTROL, '')
+    .replace(BIDI, '');
+}
+
+export interface EscapeOptions {
+  /** Cut the (sanitised, unescaped) text to at most this many characters, ending with '…'. */
+  maxLength?: number;
+}
+
+function prepare(text: unknown, opts?: EscapeOptions): string {
+  const clean = sanitizeText(text);
+  return opts?.maxLength !== undefined ? truncate(clean, opts.maxLength) : clean;
+}
+
+/**
+ * Text that renders literally in GitHub-flavoured markdown, both in prose and inside a table cell:
+ * - HTML is inert: & < > become entities;
+ * - markdown syntax is inert: \ ` * _ [ ] | ~ $ are backslash-escaped (| also works inside tables, $ stops math);
+ *   a leading - + = or "1." / "1)" cannot start a list or heading;
+ * - GitHub's text filters are neutralised with a zero-width space: @mentions (@org/team, @everyone),
+ *   #123 issue references, and bare-URL autolinks (http://, https://, www.);
+ * - one line: line breaks become spaces.
+ */
+export function escapeMarkdown(text: unknown, opts?: EscapeOptions): string {
+  let s = prepare(text, opts);
+  s = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  s = s.replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`);
+  s = s.replace(/[@#]/g, (c) => `${c}${ZWSP}`);
+  s = s.replace(/\b(https?|ftp|mailto|file)(?=:)/gi, `$1${ZWSP}`).replace(/\b(www)(?=\.)/gi, `$1${ZWSP}`);
+  s = s.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  return s;
+}
+
+/**
+ * Inline code for text that is usually a plain identifier or path (`models/credit.onnx`). Falls back to
+ * escapeMarkdown when the text holds a backtick or a pipe (a pipe cannot be escaped inside code in every context)
+ * or is empty. Inside code GitHub does not process mentions, references or HTML.
+ */
+export function markdownCode(text: unknown, opts?: EscapeOptions): string {
+  const s = prepare(text, opts);
+  if (s === '' || /[`|]/.test(s) || /^\s|\s$/.test(s)) return escapeMarkdown(s);
+  return `\`${s}\``;
+}
+
+/** Text for HTML element content or a quoted attribute value. */
+export function escapeHtml(text: unknown, opts?: EscapeOptions): string {
+  return prepare(text, opts)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * The message part of a GitHub workflow command (`::error ...::<data>`), as @actions/core escapes it: % CR LF.
+ * Line breaks are kept (escaped), so a multi-line message stays multi-line in the annotation.
+ */
+export function escapeWorkflowCommandData(text: unknown): string {
+  return String(text ?? '')
+    .replace(ANSI, '')
+    .replace(CONTROL, '')
+    .replace(BIDI, '')
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
+}
+
+/** A property value of a workflow command (`file=`, `title=`): % CR LF and also : and , (the separators). */
+export function escapeWorkflowCommandProperty(text: unknown): string {
+  return escapeWorkflowCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/**
+ * Plain text for a SARIF message or description: one line, and '[' ']' backslash-escaped (SARIF §3.11.6), since
+ * consumers read "[text](id)" in a message as an embedded link. A backslash itself is escaped too, so a literal
+ * "\[" in data cannot turn into an unescaped bracket.
+ */
+export function escapeSarifText(text: unknown, opts?: EscapeOptions): string {
+  return prepare(text, opts).replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/** Text for a terminal: no escape sequences (a group name cannot recolour or clear the screen), one line. */
+export function sanitizeTerminal(text: unknown, opts?: EscapeOptions): string {
+  return prepare(text, opts);
+}
