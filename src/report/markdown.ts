@@ -1,0 +1,520 @@
+/**
+ * The job summary (GitHub-flavoured markdown) a reviewer reads: verdict first, then what breached, every check, the
+ * run's fingerprints, notes, per-attribute group tables and performance details.
+ *
+ * Pure: Report -> string. Every section is its own exported function so the PR comment (src/report/comment.ts) can
+ * reuse them. All text from the Report goes through escape.ts; all numbers through format.ts. Output is bounded:
+ * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
+ * at most 1 MiB of summary per step).
+ */
+import { isBreached, rankedBreaches } from './breaches.js';
+import { escapeMarkdown, markdownCode } from './escape.js';
+import {
+  formatBytes,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatIntervalBounds,
+  formatLevel,
+  formatMetric,
+  formatSigned,
+  formatThreshold,
+  formatValue,
+  plural,
+  shortSha,
+} from './format.js';
+import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
+import { LABEL_METRICS, SCORE_METRICS } from '../metrics/types.js';
+import type { CheckResult, Report } from './types.js';
+
+export interface SummaryOptions {
+  /** Link to the uploaded report artifact (JSON + HTML). */
+  artifactUrl?: string;
+  /** Link to the workflow run. */
+  runUrl?: string;
+  /** Most groups shown per attribute (default 50). */
+  maxGroups?: number;
+  /** Most rows in the table of every check (default 300). */
+  maxChecks?: number;
+  /** Byte budget of the whole summary (default 512 KiB; GitHub's hard limit is 1 MiB per step). */
+  maxBytes?: number;
+}
+
+export const DEFAULT_MAX_GROUPS = 50;
+export const DEFAULT_MAX_CHECKS = 300;
+export const DEFAULT_SUMMARY_MAX_BYTES = 512 * 1024;
+/** Longest name (group, attribute, file) shown before it is cut with '…'. */
+export const MAX_NAME_LENGTH = 120;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small building blocks
+
+/** A GFM table from cells that are already escaped. `align` per column: 'l' | 'r' | 'c'. */
+export function markdownTable(headers: string[], rows: string[][], align?: Array<'l' | 'r' | 'c'>): string {
+  const sep = headers.map((_, i) => {
+    const a = align?.[i] ?? 'l';
+    return a === 'r' ? '---:' : a === 'c' ? ':---:' : '---';
+  });
+  const line = (cells: string[]) => `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
+  return [line(headers), line(sep), ...rows.map(line)].join('\n');
+}
+
+/** A collapsible block. Markdown inside needs the blank lines around it. */
+export function details(summary: string, body: string, open = false): string {
+  return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+/** A name from data, escaped and bounded; '(empty)' for an empty string. */
+export function nameCell(text: string): string {
+  return text === '' ? '_(empty)_' : escapeMarkdown(text, { maxLength: MAX_NAME_LENGTH });
+}
+
+/** A path or identifier as inline code when safe, escaped text otherwise. */
+export function codeCell(text: string): string {
+  return text === '' ? '_(empty)_' : markdownCode(text, { maxLength: MAX_NAME_LENGTH });
+}
+
+/** An http(s) URL safe to put in a markdown link destination, or undefined. */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  return parsed.href.replace(/[()[\]<>|`"'\s\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+const OUTCOME_EMOJI: Record<CheckResult['outcome'], string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+
+/** Emoji for the effect on the verdict, word for the evidence: '✅ pass', '❌ fail', '⚠️ warn', '⚠️ insufficient'. */
+export function statusLabel(check: CheckResult): string {
+  const emoji = check.status === 'insufficient' && check.outcome === 'pass' ? '❔' : OUTCOME_EMOJI[check.outcome];
+  const word = check.status === 'insufficient' ? 'insufficient' : check.status === 'pass' ? 'pass' : check.outcome;
+  return `${emoji} ${word}`;
+}
+
+/** 'line 23' of the policy, or 'file:line' when the threshold lives in another file. */
+function policyLine(check: CheckResult, report: Report): string {
+  return check.location.file === report.policy.path
+    ? `line ${check.location.line}`
+    : `${codeCell(check.location.file)}:${check.location.line}`;
+}
+
+function scopeCell(check: CheckResult): string {
+  return check.scope === undefined ? '—' : nameCell(check.scope);
+}
+
+/** Check title without the '(scope)' suffix the checks add, since scope has its own column. */
+function checkName(check: CheckResult): string {
+  const suffix = check.scope !== undefined ? ` (${check.scope})` : '';
+  const title = suffix !== '' && check.title.endsWith(suffix) ? check.title.slice(0, -suffix.length) : check.title;
+  return escapeMarkdown(title, { maxLength: MAX_NAME_LENGTH });
+}
+
+function intervalCell(check: CheckResult): string {
+  return check.interval ? `${formatIntervalBounds(check.interval)} ${escapeMarkdown(check.interval.method)}` : '—';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sections
+
+/** The verdict, big, with counts and what was evaluated. */
+export function renderVerdictHeader(report: Report): string {
+  const s = report.summary;
+  const pass = report.verdict === 'pass';
+  const title = pass ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
+  const counts: string[] = [];
+  if (s.failed > 0) counts.push(`**${formatCount(s.failed)} failed**`);
+  if (s.warned > 0) counts.push(`${formatCount(s.warned)} warned`);
+  if (s.insufficient > 0) counts.push(`${formatCount(s.insufficient)} insufficient data`);
+  counts.push(`${formatCount(s.passed)} passed`);
+  const what =
+    `${plural(s.checks, 'check')} of ${codeCell(report.model.path)} on ${codeCell(report.dataset.path)} ` +
+    `(${plural(report.dataset.rows, 'row')}), policy ${codeCell(report.policy.path)}`;
+  return `${title}\n\n${counts.join(' · ')} — ${what}`;
+}
+
+/** The checks that failed or warned, worst first, with value, threshold and margin. Empty string when none. */
+export function renderBreachedChecks(report: Report, opts: { maxRows?: number } = {}): string {
+  const breached = rankedBreaches(report.checks);
+  if (breached.length === 0) return '';
+  const max = opts.maxRows ?? DEFAULT_MAX_CHECKS;
+  const shown = breached.slice(0, max);
+  const rows = shown.map((c) => [
+    statusLabel(c),
+    checkName(c),
+    scopeCell(c),
+    formatValue(c.value),
+    formatThreshold(c.threshold),
+    formatSigned(c.margin),
+    policyLine(c, report),
+  ]);
+  const parts = [
+    `### Breached (${formatCount(breached.length)})`,
+    markdownTable(['', 'Check', 'Scope', 'Value', 'Threshold', 'Margin', 'Policy'], rows, ['l', 'l', 'l', 'r', 'l', 'r', 'l']),
+  ];
+  if (breached.length > shown.length) parts.push(`_${plural(breached.length - shown.length, 'more breached check')} not shown._`);
+  const insufficient = shown.filter((c) => c.status === 'insufficient');
+  if (insufficient.length > 0) {
+    parts.push(
+      `Insufficient evidence (not a measured breach; the policy's \`on_insufficient\` decides):\n\n` +
+        insufficient.map((c) => `- ${escapeMarkdown(c.message, { maxLength: 400 })}`).join('\n'),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+/** A table of every check in report order: check, scope, value, interval (when any), threshold, status. */
+export function renderChecksTable(report: Report, opts: { maxRows?: number } = {}): string {
+  const checks = report.checks;
+  if (checks.length === 0) return '### Checks\n\n_The policy names no checks._';
+  const max = opts.maxRows ?? DEFAULT_MAX_CHECKS;
+  const shown = checks.slice(0, max);
+  const withInterval = checks.some((c) => c.interval !== undefined);
+  const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
+  const intervalHeader = levels.size === 1 ? `${formatLevel([...levels][0] as number)} interval` : 'Interval';
+  const headers = ['Check', 'Scope', 'Value', ...(withInterval ? [intervalHeader] : []), 'Threshold', 'Status'];
+  const align: Array<'l' | 'r'> = ['l', 'l', 'r', ...(withInterval ? (['l'] as const) : []), 'l', 'l'];
+  const rows = shown.map((c) => [
+    checkName(c),
+    scopeCell(c),
+    formatValue(c.value),
+    ...(withInterval ? [intervalCell(c)] : []),
+    formatThreshold(c.threshold),
+    statusLabel(c),
+  ]);
+  let body = markdownTable(headers, rows, align);
+  if (checks.length > shown.length) body += `\n\n_${plural(checks.length - shown.length, 'more check')} not shown; see the JSON report._`;
+  const title = `All ${plural(checks.length, 'check')}`;
+  // Open unless long: the breached ones are already listed above it.
+  const open = checks.length <= 30;
+  return details(`<b>${title}</b>`, body, open);
+}
+
+/** Model, data and policy fingerprints, decision settings, seed, tool version and runtime. */
+export function renderProvenance(report: Report): string {
+  const m = report.model;
+  const d = report.dataset;
+  const p = report.policy;
+  const info = m.info;
+  const modelParts = [
+    codeCell(m.path),
+    formatBytes(m.bytes),
+    `sha256 ${codeCell(shortSha(m.sha256))}`,
+    info.producer ? escapeMarkdown(info.producer, { maxLength: MAX_NAME_LENGTH }) : '',
+    `scores from ${codeCell(info.scoreOutput)} (${escapeMarkdown(info.outputKind)}${info.outputKind === 'probabilities' ? `, class ${info.positiveIndex}` : ''})`,
+    info.zipMapBypassed ? 'ZipMap bypassed' : '',
+    `${escapeMarkdown(info.runtime)} ${escapeMarkdown(info.runtimeVersion)}`,
+  ].filter((x) => x !== '');
+  const baseRate = report.performance.metrics.base_rate;
+  const dataParts = [
+    codeCell(d.path),
+    formatBytes(d.bytes),
+    `sha256 ${codeCell(shortSha(d.sha256))}`,
+    `${plural(d.rows, 'row')} × ${plural(d.columns, 'column')}`,
+    `label ${codeCell(d.label)} = ${codeCell(d.positiveLabel)} (${plural(d.positives, 'positive')}` +
+      `${baseRate !== undefined && baseRate !== null ? `, base rate ${formatValue(baseRate)}` : ''})`,
+  ];
+  const policyParts = [
+    codeCell(p.path),
+    p.name ? `“${escapeMarkdown(p.name, { maxLength: MAX_NAME_LENGTH })}”` : '',
+    `sha256 ${codeCell(shortSha(p.sha256))}`,
+  ].filter((x) => x !== '');
+  const rows = [
+    ['Model', modelParts.join(' · ')],
+    ['Data', dataParts.join(' · ')],
+    ['Policy', policyParts.join(' · ')],
+    ['Decision', `positive when score ≥ ${formatCompact(report.threshold)} · min group size ${formatCount(report.minGroupSize)} · seed ${escapeMarkdown(String(report.seed))}`],
+    ['Tool', `${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · ${escapeMarkdown(report.createdAt)}`],
+    ['Runtime', renderTimings(report.timings)],
+  ];
+  return `### Run\n\n${rows.map(([k, v]) => `- **${k}:** ${v}`).join('\n')}`;
+}
+
+function renderTimings(timings: Record<string, number>): string {
+  const entries = Object.entries(timings).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
+  if (entries.length === 0) return 'n/a';
+  const total = entries.find(([k]) => k === 'total');
+  const stages = entries.filter(([k]) => k !== 'total').map(([k, v]) => `${escapeMarkdown(k)} ${formatDuration(v)}`);
+  if (total) return `${formatDuration(total[1])}${stages.length > 0 ? ` (${stages.join(', ')})` : ''}`;
+  return stages.join(', ');
+}
+
+/** Notes about the model, data and skipped checks. Empty string when none. */
+export function renderNotes(report: Report, opts: { maxNotes?: number } = {}): string {
+  const notes = report.notes.concat(report.model.info.notes ?? []);
+  if (notes.length === 0) return '';
+  const max = opts.maxNotes ?? 50;
+  const lines = notes.slice(0, max).map((n) => `- ${escapeMarkdown(n, { maxLength: 500 })}`);
+  if (notes.length > max) lines.push(`- _${plural(notes.length - max, 'more note')} in the JSON report._`);
+  return `### Notes\n\n${lines.join('\n')}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fairness
+
+const GROUP_COLUMNS: Array<[MetricName, string]> = [
+  ['base_rate', 'Base rate'],
+  ['selection_rate', 'Selection rate'],
+  ['true_positive_rate', 'TPR'],
+  ['false_positive_rate', 'FPR'],
+  ['precision', 'Precision'],
+  ['roc_auc', 'ROC AUC'],
+];
+
+/** 'sex × age_bin' for an intersection, the name otherwise. */
+function attributeLabel(attr: AttributeResult): string {
+  const name = nameCell(attr.name);
+  if (attr.attributes.length <= 1) return name;
+  return `${name} (${attr.attributes.map((a) => nameCell(a)).join(' × ')})`;
+}
+
+/** A group's values in attribute order, 'Female · <25' for intersections. */
+function groupLabel(attr: AttributeResult, g: GroupResult): string {
+  if (attr.attributes.length <= 1) return nameCell(g.key);
+  const parts = attr.attributes.map((a) => g.group[a]);
+  if (parts.some((p) => p === undefined)) return nameCell(g.key);
+  return parts.map((p) => nameCell(p as string)).join(' · ');
+}
+
+/** 'insufficient data (n=12 < 30)', or the engine's reason when the group is big enough but unusable. */
+export function insufficientLabel(g: GroupResult, minGroupSize: number): string {
+  if (g.count < minGroupSize) return `insufficient data (n=${formatCount(g.count)} &lt; ${formatCount(minGroupSize)})`;
+  return `insufficient data (${escapeMarkdown(g.insufficientReason ?? 'excluded from aggregates', { maxLength: 200 })})`;
+}
+
+/**
+ * At most `max` groups: the extremes of every shown metric among sufficient groups first (so the groups that drive
+ * a disparity are never cut), then the largest groups; shown in the report's order.
+ */
+export function selectGroups(groups: readonly GroupResult[], max: number): GroupResult[] {
+  if (groups.length <= max) return [...groups];
+  const keep = new Set<number>();
+  const sufficient = groups.map((g, i) => [g, i] as const).filter(([g]) => g.sufficient);
+  for (const [metric] of GROUP_COLUMNS) {
+    let lo = -1;
+    let hi = -1;
+    for (const [g, i] of sufficient) {
+      const v = g.metrics[metric];
+      if (v === null || v === undefined || Number.isNaN(v)) continue;
+      if (lo < 0 || v < (groups[lo].metrics[metric] as number)) lo = i;
+      if (hi < 0 || v > (groups[hi].metrics[metric] as number)) hi = i;
+    }
+    for (const i of [lo, hi]) if (i >= 0 && keep.size < max) keep.add(i);
+  }
+  const bySize = groups.map((g, i) => [g, i] as const).sort((a, b) => b[0].count - a[0].count || a[1] - b[1]);
+  for (const [, i] of bySize) {
+    if (keep.size >= max) break;
+    keep.add(i);
+  }
+  return [...keep].sort((a, b) => a - b).map((i) => groups[i]);
+}
+
+/** Per-group table of one sensitive attribute (or intersection), with the overall row last. */
+export function renderGroupTable(attr: AttributeResult, report: Report, opts: { maxGroups?: number } = {}): string {
+  const max = opts.maxGroups ?? DEFAULT_MAX_GROUPS;
+  const shown = selectGroups(attr.groups, max);
+  const headers = ['Group', 'Rows', ...GROUP_COLUMNS.map(([, h]) => h)];
+  const rows = shown.map((g) => {
+    if (!g.sufficient) {
+      return [`${groupLabel(attr, g)} — _${insufficientLabel(g, report.minGroupSize)}_`, formatCount(g.count), ...GROUP_COLUMNS.map(() => '—')];
+    }
+    return [groupLabel(attr, g), formatCount(g.count), ...GROUP_COLUMNS.map(([m]) => formatValue(g.metrics[m]))];
+  });
+  const overallCount = attr.overall.count ?? report.dataset.rows;
+  rows.push(['**All rows**', formatCount(overallCount), ...GROUP_COLUMNS.map(([m]) => formatValue(attr.overall[m]))]);
+  let table = markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+  if (attr.groups.length > shown.length) {
+    table += `\n\n_${plural(attr.groups.length - shown.length, 'more group')} not shown (the ${formatCount(shown.length)} shown include the highest and lowest of each column); see the JSON report._`;
+  }
+  return table;
+}
+
+const FAIRLEARN_COLUMNS: Array<[keyof AttributeResult['fairlearn'], string]> = [
+  ['demographic_parity_difference', 'DP difference'],
+  ['demographic_parity_ratio', 'DP ratio'],
+  ['equalized_odds_difference', 'EO difference'],
+  ['equalized_odds_ratio', 'EO ratio'],
+  ['equal_opportunity_difference', 'EOpp difference'],
+  ['equal_opportunity_ratio', 'EOpp ratio'],
+];
+
+function checksOf(report: Report, attr: AttributeResult): CheckResult[] {
+  return report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
+}
+
+function worstOutcomeEmoji(checks: CheckResult[]): string {
+  if (checks.some((c) => c.outcome === 'fail')) return '❌';
+  if (checks.some((c) => c.outcome === 'warn')) return '⚠️';
+  return checks.length > 0 ? '✅' : '';
+}
+
+/** One row per attribute: groups, fairlearn's summary metrics and the gate's result for that attribute. */
+export function renderFairnessOverview(report: Report): string {
+  if (report.fairness.length === 0) return '';
+  const rows = report.fairness.map((attr) => {
+    const checks = checksOf(report, attr);
+    const insufficient = attr.groups.filter((g) => !g.sufficient).length;
+    const groups = `${formatCount(attr.groups.length)}${insufficient > 0 ? ` (${formatCount(insufficient)} insufficient)` : ''}`;
+    const gate = checks.length === 0 ? '—' : `${worstOutcomeEmoji(checks)} ${formatCount(checks.filter(isBreached).length)}/${formatCount(checks.length)} breached`;
+    return [attributeLabel(attr), groups, ...FAIRLEARN_COLUMNS.map(([k]) => formatValue(attr.fairlearn[k])), gate];
+  });
+  const headers = ['Attribute', 'Groups', ...FAIRLEARN_COLUMNS.map(([, h]) => h), 'Gate'];
+  const legend =
+    '_DP = demographic parity (selection rate), EO = equalized odds (TPR and FPR, worst case), EOpp = equal ' +
+    'opportunity (TPR); differences are max − min between groups, ratios min / max (fairlearn). Insufficient groups ' +
+    'are left out._';
+  return `### Fairness\n\n${markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}\n\n${legend}`;
+}
+
+/** Collapsible group table of one attribute; open when a check on it breached. */
+export function renderFairnessAttribute(attr: AttributeResult, report: Report, opts: { maxGroups?: number } = {}): string {
+  const checks = checksOf(report, attr);
+  const emoji = worstOutcomeEmoji(checks);
+  const title = `${emoji ? `${emoji} ` : ''}Groups of <b>${attributeLabel(attr)}</b> (${plural(attr.groups.length, 'group')})`;
+  return details(title, renderGroupTable(attr, report, opts), checks.some(isBreached));
+}
+
+/** The fairness overview and one group table per attribute. Empty string when the policy names no attribute. */
+export function renderFairness(report: Report, opts: { maxGroups?: number } = {}): string {
+  if (report.fairness.length === 0) return '';
+  return [renderFairnessOverview(report), ...report.fairness.map((a) => renderFairnessAttribute(a, report, opts))].join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Performance
+
+const METRIC_TITLES: Record<MetricName, string> = {
+  count: 'Rows',
+  base_rate: 'Base rate',
+  selection_rate: 'Selection rate',
+  accuracy: 'Accuracy',
+  balanced_accuracy: 'Balanced accuracy',
+  precision: 'Precision',
+  recall: 'Recall',
+  f1: 'F1',
+  true_positive_rate: 'True positive rate',
+  false_positive_rate: 'False positive rate',
+  true_negative_rate: 'True negative rate',
+  false_negative_rate: 'False negative rate',
+  mean_score: 'Mean score',
+  roc_auc: 'ROC AUC',
+  average_precision: 'Average precision',
+  brier: 'Brier score',
+  log_loss: 'Log loss',
+  ks: 'KS statistic',
+};
+
+/** Metric rows in a fixed order (label metrics, then score metrics), only those present. */
+function metricRows(metrics: MetricValues): Array<[MetricName, number | null]> {
+  const out: Array<[MetricName, number | null]> = [];
+  for (const m of [...LABEL_METRICS, ...SCORE_METRICS]) {
+    if (m in metrics) out.push([m, metrics[m] ?? null]);
+  }
+  return out;
+}
+
+/** All performance metrics in the report, the confusion matrix and where the KS statistic is reached. */
+export function renderPerformance(report: Report): string {
+  const perf = report.performance;
+  const gated = new Map(report.checks.filter((c) => c.section === 'performance').map((c) => [c.metric, c]));
+  const rows = metricRows(perf.metrics).map(([m, v]) => {
+    const c = gated.get(m);
+    return [METRIC_TITLES[m], formatMetric(m, v), c ? `${formatThreshold(c.threshold)} ${statusLabel(c)}` : ''];
+  });
+  const metrics = markdownTable(['Metric', 'Value', 'Gate'], rows, ['l', 'r', 'l']);
+  const k = perf.confusion;
+  const confusion = markdownTable(
+    ['', 'Predicted negative', 'Predicted positive'],
+    [
+      ['**Actual negative**', `${formatCount(k.tn)} (TN)`, `${formatCount(k.fp)} (FP)`],
+      ['**Actual positive**', `${formatCount(k.fn)} (FN)`, `${formatCount(k.tp)} (TP)`],
+    ],
+    ['l', 'r', 'r'],
+  );
+  const ks = perf.ksAt !== null && perf.ksAt !== undefined ? `\n\nThe KS statistic is reached at score ${formatValue(perf.ksAt)}.` : '';
+  const body =
+    `${metrics}\n\nConfusion matrix at threshold ${formatCompact(report.threshold)}:\n\n${confusion}${ks}`;
+  return details(`<b>Performance on ${plural(report.dataset.rows, 'row')}</b>`, body, false);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The whole summary
+
+function footer(report: Report, opts: SummaryOptions): string {
+  const links: string[] = [];
+  const artifact = safeUrl(opts.artifactUrl);
+  const run = safeUrl(opts.runUrl);
+  if (artifact) links.push(`[full report (JSON + HTML)](${artifact})`);
+  if (run) links.push(`[workflow run](${run})`);
+  const by = `<sub>${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · report schema v${report.schemaVersion}${links.length > 0 ? ` · ${links.join(' · ')}` : ''}</sub>`;
+  return by;
+}
+
+interface Caps {
+  maxGroups: number;
+  maxChecks: number;
+  fairnessTables: boolean;
+}
+
+function compose(report: Report, opts: SummaryOptions, caps: Caps): string {
+  const sections = [
+    renderVerdictHeader(report),
+    renderBreachedChecks(report, { maxRows: caps.maxChecks }),
+    renderChecksTable(report, { maxRows: caps.maxChecks }),
+    renderProvenance(report),
+    renderNotes(report),
+    caps.fairnessTables ? renderFairness(report, { maxGroups: caps.maxGroups }) : renderFairnessOverview(report),
+    renderPerformance(report),
+    footer(report, opts),
+  ];
+  return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
+}
+
+function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * The job summary. Tries the requested caps, then smaller ones, until the text fits `maxBytes`; as a last resort
+ * cuts the text at a line boundary and says so.
+ */
+export function renderSummary(report: Report, opts: SummaryOptions = {}): string {
+  const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
+  const first: Caps = {
+    maxGroups: opts.maxGroups ?? DEFAULT_MAX_GROUPS,
+    maxChecks: opts.maxChecks ?? DEFAULT_MAX_CHECKS,
+    fairnessTables: true,
+  };
+  const attempts: Caps[] = [
+    first,
+    { maxGroups: Math.min(first.maxGroups, 20), maxChecks: Math.min(first.maxChecks, 100), fairnessTables: true },
+    { maxGroups: Math.min(first.maxGroups, 5), maxChecks: Math.min(first.maxChecks, 30), fairnessTables: true },
+    { maxGroups: 0, maxChecks: Math.min(first.maxChecks, 10), fairnessTables: false },
+  ];
+  for (const caps of attempts) {
+    const text = compose(report, opts, caps);
+    if (byteLength(text) <= maxBytes) return text;
+  }
+  const text = compose(report, opts, attempts[attempts.length - 1]);
+  const notice = '\n\n_The summary was cut to stay within the size limit; see the JSON report._\n';
+  const budget = Math.max(0, maxBytes - byteLength(notice));
+  const lines = text.split('\n');
+  let out = '';
+  const closing = '\n</details>';
+  let used = 0;
+  let open = 0;
+  for (const line of lines) {
+    const cost = byteLength(line) + 1;
+    // Keep room to close every <details> still open, so the rest of the page renders normally.
+    const opens = line.startsWith('<details') ? 1 : line === '</details>' ? -1 : 0;
+    if (used + cost + (open + opens) * closing.length > budget) break;
+    out += `${line}\n`;
+    used += cost;
+    open += opens;
+  }
+  return out + closing.repeat(open) + notice;
+}

@@ -1,0 +1,282 @@
+import { describe, expect, test } from 'vitest';
+import type { AttributeResult, GroupResult } from '../../src/metrics/types.js';
+import {
+  markdownTable,
+  renderBreachedChecks,
+  renderChecksTable,
+  renderFairnessAttribute,
+  renderGroupTable,
+  renderPerformance,
+  renderProvenance,
+  renderSummary,
+  renderVerdictHeader,
+  safeUrl,
+  selectGroups,
+} from '../../src/report/markdown.js';
+import type { CheckResult, Report } from '../../src/report/types.js';
+import { hostileReport, sampleFailingReport, samplePassingReport } from './sample-report.js';
+
+/** Count of cell separators: '|' not escaped by a backslash (an escaped backslash before it does not count). */
+function cellSeparators(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (line[i] === '|') n++;
+  }
+  return n;
+}
+
+/** Every GFM table: each row has as many separators as its header. Returns the tables found. */
+function checkTables(md: string): string[][] {
+  const tables: string[][] = [];
+  let current: string[] | undefined;
+  for (const line of md.split('\n')) {
+    if (line.startsWith('|')) {
+      if (!current) {
+        current = [];
+        tables.push(current);
+      }
+      current.push(line);
+    } else {
+      current = undefined;
+    }
+  }
+  for (const t of tables) {
+    const width = cellSeparators(t[0]);
+    expect(t.length).toBeGreaterThanOrEqual(2);
+    expect(t[1]).toMatch(/^\|( :?-+:? \|)+$/);
+    for (const row of t) expect(cellSeparators(row), row).toBe(width);
+  }
+  return tables;
+}
+
+function tableRows(md: string, header: string): string[] {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(header));
+  expect(start, `table ${header}`).toBeGreaterThanOrEqual(0);
+  const rows: string[] = [];
+  for (let i = start + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i]);
+  return rows;
+}
+
+describe('renderSummary on the failing sample', () => {
+  const report = sampleFailingReport();
+  const md = renderSummary(report, { artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/2', runUrl: 'https://github.com/o/r/actions/runs/1' });
+
+  test('verdict first, with counts', () => {
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('## ❌ Model risk gate failed');
+    expect(lines[2]).toBe(
+      '**3 failed** · 2 warned · 1 insufficient data · 5 passed — 11 checks of `models/credit.onnx` on ' +
+        '`data/adult-test.csv` (16,281 rows), policy `.github/model-policy.yml`',
+    );
+  });
+
+  test('breached checks, worst first, with value, threshold, margin and policy line', () => {
+    const rows = tableRows(md, '|   | Check | Scope | Value | Threshold | Margin | Policy |');
+    expect(rows).toEqual([
+      '| ❌ fail | Demographic parity difference | sex\\_x\\_age\\_bin | 0.3732 | ≤ 0.2 | -0.1732 | line 23 |',
+      '| ❌ fail | Demographic parity difference | age\\_bin | 0.2867 | ≤ 0.2 | -0.0867 | line 23 |',
+      '| ❌ fail | Accuracy | — | 0.8531 | ≥ 0.86 | -0.0069 | line 21 |',
+      '| ⚠️ insufficient | ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | ≤ 0.1 | -0.0455 | line 25 |',
+      '| ⚠️ warn | Equalized odds difference | race | 0.3383 | ≤ 0.3 | -0.0383 | line 24 |',
+      '| ⚠️ warn | Equalized odds difference | sex\\_x\\_age\\_bin | 0.3275 | ≤ 0.3 | -0.0275 | line 24 |',
+    ]);
+    expect(md).toContain('### Breached (6)');
+    expect(md).toContain('insufficient evidence (group Female\\|&lt;25 has 9 actual positives, fewer than 30)');
+  });
+
+  test('a row for every check, with interval when present', () => {
+    const rows = tableRows(md, '| Check | Scope | Value | 95% interval | Threshold | Status |');
+    expect(rows).toHaveLength(report.checks.length);
+    expect(rows[0]).toBe('| ROC AUC | — | 0.9054 | [0.8993, 0.9112] bootstrap-percentile | ≥ 0.85 | ✅ pass |');
+    expect(rows[1]).toBe('| Accuracy | — | 0.8531 | [0.8476, 0.8584] wilson | ≥ 0.86 | ❌ fail |');
+    expect(rows[10]).toBe('| ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | ⚠️ insufficient |');
+  });
+
+  test('fingerprints, seed, runtime, notes', () => {
+    expect(md).toContain('sha256 `da4eb2e33c04`');
+    expect(md).toContain('sha256 `eb6e9f02496b`');
+    expect(md).toContain('sha256 `3b8f6a2c9d0e`');
+    expect(md).toContain('seed 20240601');
+    expect(md).toContain('**Runtime:** 452 ms (policy 3 ms, data 182 ms');
+    expect(md).toContain("- race: group '&lt;img src=x onerror=alert(1)&gt;' has 12 rows");
+  });
+
+  test('per attribute group tables with the insufficient group marked', () => {
+    const race = tableRows(md, '| Group | Rows | Base rate | Selection rate | TPR | FPR | Precision | ROC AUC |');
+    expect(race[0]).toBe('| Female | 5,421 | 0.1088 | 0.0764 | 0.5254 | 0.0215 | 0.7488 | 0.9303 |');
+    expect(md).toContain(
+      '| &lt;img src=x onerror=alert(1)&gt; — _insufficient data (n=12 &lt; 30)_ | 12 | — | — | — | — | — | — |',
+    );
+    expect(md).toContain('| Female · &lt;25 | 1,311 | 0.0069 | 0.0053 | 0.3333 | 0.0031 | 0.4286 | 0.9750 |');
+    expect(md).toContain('| **All rows** | 16,281 | 0.2362 | 0.1938 | 0.5993 | 0.0684 | 0.7304 | 0.9054 |');
+    expect(md).toContain('| race | 6 (1 insufficient) | 0.1914 | 0.2082 | 0.3383 | 0.1709 | 0.3383 | 0.4828 | ⚠️ 1/2 breached |');
+    // failing attributes are open, passing ones collapsed
+    expect(md).toContain('<details>\n<summary>✅ Groups of <b>sex</b> (2 groups)</summary>');
+    expect(md).toContain('<details open>\n<summary>❌ Groups of <b>age\\_bin</b> (3 groups)</summary>');
+  });
+
+  test('every performance metric and the confusion matrix', () => {
+    const rows = tableRows(md, '| Metric | Value | Gate |');
+    expect(rows).toHaveLength(Object.keys(report.performance.metrics).length);
+    expect(rows).toContain('| ROC AUC | 0.9054 | ≥ 0.85 ✅ pass |');
+    expect(rows).toContain('| Rows | 16,281 |   |');
+    expect(md).toContain('| **Actual negative** | 11,584 (TN) | 851 (FP) |');
+    expect(md).toContain('| **Actual positive** | 1,541 (FN) | 2,305 (TP) |');
+    expect(md).toContain('The KS statistic is reached at score 0.2129.');
+  });
+
+  test('links, well-formed tables and details, no NaN', () => {
+    expect(md).toContain('[full report (JSON + HTML)](https://github.com/o/r/actions/runs/1/artifacts/2)');
+    expect(md).toContain('[workflow run](https://github.com/o/r/actions/runs/1)');
+    expect(checkTables(md).length).toBe(9);
+    expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
+    expect(md).not.toMatch(/NaN|undefined|\[object/);
+  });
+
+  test('deterministic', () => {
+    expect(renderSummary(sampleFailingReport())).toBe(renderSummary(sampleFailingReport()));
+  });
+});
+
+describe('renderSummary on the passing sample', () => {
+  const md = renderSummary(samplePassingReport());
+  test('verdict pass, no breached section, insufficient shown as not gating', () => {
+    expect(md.startsWith('## ✅ Model risk gate passed\n\n1 insufficient data · 10 passed — 11 checks')).toBe(true);
+    expect(md).not.toContain('### Breached');
+    expect(md).toContain('| ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | ❔ insufficient |');
+    checkTables(md);
+  });
+});
+
+describe('hostile names', () => {
+  const md = renderSummary(hostileReport(), { artifactUrl: 'javascript:alert(1)', runUrl: 'https://x.example/a (b)' });
+  test('nothing executes, pings, breaks a table or becomes a command', () => {
+    expect(md).not.toMatch(/<img|<script/i);
+    expect(md).not.toMatch(/@[A-Za-z0-9]/);
+    expect(md).not.toMatch(/(?<!&)#\d/); // "&#8203;" is our own entity
+    expect(md).not.toMatch(/https?:\/\/evil/);
+    expect(md).not.toMatch(/^::/m);
+    expect(md).not.toMatch(/[\u001b\u202e\u0000]/);
+    expect(md).not.toMatch(/(?<!\\)\]\(javascript/); // only the escaped '\](' of the data text
+    expect(md).toContain('\\[click\\](javascript:alert(1))');
+    expect(md).toContain('[workflow run](https://x.example/a%20%28b%29)');
+    checkTables(md);
+  });
+  test('hostile groups each stay one row', () => {
+    const rows = tableRows(md, '| Group | Rows | Base rate | Selection rate | TPR | FPR | Precision | ROC AUC |');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(md).toContain('| \\| a \\| b \\| | 159 | 0.1195 |');
+    expect(md).toContain('| @&#8203;everyone @&#8203;org/team | 480 |');
+    expect(md).toContain('| line1 line2 #&#8203;#&#8203; heading | 135 |');
+  });
+});
+
+function manyGroups(n: number): GroupResult[] {
+  return Array.from({ length: n }, (_, i) => ({
+    key: `g${String(i).padStart(4, '0')}`,
+    group: { big: `g${String(i).padStart(4, '0')}` },
+    count: 100 + i,
+    sufficient: true,
+    confusion: { tn: 50, fp: 10, fn: 10, tp: 30 + i },
+    metrics: {
+      count: 100 + i,
+      base_rate: 0.4,
+      selection_rate: i === 777 ? 0.01 : 0.4 + i / 1e5,
+      true_positive_rate: 0.75,
+      false_positive_rate: 0.16,
+      precision: 0.75,
+      roc_auc: 0.8,
+    },
+  }));
+}
+
+function bigReport(attributes: number, groups: number, checks: number): Report {
+  const report = sampleFailingReport();
+  const base = report.fairness[0];
+  report.fairness = Array.from({ length: attributes }, (_, a): AttributeResult => ({
+    ...structuredClone(base),
+    name: `attr${a}`,
+    attributes: [`attr${a}`],
+    groups: manyGroups(groups),
+    insufficientGroups: [],
+  }));
+  const template = report.checks[2];
+  report.checks = Array.from({ length: checks }, (_, i): CheckResult => ({ ...template, id: `${template.ruleId}/x${i}`, scope: `x${i}` }));
+  return report;
+}
+
+describe('bounds', () => {
+  test('at most 50 groups per attribute, the extremes kept, omissions counted', () => {
+    const report = bigReport(1, 2000, 5);
+    const table = renderGroupTable(report.fairness[0], report);
+    const rows = table.split('\n').filter((l) => l.startsWith('| g'));
+    expect(rows).toHaveLength(50);
+    expect(table).toContain('| g0777 |'); // lowest selection rate
+    expect(table).toContain('| g1999 |'); // highest selection rate, largest
+    expect(table).toContain('_1,950 more groups not shown');
+  });
+
+  test('selectGroups keeps report order and extremes', () => {
+    const groups = manyGroups(100);
+    const picked = selectGroups(groups, 10).map((g) => g.key);
+    expect(picked).toHaveLength(10);
+    expect([...picked].sort()).toEqual(picked);
+    expect(picked).toContain('g0099');
+    expect(selectGroups(groups.slice(0, 5), 10)).toHaveLength(5);
+  });
+
+  test('a huge report stays well under 1 MiB', () => {
+    const report = bigReport(40, 3000, 2000);
+    const md = renderSummary(report);
+    const bytes = Buffer.byteLength(md, 'utf8');
+    expect(bytes).toBeLessThanOrEqual(512 * 1024);
+    expect(md).toContain('more groups not shown');
+    expect(md).toContain('more checks not shown');
+    checkTables(md);
+  });
+
+  test('a tiny budget cuts the text, closes details and says so', () => {
+    const md = renderSummary(sampleFailingReport(), { maxBytes: 3000 });
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(3000);
+    expect(md).toContain('The summary was cut to stay within the size limit');
+    expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
+    expect(md.startsWith('## ❌ Model risk gate failed')).toBe(true);
+  });
+});
+
+describe('sections', () => {
+  const report = sampleFailingReport();
+  test('are pure functions usable alone', () => {
+    expect(renderVerdictHeader(report).split('\n')[0]).toBe('## ❌ Model risk gate failed');
+    expect(renderBreachedChecks(samplePassingReport())).toBe('');
+    expect(renderBreachedChecks(report, { maxRows: 2 })).toContain('_4 more breached checks not shown._');
+    expect(renderChecksTable(report, { maxRows: 3 })).toContain('_8 more checks not shown; see the JSON report._');
+    expect(renderProvenance(report)).toContain('label `income` = `>50K` (3,846 positives, base rate 0.2362)');
+    expect(renderPerformance(report)).toContain('<summary><b>Performance on 16,281 rows</b></summary>');
+    expect(renderFairnessAttribute(report.fairness[3], report)).toContain('Groups of <b>sex\\_x\\_age\\_bin (sex × age\\_bin)</b>');
+  });
+
+  test('undefined values render as n/a', () => {
+    const r = sampleFailingReport();
+    r.performance.metrics.roc_auc = null;
+    r.performance.metrics.brier = Number.NaN;
+    r.checks[0] = { ...r.checks[0], value: null, margin: null, status: 'insufficient', outcome: 'warn' };
+    const md = renderSummary(r);
+    expect(md).toContain('| ROC AUC | n/a |');
+    expect(md).toContain('| Brier score | n/a |');
+    expect(md).toContain('| ⚠️ insufficient | ROC AUC | — | n/a | ≥ 0.85 | n/a | line 20 |');
+    expect(md).not.toContain('NaN');
+  });
+
+  test('markdownTable and safeUrl', () => {
+    expect(markdownTable(['a', 'b'], [['1', '']], ['l', 'r'])).toBe('| a | b |\n| --- | ---: |\n| 1 |   |');
+    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeUrl('not a url')).toBeUndefined();
+    expect(safeUrl('https://github.com/o/r/actions/runs/1?x=(1)')).toBe('https://github.com/o/r/actions/runs/1?x=%281%29');
+  });
+});
