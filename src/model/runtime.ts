@@ -10,6 +10,10 @@
  * Both packages are imported with `webpackIgnore` so the ncc bundle leaves the import alone and Node resolves it at
  * run time from dist/node_modules/ (ncc cannot follow onnxruntime-node's templated `require` of its binary).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import type * as OrtCommon from 'onnxruntime-common';
 
 export type Ort = typeof OrtCommon;
@@ -51,11 +55,24 @@ async function loadNode(): Promise<LoadedRuntime> {
   return { ort, name: NODE_RUNTIME_NAME, version: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown' };
 }
 
+/**
+ * dist/ ships onnxruntime-web's .wasm gzip-compressed (14.2 MB -> 3.7 MB committed; see .ci/build.mjs), next to the
+ * bundle under node_modules/onnxruntime-web/dist/. Returns the inflated binary there, undefined elsewhere (an npm
+ * install, the tests), where onnxruntime-web reads its own .wasm file.
+ */
+function bundledWasmBinary(): Uint8Array | undefined {
+  const parts = ['node_modules', 'onnxruntime-web', 'dist', 'ort-wasm-simd-threaded.wasm.gz'];
+  const file = join(dirname(fileURLToPath(import.meta.url)), ...parts);
+  return existsSync(file) ? new Uint8Array(gunzipSync(readFileSync(file))) : undefined;
+}
+
 async function loadWasm(): Promise<LoadedRuntime> {
   const ort = (await import(/* webpackIgnore: true */ 'onnxruntime-web')) as unknown as Ort;
   // One thread: no worker threads, no SharedArrayBuffer; works on every platform Node runs on.
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
+  const binary = bundledWasmBinary();
+  if (binary) ort.env.wasm.wasmBinary = binary;
   return { ort, name: WASM_RUNTIME_NAME, version: ort.env.versions.web ?? ort.env.versions.common ?? 'unknown' };
 }
 
