@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy, parsePolicy, resolvePolicyPath, MAX_POLICY_BYTES } from '../../src/policy/load.js';
 import { FAIRNESS_METRIC_NAMES, NAMED_FAIRNESS_METRICS, PERFORMANCE_METRIC_NAMES } from '../../src/policy/metric-names.js';
+import { Ajv } from 'ajv';
 import { policySchema, policySchemaPath } from '../../src/policy/schema.js';
 import { UserError } from '../../src/util/errors.js';
 
@@ -309,6 +310,9 @@ describe('schema', () => {
     expect(Object.keys(schema.$defs.fairness.properties ?? {})).toEqual([...NAMED_FAIRNESS_METRICS]);
     expect(FAIRNESS_METRIC_NAMES).toContain('false_positive_rate_difference');
     expect(FAIRNESS_METRIC_NAMES).toContain('roc_auc_group_min');
+  });
+  it('compiles under ajv strict mode (a misspelled keyword anywhere in the schema is an error)', () => {
+    expect(() => new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(policySchema())).not.toThrow();
   });
   it('describes every key of the sections it owns', () => {
     for (const def of ['model', 'dataset', 'sensitive']) {
