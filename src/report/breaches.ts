@@ -34,3 +34,37 @@ export function rankedBreaches(checks: readonly CheckResult[]): CheckResult[] {
 export function rankedChecks(checks: readonly CheckResult[]): CheckResult[] {
   return [...checks].sort(compareBySeverity);
 }
+
+export interface OutcomeCounts {
+  checks: number;
+  /** outcome fail, and how many of those rest on insufficient evidence. */
+  failed: number;
+  failedInsufficient: number;
+  /** outcome warn, and how many of those rest on insufficient evidence. */
+  warned: number;
+  warnedInsufficient: number;
+  /** status pass. */
+  passed: number;
+  /** status insufficient with outcome pass (on_insufficient: pass): not gating. */
+  notGated: number;
+}
+
+/**
+ * Counts that partition the checks (failed + warned + passed + notGated = checks), for headlines. Report.summary
+ * counts insufficient evidence a second time; a headline adding up to more than the checks would read wrong.
+ */
+export function outcomeCounts(checks: readonly CheckResult[]): OutcomeCounts {
+  const c: OutcomeCounts = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, passed: 0, notGated: 0 };
+  for (const check of checks) {
+    const insufficient = check.status === 'insufficient';
+    if (check.outcome === 'fail') {
+      c.failed++;
+      if (insufficient) c.failedInsufficient++;
+    } else if (check.outcome === 'warn') {
+      c.warned++;
+      if (insufficient) c.warnedInsufficient++;
+    } else if (insufficient) c.notGated++;
+    else c.passed++;
+  }
+  return c;
+}

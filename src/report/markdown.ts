@@ -7,7 +7,7 @@
  * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
  * at most 1 MiB of summary per step).
  */
-import { isBreached, rankedBreaches } from './breaches.js';
+import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
 import { escapeMarkdown, markdownCode } from './escape.js';
 import {
   formatBytes,
@@ -123,16 +123,17 @@ function intervalCell(check: CheckResult): string {
 
 /** The verdict, big, with counts and what was evaluated. */
 export function renderVerdictHeader(report: Report): string {
-  const s = report.summary;
+  const n = outcomeCounts(report.checks);
   const pass = report.verdict === 'pass';
   const title = pass ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
+  const onInsufficient = (k: number) => (k > 0 ? ` (${formatCount(k)} on insufficient data)` : '');
   const counts: string[] = [];
-  if (s.failed > 0) counts.push(`**${formatCount(s.failed)} failed**`);
-  if (s.warned > 0) counts.push(`${formatCount(s.warned)} warned`);
-  if (s.insufficient > 0) counts.push(`${formatCount(s.insufficient)} insufficient data`);
-  counts.push(`${formatCount(s.passed)} passed`);
+  if (n.failed > 0) counts.push(`**${formatCount(n.failed)} failed**${onInsufficient(n.failedInsufficient)}`);
+  if (n.warned > 0) counts.push(`${formatCount(n.warned)} warned${onInsufficient(n.warnedInsufficient)}`);
+  counts.push(`${formatCount(n.passed)} passed`);
+  if (n.notGated > 0) counts.push(`${formatCount(n.notGated)} not gated (insufficient data)`);
   const what =
-    `${plural(s.checks, 'check')} of ${codeCell(report.model.path)} on ${codeCell(report.dataset.path)} ` +
+    `${plural(n.checks, 'check')} of ${codeCell(report.model.path)} on ${codeCell(report.dataset.path)} ` +
     `(${plural(report.dataset.rows, 'row')}), policy ${codeCell(report.policy.path)}`;
   return `${title}\n\n${counts.join(' · ')} — ${what}`;
 }

@@ -70,7 +70,7 @@ describe('renderSummary on the failing sample', () => {
     const lines = md.split('\n');
     expect(lines[0]).toBe('## ❌ Model risk gate failed');
     expect(lines[2]).toBe(
-      '**3 failed** · 2 warned · 1 insufficient data · 5 passed — 11 checks of `models/credit.onnx` on ' +
+      '**3 failed** · 3 warned (1 on insufficient data) · 5 passed — 11 checks of `models/credit.onnx` on ' +
         '`data/adult-test.csv` (16,281 rows), policy `.github/model-policy.yml`',
     );
   });
@@ -146,7 +146,7 @@ describe('renderSummary on the failing sample', () => {
 describe('renderSummary on the passing sample', () => {
   const md = renderSummary(samplePassingReport());
   test('verdict pass, no breached section, insufficient shown as not gating', () => {
-    expect(md.startsWith('## ✅ Model risk gate passed\n\n1 insufficient data · 10 passed — 11 checks')).toBe(true);
+    expect(md.startsWith('## ✅ Model risk gate passed\n\n10 passed · 1 not gated (insufficient data) — 11 checks')).toBe(true);
     expect(md).not.toContain('### Breached');
     expect(md).toContain('| ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | ❔ insufficient |');
     checkTables(md);

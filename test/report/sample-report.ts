@@ -135,6 +135,7 @@ interface CheckSpec {
   onInsufficient?: 'fail' | 'warn' | 'pass';
   interval?: CheckResult['interval'];
   details?: Record<string, unknown>;
+  evidence?: CheckResult['evidence'];
 }
 
 /** The same rule as src/checks/result.ts, written out by hand so the sample does not depend on gate code. */
@@ -175,6 +176,7 @@ function check(spec: CheckSpec): CheckResult {
   if (spec.scope !== undefined) result.scope = spec.scope;
   if (spec.interval) result.interval = spec.interval;
   if (spec.details) result.details = spec.details;
+  if (spec.evidence) result.evidence = spec.evidence;
   return result;
 }
 
@@ -207,6 +209,7 @@ function checks(limits: Limits): CheckResult[] {
       kind: 'min',
       limit: limits.accuracyMin,
       interval: { low: 0.847558950545799, high: 0.8584350272937975, level: 0.95, method: 'wilson' },
+      evidence: { rule: 'point', basis: 'point', inconclusiveWidth: 0.05, onInsufficient: 'warn', severity: 'error' },
     }),
   ];
   for (const attribute of ATTRIBUTES) {
@@ -253,12 +256,13 @@ function checks(limits: Limits): CheckResult[] {
   return out;
 }
 
+/** As src/gate.ts counts: failed/warned by outcome (insufficient evidence included), insufficient by status. */
 function summarize(list: CheckResult[]): Report['summary'] {
   return {
     checks: list.length,
     passed: list.filter((c) => c.status === 'pass').length,
-    failed: list.filter((c) => c.status !== 'insufficient' && c.outcome === 'fail').length,
-    warned: list.filter((c) => c.status !== 'insufficient' && c.outcome === 'warn').length,
+    failed: list.filter((c) => c.outcome === 'fail').length,
+    warned: list.filter((c) => c.outcome === 'warn').length,
     insufficient: list.filter((c) => c.status === 'insufficient').length,
   };
 }
