@@ -76,8 +76,8 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     missingValues: policy.dataset.missing_values,
     maxRows: policy.dataset.max_rows,
   });
-  const labels = makeLabels(dataset, policy.dataset);
-  const groupings = buildGroupings(dataset, policy);
+  const labels = makeLabels(dataset, policy.dataset, doc);
+  const groupings = buildGroupings(dataset, policy, doc);
   lap('dataset');
 
   const modelPath = resolvePolicyPath(doc, policy.model.path, ['model', 'path']);
@@ -87,6 +87,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     const input = encodeModelInput(dataset, model.info.inputs, policy.model.features, {
       workspace: options.workspace,
       policyFile: doc.file,
+      locate: doc.locate,
     });
     lap('model');
     const scores = await model.score(input);
