@@ -1,9 +1,35 @@
 /**
- * Turns a measured value and a policy threshold into a CheckResult. The single place where pass/fail is decided,
- * so that every section (performance, fairness, robustness, explainability, baseline) follows the same rule.
+ * Turns a measured value and a policy threshold into CheckResults. The single place where pass / fail /
+ * insufficient evidence is decided, so that every section (performance, fairness, robustness, explainability,
+ * baseline) follows the same rule (issue #6):
+ *
+ * - the confidence interval: Wilson (or Clopper-Pearson) for plain rates (`estimate.proportion`), else a seeded
+ *   stratified bootstrap of `estimate.recompute` (policy `statistics`: level, resamples, bca | percentile | basic);
+ *   the rng is `createRng(policy.seed).fork('stats/<check id>')`, so a check's interval does not depend on the order
+ *   in which checks run;
+ * - the verdict rule (threshold.rule, default statistics.rule = 'point'): see src/stats/verdict.ts;
+ * - insufficient evidence (a reason from the caller, an undefined value, a metric undefined on too many resamples, a
+ *   wide CI containing the threshold) -> outcome per threshold.on_insufficient (default statistics.on_insufficient =
+ *   'warn');
+ * - a one-sided p-value for a breach is kept in `evidence` for the multiple-testing correction
+ *   (src/stats/correction.ts, applied by the gate across all checks).
+ *
+ * Message format (plain text, renderers escape):
+ *   pass:          "ROC AUC = 0.9212 [0.9165, 0.9257] 95% CI, required ≥ 0.85"
+ *   fail:          "ROC AUC = 0.8123 [0.7801, 0.8402] 95% CI breaches min 0.85 by 0.0377"
+ *   insufficient:  "Equal opportunity difference (race) = 0.21 [0.02, 0.45] 95% CI: insufficient evidence (the 95% CI
+ *                   contains the threshold 0.1 and is 0.43 wide, more than inconclusive_width 0.1); required ≤ 0.1"
+ *   a caveat, when there is one, follows in parentheses.
  */
 import type { PolicyDocument, PolicyPointer, Threshold } from '../policy/types.js';
-import type { CheckResult, CheckSection, Interval } from '../report/types.js';
+import type { CheckEvidence, CheckResult, CheckSection, Interval } from '../report/types.js';
+import { estimateInterval, type EstimateSpec, type IntervalEstimate } from '../stats/estimate.js';
+import { formatNumber, formatWithInterval } from '../stats/format.js';
+import { resolveStatistics, type StatisticsSettings } from '../stats/policy.js';
+import { decideVerdict, levelText } from '../stats/verdict.js';
+import { createRng } from '../util/rng.js';
+
+export { formatNumber } from '../stats/format.js';
 
 export interface CheckInput {
   doc: PolicyDocument;
@@ -13,70 +39,114 @@ export interface CheckInput {
   scope?: string;
   title: string;
   value: number | null;
+  /** An interval computed by the caller (used as is; no p-value then). Otherwise `estimate` gives one. */
   interval?: Interval;
   threshold: Threshold;
   /** Pointer to the threshold object in the policy, e.g. ['checks', 'performance', 'roc_auc']. */
   pointer: PolicyPointer;
-  /** When set, the value could not be estimated reliably (small group, missing class): outcome per on_insufficient. */
+  /**
+   * When set, the value could not be estimated reliably (small group, missing class): outcome per on_insufficient.
+   * Name the group and the cause: "group 'Other' has no actual positives, so its true positive rate cannot be estimated".
+   */
   insufficientReason?: string;
   details?: Record<string, unknown>;
   /**
    * How to re-estimate the value on a resample (issue #6: confidence intervals). recompute(rows) evaluates the same
    * quantity on the given row indices (with repeats); strata gives a stratum code per row (label x group) for a
    * stratified bootstrap. proportion, when the value is a plain binomial rate, allows a Wilson/Clopper-Pearson interval.
+   * recompute must return null when the quantity is undefined on the rows (e.g. a TPR of a group without positives),
+   * never a conventional 0.
    */
-  estimate?: {
-    recompute(rows: Uint32Array): number | null;
-    strata: Int32Array;
-    proportion?: { successes: number; trials: number };
-  };
+  estimate?: EstimateSpec;
 }
 
-export function formatNumber(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
-  return Number(v.toFixed(digits)).toString();
+/** Settings are resolved once per policy document. */
+const settingsCache = new WeakMap<PolicyDocument, StatisticsSettings>();
+
+export function statisticsOf(doc: PolicyDocument): StatisticsSettings {
+  let s = settingsCache.get(doc);
+  if (!s) {
+    s = resolveStatistics(doc.policy);
+    settingsCache.set(doc, s);
+  }
+  return s;
+}
+
+function checkId(input: Pick<CheckInput, 'section' | 'metric' | 'scope'>): string {
+  return `${input.section}/${input.metric}${input.scope !== undefined ? `/${input.scope}` : ''}`;
 }
 
 export function makeCheckResults(input: CheckInput): CheckResult[] {
-  const out: CheckResult[] = [];
   const { threshold } = input;
-  if (threshold.min !== undefined) out.push(makeOne(input, 'min', threshold.min));
-  if (threshold.max !== undefined) out.push(makeOne(input, 'max', threshold.max));
-  return out;
+  const kinds: Array<['min' | 'max', number]> = [];
+  if (threshold.min !== undefined) kinds.push(['min', threshold.min]);
+  if (threshold.max !== undefined) kinds.push(['max', threshold.max]);
+  if (kinds.length === 0) return [];
+  const settings = statisticsOf(input.doc);
+  const estimate = computeInterval(input, settings);
+  return kinds.map(([kind, limit]) => makeOne(input, kind, limit, settings, estimate, kinds.length === 2));
 }
 
-function makeOne(input: CheckInput, kind: 'min' | 'max', limit: number): CheckResult {
-  const { doc, section, metric, scope, value, threshold } = input;
+function computeInterval(input: CheckInput, settings: StatisticsSettings): IntervalEstimate | null {
+  const value = input.value;
+  if (input.insufficientReason !== undefined || value === null || !Number.isFinite(value)) return null;
+  if (input.interval || !input.estimate) return null;
+  const rng = createRng(input.doc.policy.seed).fork(`stats/${checkId(input)}`);
+  return estimateInterval(value, input.estimate, settings, rng);
+}
+
+function makeOne(
+  input: CheckInput,
+  kind: 'min' | 'max',
+  limit: number,
+  settings: StatisticsSettings,
+  estimate: IntervalEstimate | null,
+  both: boolean,
+): CheckResult {
+  const { doc, section, metric, scope, threshold } = input;
+  const value = input.value === null || !Number.isFinite(input.value) ? null : input.value;
   const ruleId = `${section}/${metric}`;
-  const both = threshold.min !== undefined && threshold.max !== undefined;
-  const id = `${ruleId}${scope !== undefined ? `/${scope}` : ''}${both ? `/${kind}` : ''}`;
+  const id = `${checkId(input)}${both ? `/${kind}` : ''}`;
   const loc = doc.locate([...input.pointer, kind]);
   const location = { file: loc.file, line: loc.line ?? 1, column: loc.column ?? 1 };
   const severity = threshold.severity ?? 'error';
+  const onInsufficient = threshold.on_insufficient ?? settings.onInsufficient;
+  const rule = threshold.rule ?? settings.rule;
+  const width = settings.inconclusiveWidth(metric);
   const op = kind === 'min' ? '≥' : '≤';
-  const margin = value === null || Number.isNaN(value) ? null : kind === 'min' ? value - limit : limit - value;
+  const margin = value === null ? null : kind === 'min' ? value - limit : limit - value;
 
-  let status: CheckResult['status'];
-  let reason = input.insufficientReason;
-  if (reason === undefined && (value === null || Number.isNaN(value))) reason = 'the value is undefined on this data';
-  if (reason !== undefined) status = 'insufficient';
-  else status = (margin as number) >= 0 ? 'pass' : 'fail';
-
-  let outcome: CheckResult['outcome'];
-  if (status === 'pass') outcome = 'pass';
-  else if (status === 'fail') outcome = severity === 'warning' ? 'warn' : 'fail';
-  else {
-    const on = threshold.on_insufficient ?? 'warn';
-    outcome = on === 'fail' ? 'fail' : on === 'warn' ? 'warn' : 'pass';
+  const interval: Interval | undefined = input.interval ?? estimate?.interval;
+  let insufficientReason = input.insufficientReason;
+  if (insufficientReason === undefined && value !== null && input.estimate && !input.interval && settings.resamples > 0) {
+    const share = estimate === null ? 1 : estimate.undefinedShare;
+    if (share > settings.maxUndefinedResamples) {
+      insufficientReason = `the value is undefined on ${formatNumber(share * 100, 1)}% of the bootstrap resamples (a group or class is too small to estimate it)`;
+    }
   }
+  const verdict = decideVerdict({ kind, limit, value, interval, rule, inconclusiveWidth: width, insufficientReason });
+  const status = verdict.status;
+  const outcome = outcomeOf(status, severity, onInsufficient);
 
-  const shown = `${input.title} = ${formatNumber(value)}`;
+  const shown = `${input.title} = ${formatWithInterval(value, interval)}`;
   let message: string;
-  if (status === 'insufficient') message = `${input.title}: insufficient evidence (${reason}); required ${op} ${formatNumber(limit)}`;
-  else if (status === 'pass') message = `${shown}, required ${op} ${formatNumber(limit)}`;
-  else message = `${shown} breaches ${kind} ${formatNumber(limit)} by ${formatNumber(Math.abs(margin as number))}`;
+  if (status === 'insufficient') {
+    message = `${value === null ? input.title : shown}: insufficient evidence (${verdict.reason}); required ${op} ${formatNumber(limit)}`;
+  } else if (status === 'pass') {
+    message = `${shown}, required ${op} ${formatNumber(limit)}`;
+  } else {
+    message = `${shown} breaches ${kind} ${formatNumber(limit)} by ${formatNumber(Math.abs(margin as number))}`;
+    if (verdict.basis === 'interval' && interval) message += ` (the whole ${levelText(interval.level)} CI is ${kind === 'min' ? 'below' : 'above'} it)`;
+  }
+  if (verdict.caveat) message += ` (${verdict.caveat})`;
+
+  const evidence: CheckEvidence = { rule, basis: verdict.basis, inconclusiveWidth: width, onInsufficient, severity };
+  if (estimate && status !== 'insufficient') {
+    const p = kind === 'min' ? estimate.pValueBelow(limit) : estimate.pValueAbove(limit);
+    if (Number.isFinite(p)) evidence.pValue = p;
+  }
+  if (estimate && estimate.undefinedShare > 0) evidence.undefinedShare = estimate.undefinedShare;
+  if (estimate?.standardError !== undefined) evidence.standardError = estimate.standardError;
 
   const result: CheckResult = {
     id,
@@ -84,16 +154,27 @@ function makeOne(input: CheckInput, kind: 'min' | 'max', limit: number): CheckRe
     section,
     metric,
     title: input.title,
-    value: value === null || Number.isNaN(value) ? null : value,
+    value,
     threshold: { kind, value: limit },
     status,
     outcome,
     margin,
     message,
     location,
+    evidence,
   };
   if (scope !== undefined) result.scope = scope;
-  if (input.interval) result.interval = input.interval;
+  if (interval) result.interval = interval;
   if (input.details) result.details = input.details;
   return result;
+}
+
+export function outcomeOf(
+  status: CheckResult['status'],
+  severity: 'error' | 'warning',
+  onInsufficient: 'fail' | 'warn' | 'pass',
+): CheckResult['outcome'] {
+  if (status === 'pass') return 'pass';
+  if (status === 'fail') return severity === 'warning' ? 'warn' : 'fail';
+  return onInsufficient;
 }

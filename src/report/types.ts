@@ -30,6 +30,30 @@ export interface Interval {
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'insufficient';
+
+/** How a check's status was decided (issue #6; written by src/checks/result.ts, updated by src/stats/correction.ts). */
+export interface CheckEvidence {
+  /** Verdict rule asked for: 'point' (compare the value) or 'interval' (fail only when the whole CI is beyond). */
+  rule: 'point' | 'interval';
+  /** What the decision rested on ('interval' asked without an interval falls back to 'point'). */
+  basis: 'point' | 'interval';
+  /** A CI containing the threshold and wider than this (metric units) is insufficient evidence. */
+  inconclusiveWidth: number;
+  onInsufficient: 'fail' | 'warn' | 'pass';
+  severity: 'error' | 'warning';
+  /** One-sided p-value of a breach: H0 "the true value meets the threshold" (from the interval's method). */
+  pValue?: number;
+  /** pValue after the multiple-testing correction, when the policy asks for one. */
+  adjustedPValue?: number;
+  correction?: 'holm' | 'benjamini-hochberg';
+  /** The family the correction ran over ('performance/roc_auc', 'fairness', 'all') and its size. */
+  family?: string;
+  familySize?: number;
+  /** Share of bootstrap resamples on which the metric was undefined. */
+  undefinedShare?: number;
+  /** Bootstrap standard error of the value. */
+  standardError?: number;
+}
 export type CheckOutcome = 'pass' | 'warn' | 'fail';
 export type CheckSection = 'performance' | 'fairness' | 'robustness' | 'explainability' | 'baseline';
 
@@ -59,6 +83,8 @@ export interface CheckResult {
   location: PolicyLocation;
   /** Extra plain data for renderers (e.g. the worst group), JSON only. */
   details?: Record<string, unknown>;
+  /** Issue #6: the verdict rule, p-value and correction behind `status`. */
+  evidence?: CheckEvidence;
 }
 
 export interface Report {

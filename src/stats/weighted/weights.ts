@@ -1,0 +1,17 @@
+/**
+ * Metrics under integer sample weights: a bootstrap resample is the original rows, each counted as often as it was
+ * drawn. Evaluating a metric with weights is O(n) and needs no re-sorting (the order by score is computed once), which
+ * is what makes 1,000 resamples of tens of thousands of rows cheap. With every weight 1 the values equal src/metrics.
+ */
+
+/** weights[i] = number of times row i occurs in `rows` (out is zeroed first). */
+export function rowsToWeights(rows: Uint32Array, n: number, out: Uint32Array = new Uint32Array(n)): Uint32Array {
+  out.fill(0);
+  for (let j = 0; j < rows.length; j++) out[rows[j]]++;
+  return out;
+}
+
+/** Weight 1 for every row. */
+export function unitWeights(n: number): Uint32Array {
+  return new Uint32Array(n).fill(1);
+}
