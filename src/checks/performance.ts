@@ -3,7 +3,7 @@
  * evaluation set. Values come from metrics/ (equal to scikit-learn); this file only selects and gates.
  */
 import { confusionCounts, labelMetrics, scoreMetrics, SCORE_METRICS } from '../metrics/index.js';
-import type { MetricName, PerformanceResult } from '../metrics/index.js';
+import type { MetricName, MetricValues, PerformanceResult } from '../metrics/index.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
 import { makeCheckResults } from './result.js';
@@ -47,7 +47,7 @@ export function performanceChecks(ctx: CheckContext, perf: PerformanceResult): C
     // resampled row indices (with repeats) are read in place: no copies
     const recompute = (rows: Uint32Array): number | null =>
       needsScores
-        ? (scoreMetrics(labels.yTrue, scores, rows).metrics[name] ?? null)
+        ? ((scoreMetrics(labels.yTrue, scores, rows).metrics as MetricValues)[name] ?? null)
         : (labelMetrics(confusionCounts(labels.yTrue, yPred, rows))[name] ?? null);
     const proportion = proportionOf(metric, perf.confusion);
     out.push(
