@@ -5,6 +5,7 @@
  * follow the reader's system preference. Pure: Report + charts in, HTML text out.
  */
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
+import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { featureImportance } from './charts/sections.js';
 import { escapeHtml } from './escape.js';
@@ -20,7 +21,6 @@ import {
   formatThreshold,
   formatValue,
   plural,
-  relativeMargin,
   shortSha,
 } from './format.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
@@ -140,24 +140,6 @@ function checksTable(checks: CheckResult[], withSection: boolean): string {
     checks.map((c) => checkRow(c, withSection, withInterval)),
     head.map((h) => ['Value', 'Interval', 'Threshold', 'Margin'].includes(h)),
   );
-}
-
-/** Breaches first (largest relative breach first), then warnings, then insufficient, then passes (in report order). */
-export function rankChecks(checks: CheckResult[]): CheckResult[] {
-  const weight = (c: CheckResult) => (c.outcome === 'fail' ? 0 : c.outcome === 'warn' ? (c.status === 'insufficient' ? 2 : 1) : 3);
-  return checks
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => {
-      const w = weight(a.c) - weight(b.c);
-      if (w !== 0) return w;
-      if (weight(a.c) <= 1) {
-        const ra = relativeMargin(a.c) ?? 0;
-        const rb = relativeMargin(b.c) ?? 0;
-        if (ra !== rb) return ra - rb;
-      }
-      return a.i - b.i;
-    })
-    .map((x) => x.c);
 }
 
 function chartFigures(charts: Chart[]): string {
@@ -311,7 +293,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
     for (const c of charts) if (c.name === `selection-rate-${suffix}` || c.name === `count-${suffix}`) placed.add(c.name);
   }
   const otherCharts = charts.filter((c) => !placed.has(c.name));
-  const breached = rankChecks(report.checks).filter((c) => c.outcome !== 'pass');
+  const breached = rankedBreaches(report.checks);
   const sections: CheckSection[] = ['performance', 'fairness', 'robustness', 'explainability', 'baseline'];
   const present = sections.filter(
     (sec) =>
@@ -351,7 +333,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
     }</section>`,
   );
   if (report.notes.length) parts.push(`<section id="notes"><h2>Notes</h2>${listNotes(report.notes)}</section>`);
-  parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankChecks(report.checks), true)}</section>`);
+  parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true)}</section>`);
 
   for (const sec of present) {
     const checks = report.checks.filter((c) => c.section === sec);

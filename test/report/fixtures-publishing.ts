@@ -282,7 +282,20 @@ export interface SampleOptions {
   renameGroups?: Record<string, string>;
 }
 
+const builtReports = new Map<string, Report>();
+
+/** The sample report (a fresh deep copy each call; built once per options). */
 export function publishingSampleReport(options: SampleOptions = {}): Report {
+  const key = JSON.stringify(options);
+  let report = builtReports.get(key);
+  if (!report) {
+    report = buildSampleReport(options);
+    builtReports.set(key, report);
+  }
+  return structuredClone(report);
+}
+
+function buildSampleReport(options: SampleOptions): Report {
   const rows = readPredictions();
   const threshold = 0.5;
   const minGroupSize = 150;
@@ -485,5 +498,50 @@ export function publishingPassingReport(): Report {
   r.summary.passed = r.checks.filter((x) => x.outcome === 'pass').length;
   r.summary.warned = r.checks.filter((x) => x.outcome === 'warn').length;
   r.verdict = 'pass';
+  return r;
+}
+
+/**
+ * A report far beyond GitHub's comment limit: many sensitive attributes with many groups (long names) and many
+ * checks, built from the sample's first attribute. Used to test trimming.
+ */
+export function oversizedReport(attributes = 40, groupsPerAttribute = 60): Report {
+  const r = publishingSampleReport();
+  const template = r.fairness[0]!;
+  const templateGroup = template.groups[0]!;
+  r.fairness = [];
+  for (let a = 0; a < attributes; a++) {
+    const name = `region_${String(a).padStart(2, '0')}_of_residence_reported_by_applicant`;
+    const groups = Array.from({ length: groupsPerAttribute }, (_, g) => ({
+      ...templateGroup,
+      key: `District ${g} — a rather long administrative area name ${'x'.repeat(20)}`,
+      group: { [name]: `District ${g}` },
+      count: 200 + g,
+      metrics: { ...templateGroup.metrics, selection_rate: 0.05 + (g % 10) / 50 },
+    }));
+    r.fairness.push({ ...template, name, attributes: [name], groups, insufficientGroups: [] });
+    for (const metric of ['demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_ratio']) {
+      const failing = (a + metric.length) % 3 === 0;
+      r.checks.push({
+        id: `fairness/${metric}/${name}`,
+        ruleId: `fairness/${metric}`,
+        section: 'fairness',
+        metric,
+        title: `${metric.replace(/_/g, ' ')} (${name})`,
+        scope: name,
+        value: failing ? 0.42 : 0.93,
+        threshold: { kind: 'min', value: 0.8 },
+        status: failing ? 'fail' : 'pass',
+        outcome: failing ? 'fail' : 'pass',
+        margin: failing ? -0.38 : 0.13,
+        message: failing ? 'breaches min 0.8 by 0.38' : 'required ≥ 0.8',
+        location: { file: '.github/model-policy.yml', line: 100 + a, column: 7 },
+      });
+    }
+  }
+  r.summary.checks = r.checks.length;
+  r.summary.failed = r.checks.filter((c) => c.outcome === 'fail').length;
+  r.summary.passed = r.checks.filter((c) => c.outcome === 'pass').length;
+  r.verdict = 'fail';
   return r;
 }
