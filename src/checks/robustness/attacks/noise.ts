@@ -1,0 +1,65 @@
+/**
+ * Random noise: each attacked row (times `repeats`) gets one Gaussian direction z ~ N(0, I) over the mutable numeric
+ * features, applied at every strength s as x = x0 + s·scale·z (scale = the feature's std in 'std' units), then
+ * projected (bounds, integers rounded to nearest, direction, immutables). The same direction at every strength
+ * (common random numbers) makes the flip rate grow with s and gives each flipped row the smallest strength that
+ * flipped it. Every strength and repeat of every row is scored in one model call.
+ */
+import type { Rng } from '../../../util/rng.js';
+import { decide, type Oracle } from '../oracle.js';
+import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
+import { placeCandidate } from '../norms.js';
+import { allocCandidates } from '../project.js';
+import type { AttackSpace } from '../space.js';
+
+export interface NoiseOptions {
+  strengths: number[];
+  repeats: number;
+}
+
+export async function noiseAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: NoiseOptions, rng: Rng): Promise<AttackOutcome> {
+  const out = emptyOutcome(
+    space,
+    { key: 'noise', kind: 'noise', title: 'Random noise (Gaussian, per-feature scale)', measure: 'strength', units: space.units },
+    inst,
+    opts.strengths,
+  );
+  out.parameters = { repeats: opts.repeats, distribution: 'gaussian' };
+  const M = space.mutableNumeric.length;
+  const n = inst.rows.length;
+  const nb = opts.strengths.length;
+  if (M === 0) {
+    out.notes.push('no mutable numeric feature: noise has nothing to change');
+    return out;
+  }
+  const z = new Float64Array(n * M);
+  for (let i = 0; i < z.length; i++) z[i] = rng.normal();
+  const count = n * nb;
+  if (!oracle.canAfford(count)) {
+    out.stopped = oracle.stopped();
+    out.notes.push(`${count} noisy rows exceed the query budget: lower rows, strengths or repeats`);
+    return out;
+  }
+  const cands = allocCandidates(space, count);
+  const u = new Float64Array(M);
+  for (let b = 0; b < nb; b++) {
+    const s = opts.strengths[b] as number;
+    for (let i = 0; i < n; i++) {
+      for (let m = 0; m < M; m++) u[m] = s * (z[i * M + m] as number);
+      placeCandidate(space, cands, b * n + i, inst.rows[i] as number, u, 0, 'nearest');
+    }
+  }
+  const scores = await oracle.score(cands);
+  out.attackedScore.set(scores);
+  for (let b = 0; b < nb; b++) {
+    for (let i = 0; i < n; i++) {
+      const k = b * n + i;
+      if (decide(scores[k] as number, oracle.threshold) === inst.d0[i]) continue;
+      out.flipped[k] = 1;
+      if (inst.correct[i]) offerExample(space, out, i, cands, k, opts.strengths[b] as number, scores[k] as number);
+    }
+  }
+  out.queries = oracle.queries;
+  out.calls = oracle.calls;
+  return out;
+}

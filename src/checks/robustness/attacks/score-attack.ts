@@ -1,0 +1,286 @@
+/**
+ * Score-based attack: projected gradient descent on the log-odds margin, with gradients estimated from scores only.
+ *
+ * For every correctly classified row and every budget ε of the norm (all rows and budgets advance together; each
+ * step scores every candidate of every active (row, ε) task in ONE model call):
+ *   u ← Π_ε( u − α·ε·dir(ĝ) ),  dir = sign (L∞) or ĝ/‖ĝ‖₂ (L2),  Π_ε = clip to the ε-ball, then to the feasible box;
+ * ĝ is the gradient of m(u) = signed log-odds distance to the threshold, estimated by
+ *   - central finite differences along each mutable feature (probe h = smoothing·ε, at least one step of an integer
+ *     feature), 2·d queries per step; or
+ *   - NES (antithetic Gaussian probes of radius σ = smoothing·ε), 2·samples queries per step.
+ * The candidate actually scored is the projected one (integers, bounds, float32 towards the original), so every
+ * success is a valid example inside the ball. Probes that flip the decision inside the ball count as successes too.
+ * A success at ε is a success at every larger ε. Each row's smallest example is then shrunk towards the original row
+ * by bisection on the segment between them (`refine_steps` batched steps).
+ */
+import type { Rng } from '../../../util/rng.js';
+import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
+import { decide, margin, type Oracle } from '../oracle.js';
+import { clipToBall, perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
+import { allocCandidates, clampToFeasible, projectValue, type Candidates } from '../project.js';
+import type { AttackSpace } from '../space.js';
+import type { AttackNorm } from '../types.js';
+
+export interface ScoreAttackOptions {
+  norm: AttackNorm;
+  epsilons: number[];
+  steps: number;
+  gradient: 'auto' | 'finite_differences' | 'nes';
+  samples: number;
+  smoothing: number;
+  /** Step size as a fraction of ε (default 2.5 / steps). */
+  stepSize?: number;
+  refineSteps: number;
+}
+
+const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
+/** Slack on "inside the ball" for floating-point noise in the norm computation. */
+export const BALL_SLACK = 1e-9;
+
+export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: ScoreAttackOptions, rng: Rng): Promise<AttackOutcome> {
+  const M = space.mutableNumeric.length;
+  const estimator = opts.gradient === 'auto' ? (2 * M <= 2 * opts.samples ? 'finite_differences' : 'nes') : opts.gradient;
+  const out = emptyOutcome(
+    space,
+    {
+      key: `score_attack/${opts.norm}`,
+      kind: 'score_attack',
+      title: `Score-based attack (${NORM_TITLE[opts.norm]}, ${estimator === 'nes' ? 'NES' : 'finite-difference'} gradient)`,
+      measure: opts.norm,
+      units: space.units,
+    },
+    inst,
+    opts.epsilons,
+  );
+  const alpha = opts.stepSize ?? 2.5 / opts.steps;
+  out.parameters = { steps: opts.steps, gradient: estimator, samples: estimator === 'nes' ? opts.samples : M, smoothing: opts.smoothing, step_size: alpha, refine_steps: opts.refineSteps };
+  const startQueries = oracle.queries;
+  const startCalls = oracle.calls;
+  const n = inst.rows.length;
+  const nb = opts.epsilons.length;
+  if (M === 0) {
+    out.notes.push('no mutable numeric feature: nothing for a score-based attack to change');
+    return out;
+  }
+
+  // tasks: (correct instance, budget)
+  const taskInst: number[] = [];
+  const taskBudget: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!inst.correct[i]) continue;
+    for (let b = 0; b < nb; b++) {
+      taskInst.push(i);
+      taskBudget.push(b);
+    }
+  }
+  const T = taskInst.length;
+  const taskOf = new Int32Array(n * nb).fill(-1);
+  for (let t = 0; t < T; t++) taskOf[(taskBudget[t] as number) * n + (taskInst[t] as number)] = t;
+  const z = new Float64Array(T * M);
+  const done = new Uint8Array(T);
+  const success = new Uint8Array(T);
+  const taskScore = new Float32Array(T);
+  const bestMargin = new Float64Array(T).fill(Infinity);
+  for (let t = 0; t < T; t++) taskScore[t] = inst.s0[taskInst[t] as number] as number;
+
+  const probes = estimator === 'nes' ? 2 * opts.samples : 2 * M;
+  const per = 1 + probes;
+  const dir = new Float64Array(M);
+  const g = new Float64Array(M);
+
+  /** Task t succeeded with candidate k of cands: record it here and for every larger budget of the same row. */
+  const succeed = (t: number, cands: Candidates, k: number, size: number, score: number): void => {
+    const i = taskInst[t] as number;
+    offerExample(space, out, i, cands, k, size, score);
+    for (let b = taskBudget[t] as number; b < nb; b++) {
+      const u = taskOf[b * n + i] as number;
+      if (u < 0 || success[u]) continue;
+      success[u] = 1;
+      done[u] = 1;
+      taskScore[u] = score;
+    }
+  };
+
+  for (let step = 0; step <= opts.steps; step++) {
+    const active: number[] = [];
+    for (let t = 0; t < T; t++) if (!done[t]) active.push(t);
+    if (active.length === 0) break;
+    const last = step === opts.steps; // the final iterate is only scored
+    const count = active.length * (last ? 1 : per);
+    if (!oracle.canAfford(count)) break;
+    const cands = allocCandidates(space, count);
+    const noise = estimator === 'nes' && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
+    let k = 0;
+    for (let a = 0; a < active.length; a++) {
+      const t = active[a] as number;
+      const o = inst.rows[taskInst[t] as number] as number;
+      const eps = opts.epsilons[taskBudget[t] as number] as number;
+      placeCandidate(space, cands, k++, o, z, t * M);
+      if (last) continue;
+      const h = opts.smoothing * eps;
+      if (estimator === 'finite_differences') {
+        for (let m = 0; m < M; m++) {
+          const f = space.numeric[space.mutableNumeric[m] as number]!;
+          const hm = f.integer ? Math.max(h, 1 / f.scale) : h;
+          for (const sgn of [1, -1]) {
+            dir.set(z.subarray(t * M, t * M + M));
+            dir[m] = (dir[m] as number) + sgn * hm;
+            placeCandidate(space, cands, k++, o, dir, 0);
+          }
+        }
+      } else {
+        const nz = a * opts.samples * M;
+        for (let s = 0; s < opts.samples; s++) {
+          for (let m = 0; m < M; m++) noise[nz + s * M + m] = rng.normal();
+          for (const sgn of [1, -1]) {
+            for (let m = 0; m < M; m++) dir[m] = (z[t * M + m] as number) + sgn * h * (noise[nz + s * M + m] as number);
+            placeCandidate(space, cands, k++, o, dir, 0);
+          }
+        }
+      }
+    }
+    const scores = await oracle.score(cands);
+
+    k = 0;
+    for (let a = 0; a < active.length; a++) {
+      const t = active[a] as number;
+      const i = taskInst[t] as number;
+      const d0 = inst.d0[i] as number;
+      const eps = opts.epsilons[taskBudget[t] as number] as number;
+      const base = k;
+      k += last ? 1 : per;
+      const sc = scores[base] as number;
+      const mc = margin(sc, oracle.threshold, d0);
+      if (mc < (bestMargin[t] as number)) {
+        bestMargin[t] = mc;
+        taskScore[t] = sc;
+      }
+      if (decide(sc, oracle.threshold) !== d0) {
+        succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
+        continue;
+      }
+      if (last) continue;
+      // a probe that flips inside the ball is a success too (the smallest one)
+      let bestProbe = -1;
+      let bestSize = Infinity;
+      for (let p = 1; p <= probes; p++) {
+        const s = scores[base + p] as number;
+        if (decide(s, oracle.threshold) === d0) continue;
+        const size = perturbationNorm(space, cands, base + p, opts.norm);
+        if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
+          bestSize = size;
+          bestProbe = base + p;
+        }
+      }
+      if (bestProbe >= 0) {
+        succeed(t, cands, bestProbe, bestSize, scores[bestProbe] as number);
+        continue;
+      }
+      // gradient estimate
+      g.fill(0);
+      if (estimator === 'finite_differences') {
+        const nn = space.numeric.length;
+        for (let m = 0; m < M; m++) {
+          const j = space.mutableNumeric[m] as number;
+          const kp = base + 1 + 2 * m;
+          const dx = ((cands.x[kp * nn + j] as number) - (cands.x[(kp + 1) * nn + j] as number)) / space.numeric[j]!.scale;
+          if (dx === 0) continue;
+          g[m] = (margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0)) / dx;
+        }
+      } else {
+        const nz = a * opts.samples * M;
+        const h = opts.smoothing * eps;
+        for (let s = 0; s < opts.samples; s++) {
+          const kp = base + 1 + 2 * s;
+          const diff = margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0);
+          if (diff === 0 || !Number.isFinite(diff)) continue;
+          for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
+        }
+      }
+      const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
+      if (!(gn > 0)) continue; // flat here: stay (NES draws new probes next step)
+      const o = inst.rows[i] as number;
+      for (let m = 0; m < M; m++) {
+        const gm = g[m] as number;
+        const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
+        z[t * M + m] = (z[t * M + m] as number) - alpha * eps * d;
+      }
+      clipToBall(z, t * M, M, opts.norm, eps);
+      clampToFeasible(space, o, z, t * M);
+    }
+  }
+
+  // shrink each example towards its original row
+  await refineExamples(space, oracle, inst, out, opts.norm, opts.refineSteps);
+
+  // per budget
+  for (let b = 0; b < nb; b++) {
+    const eps = opts.epsilons[b] as number;
+    for (let i = 0; i < n; i++) {
+      const t = taskOf[b * n + i] as number;
+      if (t < 0) continue;
+      const mp = out.minPerturbation[i] as number;
+      if (success[t]) {
+        out.flipped[b * n + i] = 1;
+        out.attackedScore[b * n + i] = taskScore[t] as number;
+      } else if (mp === mp && mp <= eps * (1 + BALL_SLACK)) {
+        out.flipped[b * n + i] = 1;
+        out.attackedScore[b * n + i] = out.exampleScore[i] as number;
+      } else out.attackedScore[b * n + i] = taskScore[t] as number;
+    }
+  }
+  out.queries = oracle.queries - startQueries;
+  out.calls = oracle.calls - startCalls;
+  out.stopped = oracle.stopped();
+  return out;
+}
+
+/**
+ * Bisection on the segment between each instance's original row and its example: the point λ of the way along it
+ * (projected) replaces the example whenever it still flips the decision. One model call per bisection step.
+ */
+export async function refineExamples(space: AttackSpace, oracle: Oracle, inst: AttackInstances, out: AttackOutcome, norm: AttackNorm, steps: number): Promise<void> {
+  const n = inst.rows.length;
+  const targets: number[] = [];
+  for (let i = 0; i < n; i++) if (out.minPerturbation[i] === out.minPerturbation[i]) targets.push(i);
+  if (targets.length === 0 || steps === 0) return;
+  const nn = space.numeric.length;
+  const lo = new Float64Array(targets.length);
+  const hi = new Float64Array(targets.length).fill(1);
+  // the segment's far end stays the example found by the attack
+  const ends = allocCandidates(space, targets.length);
+  targets.forEach((i, q) => {
+    ends.origin[q] = inst.rows[i] as number;
+    ends.x.set(out.examples.x.subarray(i * nn, i * nn + nn), q * nn);
+    const nc = space.categorical.length;
+    if (nc > 0) ends.c.set(out.examples.c.subarray(i * nc, i * nc + nc), q * nc);
+  });
+  const mut = space.mutableNumeric;
+  for (let s = 0; s < steps; s++) {
+    if (!oracle.canAfford(targets.length)) break;
+    const cands = allocCandidates(space, targets.length);
+    cands.c.set(ends.c);
+    for (let q = 0; q < targets.length; q++) {
+      const o = ends.origin[q] as number;
+      cands.origin[q] = o;
+      const lam = ((lo[q] as number) + (hi[q] as number)) / 2;
+      cands.x.set(space.x0.subarray(o * nn, o * nn + nn), q * nn);
+      for (let m = 0; m < mut.length; m++) {
+        const j = mut[m] as number;
+        const a = space.x0[o * nn + j] as number;
+        const e = ends.x[q * nn + j] as number;
+        cands.x[q * nn + j] = projectValue(space, j, a + lam * (e - a), a, 'toward');
+      }
+    }
+    const scores = await oracle.score(cands);
+    for (let q = 0; q < targets.length; q++) {
+      const i = targets[q] as number;
+      const lam = ((lo[q] as number) + (hi[q] as number)) / 2;
+      const sc = scores[q] as number;
+      if (decide(sc, oracle.threshold) !== inst.d0[i]) {
+        hi[q] = lam;
+        offerExample(space, out, i, cands, q, perturbationNorm(space, cands, q, norm), sc);
+      } else lo[q] = lam;
+    }
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The battery: sample the rows to attack, build the attack space, run each enabled attack (each with its own seeded
+ * rng fork, query budget and the run's deadline), and summarise. Returns the section plus the raw outcomes (tests
+ * check every adversarial example against the constraints).
+ */
+import type { CheckContext } from '../context.js';
+import { categoricalAttack } from './attacks/categorical-attack.js';
+import { counterfactualTest, type CounterfactualOutcome } from './attacks/counterfactual.js';
+import { decisionAttack } from './attacks/decision-attack.js';
+import { noiseAttack } from './attacks/noise.js';
+import { scoreAttack } from './attacks/score-attack.js';
+import { createOracle, type Oracle } from './oracle.js';
+import { instancesOf, type AttackOutcome } from './outcome.js';
+import type { RobustnessSettings } from './policy.js';
+import { stratifiedSample } from './sample.js';
+import { buildAttackSpace, constraintSummary, type AttackSpace } from './space.js';
+import { summarizeAttack } from './summarize.js';
+import type { AttackNorm, RobustnessReport, StopReason } from './types.js';
+
+export interface BatteryRun {
+  section: RobustnessReport;
+  space: AttackSpace;
+  sample: Uint32Array;
+  outcomes: AttackOutcome[];
+  counterfactuals: CounterfactualOutcome[];
+}
+
+/** Optional observer (benchmarks): told when each attack starts and ends. Never affects the results. */
+export interface BatteryHooks {
+  onAttack?(key: string, phase: 'start' | 'end'): void;
+}
+
+export async function runBattery(ctx: CheckContext, settings: RobustnessSettings, hooks: BatteryHooks = {}): Promise<BatteryRun> {
+  const mark = (key: string, phase: 'start' | 'end'): void => hooks.onAttack?.(key, phase);
+  const { policy } = ctx.doc;
+  const threshold = policy.model.threshold;
+  const space = buildAttackSpace({ input: ctx.input, dataset: ctx.dataset, doc: ctx.doc, settings });
+  const sample = stratifiedSample(ctx.labels.yTrue, settings.rows, ctx.rng.fork('robustness/sample'));
+  const shared = { remaining: settings.max_queries };
+  const notes: string[] = [];
+  let stopped: StopReason | null = null;
+  const labelOnly = ctx.model.info.outputKind === 'label';
+
+  const oracle = (maxQueries: number): Oracle =>
+    createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared });
+  const note = (o: Oracle, what: string): void => {
+    const s = o.stopped();
+    if (s === null) return;
+    stopped ??= s;
+    notes.push(
+      s === 'deadline'
+        ? `robustness: ${what} stopped at the time limit; its results are partial`
+        : `robustness: ${what} stopped at its query budget; its results are partial`,
+    );
+  };
+  const expired = (): boolean => Date.now() > ctx.deadline || shared.remaining <= 0;
+
+  const outcomes: AttackOutcome[] = [];
+  const skipped: string[] = [];
+  const instances = instancesOf(sample, ctx.labels.yTrue, ctx.yPred, ctx.scores);
+
+  if (settings.noise.enabled) {
+    if (expired()) skipped.push('noise');
+    else {
+      const o = oracle(settings.noise.max_queries);
+      const noiseInst = instancesOf(sample, ctx.labels.yTrue, ctx.yPred, ctx.scores, settings.noise.repeats);
+      mark('noise', 'start');
+      outcomes.push(await noiseAttack(space, o, noiseInst, { strengths: settings.noise.strengths, repeats: settings.noise.repeats }, ctx.rng.fork('robustness/noise')));
+      mark('noise', 'end');
+      note(o, 'the noise test');
+    }
+  }
+
+  const sa = settings.score_attack;
+  if (sa.enabled) {
+    for (const norm of ['linf', 'l2'] as AttackNorm[]) {
+      const eps = sa.epsilons[norm];
+      if (!eps || eps.length === 0) continue;
+      if (labelOnly) {
+        notes.push('robustness: the model outputs labels only, so the score-based attack was skipped (the decision-based attack still runs)');
+        break;
+      }
+      if (expired()) {
+        skipped.push(`score_attack/${norm}`);
+        continue;
+      }
+      const o = oracle(sa.max_queries);
+      mark(`score_attack/${norm}`, 'start');
+      outcomes.push(
+        await scoreAttack(
+          space,
+          o,
+          instances,
+          {
+            norm,
+            epsilons: eps,
+            steps: sa.steps,
+            gradient: sa.gradient,
+            samples: sa.samples,
+            smoothing: sa.smoothing,
+            ...(sa.step_size !== undefined ? { stepSize: sa.step_size } : {}),
+            refineSteps: sa.refine_steps,
+          },
+          ctx.rng.fork(`robustness/score_attack/${norm}`),
+        ),
+      );
+      mark(`score_attack/${norm}`, 'end');
+      note(o, `the score-based attack (${norm})`);
+    }
+  }
+
+  const da = settings.decision_attack;
+  if (da.enabled) {
+    if (expired()) skipped.push(`decision_attack/${da.norm}`);
+    else {
+      const o = oracle(da.max_queries);
+      mark(`decision_attack/${da.norm}`, 'start');
+      outcomes.push(
+        await decisionAttack(
+          space,
+          o,
+          instances,
+          {
+            norm: da.norm,
+            epsilons: da.epsilons,
+            iterations: da.iterations,
+            gradientSamples: da.gradient_samples,
+            maxGradientSamples: da.max_gradient_samples,
+            initCandidates: da.init_candidates,
+            tolerance: da.tolerance,
+            yPred: ctx.yPred,
+          },
+          ctx.rng.fork(`robustness/decision_attack/${da.norm}`),
+        ),
+      );
+      mark(`decision_attack/${da.norm}`, 'end');
+      note(o, `the decision-based attack (${da.norm})`);
+    }
+  }
+
+  const ca = settings.categorical_attack;
+  if (ca.enabled) {
+    if (expired()) skipped.push('categorical_attack');
+    else {
+      const o = oracle(ca.max_queries);
+      mark('categorical_attack', 'start');
+      outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes }));
+      mark('categorical_attack', 'end');
+      note(o, 'the categorical attack');
+    }
+  }
+
+  const counterfactuals: CounterfactualOutcome[] = [];
+  const cf = settings.counterfactual;
+  if (cf.enabled) {
+    const specs = policy.sensitive.filter((s) => cf.attributes === null || cf.attributes.includes(s.name));
+    for (const spec of specs) {
+      if (expired()) {
+        skipped.push(`counterfactual/${spec.name}`);
+        continue;
+      }
+      const o = oracle(cf.max_queries);
+      mark(`counterfactual/${spec.name}`, 'start');
+      counterfactuals.push(
+        await counterfactualTest(space, o, {
+          spec,
+          dataset: ctx.dataset,
+          groupings: ctx.groupings,
+          yTrue: ctx.labels.yTrue,
+          yPred: ctx.yPred,
+          scores: ctx.scores,
+          rows: cf.rows,
+          rng: ctx.rng.fork(`robustness/counterfactual/${spec.name}`),
+        }),
+      );
+      mark(`counterfactual/${spec.name}`, 'end');
+      note(o, `the counterfactual test (${spec.name})`);
+    }
+  }
+  if (skipped.length > 0) {
+    stopped ??= Date.now() > ctx.deadline ? 'deadline' : 'query_budget';
+    notes.push(`robustness: not run (${stopped === 'deadline' ? 'time limit reached' : 'query budget spent'}): ${skipped.join(', ')}`);
+  }
+
+  const summaryOpts = {
+    groupings: ctx.groupings,
+    minGroupSize: policy.min_group_size,
+    yTrue: ctx.labels.yTrue,
+    includeExamples: policy.report.include_examples,
+  };
+  let positives = 0;
+  let correct = 0;
+  for (const r of sample) {
+    positives += ctx.labels.yTrue[r] as number;
+    if (ctx.labels.yTrue[r] === ctx.yPred[r]) correct++;
+  }
+  const section: RobustnessReport = {
+    seed: policy.seed,
+    threshold,
+    units: settings.units,
+    bounds: settings.bounds,
+    sample: { rows: sample.length, positives, negatives: sample.length - positives, correct, method: 'stratified by label', datasetRows: ctx.dataset.rows },
+    constraints: constraintSummary(space),
+    attacks: outcomes.map((o) => summarizeAttack(space, o, summaryOpts)),
+    counterfactual: counterfactuals.map((c) => c.result),
+    queries: settings.max_queries - shared.remaining,
+    stopped,
+    notes,
+  };
+  return { section, space, sample, outcomes, counterfactuals };
+}

@@ -1,0 +1,23 @@
+/**
+ * Robustness (issue #3): a battery of black-box attacks on the model, constraint-aware, with policy gates.
+ * Entry point for the gate: runRobustness(ctx) reads `checks.robustness` from the policy (see policy.ts).
+ */
+import type { CheckContext, SectionOutput } from '../context.js';
+import { runBattery } from './battery.js';
+import { robustnessChecks } from './gates.js';
+import { ROBUSTNESS_DEFAULTS, robustnessSettings } from './policy.js';
+import type { RobustnessReport } from './types.js';
+
+export type { RobustnessReport } from './types.js';
+export { robustnessSettings, ROBUSTNESS_DEFAULTS, type RobustnessSettings } from './policy.js';
+export { runBattery, type BatteryRun } from './battery.js';
+
+export async function runRobustness(ctx: CheckContext): Promise<SectionOutput<RobustnessReport>> {
+  const settings = robustnessSettings(ctx.doc) ?? ROBUSTNESS_DEFAULTS;
+  const run = await runBattery(ctx, settings);
+  const checks = robustnessChecks(ctx.doc, settings, run.section);
+  const notes = [...run.section.notes];
+  for (const a of run.section.attacks) for (const n of a.notes) notes.push(`robustness (${a.key}): ${n}`);
+  for (const c of run.section.counterfactual) for (const n of c.notes) notes.push(`robustness (counterfactual ${c.attribute}): ${n}`);
+  return { section: run.section, checks, notes };
+}

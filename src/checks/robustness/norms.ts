@@ -1,0 +1,88 @@
+/**
+ * Perturbation sizes in the policy's units: for numeric feature j, u_j = (x_j − x0_j) / scale_j (scale = the feature's
+ * standard deviation in 'std' units, 1 in 'raw' units); L∞ = max |u_j|, L2 = sqrt(Σ u_j²). Missing original values
+ * never move and count as 0. Categorical changes are counted separately (l0: features whose level changed).
+ */
+import { projectValue, type Candidates, type Rounding } from './project.js';
+import type { AttackSpace } from './space.js';
+import type { AttackNorm } from './types.js';
+
+export function perturbationNorm(space: AttackSpace, cands: Candidates, k: number, norm: AttackNorm): number {
+  const nn = space.numeric.length;
+  const o = cands.origin[k] as number;
+  let acc = 0;
+  const mut = space.mutableNumeric;
+  for (let m = 0; m < mut.length; m++) {
+    const j = mut[m] as number;
+    const a = space.x0[o * nn + j] as number;
+    if (a !== a) continue;
+    const u = Math.abs(((cands.x[k * nn + j] as number) - a) / space.numeric[j]!.scale);
+    if (norm === 'linf') {
+      if (u > acc) acc = u;
+    } else acc += u * u;
+  }
+  return norm === 'linf' ? acc : Math.sqrt(acc);
+}
+
+/** Norm of a vector given in units over the mutable features (length = mutableNumeric.length). */
+export function vectorNorm(u: Float64Array, offset: number, length: number, norm: AttackNorm): number {
+  let acc = 0;
+  for (let i = 0; i < length; i++) {
+    const v = Math.abs(u[offset + i] as number);
+    if (norm === 'linf') {
+      if (v > acc) acc = v;
+    } else acc += v * v;
+  }
+  return norm === 'linf' ? acc : Math.sqrt(acc);
+}
+
+/** Clip a vector (in units) to the ε-ball of the norm, in place. */
+export function clipToBall(u: Float64Array, offset: number, length: number, norm: AttackNorm, eps: number): void {
+  if (norm === 'linf') {
+    for (let i = 0; i < length; i++) {
+      const v = u[offset + i] as number;
+      if (v > eps) u[offset + i] = eps;
+      else if (v < -eps) u[offset + i] = -eps;
+    }
+    return;
+  }
+  const n = vectorNorm(u, offset, length, 'l2');
+  if (n > eps) {
+    const f = eps / n;
+    for (let i = 0; i < length; i++) u[offset + i] = (u[offset + i] as number) * f;
+  }
+}
+
+/** Categorical features whose level differs from the original row. */
+export function categoricalChanges(space: AttackSpace, cands: Candidates, k: number): number {
+  const nc = space.categorical.length;
+  const o = cands.origin[k] as number;
+  let n = 0;
+  for (let j = 0; j < nc; j++) if (cands.c[k * nc + j] !== space.c0[o * nc + j]) n++;
+  return n;
+}
+
+/**
+ * Write candidate k as original row o moved by the vector u (units, over the mutable numeric features), then project
+ * it ('toward' rounding keeps it inside any ball u is inside).
+ */
+export function placeCandidate(space: AttackSpace, cands: Candidates, k: number, o: number, u: Float64Array, uOffset: number, rounding: Rounding = 'toward'): void {
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const x = cands.x;
+  const x0 = space.x0;
+  cands.origin[k] = o;
+  for (let j = 0, d = k * nn, s = o * nn; j < nn; j++) x[d + j] = x0[s + j] as number;
+  if (nc > 0) {
+    const c = cands.c;
+    const c0 = space.c0;
+    for (let j = 0, d = k * nc, s = o * nc; j < nc; j++) c[d + j] = c0[s + j] as number;
+  }
+  const mut = space.mutableNumeric;
+  const numeric = space.numeric;
+  for (let m = 0; m < mut.length; m++) {
+    const j = mut[m] as number;
+    const a = x0[o * nn + j] as number;
+    x[k * nn + j] = projectValue(space, j, a + (u[uOffset + m] as number) * numeric[j]!.scale, a, rounding);
+  }
+}

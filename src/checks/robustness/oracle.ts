@@ -1,0 +1,98 @@
+/**
+ * The attacker's view of the model: scores (or only decisions) of a batch of candidates, through one batched
+ * ScoringModel.score() call per attack step, with a query budget and the run's deadline.
+ */
+import type { ScoringModel } from '../../model/types.js';
+import { encodeCandidates } from './encode.js';
+import type { Candidates } from './project.js';
+import type { AttackSpace } from './space.js';
+import type { StopReason } from './types.js';
+
+export interface Oracle {
+  readonly space: AttackSpace;
+  readonly threshold: number;
+  /** Model rows scored so far through this oracle. */
+  readonly queries: number;
+  /** score() calls so far. */
+  readonly calls: number;
+  /** Why no more queries may be made (null while some may). */
+  stopped(): StopReason | null;
+  /** Rows that still fit in the query budget (no side effect). */
+  remaining(): number;
+  /** True when n more rows fit in the budget and the deadline has not passed (sets stopped() otherwise). */
+  canAfford(n: number): boolean;
+  /** Scores of candidates [0, count) in one call. Callers check canAfford first. */
+  score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array>;
+}
+
+export interface OracleOptions {
+  model: ScoringModel;
+  space: AttackSpace;
+  threshold: number;
+  maxQueries: number;
+  deadline: number;
+  /** Shared budget of the whole battery (decremented by every oracle). */
+  shared?: { remaining: number };
+  now?: () => number;
+}
+
+export function createOracle(opts: OracleOptions): Oracle {
+  const now = opts.now ?? Date.now;
+  let queries = 0;
+  let calls = 0;
+  let stop: StopReason | null = null;
+  return {
+    space: opts.space,
+    threshold: opts.threshold,
+    get queries() {
+      return queries;
+    },
+    get calls() {
+      return calls;
+    },
+    stopped: () => stop,
+    remaining: () => Math.max(0, Math.min(opts.maxQueries - queries, opts.shared ? opts.shared.remaining : Infinity)),
+    canAfford(n: number): boolean {
+      if (stop !== null) return false;
+      if (now() > opts.deadline) {
+        stop = 'deadline';
+        return false;
+      }
+      if (queries + n > opts.maxQueries || (opts.shared !== undefined && n > opts.shared.remaining)) {
+        stop = 'query_budget';
+        return false;
+      }
+      return true;
+    },
+    async score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array> {
+      if (cands.count === 0) return new Float32Array(0);
+      const input = encodeCandidates(opts.space, cands, extra);
+      const s = await opts.model.score(input);
+      queries += cands.count;
+      calls++;
+      if (opts.shared) opts.shared.remaining -= cands.count;
+      return s;
+    },
+  };
+}
+
+/** Decision of a score: 1 when score >= threshold. */
+export function decide(score: number, threshold: number): 0 | 1 {
+  return score >= threshold ? 1 : 0;
+}
+
+const LOGIT_CLAMP = 1e-12;
+
+export function logit(p: number): number {
+  const q = p < LOGIT_CLAMP ? LOGIT_CLAMP : p > 1 - LOGIT_CLAMP ? 1 - LOGIT_CLAMP : p;
+  return Math.log(q / (1 - q));
+}
+
+/**
+ * Attack loss of a candidate whose original decision is d0: the signed distance to the threshold in log-odds,
+ * positive while the decision is unchanged (attacks drive it below zero).
+ */
+export function margin(score: number, threshold: number, d0: number): number {
+  const m = logit(score) - logit(threshold);
+  return d0 === 1 ? m : -m;
+}
