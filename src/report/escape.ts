@@ -47,7 +47,7 @@ function prepare(text: unknown, opts?: EscapeOptions): string {
  * Text that renders literally in GitHub-flavoured markdown, both in prose and inside a table cell:
  * - HTML is inert: & < > become entities;
  * - markdown syntax is inert: \ ` * _ [ ] | ~ $ are backslash-escaped (| also works inside tables, $ stops math);
- *   a leading - + = or "1." / "1)" cannot start a list or heading;
+ *   a leading "- ", "+ ", "1. ", "1) ", "---" or "===" cannot start a list, rule or heading;
  * - GitHub's text filters are neutralised with a zero-width space: @mentions (@org/team, @everyone),
  *   #123 issue references, and bare-URL autolinks (http://, https://, www.);
  * - one line: line breaks become spaces.
@@ -58,7 +58,12 @@ export function escapeMarkdown(text: unknown, opts?: EscapeOptions): string {
   s = s.replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`);
   s = s.replace(/[@#]/g, (c) => `${c}${ZWSP}`);
   s = s.replace(/\b(https?|ftp|mailto|file)(?=:)/gi, `$1${ZWSP}`).replace(/\b(www)(?=\.)/gi, `$1${ZWSP}`);
-  s = s.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  // Block starts, for text placed at the start of a line: list markers, thematic breaks, setext underlines.
+  s = s
+    .replace(/^([-+])(?=\s|$)/, '\\$1')
+    .replace(/^(?=[-\s]+$)-/, '\\-')
+    .replace(/^(?==+\s*$)=/, '\\=')
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
   return s;
 }
 
@@ -71,6 +76,16 @@ export function markdownCode(text: unknown, opts?: EscapeOptions): string {
   const s = prepare(text, opts);
   if (s === '' || /[`|]/.test(s) || /^\s|\s$/.test(s)) return escapeMarkdown(s);
   return `\`${s}\``;
+}
+
+/**
+ * Text inside raw HTML within GitHub markdown (e.g. a `<summary>` line of a `<details>` block): markdown is not
+ * parsed there, so backslash escapes would show; HTML-escape instead, and still break @mentions and #refs, which
+ * GitHub links in every text node.
+ */
+export function escapeMarkdownHtml(text: unknown, opts?: EscapeOptions): string {
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '@': `@${ZWSP}`, '#': `#${ZWSP}` };
+  return prepare(text, opts).replace(/[&<>"'@#]/g, (c) => entities[c]);
 }
 
 /** Text for HTML element content or a quoted attribute value. */

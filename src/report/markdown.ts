@@ -8,7 +8,7 @@
  * at most 1 MiB of summary per step).
  */
 import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
-import { escapeMarkdown, markdownCode } from './escape.js';
+import { escapeMarkdown, escapeMarkdownHtml, markdownCode } from './escape.js';
 import {
   formatBytes,
   formatCompact,
@@ -59,7 +59,10 @@ export function markdownTable(headers: string[], rows: string[][], align?: Array
   return [line(headers), line(sep), ...rows.map(line)].join('\n');
 }
 
-/** A collapsible block. Markdown inside needs the blank lines around it. */
+/**
+ * A collapsible block. `summary` is raw HTML (markdown is not parsed on that line): build it with
+ * escapeMarkdownHtml, not escapeMarkdown. Markdown in the body needs the blank lines around it.
+ */
 export function details(summary: string, body: string, open = false): string {
   return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
@@ -206,7 +209,9 @@ export function renderProvenance(report: Report): string {
     formatBytes(m.bytes),
     `sha256 ${codeCell(shortSha(m.sha256))}`,
     info.producer ? escapeMarkdown(info.producer, { maxLength: MAX_NAME_LENGTH }) : '',
-    `scores from ${codeCell(info.scoreOutput)} (${escapeMarkdown(info.outputKind)}${info.outputKind === 'probabilities' ? `, class ${info.positiveIndex}` : ''})`,
+    info.outputKind === 'label'
+      ? `labels only (${codeCell(info.scoreOutput)}): no score metrics`
+      : `score = ${codeCell(info.scoreOutput)}${info.outputKind === 'probabilities' ? ` column ${info.positiveIndex}` : ''}`,
     info.zipMapBypassed ? 'ZipMap bypassed' : '',
     `${escapeMarkdown(info.runtime)} ${escapeMarkdown(info.runtimeVersion)}`,
   ].filter((x) => x !== '');
@@ -371,11 +376,18 @@ export function renderFairnessOverview(report: Report): string {
   return `### Fairness\n\n${markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}\n\n${legend}`;
 }
 
+/** 'sex_x_age_bin (sex × age_bin)' for the raw-HTML summary line. */
+function attributeLabelHtml(attr: AttributeResult): string {
+  const name = escapeMarkdownHtml(attr.name, { maxLength: MAX_NAME_LENGTH });
+  if (attr.attributes.length <= 1) return name;
+  return `${name} (${attr.attributes.map((a) => escapeMarkdownHtml(a, { maxLength: MAX_NAME_LENGTH })).join(' × ')})`;
+}
+
 /** Collapsible group table of one attribute; open when a check on it breached. */
 export function renderFairnessAttribute(attr: AttributeResult, report: Report, opts: { maxGroups?: number } = {}): string {
   const checks = checksOf(report, attr);
   const emoji = worstOutcomeEmoji(checks);
-  const title = `${emoji ? `${emoji} ` : ''}Groups of <b>${attributeLabel(attr)}</b> (${plural(attr.groups.length, 'group')})`;
+  const title = `${emoji ? `${emoji} ` : ''}Groups of <b>${attributeLabelHtml(attr)}</b> (${plural(attr.groups.length, 'group')})`;
   return details(title, renderGroupTable(attr, report, opts), checks.some(isBreached));
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   escapeHtml,
+  escapeMarkdownHtml,
   escapeMarkdown,
   escapeSarifText,
   escapeWorkflowCommandData,
@@ -64,6 +65,15 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('2) item')).toBe('2\\) item');
     expect(escapeMarkdown('# title')).toBe('#&#8203; title');
     expect(escapeMarkdown('> quote')).toBe('&gt; quote');
+    expect(escapeMarkdown('---')).toBe('\\---');
+    expect(escapeMarkdown('- - -')).toBe('\\- - -');
+    expect(escapeMarkdown('===')).toBe('\\===');
+    expect(escapeMarkdown('-')).toBe('\\-');
+    // but not inside ordinary values
+    expect(escapeMarkdown('-0.5')).toBe('-0.5');
+    expect(escapeMarkdown('0.1.0')).toBe('0.1.0');
+    expect(escapeMarkdown('1.5')).toBe('1.5');
+    expect(escapeMarkdown('a - b')).toBe('a - b');
   });
 
   test('newlines become spaces, workflow commands stay text', () => {
@@ -90,6 +100,15 @@ describe('markdownCode', () => {
     expect(markdownCode('a`b')).toBe('a\\`b');
     expect(markdownCode('')).toBe('');
     expect(markdownCode('x\ny')).toBe('`x y`');
+  });
+});
+
+describe('escapeMarkdownHtml', () => {
+  test('HTML entities, mentions and refs broken, no backslashes', () => {
+    expect(escapeMarkdownHtml(`${HOSTILE.html} ${HOSTILE.mention} #7 a_b`)).toBe(
+      '&lt;img src=x onerror=alert(1)&gt; @&#8203;everyone @&#8203;org/team #&#8203;7 a_b',
+    );
+    expect(escapeMarkdownHtml(`it's "x" & y`)).toBe('it&#39;s &quot;x&quot; &amp; y');
   });
 });
 

@@ -117,7 +117,7 @@ describe('renderSummary on the failing sample', () => {
     expect(md).toContain('| race | 6 (1 insufficient) | 0.1914 | 0.2082 | 0.3383 | 0.1709 | 0.3383 | 0.4828 | ⚠️ 1/2 breached |');
     // failing attributes are open, passing ones collapsed
     expect(md).toContain('<details>\n<summary>✅ Groups of <b>sex</b> (2 groups)</summary>');
-    expect(md).toContain('<details open>\n<summary>❌ Groups of <b>age\\_bin</b> (3 groups)</summary>');
+    expect(md).toContain('<details open>\n<summary>❌ Groups of <b>age_bin</b> (3 groups)</summary>');
   });
 
   test('every performance metric and the confusion matrix', () => {
@@ -167,6 +167,11 @@ describe('hostile names', () => {
     expect(md).toContain('[workflow run](https://x.example/a%20%28b%29)');
     checkTables(md);
   });
+  test('the raw-HTML summary line is HTML-escaped, not markdown-escaped', () => {
+    expect(md).toContain('<summary>⚠️ Groups of <b>race @&#8203;everyone @&#8203;org/team</b> (6 groups)</summary>');
+    for (const line of md.split('\n').filter((l) => l.startsWith('<summary>'))) expect(line).not.toMatch(/\\[_*|`[\]]/);
+  });
+
   test('hostile groups each stay one row', () => {
     const rows = tableRows(md, '| Group | Rows | Base rate | Selection rate | TPR | FPR | Precision | ROC AUC |');
     expect(rows.length).toBeGreaterThan(0);
@@ -258,7 +263,7 @@ describe('sections', () => {
     expect(renderChecksTable(report, { maxRows: 3 })).toContain('_8 more checks not shown; see the JSON report._');
     expect(renderProvenance(report)).toContain('label `income` = `>50K` (3,846 positives, base rate 0.2362)');
     expect(renderPerformance(report)).toContain('<summary><b>Performance on 16,281 rows</b></summary>');
-    expect(renderFairnessAttribute(report.fairness[3], report)).toContain('Groups of <b>sex\\_x\\_age\\_bin (sex × age\\_bin)</b>');
+    expect(renderFairnessAttribute(report.fairness[3], report)).toContain('Groups of <b>sex_x_age_bin (sex × age_bin)</b>');
   });
 
   test('undefined values render as n/a', () => {
