@@ -117,3 +117,57 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 export type { ModelInput };
+
+import { join as joinPath } from 'node:path';
+import type { CheckContext } from '../../src/checks/context.js';
+import { buildGroupings } from '../../src/data/groups.js';
+import { makeLabels } from '../../src/data/labels.js';
+import { encodeModelInput } from '../../src/model/encode.js';
+import { scoresToPredictions } from '../../src/metrics/index.js';
+import { parsePolicy } from '../../src/policy/load.js';
+import { resolvePolicyPath } from '../../src/policy/load.js';
+import { createRng } from '../../src/util/rng.js';
+
+export const REPO = joinPath(import.meta.dirname, '..', '..');
+
+/** A CheckContext built from a policy text, as gate.ts builds it (paths relative to the repository root). */
+export async function contextFromPolicy(yaml: string): Promise<CheckContext> {
+  const doc = parsePolicy(yaml, { workspace: REPO, displayPath: 'test-policy.yml' });
+  const { policy } = doc;
+  const dataset = await readCsvDataset(resolvePolicyPath(doc, policy.dataset.path), {
+    displayPath: policy.dataset.path,
+    missingValues: policy.dataset.missing_values,
+    maxRows: policy.dataset.max_rows,
+  });
+  const labels = makeLabels(dataset, policy.dataset);
+  const groupings = buildGroupings(dataset, policy);
+  const model = await loadModel({ file: resolvePolicyPath(doc, policy.model.path), displayPath: policy.model.path, spec: policy.model });
+  const input = encodeModelInput(dataset, model.info.inputs, policy.model.features, { workspace: REPO, policyFile: doc.file });
+  const scores = await model.score(input);
+  const yPred = scoresToPredictions(scores, policy.model.threshold);
+  return { doc, dataset, model, input, labels, scores, yPred, groupings, rng: createRng(policy.seed), deadline: Date.now() + 10 * 60_000 };
+}
+
+export function adultPolicy(model: string, explainability: string, extra = ''): string {
+  const features = model.includes('onehot') || model.includes('mlp') ? `\n  features:\n    file: test/fixtures/adult/onehot_features.json` : '';
+  return `version: 1
+seed: 7
+model:
+  path: test/fixtures/adult/${model}
+  threshold: 0.5${features}
+dataset:
+  path: test/fixtures/adult/test.csv
+  label: income
+  positive_label: '>50K'
+  missing_values: ['?']
+sensitive:
+  - column: sex
+  - column: race
+${extra}checks:
+  explainability:
+${explainability
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
+`;
+}

@@ -2,8 +2,8 @@
  * The positive-class score of a tree ensemble as one scalar margin and a transform:
  *   margin(x) = offset + sum over trees of leafValue[leaf reached by x],   score(x) = transform(margin(x)).
  * Folding the classes/targets into one leaf value per node is what lets TreeSHAP run once per explained row.
- * Follows onnxruntime's conventions for binary classifiers (skl2onnx: one weight per leaf on class 0 is the margin of
- * class 1). Anything else returns a reason, and the caller falls back to KernelSHAP; the caller also checks the
+ * Follows onnxruntime's conventions (checked against onnxruntime 1.30 in the tests) for binary classifiers (skl2onnx:
+ * one weight per leaf on class 0 is the margin of class 1). Anything else returns a reason, and the caller falls back to KernelSHAP; the caller also checks the
  * recomputed scores against the model's, so a convention this file gets wrong cannot give silently wrong values.
  */
 import { MODE_LEAF, goesTrue, type TreeEnsemble } from './tree-ensemble.js';
@@ -31,11 +31,7 @@ export function scalarizeTreeScore(e: TreeEnsemble, positiveIndex: number, sigmo
   if (e.aggregate === 'MIN' || e.aggregate === 'MAX') return { ok: false, reason: `aggregate_function ${e.aggregate} is not additive` };
   if (e.postTransform === 'PROBIT') return { ok: false, reason: 'post_transform PROBIT is not supported' };
   const used = new Set<number>();
-  let allPositive = true;
-  for (let j = 0; j < e.leafTarget.length; j++) {
-    used.add(e.leafTarget[j]);
-    if (e.leafWeight[j] < 0) allPositive = false;
-  }
+  for (let j = 0; j < e.leafTarget.length; j++) used.add(e.leafTarget[j]);
   const coef = new Float64Array(Math.max(e.targets, 1));
   let offset = 0;
   let transform: 'identity' | 'logistic' = 'identity';
@@ -43,20 +39,21 @@ export function scalarizeTreeScore(e: TreeEnsemble, positiveIndex: number, sigmo
   const base = (k: number): number => (k < e.baseValues.length ? e.baseValues[k] : 0);
 
   if (e.operator === 'TreeEnsembleClassifier' && e.classLabels === 2 && [...used].every((t) => t === 0) && e.baseValues.length <= 1) {
-    // Binary classifier with a single score s = base + sum(weights): onnxruntime's "add second class" rule.
+    // Binary classifier with a single score s = base + sum(weights) (skl2onnx's convention): onnxruntime reports
+    // [sigmoid(-s), sigmoid(s)] under LOGISTIC, and s as the class-1 score otherwise.
     if (positiveIndex !== 0 && positiveIndex !== 1) return { ok: false, reason: `positive index ${positiveIndex} of a binary classifier` };
-    const sign = positiveIndex === 1 ? 1 : -1;
-    coef[0] = sign;
-    if (allPositive) {
-      offset = positiveIndex === 1 ? base(0) : 1 - base(0);
-      convention = 'binary classifier, non-negative weights: P(class 1) = s';
-    } else if (e.postTransform === 'LOGISTIC') {
+    if (e.postTransform === 'LOGISTIC') {
+      const sign = positiveIndex === 1 ? 1 : -1;
+      coef[0] = sign;
       offset = sign * base(0);
       transform = 'logistic';
-      convention = 'binary classifier, LOGISTIC: P(class 1) = sigmoid(s)';
-    } else {
-      offset = sign * base(0);
+      convention = `binary classifier, LOGISTIC: P(class ${positiveIndex}) = sigmoid(${sign < 0 ? '-' : ''}s)`;
+    } else if (positiveIndex === 1) {
+      coef[0] = 1;
+      offset = base(0);
       convention = `binary classifier, ${e.postTransform}: score(class 1) = s`;
+    } else {
+      return { ok: false, reason: `class 0 of a binary ${e.postTransform} ensemble with one score has no documented formula` };
     }
   } else {
     if (!(positiveIndex >= 0 && positiveIndex < e.targets)) {

@@ -1,0 +1,237 @@
+/**
+ * Explainability section (issue #4): which raw columns drive the model's decisions, and gates on sensitive attributes
+ * and their proxies. Exact TreeSHAP for plain ONNX tree ensembles, KernelSHAP on raw columns otherwise, permutation
+ * importance, association-based proxy detection, ranking stability.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Column } from '../../data/types.js';
+import { decodeModel, type ModelProto } from '../../model/onnx-graph.js';
+import { resolvePolicyPath } from '../../policy/load.js';
+import type { PolicyDocument } from '../../policy/types.js';
+import type { CheckContext, SectionOutput } from '../context.js';
+import { gather } from '../performance.js';
+import { associationWith } from './association.js';
+import { computeAttributions, type AttributionRun } from './attributions.js';
+import { chooseBackground, sampleRows } from './background.js';
+import { attributeName, explainabilityChecks } from './gates.js';
+import { globalImportance, meanAbsolute } from './global-importance.js';
+import { gatherRows } from './input-rows.js';
+import { permutationImportance } from './permutation-importance.js';
+import { playersOf, type Players } from './players.js';
+import { readExplainabilitySettings, type ExplainabilitySettings } from './policy.js';
+import { rankDescending, spearman } from './rank.js';
+import type { AssociationEntry, ExplainabilityReport, RowAttribution, ShapSpace, StabilityResult } from './types.js';
+
+export type { ExplainabilityReport } from './types.js';
+export { readExplainabilitySettings, EXPLAINABILITY_DEFAULTS, type ExplainabilitySettings } from './policy.js';
+
+export interface ExplainabilityOptions {
+  /** The model file's bytes (default: read again from policy.model.path and checked against the loaded model's SHA-256). */
+  modelBytes?: Uint8Array;
+}
+
+async function loadModelProto(ctx: CheckContext, options: ExplainabilityOptions): Promise<{ proto: ModelProto | null; problem?: string }> {
+  let bytes = options.modelBytes;
+  if (!bytes) {
+    try {
+      const doc = ctx.doc as PolicyDocument & { workspace?: string };
+      bytes = new Uint8Array(await readFile(resolvePolicyPath(doc, ctx.doc.policy.model.path)));
+    } catch {
+      return { proto: null, problem: 'the model file could not be read again' };
+    }
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== ctx.model.info.sha256) {
+    return { proto: null, problem: 'the model file changed after it was loaded' };
+  }
+  try {
+    return { proto: decodeModel(bytes) };
+  } catch {
+    return { proto: null, problem: 'the model file could not be decoded' };
+  }
+}
+
+function columnExample(column: Column | undefined, row: number): string | number | null {
+  if (!column) return null;
+  if (column.kind === 'categorical') return column.levels[column.codes[row]] ?? null;
+  const v = column.values[row];
+  return Number.isNaN(v) ? null : v;
+}
+
+function chooseSpace(run: AttributionRun, wanted: ExplainabilitySettings['space'], notes: string[]): ShapSpace {
+  if (wanted === 'log_odds' && run.spaces.log_odds) return 'log_odds';
+  if (wanted === 'log_odds') notes.push('Explainability: log-odds are not available for this model; importance is ranked on the score.');
+  return 'probability';
+}
+
+function associations(
+  ctx: CheckContext,
+  settings: ExplainabilitySettings,
+  players: Players,
+  rankOf: Map<string, number>,
+): AssociationEntry[] {
+  const out: AssociationEntry[] = [];
+  for (const s of ctx.doc.policy.sensitive ?? []) {
+    const name = attributeName(s);
+    const grouping = ctx.groupings.find((g) => g.attributes.length === 1 && g.name === name);
+    if (!grouping) continue;
+    for (const feature of players.names) {
+      if (feature === s.column) continue;
+      const column = ctx.dataset.byName.get(feature);
+      if (!column) continue;
+      const a = associationWith(column, grouping.codes, grouping.keys.length);
+      const threshold = a.measure === 'cramers_v' ? settings.proxy.cramers_v : settings.proxy.correlation_ratio;
+      const mi = settings.proxy.mutual_information;
+      const strong = a.value >= threshold || (mi !== undefined && a.mutualInformation >= mi);
+      const rank = rankOf.get(feature) ?? null;
+      out.push({
+        attribute: name,
+        feature,
+        measure: a.measure,
+        value: a.value,
+        mutualInformation: a.mutualInformation,
+        rank,
+        strong,
+        proxyInTopK: strong && rank !== null && rank <= settings.top_k,
+      });
+    }
+  }
+  return out;
+}
+
+function orderOf(values: Float64Array, names: string[]): { order: string[]; meanAbs: Float64Array } {
+  const meanAbs = meanAbsolute(values, names.length);
+  return { order: rankDescending(meanAbs, names).map((p) => names[p]), meanAbs };
+}
+
+export async function runExplainability(
+  ctx: CheckContext,
+  options: ExplainabilityOptions = {},
+): Promise<SectionOutput<ExplainabilityReport>> {
+  const settings = readExplainabilitySettings(ctx.doc);
+  const { dataset, model } = ctx;
+  const notes: string[] = [];
+  const rng = ctx.rng.fork('explainability');
+  const players = playersOf(ctx.input, dataset.columns.map((c) => c.name));
+  const P = players.names.length;
+
+  const background = chooseBackground(ctx.input, settings.background.size, settings.background.method, rng.fork('background'));
+  const explainedRows = sampleRows(ctx.input.rows, settings.rows, rng.fork('explained-rows'));
+  const { proto, problem } = settings.method === 'kernel_shap' ? { proto: null, problem: undefined } : await loadModelProto(ctx, options);
+
+  const request = {
+    model,
+    input: ctx.input,
+    scores: ctx.scores,
+    players,
+    explainedRows,
+    backgroundRows: background.rows,
+    backgroundWeights: background.weights,
+    settings,
+    rng,
+    proto,
+    protoProblem: problem,
+    deadline: ctx.deadline,
+  };
+  const run = await computeAttributions(request);
+  notes.push(...run.notes);
+  if (run.truncated) notes.push(`Explainability: ${run.rows} of ${explainedRows.length} rows were explained before the time limit.`);
+  const space = chooseSpace(run, settings.space, notes);
+  const values = run.spaces[space]?.values ?? new Float64Array(0);
+
+  const sensitiveColumns = new Set((ctx.doc.policy.sensitive ?? []).map((s) => s.column));
+  const importance = globalImportance(values, players.names, sensitiveColumns);
+  const rankOf = new Map(importance.map((e) => [e.feature, e.rank]));
+  const assoc = associations(ctx, settings, players, rankOf);
+  for (const e of importance) e.proxyOf = assoc.filter((a) => a.feature === e.feature && a.strong).map((a) => a.attribute);
+
+  // Stability: two halves of the explained rows (free), or a second background (one more SHAP run).
+  let stability: StabilityResult | null = null;
+  const stabilityMethod = settings.stability?.method ?? 'halves';
+  if (stabilityMethod === 'seeds' && settings.stability) {
+    const other = chooseBackground(ctx.input, settings.background.size, settings.background.method, rng.fork('background/second-seed'));
+    const second = await computeAttributions({
+      ...request,
+      explainedRows: explainedRows.subarray(0, run.rows),
+      backgroundRows: other.rows,
+      backgroundWeights: other.weights,
+      rng: rng.fork('second-seed'),
+    });
+    const secondValues = second.spaces[space]?.values ?? second.spaces.probability?.values ?? new Float64Array(0);
+    const o = orderOf(secondValues, players.names);
+    stability = { method: 'seeds', spearman: spearman(meanAbsolute(values, P), o.meanAbs), otherOrder: o.order };
+  } else if (run.rows >= 2) {
+    const even: number[] = [];
+    const odd: number[] = [];
+    for (let i = 0; i < run.rows; i++) (i % 2 === 0 ? even : odd).push(i);
+    const a = meanAbsolute(values, P, even);
+    const b = meanAbsolute(values, P, odd);
+    stability = { method: 'halves', spearman: spearman(a, b), otherOrder: rankDescending(b, players.names).map((p) => players.names[p]) };
+  }
+
+  // Permutation importance on (a sample of) all rows.
+  let permutation: ExplainabilityReport['permutation'] = null;
+  if (settings.permutation.enabled) {
+    const all = ctx.input.rows <= settings.permutation.max_rows;
+    const rows = all ? null : sampleRows(ctx.input.rows, settings.permutation.max_rows, rng.fork('permutation-rows'));
+    permutation = await permutationImportance({
+      model,
+      input: rows ? gatherRows(ctx.input, rows) : ctx.input,
+      yTrue: rows ? gather(ctx.labels.yTrue, rows) : ctx.labels.yTrue,
+      baselineScores: rows ? gather(ctx.scores, rows) : ctx.scores,
+      players,
+      metric: settings.permutation.metric,
+      threshold: ctx.doc.policy.model.threshold,
+      repeats: settings.permutation.repeats,
+      rng: rng.fork('permutation'),
+      deadline: ctx.deadline,
+    });
+    if (!permutation) notes.push(`Explainability: permutation importance skipped (the ${settings.permutation.metric} is undefined on these rows, or the time limit was reached).`);
+  }
+
+  const includeExamples = ctx.doc.policy.report?.include_examples === true;
+  const spaceValues = run.spaces[space];
+  const reportRows: RowAttribution[] = [];
+  for (let i = 0; i < Math.min(settings.report_rows, run.rows); i++) {
+    const row = explainedRows[i];
+    const entry: RowAttribution = {
+      row,
+      output: spaceValues ? spaceValues.output[i] : NaN,
+      values: Array.from(values.subarray(i * P, (i + 1) * P)),
+    };
+    if (includeExamples) {
+      entry.example = Object.fromEntries(players.names.map((name) => [name, columnExample(dataset.byName.get(name), row)]));
+    }
+    reportRows.push(entry);
+  }
+
+  const expectedValue: ExplainabilityReport['expectedValue'] = {};
+  for (const [k, v] of Object.entries(run.spaces)) if (v) expectedValue[k as ShapSpace] = v.expected;
+
+  const section: ExplainabilityReport = {
+    method: run.method,
+    methodReason: run.reason,
+    space,
+    seed: rng.seed,
+    features: players.names,
+    featureInputs: Object.fromEntries(players.names.map((n, p) => [n, players.inputs[p]])),
+    background: { size: background.rows.length, method: background.method, fromRows: ctx.input.rows },
+    explainedRows: run.rows,
+    expectedValue,
+    additivityError: run.additivityError,
+    importance,
+    rows: reportRows,
+    modelCalls: run.modelCalls,
+    modelRows: run.modelRows,
+    permutation,
+    associations: assoc,
+    stability,
+    topK: settings.top_k,
+    truncated: run.truncated,
+  };
+  if (run.tree) section.tree = run.tree.summary;
+  if (run.kernel) section.kernel = run.kernel;
+
+  const checks = explainabilityChecks({ doc: ctx.doc, settings, importance, associations: assoc, stability });
+  return { section, checks, notes };
+}
