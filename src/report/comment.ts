@@ -264,9 +264,19 @@ function compose(
   return `${parts.join('\n\n')}\n`;
 }
 
-function trimNotice(cut: string[], shortened: boolean, maxChars: number): string {
-  const what = [...cut];
+const GROUP_TABLE = 'group table of ';
+
+/** What was cut, in words; many group tables are summarised as a count so the notice stays short. */
+function describeCut(cut: string[], shortened: boolean): string[] {
+  const tables = cut.filter((c) => c.startsWith(GROUP_TABLE));
+  const what = tables.length > 3 ? cut.filter((c) => !c.startsWith(GROUP_TABLE)) : [...cut];
+  if (tables.length > 3) what.push(`the group tables of ${formatCount(tables.length)} attributes`);
   if (shortened) what.push('rows of the breached-checks table');
+  return what;
+}
+
+function trimNotice(cut: string[], shortened: boolean, maxChars: number): string {
+  const what = describeCut(cut, shortened);
   return `> [!NOTE]\n> Trimmed to fit GitHub's ${formatCount(maxChars)}-character comment limit; left out: ${escapeMarkdown(what.join(', '), { maxLength: 2000 })}. The job summary and the report artifact have everything.`;
 }
 

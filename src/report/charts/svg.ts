@@ -120,6 +120,7 @@ export interface DocumentOptions {
 
 /** A standalone SVG document: namespace, size, viewBox, accessible title/description, the theme style, background. */
 export function svgDocument(o: DocumentOptions, body: string): string {
+  o = { ...o, width: Math.ceil(o.width), height: Math.ceil(o.height) };
   const id = o.id.replace(/[^A-Za-z0-9_-]/g, '_');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="mrg-chart" width="${px(o.width)}" height="${px(o.height)}" ` +

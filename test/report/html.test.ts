@@ -1,0 +1,73 @@
+/** The self-contained HTML report: structure, CSP, no scripts or external resources, every table and chart, escaping. */
+import { describe, expect, it } from 'vitest';
+import { renderCharts } from '../../src/report/charts/index.js';
+import { HTML_CSP, renderHtml } from '../../src/report/html.js';
+import { publishingSampleReport } from './fixtures-publishing.js';
+
+describe('renderHtml', () => {
+  const report = publishingSampleReport();
+  const charts = renderCharts(report);
+  const html = renderHtml(report, charts, { runUrl: 'https://github.com/octo-org/credit-model/actions/runs/4242' });
+
+  it('is one self-contained document with a Content-Security-Policy and no scripts or remote resources', () => {
+    expect(HTML_CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    expect(html.startsWith('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`);
+    expect(html).not.toMatch(/<script|<link|<iframe|<object|<embed|<img|@import|url\(http|src=/i);
+    // The only absolute URLs: SVG namespaces and the link back to the run.
+    const urls = [...html.matchAll(/https?:\/\/[^"'\s<)]+/g)].map((m) => m[0]);
+    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'https://github.com/octo-org/credit-model/actions/runs/4242']));
+    expect(html).toContain('<title>FAIL: Adult income model — model risk gate</title>');
+  });
+
+  it('holds every chart once, inline, placed in its section', () => {
+    for (const c of charts) {
+      expect(html.split(`<figure id="chart-${c.name}" data-chart="${c.name}">`).length - 1, c.name).toBe(1);
+      expect(html).toContain(c.svg);
+    }
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+    expect(section('performance')).toContain('data-chart="roc"');
+    expect(section('performance')).toContain('data-chart="ks"');
+    expect(section('fairness')).toContain('data-chart="selection-rate-sex"');
+    expect(section('fairness')).toContain('data-chart="count-sex-x-age-bin"');
+    expect(section('robustness')).toContain('data-chart="ks-adversarial-noise"');
+    expect(section('explainability')).toContain('data-chart="feature-importance"');
+  });
+
+  it('has every table: breaches, all checks, metrics, confusion matrix, groups of every attribute, importance, run details', () => {
+    for (const c of report.checks) expect(html, c.id).toContain(`id="check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}"`);
+    const breaches = html.slice(html.indexOf('<section id="breaches">'), html.indexOf('<section id="notes">'));
+    expect((breaches.match(/<tr class="(fail|warn|insufficient)"/g) ?? []).length).toBe(report.checks.filter((c) => c.outcome !== 'pass').length);
+    // Worst first: the largest relative breach (demographic parity ratio of sex × age_bin, margin -0.79 / 0.8).
+    expect(breaches.indexOf('Demographic parity ratio (sex_x_age_bin)')).toBeLessThan(breaches.indexOf('Recall'));
+    expect(html).toContain('<tr><th>Actual negative</th><td class="num">11,830</td><td class="num">605</td></tr>');
+    expect(html).toContain('<td>ROC AUC <span class="muted"><code>roc_auc</code></span></td><td class="num">0.9212</td>');
+    for (const attr of report.fairness) for (const g of attr.groups) expect(html).toContain(`<td>${g.key.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td>`);
+    expect(html).toContain('no <span class="muted">(135 rows &lt; min_group_size 150)</span>');
+    expect(html).toContain('<td>marital_status</td>');
+    expect(html).toContain('<td>sex <span class="st warn">sensitive</span></td>');
+    expect(html).toContain('<dt>Seed</dt><dd>42</dd>');
+  });
+
+  it('escapes every name from the data', () => {
+    const hostile = publishingSampleReport({ renameGroups: { Female: '<script>alert("x")</script>', White: "O'Brien & <b>Sons</b>" } });
+    hostile.policy.name = '</title><script>1</script>';
+    hostile.notes.push('<iframe src=https://evil.example>');
+    const out = renderHtml(hostile, renderCharts(hostile));
+    expect(out).not.toMatch(/<script|<iframe|<b>Sons/);
+    expect(out).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(out).toContain('O&#39;Brien &amp; &lt;b&gt;Sons&lt;/b&gt;');
+    expect(out).toContain('<title>FAIL: &lt;/title&gt;&lt;script&gt;1&lt;/script&gt; — model risk gate</title>');
+  });
+
+  it('works without optional sections or curves, and is deterministic', () => {
+    const bare = publishingSampleReport({ sections: false });
+    bare.performance.curves = null;
+    const out = renderHtml(bare, renderCharts(bare));
+    expect(out).not.toContain('<section id="robustness">');
+    expect(out).not.toContain('<section id="explainability">');
+    expect(out).not.toContain('data-chart="roc"');
+    expect(out).toContain('data-chart="selection-rate-sex"');
+    expect(renderHtml(report, charts, { runUrl: 'https://github.com/octo-org/credit-model/actions/runs/4242' })).toBe(html);
+  });
+});
