@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { fairnessChecks } from './checks/fairness.js';
 import { performanceChecks, hasScores } from './checks/performance.js';
 import type { CheckContext } from './checks/context.js';
@@ -106,7 +107,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
 
     const checks: CheckResult[] = [...performanceChecks(ctx, performance), ...fairnessChecks(ctx, fairness)];
     lap('checks');
-    const notes = [...model.info.notes];
+    const notes: string[] = []; // the model's own notes stay in report.model.info.notes
 
     let robustness: Report['robustness'];
     if (policy.checks.robustness !== undefined) {
@@ -135,7 +136,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     if (checks.length === 0) notes.push('The policy names no checks: nothing was gated.');
 
     const summary = summarize(checks);
-    const policyFp = await fingerprint(doc.file, doc.file);
+    const policyFp = await fingerprint(resolve(options.workspace, options.policyFile), doc.file);
     const modelInfo = { ...model.info } as Partial<typeof model.info>;
     delete modelInfo.file;
     delete modelInfo.sha256;

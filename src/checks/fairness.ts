@@ -9,8 +9,17 @@
  * A group too small to mean anything, or one where the metric's denominator is empty (no actual positives for a TPR),
  * never passes or fails a gate silently: the check is reported as insufficient evidence, naming the group.
  */
-import { groupMetrics } from '../metrics/groups.js';
-import type { AggregateName, AttributeResult, GroupResult, MetricName } from '../metrics/types.js';
+import {
+  differenceBetweenGroups,
+  differenceToOverall,
+  groupMax,
+  groupMetrics,
+  groupMin,
+  labelMetrics,
+  ratioBetweenGroups,
+  ratioToOverall,
+} from '../metrics/index.js';
+import type { AggregateName, AttributeResult, ConfusionCounts, GroupResult, MetricName } from '../metrics/index.js';
 import type { Grouping } from '../data/types.js';
 import type { FairnessThreshold } from '../policy/types.js';
 import type { CheckResult } from '../report/types.js';
@@ -68,14 +77,11 @@ export function fairnessValue(
     if (v === null || v === undefined || Number.isNaN(v)) return null;
     values.push(v);
   }
-  if (values.length === 1) return values[0];
-  if (plan.combine === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
-  // worst case: the largest difference, the smallest ratio (fairlearn agg='worst_case')
-  return plan.aggregate === 'ratio' || plan.aggregate === 'group_min' ? Math.min(...values) : Math.max(...values);
+  return combine(values, plan);
 }
 
 /** Why a group cannot estimate a base metric (its denominator is empty), or undefined when it can. */
-export function undefinedBecause(group: GroupResult, base: MetricName): string | undefined {
+export function undefinedBecause(group: Pick<GroupResult, 'confusion' | 'count'>, base: MetricName): string | undefined {
   const { tp, fp, tn, fn } = group.confusion;
   const positives = tp + fn, negatives = fp + tn;
   switch (base) {
@@ -160,19 +166,93 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
       const value = fairnessValue(result, plan, method);
       const strata = new Int32Array(labels.yTrue.length);
       for (let i = 0; i < strata.length; i++) strata[i] = grouping.codes[i] * 2 + labels.yTrue[i];
-      const recompute = (rows: Uint32Array): number | null => {
-        const r = groupMetrics({
-          yTrue: gather(labels.yTrue, rows),
-          yPred: gather(yPred, rows),
-          scores: needsScores ? gather(scores, rows) : null,
-          grouping: gatherGrouping(grouping, rows),
-          minGroupSize,
-        });
-        if (insufficiency(r, plan)) return null;
-        return fairnessValue(r, plan, method);
-      };
+      const recompute = needsScores
+        ? (rows: Uint32Array): number | null => {
+            const r = groupMetrics({
+              yTrue: gather(labels.yTrue, rows),
+              yPred: gather(yPred, rows),
+              scores: gather(scores, rows),
+              grouping: gatherGrouping(grouping, rows),
+              minGroupSize,
+            });
+            if (insufficiency(r, plan)) return null;
+            return fairnessValue(r, plan, method);
+          }
+        : labelFairnessEstimator(labels.yTrue, yPred, grouping, minGroupSize, plan, method);
       out.push(...makeCheckResults({ doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details, estimate: { recompute, strata } }));
     }
   }
   return out;
+}
+
+/**
+ * Fast re-estimation of a label-metric fairness value on resampled rows (bootstrap): one pass for the confusion counts
+ * per group, then the same per-group metrics and aggregates as the grouping engine. O(rows) per resample, no copies.
+ */
+export function labelFairnessEstimator(
+  yTrue: Uint8Array,
+  yPred: Uint8Array,
+  grouping: Grouping,
+  minGroupSize: number,
+  plan: FairnessMetricPlan,
+  method: 'between_groups' | 'to_overall',
+): (rows: Uint32Array) => number | null {
+  const groupCount = grouping.keys.length;
+  const codes = grouping.codes;
+  const cells = new Float64Array(groupCount * 4);
+  return (rows) => {
+    cells.fill(0);
+    const total = [0, 0, 0, 0];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const k = yTrue[r] * 2 + yPred[r]; // 0 tn, 1 fp, 2 fn, 3 tp
+      total[k]++;
+      const g = codes[r];
+      if (g >= 0 && g < groupCount) cells[g * 4 + k]++;
+    }
+    const toConfusion = (c: ArrayLike<number>, o: number): ConfusionCounts => ({ tn: c[o], fp: c[o + 1], fn: c[o + 2], tp: c[o + 3] });
+    const overall = labelMetrics(toConfusion(total, 0));
+    const perBase: Array<Array<number | null>> = plan.bases.map(() => []);
+    let usable = 0;
+    for (let g = 0; g < groupCount; g++) {
+      const confusion = toConfusion(cells, g * 4);
+      const count = confusion.tn + confusion.fp + confusion.fn + confusion.tp;
+      if (count === 0 || count < minGroupSize) continue;
+      usable++;
+      const metrics = labelMetrics(confusion);
+      for (let b = 0; b < plan.bases.length; b++) {
+        if (undefinedBecause({ confusion, count }, plan.bases[b])) return null;
+        perBase[b].push(metrics[plan.bases[b]] ?? null);
+      }
+    }
+    if (usable < (plan.aggregate === 'difference' || plan.aggregate === 'ratio' ? 2 : 1)) return null;
+    const values: number[] = [];
+    for (let b = 0; b < plan.bases.length; b++) {
+      const v = aggregateValues(perBase[b], overall[plan.bases[b]] ?? null, plan.aggregate, method);
+      if (v === null) return null;
+      values.push(v);
+    }
+    return combine(values, plan);
+  };
+}
+
+function aggregateValues(
+  values: Array<number | null>,
+  overall: number | null,
+  aggregate: FairnessAggregate,
+  method: 'between_groups' | 'to_overall',
+): number | null {
+  switch (aggregate) {
+    case 'group_min': return groupMin(values);
+    case 'group_max': return groupMax(values);
+    case 'difference': return method === 'to_overall' ? differenceToOverall(values, overall) : differenceBetweenGroups(values);
+    case 'ratio': return method === 'to_overall' ? ratioToOverall(values, overall) : ratioBetweenGroups(values);
+  }
+}
+
+/** Several bases (equalized odds): their mean, or the worst case — the largest difference, the smallest ratio (fairlearn agg='worst_case'). */
+function combine(values: number[], plan: FairnessMetricPlan): number {
+  if (values.length === 1) return values[0];
+  if (plan.combine === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
+  return plan.aggregate === 'ratio' || plan.aggregate === 'group_min' ? Math.min(...values) : Math.max(...values);
 }

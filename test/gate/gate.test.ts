@@ -42,11 +42,17 @@ ${adult ? '  - column: race\n' : ''}  - column: age
 intersections:
   - [sex, age_bin]
 min_group_size: 1
+statistics: { resamples: 0 }
 checks:
   performance:
     roc_auc: { min: 0.5 }
   fairness:
-    demographic_parity_ratio: { max: 1 }
+    demographic_parity_difference: { max: 1 }
+    demographic_parity_ratio: { min: 0 }
+    equalized_odds_difference: { max: 1 }
+    equalized_odds_ratio: { min: 0 }
+    equal_opportunity_difference: { max: 1 }
+    equal_opportunity_ratio: { min: 0 }
 ${extra}`;
 }
 
@@ -78,6 +84,14 @@ describe('gate on the shared models equals the scikit-learn / fairlearn referenc
         for (const [k, v] of Object.entries(ref.fairness[attr].fairlearn as Record<string, number | null>)) {
           expect(close((mine!.fairlearn as unknown as Record<string, number | null>)[k], v, 1e-9), `${attr}.${k}`).toBe(true);
         }
+        // the gated values are the same fairlearn numbers
+        for (const k of ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equalized_odds_ratio', 'equal_opportunity_difference', 'equal_opportunity_ratio']) {
+          const check = report.checks.find((x) => x.id === `fairness/${k}/${attr}`);
+          expect(check, `${k}/${attr}`).toBeDefined();
+          const expected = ref.fairness[attr].fairlearn[k] as number | null;
+          if (check!.status === 'insufficient') expect(check!.value === null || expected === null || check!.value === expected).toBe(true);
+          else expect(close(check!.value, expected, 1e-9), `${k}/${attr}: ${check!.value} vs ${expected}`).toBe(true);
+        }
       }
     });
   }
@@ -94,8 +108,8 @@ describe('gate behaviour', () => {
 
   it('reports groups under min_group_size as insufficient data, never as pass or fail', async () => {
     const text = policyFor(MODELS[0]).replace('min_group_size: 1', 'min_group_size: 200').replace(
-      '    demographic_parity_ratio: { max: 1 }\n',
-      '    demographic_parity_ratio: { min: 0.0 }\n    true_positive_rate_group_min: { min: 0.0, attributes: [race] }\n',
+      '    demographic_parity_difference: { max: 1 }\n',
+      '    true_positive_rate_group_min: { min: 0.0, attributes: [race] }\n',
     );
     const { report } = await runGate({ policyFile: writePolicy(text), workspace: repoRoot });
     const race = report.fairness.find((f) => f.name === 'race')!;
