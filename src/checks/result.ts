@@ -58,6 +58,13 @@ export interface CheckInput {
    * never a conventional 0.
    */
   estimate?: EstimateSpec;
+  /**
+   * An interval with its one-sided p-values computed by the caller, e.g. from a bootstrap shared by several checks
+   * (the baseline's paired bootstrap). Used instead of `estimate`.
+   */
+  intervalEstimate?: IntervalEstimate;
+  /** Appended to the message in parentheses, e.g. "0.9212 → 0.9044". */
+  context?: string;
 }
 
 /** Settings are resolved once per policy document. */
@@ -90,7 +97,9 @@ export function makeCheckResults(input: CheckInput): CheckResult[] {
 function computeInterval(input: CheckInput, settings: StatisticsSettings): IntervalEstimate | null {
   const value = input.value;
   if (input.insufficientReason !== undefined || value === null || !Number.isFinite(value)) return null;
-  if (input.interval || !input.estimate) return null;
+  if (input.interval) return null;
+  if (input.intervalEstimate) return input.intervalEstimate;
+  if (!input.estimate) return null;
   const rng = createRng(input.doc.policy.seed).fork(`stats/${checkId(input)}`);
   return estimateInterval(value, input.estimate, settings, rng);
 }
@@ -118,7 +127,8 @@ function makeOne(
 
   const interval: Interval | undefined = input.interval ?? estimate?.interval;
   let insufficientReason = input.insufficientReason;
-  if (insufficientReason === undefined && value !== null && input.estimate && !input.interval && settings.resamples > 0) {
+  const resampled = (input.estimate !== undefined && settings.resamples > 0) || input.intervalEstimate !== undefined;
+  if (insufficientReason === undefined && value !== null && resampled && !input.interval) {
     const share = estimate === null ? 1 : estimate.undefinedShare;
     if (share > settings.maxUndefinedResamples) {
       insufficientReason = `the value is undefined on ${formatNumber(share * 100, 1)}% of the bootstrap resamples (a group or class is too small to estimate it)`;
@@ -138,6 +148,7 @@ function makeOne(
     message = `${shown} breaches ${kind} ${formatNumber(limit)} by ${formatNumber(Math.abs(margin as number))}`;
     if (verdict.basis === 'interval' && interval) message += ` (the whole ${levelText(interval.level)} CI is ${kind === 'min' ? 'below' : 'above'} it)`;
   }
+  if (input.context) message += ` (${input.context})`;
   if (verdict.caveat) message += ` (${verdict.caveat})`;
 
   const evidence: CheckEvidence = { rule, basis: verdict.basis, inconclusiveWidth: width, onInsufficient, severity };

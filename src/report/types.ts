@@ -3,6 +3,7 @@
  * policies/report.schema.json. Renderers show only what is here and compute nothing.
  */
 import type { AttributeResult, PerformanceResult } from '../metrics/types.js';
+import type { BaselineReport } from '../baseline/types.js';
 import type { ModelInfo } from '../model/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -111,8 +112,8 @@ export interface Report {
   robustness?: unknown;
   /** Issue #4. */
   explainability?: unknown;
-  /** Issue #6. */
-  baseline?: unknown;
+  /** Issue #6: the pull request's model against the base branch's model (src/baseline/types.ts). */
+  baseline?: BaselineReport;
   /** Plain-text notes shown in every renderer (warnings about the model, data, skipped checks). */
   notes: string[];
   /** Wall time per stage in ms (not part of determinism). */

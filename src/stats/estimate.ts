@@ -42,6 +42,21 @@ function methodName(settings: StatisticsSettings): string {
   return `bootstrap-${settings.bootstrap}`;
 }
 
+/**
+ * The estimate of -θ from that of θ: interval [-high, -low]; "below l" for -θ is "above -l" for θ. Exact for every
+ * method here (percentile, basic and BCa intervals all respect a monotone transformation such as negation).
+ */
+export function negateEstimate(e: IntervalEstimate): IntervalEstimate {
+  const out: IntervalEstimate = {
+    interval: { ...e.interval, low: -e.interval.high, high: -e.interval.low },
+    pValueBelow: (limit) => e.pValueAbove(-limit),
+    pValueAbove: (limit) => e.pValueBelow(-limit),
+    undefinedShare: e.undefinedShare,
+  };
+  if (e.standardError !== undefined) out.standardError = e.standardError;
+  return out;
+}
+
 /** Interval + p-values from a bootstrap distribution. null when no replicate was defined. */
 export function fromDistribution(d: BootstrapDistribution, settings: StatisticsSettings): IntervalEstimate | null {
   const bounds = bootstrapBounds(d, settings.level, settings.bootstrap);

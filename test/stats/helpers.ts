@@ -11,6 +11,7 @@ export function fakeDoc(partial: Partial<Policy> = {}): PolicyDocument {
     version: 1,
     seed: 7,
     min_group_size: 30,
+    model: { path: 'model.onnx', threshold: 0.5, batch_size: 8192 },
     checks: { performance: {}, fairness: {} },
     sensitive: [],
     intersections: [],
