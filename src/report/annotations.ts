@@ -8,7 +8,7 @@
  */
 import { rankedBreaches } from './breaches.js';
 import { escapeWorkflowCommandData, escapeWorkflowCommandProperty, sanitizeText } from './escape.js';
-import { formatCompact, formatInterval, formatSigned, formatThresholdAscii, formatValue, plural, truncate } from './format.js';
+import { formatCompact, formatInterval, formatSigned, plural, truncate } from './format.js';
 import type { CheckResult, Report } from './types.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -39,12 +39,13 @@ function titleOf(check: CheckResult): string {
 }
 
 function messageOf(check: CheckResult): string {
-  const lines = [sanitizeText(check.message)];
-  const facts = [`value ${formatValue(check.value)}`, `required ${formatThresholdAscii(check.threshold)}`];
+  const first = sanitizeText(check.message);
+  const facts: string[] = [];
   if (check.margin !== null) facts.push(`margin ${formatSigned(check.margin)}`);
-  if (check.interval) facts.push(formatInterval(check.interval));
-  lines.push(`${facts.join(', ')} (check ${sanitizeText(check.id)})`);
-  return truncate(lines.join('\n'), MAX_MESSAGE);
+  // The checks' messages may already carry the interval; do not repeat it.
+  if (check.interval && !/\bCI\b/.test(first)) facts.push(formatInterval(check.interval));
+  facts.push(`check ${sanitizeText(check.id)}`);
+  return truncate(`${first}\n${facts.join(' · ')}`, MAX_MESSAGE);
 }
 
 function toAnnotation(check: CheckResult): Annotation {

@@ -118,12 +118,17 @@ export function escapeWorkflowCommandProperty(text: unknown): string {
 }
 
 /**
- * Plain text for a SARIF message or description: one line, and '[' ']' backslash-escaped (SARIF §3.11.6), since
- * consumers read "[text](id)" in a message as an embedded link. A backslash itself is escaped too, so a literal
- * "\[" in data cannot turn into an unescaped bracket.
+ * Plain text for a SARIF message or description: one line, and no embedded link can form. SARIF (§3.11.6) reads
+ * "[text](target)" in a plain-text message as a link and lets literal brackets stand elsewhere; so when the text
+ * holds a link-like "[...](", every '[', ']' and '\\' is backslash-escaped (the spec's escape), and otherwise the
+ * text is left readable ("[0.2779, 0.3271]" stays as is: viewers that do not unescape would show the backslashes).
+ * Placeholder look-alikes "{0}" are doubled to "{{0}}" (§3.11.5) so a viewer cannot substitute arguments.
  */
 export function escapeSarifText(text: unknown, opts?: EscapeOptions): string {
-  return prepare(text, opts).replace(/[\\[\]]/g, (c) => `\\${c}`);
+  let s = prepare(text, opts);
+  if (/\[[^\]]*\]\s*\(/.test(s)) s = s.replace(/[\\[\]]/g, (c) => `\\${c}`);
+  if (/\{\d+\}/.test(s)) s = s.replace(/[{}]/g, (c) => c + c);
+  return s;
 }
 
 /** Text for a terminal: no escape sequences (a group name cannot recolour or clear the screen), one line. */

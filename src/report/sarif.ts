@@ -21,9 +21,9 @@
  *   stores 25,000 and shows 5,000), rules <= 25,000, tags per rule <= 10 (displayed), rule name <= 255 chars,
  *   short/full description <= 1024 chars, one location per result, messages <= 1024 chars, serialized size <=
  *   10 MB (the gzip-compressed upload limit; uncompressed is a safe upper bound).
- * - Text from data (titles with attribute names, messages) is sanitised (one line, no control/bidi characters) and
- *   '[', ']', '\' are backslash-escaped so a group name cannot form an embedded link (§3.11.6); '{' '}' are doubled
- *   (§3.11.5 placeholders).
+ * - Text from data (titles with attribute names, messages) is sanitised (one line, no control/bidi characters); a
+ *   link-like "[...](" gets its brackets backslash-escaped so a group name cannot form an embedded link (§3.11.6),
+ *   and "{0}"-like placeholders are doubled (§3.11.5). See escapeSarifText.
  */
 import { createHash } from 'node:crypto';
 import { rankedBreaches } from './breaches.js';
@@ -132,7 +132,7 @@ export interface SarifOptions {
 /** Plain text for SARIF: sanitised, bounded, embedded-link and placeholder syntax made inert. */
 export function sarifText(text: unknown, maxLength: number = SARIF_LIMITS.messageChars): string {
   // Escaping grows the text: cut the raw text, escape, and cut shorter until the escaped text fits.
-  const escape = (limit: number) => escapeSarifText(text, { maxLength: limit }).replace(/[{}]/g, (c) => c + c);
+  const escape = (limit: number) => escapeSarifText(text, { maxLength: limit });
   let limit = maxLength;
   let out = escape(limit);
   while (out.length > maxLength && limit > 1) {
@@ -194,7 +194,7 @@ function buildRule(ruleId: string): SarifRule {
 
 function resultMessage(check: CheckResult): string {
   // The first sentence is what code scanning shows as the alert title; the numbers are also in result.properties.
-  const interval = check.interval ? ` (${formatInterval(check.interval)})` : '';
+  const interval = check.interval && !/\bCI\b/.test(check.message) ? ` (${formatInterval(check.interval)})` : '';
   return sarifText(`${sanitizeText(check.message)}${interval}.`);
 }
 

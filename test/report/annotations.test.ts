@@ -17,7 +17,13 @@ describe('renderAnnotations', () => {
     expect(a.every((x) => x.file === '.github/model-policy.yml')).toBe(true);
     expect(a[2].message).toBe(
       'Accuracy = 0.8531 breaches min 0.86 by 0.0069\n' +
-        'value 0.8531, required >= 0.86, margin -0.0069, 95% CI [0.8476, 0.8584] (wilson) (check performance/accuracy)',
+        'margin -0.0069 · 95% CI [0.8476, 0.8584] (wilson) · check performance/accuracy',
+    );
+    // an interval the check's message already gives is not repeated
+    const r = sampleFailingReport();
+    r.checks[1].message = 'Accuracy = 0.8531 [0.8476, 0.8584] 95% CI breaches min 0.86 by 0.0069';
+    expect(renderAnnotations(r)[2].message).toBe(
+      'Accuracy = 0.8531 [0.8476, 0.8584] 95% CI breaches min 0.86 by 0.0069\nmargin -0.0069 · check performance/accuracy',
     );
   });
 
@@ -52,8 +58,8 @@ describe('renderAnnotations', () => {
     expect(notice.title).toBe('8 more breached checks');
     expect(notice.line).toBe(1);
     // the worst ones are kept: margins -0.15 .. -0.06 for failures
-    expect(a[0].message).toContain('margin -0.1500');
-    expect(a[9].message).toContain('margin -0.0600');
+    expect(a[0].message).toContain('margin -0.1500 ·');
+    expect(a[9].message).toContain('margin -0.0600 ·');
   });
 });
 
@@ -64,7 +70,7 @@ describe('formatWorkflowCommand', () => {
     expect(lines[0]).toBe(
       '::error file=.github/policy%2C v2%3A final.yml,line=23,col=43,title=Demographic parity difference (sex_x_age_bin) above 0.2::' +
         'Demographic parity difference (sex_x_age_bin) = 0.3732 breaches max 0.2 by 0.1732%0A' +
-        'value 0.3732, required <= 0.2, margin -0.1732 (check fairness/demographic_parity_difference/sex_x_age_bin)',
+        'margin -0.1732 · check fairness/demographic_parity_difference/sex_x_age_bin',
     );
     for (const line of lines) {
       expect(line.split('\n')).toHaveLength(1);

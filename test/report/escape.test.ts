@@ -139,9 +139,13 @@ describe('workflow command escaping', () => {
 });
 
 describe('escapeSarifText', () => {
-  test('brackets and backslashes escaped, one line', () => {
+  test('a link-like text gets brackets and backslashes escaped; other text stays readable', () => {
     expect(escapeSarifText('[here](1)')).toBe('\\[here\\](1)');
-    expect(escapeSarifText('a\\[b')).toBe('a\\\\\\[b');
+    expect(escapeSarifText('a\\[b](1)')).toBe('a\\\\\\[b\\](1)');
+    expect(escapeSarifText('= 0.3025 [0.2779, 0.3271] 95% CI')).toBe('= 0.3025 [0.2779, 0.3271] 95% CI');
+    expect(escapeSarifText('a\\b')).toBe('a\\b');
+    expect(escapeSarifText('use {0} and {x}')).toBe('use {{0}} and {{x}}');
+    expect(escapeSarifText('set {x}')).toBe('set {x}');
     expect(escapeSarifText('x\ny')).toBe('x y');
   });
 });
