@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
+import { budgetLabel } from './charts/index.js';
 import { adversarialKsCurves, featureImportance } from './charts/sections.js';
 import { escapeMarkdown } from './escape.js';
 import { formatCount, formatPercent, formatSigned, formatThreshold, formatValue, plural } from './format.js';
@@ -103,13 +104,13 @@ export function renderSectionChecks(checks: CheckResult[]): string {
 
 function robustnessBody(report: Report, checks: CheckResult[]): string {
   const parts = [renderSectionChecks(checks)];
-  const ks = adversarialKsCurves(report.robustness).filter((a) => a.statistic !== undefined);
+  const ks = adversarialKsCurves(report.robustness);
   if (ks.length)
     parts.push(
       markdownTable(
-        ['Attack', 'KS original vs adversarial scores'],
-        ks.map((a) => [nameCell(a.title), formatValue(a.statistic)]),
-        ['l', 'r'],
+        ['Attack', 'Budget', 'KS original vs adversarial scores'],
+        ks.map((a) => [nameCell(a.title), escapeMarkdown(budgetLabel(a) || '—'), formatValue(a.statistic)]),
+        ['l', 'l', 'r'],
       ),
     );
   return parts.filter((p) => p !== '').join('\n\n');
@@ -130,7 +131,7 @@ function explainabilityBody(report: Report, checks: CheckResult[]): string {
           ['#', 'Feature', 'Importance', 'Share'],
           top.map((f, i) => [
             String(i + 1),
-            `${nameCell(f.feature)}${f.sensitive ? ' ⚠️ sensitive' : ''}`,
+            `${nameCell(f.feature)}${f.sensitive ? ' ⚠️ sensitive' : f.proxyOf.length ? ` ⚠️ proxy of ${f.proxyOf.map((p) => nameCell(p)).join(', ')}` : ''}`,
             formatValue(f.importance),
             f.share !== undefined ? formatPercent(f.share) : '',
           ]),

@@ -7,7 +7,7 @@
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
-import { featureImportance } from './charts/sections.js';
+import { permutationImportance, shapImportance } from './charts/sections.js';
 import { escapeHtml } from './escape.js';
 import {
   formatBytes,
@@ -66,7 +66,8 @@ body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 -apple-system,B
 main{max-width:1240px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 8px}h2{font-size:20px;margin:32px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--border)}h3{font-size:16px;margin:20px 0 8px}
 a{color:var(--link)}
-code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--subtle);padding:1px 4px;border-radius:4px;word-break:break-all}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--subtle);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
+td code{white-space:nowrap}
 .muted{color:var(--muted)}
 .verdict{display:inline-block;font-weight:700;padding:4px 12px;border-radius:999px;font-size:16px;margin-right:8px}
 .verdict.pass{background:var(--pass-bg);color:var(--pass)}.verdict.fail{background:var(--fail-bg);color:var(--fail)}
@@ -255,18 +256,81 @@ function chartSuffix(attr: AttributeResult, report: Report): string {
   return attributeChartNames(report)[report.fairness.indexOf(attr)] ?? 'attribute';
 }
 
-function importanceTable(report: Report): string {
-  const sensitive = new Set<string>();
-  for (const a of report.fairness) for (const x of a.attributes) sensitive.add(x);
-  const view = featureImportance(report.explainability, sensitive);
-  if (!view) return '';
-  const rows = view.features.map(
-    (f, i) =>
-      `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${f.sensitive ? ' <span class="st warn">sensitive</span>' : ''}</td>${num(
-        formatValue(f.importance),
-      )}${num(f.spread !== undefined ? formatValue(f.spread) : '')}${num(f.share !== undefined ? formatPercent(f.share) : '')}</tr>`,
-  );
-  return `<h3>Global importance <span class="muted">(${e(view.measure)})</span></h3>${table(['Rank', 'Feature', 'Importance', 'Spread', 'Share'], rows, [true, false, true, true, true])}`;
+function sensitiveNames(report: Report): Set<string> {
+  const names = new Set<string>();
+  for (const a of report.fairness) for (const x of a.attributes) names.add(x);
+  return names;
+}
+
+function importanceTables(report: Report): string {
+  const names = sensitiveNames(report);
+  let out = '';
+  const shap = shapImportance(report.explainability, names);
+  if (shap) {
+    const rows = shap.features.map((f, i) => {
+      const tags = [f.sensitive ? '<span class="st warn">sensitive</span>' : '', f.proxyOf.length ? `<span class="st warn">proxy of ${e(f.proxyOf.join(', '))}</span>` : '']
+        .filter(Boolean)
+        .join(' ');
+      return `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${tags ? ` ${tags}` : ''}</td>${num(formatValue(f.importance))}${num(f.share !== undefined ? formatPercent(f.share) : '')}</tr>`;
+    });
+    out += `<h3>Global importance <span class="muted">(${e(shap.measure)})</span></h3>${table(['Rank', 'Feature', 'Mean |SHAP|', 'Share'], rows, [true, false, true, true])}`;
+  }
+  const perm = permutationImportance(report.explainability, names);
+  if (perm) {
+    const rows = perm.features.map(
+      (f, i) =>
+        `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${f.sensitive ? ' <span class="st warn">sensitive</span>' : ''}</td>${num(formatValue(f.importance))}${num(
+          f.spread !== undefined ? formatValue(f.spread) : '',
+        )}</tr>`,
+    );
+    out += `<h3>${e(perm.measure.replace(/^p/, 'P'))}</h3>${table(['Rank', 'Feature', 'Mean', 'Std over repeats'], rows, [true, false, true, true])}`;
+  }
+  return out;
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Per attack and budget: success rate, accuracy drop, flip rate, KS; then the counterfactual test per attribute. */
+function robustnessTables(report: Report): string {
+  const r = report.robustness;
+  if (!isObj(r)) return '';
+  let out = '';
+  const attackRows: string[] = [];
+  for (const a of Array.isArray(r.attacks) ? r.attacks : []) {
+    if (!isObj(a)) continue;
+    const budgets = Array.isArray(a.budgets) ? a.budgets.filter(isObj) : [];
+    for (const b of budgets) {
+      const ks = isObj(b.ks) ? numOrNull(b.ks.statistic) : null;
+      attackRows.push(
+        `<tr><td>${e(a.title ?? a.key)}</td>${num(formatValue(numOrNull(b.budget), 3))}${num(formatCount(numOrNull(b.rows)))}${num(formatValue(numOrNull(b.successRate)))}` +
+          `${num(formatValue(numOrNull(b.accuracyDrop)))}${num(formatValue(numOrNull(b.flipRate)))}${num(formatValue(numOrNull(b.meanAbsScoreChange)))}${num(formatValue(ks))}</tr>`,
+      );
+    }
+  }
+  if (attackRows.length) {
+    out += `<h3>Attacks <span class="muted">(perturbations in ${e(typeof r.units === 'string' ? r.units : 'std')} units)</span></h3>`;
+    out += table(
+      ['Attack', 'Budget', 'Rows', 'Success rate', 'Accuracy drop', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial'],
+      attackRows,
+      [false, true, true, true, true, true, true, true],
+    );
+  }
+  const cfRows: string[] = [];
+  for (const c of Array.isArray(r.counterfactual) ? r.counterfactual : []) {
+    if (!isObj(c)) continue;
+    cfRows.push(
+      `<tr><td>${e(c.attribute)}</td><td>${e(c.method)}</td>${num(formatCount(numOrNull(c.rows)))}${num(formatValue(numOrNull(c.flipRate)))}${num(formatValue(numOrNull(c.meanAbsScoreChange)))}${num(
+        formatValue(numOrNull(c.maxAbsScoreChange)),
+      )}</tr>`,
+    );
+  }
+  if (cfRows.length) {
+    out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
+    out += table(['Attribute', 'Method', 'Rows', 'Flip rate', 'Mean |Δscore|', 'Max |Δscore|'], cfRows, [false, false, true, true, true, true]);
+  }
+  return out;
 }
 
 function listNotes(notes: string[]): string {
@@ -286,7 +350,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
   const byName = (prefix: string) => charts.filter((c) => c.name === prefix || c.name.startsWith(`${prefix}-`));
   const performanceCharts = ['roc', 'precision-recall', 'precision-threshold', 'ks'].flatMap((n) => charts.filter((c) => c.name === n));
   const robustnessCharts = byName('ks-adversarial');
-  const importanceCharts = byName('feature-importance');
+  const importanceCharts = ['feature-importance', 'permutation-importance'].flatMap((n) => charts.filter((c) => c.name === n));
   const placed = new Set([...performanceCharts, ...robustnessCharts, ...importanceCharts].map((c) => c.name));
   for (const attr of report.fairness) {
     const suffix = chartSuffix(attr, report);
@@ -347,9 +411,9 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       if (unscoped.length) body += checksTable(unscoped, false);
       for (const attr of report.fairness) body += fairnessAttribute(report, attr, charts);
     } else if (sec === 'robustness') {
-      body += checksTable(checks, false) + chartFigures(robustnessCharts);
+      body += checksTable(checks, false) + robustnessTables(report) + chartFigures(robustnessCharts);
     } else if (sec === 'explainability') {
-      body += checksTable(checks, false) + importanceTable(report) + chartFigures(importanceCharts);
+      body += checksTable(checks, false) + importanceTables(report) + chartFigures(importanceCharts);
     } else {
       body += checksTable(checks, false);
     }

@@ -85,7 +85,7 @@ describe('report artifact', () => {
     expect(files.get('report.html')!.toString('utf8')).toContain('Content-Security-Policy');
     expect(files.get('charts/roc.svg')!.toString('utf8')).toBe(charts.find((c) => c.name === 'roc')!.svg);
     expect(files.get('model-risk-gate.sarif')!.toString('utf8')).toBe('{"version":"2.1.0","runs":[]}');
-    expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining(['selection-rate-sex', 'count-age-bin', 'roc', 'precision-recall', 'precision-threshold', 'ks', 'ks-adversarial-spsa-linf', 'feature-importance']));
+    expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining(['selection-rate-sex', 'count-age-bin', 'roc', 'precision-recall', 'precision-threshold', 'ks', 'ks-adversarial-score-attack-linf', 'feature-importance', 'permutation-importance']));
     expect(readFileSync(join(b.dir, 'report.json'), 'utf8')).toBe(JSON.stringify(report, null, 2));
   });
 

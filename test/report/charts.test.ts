@@ -45,8 +45,9 @@ describe('renderCharts', () => {
       'precision-threshold',
       'ks',
       'ks-adversarial-noise',
-      'ks-adversarial-spsa-linf',
+      'ks-adversarial-score-attack-linf',
       'feature-importance',
+      'permutation-importance',
     ]);
     for (const c of charts) {
       expect(wellFormed(c.svg), c.name).toBeUndefined();
@@ -84,11 +85,20 @@ describe('renderCharts', () => {
     expect(ks).toContain('>KS 0.675</text>');
     expect(ks).toContain('largest gap (KS) at score 0.230');
     expect(ks).toContain('actual positives (3,846)');
-    expect(get('ks-adversarial-spsa-linf')).toContain('>adversarial scores</text>');
+    const adversarial = get('ks-adversarial-score-attack-linf');
+    expect(adversarial).toContain('>adversarial scores</text>');
+    // The strongest budget the attack kept curves for.
+    expect(adversarial).toContain('KS 0.3000 between the scores before and after the attack · ε = 0.500 std');
     const importance = get('feature-importance');
+    expect(importance).toContain('mean |SHAP|, exact Shapley, probability');
     expect(importance).toContain('>marital_status</text>');
     expect(importance).toContain('>sensitive attribute</text>');
+    expect(importance).toContain('>relationship (proxy of sex)</text>');
+    expect(importance).toContain('>proxy of a sensitive attribute</text>');
     expect(importance.indexOf('>marital_status<')).toBeLessThan(importance.indexOf('>capital_gain<'));
+    const permutation = get('permutation-importance');
+    expect(permutation).toContain('permutation importance (roc auc drop)');
+    expect(permutation).toContain('± spread over repeats');
   });
 
   it('maps curve points to the plot area (ROC from the bottom-left to the top-right corner)', () => {
@@ -148,30 +158,50 @@ describe('chart building blocks', () => {
     expect([cdfAt(pts, -1), cdfAt(pts, 0.1), cdfAt(pts, 0.2), cdfAt(pts, 0.69), cdfAt(pts, 2)]).toEqual([0, 0, 0.5, 0.5, 1]);
   });
 
-  it('reads adversarial ECDFs from the robustness section in several shapes, and nothing from junk', () => {
-    const curve = [{ x: 0, y: 0 }, { x: 1, y: 1 }];
-    expect(adversarialKsCurves({ attacks: [{ attack: 'noise', ks: { statistic: 0.1, original: curve, adversarial: curve } }] })).toEqual([
-      { attack: 'noise', title: 'noise', original: curve, adversarial: curve, statistic: 0.1 },
-    ]);
-    expect(adversarialKsCurves({ hsj: { title: 'HopSkipJump', ecdfOriginal: curve, ecdfAdversarial: curve, ksStatistic: 0.4, ksAt: 0.5 } })).toEqual([
-      { attack: 'hsj', title: 'HopSkipJump', original: curve, adversarial: curve, statistic: 0.4, at: 0.5 },
+  it('reads the largest budget\'s ECDFs of each attack from the robustness section, and nothing from junk', () => {
+    const a = [{ x: 0, y: 0 }, { x: 1, y: 1 }];
+    const b = [{ x: 0, y: 0 }, { x: 0.5, y: 1 }];
+    const budget = (budget: number, curves: unknown, statistic: number) => ({ budget, ks: { statistic, at: 0.4, curves } });
+    const section = {
+      units: 'std',
+      attacks: [
+        { key: 'score_attack/l2', title: 'Score-based attack (L2)', budgets: [budget(0.5, { original: a, adversarial: a }, 0.1), budget(1, { original: a, adversarial: b }, 0.5), budget(2, { original: a }, 0.9)] },
+        { key: 'noise', budgets: [] },
+        { title: 'no key', budgets: [budget(1, { original: a, adversarial: b }, 0.5)] },
+      ],
+    };
+    expect(adversarialKsCurves(section)).toEqual([
+      { attack: 'score_attack/l2', title: 'Score-based attack (L2)', budget: 1, units: 'std', original: a, adversarial: b, statistic: 0.5, at: 0.4 },
     ]);
     expect(adversarialKsCurves(undefined)).toEqual([]);
-    expect(adversarialKsCurves({ attacks: [{ attack: 'x', ks: { original: [{ x: 'a', y: 1 }], adversarial: curve } }] })).toEqual([]);
+    expect(adversarialKsCurves({ attacks: [{ key: 'x', budgets: [budget(1, { original: [{ x: 'a', y: 1 }], adversarial: a }, 0.2)] }] })).toEqual([]);
     expect(adversarialKsCurves('nonsense')).toEqual([]);
+    expect(adversarialKsCurves({ attacks: 'nonsense' })).toEqual([]);
   });
 
-  it('reads global importance from the explainability section, ranked, marking sensitive attributes', () => {
-    const view = featureImportance(
-      { method: 'treeshap', global: [{ feature: 'age', meanAbsShap: 0.2 }, { feature: 'sex', meanAbsShap: 0.5, share: 0.7 }] },
-      new Set(['sex']),
-    );
-    expect(view).toEqual({
-      measure: 'treeshap',
-      features: [
-        { feature: 'sex', importance: 0.5, share: 0.7, sensitive: true },
-        { feature: 'age', importance: 0.2, sensitive: false },
+  it('reads global importance from the explainability section, ranked, marking sensitive attributes and proxies', () => {
+    const section = {
+      method: 'tree_shap',
+      space: 'log_odds',
+      importance: [
+        { feature: 'age', meanAbsShap: 0.2, share: 0.2, sensitive: false, proxyOf: [] },
+        { feature: 'relationship', meanAbsShap: 0.3, share: 0.3, sensitive: false, proxyOf: ['sex'] },
+        { feature: 'sex', meanAbsShap: 0.5, share: 0.5, sensitive: true, proxyOf: [] },
+        { feature: 'broken', meanAbsShap: 'x' },
       ],
+      permutation: { metric: 'roc_auc', features: [{ feature: 'age', mean: 0.02, std: 0.001 }] },
+    };
+    expect(featureImportance(section, new Set(['age']))).toEqual({
+      measure: 'mean |SHAP|, TreeSHAP, log-odds',
+      features: [
+        { feature: 'sex', importance: 0.5, share: 0.5, sensitive: true, proxyOf: [] },
+        { feature: 'relationship', importance: 0.3, share: 0.3, sensitive: false, proxyOf: ['sex'] },
+        { feature: 'age', importance: 0.2, share: 0.2, sensitive: true, proxyOf: [] },
+      ],
+    });
+    expect(featureImportance({ permutation: section.permutation })).toEqual({
+      measure: 'permutation importance (roc auc drop)',
+      features: [{ feature: 'age', importance: 0.02, spread: 0.001, sensitive: false, proxyOf: [] }],
     });
     expect(featureImportance({ notes: ['x'] })).toBeUndefined();
     expect(featureImportance(null)).toBeUndefined();

@@ -418,53 +418,138 @@ function buildSampleReport(options: SampleOptions): Report {
   };
   if (options.sections !== false) {
     const attacks = [
-      { name: 'noise', title: 'Random noise (0.1 σ)', strength: 0.15, success: 0.031 },
-      { name: 'spsa_linf', title: 'Score-based SPSA (L∞, 0.25 σ)', strength: 0.6, success: 0.284 },
-    ].map((a) => {
-      const e = adversarialEcdfs(rows.score, threshold, a.strength);
-      return {
-        attack: a.name,
-        title: a.title,
-        rows: e.rows,
-        attackSuccessRate: a.success,
-        ks: { statistic: a.strength * 0.5, original: e.original, adversarial: e.adversarial },
-      };
-    });
-    report.robustness = { attacks };
+      { key: 'noise', kind: 'noise', title: 'Random noise', measure: 'strength', budgets: [0.05, 0.1], success: [0.012, 0.031] },
+      { key: 'score_attack/linf', kind: 'score_attack', title: 'Score-based attack (L∞, NES gradient)', measure: 'linf', budgets: [0.1, 0.25, 0.5], success: [0.08, 0.19, 0.284] },
+    ].map((a) => ({
+      key: a.key,
+      kind: a.kind,
+      title: a.title,
+      measure: a.measure,
+      units: 'std',
+      budgets: a.budgets.map((budget, i) => {
+        const e = adversarialEcdfs(rows.score, threshold, budget * 1.2);
+        return {
+          budget,
+          rows: e.rows,
+          correct: Math.round(e.rows * 0.87),
+          successes: Math.round(e.rows * 0.87 * a.success[i]!),
+          successRate: a.success[i]!,
+          accuracyOriginal: 0.871,
+          accuracyUnderAttack: 0.871 * (1 - a.success[i]!),
+          accuracyDrop: 0.871 * a.success[i]!,
+          flipRate: a.success[i]! * 0.9,
+          meanAbsScoreChange: budget * 0.3,
+          ks: { statistic: budget * 0.6, at: 0.42, curves: { original: e.original, adversarial: e.adversarial } },
+          groups: [],
+        };
+      }),
+      perturbation: { count: 100, median: 0.21, mean: 0.24, min: 0.01, max: 0.5, quantiles: {} },
+      medianPerturbation: { value: 0.5, lowerBound: true },
+      successCurve: [],
+      queries: 40000,
+      calls: 40,
+      meanRowsPerCall: 1000,
+      stopped: null,
+      notes: [],
+      parameters: {},
+    }));
+    report.robustness = {
+      seed: 42,
+      threshold,
+      units: 'std',
+      bounds: 'data',
+      sample: { rows: 2036, positives: 481, negatives: 1555, correct: 1773, method: 'stratified by label', datasetRows: n },
+      constraints: [],
+      attacks,
+      counterfactual: [
+        {
+          attribute: 'sex',
+          column: 'sex',
+          feature: 'sex',
+          method: 'category',
+          values: [{ key: 'Female', value: 'Female' }, { key: 'Male', value: 'Male' }],
+          rows: 2036,
+          pairs: 2036,
+          flipRate: 0.018,
+          pairFlipRate: 0.018,
+          meanAbsScoreChange: 0.006,
+          maxAbsScoreChange: 0.09,
+          groups: [],
+          transitions: [],
+          queries: 2036,
+          stopped: null,
+          notes: [],
+        },
+      ],
+      queries: 120000,
+      stopped: null,
+      notes: [],
+    };
     checks.push(
       check({
         section: 'robustness',
         metric: 'max_attack_success_rate',
-        title: 'Attack success rate (spsa_linf)',
+        title: 'Attack success rate (score_attack/linf)',
         value: 0.284,
-        scope: 'spsa_linf',
+        scope: 'score_attack/linf',
         kind: 'max',
         limit: 0.2,
       }),
     );
     const explain = JSON.parse(readFileSync(`${ADULT}gbt_onehot.explain.reference.json`, 'utf8')) as {
-      permutation_importance: { columns: Record<string, { mean: number; std: number }> };
+      permutation_importance: { metric?: string; columns: Record<string, { mean: number; std: number }> };
+      exact_shap_raw_columns: { players: string[]; probability: { values: number[][] } };
     };
-    const cols = Object.entries(explain.permutation_importance.columns).sort((a, b) => b[1].mean - a[1].mean);
-    const total = cols.reduce((s, [, v]) => s + Math.max(0, v.mean), 0);
+    const shap = explain.exact_shap_raw_columns;
+    const meanAbs = shap.players.map((_, j) => shap.probability.values.reduce((sum, row) => sum + Math.abs(row[j]!), 0) / shap.probability.values.length);
+    const total = meanAbs.reduce((a, b) => a + b, 0);
+    const ranked = shap.players.map((feature, j) => ({ feature, meanAbsShap: meanAbs[j]! })).sort((a, b) => b.meanAbsShap - a.meanAbsShap);
+    const sensitive = new Set(['sex', 'race', 'age']);
+    const perm = Object.entries(explain.permutation_importance.columns).sort((a, b) => b[1].mean - a[1].mean);
     report.explainability = {
-      method: 'permutation',
-      metric: 'roc_auc',
-      global: cols.map(([feature, v], i) => ({
-        feature,
-        importance: v.mean,
-        std: v.std,
-        share: Math.max(0, v.mean) / total,
+      method: 'exact_shapley',
+      methodReason: 'fixture: exact Shapley values of the raw-column game from the reference file',
+      space: 'probability',
+      seed: 42,
+      features: shap.players,
+      featureInputs: {},
+      background: { size: 100, method: 'sample', fromRows: n },
+      explainedRows: shap.probability.values.length,
+      expectedValue: { probability: 0.2619 },
+      additivityError: { probability: 1e-9 },
+      importance: ranked.map((r, i) => ({
+        feature: r.feature,
         rank: i + 1,
-        sensitive: feature === 'sex' || feature === 'race' || feature === 'age',
+        meanAbsShap: r.meanAbsShap,
+        share: r.meanAbsShap / total,
+        meanShap: 0,
+        sensitive: sensitive.has(r.feature),
+        proxyOf: r.feature === 'relationship' ? ['sex'] : [],
       })),
+      rows: [],
+      modelCalls: 0,
+      modelRows: 0,
+      permutation: {
+        metric: 'roc_auc',
+        baseline: 0.9212,
+        repeats: 20,
+        rows: n,
+        features: perm.map(([feature, v], i) => ({ feature, rank: i + 1, mean: v.mean, std: v.std, values: [] })),
+        modelCalls: 280,
+        modelRows: 280 * n,
+      },
+      associations: [],
+      stability: null,
+      topK: 5,
+      truncated: false,
     };
+    const sexRank = ranked.findIndex((r) => r.feature === 'sex') + 1;
     checks.push(
       check({
         section: 'explainability',
         metric: 'max_rank',
         title: 'Rank of sex in importance',
-        value: cols.findIndex(([f]) => f === 'sex') + 1,
+        value: sexRank,
         scope: 'sex',
         kind: 'min',
         limit: 6,

@@ -8,20 +8,34 @@ import type { Report } from '../types.js';
 import { rankedBarChart } from './bar-chart.js';
 import { countChart, selectionRateChart, slug } from './group-charts.js';
 import { ksChart, ksOriginalChart, precisionRecallChart, precisionThresholdChart, rocChart, type Chart } from './performance-charts.js';
-import { adversarialKsCurves, featureImportance } from './sections.js';
+import { adversarialKsCurves, permutationImportance, shapImportance, type ImportanceView } from './sections.js';
 
 export type { Chart } from './performance-charts.js';
 
 /** At most this many features in the importance chart. */
 export const MAX_IMPORTANCE_BARS = 20;
 
+/** 'ε = 0.5 std', 'strength 0.1 std', '2 features'. */
+export function budgetLabel(a: { attack: string; budget?: number; units?: string }): string {
+  if (a.budget === undefined) return '';
+  const units = a.units ? ` ${a.units}` : '';
+  if (a.attack.startsWith('noise')) return `strength ${formatValue(a.budget, 3)}${units}`;
+  if (a.attack.startsWith('categorical')) return `${formatValue(a.budget, 0)} changed features`;
+  return `ε = ${formatValue(a.budget, 3)}${units}`;
+}
+
 export function adversarialKsCharts(report: Report): Chart[] {
   const used = new Set<string>();
   return adversarialKsCurves(report.robustness).map((a) => {
     const name = uniqueName(`ks-adversarial-${slug(a.attack)}`, used);
     const title = `KS curves: original vs adversarial scores (${a.title})`;
-    const subtitle =
-      a.statistic !== undefined ? `KS ${formatValue(a.statistic)} between the scores before and after the attack` : 'scores before and after the attack';
+    const budget = budgetLabel(a);
+    const subtitle = [
+      a.statistic !== undefined ? `KS ${formatValue(a.statistic)} between the scores before and after the attack` : 'scores before and after the attack',
+      budget,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     return {
       name,
       title,
@@ -29,7 +43,7 @@ export function adversarialKsCharts(report: Report): Chart[] {
         id: name,
         title,
         subtitle,
-        description: `Empirical CDFs of the model score on the attacked rows before (original) and after (adversarial) the ${a.title} attack.`,
+        description: `Empirical CDFs of the model score on the attacked rows before (original) and after (adversarial) the attack ${a.title}${budget ? ` at ${budget}` : ''}.`,
         a: { name: 'original scores', points: a.original },
         b: { name: 'adversarial scores', points: a.adversarial },
         statistic: a.statistic ?? null,
@@ -40,41 +54,58 @@ export function adversarialKsCharts(report: Report): Chart[] {
   });
 }
 
-export function importanceChart(report: Report): Chart | undefined {
-  const sensitive = new Set<string>();
-  for (const attr of report.fairness) for (const a of attr.attributes) sensitive.add(a);
-  const view = featureImportance(report.explainability, sensitive);
-  if (!view || view.features.length === 0) return undefined;
+function sensitiveNames(report: Report): Set<string> {
+  const names = new Set<string>();
+  for (const attr of report.fairness) for (const a of attr.attributes) names.add(a);
+  return names;
+}
+
+function importanceBars(name: string, title: string, view: ImportanceView): Chart {
   const shown = view.features.slice(0, MAX_IMPORTANCE_BARS);
   const hidden = view.features.length - shown.length;
-  const title = 'Feature importance';
   const anySensitive = shown.some((f) => f.sensitive);
+  const anyProxy = shown.some((f) => !f.sensitive && f.proxyOf.length > 0);
   return {
-    name: 'feature-importance',
+    name,
     title,
     svg: rankedBarChart({
-      id: 'feature-importance',
+      id: name,
       title,
       subtitle: `${view.measure}${hidden > 0 ? ` · top ${shown.length} of ${view.features.length} features` : ''}`,
-      description: `Global importance of each feature (${view.measure}), largest first; sensitive attributes highlighted.`,
+      description: `Global importance of each feature (${view.measure}), largest first; sensitive attributes and their proxies highlighted.`,
       xLabel: `Importance (${view.measure})`,
       bars: shown.map((f) => {
+        const cls = f.sensitive ? ('s1' as const) : f.proxyOf.length > 0 ? ('s4' as const) : ('s0' as const);
+        const label = !f.sensitive && f.proxyOf.length > 0 ? `${f.feature} (proxy of ${f.proxyOf.join(', ')})` : f.feature;
         const bar = {
-          label: f.feature,
+          label,
           value: f.importance,
           valueLabel: f.share !== undefined ? `${formatValue(f.importance, 3)} (${formatPercent(f.share)})` : formatValue(f.importance, 3),
-          cls: f.sensitive ? ('s1' as const) : ('s0' as const),
-          emphasis: f.sensitive,
+          cls,
+          emphasis: cls !== 's0',
         };
         return f.spread !== undefined ? { ...bar, spread: f.spread } : bar;
       }),
       legend: [
         { label: 'feature', cls: 's0', swatch: 'box' },
         ...(anySensitive ? [{ label: 'sensitive attribute', cls: 's1' as const, swatch: 'box' as const }] : []),
+        ...(anyProxy ? [{ label: 'proxy of a sensitive attribute', cls: 's4' as const, swatch: 'box' as const }] : []),
         ...(shown.some((f) => f.spread !== undefined) ? [{ label: '± spread over repeats', cls: 'fg' as const, swatch: 'line' as const }] : []),
       ],
     }),
   };
+}
+
+/** Importance bars: mean |SHAP| (or permutation importance when there is no SHAP ranking); permutation too when both exist. */
+export function importanceCharts(report: Report): Chart[] {
+  const names = sensitiveNames(report);
+  const shap = shapImportance(report.explainability, names);
+  const permutation = permutationImportance(report.explainability, names);
+  const out: Chart[] = [];
+  const main = shap ?? permutation;
+  if (main) out.push(importanceBars('feature-importance', 'Feature importance', main));
+  if (shap && permutation) out.push(importanceBars('permutation-importance', 'Permutation importance', permutation));
+  return out;
 }
 
 function uniqueName(base: string, used: Set<string>): string {
@@ -106,7 +137,6 @@ export function renderCharts(report: Report): Chart[] {
     if (c) charts.push(c);
   }
   charts.push(...adversarialKsCharts(report));
-  const importance = importanceChart(report);
-  if (importance) charts.push(importance);
+  charts.push(...importanceCharts(report));
   return charts;
 }

@@ -1,21 +1,26 @@
 /**
- * Read-only views of the optional Report sections that the charts draw (robustness: the original vs adversarial score
- * ECDFs of each attack; explainability: global importance per feature). Those sections are `unknown` in the Report
- * contract and owned by other issues, so these readers accept their plain-JSON shapes defensively and return nothing
- * rather than throw when a section is absent or shaped differently.
+ * Read-only views of the optional Report sections the charts and the comment draw: robustness (issue #3: the original
+ * vs adversarial score ECDFs each attack keeps per budget) and explainability (issue #4: ranked global importance,
+ * permutation importance). Those sections are `unknown` in the Report contract (a report.json may also come from an
+ * untrusted run), so every field is checked before use; a missing or malformed section yields nothing, never a throw.
  */
+import type { ExplainabilityReport } from '../../checks/explainability/types.js';
+import type { RobustnessReport } from '../../checks/robustness/types.js';
 import type { CurvePoint } from '../../metrics/types.js';
 
 export interface AdversarialKs {
-  /** Attack id ('noise', 'spsa_linf'). */
+  /** Attack key ('noise', 'score_attack/linf'). */
   attack: string;
   /** Human title of the attack. */
   title: string;
+  /** The budget whose curves are shown (the largest one that kept curves), and its units. */
+  budget?: number;
+  units?: string;
   original: CurvePoint[];
   adversarial: CurvePoint[];
-  /** KS statistic between the two, when the section gives it. */
+  /** KS statistic between the two. */
   statistic?: number;
-  /** Score at which the two CDFs are farthest apart, when given. */
+  /** Score at which the two CDFs are farthest apart. */
   at?: number;
 }
 
@@ -27,10 +32,12 @@ export interface FeatureImportance {
   /** Share of the total importance, when given. */
   share?: number;
   sensitive: boolean;
+  /** Sensitive attributes this feature is a strong proxy of. */
+  proxyOf: string[];
 }
 
 export interface ImportanceView {
-  /** 'mean |SHAP|', 'permutation importance (ROC AUC drop)', ... */
+  /** 'mean |SHAP| (TreeSHAP, probability)', 'permutation importance (ROC AUC drop)'. */
   measure: string;
   features: FeatureImportance[];
 }
@@ -40,8 +47,9 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** An array of {x, y} points with finite numbers, else undefined. */
+/** An array of at least two {x, y} points with finite numbers, else undefined. */
 export function asCurve(v: unknown): CurvePoint[] | undefined {
   if (!Array.isArray(v) || v.length < 2) return undefined;
   const out: CurvePoint[] = [];
@@ -55,112 +63,101 @@ export function asCurve(v: unknown): CurvePoint[] | undefined {
   return out;
 }
 
-const ORIGINAL_KEY = /^(original|orig|clean|before|ecdfOriginal|originalEcdf|originalCdf|ksOriginal)$/i;
-const ADVERSARIAL_KEY = /^(adversarial|adv|attacked|after|ecdfAdversarial|adversarialEcdf|adversarialCdf|ksAdversarial)$/i;
-
-function curvePair(o: Json): { original: CurvePoint[]; adversarial: CurvePoint[]; holder: Json } | undefined {
-  let original: CurvePoint[] | undefined;
-  let adversarial: CurvePoint[] | undefined;
-  for (const [k, v] of Object.entries(o)) {
-    if (ORIGINAL_KEY.test(k)) original ??= asCurve(v);
-    else if (ADVERSARIAL_KEY.test(k)) adversarial ??= asCurve(v);
-  }
-  return original && adversarial ? { original, adversarial, holder: o } : undefined;
-}
+/** Most attacks charted (a battery has about five). */
+const MAX_ATTACKS = 12;
 
 /**
- * Every attack in the robustness section that kept an original and an adversarial score ECDF. An attack is an object
- * with a name (`attack` | `name` | `id`) holding, directly or one level down (e.g. `ks: { original, adversarial }`),
- * two point arrays named original/adversarial (or ecdfOriginal/ecdfAdversarial, ...).
+ * For each attack of the robustness section, the score ECDFs before and after the attack at its largest budget that
+ * kept both curves (the strongest attack the policy asked for).
  */
 export function adversarialKsCurves(robustness: unknown): AdversarialKs[] {
+  if (!isObject(robustness)) return [];
   const out: AdversarialKs[] = [];
-  const seen = new Set<string>();
-  const visit = (v: unknown, depth: number, parentName?: string, parentTitle?: string) => {
-    if (depth > 5 || out.length >= 24) return;
-    if (Array.isArray(v)) {
-      for (const item of v) visit(item, depth + 1, parentName, parentTitle);
-      return;
+  const units = str((robustness as Partial<RobustnessReport>).units);
+  for (const attack of list(robustness.attacks).slice(0, MAX_ATTACKS)) {
+    if (!isObject(attack)) continue;
+    const key = str(attack.key);
+    if (!key) continue;
+    let best: { budget: number | undefined; ks: Json; original: CurvePoint[]; adversarial: CurvePoint[] } | undefined;
+    for (const b of list(attack.budgets)) {
+      if (!isObject(b) || !isObject(b.ks) || !isObject(b.ks.curves)) continue;
+      const original = asCurve(b.ks.curves.original);
+      const adversarial = asCurve(b.ks.curves.adversarial);
+      if (!original || !adversarial) continue;
+      const budget = num(b.budget);
+      if (!best || (budget ?? -Infinity) >= (best.budget ?? -Infinity)) best = { budget, ks: b.ks, original, adversarial };
     }
-    if (!isObject(v)) return;
-    const name = str(v.attack) ?? str(v.name) ?? str(v.id) ?? parentName;
-    const title = str(v.title) ?? str(v.label) ?? parentTitle ?? name;
-    const pair = curvePair(v);
-    if (pair && name) {
-      const key = name;
-      if (!seen.has(key)) {
-        seen.add(key);
-        const ks: AdversarialKs = { attack: name, title: title ?? name, original: pair.original, adversarial: pair.adversarial };
-        const statistic = num(v.statistic) ?? num(v.ks) ?? num(v.ksStatistic);
-        if (statistic !== undefined) ks.statistic = statistic;
-        const at = num(v.at) ?? num(v.ksAt);
-        if (at !== undefined) ks.at = at;
-        out.push(ks);
-      }
-      return;
-    }
-    for (const [k, child] of Object.entries(v)) {
-      if (typeof child !== 'object' || child === null) continue;
-      // A keyed map of attacks ({ noise: {...}, spsa: {...} }) names them by key.
-      const childName = isObject(child) && !str(child.attack) && !str(child.name) && !str(child.id) && depth <= 1 && !name ? k : name;
-      visit(child, depth + 1, childName, childName === name ? title : undefined);
-    }
-  };
-  visit(robustness, 0);
-  return out;
-}
-
-const FEATURE_KEYS = ['feature', 'column', 'name', 'player'] as const;
-const VALUE_KEYS = ['importance', 'meanAbsShap', 'mean_abs_shap', 'meanAbs', 'mean', 'value', 'score'] as const;
-const SPREAD_KEYS = ['std', 'spread', 'stdev', 'sd'] as const;
-
-function importanceEntries(v: unknown): FeatureImportance[] | undefined {
-  if (!Array.isArray(v) || v.length === 0) return undefined;
-  const out: FeatureImportance[] = [];
-  for (const e of v) {
-    if (!isObject(e)) return undefined;
-    const feature = FEATURE_KEYS.map((k) => str(e[k])).find((x) => x !== undefined);
-    const importance = VALUE_KEYS.map((k) => num(e[k])).find((x) => x !== undefined);
-    if (feature === undefined || importance === undefined) return undefined;
-    const f: FeatureImportance = { feature, importance, sensitive: e.sensitive === true || e.isSensitive === true };
-    const spread = SPREAD_KEYS.map((k) => num(e[k])).find((x) => x !== undefined);
-    if (spread !== undefined) f.spread = spread;
-    const share = num(e.share);
-    if (share !== undefined) f.share = share;
-    out.push(f);
+    if (!best) continue;
+    const entry: AdversarialKs = { attack: key, title: str(attack.title) ?? key, original: best.original, adversarial: best.adversarial };
+    if (best.budget !== undefined) entry.budget = best.budget;
+    const u = str(attack.units) ?? units;
+    if (u) entry.units = u;
+    const statistic = num(best.ks.statistic);
+    if (statistic !== undefined) entry.statistic = statistic;
+    const at = num(best.ks.at);
+    if (at !== undefined) entry.at = at;
+    out.push(entry);
   }
   return out;
 }
 
-const IMPORTANCE_HOLDERS = /^(global|globalImportance|global_importance|importance|ranking|features|shap|permutation)$/i;
+const METHOD_NAMES: Record<string, string> = { tree_shap: 'TreeSHAP', kernel_shap: 'KernelSHAP', exact_shapley: 'exact Shapley' };
+const SPACE_NAMES: Record<string, string> = { probability: 'probability', log_odds: 'log-odds', margin: 'margin' };
 
 /**
- * Global importance per feature from the explainability section: the first array (breadth first, preferring keys such
- * as `global`/`importance`) whose entries name a feature and a number. Sorted by importance, largest first.
+ * Global importance per raw column from the explainability section: mean |SHAP| (ranked, with shares, sensitive
+ * attributes and proxies marked), or, when the section has no SHAP ranking, permutation importance.
  */
 export function featureImportance(explainability: unknown, sensitiveNames: ReadonlySet<string> = new Set()): ImportanceView | undefined {
+  return shapImportance(explainability, sensitiveNames) ?? permutationImportance(explainability, sensitiveNames);
+}
+
+export function shapImportance(explainability: unknown, sensitiveNames: ReadonlySet<string> = new Set()): ImportanceView | undefined {
   if (!isObject(explainability)) return undefined;
-  const queue: Array<{ v: unknown; key: string; depth: number; holder: Json }> = [];
-  const push = (o: Json, depth: number) => {
-    const entries = Object.entries(o).sort(([a], [b]) => Number(IMPORTANCE_HOLDERS.test(b)) - Number(IMPORTANCE_HOLDERS.test(a)));
-    for (const [key, v] of entries) queue.push({ v, key, depth, holder: o });
-  };
-  push(explainability, 0);
-  while (queue.length) {
-    const { v, key, depth, holder } = queue.shift()!;
-    const entries = importanceEntries(v);
-    if (entries) {
-      for (const e of entries) if (sensitiveNames.has(e.feature)) e.sensitive = true;
-      entries.sort((a, b) => b.importance - a.importance || a.feature.localeCompare(b.feature));
-      const measure =
-        str(holder.measure) ??
-        str(holder.method) ??
-        str((explainability as Json).measure) ??
-        str((explainability as Json).method) ??
-        key;
-      return { measure, features: entries };
-    }
-    if (isObject(v) && depth < 3) push(v, depth + 1);
+  const e = explainability as Partial<Record<keyof ExplainabilityReport, unknown>>;
+  const features: FeatureImportance[] = [];
+  for (const entry of list(e.importance)) {
+    if (!isObject(entry)) continue;
+    const feature = str(entry.feature);
+    const importance = num(entry.meanAbsShap);
+    if (feature === undefined || importance === undefined) continue;
+    const f: FeatureImportance = {
+      feature,
+      importance,
+      sensitive: entry.sensitive === true || sensitiveNames.has(feature),
+      proxyOf: list(entry.proxyOf).filter((p): p is string => typeof p === 'string'),
+    };
+    const share = num(entry.share);
+    if (share !== undefined) f.share = share;
+    features.push(f);
   }
-  return undefined;
+  if (features.length === 0) return undefined;
+  features.sort((a, b) => b.importance - a.importance || (a.feature < b.feature ? -1 : 1));
+  const method = METHOD_NAMES[String(e.method)] ?? 'SHAP';
+  const space = SPACE_NAMES[String(e.space)];
+  return { measure: `mean |SHAP|, ${method}${space ? `, ${space}` : ''}`, features };
+}
+
+export function permutationImportance(explainability: unknown, sensitiveNames: ReadonlySet<string> = new Set()): ImportanceView | undefined {
+  if (!isObject(explainability) || !isObject(explainability.permutation)) return undefined;
+  const p = explainability.permutation;
+  // The SHAP ranking knows which columns are sensitive or proxies; reuse that for the same columns.
+  const flags = new Map<string, { sensitive: boolean; proxyOf: string[] }>();
+  for (const f of shapImportance(explainability, sensitiveNames)?.features ?? []) flags.set(f.feature, { sensitive: f.sensitive, proxyOf: f.proxyOf });
+  const features: FeatureImportance[] = [];
+  for (const entry of list(p.features)) {
+    if (!isObject(entry)) continue;
+    const feature = str(entry.feature);
+    const importance = num(entry.mean);
+    if (feature === undefined || importance === undefined) continue;
+    const known = flags.get(feature);
+    const f: FeatureImportance = { feature, importance, sensitive: sensitiveNames.has(feature) || known?.sensitive === true, proxyOf: known?.proxyOf ?? [] };
+    const spread = num(entry.std);
+    if (spread !== undefined) f.spread = spread;
+    features.push(f);
+  }
+  if (features.length === 0) return undefined;
+  features.sort((a, b) => b.importance - a.importance || (a.feature < b.feature ? -1 : 1));
+  const metric = str(p.metric);
+  return { measure: `permutation importance${metric ? ` (${metric.replace(/_/g, ' ')} drop)` : ''}`, features };
 }
