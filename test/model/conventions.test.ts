@@ -6,7 +6,7 @@ import { loadModel } from '../../src/model/session.js';
 import type { MatrixInput } from '../../src/model/types.js';
 import { UserError } from '../../src/util/errors.js';
 import { fixtureModel, inputFor, maxAbsDiff, referenceScores, spec } from './fixtures.js';
-import { DOUBLE, FLOAT, tinyModel, writeTemp } from './tiny-models.js';
+import { DOUBLE, FLOAT, INT32, INT64, STRING, tinyModel, writeTemp } from './tiny-models.js';
 
 const zipmapModel = fixtureModel('adult', 'logreg_pipeline');
 
@@ -141,5 +141,23 @@ describe('output conventions', () => {
     const s = await m2.score({ kind: 'columns', rows: 2, tensors: { x: { type: 'float64', data: Float64Array.from([0.25, 0.75]) } }, sourceColumns: { x: 'x' } });
     expect(Array.from(s)).toEqual([0.25, 0.75]);
     await m2.dispose();
+  });
+
+  it('int64, int32 and string per-column inputs reach the model as [N,1] tensors', async () => {
+    const cases = [
+      { elemType: INT64, data: { type: 'int64' as const, data: BigInt64Array.from([0n, 1n, 1n]) } },
+      { elemType: INT32, data: { type: 'int32' as const, data: Int32Array.from([1, 0, 1]) } },
+      { elemType: STRING, data: { type: 'string' as const, data: ['0.25', '1', '0'] } },
+    ];
+    for (const c of cases) {
+      const file = tinyModel(`cast_${c.elemType}`, { opType: 'Cast', attribute: [{ name: 'to', type: 2, i: FLOAT }] }, [{ name: 'v', elemType: c.elemType, shape: ['N', 1] }], [
+        { name: 'probability', elemType: FLOAT, shape: ['N', 1] },
+      ]);
+      const m = await loadModel({ file, displayPath: 'cast.onnx', spec: spec({ batch_size: 2 }) });
+      const s = await m.score({ kind: 'columns', rows: 3, tensors: { v: c.data }, sourceColumns: { v: 'v' } });
+      expect(Array.from(s)).toEqual(Array.from(c.data.data as ArrayLike<unknown>, (v) => Number(v)));
+      expect(m.queries).toBe(3);
+      await m.dispose();
+    }
   });
 });

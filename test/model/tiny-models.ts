@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mrg-model-test-'));
 type Dim = number | string | null;
 interface Io {
   name: string;
-  elemType: number; // 1 float, 7 int64, 8 string, 11 double
+  elemType: number; // 1 float, 6 int32, 7 int64, 8 string, 11 double
   shape: Dim[];
 }
 
@@ -50,6 +50,7 @@ export function writeTemp(name: string, bytes: Uint8Array | string): string {
 }
 
 export const FLOAT = 1;
+export const INT32 = 6;
 export const INT64 = 7;
 export const STRING = 8;
 export const DOUBLE = 11;
