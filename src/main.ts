@@ -26,6 +26,11 @@ function booleanInput(name: string, fallback: boolean): boolean {
   throw new Error(`input '${name}' must be true or false, got '${v}'`);
 }
 
+function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
 export async function main(): Promise<number> {
   const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const policyInput = input('policy', '.github/model-policy.yml');
@@ -42,8 +47,9 @@ export async function main(): Promise<number> {
     const policyRel = relative(workspace, policyFile) || policyInput;
     const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
     const files = await writeReportFiles(reportDir, JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
-    publishAnnotations(renderAnnotations(report));
-    await publishSummary(renderSummary(report));
+    // core.setFailed adds one more error annotation: keep the total within GitHub's 10 errors per step
+    publishAnnotations(renderAnnotations(report, { maxPerLevel: 9 }));
+    await publishSummary(renderSummary(report, { runUrl: runUrl() }));
     const failed = report.checks.filter((c) => c.outcome === 'fail');
     publishOutputs({
       verdict: report.verdict,
