@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { fixtures, lineOf, makeWorkspace, parseAnnotations, repoRoot, runNode, validateSarif } from './harness.js';
 
 const dist = join(repoRoot, 'dist', 'index.js');

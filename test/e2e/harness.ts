@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const fixtures = join(repoRoot, 'test', 'fixtures');
@@ -129,18 +129,11 @@ export function parseAnnotations(stdout: string): PrintedAnnotation[] {
   return out;
 }
 
-let sarifValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
 /** Validates a SARIF log against the official SARIF 2.1.0 JSON schema. */
 export function validateSarif(log: unknown): { valid: boolean; errors: unknown } {
-  if (!sarifValidator) {
-    const schemaPath = join(repoRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
-    const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-    delete schema.$schema;
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
-    sarifValidator = ajv.compile(schema);
-  }
-  const valid = sarifValidator(log);
-  return { valid, errors: sarifValidator.errors };
+  const validate = sarifValidator();
+  const valid = validate(log);
+  return { valid, errors: validate.errors ?? null };
 }
 
 /** Line (1-based) of the first line in `text` that contains `needle`. */
