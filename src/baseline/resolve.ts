@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { UserError, type SourceLocation } from '../util/errors.js';
-import { blobSize, gitComplaint, gitWorkTree, isLfsPointer, readBlob, resolveCommit, runGit } from './git.js';
+import { blobSize, gitWorkTree, isLfsPointer, readBlob, resolveCommit } from './git.js';
 import { DEFAULT_MAX_BASE_MODEL_BYTES } from './policy.js';
 
 export interface BaselineRequest {
@@ -113,7 +113,7 @@ export async function resolveBaselineModel(req: BaselineRequest): Promise<Resolv
       const size = statSync(candidate).size;
       if (size > maxBytes) throw new UserError(`--baseline ${req.explicit} is ${size} bytes, more than baseline.max_model_bytes ${maxBytes}`, where);
       const bytes = await readFile(candidate);
-      return finish(req, `file ${req.explicit}`, bytes, null, async () => candidate, async () => {});
+      return finish(req, `file ${req.explicit}`, bytes, async () => candidate, async () => {});
     }
   }
 
@@ -173,7 +173,7 @@ export async function resolveBaselineModel(req: BaselineRequest): Promise<Resolv
     );
   }
   const source = `${described}, ${modelObject.slice(modelObject.indexOf(':') + 1).replace(/^\.\//, '')}`;
-  return finish(req, source, bytes, commit, async (dir) => writeTemp(dir, req.modelPath, bytes), async (dir, result) => {
+  return finish(req, source, bytes, async (dir) => writeTemp(dir, req.modelPath, bytes), async (dir, result) => {
     if (!req.datasetPath) return;
     const datasetObject = `${commit}:${gitRelative(req.workspace, req.datasetPath, where)}`;
     const dsSize = await blobSize(req.workspace, datasetObject);
@@ -191,7 +191,6 @@ async function finish(
   req: BaselineRequest,
   source: string,
   bytes: Buffer,
-  _commit: string | null,
   place: (dir: string) => Promise<string>,
   extra: (dir: string, result: { datasetFile?: string }) => Promise<void>,
 ): Promise<ResolvedBaseline> {
@@ -214,6 +213,3 @@ async function finish(
     throw e;
   }
 }
-
-/** For messages: the complaint of a failed git call. */
-export { gitComplaint, runGit };

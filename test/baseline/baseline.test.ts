@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBaseline, unchangedBaseline } from '../../src/baseline/compare.js';
+import { baselineStage } from '../../src/baseline/index.js';
 import { resolveBaselineModel, type ResolvedBaseline } from '../../src/baseline/resolve.js';
 import type { MatrixInput, ScoringModel } from '../../src/model/types.js';
 import { UserError } from '../../src/util/errors.js';
@@ -192,8 +193,9 @@ describe('runBaseline end to end (Adult: logistic regression on the base, MLP in
   }, 60_000);
 
   it('is deterministic for a seed', async () => {
-    const ctx1 = await adultContext(current, input, POLICY as never);
-    const ctx2 = await adultContext(current, input, POLICY as never);
+    const policy = { ...POLICY, statistics: { resamples: 100 } };
+    const ctx1 = await adultContext(current, input, policy as never);
+    const ctx2 = await adultContext(current, input, policy as never);
     const a = await runBaseline(ctx1, { model: base, sourceDescription: 'x' });
     const b = await runBaseline(ctx2, { model: base, sourceDescription: 'x' });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
@@ -209,4 +211,20 @@ describe('runBaseline end to end (Adult: logistic regression on the base, MLP in
     expect(out.checks.every((c) => c.status === 'pass' && c.value === 0)).toBe(true);
     expect(out.notes[0]).toMatch(/identical to the base model/);
   }, 30_000);
+
+  it('baselineStage: the whole stage from the pull request event, and an unchanged model from --baseline HEAD', async () => {
+    const policy = { ...POLICY, model: { path: 'models/model.onnx', threshold: 0.5, batch_size: 8192 }, dataset: { path: 'data/eval.csv' }, statistics: { resamples: 100 } };
+    const ctx = await adultContext(current, input, policy as never);
+    const stage = await baselineStage(ctx, { workspace: repo, eventPath, loadModel: (file) => loadFixtureModel(file) });
+    expect(stage.compared).toBe(true);
+    if (!stage.compared) return;
+    expect(stage.section.status).toBe('compared');
+    expect(stage.section.base.source).toBe(`base commit ${baseSha.slice(0, 7)} (pull request base), models/model.onnx`);
+    expect(stage.section.dataset).toBe("the pull request changed data/eval.csv; both models were scored on the pull request's version");
+    expect(stage.checks.find((c) => c.outcome === 'fail')?.id).toBe('baseline/equalized_odds_difference/age_bin');
+    const same = await baselineStage(ctx, { workspace: repo, baseline: 'HEAD', loadModel: () => Promise.reject(new Error('must not load')) });
+    expect(same.compared && same.section.status).toBe('unchanged');
+    const none = await baselineStage(ctx, { workspace: repo, loadModel: () => Promise.reject(new Error('must not load')) });
+    expect(none).toEqual({ compared: false, notes: ['Baseline: no base model: not a pull request event and no --baseline given; max_regression limits were not checked.'] });
+  }, 60_000);
 });
