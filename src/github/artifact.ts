@@ -6,7 +6,7 @@
  * Uploading never fails the gate: outside Actions (no ACTIONS_RUNTIME_TOKEN, e.g. a local run) it is skipped with a
  * notice; on GHES or on a service error it is reported and skipped.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Chart } from '../report/charts/index.js';
 import type { Log, Env } from './context.js';
@@ -14,8 +14,8 @@ import type { Log, Env } from './context.js';
 export const DEFAULT_ARTIFACT_NAME = 'model-risk-gate-report';
 
 export interface ReportBundleInput {
-  /** Pretty or compact JSON text of the Report. */
-  reportJson: string;
+  /** Pretty or compact JSON text of the Report; when absent, an existing report.json in the directory is included. */
+  reportJson?: string;
   /** renderHtml output. */
   html: string;
   charts: Chart[];
@@ -48,7 +48,8 @@ export function writeReportBundle(dir: string, input: ReportBundleInput): Report
     writeFileSync(path, text);
     files.push(path);
   };
-  write('report.json', input.reportJson);
+  if (input.reportJson !== undefined) write('report.json', input.reportJson);
+  else if (existsSync(join(root, 'report.json'))) files.push(join(root, 'report.json'));
   write('report.html', input.html);
   if (input.sarifPath) {
     const sarif = resolve(input.sarifPath);

@@ -4,6 +4,12 @@
  */
 import * as core from '@actions/core';
 import type { Annotation } from '../report/annotations.js';
+import { renderCharts } from '../report/charts/index.js';
+import { renderHtml } from '../report/html.js';
+import type { Report } from '../report/types.js';
+import { DEFAULT_ARTIFACT_NAME, parseRetentionDays, uploadReportArtifact, writeReportBundle } from './artifact.js';
+import { publishComment, publishCommentFromReport } from './comment.js';
+import { artifactUrl, readRunContext, resolveToken, runUrl, type Log } from './context.js';
 
 export async function publishSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -27,4 +33,87 @@ export function publishAnnotations(annotations: Annotation[]): void {
 
 export function publishOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+/** The publishers' log: @actions/core (annotations for warnings and notices). */
+export const coreLog: Log = {
+  info: (m) => core.info(m),
+  notice: (m) => core.notice(m),
+  warning: (m) => core.warning(m),
+};
+
+export interface ReviewerInputs {
+  /** `comment` input. */
+  comment: boolean;
+  /** `github-token` input (may be empty: GITHUB_TOKEN from the environment is used then). */
+  githubToken: string;
+  /** `artifact-name` input; empty skips the upload. */
+  artifactName: string;
+  /** `retention-days` input (text). */
+  retentionDays: string;
+}
+
+/**
+ * What reviewers see beyond the summary (issue #5): report.html and charts/*.svg written next to report.json and the
+ * SARIF file, the report artifact uploaded (report.json, report.html, SARIF, charts), then the sticky PR comment
+ * linking the run and the artifact. Never throws and never changes the verdict: problems are warnings. Returns the
+ * step outputs it produced (artifact-id, artifact-url, comment-url, html-path).
+ */
+export async function publishForReviewers(report: Report, files: { dir: string; sarifPath: string }, inputs: ReviewerInputs): Promise<Record<string, string>> {
+  const outputs: Record<string, string> = {};
+  const ctx = readRunContext(process.env);
+  const run = runUrl(ctx);
+  let artifactLink: string | undefined;
+  try {
+    const charts = renderCharts(report);
+    const bundle = writeReportBundle(files.dir, { html: renderHtml(report, charts, run ? { runUrl: run } : {}), charts, sarifPath: files.sarifPath });
+    outputs['html-path'] = bundle.files.find((f) => f.endsWith('report.html')) ?? '';
+    const name = inputs.artifactName.trim();
+    if (name === '') coreLog.info('Report artifact not uploaded: the `artifact-name` input is empty.');
+    else {
+      const retentionDays = parseRetentionDays(inputs.retentionDays, coreLog);
+      const uploaded = await uploadReportArtifact({
+        name: name || DEFAULT_ARTIFACT_NAME,
+        bundle,
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+        log: coreLog,
+        urlFor: (id) => artifactUrl(ctx, id),
+      });
+      if (uploaded.status === 'uploaded') {
+        outputs['artifact-id'] = String(uploaded.id);
+        if (uploaded.url) outputs['artifact-url'] = artifactLink = uploaded.url;
+      }
+    }
+  } catch (error) {
+    coreLog.warning(`Report files not written: ${error instanceof Error ? error.message : String(error)}. The verdict is unaffected.`);
+  }
+  const token = resolveToken(inputs.githubToken, process.env, (t) => core.setSecret(t));
+  const comment = await publishComment({
+    report,
+    enabled: inputs.comment,
+    token,
+    context: ctx,
+    log: coreLog,
+    ...(run ? { runUrl: run } : {}),
+    ...(artifactLink ? { artifactUrl: artifactLink } : {}),
+  });
+  if (comment.status === 'created' || comment.status === 'updated' || comment.status === 'unchanged') outputs['comment-url'] = comment.url;
+  return outputs;
+}
+
+/**
+ * The `workflow_run` half of fork-safe publishing (`comment-from` input): post the comment for a report.json
+ * downloaded from the pull request run's artifact. Never throws. Returns the step outputs (comment-url).
+ */
+export async function publishCommentForSavedReport(reportPath: string, inputs: Pick<ReviewerInputs, 'comment' | 'githubToken' | 'artifactName'>): Promise<Record<string, string>> {
+  const token = resolveToken(inputs.githubToken, process.env, (t) => core.setSecret(t));
+  const result = await publishCommentFromReport({
+    reportPath,
+    token,
+    context: readRunContext(process.env),
+    log: coreLog,
+    enabled: inputs.comment,
+    ...(inputs.artifactName.trim() ? { artifactName: inputs.artifactName.trim() } : {}),
+  });
+  return result.status === 'created' || result.status === 'updated' || result.status === 'unchanged' ? { 'comment-url': result.url } : {};
 }
