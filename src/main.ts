@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
 import { writeReportFiles } from './files.js';
-import { publishAnnotations, publishOutputs, publishSummary } from './github/publish.js';
+import { publishAnnotations, publishCommentForSavedReport, publishForReviewers, publishOutputs, publishSummary } from './github/publish.js';
 import { renderAnnotations } from './report/annotations.js';
 import { renderSummary } from './report/markdown.js';
 import { renderErrorSummary } from './report/error-summary.js';
@@ -37,6 +37,14 @@ export async function main(): Promise<number> {
   const policyFile = isAbsolute(policyInput) ? policyInput : resolve(workspace, policyInput);
   const reportDir = resolve(workspace, input('report-dir', 'model-risk-gate-report'));
   try {
+    const comment = booleanInput('comment', true);
+    const githubToken = core.getInput('github-token');
+    const commentFrom = core.getInput('comment-from');
+    if (commentFrom !== '') {
+      // workflow_run mode (fork PRs): post the comment for a report made by the untrusted pull_request workflow
+      publishOutputs(await publishCommentForSavedReport(resolve(workspace, commentFrom), { comment, githubToken, artifactName: core.getInput('artifact-name') }));
+      return 0;
+    }
     const failOnBreach = booleanInput('fail-on-breach', true);
     const minutes = Number(input('time-budget-minutes', '20'));
     const { report } = await runGate({
@@ -49,9 +57,16 @@ export async function main(): Promise<number> {
     const files = await writeReportFiles(reportDir, JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
     // core.setFailed adds one more error annotation: keep the total within GitHub's 10 errors per step
     publishAnnotations(renderAnnotations(report, { maxPerLevel: 9 }));
-    await publishSummary(renderSummary(report, { runUrl: runUrl() }));
+    const review = await publishForReviewers(report, { dir: files.dir, sarifPath: files.sarifPath }, {
+      comment,
+      githubToken,
+      artifactName: core.getInput('artifact-name'),
+      retentionDays: core.getInput('retention-days'),
+    });
+    await publishSummary(renderSummary(report, { runUrl: runUrl(), artifactUrl: review['artifact-url'] }));
     const failed = report.checks.filter((c) => c.outcome === 'fail');
     publishOutputs({
+      ...review,
       verdict: report.verdict,
       'report-path': files.reportPath,
       'sarif-path': files.sarifPath,
