@@ -231,6 +231,34 @@ export function unchangedBaseline(ctx: CheckContext, base: { sourceDescription: 
   };
 }
 
+/**
+ * The base model could not be loaded, encoded or scored (e.g. the pull request changed the model's inputs): no
+ * comparison; every max_regression check is insufficient evidence with that reason (outcome per on_insufficient).
+ */
+export function incompatibleBaseline(ctx: CheckContext, base: BaselineReport['base'], reason: string): SectionOutput<BaselineReport> {
+  const rows = planRows(ctx);
+  const checks: CheckResult[] = [];
+  const metrics: BaselineMetricChange[] = rows.map((row) => {
+    const change: BaselineMetricChange = {
+      id: row.id, metric: row.metric, section: row.section, title: row.title, before: null, after: null, delta: null,
+      higherIsBetter: higherIsBetter(row.metric), direction: 'unknown', effect: 'unknown', significant: false, note: reason,
+    };
+    if (row.scope !== undefined) change.scope = row.scope;
+    if (row.limit) {
+      change.maxRegression = row.limit.max;
+      const results = regressionCheck(ctx, row, change, null, reason);
+      change.checkId = results[0]?.id;
+      checks.push(...results);
+    }
+    return change;
+  });
+  return {
+    section: { status: 'incompatible', base, current: fingerprintOf(ctx.model), rows: ctx.labels.yTrue.length, decisionsChanged: null, interval: null, metrics },
+    checks,
+    notes: [`Baseline: ${reason}; no comparison.`],
+  };
+}
+
 /** Scores the base model on the same rows and compares (see the file comment). */
 export async function runBaseline(ctx: CheckContext, base: BaselineModel): Promise<SectionOutput<BaselineReport>> {
   const { doc } = ctx;
@@ -242,34 +270,14 @@ export async function runBaseline(ctx: CheckContext, base: BaselineModel): Promi
   const fp = fingerprintOf(ctx.model);
   const baseRef = { source: base.sourceDescription, ...fingerprintOf(base.model) };
 
+
   let baseScores: Float32Array;
   try {
     baseScores = await base.model.score(base.input ?? ctx.input);
     if (baseScores.length !== n) throw new Error(`it returned ${baseScores.length} scores for ${n} rows`);
   } catch (e) {
     const why = String((e as Error)?.message ?? e).split('\n')[0];
-    const reason = `the base model cannot be scored on this data (${why})`;
-    notes.push(`Baseline: ${reason}; no comparison.`);
-    const checks: CheckResult[] = [];
-    const metrics: BaselineMetricChange[] = rows.map((row) => {
-      const change: BaselineMetricChange = {
-        id: row.id, metric: row.metric, section: row.section, title: row.title, before: null, after: null, delta: null,
-        higherIsBetter: higherIsBetter(row.metric), direction: 'unknown', effect: 'unknown', significant: false, note: reason,
-      };
-      if (row.scope !== undefined) change.scope = row.scope;
-      if (row.limit) {
-        change.maxRegression = row.limit.max;
-        const results = regressionCheck(ctx, row, change, null, reason);
-        change.checkId = results[0]?.id;
-        checks.push(...results);
-      }
-      return change;
-    });
-    return {
-      section: { status: 'incompatible', base: baseRef, current: fp, rows: n, decisionsChanged: null, interval: null, metrics },
-      checks,
-      notes,
-    };
+    return incompatibleBaseline(ctx, baseRef, `the base model cannot be scored on this data (${why})`);
   }
 
   const basePred: Predictions = {

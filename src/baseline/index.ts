@@ -5,12 +5,12 @@
  */
 import type { CheckContext, SectionOutput } from '../checks/context.js';
 import type { ModelInput, ScoringModel } from '../model/types.js';
-import { runBaseline, unchangedBaseline } from './compare.js';
+import { incompatibleBaseline, runBaseline, unchangedBaseline } from './compare.js';
 import { resolveBaselineSettings } from './policy.js';
 import { resolveBaselineModel } from './resolve.js';
 import type { BaselineReport } from './types.js';
 
-export { runBaseline, unchangedBaseline, type BaselineModel } from './compare.js';
+export { incompatibleBaseline, runBaseline, unchangedBaseline, type BaselineModel } from './compare.js';
 export { resolveBaselineModel, baseShaFromEvent, type BaselineRequest, type ResolvedBaseline } from './resolve.js';
 export type { BaselineReport, BaselineMetricChange } from './types.js';
 
@@ -56,8 +56,14 @@ export async function baselineStage(ctx: CheckContext, opts: BaselineStageOption
   if (resolved.kind === 'unchanged') return { compared: true, ...unchangedBaseline(ctx, { sourceDescription: resolved.source }) };
 
   let base: ScoringModel | undefined;
+  const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n')[0];
+  const baseRef = { source: resolved.source, sha256: resolved.sha256, bytes: resolved.bytes };
   try {
-    base = await opts.loadModel(resolved.file, `${policy.model.path} (${resolved.source})`);
+    try {
+      base = await opts.loadModel(resolved.file, `${policy.model.path} (${resolved.source})`);
+    } catch (e) {
+      return { compared: true, ...incompatibleBaseline(ctx, baseRef, `the base model cannot be loaded (${firstLine(e)})`) };
+    }
     let target = ctx;
     let datasetNote: string | undefined;
     if (resolved.datasetFile) {
@@ -68,7 +74,12 @@ export async function baselineStage(ctx: CheckContext, opts: BaselineStageOption
         datasetNote = `the pull request changed ${policy.dataset.path}; both models were scored on the pull request's version`;
       }
     }
-    const input = opts.inputFor ? opts.inputFor(base, target) : target.input;
+    let input: ModelInput;
+    try {
+      input = opts.inputFor ? opts.inputFor(base, target) : target.input;
+    } catch (e) {
+      return { compared: true, ...incompatibleBaseline(target, baseRef, `the base model's inputs cannot be built from the dataset (${firstLine(e)})`) };
+    }
     const out = await runBaseline(target, { model: base, sourceDescription: resolved.source, input, ...(datasetNote ? { datasetNote } : {}) });
     if (datasetNote) out.notes.push(`Baseline: ${datasetNote}.`);
     return { compared: true, ...out };

@@ -227,4 +227,28 @@ describe('runBaseline end to end (Adult: logistic regression on the base, MLP in
     const none = await baselineStage(ctx, { workspace: repo, loadModel: () => Promise.reject(new Error('must not load')) });
     expect(none).toEqual({ compared: false, notes: ['Baseline: no base model: not a pull request event and no --baseline given; max_regression limits were not checked.'] });
   }, 60_000);
+
+  it('a base model with other inputs (raw columns vs the feature matrix): incompatible, regression limits insufficient', async () => {
+    const ctx = await adultContext(current, input, POLICY as never);
+    const other = await loadFixtureModel(join(FIXTURES, 'adult', 'logreg_pipeline_nozipmap.onnx'));
+    try {
+      const out = await runBaseline(ctx, { model: other, sourceDescription: 'base commit 0000000' });
+      expect(out.section.status).toBe('incompatible');
+      expect(out.section.decisionsChanged).toBeNull();
+      expect(out.checks).toHaveLength(7);
+      for (const c of out.checks) {
+        expect(c.status).toBe('insufficient');
+        expect(c.outcome).toBe('warn');
+        expect(c.message).toContain('the base model cannot be scored on this data');
+      }
+      expect(out.notes[0]).toMatch(/^Baseline: the base model cannot be scored on this data \(.+\); no comparison\.$/);
+    } finally {
+      await other.dispose();
+    }
+    const policy = { ...POLICY, model: { path: 'models/model.onnx', threshold: 0.5, batch_size: 8192 }, dataset: { path: 'data/eval.csv' } };
+    const ctx2 = await adultContext(current, input, policy as never);
+    const broken = await baselineStage(ctx2, { workspace: repo, eventPath, loadModel: () => Promise.reject(new Error('not an ONNX file')) });
+    expect(broken.compared && broken.section.status).toBe('incompatible');
+    expect(broken.compared && broken.notes[0]).toBe('Baseline: the base model cannot be loaded (not an ONNX file); no comparison.');
+  }, 60_000);
 });
