@@ -84,6 +84,12 @@ describe('resolveBaselineModel', () => {
     expect(byFile.kind === 'model' && byFile.source).toBe(`file ${BASE_MODEL}`);
     const same = await resolveBaselineModel({ workspace: repo, modelPath: 'models/model.onnx', explicit: 'HEAD' });
     expect(same.kind).toBe('unchanged');
+    const byObject = await resolveBaselineModel({ workspace: repo, modelPath: 'models/model.onnx', explicit: 'main~1:models/model.onnx' });
+    expect(byObject.kind === 'model' && byObject.sha256).toBe(byRev.kind === 'model' && byRev.sha256);
+    if (byObject.kind === 'model') {
+      expect(byObject.source).toBe(`commit ${baseSha.slice(0, 7)} (--baseline main~1:models/model.onnx), models/model.onnx`);
+      await byObject.cleanup();
+    }
   });
 
   it('says what to change when the base commit is not in the clone, and when the revision is unknown', async () => {
