@@ -7,7 +7,9 @@
 import { parseArgs } from 'node:util';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
-import { writeReportFiles } from './files.js';
+import { writeExtraFiles, writeReportFiles } from './files.js';
+import { renderCharts } from './report/charts/index.js';
+import { renderHtml } from './report/html.js';
 import { inspectModel } from './model/session.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
@@ -24,7 +26,7 @@ Usage:
 Options for check:
   --policy <file>      policy file (YAML or JSON); default .github/model-policy.yml
   --workspace <dir>    directory the policy's paths are relative to; default the current directory
-  --out <dir>          also write report.json and model-risk-gate.sarif to this directory
+  --out <dir>          also write report.json, report.html, charts/*.svg and model-risk-gate.sarif here
   --json               print the report as JSON instead of the table
   --time-budget <min>  stop long-running checks after this many minutes (default 20)
   --no-color           plain text output (also when NO_COLOR is set or output is not a terminal)
@@ -80,7 +82,12 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       const policyRel = relative(workspace, policyFile) || policyArg;
       const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
       const files = await writeReportFiles(resolve(values.out), JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
-      if (!values.json) write(`Report: ${files.reportPath}\nSARIF:  ${files.sarifPath}`);
+      const charts = renderCharts(report);
+      const [htmlPath] = await writeExtraFiles(files.dir, [
+        { name: 'report.html', content: renderHtml(report, charts) },
+        ...charts.map((c) => ({ name: `charts/${c.name}.svg`, content: c.svg })),
+      ]);
+      if (!values.json) write(`Report: ${files.reportPath}\nHTML:   ${htmlPath}\nSARIF:  ${files.sarifPath}`);
     }
     const color = !values['no-color'] && !process.env.NO_COLOR && Boolean((out as NodeJS.WriteStream).isTTY);
     write(values.json ? JSON.stringify(report, null, 2) : renderText(report, { color }));

@@ -1,6 +1,6 @@
 /** Writes the rendered report files (JSON, SARIF) to a directory. Side effects only: no formatting here. */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface WrittenFiles {
   dir: string;
@@ -25,6 +25,7 @@ export async function writeExtraFiles(dir: string, files: Array<{ name: string; 
   const out: string[] = [];
   for (const f of files) {
     const p = join(abs, f.name);
+    await mkdir(dirname(p), { recursive: true });
     await writeFile(p, f.content);
     out.push(p);
   }
