@@ -109,7 +109,7 @@ export interface Report {
   performance: PerformanceResult;
   fairness: AttributeResult[];
   /** Issue #3. */
-  robustness?: unknown;
+  robustness?: import('../checks/robustness/types.js').RobustnessReport;
   /** Issue #4. */
   explainability?: unknown;
   /** Issue #6: the pull request's model against the base branch's model (src/baseline/types.ts). */

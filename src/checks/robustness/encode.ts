@@ -7,11 +7,12 @@ import type { ColumnsInput, InputTensorData, MatrixInput, ModelInput } from '../
 import type { Candidates } from './project.js';
 import type { AttackSpace } from './space.js';
 
-function encodeMatrix(space: AttackSpace, input: MatrixInput, cands: Candidates): MatrixInput {
+function encodeMatrix(space: AttackSpace, input: MatrixInput, cands: Candidates, scratch?: Float32Array): MatrixInput {
   const { width } = input;
   const src = input.data;
   const n = cands.count;
-  const out = new Float32Array(n * width);
+  // every row is overwritten in full, so a reused buffer needs no clearing
+  const out = scratch && scratch.length >= n * width ? scratch.subarray(0, n * width) : new Float32Array(n * width);
   const nn = space.numeric.length;
   const nc = space.categorical.length;
   const { origin, x, c } = cands;
@@ -31,13 +32,21 @@ function encodeMatrix(space: AttackSpace, input: MatrixInput, cands: Candidates)
     }
     k = end;
   }
+  // many numeric features in consecutive matrix columns: one native converting copy per candidate (candidates hold
+  // every numeric value, immutable ones equal to the original)
+  let contiguous = nn > 32;
+  for (let j = 1; contiguous && j < nn; j++) if (numericCols[j] !== (numericCols[0] as number) + j) contiguous = false;
+  const first = nn > 0 ? (numericCols[0] as number) : 0;
   for (let k = 0; k < n; k++) {
     const o = origin[k] as number;
     const base = k * width;
-    // only mutable features can differ from the original row
-    for (let m = 0; m < mutableNum.length; m++) {
-      const j = mutableNum[m] as number;
-      out[base + (numericCols[j] as number)] = x[k * nn + j] as number;
+    if (contiguous) out.set(x.subarray(k * nn, k * nn + nn), base + first);
+    // otherwise only mutable features can differ from the original row
+    else {
+      for (let m = 0; m < mutableNum.length; m++) {
+        const j = mutableNum[m] as number;
+        out[base + (numericCols[j] as number)] = x[k * nn + j] as number;
+      }
     }
     for (let j = 0; j < nc; j++) {
       const level = c[k * nc + j] as number;
@@ -115,16 +124,22 @@ function encodeColumns(space: AttackSpace, input: ColumnsInput, cands: Candidate
 /**
  * The model input for every candidate. Only mutable features are written, so callers must project first (project()
  * resets immutable features); counterfactuals, which change an immutable sensitive attribute on purpose, pass
- * `extraNumeric` / `extraCategorical` to have those features written too.
+ * `extra.numeric` / `extra.categorical` (feature indices) to have those features written too.
  */
-export function encodeCandidates(space: AttackSpace, cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): ModelInput {
+export function encodeCandidates(
+  space: AttackSpace,
+  cands: Candidates,
+  extra?: { numeric?: number[]; categorical?: number[] },
+  /** A buffer the matrix may be written into (only valid until the next call with the same buffer). */
+  scratch?: Float32Array,
+): ModelInput {
   if (!extra || ((extra.numeric?.length ?? 0) === 0 && (extra.categorical?.length ?? 0) === 0)) {
-    return space.input.kind === 'matrix' ? encodeMatrix(space, space.input, cands) : encodeColumns(space, space.input, cands);
+    return space.input.kind === 'matrix' ? encodeMatrix(space, space.input, cands, scratch) : encodeColumns(space, space.input, cands);
   }
   const widened: AttackSpace = {
     ...space,
     mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra.numeric ?? [])])),
     mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra.categorical ?? [])])),
   };
-  return widened.input.kind === 'matrix' ? encodeMatrix(widened, widened.input, cands) : encodeColumns(widened, widened.input, cands);
+  return widened.input.kind === 'matrix' ? encodeMatrix(widened, widened.input, cands, scratch) : encodeColumns(widened, widened.input, cands);
 }

@@ -12,11 +12,12 @@ export function perturbationNorm(space: AttackSpace, cands: Candidates, k: numbe
   const o = cands.origin[k] as number;
   let acc = 0;
   const mut = space.mutableNumeric;
+  const scale = space.limits.scale;
   for (let m = 0; m < mut.length; m++) {
     const j = mut[m] as number;
     const a = space.x0[o * nn + j] as number;
     if (a !== a) continue;
-    const u = Math.abs(((cands.x[k * nn + j] as number) - a) / space.numeric[j]!.scale);
+    const u = Math.abs(((cands.x[k * nn + j] as number) - a) / (scale[j] as number));
     if (norm === 'linf') {
       if (u > acc) acc = u;
     } else acc += u * u;
@@ -79,10 +80,10 @@ export function placeCandidate(space: AttackSpace, cands: Candidates, k: number,
     for (let j = 0, d = k * nc, s = o * nc; j < nc; j++) c[d + j] = c0[s + j] as number;
   }
   const mut = space.mutableNumeric;
-  const numeric = space.numeric;
+  const scale = space.limits.scale;
   for (let m = 0; m < mut.length; m++) {
     const j = mut[m] as number;
     const a = x0[o * nn + j] as number;
-    x[k * nn + j] = projectValue(space, j, a + (u[uOffset + m] as number) * numeric[j]!.scale, a, rounding);
+    x[k * nn + j] = projectValue(space, j, a + (u[uOffset + m] as number) * (scale[j] as number), a, rounding);
   }
 }

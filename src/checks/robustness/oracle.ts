@@ -41,6 +41,9 @@ export function createOracle(opts: OracleOptions): Oracle {
   let queries = 0;
   let calls = 0;
   let stop: StopReason | null = null;
+  // the encoded batch is reused between calls (the model reads it before score() resolves)
+  let scratch: Float32Array | undefined;
+  const width = opts.space.input.kind === 'matrix' ? opts.space.input.width : 0;
   return {
     space: opts.space,
     threshold: opts.threshold,
@@ -66,7 +69,8 @@ export function createOracle(opts: OracleOptions): Oracle {
     },
     async score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array> {
       if (cands.count === 0) return new Float32Array(0);
-      const input = encodeCandidates(opts.space, cands, extra);
+      if (width > 0 && (!scratch || scratch.length < cands.count * width)) scratch = new Float32Array(Math.max(cands.count, 1024) * width);
+      const input = encodeCandidates(opts.space, cands, extra, scratch);
       const s = await opts.model.score(input);
       queries += cands.count;
       calls++;

@@ -58,14 +58,17 @@ export interface NoiseSettings {
   flip_rate_disparity?: DisparityGate;
 }
 
-export type GradientEstimator = 'auto' | 'finite_differences' | 'nes';
+export type GradientEstimator = 'auto' | 'finite_differences' | 'nes' | 'spsa';
 
 export interface ScoreAttackSettings extends AttackGates {
   enabled: boolean;
   /** Budgets per norm; a norm with an empty list (or missing) does not run. */
   epsilons: Partial<Record<AttackNorm, number[]>>;
   steps: number;
-  /** Gradient estimate: coordinate finite differences (2 queries per mutable feature) or NES (2·samples queries). */
+  /**
+   * Gradient estimate: coordinate finite differences (2 queries per mutable feature), SPSA (Rademacher) or NES (Gaussian)
+   * probes (2·samples queries); 'auto' = finite differences when there are at most `samples` mutable features, else SPSA.
+   */
   gradient: GradientEstimator;
   samples: number;
   /** Probe radius of the gradient estimate, as a fraction of ε. */
@@ -177,8 +180,8 @@ export const ROBUSTNESS_DEFAULTS: RobustnessSettings = {
     norm: 'l2',
     epsilons: DEFAULT_EPSILONS.std.l2,
     iterations: 20,
-    gradient_samples: 40,
-    max_gradient_samples: 200,
+    gradient_samples: 20,
+    max_gradient_samples: 100,
     init_candidates: 10,
     tolerance: 1e-4,
     max_queries: 5_000_000,
@@ -403,7 +406,7 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
     enabled: sr.bool('enabled', D.score_attack.enabled),
     epsilons,
     steps,
-    gradient: sr.oneOf('gradient', ['auto', 'finite_differences', 'nes'] as const, D.score_attack.gradient),
+    gradient: sr.oneOf('gradient', ['auto', 'finite_differences', 'nes', 'spsa'] as const, D.score_attack.gradient),
     samples: sr.num('samples', D.score_attack.samples, { min: 1, max: 1000, integer: true }),
     smoothing: sr.num('smoothing', D.score_attack.smoothing, { min: 0, max: 10, exclusiveMin: true }),
     refine_steps: sr.num('refine_steps', D.score_attack.refine_steps, { min: 0, max: 60, integer: true }),

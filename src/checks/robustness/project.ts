@@ -63,16 +63,16 @@ export function float32Toward(v: number, a: number): number {
 
 /** Make one numeric value valid for feature j of a row whose original value is a. */
 export function projectValue(space: AttackSpace, j: number, v: number, a: number, rounding: Rounding): number {
-  const f = space.numeric[j]!;
-  if (!f.mutable || a !== a) return a;
-  if (v !== v) return a;
-  let lo = f.lower < a ? f.lower : a;
-  let hi = f.upper > a ? f.upper : a;
-  if (f.direction === 'increase') lo = a;
-  else if (f.direction === 'decrease') hi = a;
+  const L = space.limits;
+  if (L.mutable[j] === 0 || a !== a || v !== v) return a;
+  const lower = L.lower[j] as number;
+  const upper = L.upper[j] as number;
+  const dir = L.direction[j] as number;
+  let lo = dir === 1 ? a : lower < a ? lower : a;
+  let hi = dir === -1 ? a : upper > a ? upper : a;
   if (v < lo) v = lo;
   else if (v > hi) v = hi;
-  if (f.integer) {
+  if (L.integer[j] === 1) {
     if (rounding === 'toward' && Number.isInteger(a)) v = a + Math.trunc(v - a);
     else {
       let r = Math.round(v);
@@ -81,7 +81,7 @@ export function projectValue(space: AttackSpace, j: number, v: number, a: number
       v = r;
     }
   }
-  if (f.float32) v = rounding === 'toward' ? float32Toward(v, a) : Math.fround(v);
+  if (L.float32[j] === 1) v = rounding === 'toward' ? float32Toward(v, a) : Math.fround(v);
   return v;
 }
 
@@ -154,19 +154,19 @@ export function violations(space: AttackSpace, cands: Candidates, k: number): Vi
  * integer or float32 rounding): attacks keep their iterates inside it and round only the candidates they score.
  */
 export function feasibleRange(space: AttackSpace, j: number, a: number): [number, number] {
-  const f = space.numeric[j]!;
-  if (!f.mutable || a !== a) return [a, a];
-  let lo = f.lower < a ? f.lower : a;
-  let hi = f.upper > a ? f.upper : a;
-  if (f.direction === 'increase') lo = a;
-  else if (f.direction === 'decrease') hi = a;
-  return [lo, hi];
+  const L = space.limits;
+  if (L.mutable[j] === 0 || a !== a) return [a, a];
+  const lower = L.lower[j] as number;
+  const upper = L.upper[j] as number;
+  const dir = L.direction[j] as number;
+  return [dir === 1 ? a : lower < a ? lower : a, dir === -1 ? a : upper > a ? upper : a];
 }
 
 /** Clamp a vector u (units, over the mutable numeric features) of original row o into the feasible ranges, in place. */
 export function clampToFeasible(space: AttackSpace, o: number, u: Float64Array, offset: number): void {
   const nn = space.numeric.length;
   const mut = space.mutableNumeric;
+  const { lower, upper, scale, direction } = space.limits;
   for (let m = 0; m < mut.length; m++) {
     const j = mut[m] as number;
     const a = space.x0[o * nn + j] as number;
@@ -174,10 +174,12 @@ export function clampToFeasible(space: AttackSpace, o: number, u: Float64Array, 
       u[offset + m] = 0;
       continue;
     }
-    const scale = space.numeric[j]!.scale;
-    const [lo, hi] = feasibleRange(space, j, a);
-    const v = a + (u[offset + m] as number) * scale;
-    if (v < lo) u[offset + m] = (lo - a) / scale;
-    else if (v > hi) u[offset + m] = (hi - a) / scale;
+    const s = scale[j] as number;
+    const dir = direction[j] as number;
+    const lo = dir === 1 ? a : Math.min(lower[j] as number, a);
+    const hi = dir === -1 ? a : Math.max(upper[j] as number, a);
+    const v = a + (u[offset + m] as number) * s;
+    if (v < lo) u[offset + m] = (lo - a) / s;
+    else if (v > hi) u[offset + m] = (hi - a) / s;
   }
 }

@@ -58,11 +58,24 @@ export interface CategoricalFeature {
   immutableReason?: string;
 }
 
+/** The numeric constraints as flat arrays (hot paths read these, not the feature objects). */
+export interface NumericLimits {
+  lower: Float64Array;
+  upper: Float64Array;
+  scale: Float64Array;
+  integer: Uint8Array;
+  float32: Uint8Array;
+  mutable: Uint8Array;
+  /** 1 = may only increase, −1 = may only decrease, 0 = either way. */
+  direction: Int8Array;
+}
+
 export interface AttackSpace {
   input: ModelInput;
   rows: number;
   numeric: NumericFeature[];
   categorical: CategoricalFeature[];
+  limits: NumericLimits;
   /** Original numeric values, row-major (rows × numeric.length); NaN = missing (never changed). */
   x0: Float64Array;
   /** Original categorical levels, row-major (rows × categorical.length). */
@@ -458,12 +471,25 @@ export function buildAttackSpace(opts: BuildSpaceOptions): AttackSpace {
     rows,
     numeric: b.numeric,
     categorical: b.categorical,
+    limits: limitsOf(b.numeric),
     x0,
     c0,
     mutableNumeric: Int32Array.from(b.numeric.flatMap((f, i) => (f.mutable ? [i] : []))),
     mutableCategorical: Int32Array.from(b.categorical.flatMap((f, i) => (f.mutable ? [i] : []))),
     indicatorGroups: indicatorGroupsOf(b),
     units: settings.units,
+  };
+}
+
+export function limitsOf(numeric: NumericFeature[]): NumericLimits {
+  return {
+    lower: Float64Array.from(numeric, (f) => f.lower),
+    upper: Float64Array.from(numeric, (f) => f.upper),
+    scale: Float64Array.from(numeric, (f) => f.scale),
+    integer: Uint8Array.from(numeric, (f) => (f.integer ? 1 : 0)),
+    float32: Uint8Array.from(numeric, (f) => (f.float32 ? 1 : 0)),
+    mutable: Uint8Array.from(numeric, (f) => (f.mutable ? 1 : 0)),
+    direction: Int8Array.from(numeric, (f) => (f.direction === 'increase' ? 1 : f.direction === 'decrease' ? -1 : 0)),
   };
 }
 

@@ -7,7 +7,8 @@
  * ĝ is the gradient of m(u) = signed log-odds distance to the threshold, estimated by
  *   - central finite differences along each mutable feature (probe h = smoothing·ε, at least one step of an integer
  *     feature), 2·d queries per step; or
- *   - NES (antithetic Gaussian probes of radius σ = smoothing·ε), 2·samples queries per step.
+ *   - SPSA (antithetic Rademacher ±1 probes of radius σ = smoothing·ε) or NES (the same with Gaussian probes),
+ *     2·samples queries per step ('auto': finite differences when d <= samples, else SPSA).
  * The candidate actually scored is the projected one (integers, bounds, float32 towards the original), so every
  * success is a valid example inside the ball. Probes that flip the decision inside the ball count as successes too.
  * A success at ε is a success at every larger ε. Each row's smallest example is then shrunk towards the original row
@@ -25,7 +26,7 @@ export interface ScoreAttackOptions {
   norm: AttackNorm;
   epsilons: number[];
   steps: number;
-  gradient: 'auto' | 'finite_differences' | 'nes';
+  gradient: 'auto' | 'finite_differences' | 'nes' | 'spsa';
   samples: number;
   smoothing: number;
   /** Step size as a fraction of ε (default 2.5 / steps). */
@@ -34,18 +35,32 @@ export interface ScoreAttackOptions {
 }
 
 const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
+const ESTIMATOR_TITLE = { finite_differences: 'finite-difference', nes: 'NES', spsa: 'SPSA' } as const;
+
+/** ±1 with probability ½ each, 30 draws per rng call. */
+function rademacher(rng: Rng, out: Float64Array, offset: number, count: number): void {
+  for (let i = 0; i < count; i += 30) {
+    let bits = rng.int(1 << 30);
+    const end = Math.min(count, i + 30);
+    for (let q = i; q < end; q++) {
+      out[offset + q] = bits & 1 ? 1 : -1;
+      bits >>>= 1;
+    }
+  }
+}
 /** Slack on "inside the ball" for floating-point noise in the norm computation. */
 export const BALL_SLACK = 1e-9;
 
 export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: ScoreAttackOptions, rng: Rng): Promise<AttackOutcome> {
   const M = space.mutableNumeric.length;
-  const estimator = opts.gradient === 'auto' ? (2 * M <= 2 * opts.samples ? 'finite_differences' : 'nes') : opts.gradient;
+  const estimator = opts.gradient === 'auto' ? (M <= opts.samples ? 'finite_differences' : 'spsa') : opts.gradient;
+  const random = estimator !== 'finite_differences';
   const out = emptyOutcome(
     space,
     {
       key: `score_attack/${opts.norm}`,
       kind: 'score_attack',
-      title: `Score-based attack (${NORM_TITLE[opts.norm]}, ${estimator === 'nes' ? 'NES' : 'finite-difference'} gradient)`,
+      title: `Score-based attack (${NORM_TITLE[opts.norm]}, ${ESTIMATOR_TITLE[estimator]} gradient)`,
       measure: opts.norm,
       units: space.units,
     },
@@ -53,7 +68,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     opts.epsilons,
   );
   const alpha = opts.stepSize ?? 2.5 / opts.steps;
-  out.parameters = { steps: opts.steps, gradient: estimator, samples: estimator === 'nes' ? opts.samples : M, smoothing: opts.smoothing, step_size: alpha, refine_steps: opts.refineSteps };
+  out.parameters = { steps: opts.steps, gradient: estimator, samples: random ? opts.samples : M, smoothing: opts.smoothing, step_size: alpha, refine_steps: opts.refineSteps };
   const startQueries = oracle.queries;
   const startCalls = oracle.calls;
   const n = inst.rows.length;
@@ -83,7 +98,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   const bestMargin = new Float64Array(T).fill(Infinity);
   for (let t = 0; t < T; t++) taskScore[t] = inst.s0[taskInst[t] as number] as number;
 
-  const probes = estimator === 'nes' ? 2 * opts.samples : 2 * M;
+  const probes = random ? 2 * opts.samples : 2 * M;
   const per = 1 + probes;
   const dir = new Float64Array(M);
   const g = new Float64Array(M);
@@ -109,7 +124,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     const count = active.length * (last ? 1 : per);
     if (!oracle.canAfford(count)) break;
     const cands = allocCandidates(space, count);
-    const noise = estimator === 'nes' && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
+    const noise = random && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
     let k = 0;
     for (let a = 0; a < active.length; a++) {
       const t = active[a] as number;
@@ -119,19 +134,29 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
       if (last) continue;
       const h = opts.smoothing * eps;
       if (estimator === 'finite_differences') {
+        // each probe is the center with one feature moved: copy the center, re-project that feature only
+        const center = k - 1;
+        const nn = space.numeric.length;
+        const nc = space.categorical.length;
+        const { scale, integer } = space.limits;
         for (let m = 0; m < M; m++) {
-          const f = space.numeric[space.mutableNumeric[m] as number]!;
-          const hm = f.integer ? Math.max(h, 1 / f.scale) : h;
+          const j = space.mutableNumeric[m] as number;
+          const hm = integer[j] === 1 ? Math.max(h, 1 / (scale[j] as number)) : h;
+          const a = space.x0[o * nn + j] as number;
           for (const sgn of [1, -1]) {
-            dir.set(z.subarray(t * M, t * M + M));
-            dir[m] = (dir[m] as number) + sgn * hm;
-            placeCandidate(space, cands, k++, o, dir, 0);
+            cands.origin[k] = o;
+            if (nn > 32) cands.x.copyWithin(k * nn, center * nn, center * nn + nn);
+            else for (let q = 0; q < nn; q++) cands.x[k * nn + q] = cands.x[center * nn + q] as number;
+            for (let q = 0; q < nc; q++) cands.c[k * nc + q] = cands.c[center * nc + q] as number;
+            cands.x[k * nn + j] = projectValue(space, j, a + ((z[t * M + m] as number) + sgn * hm) * (scale[j] as number), a, 'toward');
+            k++;
           }
         }
       } else {
         const nz = a * opts.samples * M;
+        if (estimator === 'nes') for (let q = 0; q < opts.samples * M; q++) noise[nz + q] = rng.normal();
+        else rademacher(rng, noise, nz, opts.samples * M);
         for (let s = 0; s < opts.samples; s++) {
-          for (let m = 0; m < M; m++) noise[nz + s * M + m] = rng.normal();
           for (const sgn of [1, -1]) {
             for (let m = 0; m < M; m++) dir[m] = (z[t * M + m] as number) + sgn * h * (noise[nz + s * M + m] as number);
             placeCandidate(space, cands, k++, o, dir, 0);
