@@ -65,7 +65,7 @@ export const EXPLAINABILITY_DEFAULTS: ExplainabilitySettings = {
   report_rows: 20,
   background: { size: 50, method: 'sample' },
   kernel_shap: { samples: 512, max_evaluations: 3_000_000, exact: 'auto' },
-  permutation: { enabled: true, repeats: 5, metric: 'roc_auc', max_rows: 20_000 },
+  permutation: { enabled: true, repeats: 5, metric: 'roc_auc', max_rows: 10_000 },
   top_k: 5,
   proxy: { cramers_v: 0.3, correlation_ratio: 0.3 },
 };
