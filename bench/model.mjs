@@ -9,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ADULT = join(ROOT, 'test', 'fixtures', 'adult');
 const BATCH = 8192;
-const REPEATS = 25;
+const REPEATS = 20;
+const ROUNDS = 4;
 
 function featureMatrix() {
   const names = JSON.parse(readFileSync(join(ADULT, 'onehot_features.json'), 'utf8')).feature_names;
@@ -66,22 +67,33 @@ export async function run(log) {
   for (const name of ['gbt_onehot', 'mlp_torch']) {
     const file = join(ADULT, `${name}.onnx`);
     // One session alive at a time (onnxruntime's idle worker threads spin for a while after a run and would slow the
-    // other session down); two rounds each, alternating, best time kept.
+    // other session down); ROUNDS rounds each, in alternating order, best time kept (robust to a busy machine).
     let gateMs = Infinity;
     let bareMs = Infinity;
     let a;
     let b;
-    for (let round = 0; round < 2; round++) {
+    const gateRound = async () => {
       const model = await loadModel({ file, displayPath: `${name}.onnx`, spec: { path: file, threshold: 0.5, batch_size: BATCH } });
       gateMs = Math.min(gateMs, await bestMs(() => model.score(input)));
       a = await model.score(input);
       await model.dispose();
       await pause(50);
+    };
+    const bareRound = async () => {
       const bare = await bareLoop(ort.default ?? ort, file, input);
       bareMs = Math.min(bareMs, await bestMs(bare.fn));
       b = Float32Array.from(await bare.fn());
       await bare.release();
       await pause(50);
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        await gateRound();
+        await bareRound();
+      } else {
+        await bareRound();
+        await gateRound();
+      }
     }
     // the two must agree exactly: same runtime, same batches
     let maxDiff = 0;
