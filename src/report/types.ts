@@ -111,7 +111,7 @@ export interface Report {
   /** Issue #3. */
   robustness?: import('../checks/robustness/types.js').RobustnessReport;
   /** Issue #4. */
-  explainability?: unknown;
+  explainability?: import('../checks/explainability/types.js').ExplainabilityReport;
   /** Issue #6: the pull request's model against the base branch's model (src/baseline/types.ts). */
   baseline?: BaselineReport;
   /** Plain-text notes shown in every renderer (warnings about the model, data, skipped checks). */
