@@ -5,6 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CheckContext } from '../../src/checks/context.js';
+import type { BatteryRun } from '../../src/checks/robustness/battery.js';
+import { encodeCandidates } from '../../src/checks/robustness/encode.js';
+import { perturbationNorm, categoricalChanges } from '../../src/checks/robustness/norms.js';
+import { allocCandidates, violations, type Violation } from '../../src/checks/robustness/project.js';
+import { copyCandidate } from '../../src/checks/robustness/outcome.js';
 import { readCsvDataset } from '../../src/data/csv.js';
 import { buildGroupings } from '../../src/data/groups.js';
 import { makeLabels } from '../../src/data/labels.js';
@@ -131,3 +136,45 @@ export interface RobustnessReference {
 export const robustnessReference: RobustnessReference = JSON.parse(
   readFileSync(resolve(ROOT, ADULT, 'logreg_onehot.robustness.reference.json'), 'utf8'),
 );
+
+
+export interface ExampleAudit {
+  attack: string;
+  examples: number;
+  violations: Violation[];
+  /** Examples whose decision, re-scored, is the original one (must be 0). */
+  notFlipped: number;
+  /** Examples whose recomputed size differs from the reported one (must be 0). */
+  sizeMismatch: number;
+}
+
+/**
+ * Every adversarial example an attack reports (the smallest per successful row): valid under the constraints,
+ * re-scored through the model in one batch its decision differs from the original, and its size is what is reported.
+ */
+export async function auditExamples(ctx: CheckContext, run: BatteryRun): Promise<ExampleAudit[]> {
+  const { space } = run;
+  const out: ExampleAudit[] = [];
+  for (const o of run.outcomes) {
+    const idx: number[] = [];
+    for (let i = 0; i < o.instances.rows.length; i++) if (o.minPerturbation[i] === o.minPerturbation[i]) idx.push(i);
+    const cands = allocCandidates(space, idx.length);
+    idx.forEach((i, k) => copyCandidate(space, o.examples, i, cands, k));
+    const audit: ExampleAudit = { attack: o.key, examples: idx.length, violations: [], notFlipped: 0, sizeMismatch: 0 };
+    for (let k = 0; k < idx.length; k++) audit.violations.push(...violations(space, cands, k));
+    const scores = idx.length > 0 ? await ctx.model.score(encodeCandidates(space, cands)) : new Float32Array(0);
+    idx.forEach((i, k) => {
+      const d = (scores[k] as number) >= ctx.doc.policy.model.threshold ? 1 : 0;
+      if (d === o.instances.d0[i]) audit.notFlipped++;
+      const size =
+        o.measure === 'linf' || o.measure === 'l2'
+          ? perturbationNorm(space, cands, k, o.measure)
+          : o.measure === 'l0'
+            ? categoricalChanges(space, cands, k)
+            : (o.minPerturbation[i] as number);
+      if (Math.abs(size - (o.minPerturbation[i] as number)) > 1e-12 * Math.max(1, size)) audit.sizeMismatch++;
+    });
+    out.push(audit);
+  }
+  return out;
+}

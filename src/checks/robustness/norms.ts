@@ -80,10 +80,24 @@ export function placeCandidate(space: AttackSpace, cands: Candidates, k: number,
     for (let j = 0, d = k * nc, s = o * nc; j < nc; j++) c[d + j] = c0[s + j] as number;
   }
   const mut = space.mutableNumeric;
-  const scale = space.limits.scale;
+  const { scale, lower, upper, direction, integer, float32 } = space.limits;
+  const toward = rounding === 'toward';
+  // projectValue inlined (hot path): direction, bounds, integers, float32
   for (let m = 0; m < mut.length; m++) {
     const j = mut[m] as number;
     const a = x0[o * nn + j] as number;
-    x[k * nn + j] = projectValue(space, j, a + (u[uOffset + m] as number) * (scale[j] as number), a, rounding);
+    let v = a + (u[uOffset + m] as number) * (scale[j] as number);
+    if (a !== a || v !== v) {
+      x[k * nn + j] = a;
+      continue;
+    }
+    const dir = direction[j] as number;
+    const lo = dir === 1 ? a : Math.min(lower[j] as number, a);
+    const hi = dir === -1 ? a : Math.max(upper[j] as number, a);
+    if (v < lo) v = lo;
+    else if (v > hi) v = hi;
+    if (integer[j] === 1 || (float32[j] === 1 && toward)) v = projectValue(space, j, v, a, rounding);
+    else if (float32[j] === 1) v = Math.fround(v);
+    x[k * nn + j] = v;
   }
 }

@@ -9,7 +9,8 @@
  * 2. boundary search: bisection between the row and the point (L2: along the segment; L∞: shrinking the box
  *    clip(u, ±λ‖u‖∞)) down to a relative precision `tolerance`;
  * 3. per iteration t: estimate the boundary normal at the boundary point from B_t = gradient_samples·√t sign queries
- *    at radius δ = dist·min(0.1, 1/d) (baseline-corrected Monte Carlo), step along it (L2: the unit vector; L∞: its
+ *    at radius δ = dist·min(0.1, 1/d) along random directions (Gaussian, uniform for L∞, Rademacher from 32 features
+ *    on; baseline-corrected Monte Carlo), step along it (L2: the unit vector; L∞: its
  *    sign) by ξ = dist/√t halved until the decision flips, then search the boundary again.
  * The smallest flipped (scored, valid) point per row is the row's minimal perturbation; success at ε = found <= ε.
  */
@@ -21,7 +22,7 @@ import { perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
 import { allocCandidates, type Candidates } from '../project.js';
 import type { AttackSpace } from '../space.js';
 import type { AttackNorm } from '../types.js';
-import { BALL_SLACK } from './score-attack.js';
+import { BALL_SLACK, rademacher } from './score-attack.js';
 
 export interface DecisionAttackOptions {
   norm: AttackNorm;
@@ -38,9 +39,12 @@ export interface DecisionAttackOptions {
 const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
 /** Escalating Gaussian scales (in feature standard deviations) tried as starting points. */
 const INIT_NOISE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
-/** Pool of opposite-decision rows searched for nearest starting points. */
+/** Pool of opposite-decision rows searched for nearest starting points (fewer when there are many features). */
 const INIT_POOL = 4000;
+const INIT_POOL_WORK = 50_000;
 const MAX_STEP_HALVINGS = 12;
+/** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
+const RADEMACHER_FROM = 32;
 
 interface Task {
   inst: number;
@@ -113,7 +117,7 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
       pool[i] = pool[j] as number;
       pool[j] = tmp;
     }
-    pool.length = Math.min(pool.length, INIT_POOL);
+    pool.length = Math.min(pool.length, INIT_POOL, Math.max(200, Math.floor(INIT_POOL_WORK / M)));
   }
   const K = opts.initCandidates;
   const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
@@ -245,12 +249,17 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
       for (let b = 0; b < B; b++) {
         const off = (a * B + b) * M;
         let s = 0;
-        for (let m = 0; m < M; m++) {
-          const r = norm === 'l2' ? rng.normal() : 2 * rng.next() - 1;
-          dirs[off + m] = r;
-          s += r * r;
+        if (M >= RADEMACHER_FROM) {
+          rademacher(rng, dirs, off, M);
+          s = Math.sqrt(M);
+        } else {
+          for (let m = 0; m < M; m++) {
+            const r = norm === 'l2' ? rng.normal() : 2 * rng.next() - 1;
+            dirs[off + m] = r;
+            s += r * r;
+          }
+          s = Math.sqrt(s) || 1;
         }
-        s = Math.sqrt(s) || 1;
         for (let m = 0; m < M; m++) probes[off + m] = (t.u[m] as number) + (delta * (dirs[off + m] as number)) / s;
         clampToFeasible(space, t.origin, probes, off);
         // the direction actually probed (after the feasible clamp)

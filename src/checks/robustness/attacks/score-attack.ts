@@ -38,7 +38,7 @@ const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
 const ESTIMATOR_TITLE = { finite_differences: 'finite-difference', nes: 'NES', spsa: 'SPSA' } as const;
 
 /** ±1 with probability ½ each, 30 draws per rng call. */
-function rademacher(rng: Rng, out: Float64Array, offset: number, count: number): void {
+export function rademacher(rng: Rng, out: Float64Array, offset: number, count: number): void {
   for (let i = 0; i < count; i += 30) {
     let bits = rng.int(1 << 30);
     const end = Math.min(count, i + 30);
