@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -74,9 +74,27 @@ function rawBytes(dir: string): number {
   return filesOf(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
+function hasNodeModulesAbove(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules'))) return true;
+    if (d === dirname(d)) return false;
+  }
+}
+
+/** A temp root with no node_modules in it or above it (someone may have put one in /tmp). */
+function isolatedRoot(): string {
+  const root = [tmpdir(), '/var/tmp', '/dev/shm', homedir()].find((d) => existsSync(d) && !hasNodeModulesAbove(d));
+  if (!root) throw new Error('no temp directory without a node_modules above it: cannot test a no-install run');
+  return root;
+}
+
+const copies: string[] = [];
+
 /** A fresh copy of the built dist in its own temp dir: nothing (no node_modules) above it. */
 function freshCopy(name: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mrg-fresh-')), name);
+  const parent = mkdtempSync(join(isolatedRoot(), 'mrg-fresh-'));
+  copies.push(parent);
+  const dir = join(parent, name);
   cpSync(out1, dir, { recursive: true });
   return dir;
 }
@@ -132,6 +150,7 @@ describe('dist packaging', () => {
     rmSync(buildDir, { recursive: true, force: true });
     rmSync(entryDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
+    for (const c of copies) rmSync(c, { recursive: true, force: true });
   });
 
   it('ships the bundle, the linux/x64 onnxruntime-node, onnxruntime-common and the compressed WASM fallback, under 70 MB', () => {
@@ -160,11 +179,7 @@ describe('dist packaging', () => {
 
   it('scores with onnxruntime-node from a copy with no node_modules above it (per-column ZipMap model, matrix model)', () => {
     const dist = freshCopy('dist');
-    let dir = dirname(dist);
-    while (dir !== dirname(dir)) {
-      expect(existsSync(join(dir, 'node_modules')), `${dir}/node_modules`).toBe(false);
-      dir = dirname(dir);
-    }
+    expect(hasNodeModulesAbove(dirname(dist))).toBe(false);
     const zip = score(dist, adult('logreg_pipeline.onnx'), adult('test.csv'));
     expect(zip.runtime).toBe('onnxruntime-node');
     expect(zip.zipMapBypassed).toBe(true);

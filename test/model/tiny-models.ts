@@ -1,10 +1,13 @@
 /** Hand-built ONNX models for edge cases (written to a temp dir with encodeModel). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { encodeModel } from '../../src/model/onnx-graph.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mrg-model-test-'));
+// registered in the test file that imports this module (runs once that file's tests are done)
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Dim = number | string | null;
 interface Io {
