@@ -15,7 +15,7 @@ import { loadModel } from '../../src/model/session.js';
 import type { MatrixInput, ScoringModel } from '../../src/model/types.js';
 import type { ModelSpec } from '../../src/policy/types.js';
 import { createRng } from '../../src/util/rng.js';
-import { treeClassifierModel, writeTemp, type TreeModelSpec, type TreeNodeSpec } from './onnx-builders.js';
+import { treeClassifierModel, treeEnsembleV5Model, writeTemp, type TreeModelSpec, type TreeNodeSpec } from './onnx-builders.js';
 
 // Features: 0 a, 1 b (may be NaN), 2..4 c=x / c=y / c=z (one-hot group c), 5 d, 6 e.  Players: a, b, c, d, e.
 const WIDTH = 7;
@@ -208,5 +208,29 @@ describe('a small tree ensemble built in memory', () => {
     if (!where.ok) expect(where.reason).toMatch(/in-graph preprocessing/);
     const plain = locateTreeEnsemble(decodeModel(bytes.logistic), { scoreOutput: 'probabilities' }, matrix(data));
     expect(plain.ok).toBe(true);
+  });
+
+  it('opset-5 TreeEnsemble followed by a Sigmoid: located, parsed and equal to onnxruntime', async () => {
+    const v5 = treeEnsembleV5Model(WIDTH, nodes((w) => [[0, w]]));
+    const file = writeTemp('v5.onnx', v5);
+    const model = await loadModel({ file, displayPath: 'v5.onnx', spec: { path: file, threshold: 0.5, batch_size: 100_000 } as ModelSpec });
+    try {
+      expect(model.info.outputKind).toBe('probability');
+      const proto = decodeModel(v5);
+      const where = locateTreeEnsemble(proto, model.info, matrix(data));
+      expect(where.ok).toBe(true);
+      if (!where.ok) return;
+      expect(where.sigmoidAfter).toBe(true);
+      const s = scalarizeTreeScore(parseTreeEnsemble(where.node), model.info.positiveIndex, where.sigmoidAfter);
+      if (!s.ok) throw new Error(s.reason);
+      expect(s.score.transform).toBe('logistic');
+      const ort = await model.score(matrix(data));
+      const margins = treeMargins(s.score, data, 300, WIDTH);
+      let maxDiff = 0;
+      for (let i = 0; i < 300; i++) maxDiff = Math.max(maxDiff, Math.abs(applyTransform(s.score, margins[i]) - ort[i]));
+      expect(maxDiff).toBeLessThan(1e-6);
+    } finally {
+      await model.dispose();
+    }
   });
 });

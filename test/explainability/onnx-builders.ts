@@ -116,3 +116,60 @@ export function writeTemp(name: string, bytes: Uint8Array): string {
   writeFileSync(file, bytes);
   return file;
 }
+
+/**
+ * The same kind of trees in the opset-5 `TreeEnsemble` operator (separate leaf arrays, tensor attributes), one target,
+ * followed by a Sigmoid so that the output is a probability [N, 1].
+ */
+export function treeEnsembleV5Model(features: number, nodes: TreeNodeSpec[]): Uint8Array {
+  const branches = nodes.filter((n) => n.mode !== 'LEAF');
+  const leaves = nodes.filter((n) => n.mode === 'LEAF');
+  const branchIndex = new Map(branches.map((n, i) => [`${n.tree}:${n.id}`, i]));
+  const leafIndex = new Map(leaves.map((n, i) => [`${n.tree}:${n.id}`, i]));
+  const modeCode: Record<string, number> = { BRANCH_LEQ: 0, BRANCH_LT: 1, BRANCH_GTE: 2, BRANCH_GT: 3, BRANCH_EQ: 4, BRANCH_NEQ: 5 };
+  const child = (n: TreeNodeSpec, id: number): [number, number] => {
+    const k = `${n.tree}:${id}`;
+    return leafIndex.has(k) ? [leafIndex.get(k)!, 1] : [branchIndex.get(k)!, 0];
+  };
+  const trees = [...new Set(nodes.map((n) => n.tree))];
+  const roots = trees.map((t) => branchIndex.get(`${t}:0`)!);
+  const tensor = (name: string, dataType: number, values: number[]): onnx.IAttributeProto => ({
+    name,
+    type: T.TENSOR,
+    t: dataType === 2 ? { name, dataType, dims: [values.length], rawData: Uint8Array.from(values) } : { name, dataType, dims: [values.length], floatData: values },
+  });
+  const treeAttrs: onnx.IAttributeProto[] = [
+    attr('nodes_featureids', branches.map((n) => n.feature ?? 0), 'ints'),
+    tensor('nodes_splits', 1, branches.map((n) => n.value ?? 0)),
+    tensor('nodes_modes', 2, branches.map((n) => modeCode[n.mode])),
+    attr('nodes_truenodeids', branches.map((n) => child(n, n.trueId!)[0]), 'ints'),
+    attr('nodes_trueleafs', branches.map((n) => child(n, n.trueId!)[1]), 'ints'),
+    attr('nodes_falsenodeids', branches.map((n) => child(n, n.falseId!)[0]), 'ints'),
+    attr('nodes_falseleafs', branches.map((n) => child(n, n.falseId!)[1]), 'ints'),
+    attr('nodes_missing_value_tracks_true', branches.map((n) => (n.missingTrue ? 1 : 0)), 'ints'),
+    attr('leaf_targetids', leaves.map(() => 0), 'ints'),
+    tensor('leaf_weights', 1, leaves.map((n) => (n.weights ?? [[0, 0]])[0][1])),
+    attr('tree_roots', roots, 'ints'),
+    attr('n_targets', 1, 'int'),
+    attr('post_transform', 0, 'int'),
+    attr('aggregate_function', 1, 'int'),
+  ];
+  const model: onnx.IModelProto = {
+    irVersion: 10,
+    producerName: 'model-risk-gate tests',
+    opsetImport: [
+      { domain: '', version: 21 },
+      { domain: 'ai.onnx.ml', version: 5 },
+    ],
+    graph: {
+      name: 'trees-v5',
+      node: [
+        { opType: 'TreeEnsemble', domain: 'ai.onnx.ml', name: 'trees', input: ['features'], output: ['margin'], attribute: treeAttrs },
+        { opType: 'Sigmoid', domain: '', name: 'sigmoid', input: ['margin'], output: ['probability'] },
+      ],
+      input: [{ name: 'features', type: tensorType(1, ['N', features]) }],
+      output: [{ name: 'probability', type: tensorType(1, ['N', 1]) }],
+    },
+  };
+  return encodeModel(model);
+}
