@@ -5,6 +5,7 @@
  * Exit 0 = pass, 1 = the model breached the policy, 2 = the policy, data or model could not be used.
  */
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
 import { writeExtraFiles, writeReportFiles } from './files.js';
@@ -28,6 +29,7 @@ Options for check:
   --workspace <dir>    directory the policy's paths are relative to; default the current directory
   --out <dir>          also write report.json, report.html, charts/*.svg and model-risk-gate.sarif here
   --json               print the report as JSON instead of the table
+  --baseline <ref>     compare with another version of the model: a file, a git revision (main, HEAD~1) or rev:path
   --time-budget <min>  stop long-running checks after this many minutes (default 20)
   --no-color           plain text output (also when NO_COLOR is set or output is not a terminal)
   -h, --help           this text
@@ -50,6 +52,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
           out: { type: 'string' },
           json: { type: 'boolean' },
           'time-budget': { type: 'string' },
+          baseline: { type: 'string' },
           'no-color': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
           version: { type: 'boolean', short: 'v' },
@@ -66,7 +69,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     if (command === 'inspect') {
       const file = positionals[1];
       if (!file) throw new UserError("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
-      const info = await inspectModel(resolve(file));
+      const info = await inspectModel(resolve(file), { displayPath: file });
       write(JSON.stringify(info, null, 2));
       return 0;
     }
@@ -77,7 +80,9 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     const policyFile = isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg);
     const minutes = values['time-budget'] !== undefined ? Number(values['time-budget']) : 20;
     if (!Number.isFinite(minutes) || minutes <= 0) throw new UserError(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
-    const { report } = await runGate({ policyFile, workspace, timeBudgetMs: minutes * 60_000 });
+    let baseline = values.baseline;
+    if (baseline !== undefined && existsSync(resolve(process.cwd(), baseline))) baseline = resolve(process.cwd(), baseline);
+    const { report } = await runGate({ policyFile, workspace, timeBudgetMs: minutes * 60_000, ...(baseline !== undefined ? { baseline } : {}) });
     if (values.out) {
       const policyRel = relative(workspace, policyFile) || policyArg;
       const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });

@@ -15,8 +15,12 @@ import { buildGroupings } from './data/groups.js';
 import { makeLabels } from './data/labels.js';
 import { groupMetrics, orderByScoreDescending, performanceMetrics, scoresToPredictions } from './metrics/index.js';
 import { encodeModelInput } from './model/encode.js';
+import { baselineStage } from './baseline/index.js';
+import { statisticsOf } from './checks/result.js';
+import { applyMultipleTestingCorrection } from './stats/correction.js';
 import { loadModel } from './model/session.js';
 import type { ScoringModel } from './model/types.js';
+import type { Dataset, Grouping, Labels } from './data/types.js';
 import { loadPolicy, resolvePolicyPath } from './policy/load.js';
 import type { PolicyDocument } from './policy/types.js';
 import type { CheckResult, Report } from './report/types.js';
@@ -33,6 +37,10 @@ export interface GateOptions {
   timeBudgetMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** `--baseline <file | git rev | rev:path>` (CLI): compare with this model instead of the pull request's base. */
+  baseline?: string;
+  /** GITHUB_EVENT_PATH (Action): the pull request's base sha is read from it. */
+  eventPath?: string;
 }
 
 export interface GateRun {
@@ -55,6 +63,32 @@ function summarize(checks: CheckResult[]): Report['summary'] {
   };
 }
 
+interface EvaluationData {
+  dataset: Dataset;
+  labels: Labels;
+  groupings: Grouping[];
+}
+
+/** The evaluation dataset with its labels and sensitive groupings, as the policy describes them. */
+async function readEvaluationData(doc: PolicyDocument, file: string): Promise<EvaluationData> {
+  const { policy } = doc;
+  const dataset = await readCsvDataset(file, {
+    displayPath: policy.dataset.path,
+    missingValues: policy.dataset.missing_values,
+    maxRows: policy.dataset.max_rows,
+  });
+  return { dataset, labels: makeLabels(dataset, policy.dataset, doc), groupings: buildGroupings(dataset, policy, doc) };
+}
+
+/** Scores every row with the model (batched) and assembles what the checks receive. */
+async function scoreContext(doc: PolicyDocument, data: EvaluationData, model: ScoringModel, workspace: string, deadline: number): Promise<CheckContext> {
+  const { policy } = doc;
+  const input = encodeModelInput(data.dataset, model.info.inputs, policy.model.features, { workspace, policyFile: doc.file, locate: doc.locate });
+  const scores = await model.score(input);
+  const yPred = scoresToPredictions(scores, policy.model.threshold);
+  return { doc, ...data, model, input, scores, yPred, rng: createRng(policy.seed), deadline };
+}
+
 export async function runGate(options: GateOptions): Promise<GateRun> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
@@ -72,30 +106,17 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   lap('policy');
 
   const datasetPath = resolvePolicyPath(doc, policy.dataset.path, ['dataset', 'path']);
-  const dataset = await readCsvDataset(datasetPath, {
-    displayPath: policy.dataset.path,
-    missingValues: policy.dataset.missing_values,
-    maxRows: policy.dataset.max_rows,
-  });
-  const labels = makeLabels(dataset, policy.dataset, doc);
-  const groupings = buildGroupings(dataset, policy, doc);
+  const { dataset, labels, groupings } = await readEvaluationData(doc, datasetPath);
   lap('dataset');
 
   const modelPath = resolvePolicyPath(doc, policy.model.path, ['model', 'path']);
   let model: ScoringModel | undefined;
   try {
-    model = await loadModel({ file: modelPath, displayPath: policy.model.path, spec: policy.model });
-    const input = encodeModelInput(dataset, model.info.inputs, policy.model.features, {
-      workspace: options.workspace,
-      policyFile: doc.file,
-      locate: doc.locate,
-    });
+    model = await loadModel({ file: modelPath, displayPath: policy.model.path, spec: policy.model, locate: doc.locate });
     lap('model');
-    const scores = await model.score(input);
+    const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline);
     lap('scoring');
-    const yPred = scoresToPredictions(scores, policy.model.threshold);
-    const rng = createRng(policy.seed);
-    const ctx: CheckContext = { doc, dataset, model, input, labels, scores, yPred, groupings, rng, deadline };
+    const { scores, yPred } = ctx;
 
     const withScores = hasScores(ctx);
     const scoreOrder = withScores ? orderByScoreDescending(scores) : undefined; // one sort shared by every metric
@@ -126,6 +147,27 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
       lap('explainability');
     }
 
+    let baseline: Report['baseline'];
+    const stage = await baselineStage(ctx, {
+      workspace: options.workspace,
+      ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+      ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+      loadModel: (file, displayPath) => loadModel({ file, displayPath, spec: policy.model }),
+      // baseline.dataset: base — the pull request's model scored again on the base branch's dataset
+      contextFor: async (datasetFile) => scoreContext(doc, await readEvaluationData(doc, datasetFile), model!, options.workspace, deadline),
+      inputFor: (m, c) =>
+        m.info.inputs.length === model!.info.inputs.length && m.info.inputs.every((s, i) => s.name === model!.info.inputs[i].name && s.type === model!.info.inputs[i].type)
+          ? c.input
+          : encodeModelInput(c.dataset, m.info.inputs, policy.model.features, { workspace: options.workspace, policyFile: doc.file, locate: doc.locate }),
+    });
+    if (stage.compared) {
+      baseline = stage.section;
+      checks.push(...stage.checks);
+    }
+    notes.push(...stage.notes);
+    lap('baseline');
+    const gated = applyMultipleTestingCorrection(checks, statisticsOf(doc));
+
     for (const g of fairness) {
       if (g.insufficientGroups.length > 0) {
         notes.push(
@@ -135,7 +177,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     }
     if (checks.length === 0) notes.push('The policy names no checks: nothing was gated.');
 
-    const summary = summarize(checks);
+    const summary = summarize(gated);
     const policyFp = await fingerprint(resolve(options.workspace, options.policyFile), doc.file);
     const modelInfo = { ...model.info } as Partial<typeof model.info>;
     delete modelInfo.file;
@@ -162,7 +204,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
       },
       threshold: policy.model.threshold,
       minGroupSize: policy.min_group_size,
-      checks,
+      checks: gated,
       performance,
       fairness,
       notes,
@@ -170,6 +212,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     };
     if (robustness !== undefined) report.robustness = robustness;
     if (explainability !== undefined) report.explainability = explainability;
+    if (baseline !== undefined) report.baseline = baseline;
     timings.total = Date.now() - started;
     return { report, doc };
   } finally {

@@ -47,9 +47,13 @@ export async function main(): Promise<number> {
     }
     const failOnBreach = booleanInput('fail-on-breach', true);
     const minutes = Number(input('time-budget-minutes', '20'));
+    const baselineInput = input('baseline', 'auto').trim();
     const { report } = await runGate({
       policyFile,
       workspace,
+      // 'auto': the pull request's base commit from the event; 'none': no comparison; otherwise a git revision
+      ...(baselineInput === 'none' ? {} : { eventPath: process.env.GITHUB_EVENT_PATH }),
+      ...(baselineInput !== 'auto' && baselineInput !== 'none' ? { baseline: baselineInput } : {}),
       timeBudgetMs: Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : undefined,
     });
     const policyRel = relative(workspace, policyFile) || policyInput;

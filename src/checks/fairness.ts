@@ -9,22 +9,12 @@
  * A group too small to mean anything, or one where the metric's denominator is empty (no actual positives for a TPR),
  * never passes or fails a gate silently: the check is reported as insufficient evidence, naming the group.
  */
-import {
-  differenceBetweenGroups,
-  differenceToOverall,
-  groupMax,
-  groupMetrics,
-  groupMin,
-  labelMetrics,
-  ratioBetweenGroups,
-  ratioToOverall,
-} from '../metrics/index.js';
-import type { AggregateName, AttributeResult, ConfusionCounts, GroupResult, MetricName } from '../metrics/index.js';
-import type { Grouping } from '../data/types.js';
+import type { AggregateName, AttributeResult, GroupResult, MetricName } from '../metrics/index.js';
+import { fairnessEstimate } from '../stats/estimators.js';
 import type { FairnessThreshold } from '../policy/types.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
-import { gather, hasScores, isScoreMetric } from './performance.js';
+import { hasScores, isScoreMetric } from './performance.js';
 import { makeCheckResults } from './result.js';
 import { metricTitle } from './titles.js';
 
@@ -122,11 +112,6 @@ function insufficiency(result: AttributeResult, plan: FairnessMetricPlan): strin
   return problems.length ? problems.join('; ') : undefined;
 }
 
-/** Subset of a grouping on resampled rows (codes only; keys stay). */
-function gatherGrouping(grouping: Grouping, rows: Uint32Array): Grouping {
-  return { ...grouping, codes: gather(grouping.codes, rows) };
-}
-
 export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): CheckResult[] {
   const { doc, labels, yPred, scores, groupings } = ctx;
   const spec = doc.policy.checks.fairness;
@@ -164,90 +149,18 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
         continue;
       }
       const value = fairnessValue(result, plan, method);
-      const strata = new Int32Array(labels.yTrue.length);
-      for (let i = 0; i < strata.length; i++) strata[i] = grouping.codes[i] * 2 + labels.yTrue[i];
-      const recompute = needsScores
-        ? (rows: Uint32Array): number | null => {
-            const r = groupMetrics({
-              yTrue: gather(labels.yTrue, rows),
-              yPred: gather(yPred, rows),
-              scores: gather(scores, rows),
-              grouping: gatherGrouping(grouping, rows),
-              minGroupSize,
-            });
-            if (insufficiency(r, plan)) return null;
-            return fairnessValue(r, plan, method);
-          }
-        : labelFairnessEstimator(labels.yTrue, yPred, grouping, minGroupSize, plan, method);
-      out.push(...makeCheckResults({ doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details, estimate: { recompute, strata } }));
+      // point value from the grouping engine (equal to fairlearn); bootstrap re-estimation on row weights, O(n)
+      const gated = fairnessEstimate({ ...plan, method }, { yTrue: labels.yTrue, yPred, scores: withScores ? scores : null }, grouping, minGroupSize);
+      out.push(
+        ...makeCheckResults({
+          doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details,
+          ...(gated.insufficientReason !== undefined ? { insufficientReason: gated.insufficientReason } : {}),
+          ...(gated.estimate ? { estimate: gated.estimate } : {}),
+        }),
+      );
     }
   }
   return out;
-}
-
-/**
- * Fast re-estimation of a label-metric fairness value on resampled rows (bootstrap): one pass for the confusion counts
- * per group, then the same per-group metrics and aggregates as the grouping engine. O(rows) per resample, no copies.
- */
-export function labelFairnessEstimator(
-  yTrue: Uint8Array,
-  yPred: Uint8Array,
-  grouping: Grouping,
-  minGroupSize: number,
-  plan: FairnessMetricPlan,
-  method: 'between_groups' | 'to_overall',
-): (rows: Uint32Array) => number | null {
-  const groupCount = grouping.keys.length;
-  const codes = grouping.codes;
-  const cells = new Float64Array(groupCount * 4);
-  return (rows) => {
-    cells.fill(0);
-    const total = [0, 0, 0, 0];
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const k = yTrue[r] * 2 + yPred[r]; // 0 tn, 1 fp, 2 fn, 3 tp
-      total[k]++;
-      const g = codes[r];
-      if (g >= 0 && g < groupCount) cells[g * 4 + k]++;
-    }
-    const toConfusion = (c: ArrayLike<number>, o: number): ConfusionCounts => ({ tn: c[o], fp: c[o + 1], fn: c[o + 2], tp: c[o + 3] });
-    const overall = labelMetrics(toConfusion(total, 0));
-    const perBase: Array<Array<number | null>> = plan.bases.map(() => []);
-    let usable = 0;
-    for (let g = 0; g < groupCount; g++) {
-      const confusion = toConfusion(cells, g * 4);
-      const count = confusion.tn + confusion.fp + confusion.fn + confusion.tp;
-      if (count === 0 || count < minGroupSize) continue;
-      usable++;
-      const metrics = labelMetrics(confusion);
-      for (let b = 0; b < plan.bases.length; b++) {
-        if (undefinedBecause({ confusion, count }, plan.bases[b])) return null;
-        perBase[b].push(metrics[plan.bases[b]] ?? null);
-      }
-    }
-    if (usable < (plan.aggregate === 'difference' || plan.aggregate === 'ratio' ? 2 : 1)) return null;
-    const values: number[] = [];
-    for (let b = 0; b < plan.bases.length; b++) {
-      const v = aggregateValues(perBase[b], overall[plan.bases[b]] ?? null, plan.aggregate, method);
-      if (v === null) return null;
-      values.push(v);
-    }
-    return combine(values, plan);
-  };
-}
-
-function aggregateValues(
-  values: Array<number | null>,
-  overall: number | null,
-  aggregate: FairnessAggregate,
-  method: 'between_groups' | 'to_overall',
-): number | null {
-  switch (aggregate) {
-    case 'group_min': return groupMin(values);
-    case 'group_max': return groupMax(values);
-    case 'difference': return method === 'to_overall' ? differenceToOverall(values, overall) : differenceBetweenGroups(values);
-    case 'ratio': return method === 'to_overall' ? ratioToOverall(values, overall) : ratioBetweenGroups(values);
-  }
 }
 
 /** Several bases (equalized odds): their mean, or the worst case — the largest difference, the smallest ratio (fairlearn agg='worst_case'). */

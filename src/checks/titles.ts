@@ -1,5 +1,4 @@
-/** Human names of metrics, and which metrics are plain binomial proportions (for exact intervals). */
-import type { ConfusionCounts } from '../metrics/types.js';
+/** Human names of metrics. */
 
 const TITLES: Record<string, string> = {
   count: 'Rows',
@@ -44,21 +43,4 @@ export function metricTitle(metric: string): string {
     }
   }
   return metric.replace(/_/g, ' ');
-}
-
-/** successes/trials when the metric is a plain proportion of the confusion counts, else undefined. */
-export function proportionOf(metric: string, c: ConfusionCounts): { successes: number; trials: number } | undefined {
-  const n = c.tp + c.fp + c.tn + c.fn;
-  switch (metric) {
-    case 'accuracy': return { successes: c.tp + c.tn, trials: n };
-    case 'selection_rate': return { successes: c.tp + c.fp, trials: n };
-    case 'base_rate': return { successes: c.tp + c.fn, trials: n };
-    case 'precision': return { successes: c.tp, trials: c.tp + c.fp };
-    case 'recall':
-    case 'true_positive_rate': return { successes: c.tp, trials: c.tp + c.fn };
-    case 'false_negative_rate': return { successes: c.fn, trials: c.tp + c.fn };
-    case 'false_positive_rate': return { successes: c.fp, trials: c.fp + c.tn };
-    case 'true_negative_rate': return { successes: c.tn, trials: c.fp + c.tn };
-    default: return undefined;
-  }
 }

@@ -45,7 +45,15 @@ interface GateContext {
   minGroupSize: number;
 }
 
-function attackChecks(g: GateContext, a: AttackResult, gates: AttackGates & Record<string, unknown>, pointer: PolicyPointer, flipGates = false): CheckResult[] {
+function attackChecks(
+  g: GateContext,
+  a: AttackResult,
+  gates: AttackGates & Record<string, unknown>,
+  pointer: PolicyPointer,
+  flipGates: boolean,
+  /** Set when the attack did not run: every gate on it is insufficient for this reason. */
+  missing?: string,
+): CheckResult[] {
   const out: CheckResult[] = [];
   const scopeBase = a.key;
   const add = (
@@ -58,7 +66,7 @@ function attackChecks(g: GateContext, a: AttackResult, gates: AttackGates & Reco
   ): void => {
     const b = pickBudget(a, gate);
     if (!b) return;
-    const reason = insufficient?.(b);
+    const reason = missing ?? insufficient?.(b);
     const res = makeCheckResults({
       doc: g.doc,
       section: 'robustness',
@@ -84,7 +92,8 @@ function attackChecks(g: GateContext, a: AttackResult, gates: AttackGates & Reco
     const gate = gates.median_perturbation;
     const mp = a.medianPerturbation;
     let reason: string | undefined;
-    if (mp === null) reason = 'no attacked row is classified correctly';
+    if (missing !== undefined) reason = missing;
+    else if (mp === null) reason = 'no attacked row is classified correctly';
     else if (mp.lowerBound && gate.min !== undefined && mp.value < gate.min) {
       reason = `fewer than half of the rows were flipped: the median is only known to exceed ${formatNumber(mp.value)}`;
     }
@@ -121,7 +130,11 @@ function attackChecks(g: GateContext, a: AttackResult, gates: AttackGates & Reco
             value,
             threshold: disp,
             pointer: [...pointer, disparityKey],
-            ...(value === null ? { insufficientReason: `fewer than two ${gr.grouping} groups with at least ${g.minGroupSize} correctly classified attacked rows` } : {}),
+            ...(missing !== undefined
+              ? { insufficientReason: missing }
+              : value === null
+                ? { insufficientReason: `fewer than two ${gr.grouping} groups with at least ${g.minGroupSize} ${flipGates ? '' : 'correctly classified '}attacked rows` }
+                : {}),
             details: { attack: a.key, grouping: gr.grouping, mostVulnerable: gr.mostVulnerable, leastVulnerable: gr.leastVulnerable },
           }),
         );
@@ -131,56 +144,118 @@ function attackChecks(g: GateContext, a: AttackResult, gates: AttackGates & Reco
   return out;
 }
 
-export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettings, section: RobustnessReport): CheckResult[] {
+/** Why an attack or counterfactual the policy asked for has no results (gates on it are then insufficient). */
+export type MissingReason = (key: string) => string;
+
+function emptyBudget(budget: number, groupings: string[]): BudgetResult {
+  return {
+    budget,
+    rows: 0,
+    correct: 0,
+    successes: 0,
+    successRate: null,
+    accuracyOriginal: null,
+    accuracyUnderAttack: null,
+    accuracyDrop: null,
+    flipRate: null,
+    meanAbsScoreChange: null,
+    ks: { statistic: null, at: null, curves: { original: [], adversarial: [] } },
+    groups: groupings.map((grouping) => ({ grouping, groups: [], disparity: null, flipRateDisparity: null, mostVulnerable: null, leastVulnerable: null })),
+  };
+}
+
+/** A result with no values, for an attack that did not run. */
+function placeholder(key: string, kind: AttackResult['kind'], measure: AttackResult['measure'], units: string, budgets: number[], groupings: string[]): AttackResult {
+  return {
+    key,
+    kind,
+    title: key,
+    measure,
+    units,
+    budgets: budgets.map((b) => emptyBudget(b, groupings)),
+    perturbation: { count: 0, median: null, mean: null, min: null, max: null, quantiles: {} },
+    medianPerturbation: null,
+    successCurve: [],
+    queries: 0,
+    calls: 0,
+    meanRowsPerCall: 0,
+    stopped: null,
+    notes: [],
+    parameters: {},
+  };
+}
+
+export interface GateOptions {
+  /** Names of the sensitive groupings (for disparity gates on attacks that did not run). */
+  groupings: string[];
+  missingReason: MissingReason;
+}
+
+export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettings, section: RobustnessReport, opts: GateOptions): CheckResult[] {
   const g: GateContext = { doc, minGroupSize: doc.policy.min_group_size };
   const out: CheckResult[] = [];
-  for (const a of section.attacks) {
-    switch (a.kind) {
-      case 'noise':
-        out.push(...attackChecks(g, a, settings.noise as unknown as AttackGates & Record<string, unknown>, [...ROBUSTNESS_POINTER, 'noise'], true));
-        break;
-      case 'score_attack': {
-        const norm = a.measure;
-        const gates: AttackGates & Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(settings.score_attack)) {
-          const gate = v as BudgetGate;
-          if (typeof v === 'object' && v !== null && 'norm' in gate && gate.norm !== undefined && gate.norm !== norm) continue;
-          gates[k] = v;
-        }
-        out.push(...attackChecks(g, a, gates, [...ROBUSTNESS_POINTER, 'score_attack']));
-        break;
+  const result = (key: string, kind: AttackResult['kind'], measure: AttackResult['measure'], units: string, budgets: number[]): [AttackResult, string | undefined] => {
+    const a = section.attacks.find((x) => x.key === key);
+    return a ? [a, undefined] : [placeholder(key, kind, measure, units, budgets, opts.groupings), opts.missingReason(key)];
+  };
+  const asGates = (x: object): AttackGates & Record<string, unknown> => x as AttackGates & Record<string, unknown>;
+  if (settings.noise.enabled) {
+    const [a, missing] = result('noise', 'noise', 'strength', settings.units, settings.noise.strengths);
+    out.push(...attackChecks(g, a, asGates(settings.noise), [...ROBUSTNESS_POINTER, 'noise'], true, missing));
+  }
+  if (settings.score_attack.enabled) {
+    for (const norm of ['linf', 'l2'] as const) {
+      const eps = settings.score_attack.epsilons[norm];
+      if (!eps || eps.length === 0) continue;
+      const gates: AttackGates & Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(settings.score_attack)) {
+        const gate = v as BudgetGate;
+        if (typeof v === 'object' && v !== null && 'norm' in gate && gate.norm !== undefined && gate.norm !== norm) continue;
+        gates[k] = v;
       }
-      case 'decision_attack':
-        out.push(...attackChecks(g, a, settings.decision_attack as unknown as AttackGates & Record<string, unknown>, [...ROBUSTNESS_POINTER, 'decision_attack']));
-        break;
-      case 'categorical_attack':
-        out.push(...attackChecks(g, a, settings.categorical_attack as unknown as AttackGates & Record<string, unknown>, [...ROBUSTNESS_POINTER, 'categorical_attack']));
-        break;
+      const [a, missing] = result(`score_attack/${norm}`, 'score_attack', norm, settings.units, eps);
+      out.push(...attackChecks(g, a, gates, [...ROBUSTNESS_POINTER, 'score_attack'], false, missing));
     }
   }
+  if (settings.decision_attack.enabled) {
+    const d = settings.decision_attack;
+    const [a, missing] = result(`decision_attack/${d.norm}`, 'decision_attack', d.norm, settings.units, d.epsilons);
+    out.push(...attackChecks(g, a, asGates(d), [...ROBUSTNESS_POINTER, 'decision_attack'], false, missing));
+  }
+  if (settings.categorical_attack.enabled) {
+    const c = settings.categorical_attack;
+    const [a, missing] = result('categorical_attack', 'categorical_attack', 'l0', 'features', [c.max_changes]);
+    out.push(...attackChecks(g, a, asGates(c), [...ROBUSTNESS_POINTER, 'categorical_attack'], false, missing));
+  }
   const cf = settings.counterfactual;
-  for (const c of section.counterfactual) {
-    const gates = [
-      ['flip_rate', 'counterfactual_flip_rate', 'Counterfactual flip rate', cf.flip_rate, c.flipRate],
-      ['mean_abs_score_change', 'counterfactual_mean_abs_score_change', 'Counterfactual mean |Δscore|', cf.mean_abs_score_change, c.meanAbsScoreChange],
-    ] as const;
-    for (const [key, metric, title, gate, value] of gates) {
-      if (!gate) continue;
-      if (gate.attributes && !gate.attributes.includes(c.attribute)) continue;
-      out.push(
-        ...makeCheckResults({
-          doc,
-          section: 'robustness',
-          metric,
-          scope: `counterfactual/${c.attribute}`,
-          title: `${title} (${c.attribute})`,
-          value,
-          threshold: gate,
-          pointer: [...ROBUSTNESS_POINTER, 'counterfactual', key],
-          ...(value === null ? { insufficientReason: c.stopped ? 'the test did not run (time or query budget)' : `no row with a known ${c.attribute}` } : {}),
-          details: { attribute: c.attribute, rows: c.rows, pairs: c.pairs, method: c.method },
-        }),
-      );
+  if (cf.enabled) {
+    const expected = doc.policy.sensitive.filter((s) => cf.attributes === null || cf.attributes.includes(s.name)).map((s) => s.name);
+    for (const attribute of expected) {
+      const c = section.counterfactual.find((x) => x.attribute === attribute);
+      const missing = c ? undefined : opts.missingReason(`counterfactual/${attribute}`);
+      const gates = [
+        ['flip_rate', 'counterfactual_flip_rate', 'Counterfactual flip rate', cf.flip_rate, c?.flipRate ?? null],
+        ['mean_abs_score_change', 'counterfactual_mean_abs_score_change', 'Counterfactual mean |Δscore|', cf.mean_abs_score_change, c?.meanAbsScoreChange ?? null],
+      ] as const;
+      for (const [key, metric, title, gate, value] of gates) {
+        if (!gate) continue;
+        if (gate.attributes && !gate.attributes.includes(attribute)) continue;
+        const reason = missing ?? (value === null ? (c?.stopped ? 'the test did not run (time or query budget)' : `no row with a known ${attribute}`) : undefined);
+        out.push(
+          ...makeCheckResults({
+            doc,
+            section: 'robustness',
+            metric,
+            scope: `counterfactual/${attribute}`,
+            title: `${title} (${attribute})`,
+            value,
+            threshold: gate,
+            pointer: [...ROBUSTNESS_POINTER, 'counterfactual', key],
+            ...(reason !== undefined ? { insufficientReason: reason } : {}),
+            details: { attribute, rows: c?.rows ?? 0, pairs: c?.pairs ?? 0, method: c?.method ?? 'none' },
+          }),
+        );
+      }
     }
   }
   return out;

@@ -15,7 +15,19 @@ export { runBattery, type BatteryRun } from './battery.js';
 export async function runRobustness(ctx: CheckContext): Promise<SectionOutput<RobustnessReport>> {
   const settings = robustnessSettings(ctx.doc) ?? ROBUSTNESS_DEFAULTS;
   const run = await runBattery(ctx, settings);
-  const checks = robustnessChecks(ctx.doc, settings, run.section);
+  const labelOnly = ctx.model.info.outputKind === 'label';
+  const stopped = run.section.stopped;
+  const checks = robustnessChecks(ctx.doc, settings, run.section, {
+    groupings: ctx.groupings.map((g) => g.name),
+    missingReason: (key) =>
+      labelOnly && key.startsWith('score_attack/')
+        ? 'the model outputs labels only: the score-based attack cannot run'
+        : stopped === 'deadline'
+          ? 'not run: the time limit was reached'
+          : stopped === 'query_budget'
+            ? 'not run: the query budget was spent'
+            : 'not run',
+  });
   const notes = [...run.section.notes];
   for (const a of run.section.attacks) for (const n of a.notes) notes.push(`robustness (${a.key}): ${n}`);
   for (const c of run.section.counterfactual) for (const n of c.notes) notes.push(`robustness (counterfactual ${c.attribute}): ${n}`);

@@ -468,6 +468,20 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
   const cfDelta = readThreshold(qr, 'mean_abs_score_change', ['attributes']);
   if (cfDelta) counterfactual.mean_abs_score_change = cfDelta as CounterfactualGate;
 
+  // a gate on an attack that is switched off could never be evaluated
+  const gateKeys = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks', 'success_rate_disparity', 'flip_rate', 'flip_rate_disparity', 'mean_abs_score_change'];
+  for (const [name, reader, enabled] of [
+    ['noise', nr, noise.enabled],
+    ['score_attack', sr, score.enabled],
+    ['decision_attack', dr, decision.enabled],
+    ['categorical_attack', cr, categorical.enabled],
+    ['counterfactual', qr, counterfactual.enabled],
+  ] as const) {
+    if (enabled) continue;
+    const g = gateKeys.find((k) => reader.has(k));
+    if (g) reader.fail(g, `\`${name}\` has \`enabled: false\` but gates \`${g}\`; remove the gate or enable ${name}`);
+  }
+
   return {
     rows: r.num('rows', D.rows, { min: 1, max: 1_000_000, integer: true }),
     units,
