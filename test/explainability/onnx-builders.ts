@@ -2,13 +2,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { onnx as O } from 'onnx-proto';
 import { encodeModel, onnx } from '../../src/model/onnx-graph.js';
 
 const T = onnx.AttributeProto.AttributeType;
 const enc = new TextEncoder();
 
 type AttrValue = number[] | string[] | string | number;
-function attr(name: string, value: AttrValue, kind: 'ints' | 'floats' | 'strings' | 'string' | 'int' | 'float'): onnx.IAttributeProto {
+function attr(name: string, value: AttrValue, kind: 'ints' | 'floats' | 'strings' | 'string' | 'int' | 'float'): O.IAttributeProto {
   switch (kind) {
     case 'ints':
       return { name, type: T.INTS, ints: value as number[] };
@@ -49,7 +50,7 @@ export interface TreeModelSpec {
   scaler?: { offset: number[]; scale: number[] };
 }
 
-function tensorType(elem: number, dims: Array<number | string>): onnx.ITypeProto {
+function tensorType(elem: number, dims: Array<number | string>): O.ITypeProto {
   return { tensorType: { elemType: elem, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } };
 }
 
@@ -57,7 +58,7 @@ export function treeClassifierModel(spec: TreeModelSpec): Uint8Array {
   const nodes = spec.nodes;
   const leafWeights = nodes.flatMap((n) => (n.weights ?? []).map(([c, w]) => ({ tree: n.tree, id: n.id, c, w })));
   const classes = spec.classes ?? 2;
-  const treeAttrs: onnx.IAttributeProto[] = [
+  const treeAttrs: O.IAttributeProto[] = [
     attr('nodes_treeids', nodes.map((n) => n.tree), 'ints'),
     attr('nodes_nodeids', nodes.map((n) => n.id), 'ints'),
     attr('nodes_featureids', nodes.map((n) => n.feature ?? 0), 'ints'),
@@ -75,7 +76,7 @@ export function treeClassifierModel(spec: TreeModelSpec): Uint8Array {
     attr('post_transform', spec.postTransform, 'string'),
   ];
   if (spec.baseValues) treeAttrs.push(attr('base_values', spec.baseValues, 'floats'));
-  const graphNodes: onnx.INodeProto[] = [];
+  const graphNodes: O.INodeProto[] = [];
   let treeInput = 'features';
   if (spec.scaler) {
     graphNodes.push({
@@ -89,7 +90,7 @@ export function treeClassifierModel(spec: TreeModelSpec): Uint8Array {
     treeInput = 'scaled';
   }
   graphNodes.push({ opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', name: 'trees', input: [treeInput], output: ['label', 'probabilities'], attribute: treeAttrs });
-  const model: onnx.IModelProto = {
+  const model: O.IModelProto = {
     irVersion: 8,
     producerName: 'model-risk-gate tests',
     opsetImport: [
@@ -133,12 +134,12 @@ export function treeEnsembleV5Model(features: number, nodes: TreeNodeSpec[]): Ui
   };
   const trees = [...new Set(nodes.map((n) => n.tree))];
   const roots = trees.map((t) => branchIndex.get(`${t}:0`)!);
-  const tensor = (name: string, dataType: number, values: number[]): onnx.IAttributeProto => ({
+  const tensor = (name: string, dataType: number, values: number[]): O.IAttributeProto => ({
     name,
     type: T.TENSOR,
     t: dataType === 2 ? { name, dataType, dims: [values.length], rawData: Uint8Array.from(values) } : { name, dataType, dims: [values.length], floatData: values },
   });
-  const treeAttrs: onnx.IAttributeProto[] = [
+  const treeAttrs: O.IAttributeProto[] = [
     attr('nodes_featureids', branches.map((n) => n.feature ?? 0), 'ints'),
     tensor('nodes_splits', 1, branches.map((n) => n.value ?? 0)),
     tensor('nodes_modes', 2, branches.map((n) => modeCode[n.mode])),
@@ -154,7 +155,7 @@ export function treeEnsembleV5Model(features: number, nodes: TreeNodeSpec[]): Ui
     attr('post_transform', 0, 'int'),
     attr('aggregate_function', 1, 'int'),
   ];
-  const model: onnx.IModelProto = {
+  const model: O.IModelProto = {
     irVersion: 10,
     producerName: 'model-risk-gate tests',
     opsetImport: [
