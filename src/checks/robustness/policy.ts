@@ -203,8 +203,8 @@ class Reader {
     readonly pointer: PolicyPointer,
   ) {}
 
-  fail(key: string | number | null, message: string): never {
-    const ptr = key === null ? this.pointer : [...this.pointer, key];
+  fail(key: string | number | null, message: string, ...deeper: Array<string | number>): never {
+    const ptr = key === null ? this.pointer : [...this.pointer, key, ...deeper];
     throw new UserError(`checks.robustness: ${message}`, this.doc.locate(ptr));
   }
 
@@ -454,7 +454,7 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
   const attributes = qr.has('attributes') ? qr.strings('attributes', []) : null;
   if (attributes) {
     attributes.forEach((a, i) => {
-      if (!sensitiveNames.includes(a)) qr.child('attributes').fail(i, `\`${a}\` is not a sensitive attribute of the policy (declared: ${sensitiveNames.join(', ') || 'none'})`);
+      if (!sensitiveNames.includes(a)) qr.fail('attributes', `\`${a}\` is not a sensitive attribute of the policy (declared: ${sensitiveNames.join(', ') || 'none'})`, i);
     });
   }
   const counterfactual: CounterfactualSettings = {
@@ -467,6 +467,24 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
   if (cfFlip) counterfactual.flip_rate = cfFlip as CounterfactualGate;
   const cfDelta = readThreshold(qr, 'mean_abs_score_change', ['attributes']);
   if (cfDelta) counterfactual.mean_abs_score_change = cfDelta as CounterfactualGate;
+
+  // names in gate selectors must exist
+  const groupingNames = [...sensitiveNames, ...doc.policy.intersections.map((parts) => parts.join('_x_'))];
+  for (const [reader, key, list, known, what] of [
+    [nr, 'flip_rate_disparity', noise.flip_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+    [sr, 'success_rate_disparity', score.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+    [dr, 'success_rate_disparity', decision.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+    [cr, 'success_rate_disparity', categorical.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+    [qr, 'flip_rate', counterfactual.flip_rate?.attributes, sensitiveNames, 'sensitive attribute'],
+    [qr, 'mean_abs_score_change', counterfactual.mean_abs_score_change?.attributes, sensitiveNames, 'sensitive attribute'],
+  ] as const) {
+    (list ?? []).forEach((name, i) => {
+      if (!known.includes(name)) {
+        const field = key.endsWith('disparity') ? 'groupings' : 'attributes';
+        reader.fail(key, `\`${name}\` is not a ${what} of the policy (declared: ${known.join(', ') || 'none'})`, field, i);
+      }
+    });
+  }
 
   // a gate on an attack that is switched off could never be evaluated
   const gateKeys = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks', 'success_rate_disparity', 'flip_rate', 'flip_rate_disparity', 'mean_abs_score_change'];
