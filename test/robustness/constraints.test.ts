@@ -164,7 +164,7 @@ function syntheticSpace(settings: Partial<RobustnessSettings> = {}) {
   const input: MatrixInput = { kind: 'matrix', rows: 2, input: 'x', width: 5, data, featureNames, oneHotGroups: { g: [3, 4] } };
   const dataset = { file: 'd.csv', sha256: '', rows: 2, columns: [], byName: new Map() } as unknown as Dataset;
   const doc = {
-    policy: { sensitive: [], checks: {} },
+    policy: { sensitive: [], intersections: [], checks: {} },
     file: 'p.yml',
     sha256: '',
     locate: () => ({ file: 'p.yml', line: 1, column: 1 }),
