@@ -15,6 +15,7 @@ import { buildGroupings } from '../../src/data/groups.js';
 import { makeLabels } from '../../src/data/labels.js';
 import type { Dataset } from '../../src/data/types.js';
 import type { MatrixInput, ScoringModel } from '../../src/model/types.js';
+import { encodeModelInput } from '../../src/model/encode.js';
 import { loadModel } from '../../src/model/session.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { createRng } from '../../src/util/rng.js';
@@ -177,4 +178,39 @@ export async function auditExamples(ctx: CheckContext, run: BatteryRun): Promise
     out.push(audit);
   }
   return out;
+}
+
+let rawDatasetPromise: Promise<Dataset> | null = null;
+
+/** A CheckContext on the raw Adult test.csv for a model with one [N,1] input per column (string and float inputs). */
+export async function pipelineContext(opts: Omit<AdultContextOptions, 'model'> & { model?: string }): Promise<CheckContext> {
+  const name = opts.model ?? 'logreg_pipeline_nozipmap';
+  const policy = {
+    version: 1,
+    seed: opts.seed ?? 0,
+    model: { path: `${ADULT}/${name}.onnx`, threshold: 0.5 },
+    dataset: { path: `${ADULT}/test.csv`, label: 'income', positive_label: '>50K', missing_values: ['?'] },
+    sensitive: opts.sensitive ?? [{ column: 'sex' }, { column: 'race' }, { column: 'age', bins: [25, 45] }],
+    intersections: opts.intersections ?? [],
+    checks: { robustness: opts.robustness },
+  };
+  const doc = parsePolicy(JSON.stringify(policy, null, 2), { workspace: ROOT, displayPath: 'policy.json' });
+  rawDatasetPromise ??= readCsvDataset(resolve(ROOT, ADULT, 'test.csv'), { displayPath: `${ADULT}/test.csv`, missingValues: ['?'], maxRows: 1_000_000 });
+  const dataset = await rawDatasetPromise;
+  const model = await adultModel(name);
+  const input = encodeModelInput(dataset, model.info.inputs, undefined, { workspace: ROOT, policyFile: doc.file });
+  const scores = await model.score(input);
+  const yPred = Uint8Array.from(scores, (s) => (s >= 0.5 ? 1 : 0));
+  return {
+    doc,
+    dataset,
+    model,
+    input,
+    labels: makeLabels(dataset, doc.policy.dataset),
+    scores,
+    yPred,
+    groupings: buildGroupings(dataset, doc.policy),
+    rng: createRng(doc.policy.seed),
+    deadline: opts.deadline ?? Date.now() + 10 * 60 * 1000,
+  };
 }
