@@ -49,8 +49,8 @@ export function ecdfCurve(values: ArrayLike<number>, maxPoints = MAX_CURVE_POINT
 }
 
 /** KS statistic between two score samples (scipy.stats.ks_2samp's D and location) with both ECDF curves. */
-export function compareScores(original: Float32Array, attacked: Float32Array): KsComparison {
-  const curves = { original: ecdfCurve(original), adversarial: ecdfCurve(attacked) };
+export function compareScores(original: Float32Array, attacked: Float32Array, maxPoints = MAX_CURVE_POINTS): KsComparison {
+  const curves = maxPoints > 0 ? { original: ecdfCurve(original, maxPoints), adversarial: ecdfCurve(attacked, maxPoints) } : { original: [], adversarial: [] };
   if (original.length === 0 || attacked.length === 0) return { statistic: null, at: null, curves };
   const scores = new Float32Array(original.length + attacked.length);
   scores.set(original, 0);

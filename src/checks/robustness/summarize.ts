@@ -32,12 +32,14 @@ function groupRobustness(out: AttackOutcome, b: number, g: Grouping, minGroupSiz
   const rightAfter = new Float64Array(k);
   const flips = new Float64Array(k);
   const sizes: number[][] = Array.from({ length: k }, () => []);
+  const members: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < n; i++) {
     const r = out.instances.rows[i] as number;
     const code = g.codes[r] as number;
     if (!(code >= 0 && code < k)) continue;
     const flipped = out.flipped[b * n + i] === 1;
     rows[code]++;
+    (members[code] as number[]).push(i);
     if (flipped) flips[code]++;
     const ok = out.instances.correct[i] === 1;
     if (ok) correct[code]++;
@@ -60,6 +62,7 @@ function groupRobustness(out: AttackOutcome, b: number, g: Grouping, minGroupSiz
       flipRate: ratio(flips[c] as number, rows[c] as number),
       accuracyUnderAttack: ratio(rightAfter[c] as number, rows[c] as number),
       medianPerturbation: median(sizes[c] as number[]),
+      ks: groupKs(out, b, members[c] as number[]),
       sufficient,
     };
     if (!sufficient) gr.insufficientReason = `${correct[c]} correctly classified attacked rows < min_group_size ${minGroupSize}`;
@@ -88,6 +91,14 @@ function groupRobustness(out: AttackOutcome, b: number, g: Grouping, minGroupSiz
     mostVulnerable: enough && hi ? hi.key : null,
     leastVulnerable: enough && lo ? lo.key : null,
   };
+}
+
+function groupKs(out: AttackOutcome, b: number, idx: number[]): number | null {
+  if (idx.length === 0) return null;
+  const n = out.instances.rows.length;
+  const original = Float32Array.from(idx, (i) => out.instances.s0[i] as number);
+  const attacked = Float32Array.from(idx, (i) => out.attackedScore[b * n + i] as number);
+  return compareScores(original, attacked, 0).statistic;
 }
 
 function budgetResult(out: AttackOutcome, b: number, opts: SummaryOptions): BudgetResult {

@@ -57,6 +57,8 @@ export interface GroupRobustness {
   accuracyUnderAttack: number | null;
   /** Median perturbation over the group's successful rows. */
   medianPerturbation: number | null;
+  /** KS statistic between the group's original and attacked scores (null without rows). */
+  ks: number | null;
   /** correct >= min_group_size; only sufficient groups enter the disparity. */
   sufficient: boolean;
   insufficientReason?: string;

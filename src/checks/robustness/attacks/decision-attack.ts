@@ -15,7 +15,7 @@
  * The smallest flipped (scored, valid) point per row is the row's minimal perturbation; success at ε = found <= ε.
  */
 import type { Rng } from '../../../util/rng.js';
-import { decide, type Oracle } from '../oracle.js';
+import { CandidatePool, decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { clampToFeasible } from '../project.js';
 import { perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
@@ -78,13 +78,14 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   const nn = space.numeric.length;
   const threshold = oracle.threshold;
   const mut = space.mutableNumeric;
+  const pool = new CandidatePool(space);
 
   /** Score points (units) of the given tasks in one call; returns which flip, and records flipped examples. */
   const evaluate = async (tasks: Task[], points: Float64Array, per: number): Promise<{ flips: Uint8Array; cands: Candidates } | null> => {
     const count = tasks.length * per;
     if (count === 0) return { flips: new Uint8Array(0), cands: allocCandidates(space, 0) };
     if (!oracle.canAfford(count)) return null;
-    const cands = allocCandidates(space, count);
+    const cands = pool.take(count);
     for (let a = 0; a < tasks.length; a++) {
       const t = tasks[a] as Task;
       for (let p = 0; p < per; p++) placeCandidate(space, cands, a * per + p, t.origin, points, (a * per + p) * M);

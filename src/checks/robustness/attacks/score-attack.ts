@@ -16,7 +16,7 @@
  */
 import type { Rng } from '../../../util/rng.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
-import { decide, margin, type Oracle } from '../oracle.js';
+import { CandidatePool, decide, margin, type Oracle } from '../oracle.js';
 import { clipToBall, perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
 import { allocCandidates, clampToFeasible, projectValue, type Candidates } from '../project.js';
 import type { AttackSpace } from '../space.js';
@@ -99,6 +99,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   for (let t = 0; t < T; t++) taskScore[t] = inst.s0[taskInst[t] as number] as number;
 
   const probes = random ? 2 * opts.samples : 2 * M;
+  const pool = new CandidatePool(space);
   const per = 1 + probes;
   const dir = new Float64Array(M);
   const g = new Float64Array(M);
@@ -123,7 +124,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     const last = step === opts.steps; // the final iterate is only scored
     const count = active.length * (last ? 1 : per);
     if (!oracle.canAfford(count)) break;
-    const cands = allocCandidates(space, count);
+    const cands = pool.take(count);
     const noise = random && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
     let k = 0;
     for (let a = 0; a < active.length; a++) {
@@ -143,7 +144,8 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
           const j = space.mutableNumeric[m] as number;
           const hm = integer[j] === 1 ? Math.max(h, 1 / (scale[j] as number)) : h;
           const a = space.x0[o * nn + j] as number;
-          for (const sgn of [1, -1]) {
+          for (let side = 0; side < 2; side++) {
+            const sgn = side === 0 ? 1 : -1;
             cands.origin[k] = o;
             if (nn > 32) cands.x.copyWithin(k * nn, center * nn, center * nn + nn);
             else for (let q = 0; q < nn; q++) cands.x[k * nn + q] = cands.x[center * nn + q] as number;
@@ -157,7 +159,8 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
         if (estimator === 'nes') for (let q = 0; q < opts.samples * M; q++) noise[nz + q] = rng.normal();
         else rademacher(rng, noise, nz, opts.samples * M);
         for (let s = 0; s < opts.samples; s++) {
-          for (const sgn of [1, -1]) {
+          for (let side = 0; side < 2; side++) {
+            const sgn = side === 0 ? 1 : -1;
             for (let m = 0; m < M; m++) dir[m] = (z[t * M + m] as number) + sgn * h * (noise[nz + s * M + m] as number);
             placeCandidate(space, cands, k++, o, dir, 0);
           }
