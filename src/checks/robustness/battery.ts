@@ -25,12 +25,15 @@ export interface BatteryRun {
   counterfactuals: CounterfactualOutcome[];
 }
 
-/** Optional observer (benchmarks): told when each attack starts and ends. Never affects the results. */
+/** Optional observer (benchmarks: told when each attack starts and ends; never affects results) and tuning (tests). */
 export interface BatteryHooks {
   onAttack?(key: string, phase: 'start' | 'end'): void;
+  /** Tests: most candidates per model call (default MAX_STEP_ROWS), to exercise the chunked paths. */
+  maxStepRows?: number;
 }
 
 export async function runBattery(ctx: CheckContext, settings: RobustnessSettings, hooks: BatteryHooks = {}): Promise<BatteryRun> {
+  const tuning = hooks.maxStepRows !== undefined ? { maxStepRows: hooks.maxStepRows } : {};
   const mark = (key: string, phase: 'start' | 'end'): void => hooks.onAttack?.(key, phase);
   const { policy } = ctx.doc;
   const threshold = policy.model.threshold;
@@ -65,7 +68,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
       const o = oracle(settings.noise.max_queries);
       const noiseInst = instancesOf(sample, ctx.labels.yTrue, ctx.yPred, ctx.scores, settings.noise.repeats);
       mark('noise', 'start');
-      outcomes.push(await noiseAttack(space, o, noiseInst, { strengths: settings.noise.strengths, repeats: settings.noise.repeats }, ctx.rng.fork('robustness/noise')));
+      outcomes.push(await noiseAttack(space, o, noiseInst, { strengths: settings.noise.strengths, repeats: settings.noise.repeats, ...tuning }, ctx.rng.fork('robustness/noise')));
       mark('noise', 'end');
       note(o, 'the noise test');
     }
@@ -100,6 +103,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
             smoothing: sa.smoothing,
             ...(sa.step_size !== undefined ? { stepSize: sa.step_size } : {}),
             refineSteps: sa.refine_steps,
+            ...tuning,
           },
           ctx.rng.fork(`robustness/score_attack/${norm}`),
         ),
@@ -129,6 +133,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
             initCandidates: da.init_candidates,
             tolerance: da.tolerance,
             yPred: ctx.yPred,
+            ...tuning,
           },
           ctx.rng.fork(`robustness/decision_attack/${da.norm}`),
         ),
@@ -144,7 +149,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
     else {
       const o = oracle(ca.max_queries);
       mark('categorical_attack', 'start');
-      outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes }));
+      outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes, ...tuning }));
       mark('categorical_attack', 'end');
       note(o, 'the categorical attack');
     }

@@ -92,15 +92,30 @@ export function createOracle(opts: OracleOptions): Oracle {
     },
     async score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array> {
       if (cands.count === 0) return new Float32Array(0);
-      if (width > 0 && (!scratch || scratch.length < cands.count * width)) scratch = new Float32Array(Math.max(cands.count, 1024) * width);
-      const input = encodeCandidates(opts.space, cands, extra, scratch);
-      const s = await opts.model.score(input);
-      queries += cands.count;
+      // encode at most ENCODE_ROWS candidates at a time (bounds the memory of the model input)
+      const out = new Float32Array(cands.count);
+      for (let from = 0; from < cands.count; from += ENCODE_ROWS) {
+        const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + ENCODE_ROWS));
+        if (width > 0 && (!scratch || scratch.length < part.count * width)) scratch = new Float32Array(Math.max(part.count, 1024) * width);
+        const input = encodeCandidates(opts.space, part, extra, scratch);
+        out.set(await opts.model.score(input), from);
+        queries += part.count;
+        if (opts.shared) opts.shared.remaining -= part.count;
+      }
       calls++;
-      if (opts.shared) opts.shared.remaining -= cands.count;
-      return s;
+      return out;
     },
   };
+}
+
+/** Rows encoded into one model input at most (the model splits it further into its own batches). */
+export const ENCODE_ROWS = 65_536;
+
+function sliceCandidates(space: AttackSpace, c: Candidates, from: number, to: number): Candidates {
+  if (from === 0 && to === c.count) return c;
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  return { count: to - from, origin: c.origin.subarray(from, to), x: c.x.subarray(from * nn, to * nn), c: c.c.subarray(from * nc, to * nc) };
 }
 
 /** Decision of a score: 1 when score >= threshold. */

@@ -1,17 +1,20 @@
 /**
  * Categorical attack: greedy changes of the mutable categorical features (one-hot groups, string inputs) among the
  * values seen in the data. Per step, every single change (feature × other value) of every active row is scored in
- * ONE model call; the change that moves the log-odds furthest towards the other decision is kept; a row stops when
+ * ONE model call (sub-batches past MAX_STEP_ROWS); the change that moves the log-odds furthest towards the other decision is kept; a row stops when
  * its decision flips, when no change helps, or after `max_changes` features have been changed (each at most once).
  * Perturbation = number of categorical features changed (L0).
  */
 import { decide, margin, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { allocCandidates } from '../project.js';
+import { MAX_STEP_ROWS } from './score-attack.js';
 import type { AttackSpace } from '../space.js';
 
 export interface CategoricalAttackOptions {
   maxChanges: number;
+  /** Most candidates per model call (default MAX_STEP_ROWS). */
+  maxStepRows?: number;
 }
 
 export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: CategoricalAttackOptions): Promise<AttackOutcome> {
@@ -43,72 +46,89 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
   }
   let active = state;
   let changes = 0;
+  const perRow = (i: number): number => {
+    let c = 0;
+    for (const j of mutC) if (!used[i * nc + j]) c += space.categorical[j]!.levels.length - 1;
+    return c;
+  };
   while (active.length > 0 && changes < opts.maxChanges) {
-    // one candidate per (row, unused mutable feature, other value)
-    let count = 0;
-    for (const i of active) {
-      for (const j of mutC) if (!used[i * nc + j]) count += space.categorical[j]!.levels.length - 1;
-    }
-    if (count === 0 || !oracle.canAfford(count)) break;
-    const cands = allocCandidates(space, count);
-    const candInst = new Int32Array(count);
-    const candFeature = new Int32Array(count);
-    let k = 0;
-    for (const i of active) {
-      const o = inst.rows[i] as number;
-      for (const j of mutC) {
-        if (used[i * nc + j]) continue;
-        const f = space.categorical[j]!;
-        const now = levels[i * nc + j] as number;
-        for (let v = 0; v < f.levels.length; v++) {
-          if (v === now) continue;
-          cands.origin[k] = o;
-          cands.x.set(space.x0.subarray(o * nn, o * nn + nn), k * nn);
-          cands.c.set(levels.subarray(i * nc, i * nc + nc), k * nc);
-          cands.c[k * nc + j] = v;
-          candInst[k] = i;
-          candFeature[k] = j;
-          k++;
-        }
-      }
-    }
-    const scores = await oracle.score(cands);
     changes++;
     const next: number[] = [];
-    let start = 0;
-    for (const i of active) {
-      let end = start;
-      while (end < count && candInst[end] === i) end++;
-      let best = -1;
-      let bestMargin = cur[i] as number;
-      let flip = -1;
-      for (let q = start; q < end; q++) {
-        const s = scores[q] as number;
-        if (decide(s, oracle.threshold) !== inst.d0[i]) {
-          if (flip < 0 || margin(s, oracle.threshold, inst.d0[i] as number) < margin(scores[flip] as number, oracle.threshold, inst.d0[i] as number)) flip = q;
-          continue;
-        }
-        const m = margin(s, oracle.threshold, inst.d0[i] as number);
-        if (m < bestMargin) {
-          bestMargin = m;
-          best = q;
+    let stop = false;
+    // one candidate per (row, unused mutable feature, other value); rows in sub-batches of at most MAX_STEP_ROWS candidates
+    for (let s = 0; s < active.length && !stop; ) {
+      let e = s;
+      let count = 0;
+      while (e < active.length && (e === s || count + perRow(active[e] as number) <= (opts.maxStepRows ?? MAX_STEP_ROWS))) count += perRow(active[e++] as number);
+      const rows = active.slice(s, e);
+      s = e;
+      if (count === 0) continue;
+      if (!oracle.canAfford(count)) {
+        stop = true;
+        break;
+      }
+      const cands = allocCandidates(space, count);
+      const candInst = new Int32Array(count);
+      const candFeature = new Int32Array(count);
+      let k = 0;
+      for (const i of rows) {
+        const o = inst.rows[i] as number;
+        for (const j of mutC) {
+          if (used[i * nc + j]) continue;
+          const f = space.categorical[j]!;
+          const now = levels[i * nc + j] as number;
+          for (let v = 0; v < f.levels.length; v++) {
+            if (v === now) continue;
+            cands.origin[k] = o;
+            for (let q = 0; q < nn; q++) cands.x[k * nn + q] = space.x0[o * nn + q] as number;
+            for (let q = 0; q < nc; q++) cands.c[k * nc + q] = levels[i * nc + q] as number;
+            cands.c[k * nc + j] = v;
+            candInst[k] = i;
+            candFeature[k] = j;
+            k++;
+          }
         }
       }
-      if (flip >= 0) {
-        offerExample(space, out, i, cands, flip, changes, scores[flip] as number);
-        out.flipped[i] = 1;
-        out.attackedScore[i] = scores[flip] as number;
-      } else if (best >= 0) {
-        const j = candFeature[best] as number;
-        levels[i * nc + j] = cands.c[best * nc + j] as number;
-        used[i * nc + j] = 1;
-        cur[i] = bestMargin;
-        out.attackedScore[i] = scores[best] as number;
-        next.push(i);
+      const scores = await oracle.score(cands);
+      let start = 0;
+      for (const i of rows) {
+        let end = start;
+        while (end < count && candInst[end] === i) end++;
+        const d0 = inst.d0[i] as number;
+        let best = -1;
+        let bestMargin = cur[i] as number;
+        let flip = -1;
+        let flipMargin = Infinity;
+        for (let q = start; q < end; q++) {
+          const sc = scores[q] as number;
+          const m = margin(sc, oracle.threshold, d0);
+          if (decide(sc, oracle.threshold) !== d0) {
+            if (m < flipMargin) {
+              flipMargin = m;
+              flip = q;
+            }
+          } else if (m < bestMargin) {
+            bestMargin = m;
+            best = q;
+          }
+        }
+        if (flip >= 0) {
+          offerExample(space, out, i, cands, flip, changes, scores[flip] as number);
+          out.flipped[i] = 1;
+          out.attackedScore[i] = scores[flip] as number;
+        } else if (best >= 0) {
+          const j = candFeature[best] as number;
+          levels[i * nc + j] = cands.c[best * nc + j] as number;
+          used[i * nc + j] = 1;
+          cur[i] = bestMargin;
+          out.attackedScore[i] = scores[best] as number;
+          next.push(i);
+        }
+        start = end;
       }
-      start = end;
     }
     active = next;
+    if (stop) break;
   }
   out.queries = oracle.queries;
   out.calls = oracle.calls;

@@ -22,7 +22,7 @@ import { perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
 import { allocCandidates, type Candidates } from '../project.js';
 import type { AttackSpace } from '../space.js';
 import type { AttackNorm } from '../types.js';
-import { BALL_SLACK, rademacher } from './score-attack.js';
+import { BALL_SLACK, MAX_STEP_ROWS, rademacher } from './score-attack.js';
 
 export interface DecisionAttackOptions {
   norm: AttackNorm;
@@ -34,6 +34,8 @@ export interface DecisionAttackOptions {
   tolerance: number;
   /** Decisions of every dataset row (starting points come from rows with the other decision). */
   yPred: Uint8Array;
+  /** Most candidates per model call (default MAX_STEP_ROWS). */
+  maxStepRows?: number;
 }
 
 const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
@@ -78,14 +80,14 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   const nn = space.numeric.length;
   const threshold = oracle.threshold;
   const mut = space.mutableNumeric;
-  const pool = new CandidatePool(space);
+  const candidatePool = new CandidatePool(space);
 
   /** Score points (units) of the given tasks in one call; returns which flip, and records flipped examples. */
   const evaluate = async (tasks: Task[], points: Float64Array, per: number): Promise<{ flips: Uint8Array; cands: Candidates } | null> => {
     const count = tasks.length * per;
     if (count === 0) return { flips: new Uint8Array(0), cands: allocCandidates(space, 0) };
     if (!oracle.canAfford(count)) return null;
-    const cands = pool.take(count);
+    const cands = candidatePool.take(count);
     for (let a = 0; a < tasks.length; a++) {
       const t = tasks[a] as Task;
       for (let p = 0; p < per; p++) placeCandidate(space, cands, a * per + p, t.origin, points, (a * per + p) * M);
@@ -106,8 +108,8 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   };
 
   // ---- 1. starting points
-  const tasks: Task[] = [];
-  for (let i = 0; i < n; i++) if (inst.correct[i]) tasks.push({ inst: i, origin: inst.rows[i] as number, u: new Float64Array(M), dist: Infinity });
+  const allTasks: Task[] = [];
+  for (let i = 0; i < n; i++) if (inst.correct[i]) allTasks.push({ inst: i, origin: inst.rows[i] as number, u: new Float64Array(M), dist: Infinity });
   const pools: number[][] = [[], []];
   for (let r = 0; r < opts.yPred.length; r++) (pools[opts.yPred[r] === 1 ? 1 : 0] as number[]).push(r);
   for (const pool of pools) {
@@ -123,201 +125,209 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   const K = opts.initCandidates;
   const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
   const per0 = K + R;
-  const init = new Float64Array(tasks.length * per0 * M);
-  const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j]!.scale);
-  for (let a = 0; a < tasks.length; a++) {
-    const t = tasks[a] as Task;
-    const o = t.origin;
-    const pool = pools[inst.d0[t.inst] === 1 ? 0 : 1] as number[];
-    // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
-    const bestR = new Int32Array(K).fill(-1);
-    const bestD = new Float64Array(K).fill(Infinity);
-    for (const r of pool) {
-      let d = 0;
-      for (let m = 0; m < M; m++) {
-        const j = mut[m] as number;
-        const a0 = space.x0[o * nn + j] as number;
-        const v = space.x0[r * nn + j] as number;
-        if (a0 !== a0 || v !== v) continue;
-        const diff = Math.abs((v - a0) * (invScale[m] as number));
-        d = norm === 'linf' ? (diff > d ? diff : d) : d + diff * diff;
-      }
-      if (d === 0 || d > (bestD[K - 1] as number) || (d === bestD[K - 1] && r > (bestR[K - 1] as number))) continue;
-      let q = K - 1;
-      while (q > 0 && ((bestD[q - 1] as number) > d || (bestD[q - 1] === d && (bestR[q - 1] as number) > r))) {
-        bestD[q] = bestD[q - 1] as number;
-        bestR[q] = bestR[q - 1] as number;
-        q--;
-      }
-      bestD[q] = d;
-      bestR[q] = r;
-    }
-    for (let p = 0; p < per0; p++) {
-      const off = (a * per0 + p) * M;
-      const r = p < K ? (bestR[p] as number) : -1;
-      const scale = p >= K ? (INIT_NOISE_SCALES[(p - K) >> 1] as number) : 0;
-      const mirror = p >= K && ((p - K) & 1) === 1;
-      for (let m = 0; m < M; m++) {
-        const j = mut[m] as number;
-        const f = space.numeric[j]!;
-        const a0 = space.x0[o * nn + j] as number;
-        if (r >= 0) {
-          const v = space.x0[r * nn + j] as number;
-          init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
-        } else if (mirror) init[off + m] = -(init[off - M + m] as number);
-        else if (p >= K) init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
-      }
-    }
-  }
-  for (let a = 0; a < tasks.length; a++) {
-    for (let p = 0; p < per0; p++) clampToFeasible(space, (tasks[a] as Task).origin, init, (a * per0 + p) * M);
-  }
-  const first = await evaluate(tasks, init, per0);
-  let active: Task[] = [];
-  if (first) {
+  let noStart = 0;
+  /** Steps 1-3 for a chunk of rows (chunks bound the rows scored in one step). */
+  const attackChunk = async (tasks: Task[]): Promise<void> => {
+    const init = new Float64Array(tasks.length * per0 * M);
+    const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j]!.scale);
     for (let a = 0; a < tasks.length; a++) {
       const t = tasks[a] as Task;
-      let bestP = -1;
-      let bestD = Infinity;
+      const o = t.origin;
+      const donors = pools[inst.d0[t.inst] === 1 ? 0 : 1] as number[];
+      // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
+      const bestR = new Int32Array(K).fill(-1);
+      const bestD = new Float64Array(K).fill(Infinity);
+      for (const r of donors) {
+        let d = 0;
+        for (let m = 0; m < M; m++) {
+          const j = mut[m] as number;
+          const a0 = space.x0[o * nn + j] as number;
+          const v = space.x0[r * nn + j] as number;
+          if (a0 !== a0 || v !== v) continue;
+          const diff = Math.abs((v - a0) * (invScale[m] as number));
+          d = norm === 'linf' ? (diff > d ? diff : d) : d + diff * diff;
+        }
+        if (d === 0 || d > (bestD[K - 1] as number) || (d === bestD[K - 1] && r > (bestR[K - 1] as number))) continue;
+        let q = K - 1;
+        while (q > 0 && ((bestD[q - 1] as number) > d || (bestD[q - 1] === d && (bestR[q - 1] as number) > r))) {
+          bestD[q] = bestD[q - 1] as number;
+          bestR[q] = bestR[q - 1] as number;
+          q--;
+        }
+        bestD[q] = d;
+        bestR[q] = r;
+      }
       for (let p = 0; p < per0; p++) {
-        if (!first.flips[a * per0 + p]) continue;
-        const d = vectorNorm(init, (a * per0 + p) * M, M, norm);
-        if (d < bestD) {
-          bestD = d;
-          bestP = p;
+        const off = (a * per0 + p) * M;
+        const r = p < K ? (bestR[p] as number) : -1;
+        const scale = p >= K ? (INIT_NOISE_SCALES[(p - K) >> 1] as number) : 0;
+        const mirror = p >= K && ((p - K) & 1) === 1;
+        for (let m = 0; m < M; m++) {
+          const j = mut[m] as number;
+          const f = space.numeric[j]!;
+          const a0 = space.x0[o * nn + j] as number;
+          if (r >= 0) {
+            const v = space.x0[r * nn + j] as number;
+            init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
+          } else if (mirror) init[off + m] = -(init[off - M + m] as number);
+          else if (p >= K) init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
         }
       }
-      if (bestP < 0) continue;
-      t.u.set(init.subarray((a * per0 + bestP) * M, (a * per0 + bestP + 1) * M));
-      t.dist = bestD;
-      active.push(t);
     }
-    const none = tasks.length - active.length;
-    if (none > 0) out.notes.push(`${none} of ${tasks.length} rows: no starting point with the other decision was found (counted as not flipped)`);
-  }
-
-  // ---- 2. boundary search (bisection towards the original row)
-  const blend = (u: Float64Array, lam: number, dst: Float64Array, off: number): void => {
-    if (norm === 'l2') for (let m = 0; m < M; m++) dst[off + m] = lam * (u[m] as number);
-    else {
-      const r = lam * vectorNorm(u, 0, M, 'linf');
-      for (let m = 0; m < M; m++) {
-        const v = u[m] as number;
-        dst[off + m] = v > r ? r : v < -r ? -r : v;
-      }
+    for (let a = 0; a < tasks.length; a++) {
+      for (let p = 0; p < per0; p++) clampToFeasible(space, (tasks[a] as Task).origin, init, (a * per0 + p) * M);
     }
-  };
-  const boundary = async (ts: Task[]): Promise<boolean> => {
-    const lo = new Float64Array(ts.length);
-    const hi = new Float64Array(ts.length).fill(1);
-    const pts = new Float64Array(ts.length * M);
-    for (;;) {
-      const open: number[] = [];
-      for (let a = 0; a < ts.length; a++) if ((hi[a] as number) - (lo[a] as number) > opts.tolerance) open.push(a);
-      if (open.length === 0) break;
-      const sub = open.map((a) => ts[a] as Task);
-      const mids = new Float64Array(open.length * M);
-      open.forEach((a, q) => blend((ts[a] as Task).u, ((lo[a] as number) + (hi[a] as number)) / 2, mids, q * M));
-      const res = await evaluate(sub, mids, 1);
-      if (!res) return false;
-      open.forEach((a, q) => {
-        const mid = ((lo[a] as number) + (hi[a] as number)) / 2;
-        if (res.flips[q]) {
-          hi[a] = mid;
-          pts.set(mids.subarray(q * M, q * M + M), a * M);
-        } else lo[a] = mid;
-      });
-    }
-    for (let a = 0; a < ts.length; a++) {
-      const t = ts[a] as Task;
-      if ((hi[a] as number) < 1) t.u.set(pts.subarray(a * M, a * M + M));
-      t.dist = vectorNorm(t.u, 0, M, norm);
-    }
-    return true;
-  };
-  let ok = active.length > 0 ? await boundary(active) : true;
-
-  // ---- 3. HopSkipJump iterations
-  const dir = new Float64Array(M);
-  for (let it = 1; ok && it <= opts.iterations && active.length > 0; it++) {
-    active = active.filter((t) => t.dist > 0);
-    const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
-    const probes = new Float64Array(active.length * B * M);
-    const dirs = new Float64Array(active.length * B * M);
-    for (let a = 0; a < active.length; a++) {
-      const t = active[a] as Task;
-      const delta = t.dist * Math.min(0.1, 1 / M);
-      for (let b = 0; b < B; b++) {
-        const off = (a * B + b) * M;
-        let s = 0;
-        if (M >= RADEMACHER_FROM) {
-          rademacher(rng, dirs, off, M);
-          s = Math.sqrt(M);
-        } else {
-          for (let m = 0; m < M; m++) {
-            const r = norm === 'l2' ? rng.normal() : 2 * rng.next() - 1;
-            dirs[off + m] = r;
-            s += r * r;
+    const first = await evaluate(tasks, init, per0);
+    let active: Task[] = [];
+    if (first) {
+      for (let a = 0; a < tasks.length; a++) {
+        const t = tasks[a] as Task;
+        let bestP = -1;
+        let bestD = Infinity;
+        for (let p = 0; p < per0; p++) {
+          if (!first.flips[a * per0 + p]) continue;
+          const d = vectorNorm(init, (a * per0 + p) * M, M, norm);
+          if (d < bestD) {
+            bestD = d;
+            bestP = p;
           }
-          s = Math.sqrt(s) || 1;
         }
-        for (let m = 0; m < M; m++) probes[off + m] = (t.u[m] as number) + (delta * (dirs[off + m] as number)) / s;
-        clampToFeasible(space, t.origin, probes, off);
-        // the direction actually probed (after the feasible clamp)
-        for (let m = 0; m < M; m++) dirs[off + m] = ((probes[off + m] as number) - (t.u[m] as number)) / delta;
+        if (bestP < 0) continue;
+        t.u.set(init.subarray((a * per0 + bestP) * M, (a * per0 + bestP + 1) * M));
+        t.dist = bestD;
+        active.push(t);
       }
+      noStart += tasks.length - active.length;
     }
-    const res = await evaluate(active, probes, B);
-    if (!res) break;
-    // step candidates
-    const steps: Array<{ t: Task; v: Float64Array; xi: number }> = [];
-    for (let a = 0; a < active.length; a++) {
-      const t = active[a] as Task;
-      let mean = 0;
-      for (let b = 0; b < B; b++) mean += res.flips[a * B + b] ? 1 : -1;
-      mean /= B;
-      dir.fill(0);
-      const baseline = Math.abs(mean) === 1 ? 0 : mean;
-      for (let b = 0; b < B; b++) {
-        const phi = (res.flips[a * B + b] ? 1 : -1) - baseline;
-        const off = (a * B + b) * M;
-        for (let m = 0; m < M; m++) dir[m] = (dir[m] as number) + phi * (dirs[off + m] as number);
+
+    // ---- 2. boundary search (bisection towards the original row)
+    const blend = (u: Float64Array, lam: number, dst: Float64Array, off: number): void => {
+      if (norm === 'l2') for (let m = 0; m < M; m++) dst[off + m] = lam * (u[m] as number);
+      else {
+        const r = lam * vectorNorm(u, 0, M, 'linf');
+        for (let m = 0; m < M; m++) {
+          const v = u[m] as number;
+          dst[off + m] = v > r ? r : v < -r ? -r : v;
+        }
       }
-      const l2 = vectorNorm(dir, 0, M, 'l2');
-      if (!(l2 > 0)) continue;
-      const v = new Float64Array(M);
-      for (let m = 0; m < M; m++) v[m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
-      steps.push({ t, v, xi: t.dist / Math.sqrt(it) });
-    }
-    // geometric step-size search: halve ξ until the step flips the decision
-    let pending = steps;
-    const landed: Array<{ t: Task; p: Float64Array }> = [];
-    for (let h = 0; h <= MAX_STEP_HALVINGS && pending.length > 0; h++) {
-      const pts = new Float64Array(pending.length * M);
-      pending.forEach((s, q) => {
-        for (let m = 0; m < M; m++) pts[q * M + m] = (s.t.u[m] as number) + s.xi * (s.v[m] as number);
-        clampToFeasible(space, s.t.origin, pts, q * M);
-      });
-      const r2 = await evaluate(
-        pending.map((s) => s.t),
-        pts,
-        1,
-      );
-      if (!r2) {
-        ok = false;
-        break;
+    };
+    const boundary = async (ts: Task[]): Promise<boolean> => {
+      const lo = new Float64Array(ts.length);
+      const hi = new Float64Array(ts.length).fill(1);
+      const pts = new Float64Array(ts.length * M);
+      for (;;) {
+        const open: number[] = [];
+        for (let a = 0; a < ts.length; a++) if ((hi[a] as number) - (lo[a] as number) > opts.tolerance) open.push(a);
+        if (open.length === 0) break;
+        const sub = open.map((a) => ts[a] as Task);
+        const mids = new Float64Array(open.length * M);
+        open.forEach((a, q) => blend((ts[a] as Task).u, ((lo[a] as number) + (hi[a] as number)) / 2, mids, q * M));
+        const res = await evaluate(sub, mids, 1);
+        if (!res) return false;
+        open.forEach((a, q) => {
+          const mid = ((lo[a] as number) + (hi[a] as number)) / 2;
+          if (res.flips[q]) {
+            hi[a] = mid;
+            pts.set(mids.subarray(q * M, q * M + M), a * M);
+          } else lo[a] = mid;
+        });
       }
-      const next: typeof pending = [];
-      pending.forEach((s, q) => {
-        if (r2.flips[q]) landed.push({ t: s.t, p: pts.slice(q * M, q * M + M) });
-        else next.push({ ...s, xi: s.xi / 2 });
-      });
-      pending = next;
+      for (let a = 0; a < ts.length; a++) {
+        const t = ts[a] as Task;
+        if ((hi[a] as number) < 1) t.u.set(pts.subarray(a * M, a * M + M));
+        t.dist = vectorNorm(t.u, 0, M, norm);
+      }
+      return true;
+    };
+    let ok = active.length > 0 ? await boundary(active) : true;
+
+    // ---- 3. HopSkipJump iterations
+    const dir = new Float64Array(M);
+    for (let it = 1; ok && it <= opts.iterations && active.length > 0; it++) {
+      active = active.filter((t) => t.dist > 0);
+      const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
+      const probes = new Float64Array(active.length * B * M);
+      const dirs = new Float64Array(active.length * B * M);
+      for (let a = 0; a < active.length; a++) {
+        const t = active[a] as Task;
+        const delta = t.dist * Math.min(0.1, 1 / M);
+        for (let b = 0; b < B; b++) {
+          const off = (a * B + b) * M;
+          let s = 0;
+          if (M >= RADEMACHER_FROM) {
+            rademacher(rng, dirs, off, M);
+            s = Math.sqrt(M);
+          } else {
+            for (let m = 0; m < M; m++) {
+              const r = norm === 'l2' ? rng.normal() : 2 * rng.next() - 1;
+              dirs[off + m] = r;
+              s += r * r;
+            }
+            s = Math.sqrt(s) || 1;
+          }
+          for (let m = 0; m < M; m++) probes[off + m] = (t.u[m] as number) + (delta * (dirs[off + m] as number)) / s;
+          clampToFeasible(space, t.origin, probes, off);
+          // the direction actually probed (after the feasible clamp)
+          for (let m = 0; m < M; m++) dirs[off + m] = ((probes[off + m] as number) - (t.u[m] as number)) / delta;
+        }
+      }
+      const res = await evaluate(active, probes, B);
+      if (!res) break;
+      // step candidates
+      const steps: Array<{ t: Task; v: Float64Array; xi: number }> = [];
+      for (let a = 0; a < active.length; a++) {
+        const t = active[a] as Task;
+        let mean = 0;
+        for (let b = 0; b < B; b++) mean += res.flips[a * B + b] ? 1 : -1;
+        mean /= B;
+        dir.fill(0);
+        const baseline = Math.abs(mean) === 1 ? 0 : mean;
+        for (let b = 0; b < B; b++) {
+          const phi = (res.flips[a * B + b] ? 1 : -1) - baseline;
+          const off = (a * B + b) * M;
+          for (let m = 0; m < M; m++) dir[m] = (dir[m] as number) + phi * (dirs[off + m] as number);
+        }
+        const l2 = vectorNorm(dir, 0, M, 'l2');
+        if (!(l2 > 0)) continue;
+        const v = new Float64Array(M);
+        for (let m = 0; m < M; m++) v[m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
+        steps.push({ t, v, xi: t.dist / Math.sqrt(it) });
+      }
+      // geometric step-size search: halve ξ until the step flips the decision
+      let pending = steps;
+      const landed: Array<{ t: Task; p: Float64Array }> = [];
+      for (let h = 0; h <= MAX_STEP_HALVINGS && pending.length > 0; h++) {
+        const pts = new Float64Array(pending.length * M);
+        pending.forEach((s, q) => {
+          for (let m = 0; m < M; m++) pts[q * M + m] = (s.t.u[m] as number) + s.xi * (s.v[m] as number);
+          clampToFeasible(space, s.t.origin, pts, q * M);
+        });
+        const r2 = await evaluate(
+          pending.map((s) => s.t),
+          pts,
+          1,
+        );
+        if (!r2) {
+          ok = false;
+          break;
+        }
+        const next: typeof pending = [];
+        pending.forEach((s, q) => {
+          if (r2.flips[q]) landed.push({ t: s.t, p: pts.slice(q * M, q * M + M) });
+          else next.push({ ...s, xi: s.xi / 2 });
+        });
+        pending = next;
+      }
+      if (!ok) break;
+      for (const l of landed) l.t.u.set(l.p);
+      ok = await boundary(landed.map((l) => l.t));
     }
-    if (!ok) break;
-    for (const l of landed) l.t.u.set(l.p);
-    ok = await boundary(landed.map((l) => l.t));
+  };
+  const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / Math.max(per0, opts.maxGradientSamples)));
+  for (let from = 0; from < allTasks.length && oracle.stopped() === null; from += chunk) {
+    await attackChunk(allTasks.slice(from, from + chunk));
   }
+  if (noStart > 0) out.notes.push(`${noStart} of ${allTasks.length} rows: no starting point with the other decision was found (counted as not flipped)`);
 
   // ---- per budget: success = an example within ε was found
   for (let b = 0; b < opts.epsilons.length; b++) {

@@ -3,18 +3,21 @@
  * features, applied at every strength s as x = x0 + s·scale·z (scale = the feature's std in 'std' units), then
  * projected (bounds, integers rounded to nearest, direction, immutables). The same direction at every strength
  * (common random numbers) makes the flip rate grow with s and gives each flipped row the smallest strength that
- * flipped it. Every strength and repeat of every row is scored in one model call.
+ * flipped it. Every strength and repeat of every row is scored in one model call (chunks of rows past MAX_STEP_ROWS).
  */
 import type { Rng } from '../../../util/rng.js';
 import { decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { placeCandidate } from '../norms.js';
 import { allocCandidates } from '../project.js';
+import { MAX_STEP_ROWS } from './score-attack.js';
 import type { AttackSpace } from '../space.js';
 
 export interface NoiseOptions {
   strengths: number[];
   repeats: number;
+  /** Most candidates per model call (default MAX_STEP_ROWS). */
+  maxStepRows?: number;
 }
 
 export async function noiseAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: NoiseOptions, rng: Rng): Promise<AttackOutcome> {
@@ -40,23 +43,29 @@ export async function noiseAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     out.notes.push(`${count} noisy rows exceed the query budget: lower rows, strengths or repeats`);
     return out;
   }
-  const cands = allocCandidates(space, count);
+  // rows in chunks (bounded memory); within a chunk, the strengths of one row are consecutive candidates
   const u = new Float64Array(M);
-  for (let b = 0; b < nb; b++) {
-    const s = opts.strengths[b] as number;
-    for (let i = 0; i < n; i++) {
-      for (let m = 0; m < M; m++) u[m] = s * (z[i * M + m] as number);
-      placeCandidate(space, cands, b * n + i, inst.rows[i] as number, u, 0, 'nearest');
+  const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / nb));
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
+    const cands = allocCandidates(space, (to - from) * nb);
+    for (let i = from; i < to; i++) {
+      for (let b = 0; b < nb; b++) {
+        const s = opts.strengths[b] as number;
+        for (let m = 0; m < M; m++) u[m] = s * (z[i * M + m] as number);
+        placeCandidate(space, cands, (i - from) * nb + b, inst.rows[i] as number, u, 0, 'nearest');
+      }
     }
-  }
-  const scores = await oracle.score(cands);
-  out.attackedScore.set(scores);
-  for (let b = 0; b < nb; b++) {
-    for (let i = 0; i < n; i++) {
-      const k = b * n + i;
-      if (decide(scores[k] as number, oracle.threshold) === inst.d0[i]) continue;
-      out.flipped[k] = 1;
-      if (inst.correct[i]) offerExample(space, out, i, cands, k, opts.strengths[b] as number, scores[k] as number);
+    const scores = await oracle.score(cands);
+    for (let i = from; i < to; i++) {
+      for (let b = 0; b < nb; b++) {
+        const k = (i - from) * nb + b;
+        const score = scores[k] as number;
+        out.attackedScore[b * n + i] = score;
+        if (decide(score, oracle.threshold) === inst.d0[i]) continue;
+        out.flipped[b * n + i] = 1;
+        if (inst.correct[i]) offerExample(space, out, i, cands, k, opts.strengths[b] as number, score);
+      }
     }
   }
   out.queries = oracle.queries;

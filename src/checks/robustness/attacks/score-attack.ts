@@ -32,6 +32,8 @@ export interface ScoreAttackOptions {
   /** Step size as a fraction of ε (default 2.5 / steps). */
   stepSize?: number;
   refineSteps: number;
+  /** Most candidates per model call (default MAX_STEP_ROWS). */
+  maxStepRows?: number;
 }
 
 const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
@@ -48,6 +50,8 @@ export function rademacher(rng: Rng, out: Float64Array, offset: number, count: n
     }
   }
 }
+/** Most candidates scored in one attack step (bounds memory; steps of larger runs are split into chunks of rows). */
+export const MAX_STEP_ROWS = 262_144;
 /** Slack on "inside the ball" for floating-point noise in the norm computation. */
 export const BALL_SLACK = 1e-9;
 
@@ -117,124 +121,129 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     }
   };
 
-  for (let step = 0; step <= opts.steps; step++) {
-    const active: number[] = [];
-    for (let t = 0; t < T; t++) if (!done[t]) active.push(t);
-    if (active.length === 0) break;
-    const last = step === opts.steps; // the final iterate is only scored
-    const count = active.length * (last ? 1 : per);
-    if (!oracle.canAfford(count)) break;
-    const cands = pool.take(count);
-    const noise = random && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
-    let k = 0;
-    for (let a = 0; a < active.length; a++) {
-      const t = active[a] as number;
-      const o = inst.rows[taskInst[t] as number] as number;
-      const eps = opts.epsilons[taskBudget[t] as number] as number;
-      placeCandidate(space, cands, k++, o, z, t * M);
-      if (last) continue;
-      const h = opts.smoothing * eps;
-      if (estimator === 'finite_differences') {
-        // each probe is the center with one feature moved: copy the center, re-project that feature only
-        const center = k - 1;
-        const nn = space.numeric.length;
-        const nc = space.categorical.length;
-        const { scale, integer } = space.limits;
-        for (let m = 0; m < M; m++) {
-          const j = space.mutableNumeric[m] as number;
-          const hm = integer[j] === 1 ? Math.max(h, 1 / (scale[j] as number)) : h;
-          const a = space.x0[o * nn + j] as number;
-          for (let side = 0; side < 2; side++) {
-            const sgn = side === 0 ? 1 : -1;
-            cands.origin[k] = o;
-            if (nn > 32) cands.x.copyWithin(k * nn, center * nn, center * nn + nn);
-            else for (let q = 0; q < nn; q++) cands.x[k * nn + q] = cands.x[center * nn + q] as number;
-            for (let q = 0; q < nc; q++) cands.c[k * nc + q] = cands.c[center * nc + q] as number;
-            cands.x[k * nn + j] = projectValue(space, j, a + ((z[t * M + m] as number) + sgn * hm) * (scale[j] as number), a, 'toward');
-            k++;
-          }
-        }
-      } else {
-        const nz = a * opts.samples * M;
-        if (estimator === 'nes') for (let q = 0; q < opts.samples * M; q++) noise[nz + q] = rng.normal();
-        else rademacher(rng, noise, nz, opts.samples * M);
-        for (let s = 0; s < opts.samples; s++) {
-          for (let side = 0; side < 2; side++) {
-            const sgn = side === 0 ? 1 : -1;
-            for (let m = 0; m < M; m++) dir[m] = (z[t * M + m] as number) + sgn * h * (noise[nz + s * M + m] as number);
-            placeCandidate(space, cands, k++, o, dir, 0);
-          }
-        }
-      }
-    }
-    const scores = await oracle.score(cands);
-
-    k = 0;
-    for (let a = 0; a < active.length; a++) {
-      const t = active[a] as number;
-      const i = taskInst[t] as number;
-      const d0 = inst.d0[i] as number;
-      const eps = opts.epsilons[taskBudget[t] as number] as number;
-      const base = k;
-      k += last ? 1 : per;
-      const sc = scores[base] as number;
-      const mc = margin(sc, oracle.threshold, d0);
-      if (mc < (bestMargin[t] as number)) {
-        bestMargin[t] = mc;
-        taskScore[t] = sc;
-      }
-      if (decide(sc, oracle.threshold) !== d0) {
-        succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
-        continue;
-      }
-      if (last) continue;
-      // a probe that flips inside the ball is a success too (the smallest one)
-      let bestProbe = -1;
-      let bestSize = Infinity;
-      for (let p = 1; p <= probes; p++) {
-        const s = scores[base + p] as number;
-        if (decide(s, oracle.threshold) === d0) continue;
-        const size = perturbationNorm(space, cands, base + p, opts.norm);
-        if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
-          bestSize = size;
-          bestProbe = base + p;
-        }
-      }
-      if (bestProbe >= 0) {
-        succeed(t, cands, bestProbe, bestSize, scores[bestProbe] as number);
-        continue;
-      }
-      // gradient estimate
-      g.fill(0);
-      if (estimator === 'finite_differences') {
-        const nn = space.numeric.length;
-        for (let m = 0; m < M; m++) {
-          const j = space.mutableNumeric[m] as number;
-          const kp = base + 1 + 2 * m;
-          const dx = ((cands.x[kp * nn + j] as number) - (cands.x[(kp + 1) * nn + j] as number)) / space.numeric[j]!.scale;
-          if (dx === 0) continue;
-          g[m] = (margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0)) / dx;
-        }
-      } else {
-        const nz = a * opts.samples * M;
+  // tasks advance in lockstep, in chunks that bound the rows of one step (all budgets of a row in the same chunk)
+  const chunk = Math.max(nb, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / per / nb) * nb);
+  for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
+    const to = Math.min(T, from + chunk);
+    for (let step = 0; step <= opts.steps; step++) {
+      const active: number[] = [];
+      for (let t = from; t < to; t++) if (!done[t]) active.push(t);
+      if (active.length === 0) break;
+      const last = step === opts.steps; // the final iterate is only scored
+      const count = active.length * (last ? 1 : per);
+      if (!oracle.canAfford(count)) break;
+      const cands = pool.take(count);
+      const noise = random && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
+      let k = 0;
+      for (let a = 0; a < active.length; a++) {
+        const t = active[a] as number;
+        const o = inst.rows[taskInst[t] as number] as number;
+        const eps = opts.epsilons[taskBudget[t] as number] as number;
+        placeCandidate(space, cands, k++, o, z, t * M);
+        if (last) continue;
         const h = opts.smoothing * eps;
-        for (let s = 0; s < opts.samples; s++) {
-          const kp = base + 1 + 2 * s;
-          const diff = margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0);
-          if (diff === 0 || !Number.isFinite(diff)) continue;
-          for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
+        if (estimator === 'finite_differences') {
+          // each probe is the center with one feature moved: copy the center, re-project that feature only
+          const center = k - 1;
+          const nn = space.numeric.length;
+          const nc = space.categorical.length;
+          const { scale, integer } = space.limits;
+          for (let m = 0; m < M; m++) {
+            const j = space.mutableNumeric[m] as number;
+            const hm = integer[j] === 1 ? Math.max(h, 1 / (scale[j] as number)) : h;
+            const a = space.x0[o * nn + j] as number;
+            for (let side = 0; side < 2; side++) {
+              const sgn = side === 0 ? 1 : -1;
+              cands.origin[k] = o;
+              if (nn > 32) cands.x.copyWithin(k * nn, center * nn, center * nn + nn);
+              else for (let q = 0; q < nn; q++) cands.x[k * nn + q] = cands.x[center * nn + q] as number;
+              for (let q = 0; q < nc; q++) cands.c[k * nc + q] = cands.c[center * nc + q] as number;
+              cands.x[k * nn + j] = projectValue(space, j, a + ((z[t * M + m] as number) + sgn * hm) * (scale[j] as number), a, 'toward');
+              k++;
+            }
+          }
+        } else {
+          const nz = a * opts.samples * M;
+          if (estimator === 'nes') for (let q = 0; q < opts.samples * M; q++) noise[nz + q] = rng.normal();
+          else rademacher(rng, noise, nz, opts.samples * M);
+          for (let s = 0; s < opts.samples; s++) {
+            for (let side = 0; side < 2; side++) {
+              const sgn = side === 0 ? 1 : -1;
+              for (let m = 0; m < M; m++) dir[m] = (z[t * M + m] as number) + sgn * h * (noise[nz + s * M + m] as number);
+              placeCandidate(space, cands, k++, o, dir, 0);
+            }
+          }
         }
       }
-      const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
-      if (!(gn > 0)) continue; // flat here: stay (NES draws new probes next step)
-      const o = inst.rows[i] as number;
-      for (let m = 0; m < M; m++) {
-        const gm = g[m] as number;
-        const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
-        z[t * M + m] = (z[t * M + m] as number) - alpha * eps * d;
+      const scores = await oracle.score(cands);
+
+      k = 0;
+      for (let a = 0; a < active.length; a++) {
+        const t = active[a] as number;
+        const i = taskInst[t] as number;
+        const d0 = inst.d0[i] as number;
+        const eps = opts.epsilons[taskBudget[t] as number] as number;
+        const base = k;
+        k += last ? 1 : per;
+        const sc = scores[base] as number;
+        const mc = margin(sc, oracle.threshold, d0);
+        if (mc < (bestMargin[t] as number)) {
+          bestMargin[t] = mc;
+          taskScore[t] = sc;
+        }
+        if (decide(sc, oracle.threshold) !== d0) {
+          succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
+          continue;
+        }
+        if (last) continue;
+        // a probe that flips inside the ball is a success too (the smallest one)
+        let bestProbe = -1;
+        let bestSize = Infinity;
+        for (let p = 1; p <= probes; p++) {
+          const s = scores[base + p] as number;
+          if (decide(s, oracle.threshold) === d0) continue;
+          const size = perturbationNorm(space, cands, base + p, opts.norm);
+          if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
+            bestSize = size;
+            bestProbe = base + p;
+          }
+        }
+        if (bestProbe >= 0) {
+          succeed(t, cands, bestProbe, bestSize, scores[bestProbe] as number);
+          continue;
+        }
+        // gradient estimate
+        g.fill(0);
+        if (estimator === 'finite_differences') {
+          const nn = space.numeric.length;
+          for (let m = 0; m < M; m++) {
+            const j = space.mutableNumeric[m] as number;
+            const kp = base + 1 + 2 * m;
+            const dx = ((cands.x[kp * nn + j] as number) - (cands.x[(kp + 1) * nn + j] as number)) / space.numeric[j]!.scale;
+            if (dx === 0) continue;
+            g[m] = (margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0)) / dx;
+          }
+        } else {
+          const nz = a * opts.samples * M;
+          const h = opts.smoothing * eps;
+          for (let s = 0; s < opts.samples; s++) {
+            const kp = base + 1 + 2 * s;
+            const diff = margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0);
+            if (diff === 0 || !Number.isFinite(diff)) continue;
+            for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
+          }
+        }
+        const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
+        if (!(gn > 0)) continue; // flat here: stay (NES draws new probes next step)
+        const o = inst.rows[i] as number;
+        for (let m = 0; m < M; m++) {
+          const gm = g[m] as number;
+          const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
+          z[t * M + m] = (z[t * M + m] as number) - alpha * eps * d;
+        }
+        clipToBall(z, t * M, M, opts.norm, eps);
+        clampToFeasible(space, o, z, t * M);
       }
-      clipToBall(z, t * M, M, opts.norm, eps);
-      clampToFeasible(space, o, z, t * M);
     }
   }
 
