@@ -16,6 +16,8 @@ import { makeLabels } from './data/labels.js';
 import { groupMetrics, orderByScoreDescending, performanceMetrics, scoresToPredictions } from './metrics/index.js';
 import { encodeModelInput } from './model/encode.js';
 import { baselineStage } from './baseline/index.js';
+import { resolveBaselineSettings } from './baseline/policy.js';
+import { isUserError } from './util/errors.js';
 import { statisticsOf } from './checks/result.js';
 import { applyMultipleTestingCorrection } from './stats/correction.js';
 import { loadModel } from './model/session.js';
@@ -148,18 +150,28 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     }
 
     let baseline: Report['baseline'];
-    const stage = await baselineStage(ctx, {
-      workspace: options.workspace,
-      ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
-      ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
-      loadModel: (file, displayPath) => loadModel({ file, displayPath, spec: policy.model }),
-      // baseline.dataset: base — the pull request's model scored again on the base branch's dataset
-      contextFor: async (datasetFile) => scoreContext(doc, await readEvaluationData(doc, datasetFile), model!, options.workspace, deadline),
-      inputFor: (m, c) =>
-        m.info.inputs.length === model!.info.inputs.length && m.info.inputs.every((s, i) => s.name === model!.info.inputs[i].name && s.type === model!.info.inputs[i].type)
-          ? c.input
-          : encodeModelInput(c.dataset, m.info.inputs, policy.model.features, { workspace: options.workspace, policyFile: doc.file, locate: doc.locate }),
-    });
+    // A comparison the user did not ask for (no --baseline, no max_regression limits) must never stop the gate: when the
+    // base model cannot be read (shallow checkout, not a git repository) it becomes a note. With limits, the error
+    // stands: it says what to change (fetch-depth), and the limits cannot be checked without the base model.
+    const mustCompare = options.baseline !== undefined || resolveBaselineSettings(policy).limits.length > 0;
+    let stage: Awaited<ReturnType<typeof baselineStage>>;
+    try {
+      stage = await baselineStage(ctx, {
+        workspace: options.workspace,
+        ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+        ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+        loadModel: (file, displayPath) => loadModel({ file, displayPath, spec: policy.model }),
+        // baseline.dataset: base — the pull request's model scored again on the base branch's dataset
+        contextFor: async (datasetFile) => scoreContext(doc, await readEvaluationData(doc, datasetFile), model!, options.workspace, deadline),
+        inputFor: (m, c) =>
+          m.info.inputs.length === model!.info.inputs.length && m.info.inputs.every((s, i) => s.name === model!.info.inputs[i].name && s.type === model!.info.inputs[i].type)
+            ? c.input
+            : encodeModelInput(c.dataset, m.info.inputs, policy.model.features, { workspace: options.workspace, policyFile: doc.file, locate: doc.locate }),
+      });
+    } catch (error) {
+      if (mustCompare || !isUserError(error)) throw error;
+      stage = { compared: false, notes: [`No comparison with the base branch's model: ${error.message}`] };
+    }
     if (stage.compared) {
       baseline = stage.section;
       checks.push(...stage.checks);

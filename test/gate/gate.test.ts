@@ -148,3 +148,28 @@ checks:
     expect(check.message).toMatch(/no actual positives/);
   });
 });
+
+describe('baseline that was not asked for', () => {
+  it('turns an unreadable base model (not a git checkout) into a note instead of an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mrg-nogit-'));
+    writeFileSync(join(dir, 'eval.csv'), readFileSync(join(fixtures, 'adult', 'test.csv'), 'utf8').split('\n').slice(0, 1500).join('\n') + '\n');
+    writeFileSync(join(dir, 'model.onnx'), readFileSync(join(fixtures, 'adult', 'logreg_pipeline.onnx')));
+    writeFileSync(join(dir, 'policy.yml'), `version: 1
+model: { path: model.onnx }
+dataset: { path: eval.csv, label: income, positive_label: ">50K" }
+checks:
+  performance:
+    roc_auc: { min: 0.5 }
+`);
+    const event = join(dir, 'event.json');
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 1, base: { sha: 'f'.repeat(40) }, head: { sha: 'e'.repeat(40) } } }));
+    const { report } = await runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir, eventPath: event });
+    expect(report.verdict).toBe('pass');
+    expect(report.baseline).toBeUndefined();
+    expect(report.notes.join('\n')).toMatch(/No comparison with the base branch's model/);
+
+    // with max_regression limits the comparison is required: the error says what to change
+    writeFileSync(join(dir, 'policy.yml'), readFileSync(join(dir, 'policy.yml'), 'utf8') + 'baseline:\n  max_regression:\n    roc_auc: 0.01\n');
+    await expect(runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir, eventPath: event })).rejects.toThrow(/git|checkout|fetch/i);
+  });
+});
