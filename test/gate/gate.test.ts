@@ -73,7 +73,7 @@ describe('gate on the shared models equals the scikit-learn / fairlearn referenc
       const { report } = await runGate({ policyFile: writePolicy(policyFor(c)), workspace: repoRoot });
       expect(report.dataset.rows).toBe(ref.performance.n);
       expect(report.performance.confusion).toEqual(ref.performance.confusion_matrix);
-      for (const m of ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'brier', 'log_loss', 'selection_rate']) {
+      for (const m of <const>['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'brier', 'log_loss', 'selection_rate']) {
         expect(close(report.performance.metrics[m], ref.performance[m], 1e-9), `${m}: ${report.performance.metrics[m]} vs ${ref.performance[m]}`).toBe(true);
       }
       expect(report.performance.metrics.ks).toBeCloseTo(ref.performance.ks.statistic, 9);

@@ -23,6 +23,6 @@ export function sarifValidator(): ValidateFunction {
   });
   ajv.addFormat('uri-reference', (s: string) => /^[^\s<>"{}|\\^`]*$/.test(s));
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s));
-  compiled = ajv.compile({ ...schema, $id: id });
+  compiled = ajv.compile({ ...schema, $id: id as string });
   return compiled;
 }
