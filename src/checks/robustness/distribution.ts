@@ -36,6 +36,15 @@ export function median(values: ArrayLike<number>): number | null {
   return finite.length === 0 ? null : quantileSorted(finite, 0.5);
 }
 
+/** Chart coordinates keep 6 significant digits (plenty for a chart, a third of the JSON of full doubles). */
+export function chartNumber(v: number): number {
+  return Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(6)) : v;
+}
+
+export function chartCurve(points: CurvePoint[]): CurvePoint[] {
+  return points.map((p) => ({ x: chartNumber(p.x), y: chartNumber(p.y) }));
+}
+
 /** Right-continuous empirical CDF as chart points (one per distinct value), thinned to at most maxPoints. */
 export function ecdfCurve(values: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): CurvePoint[] {
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
@@ -45,7 +54,7 @@ export function ecdfCurve(values: ArrayLike<number>, maxPoints = MAX_CURVE_POINT
     if (i + 1 < n && sorted[i + 1] === sorted[i]) continue;
     points.push({ x: sorted[i] as number, y: (i + 1) / n });
   }
-  return downsampleCurve(points, maxPoints);
+  return chartCurve(downsampleCurve(points, maxPoints));
 }
 
 /** KS statistic between two score samples (scipy.stats.ks_2samp's D and location) with both ECDF curves. */

@@ -4,12 +4,15 @@
  * group with the robustness disparity (max − min success rate over groups with at least min_group_size correct rows).
  */
 import type { Grouping } from '../../data/types.js';
-import { downsampleCurve } from '../../metrics/downsampleCurve.js';
+import { downsampleCurve, MAX_CURVE_POINTS } from '../../metrics/downsampleCurve.js';
 import type { CurvePoint } from '../../metrics/types.js';
-import { compareScores, distributionOf, median } from './distribution.js';
+import { chartCurve, compareScores, distributionOf, median } from './distribution.js';
 import type { AttackOutcome } from './outcome.js';
 import type { AttackSpace } from './space.js';
 import type { AdversarialExample, AttackResult, BudgetResult, GroupingRobustness, GroupRobustness } from './types.js';
+
+/** Points of the CDF curves kept for budgets other than the largest. */
+const SMALL_CURVE_POINTS = 60;
 
 export interface SummaryOptions {
   groupings: Grouping[];
@@ -131,7 +134,8 @@ function budgetResult(out: AttackOutcome, b: number, opts: SummaryOptions): Budg
     accuracyDrop: accuracyOriginal !== null && accuracyUnderAttack !== null ? accuracyOriginal - accuracyUnderAttack : null,
     flipRate: ratio(flips, n),
     meanAbsScoreChange: n > 0 ? absChange / n : null,
-    ks: compareScores(s0, out.attackedScore.subarray(b * n, b * n + n)),
+    // full curves for the largest budget (the one charts show), coarser ones for the others
+    ks: compareScores(s0, out.attackedScore.subarray(b * n, b * n + n), b === out.budgets.length - 1 ? MAX_CURVE_POINTS : SMALL_CURVE_POINTS),
     groups: opts.groupings.map((g) => groupRobustness(out, b, g, opts.minGroupSize, opts.yTrue)),
   };
 }
@@ -156,7 +160,7 @@ function successCurve(out: AttackOutcome): CurvePoint[] {
     while (j < sizes.length && (sizes[j] as number) <= x) j++;
     points.push({ x, y: j / nCorrect });
   }
-  return downsampleCurve(points);
+  return chartCurve(downsampleCurve(points));
 }
 
 function examplesOf(space: AttackSpace, out: AttackOutcome, max: number): AdversarialExample[] {

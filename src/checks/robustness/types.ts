@@ -20,7 +20,10 @@ export type AttackKind = 'noise' | 'score_attack' | 'decision_attack' | 'categor
 export type StopReason = 'deadline' | 'query_budget';
 
 export interface EcdfCurves {
-  /** Empirical CDF of the scores of the original rows: x = score, y = F(score). At most ~200 points. */
+  /**
+   * Empirical CDF of the scores of the original rows: x = score, y = F(score); at most 200 points for the largest
+   * budget of an attack and 60 for the others; coordinates rounded to 6 significant digits.
+   */
   original: CurvePoint[];
   /** Empirical CDF of the scores of their attacked versions. */
   adversarial: CurvePoint[];

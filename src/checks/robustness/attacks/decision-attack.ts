@@ -4,8 +4,9 @@
  * box) and batched: all rows advance in lockstep and every phase scores all its candidates in ONE model call.
  *
  * Per correctly classified row, in units u (over the mutable numeric features):
- * 1. start: the nearest rows of the data with the other decision (immutable features kept, projected) and Gaussian
- *    points at growing scales; the smallest one that flips is the starting point;
+ * 1. start: the nearest rows of the data with the other decision (immutable features kept, projected), Gaussian
+ *    points at growing scales (antithetic pairs) and, with few features, each feature alone at its bounds; the
+ *    smallest one that flips is the starting point;
  * 2. boundary search: bisection between the row and the point (L2: along the segment; L∞: shrinking the box
  *    clip(u, ±λ‖u‖∞)) down to a relative precision `tolerance`;
  * 3. per iteration t: estimate the boundary normal at the boundary point from B_t = gradient_samples·√t sign queries
@@ -45,6 +46,10 @@ const INIT_NOISE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
 const INIT_POOL = 4000;
 const INIT_POOL_WORK = 50_000;
 const MAX_STEP_HALVINGS = 12;
+/** Single-feature extremes are tried as starting points up to this many mutable features. */
+const EXTREMES_UP_TO = 32;
+/** An unbounded feature's "extreme": this many standard deviations away. */
+const EXTREME_UNBOUNDED = 64;
 /** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
 const RADEMACHER_FROM = 32;
 
@@ -124,7 +129,9 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   }
   const K = opts.initCandidates;
   const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
-  const per0 = K + R;
+  // single-feature extremes (each mutable feature alone at its lower / upper bound) when there are few features
+  const E = M <= EXTREMES_UP_TO ? 2 * M : 0;
+  const per0 = K + R + E;
   let noStart = 0;
   /** Steps 1-3 for a chunk of rows (chunks bound the rows scored in one step). */
   const attackChunk = async (tasks: Task[]): Promise<void> => {
@@ -160,6 +167,18 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
       for (let p = 0; p < per0; p++) {
         const off = (a * per0 + p) * M;
         const r = p < K ? (bestR[p] as number) : -1;
+        if (p >= K + R) {
+          // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
+          const m = (p - K - R) >> 1;
+          const j = mut[m] as number;
+          const f = space.numeric[j]!;
+          const a0 = space.x0[o * nn + j] as number;
+          const up = ((p - K - R) & 1) === 1;
+          const bound = up ? f.upper : f.lower;
+          const far = (up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale);
+          init[off + m] = a0 !== a0 ? 0 : Number.isFinite(bound) ? (bound - a0) / f.scale : far / f.scale;
+          continue;
+        }
         const scale = p >= K ? (INIT_NOISE_SCALES[(p - K) >> 1] as number) : 0;
         const mirror = p >= K && ((p - K) & 1) === 1;
         for (let m = 0; m < M; m++) {
@@ -327,7 +346,7 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   for (let from = 0; from < allTasks.length && oracle.stopped() === null; from += chunk) {
     await attackChunk(allTasks.slice(from, from + chunk));
   }
-  if (noStart > 0) out.notes.push(`${noStart} of ${allTasks.length} rows: no starting point with the other decision was found (counted as not flipped)`);
+  if (noStart > 0) out.notes.push(`${noStart} of ${allTasks.length} rows: none of the starting points tried (nearest rows with the other decision, noise up to 32 std, each feature at its bounds) flipped the decision within the constraints (counted as not flipped)`);
 
   // ---- per budget: success = an example within ε was found
   for (let b = 0; b < opts.epsilons.length; b++) {
