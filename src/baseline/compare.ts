@@ -8,7 +8,7 @@
 import { planFairnessMetric } from '../checks/fairness.js';
 import type { CheckContext, SectionOutput } from '../checks/context.js';
 import { makeCheckResults, statisticsOf } from '../checks/result.js';
-import { metricTitle } from '../checks/titles.js';
+import { metricTitle } from '../metrics/names.js';
 import { scoresToPredictions } from '../metrics/predictions.js';
 import type { MetricName } from '../metrics/types.js';
 import type { ModelInput, ScoringModel } from '../model/types.js';

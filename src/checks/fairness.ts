@@ -7,16 +7,17 @@
  *   equalized_odds_*      = worst (or mean) of the true_positive_rate and false_positive_rate aggregates
  *   <metric>_difference / _ratio / _group_min / _group_max for any metric of metrics/types.ts
  * A group too small to mean anything, or one where the metric's denominator is empty (no actual positives for a TPR),
- * never passes or fails a gate silently: the check is reported as insufficient evidence, naming the group.
+ * never passes or fails a gate silently: the check is reported as insufficient evidence, naming the group
+ * (stats/weighted FairnessEvaluator decides which, the same code that re-estimates the value for the interval).
  */
-import type { AggregateName, AttributeResult, GroupResult, MetricName } from '../metrics/index.js';
+import type { AggregateName, AttributeResult, MetricName } from '../metrics/index.js';
 import { fairnessEstimate } from '../stats/estimators.js';
 import type { FairnessThreshold } from '../policy/types.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
-import { hasScores, isScoreMetric } from './performance.js';
+import { hasScores } from './performance.js';
 import { makeCheckResults } from './result.js';
-import { metricTitle } from './titles.js';
+import { metricTitle } from '../metrics/names.js';
 
 export type FairnessAggregate = 'difference' | 'ratio' | 'group_min' | 'group_max';
 
@@ -70,48 +71,6 @@ export function fairnessValue(
   return combine(values, plan);
 }
 
-/** Why a group cannot estimate a base metric (its denominator is empty), or undefined when it can. */
-export function undefinedBecause(group: Pick<GroupResult, 'confusion' | 'count'>, base: MetricName): string | undefined {
-  const { tp, fp, tn, fn } = group.confusion;
-  const positives = tp + fn, negatives = fp + tn;
-  switch (base) {
-    case 'true_positive_rate':
-    case 'false_negative_rate':
-    case 'recall':
-      return positives === 0 ? 'no actual positives' : undefined;
-    case 'false_positive_rate':
-    case 'true_negative_rate':
-      return negatives === 0 ? 'no actual negatives' : undefined;
-    case 'precision':
-      return tp + fp === 0 ? 'no predicted positives' : undefined;
-    case 'roc_auc':
-    case 'average_precision':
-    case 'ks':
-    case 'balanced_accuracy':
-      return positives === 0 || negatives === 0 ? 'only one class present' : undefined;
-    case 'f1':
-      return tp + fp + fn === 0 ? 'no actual or predicted positives' : undefined;
-    default:
-      return group.count === 0 ? 'no rows' : undefined;
-  }
-}
-
-function insufficiency(result: AttributeResult, plan: FairnessMetricPlan): string | undefined {
-  const usable = result.groups.filter((g) => g.sufficient);
-  const needed = plan.aggregate === 'difference' || plan.aggregate === 'ratio' ? 2 : 1;
-  if (usable.length < needed) {
-    return `only ${usable.length} group(s) of '${result.name}' have enough rows to compare`;
-  }
-  const problems: string[] = [];
-  for (const g of usable) {
-    for (const base of plan.bases) {
-      const why = undefinedBecause(g, base);
-      if (why) problems.push(`group '${g.key}' has ${why}, so its ${metricTitle(base).toLowerCase()} cannot be estimated`);
-    }
-  }
-  return problems.length ? problems.join('; ') : undefined;
-}
-
 export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): CheckResult[] {
   const { doc, labels, yPred, scores, groupings } = ctx;
   const spec = doc.policy.checks.fairness;
@@ -122,7 +81,6 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
     const plan = planFairnessMetric(metric, threshold);
     if (!plan) continue; // rejected by the policy loader
     const method = threshold.method ?? 'between_groups';
-    const needsScores = plan.bases.some((b) => isScoreMetric(b));
     const names = threshold.attributes ?? results.map((r) => r.name);
     for (const name of names) {
       const index = results.findIndex((r) => r.name === name);
@@ -142,15 +100,10 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
           values: Object.fromEntries(plan.bases.map((b) => [b, g.metrics[b] ?? null])),
         })),
       };
-      let reason = needsScores && !withScores ? 'the model outputs labels only, so score metrics cannot be computed' : undefined;
-      reason ??= insufficiency(result, plan);
-      if (reason) {
-        out.push(...makeCheckResults({ doc, section: 'fairness', metric, scope: name, title, value: null, threshold, pointer, insufficientReason: reason, details }));
-        continue;
-      }
-      const value = fairnessValue(result, plan, method);
-      // point value from the grouping engine (equal to fairlearn); bootstrap re-estimation on row weights, O(n)
+      // The estimator names what cannot be estimated (too few groups, a group without actual positives for a TPR,
+      // labels only for a score metric); the point value comes from the grouping engine (equal to fairlearn).
       const gated = fairnessEstimate({ ...plan, method }, { yTrue: labels.yTrue, yPred, scores: withScores ? scores : null }, grouping, minGroupSize);
+      const value = gated.insufficientReason !== undefined ? null : fairnessValue(result, plan, method);
       out.push(
         ...makeCheckResults({
           doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details,

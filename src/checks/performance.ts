@@ -9,7 +9,7 @@ import { PerformanceEvaluator } from '../stats/weighted/metrics.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
 import { makeCheckResults } from './result.js';
-import { metricTitle } from './titles.js';
+import { metricTitle } from '../metrics/names.js';
 
 export function hasScores(ctx: Pick<CheckContext, 'model'>): boolean {
   return ctx.model.info.outputKind !== 'label';

@@ -1,12 +1,14 @@
 /**
- * The job summary (GitHub-flavoured markdown) a reviewer reads: verdict first, then what breached, every check, the
- * run's fingerprints, notes, per-attribute group tables and performance details.
+ * The job summary (GitHub-flavoured markdown) a reviewer reads: verdict first, then what breached, the comparison with
+ * the base branch's model, every check, the run's fingerprints, notes, per-attribute group tables, robustness,
+ * explainability and performance details.
  *
  * Pure: Report -> string. Every section is its own exported function so the PR comment (src/report/comment.ts) can
  * reuse them. All text from the Report goes through escape.ts; all numbers through format.ts. Output is bounded:
  * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
  * at most 1 MiB of summary per step).
  */
+import { METRIC_TITLES } from '../metrics/names.js';
 import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
 import { escapeMarkdown, escapeMarkdownHtml, markdownCode } from './escape.js';
 import {
@@ -17,6 +19,7 @@ import {
   formatIntervalBounds,
   formatLevel,
   formatMetric,
+  formatPercent,
   formatSigned,
   formatThreshold,
   formatValue,
@@ -26,6 +29,57 @@ import {
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { LABEL_METRICS, SCORE_METRICS } from '../metrics/types.js';
 import type { CheckResult, Report } from './types.js';
+import type { BaselineMetricChange } from '../baseline/types.js';
+import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
+import type {
+  AttackResult,
+  BudgetResult,
+  CounterfactualResult,
+  GroupingRobustness,
+  GroupRobustness,
+  RobustnessReport,
+} from '../checks/robustness/types.js';
+import {
+  associationMeasureName,
+  baselineOf,
+  budgetText,
+  checkOfChange,
+  checksOnAttack,
+  checksOnCounterfactual,
+  counterfactualGroupsByFlipRate,
+  counterfactualMethodText,
+  directionArrow,
+  disparityOf,
+  effectMark,
+  explainabilityOf,
+  gateSummary,
+  guardSection,
+  immutableFeatures,
+  incompatibleReason,
+  isPresent,
+  largestBudget,
+  lengthOf,
+  list,
+  MAX_ATTACKS,
+  MAX_BASELINE_ROWS,
+  MAX_BUDGETS,
+  MAX_COUNTERFACTUALS,
+  MAX_GROUPINGS,
+  MAX_IMPORTANCE_ROWS,
+  maxRegressionText,
+  medianPerturbationText,
+  mostVulnerableOf,
+  numberOr,
+  permutationChangeWord,
+  permutationMetricName,
+  permutationOf,
+  proxiesOf,
+  rankedImportance,
+  robustnessOf,
+  selectBaselineRows,
+  shapMethodName,
+  shapSpaceName,
+} from './section-views.js';
 
 export interface SummaryOptions {
   /** Link to the uploaded report artifact (JSON + HTML). */
@@ -400,26 +454,6 @@ export function renderFairness(report: Report, opts: { maxGroups?: number } = {}
 // ---------------------------------------------------------------------------------------------------------------
 // Performance
 
-const METRIC_TITLES: Record<MetricName, string> = {
-  count: 'Rows',
-  base_rate: 'Base rate',
-  selection_rate: 'Selection rate',
-  accuracy: 'Accuracy',
-  balanced_accuracy: 'Balanced accuracy',
-  precision: 'Precision',
-  recall: 'Recall',
-  f1: 'F1',
-  true_positive_rate: 'True positive rate',
-  false_positive_rate: 'False positive rate',
-  true_negative_rate: 'True negative rate',
-  false_negative_rate: 'False negative rate',
-  mean_score: 'Mean score',
-  roc_auc: 'ROC AUC',
-  average_precision: 'Average precision',
-  brier: 'Brier score',
-  log_loss: 'Log loss',
-  ks: 'KS statistic',
-};
 
 /** Metric rows in a fixed order (label metrics, then score metrics), only those present. */
 function metricRows(metrics: MetricValues): Array<[MetricName, number | null]> {
@@ -455,6 +489,378 @@ export function renderPerformance(report: Report): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Robustness (issue #3), explainability (issue #4), baseline (issue #6)
+
+export interface SectionOptions {
+  /** Most rows of the main table of the section (default per section). */
+  maxRows?: number;
+  /** The section's heading line; false: none (the PR comment puts the section in a collapsible block). */
+  heading?: string | false;
+  /** Include the collapsible per-group details (default true). */
+  details?: boolean;
+}
+
+const MALFORMED = (what: string) => `### ${what}\n\n_This part of the report is malformed and is not shown; see report.json._`;
+
+/** 'sex 0.0259 (Male) · age_bin 0.0385 (>45)': the disparity of each grouping with its most vulnerable group. */
+function disparityCell(attack: AttackResult, b: BudgetResult, maxGroupings = 3): string {
+  const groupings = list<GroupingRobustness>(b.groups, MAX_GROUPINGS);
+  if (groupings.length === 0) return '—';
+  const parts = groupings.slice(0, maxGroupings).map((g) => {
+    const worst = mostVulnerableOf(g);
+    const v = disparityOf(attack, g);
+    return `${nameCell(String(g.grouping))} ${formatValue(v)}${v !== null && worst !== null ? ` (${nameCell(worst)})` : ''}`;
+  });
+  const more = lengthOf(b.groups) - parts.length;
+  return `${parts.join(' · ')}${more > 0 ? ` · +${formatCount(more)} more` : ''}`;
+}
+
+/** One row per attack and budget of the battery. */
+function attackTable(report: Report, r: RobustnessReport, maxRows: number): string {
+  const rows: string[][] = [];
+  let omitted = 0;
+  for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
+    const budgets = list<BudgetResult>(a.budgets, MAX_BUDGETS);
+    const title = `${nameCell(String(a.title ?? a.key))}${a.stopped ? ` ⏱ _stopped (${escapeMarkdown(String(a.stopped).replace(/_/g, ' '))})_` : ''}`;
+    const attackChecks = checksOnAttack(report, String(a.key));
+    budgets.forEach((b, i) => {
+      if (rows.length >= maxRows) {
+        omitted++;
+        return;
+      }
+      rows.push([
+        i === 0 ? title : '″',
+        escapeMarkdown(budgetText(a, b.budget)),
+        `${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)}`,
+        formatValue(b.successRate),
+        formatValue(b.flipRate),
+        i === 0 ? escapeMarkdown(`${medianPerturbationText(a)}`) : '',
+        formatValue(isPresent(b.ks) ? b.ks.statistic : null),
+        disparityCell(a, b),
+        i === 0 ? gateSummary(attackChecks) : '',
+      ]);
+    });
+    if (budgets.length === 0 && rows.length < maxRows) {
+      rows.push([title, '—', 'n/a', 'n/a', 'n/a', escapeMarkdown(medianPerturbationText(a)), 'n/a', '—', gateSummary(attackChecks)]);
+    }
+  }
+  omitted += Math.max(0, lengthOf(r.attacks) - MAX_ATTACKS);
+  if (rows.length === 0) return '_No attack ran._';
+  let table = markdownTable(
+    ['Attack', 'Budget', 'Accuracy: original → under attack', 'Success rate', 'Flip rate', 'Median min. perturbation', 'KS original vs adversarial', 'Success-rate disparity (most vulnerable)', 'Gate (attack)'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+  );
+  if (omitted > 0) table += `\n\n_${plural(omitted, 'more attack budget')} not shown; see the JSON report._`;
+  return table;
+}
+
+/** Per group of each grouping, at the largest budget of each attack (collapsed). */
+function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
+  const rows: string[][] = [];
+  let omitted = 0;
+  for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
+    const b = largestBudget(a);
+    if (!b) continue;
+    let first = true;
+    for (const g of list<GroupingRobustness>(b.groups, MAX_GROUPINGS)) {
+      for (const grp of list<GroupRobustness>(g.groups)) {
+        if (rows.length >= maxRows) {
+          omitted++;
+          continue;
+        }
+        const label = `${nameCell(String(grp.key))}${grp.sufficient === false ? ' _(insufficient)_' : ''}`;
+        rows.push([
+          first ? nameCell(String(a.title ?? a.key)) : '″',
+          first ? escapeMarkdown(budgetText(a, b.budget)) : '″',
+          nameCell(String(g.grouping)),
+          label,
+          formatCount(grp.rows),
+          formatCount(grp.correct),
+          formatValue(grp.successRate),
+          formatValue(grp.flipRate),
+          formatValue(grp.accuracyUnderAttack),
+          formatValue(grp.medianPerturbation),
+        ]);
+        first = false;
+      }
+    }
+  }
+  if (rows.length === 0) return '';
+  let table = markdownTable(
+    ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation'],
+    rows,
+    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+  table += '\n\n_Insufficient: fewer correctly classified attacked rows than `min_group_size`; left out of the disparity._';
+  if (omitted > 0) table += `\n\n_${plural(omitted, 'more group row')} not shown; see the JSON report._`;
+  return details('Robustness by group (largest budget of each attack)', table, false);
+}
+
+/** One row per sensitive attribute: flip rate when only that attribute changes, by original group. */
+function counterfactualTable(report: Report, r: RobustnessReport, maxGroups: number): string {
+  const tests = list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS);
+  if (tests.length === 0) return '';
+  const rows = tests.map((c) => {
+    const { shown, omitted } = counterfactualGroupsByFlipRate(c, maxGroups);
+    const byGroup = shown.map((g) => `${nameCell(String(g.key))} ${formatValue(g.flipRate)}`).join(' · ') + (omitted > 0 ? ` · +${formatCount(omitted)} more` : '');
+    const feature = c.feature === null || c.feature === undefined ? '_not a model input_' : `${codeCell(String(c.feature))}: ${escapeMarkdown(counterfactualMethodText(c))}`;
+    return [
+      `${nameCell(String(c.attribute))}${c.stopped ? ' ⏱' : ''}`,
+      feature,
+      formatCount(c.rows),
+      formatValue(c.flipRate),
+      formatValue(c.pairFlipRate),
+      formatValue(c.meanAbsScoreChange),
+      formatValue(c.maxAbsScoreChange),
+      byGroup || '—',
+      gateSummary(checksOnCounterfactual(report, String(c.attribute))),
+    ];
+  });
+  const more = lengthOf(r.counterfactual) - tests.length;
+  return (
+    `**Counterfactual test** — the same rows with only the sensitive attribute changed; a flip is a changed decision:\n\n` +
+    markdownTable(
+      ['Attribute', 'Changed to', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean \\|Δscore\\|', 'Max \\|Δscore\\|', 'Flip rate by original group', 'Gate'],
+      rows,
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ) +
+    (more > 0 ? `\n\n_${plural(more, 'more attribute')} not shown._` : '')
+  );
+}
+
+/** The robustness section of the summary: the attack battery, per-group details, the counterfactual test. */
+export function renderRobustness(report: Report, opts: SectionOptions = {}): string {
+  const r = robustnessOf(report);
+  if (!r) return '';
+  return guardSection(() => {
+    const maxRows = opts.maxRows ?? 40;
+    const s = isPresent(r.sample) ? r.sample : undefined;
+    const sample = s
+      ? `${plural(numberOr(s.rows) ?? 0, 'row')} attacked (${escapeMarkdown(String(s.method ?? 'sample'))}: ${formatCount(s.positives)} positive, ` +
+        `${formatCount(s.negatives)} negative; ${formatCount(s.correct)} classified correctly) out of ${formatCount(s.datasetRows)}`
+      : 'rows attacked: n/a';
+    const facts = [
+      sample,
+      r.units === 'raw' ? 'perturbations in raw feature units' : 'perturbations in standard deviations of each feature',
+      r.bounds === 'none' ? 'no numeric bounds' : 'numeric bounds from the data',
+      `${formatCount(r.queries)} model queries`,
+      `seed ${escapeMarkdown(String(r.seed))}`,
+    ];
+    const fixed = immutableFeatures(r);
+    const parts = [opts.heading ?? '### Robustness', facts.join(' · ') + '.'].filter((p): p is string => p !== false);
+    if (r.stopped) parts.push(`> [!WARNING]\n> The battery stopped early (${escapeMarkdown(String(r.stopped).replace(/_/g, ' '))}): the results are partial.`);
+    parts.push(attackTable(report, r, maxRows));
+    parts.push(
+      '_Accuracy under attack: share of attacked rows still classified correctly. Success rate: correctly classified rows whose decision the attack flipped within the budget. Median min. ' +
+        'perturbation: over all correctly classified rows, rows never flipped counting as infinite (“> x”: fewer than half flipped ' +
+        'within the largest size searched). Disparity: max − min success rate over groups with enough correct rows (noise: flip rate)._',
+    );
+    if (opts.details !== false) parts.push(attackGroupsTable(r, 150));
+    parts.push(counterfactualTable(report, r, 6));
+    if (fixed.length > 0) {
+      const shown = fixed.slice(0, 20).map((f) => `${codeCell(f.feature)}${f.reason ? ` (${escapeMarkdown(f.reason)})` : ''}`);
+      parts.push(`Features the attacks may not change: ${shown.join(', ')}${fixed.length > shown.length ? `, +${formatCount(fixed.length - shown.length)} more` : ''}.`);
+    }
+    return parts.filter((p) => p !== '').join('\n\n');
+  }, MALFORMED('Robustness'));
+}
+
+function proxyText(e: ExplainabilityReport, entry: ImportanceEntry): string {
+  const strong = proxiesOf(e, String(entry.feature));
+  if (strong.length > 0) {
+    return `${strong.some((a) => a.proxyInTopK === true) ? '⚠️' : '🔗'} proxy of ${strong
+      .slice(0, 4)
+      .map((a) => `${nameCell(String(a.attribute))} (${escapeMarkdown(associationMeasureName(a.measure))} ${formatValue(a.value, 2)})`)
+      .join(', ')}`;
+  }
+  const names = list<string>(entry.proxyOf, 4);
+  return names.length > 0 ? `🔗 proxy of ${names.map((n) => nameCell(String(n))).join(', ')}` : '';
+}
+
+/** 'KernelSHAP (sampled: 512 paired coalitions per row) on 60 rows against 30 background rows, probability space'. */
+function explainMethodLine(e: ExplainabilityReport): string {
+  const method = shapMethodName(e.method);
+  const detail: string[] = [];
+  if (isPresent(e.kernel)) {
+    const k = e.kernel;
+    detail.push(
+      k.exact === true
+        ? `all ${formatCount(k.coalitions)} coalitions enumerated: exact`
+        : `${formatCount(k.coalitions)} ${k.paired === true ? 'paired ' : ''}coalitions per row${lengthOf(k.completeSizes) > 0 ? `, sizes ${list<number>(k.completeSizes, 10).map((x) => formatCount(x)).join(', ')} enumerated` : ''}`,
+    );
+  }
+  if (isPresent(e.tree)) {
+    const t = e.tree;
+    detail.push(
+      `exact, interventional; ${escapeMarkdown(String(t.operator))}: ${plural(numberOr(t.trees) ?? 0, 'tree')}, ${formatCount(t.leaves)} leaves, depth ≤ ${formatCount(t.maxDepth)}, ` +
+        `post-transform ${escapeMarkdown(String(t.postTransform))}; trees reproduce the model's scores within ${formatValue(t.maxScoreDifference, 2)}`,
+    );
+  }
+  const bg = isPresent(e.background) ? e.background : undefined;
+  const background = bg ? `a background of ${formatCount(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'}` : 'a background sample';
+  return `**${escapeMarkdown(method)}**${detail.length ? ` (${detail.join('; ')})` : ''} on ${plural(numberOr(e.explainedRows) ?? 0, 'explained row')} against ${background}, in ${escapeMarkdown(shapSpaceName(e.space))} space.`;
+}
+
+/** The explainability section: method, ranked global importance with sensitive attributes and proxies marked. */
+export function renderExplainability(report: Report, opts: SectionOptions = {}): string {
+  const e = explainabilityOf(report);
+  if (!e) return '';
+  return guardSection(() => {
+    const maxRows = opts.maxRows ?? MAX_IMPORTANCE_ROWS;
+    const parts = [opts.heading ?? '### Explainability', explainMethodLine(e)].filter((p): p is string => p !== false);
+    const additivity = isPresent(e.additivityError)
+      ? Object.entries(e.additivityError)
+          .slice(0, 3)
+          .map(([space, v]) => `${formatValue(numberOr(v), 2)} (${escapeMarkdown(shapSpaceName(space))})`)
+      : [];
+    const facts = [
+      additivity.length ? `Additivity error ${additivity.join(', ')}` : '',
+      `${plural(numberOr(e.modelCalls) ?? 0, 'model call')} (${formatCount(e.modelRows)} rows) for SHAP`,
+      e.methodReason ? `why this method: ${escapeMarkdown(e.methodReason, { maxLength: 300 })}` : '',
+    ].filter((x) => x !== '');
+    parts.push(`${facts.join(' · ')}.`);
+    if (e.truncated === true) parts.push('> [!WARNING]\n> The time budget cut the computation short: fewer rows were explained than the policy asked for.');
+
+    const perm = isPresent(e.permutation) ? e.permutation : null;
+    const permHeader = perm ? `Permutation (${escapeMarkdown(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)}) ± std` : '';
+    const { shown, omitted } = rankedImportance(e, maxRows);
+    if (shown.length === 0) parts.push('_No importance was computed._');
+    else {
+      const rows = shown.map((f) => {
+        const p = perm ? permutationOf(e, String(f.feature)) : undefined;
+        const flags = [f.sensitive === true ? '⚠️ sensitive attribute' : '', proxyText(e, f)].filter((x) => x !== '').join('; ');
+        return [
+          formatCount(f.rank),
+          f.sensitive === true ? `**${nameCell(String(f.feature))}**` : nameCell(String(f.feature)),
+          formatValue(f.meanAbsShap),
+          formatPercent(f.share),
+          formatSigned(f.meanShap),
+          ...(perm ? [p ? `${formatValue(p.mean)} ± ${formatValue(p.std)}` : 'n/a'] : []),
+          flags,
+        ];
+      });
+      const headers = ['#', 'Feature', 'Mean \\|SHAP\\|', 'Share', 'Mean SHAP', ...(perm ? [permHeader] : []), 'Sensitive / proxy'];
+      let table = markdownTable(headers, rows, ['r', 'l', 'r', 'r', 'r', ...(perm ? (['r'] as const) : []), 'l']);
+      if (omitted > 0) table += `\n\n_${plural(omitted, 'more feature')} not shown; see the JSON report._`;
+      parts.push(table);
+    }
+    const notes: string[] = [];
+    notes.push(
+      `Share: the feature's part of the total mean \\|SHAP\\|. Mean SHAP: the average signed effect on the ${escapeMarkdown(shapSpaceName(e.space))}. ` +
+        `The rank and proxy gates look at the top ${formatCount(e.topK)}.`,
+    );
+    if (perm) {
+      notes.push(
+        `Permutation importance: ${escapeMarkdown(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ` +
+          `${plural(numberOr(perm.repeats) ?? 0, 'repeat')} on ${plural(numberOr(perm.rows) ?? 0, 'row')} (unshuffled ${escapeMarkdown(permutationMetricName(perm.metric))} ${formatValue(perm.baseline)}).`,
+      );
+    }
+    if (isPresent(e.stability)) {
+      notes.push(
+        `Ranking stability: Spearman ${formatValue(e.stability.spearman)} between ${e.stability.method === 'seeds' ? 'two background samples (seeds)' : 'the two halves of the explained rows'}.`,
+      );
+    }
+    parts.push(`_${notes.join(' ')}_`);
+    return parts.join('\n\n');
+  }, MALFORMED('Explainability'));
+}
+
+/** 'models/x.onnx sha256 1a2b3c… (2.6 KiB)' */
+function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string {
+  if (!isPresent(m)) return 'n/a';
+  return `sha256 ${codeCell(shortSha(String(m.sha256 ?? '')))}, ${formatBytes(numberOr(m.bytes))}`;
+}
+
+/** One row of the before/after table. */
+function baselineRow(report: Report, m: BaselineMetricChange): string[] {
+  const check = checkOfChange(report, m);
+  const mark = effectMark(m.effect);
+  const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
+  return [
+    `${nameCell(String(m.title ?? m.id))}${note}`,
+    `${formatValue(m.before)} → ${formatValue(m.after)}`,
+    `${directionArrow(m.direction)} ${formatSigned(m.delta)}${mark ? ` ${mark}` : ''}`,
+    isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—',
+    m.significant === true ? 'yes' : m.delta === null ? '—' : 'no',
+    escapeMarkdown(maxRegressionText(m)) || '—',
+    check ? statusLabel(check) : 'not gated',
+  ];
+}
+
+/**
+ * The pull request's model against the base branch's: a before → after table with arrows (▲ ▼ ▬ from the direction
+ * of the change, ✅ ❌ from whether it is better or worse), the paired interval of each change, its significance, the
+ * regression limit and the check's outcome. Unchanged and incompatible bases are said in words.
+ */
+export function renderBaseline(report: Report, opts: SectionOptions = {}): string {
+  const b = baselineOf(report);
+  if (!b) return '';
+  return guardSection(() => {
+    const base = isPresent(b.base) ? b.base : undefined;
+    const source = base ? escapeMarkdown(String(base.source ?? ''), { maxLength: 300 }) : 'the base model';
+    const parts = [opts.heading ?? '### Compared with the base model'].filter((p): p is string => p !== false);
+    if (b.status === 'incompatible') {
+      const reason = incompatibleReason(b);
+      parts.push(
+        `⚠️ **Not compared:** the base model (${source}; ${modelRef(base)}) could not be scored on this data` +
+          `${reason ? ` — ${escapeMarkdown(reason, { maxLength: 400 })}` : ''}. Regression limits could not be checked.`,
+      );
+      const gated = list<BaselineMetricChange>(b.metrics).filter((m) => isPresent(m) && m.maxRegression !== undefined);
+      if (gated.length > 0) {
+        const max = opts.maxRows ?? MAX_BASELINE_ROWS;
+        parts.push(
+          markdownTable(
+            ['Metric', 'Max regression', 'Gate'],
+            gated.slice(0, max).map((m) => {
+              const check = checkOfChange(report, m);
+              return [nameCell(String(m.title ?? m.id)), escapeMarkdown(maxRegressionText(m)), check ? statusLabel(check) : 'not gated'];
+            }),
+            ['l', 'l', 'l'],
+          ) + (gated.length > max ? `\n\n_${plural(gated.length - max, 'more limit')} not shown._` : ''),
+        );
+      }
+      return parts.join('\n\n');
+    }
+    if (b.status === 'unchanged') {
+      parts.push(`▬ **Unchanged:** the model is byte-identical to the base model (${source}; ${modelRef(base)}): not rescored, every change is 0.`);
+    } else {
+      const changed = numberOr(b.decisionsChanged);
+      const iv = isPresent(b.interval) ? b.interval : null;
+      parts.push(
+        [
+          `Base: ${source} (${modelRef(base)}) → this pull request (${modelRef(b.current)})`,
+          `both scored on the same ${plural(numberOr(b.rows) ?? 0, 'row')}`,
+          changed !== null ? `${plural(changed, 'decision')} changed` : '',
+          b.dataset ? `dataset: ${escapeMarkdown(b.dataset, { maxLength: 200 })}` : '',
+          iv
+            ? `${formatLevel(numberOr(iv.level) ?? NaN)} intervals of each change from a paired bootstrap (${formatCount(iv.resamples)} resamples, ${escapeMarkdown(String(iv.method))})`
+            : 'no intervals (statistics.resamples is 0)',
+        ]
+          .filter((x) => x !== '')
+          .join(' · ') + '.',
+      );
+    }
+    const { shown, omitted } = selectBaselineRows(b, opts.maxRows ?? MAX_BASELINE_ROWS);
+    if (shown.length === 0) {
+      parts.push('_No metric to compare._');
+      return parts.join('\n\n');
+    }
+    const level = isPresent(b.interval) ? numberOr(b.interval.level) : null;
+    const ciHeader = level !== null ? `${formatLevel(level)} CI of change` : 'CI of change';
+    let table = markdownTable(
+      ['Metric', 'Base → PR', 'Change', ciHeader, 'Significant', 'Max regression', 'Gate'],
+      shown.map((m) => baselineRow(report, m)),
+      ['l', 'r', 'r', 'l', 'l', 'l', 'l'],
+    );
+    if (omitted > 0) table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
+    parts.push(table);
+    parts.push('_▲ ▼ direction of the change; ✅ better, ❌ worse for that metric. Significant: the interval of the change excludes 0 (more than resampling noise)._');
+    return parts.join('\n\n');
+  }, MALFORMED('Compared with the base model'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The whole summary
 
 function footer(report: Report, opts: SummaryOptions): string {
@@ -471,16 +877,22 @@ interface Caps {
   maxGroups: number;
   maxChecks: number;
   fairnessTables: boolean;
+  /** Robustness / explainability / baseline: rows of their main tables, and the per-group details. */
+  sectionRows: number;
+  sectionDetails: boolean;
 }
 
 function compose(report: Report, opts: SummaryOptions, caps: Caps): string {
   const sections = [
     renderVerdictHeader(report),
     renderBreachedChecks(report, { maxRows: caps.maxChecks }),
+    renderBaseline(report, { maxRows: caps.sectionRows }),
     renderChecksTable(report, { maxRows: caps.maxChecks }),
     renderProvenance(report),
     renderNotes(report),
     caps.fairnessTables ? renderFairness(report, { maxGroups: caps.maxGroups }) : renderFairnessOverview(report),
+    renderRobustness(report, { maxRows: caps.sectionRows, details: caps.sectionDetails }),
+    renderExplainability(report, { maxRows: Math.min(caps.sectionRows, MAX_IMPORTANCE_ROWS) }),
     renderPerformance(report),
     footer(report, opts),
   ];
@@ -501,12 +913,14 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
     maxGroups: opts.maxGroups ?? DEFAULT_MAX_GROUPS,
     maxChecks: opts.maxChecks ?? DEFAULT_MAX_CHECKS,
     fairnessTables: true,
+    sectionRows: MAX_BASELINE_ROWS,
+    sectionDetails: true,
   };
   const attempts: Caps[] = [
     first,
-    { maxGroups: Math.min(first.maxGroups, 20), maxChecks: Math.min(first.maxChecks, 100), fairnessTables: true },
-    { maxGroups: Math.min(first.maxGroups, 5), maxChecks: Math.min(first.maxChecks, 30), fairnessTables: true },
-    { maxGroups: 0, maxChecks: Math.min(first.maxChecks, 10), fairnessTables: false },
+    { maxGroups: Math.min(first.maxGroups, 20), maxChecks: Math.min(first.maxChecks, 100), fairnessTables: true, sectionRows: 30, sectionDetails: true },
+    { maxGroups: Math.min(first.maxGroups, 5), maxChecks: Math.min(first.maxChecks, 30), fairnessTables: true, sectionRows: 20, sectionDetails: false },
+    { maxGroups: 0, maxChecks: Math.min(first.maxChecks, 10), fairnessTables: false, sectionRows: 10, sectionDetails: false },
   ];
   for (const caps of attempts) {
     const text = compose(report, opts, caps);

@@ -1,6 +1,8 @@
-/** Human names of metrics. */
+/** Human names of metrics and of the fairness metrics built on them (one table for checks and renderers). */
+import type { MetricName } from './types.js';
 
-const TITLES: Record<string, string> = {
+/** Display name of each base metric. */
+export const METRIC_TITLES: Record<MetricName, string> = {
   count: 'Rows',
   base_rate: 'Base rate',
   selection_rate: 'Selection rate',
@@ -19,6 +21,9 @@ const TITLES: Record<string, string> = {
   brier: 'Brier score',
   log_loss: 'Log loss',
   ks: 'KS statistic',
+};
+
+const FAIRNESS_TITLES: Record<string, string> = {
   demographic_parity_difference: 'Demographic parity difference',
   demographic_parity_ratio: 'Demographic parity ratio',
   equalized_odds_difference: 'Equalized odds difference',
@@ -35,11 +40,13 @@ const SUFFIXES: Array<[string, string]> = [
 ];
 
 export function metricTitle(metric: string): string {
-  if (TITLES[metric]) return TITLES[metric];
+  const titles: Record<string, string> = METRIC_TITLES;
+  if (titles[metric]) return titles[metric];
+  if (FAIRNESS_TITLES[metric]) return FAIRNESS_TITLES[metric];
   for (const [suffix, words] of SUFFIXES) {
     if (metric.endsWith(suffix)) {
       const base = metric.slice(0, -suffix.length);
-      if (TITLES[base]) return `${TITLES[base]}, ${words}`;
+      if (titles[base]) return `${titles[base]}, ${words}`;
     }
   }
   return metric.replace(/_/g, ' ');
