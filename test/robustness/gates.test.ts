@@ -40,11 +40,11 @@ function lineOf(text: string, needle: string, after = ''): number {
   return i + 1;
 }
 
-describe('runRobustness with gates', () => {
+describe('runRobustness with gates (point estimates: no intervals)', () => {
   let ctx: CheckContext;
   let out: Awaited<ReturnType<typeof runRobustness>>;
   beforeAll(async () => {
-    ctx = await adultContext(options());
+    ctx = await adultContext(options({ policy: { statistics: { resamples: 0, proportion: 'bootstrap' } } }));
     out = await runRobustness(ctx);
   }, 120_000);
 
@@ -117,7 +117,7 @@ describe('runRobustness with gates', () => {
   });
 
   it('anchors each result on its gate line in the policy file', () => {
-    const text = policyText(options());
+    const text = policyText(options({ policy: { statistics: { resamples: 0, proportion: 'bootstrap' } } }));
     const sr = byId('robustness/attack_success_rate/score_attack/linf@0.5');
     expect(sr.location.file).toBe('policy.json');
     expect(sr.location.line).toBe(lineOf(text, '"max": 0.05', '"score_attack"'));
@@ -142,6 +142,26 @@ describe('runRobustness with gates', () => {
     expect(s.stopped).toBeNull();
     expect(s.queries).toBe(s.attacks.reduce((n, a) => n + a.queries, 0) + s.counterfactual.reduce((n, c) => n + c.queries, 0));
   });
+});
+
+describe('confidence intervals (policy statistics, issue #6)', () => {
+  it('rates get Wilson intervals, other values a seeded stratified bootstrap over the attacked rows', async () => {
+    const ctx = await adultContext(
+      options({ policy: { statistics: { resamples: 200 } } }, { rows: 300, noise: { enabled: false }, decision_attack: { enabled: false }, categorical_attack: { enabled: false } }),
+    );
+    const r = await runRobustness(ctx);
+    const sr = r.checks.find((c) => c.id === 'robustness/attack_success_rate/score_attack/linf@0.5')!;
+    expect(sr.interval?.method).toMatch(/wilson|clopper/);
+    expect(sr.interval!.low).toBeLessThanOrEqual(sr.value as number);
+    expect(sr.interval!.high).toBeGreaterThanOrEqual(sr.value as number);
+    const drop = r.checks.find((c) => c.id === 'robustness/accuracy_drop/score_attack/linf@0.5')!;
+    expect(drop.interval?.method).toMatch(/^bootstrap/);
+    const cf = r.checks.find((c) => c.id === 'robustness/counterfactual_mean_abs_score_change/counterfactual/sex')!;
+    expect(cf.interval?.method).toMatch(/^bootstrap/);
+    expect(cf.interval!.high).toBeGreaterThan(cf.interval!.low);
+    // a rate whose interval straddles a close threshold is reported as insufficient evidence, not silently passed
+    for (const c of r.checks) if (c.status === 'insufficient') expect(c.message).toContain('insufficient evidence');
+  }, 60_000);
 });
 
 describe('determinism and limits', () => {

@@ -82,6 +82,8 @@ export interface AdultContextOptions {
   intersections?: string[][];
   includeExamples?: boolean;
   deadline?: number;
+  /** Other top-level policy keys (statistics, min_group_size, ...). */
+  policy?: Record<string, unknown>;
 }
 
 export function policyText(opts: AdultContextOptions): string {
@@ -94,6 +96,7 @@ export function policyText(opts: AdultContextOptions): string {
     intersections: opts.intersections ?? [['sex', 'age_bin']],
     checks: { robustness: opts.robustness },
     report: { include_examples: opts.includeExamples ?? false },
+    ...opts.policy,
   };
   return JSON.stringify(policy, null, 2);
 }

@@ -10,6 +10,10 @@ import type { PolicyDocument, PolicyPointer } from '../../policy/types.js';
 import type { CheckResult } from '../../report/types.js';
 import { formatNumber, makeCheckResults } from '../result.js';
 import { ROBUSTNESS_POINTER, type AttackGates, type BudgetGate, type DisparityGate, type RobustnessSettings } from './policy.js';
+import type { Grouping } from '../../data/types.js';
+import type { CounterfactualOutcome } from './attacks/counterfactual.js';
+import { budgetEstimate, counterfactualEstimate, disparityEstimate, medianPerturbationEstimate, type BudgetMetric } from './estimates.js';
+import type { AttackOutcome } from './outcome.js';
 import type { AttackResult, BudgetResult, RobustnessReport } from './types.js';
 
 const NORM_TITLE: Record<string, string> = { linf: 'L∞', l2: 'L2', l0: 'L0', strength: 'strength' };
@@ -43,6 +47,16 @@ function pickBudget(a: AttackResult, gate: BudgetGate): BudgetResult | undefined
 interface GateContext {
   doc: PolicyDocument;
   minGroupSize: number;
+  /** Per-row data for confidence intervals (absent: point estimates only). */
+  data?: GateData;
+}
+
+/** The raw outcomes behind the section, so that gates can give makeCheckResults a way to re-estimate each value. */
+export interface GateData {
+  outcomes: AttackOutcome[];
+  counterfactuals: CounterfactualOutcome[];
+  yTrue: Uint8Array;
+  groupings: Grouping[];
 }
 
 function attackChecks(
@@ -56,6 +70,8 @@ function attackChecks(
 ): CheckResult[] {
   const out: CheckResult[] = [];
   const scopeBase = a.key;
+  const outcome = missing === undefined ? g.data?.outcomes.find((o) => o.key === a.key) : undefined;
+  const budgetIndex = (b: BudgetResult): number => a.budgets.indexOf(b);
   const add = (
     key: string,
     metric: string,
@@ -63,11 +79,14 @@ function attackChecks(
     gate: BudgetGate,
     value: (b: BudgetResult) => number | null,
     insufficient?: (b: BudgetResult) => string | undefined,
+    estimateOf?: BudgetMetric,
   ): void => {
     const b = pickBudget(a, gate);
     if (!b) return;
     const reason = missing ?? insufficient?.(b);
+    const estimate = outcome && g.data && estimateOf ? budgetEstimate(outcome, budgetIndex(b), estimateOf, g.data.yTrue) : undefined;
     const res = makeCheckResults({
+      ...(estimate ? { estimate } : {}),
       doc: g.doc,
       section: 'robustness',
       metric,
@@ -82,12 +101,12 @@ function attackChecks(
     out.push(...res);
   };
   const noCorrect = (b: BudgetResult): string | undefined => (b.correct === 0 ? 'no attacked row is classified correctly' : undefined);
-  if (gates.success_rate) add('success_rate', 'attack_success_rate', 'Attack success rate', gates.success_rate, (b) => b.successRate, noCorrect);
-  if (gates.accuracy_under_attack) add('accuracy_under_attack', 'accuracy_under_attack', 'Accuracy under attack', gates.accuracy_under_attack, (b) => b.accuracyUnderAttack);
-  if (gates.accuracy_drop) add('accuracy_drop', 'accuracy_drop', 'Accuracy drop under attack', gates.accuracy_drop, (b) => b.accuracyDrop);
-  if (gates.ks) add('ks', 'ks_adversarial', 'KS original vs attacked scores', gates.ks, (b) => b.ks.statistic);
+  if (gates.success_rate) add('success_rate', 'attack_success_rate', 'Attack success rate', gates.success_rate, (b) => b.successRate, noCorrect, 'success_rate');
+  if (gates.accuracy_under_attack) add('accuracy_under_attack', 'accuracy_under_attack', 'Accuracy under attack', gates.accuracy_under_attack, (b) => b.accuracyUnderAttack, undefined, 'accuracy_under_attack');
+  if (gates.accuracy_drop) add('accuracy_drop', 'accuracy_drop', 'Accuracy drop under attack', gates.accuracy_drop, (b) => b.accuracyDrop, undefined, 'accuracy_drop');
+  if (gates.ks) add('ks', 'ks_adversarial', 'KS original vs attacked scores', gates.ks, (b) => b.ks.statistic, undefined, 'ks');
   const flipRate = gates['flip_rate'] as BudgetGate | undefined;
-  if (flipGates && flipRate) add('flip_rate', 'noise_flip_rate', 'Decision flip rate under noise', flipRate, (b) => b.flipRate);
+  if (flipGates && flipRate) add('flip_rate', 'noise_flip_rate', 'Decision flip rate under noise', flipRate, (b) => b.flipRate, undefined, 'flip_rate');
   if (gates.median_perturbation) {
     const gate = gates.median_perturbation;
     const mp = a.medianPerturbation;
@@ -97,8 +116,11 @@ function attackChecks(
     else if (mp.lowerBound && gate.min !== undefined && mp.value < gate.min) {
       reason = `fewer than half of the rows were flipped: the median is only known to exceed ${formatNumber(mp.value)}`;
     }
+    const ceiling = mp?.value ?? 0;
+    const estimate = outcome && g.data && reason === undefined && mp && !mp.lowerBound ? medianPerturbationEstimate(outcome, g.data.yTrue, ceiling) : undefined;
     out.push(
       ...makeCheckResults({
+        ...(estimate ? { estimate } : {}),
         doc: g.doc,
         section: 'robustness',
         metric: 'median_perturbation',
@@ -120,8 +142,12 @@ function attackChecks(
       for (const gr of b.groups) {
         if (disp.groupings && !disp.groupings.includes(gr.grouping)) continue;
         const value = flipGates ? gr.flipRateDisparity : gr.disparity;
+        const grouping = g.data?.groupings.find((x) => x.name === gr.grouping);
+        const estimate =
+          outcome && g.data && grouping && value !== null ? disparityEstimate(outcome, budgetIndex(b), grouping, g.minGroupSize, g.data.yTrue, flipGates) : undefined;
         out.push(
           ...makeCheckResults({
+            ...(estimate ? { estimate } : {}),
             doc: g.doc,
             section: 'robustness',
             metric: flipGates ? 'noise_flip_rate_disparity' : 'robustness_disparity',
@@ -189,10 +215,12 @@ export interface GateOptions {
   /** Names of the sensitive groupings (for disparity gates on attacks that did not run). */
   groupings: string[];
   missingReason: MissingReason;
+  /** Per-row outcomes, for confidence intervals (policy `statistics`). */
+  data?: GateData;
 }
 
 export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettings, section: RobustnessReport, opts: GateOptions): CheckResult[] {
-  const g: GateContext = { doc, minGroupSize: doc.policy.min_group_size };
+  const g: GateContext = { doc, minGroupSize: doc.policy.min_group_size, ...(opts.data ? { data: opts.data } : {}) };
   const out: CheckResult[] = [];
   const result = (key: string, kind: AttackResult['kind'], measure: AttackResult['measure'], units: string, budgets: number[]): [AttackResult, string | undefined] => {
     const a = section.attacks.find((x) => x.key === key);
@@ -241,8 +269,11 @@ export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettin
         if (!gate) continue;
         if (gate.attributes && !gate.attributes.includes(attribute)) continue;
         const reason = missing ?? (value === null ? (c?.stopped ? 'the test did not run (time or query budget)' : `no row with a known ${attribute}`) : undefined);
+        const cfOutcome = opts.data?.counterfactuals.find((x) => x.result.attribute === attribute);
+        const estimate = cfOutcome && opts.data && reason === undefined && cfOutcome.rows.length > 0 ? counterfactualEstimate(cfOutcome, key, opts.data.yTrue) : undefined;
         out.push(
           ...makeCheckResults({
+            ...(estimate ? { estimate } : {}),
             doc,
             section: 'robustness',
             metric,

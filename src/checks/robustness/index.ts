@@ -19,6 +19,7 @@ export async function runRobustness(ctx: CheckContext): Promise<SectionOutput<Ro
   const stopped = run.section.stopped;
   const checks = robustnessChecks(ctx.doc, settings, run.section, {
     groupings: ctx.groupings.map((g) => g.name),
+    data: { outcomes: run.outcomes, counterfactuals: run.counterfactuals, yTrue: ctx.labels.yTrue, groupings: ctx.groupings },
     missingReason: (key) =>
       labelOnly && key.startsWith('score_attack/')
         ? 'the model outputs labels only: the score-based attack cannot run'

@@ -34,6 +34,11 @@ export interface CounterfactualOutcome {
   /** Which features were changed on purpose (numeric feature indices / categorical feature indices). */
   changedNumeric: number[];
   changedCategorical: number[];
+  /** Per tested row (for confidence intervals): dataset row, decision changed for some value, Σ|Δscore|, pairs. */
+  rows: Uint32Array;
+  rowFlip: Uint8Array;
+  rowAbsSum: Float64Array;
+  rowPairs: Uint32Array;
 }
 
 interface Value {
@@ -168,7 +173,17 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
     stopped: null,
     notes: [],
   };
-  const empty: CounterfactualOutcome = { result, candidates: allocCandidates(space, 0), scores: new Float32Array(0), changedNumeric: [], changedCategorical: [] };
+  const empty: CounterfactualOutcome = {
+    result,
+    candidates: allocCandidates(space, 0),
+    scores: new Float32Array(0),
+    changedNumeric: [],
+    changedCategorical: [],
+    rows: new Uint32Array(0),
+    rowFlip: new Uint8Array(0),
+    rowAbsSum: new Float64Array(0),
+    rowPairs: new Uint32Array(0),
+  };
   const carrier = findCarrier(space, opts);
   if (!carrier) {
     result.flipRate = 0;
@@ -229,6 +244,8 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
 
   // aggregates
   const rowFlip = new Uint8Array(rows.length);
+  const rowAbsSum = new Float64Array(rows.length);
+  const rowPairs = new Uint32Array(rows.length);
   let flippedPairs = 0;
   let sumAbs = 0;
   let maxAbs = 0;
@@ -254,6 +271,8 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
       tFlip[from * V + to]++;
     }
     sumAbs += Math.abs(d);
+    rowAbsSum[pairRow[q] as number] += Math.abs(d);
+    rowPairs[pairRow[q] as number]++;
     if (Math.abs(d) > maxAbs) maxAbs = Math.abs(d);
     gAbs[from] += Math.abs(d);
     gSigned[from] += d;
@@ -297,5 +316,5 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
     }
   }
   result.transitions = transitions;
-  return { result, candidates: cands, scores, changedNumeric: carrier.numeric, changedCategorical: carrier.categorical };
+  return { result, candidates: cands, scores, changedNumeric: carrier.numeric, changedCategorical: carrier.categorical, rows, rowFlip, rowAbsSum, rowPairs };
 }
