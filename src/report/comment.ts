@@ -1,7 +1,8 @@
 /**
  * The sticky pull-request comment: what a reviewer sees without clicking further. Verdict first, then the breached
- * checks (value, threshold, margin), compact charts, then one collapsible section per check section, then links to
- * the job summary and the report artifact. A hidden marker (`<!-- model-risk-gate:<hash of the policy path> -->`)
+ * checks (value, threshold, margin), the before/after table against the base branch's model, compact charts, then one
+ * collapsible section per check section (robustness: the attack battery and the counterfactual test; explainability:
+ * the ranked importance with sensitive attributes and proxies), then links to the job summary and the report artifact. A hidden marker (`<!-- model-risk-gate:<hash of the policy path> -->`)
  * identifies the comment of one policy so that later runs update it in place.
  *
  * GitHub rejects comment bodies over 65,536 characters. The body is built from sections ranked by importance and,
@@ -10,25 +11,27 @@
  */
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
-import { budgetLabel } from './charts/index.js';
-import { adversarialKsCurves, featureImportance } from './charts/sections.js';
 import { escapeMarkdown } from './escape.js';
-import { formatCount, formatPercent, formatSigned, formatThreshold, formatValue, plural } from './format.js';
+import { formatCount, formatSigned, formatThreshold, formatValue, plural } from './format.js';
 import {
   details,
   markdownTable,
   nameCell,
+  renderBaseline,
   renderBreachedChecks,
+  renderExplainability,
   renderFairnessAttribute,
   renderFairnessOverview,
   renderNotes,
   renderPerformance,
   renderProvenance,
+  renderRobustness,
   renderVerdictHeader,
   safeUrl,
   statusLabel,
 } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
+import { COMMENT_BASELINE_ROWS } from './section-views.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
 
 /** GitHub's limit on an issue/PR comment body. */
@@ -102,43 +105,17 @@ export function renderSectionChecks(checks: CheckResult[]): string {
   return hidden > 0 ? `${table}\n\n_${plural(hidden, 'more check')} not shown; see the job summary._` : table;
 }
 
+/** Rows of the attack table in the comment (the job summary shows more, and the per-group tables). */
+const COMMENT_ATTACK_ROWS = 16;
+const COMMENT_IMPORTANCE_ROWS = 10;
+
 function robustnessBody(report: Report, checks: CheckResult[]): string {
-  const parts = [renderSectionChecks(checks)];
-  const ks = adversarialKsCurves(report.robustness);
-  if (ks.length)
-    parts.push(
-      markdownTable(
-        ['Attack', 'Budget', 'KS original vs adversarial scores'],
-        ks.map((a) => [nameCell(a.title), escapeMarkdown(budgetLabel(a) || '—'), formatValue(a.statistic)]),
-        ['l', 'l', 'r'],
-      ),
-    );
+  const parts = [renderSectionChecks(checks), renderRobustness(report, { heading: false, details: false, maxRows: COMMENT_ATTACK_ROWS })];
   return parts.filter((p) => p !== '').join('\n\n');
 }
 
-const COMMENT_IMPORTANCE_ROWS = 10;
-
 function explainabilityBody(report: Report, checks: CheckResult[]): string {
-  const parts = [renderSectionChecks(checks)];
-  const sensitive = new Set<string>();
-  for (const a of report.fairness) for (const x of a.attributes) sensitive.add(x);
-  const view = featureImportance(report.explainability, sensitive);
-  if (view) {
-    const top = view.features.slice(0, COMMENT_IMPORTANCE_ROWS);
-    parts.push(
-      `Top ${formatCount(top.length)} features by ${escapeMarkdown(view.measure)}:\n\n` +
-        markdownTable(
-          ['#', 'Feature', 'Importance', 'Share'],
-          top.map((f, i) => [
-            String(i + 1),
-            `${nameCell(f.feature)}${f.sensitive ? ' ⚠️ sensitive' : f.proxyOf.length ? ` ⚠️ proxy of ${f.proxyOf.map((p) => nameCell(p)).join(', ')}` : ''}`,
-            formatValue(f.importance),
-            f.share !== undefined ? formatPercent(f.share) : '',
-          ]),
-          ['r', 'l', 'r', 'r'],
-        ),
-    );
-  }
+  const parts = [renderSectionChecks(checks), renderExplainability(report, { heading: false, maxRows: COMMENT_IMPORTANCE_ROWS })];
   return parts.filter((p) => p !== '').join('\n\n');
 }
 
@@ -183,7 +160,8 @@ function dropOrder(report: Report): Droppable[] {
     { key: 'provenance', label: 'run details', weight: 10 },
     { key: 'notes', label: 'notes', weight: 15 },
     { key: 'charts-other', label: 'other charts', weight: 18 },
-    { key: 'baseline', label: 'baseline details', weight: breachedIn('baseline') ? 43 : 30 },
+    // "Is it worse than the base branch?" is what reviewers ask first: the before/after table goes late.
+    { key: 'baseline', label: 'before/after table of the base model', weight: breachedIn('baseline') ? 58 : 47 },
     { key: 'explainability', label: 'explainability details', weight: breachedIn('explainability') ? 44 : 31 },
     { key: 'robustness', label: 'robustness details', weight: breachedIn('robustness') ? 45 : 32 },
     { key: 'performance-metrics', label: 'table of performance metrics', weight: 36 },
@@ -225,6 +203,10 @@ function compose(
   const parts: string[] = [opts.marker, renderVerdictHeader(report)];
   const breached = memo(`breached-${breachedRows ?? 'all'}`, () => renderBreachedChecks(report, breachedRows !== undefined ? { maxRows: breachedRows } : {}));
   parts.push(breached || '**No threshold was breached.**');
+  if (has('baseline') && report.baseline !== undefined) {
+    const table = memo('baseline', () => renderBaseline(report, { maxRows: COMMENT_BASELINE_ROWS }));
+    if (table) parts.push(table);
+  }
 
   const charts = JSON.parse(memo('charts', () => JSON.stringify(chartBlocks(report)))) as ReturnType<typeof chartBlocks>;
   if (has('charts-breached') && charts.breached.length) parts.push(details('📈 <b>Charts of the breaches</b>', charts.breached.join('\n\n'), true));
@@ -255,7 +237,9 @@ function compose(
   if (has('explainability') && (explain.length || report.explainability !== undefined))
     parts.push(details(sectionSummary('explainability', explain), memo('explain', () => explainabilityBody(report, explain)) || '_No explainability checks._', false));
   const baseline = bySection('baseline');
-  if (has('baseline') && baseline.length) parts.push(details(sectionSummary('baseline', baseline), renderSectionChecks(baseline), false));
+  // Baseline checks without a before/after table (a report written before the table existed) keep their own block.
+  if (has('baseline') && baseline.length && report.baseline === undefined)
+    parts.push(details(sectionSummary('baseline', baseline), renderSectionChecks(baseline), false));
   const notes = memo('notes', () => renderNotes(report));
   if (has('notes') && notes) parts.push(details('<b>Notes</b>', notes.replace(/^### Notes\n\n/, ''), false));
   if (has('provenance'))

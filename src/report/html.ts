@@ -7,7 +7,47 @@
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
-import { permutationImportance, shapImportance } from './charts/sections.js';
+import type { AssociationEntry } from '../checks/explainability/types.js';
+import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness } from '../checks/robustness/types.js';
+import {
+  associationMeasureName,
+  baselineOf,
+  budgetText,
+  checkOfChange,
+  checksOnAttack,
+  checksOnCounterfactual,
+  counterfactualGroupsByFlipRate,
+  counterfactualMethodText,
+  directionArrow,
+  disparityOf,
+  effectWord,
+  explainabilityOf,
+  guardSection,
+  immutableFeatures,
+  incompatibleReason,
+  isPresent,
+  largestBudget,
+  lengthOf,
+  list,
+  MAX_ATTACKS,
+  MAX_BASELINE_ROWS,
+  MAX_BUDGETS,
+  MAX_COUNTERFACTUALS,
+  MAX_GROUPINGS,
+  maxRegressionText,
+  medianPerturbationText,
+  mostVulnerableOf,
+  numberOr,
+  permutationChangeWord,
+  permutationMetricName,
+  permutationOf,
+  proxiesOf,
+  rankedImportance,
+  robustnessOf,
+  selectBaselineRows,
+  shapMethodName,
+  shapSpaceName,
+} from './section-views.js';
 import { escapeHtml } from './escape.js';
 import {
   formatBytes,
@@ -15,6 +55,7 @@ import {
   formatCount,
   formatDuration,
   formatInterval,
+  formatIntervalBounds,
   formatMetric,
   formatPercent,
   formatSigned,
@@ -58,6 +99,9 @@ const METRIC_LABELS: Partial<Record<MetricName, string>> = {
 
 const e = (t: unknown) => escapeHtml(t);
 
+/** Most features in the HTML importance table. */
+const MAX_HTML_IMPORTANCE_ROWS = 50;
+
 const STYLE = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--subtle:#f6f8fa;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--pass-bg:#dafbe1;--fail-bg:#ffebe9;--warn-bg:#fff8c5;--link:#0969da}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--subtle:#151b23;--pass:#3fb950;--fail:#f85149;--warn:#d29922;--pass-bg:#12261e;--fail-bg:#25171c;--warn-bg:#272115;--link:#4493f8}}
@@ -76,6 +120,7 @@ table{border-collapse:collapse;margin:8px 0 16px;font-size:13px;display:block;ov
 th,td{border:1px solid var(--border);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--subtle);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.nowrap{white-space:nowrap}
 tr.fail td:first-child{box-shadow:inset 3px 0 var(--fail)}tr.warn td:first-child{box-shadow:inset 3px 0 var(--warn)}
 tr.insufficient td{color:var(--muted)}
 .charts{display:flex;flex-wrap:wrap;gap:16px;margin:8px 0 16px}
@@ -262,75 +307,231 @@ function sensitiveNames(report: Report): Set<string> {
   return names;
 }
 
-function importanceTables(report: Report): string {
-  const names = sensitiveNames(report);
-  let out = '';
-  const shap = shapImportance(report.explainability, names);
-  if (shap) {
-    const rows = shap.features.map((f, i) => {
-      const tags = [f.sensitive ? '<span class="st warn">sensitive</span>' : '', f.proxyOf.length ? `<span class="st warn">proxy of ${e(f.proxyOf.join(', '))}</span>` : '']
-        .filter(Boolean)
-        .join(' ');
-      return `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${tags ? ` ${tags}` : ''}</td>${num(formatValue(f.importance))}${num(f.share !== undefined ? formatPercent(f.share) : '')}</tr>`;
-    });
-    out += `<h3>Global importance <span class="muted">(${e(shap.measure)})</span></h3>${table(['Rank', 'Feature', 'Mean |SHAP|', 'Share'], rows, [true, false, true, true])}`;
-  }
-  const perm = permutationImportance(report.explainability, names);
-  if (perm) {
-    const rows = perm.features.map(
-      (f, i) =>
-        `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${f.sensitive ? ' <span class="st warn">sensitive</span>' : ''}</td>${num(formatValue(f.importance))}${num(
-          f.spread !== undefined ? formatValue(f.spread) : '',
-        )}</tr>`,
-    );
-    out += `<h3>${e(perm.measure.replace(/^p/, 'P'))}</h3>${table(['Rank', 'Feature', 'Mean', 'Std over repeats'], rows, [true, false, true, true])}`;
-  }
-  return out;
+const MALFORMED_HTML = '<p class="muted">This part of the report is malformed and is not shown; see report.json.</p>';
+
+/** A gate summary of some checks without emoji (fonts without colour emoji show boxes): '✖ 1/2 breached'. */
+function gateCell(checks: CheckResult[]): string {
+  if (checks.length === 0) return '<td class="muted">not gated</td>';
+  const breached = checks.filter((c) => c.outcome !== 'pass').length;
+  const cls = checks.some((c) => c.outcome === 'fail') ? 'fail' : breached > 0 ? 'warn' : 'pass';
+  const icon = cls === 'fail' ? '✖' : cls === 'warn' ? '▲' : '✔';
+  const text = breached > 0 ? `${breached}/${checks.length} breached` : `${checks.length}/${checks.length} passed`;
+  return `<td><span class="st ${cls}">${icon} ${e(text)}</span></td>`;
 }
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+function tag(text: string, cls = 'warn'): string {
+  return ` <span class="st ${cls}">${e(text)}</span>`;
+}
 
-/** Per attack and budget: success rate, accuracy drop, flip rate, KS; then the counterfactual test per attribute. */
+/** Method, additivity, model calls; then one ranked table: mean |SHAP|, share, mean SHAP, permutation ± std, proxies. */
+function importanceTables(report: Report): string {
+  const ex = explainabilityOf(report);
+  if (!ex) return '';
+  return guardSection(() => {
+    const names = sensitiveNames(report);
+    const facts: Array<[string, string]> = [['Method', `${e(shapMethodName(ex.method))} <span class="muted">(${e(ex.methodReason ?? '')})</span>`]];
+    if (isPresent(ex.kernel)) {
+      const k = ex.kernel;
+      facts.push([
+        'Coalitions',
+        e(k.exact === true ? `all ${formatCount(k.coalitions)} enumerated (exact)` : `${formatCount(k.coalitions)} per row${k.paired === true ? ', paired' : ''}${lengthOf(k.completeSizes) ? `; sizes ${list<number>(k.completeSizes, 10).join(', ')} enumerated` : ''}`),
+      ]);
+    }
+    if (isPresent(ex.tree)) {
+      const t = ex.tree;
+      facts.push([
+        'Trees',
+        e(`${t.operator}: ${formatCount(t.trees)} trees, ${formatCount(t.nodes)} nodes, ${formatCount(t.leaves)} leaves, depth ≤ ${formatCount(t.maxDepth)}, post-transform ${t.postTransform}; max |model − parsed trees| ${formatValue(t.maxScoreDifference, 2)}`),
+      ]);
+    }
+    const bg = isPresent(ex.background) ? ex.background : undefined;
+    facts.push(['Rows', e(`${formatCount(ex.explainedRows)} explained; background ${bg ? `${formatCount(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'} from ${formatCount(bg.fromRows)}` : 'n/a'}`)]);
+    facts.push(['Space', e(shapSpaceName(ex.space))]);
+    if (isPresent(ex.additivityError)) {
+      facts.push(['Additivity error', e(Object.entries(ex.additivityError).slice(0, 3).map(([sp, v]) => `${formatValue(numberOr(v), 2)} (${shapSpaceName(sp)})`).join(', '))]);
+    }
+    facts.push(['Model calls', e(`${formatCount(ex.modelCalls)} (${formatCount(ex.modelRows)} rows)`)]);
+    if (isPresent(ex.stability)) facts.push(['Stability', e(`Spearman ${formatValue(ex.stability.spearman)} (${ex.stability.method === 'seeds' ? 'two background samples' : 'two halves of the explained rows'})`)]);
+    facts.push(['Top k of the gates', e(formatCount(ex.topK))]);
+    let out = `<h3>How the attributions were computed</h3>${factsList(facts)}`;
+    if (ex.truncated === true) out += '<p class="st warn">The time budget cut the computation short: fewer rows were explained than the policy asked for.</p>';
+
+    const perm = isPresent(ex.permutation) ? ex.permutation : null;
+    const { shown, omitted } = rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS);
+    if (shown.length > 0) {
+      const rows = shown.map((f) => {
+        const proxies = proxiesOf(ex, String(f.feature));
+        const proxyTags = proxies.length
+          ? tag(`proxy of ${proxies.slice(0, 4).map((a) => `${a.attribute} (${associationMeasureName(a.measure)} ${formatValue(a.value, 2)})`).join(', ')}`, proxies.some((a) => a.proxyInTopK === true) ? 'warn' : 'muted')
+          : list<string>(f.proxyOf, 4).length
+            ? tag(`proxy of ${list<string>(f.proxyOf, 4).join(', ')}`)
+            : '';
+        const sensitive = f.sensitive === true || names.has(String(f.feature)) ? tag('sensitive') : '';
+        const p = perm ? permutationOf(ex, String(f.feature)) : undefined;
+        return (
+          `<tr><td class="num">${e(formatCount(f.rank))}</td><td>${e(f.feature)}${sensitive}${proxyTags}</td>` +
+          `${num(formatValue(f.meanAbsShap))}${num(formatPercent(f.share))}${num(formatSigned(f.meanShap))}` +
+          `${perm ? num(p ? `${formatValue(p.mean)} ± ${formatValue(p.std)}` : 'n/a') : ''}</tr>`
+        );
+      });
+      const head = ['Rank', 'Feature', 'Mean |SHAP|', 'Share', 'Mean SHAP', ...(perm ? [`Permutation importance (${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)}) ± std`] : [])];
+      out += `<h3>Global importance <span class="muted">(mean |SHAP| per raw column, ${e(shapMethodName(ex.method))}, ${e(shapSpaceName(ex.space))})</span></h3>`;
+      out += table(head, rows, head.map((_, i) => i !== 1));
+      if (omitted > 0) out += `<p class="muted">${e(plural(omitted, 'more feature'))} not shown; see report.json.</p>`;
+      if (perm) {
+        out += `<p class="muted">Permutation importance: ${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ${e(plural(numberOr(perm.repeats) ?? 0, 'repeat'))} on ${e(plural(numberOr(perm.rows) ?? 0, 'row'))} (unshuffled ${e(formatValue(perm.baseline))}).</p>`;
+      }
+    }
+    const strong = list<AssociationEntry>(ex.associations).filter((a) => isPresent(a) && a.strong === true);
+    if (strong.length > 0) {
+      const rows = strong.slice(0, 50).map(
+        (a) =>
+          `<tr${a.proxyInTopK === true ? ' class="warn"' : ''}><td>${e(a.feature)}</td><td>${e(a.attribute)}</td><td>${e(associationMeasureName(a.measure))}</td>${num(formatValue(a.value))}${num(formatValue(a.mutualInformation))}${num(a.rank === null ? '—' : formatCount(a.rank))}<td>${a.proxyInTopK === true ? `in the top ${e(formatCount(ex.topK))}` : ''}</td></tr>`,
+      );
+      out += `<h3>Proxies of sensitive attributes <span class="muted">(associations at or above the policy threshold)</span></h3>`;
+      out += table(['Feature', 'Attribute', 'Measure', 'Association', 'Normalised mutual information', 'Importance rank', ''], rows, [false, false, false, true, true, true, false]);
+    }
+    return out;
+  }, MALFORMED_HTML);
+}
+
+/** Per attack and budget, the counterfactual test, and the per-group results at each attack's largest budget. */
 function robustnessTables(report: Report): string {
-  const r = report.robustness;
-  if (!isObj(r)) return '';
-  let out = '';
-  const attackRows: string[] = [];
-  for (const a of Array.isArray(r.attacks) ? r.attacks : []) {
-    if (!isObj(a)) continue;
-    const budgets = Array.isArray(a.budgets) ? a.budgets.filter(isObj) : [];
-    for (const b of budgets) {
-      const ks = isObj(b.ks) ? numOrNull(b.ks.statistic) : null;
-      attackRows.push(
-        `<tr><td>${e(a.title ?? a.key)}</td>${num(formatValue(numOrNull(b.budget), 3))}${num(formatCount(numOrNull(b.rows)))}${num(formatValue(numOrNull(b.successRate)))}` +
-          `${num(formatValue(numOrNull(b.accuracyDrop)))}${num(formatValue(numOrNull(b.flipRate)))}${num(formatValue(numOrNull(b.meanAbsScoreChange)))}${num(formatValue(ks))}</tr>`,
+  const r = robustnessOf(report);
+  if (!r) return '';
+  return guardSection(() => {
+    const s = isPresent(r.sample) ? r.sample : undefined;
+    const fixed = immutableFeatures(r);
+    let out = factsList([
+      ['Attacked rows', e(s ? `${formatCount(s.rows)} (${s.method}: ${formatCount(s.positives)} positive, ${formatCount(s.negatives)} negative; ${formatCount(s.correct)} classified correctly) of ${formatCount(s.datasetRows)}` : 'n/a')],
+      ['Perturbations', e(r.units === 'raw' ? 'raw feature units' : 'standard deviations of each feature')],
+      ['Numeric bounds', e(r.bounds === 'none' ? 'none' : 'observed minimum and maximum')],
+      ['Immutable features', fixed.length ? fixed.slice(0, 40).map((f) => `<code>${e(f.feature)}</code>${f.reason ? ` <span class="muted">(${e(f.reason)})</span>` : ''}`).join(', ') : 'none'],
+      ['Model queries', e(formatCount(r.queries))],
+      ['Seed', e(String(r.seed))],
+    ]);
+    if (r.stopped) out += `<p class="st warn">The battery stopped early (${e(String(r.stopped).replace(/_/g, ' '))}): the results are partial.</p>`;
+    const attackRows: string[] = [];
+    for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
+      const budgets = list<BudgetResult>(a.budgets, MAX_BUDGETS);
+      const checks = checksOnAttack(report, String(a.key));
+      budgets.forEach((b, i) => {
+        const groupings = list<GroupingRobustness>(b.groups, MAX_GROUPINGS)
+          .map((g) => {
+            const v = disparityOf(a, g);
+            const worst = mostVulnerableOf(g);
+            return `${e(g.grouping)} ${e(formatValue(v))}${v !== null && worst !== null ? ` <span class="muted">(${e(worst)})</span>` : ''}`;
+          })
+          .join('<br>');
+        const first = i === 0;
+        attackRows.push(
+          `<tr>${first ? `<td rowspan="${budgets.length}">${e(a.title ?? a.key)}${a.stopped ? tag(`stopped (${String(a.stopped).replace(/_/g, ' ')})`) : ''}<br><span class="muted">${e(plural(numberOr(a.queries) ?? 0, 'model query', 'model queries'))}</span></td>` : ''}` +
+            `<td class="nowrap">${e(budgetText(a, b.budget))}</td>${num(formatCount(b.rows))}${num(`${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)}`)}` +
+            `${num(formatValue(b.successRate))}${num(formatValue(b.flipRate))}${num(formatValue(b.meanAbsScoreChange))}${num(formatValue(isPresent(b.ks) ? b.ks.statistic : null))}` +
+            `<td class="nowrap">${groupings || '—'}</td>` +
+            (first
+              ? `<td class="num" rowspan="${budgets.length}">${e(medianPerturbationText(a))}</td>${gateCell(checks).replace('<td', `<td rowspan="${budgets.length}"`)}`
+              : '') +
+            `</tr>`,
+        );
+      });
+    }
+    if (attackRows.length) {
+      out += `<h3>Attacks</h3>`;
+      out += table(
+        ['Attack', 'Budget', 'Rows', 'Accuracy: original → under attack', 'Success rate', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial', 'Disparity (most vulnerable group)', 'Median min. perturbation', 'Gate'],
+        attackRows,
+        [false, false, true, true, true, true, true, true, false, true, false],
+      );
+      out +=
+        '<p class="muted">Success rate: correctly classified rows whose decision the attack flipped within the budget. Median min. perturbation: over all ' +
+        'correctly classified rows, rows never flipped counting as infinite (“&gt; x”: fewer than half flipped within the largest size searched). ' +
+        'Disparity: max − min success rate over the groups with enough correctly classified rows (noise: flip rate).</p>';
+    }
+    const cfRows: string[] = [];
+    for (const c of list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS)) {
+      const { shown, omitted } = counterfactualGroupsByFlipRate(c, 12);
+      const groups = shown.map((g) => `${e(g.key)} ${e(formatValue(g.flipRate))} <span class="muted">(n=${e(formatCount(g.rows))}, mean Δscore ${e(formatSigned(g.meanScoreChange))})</span>`).join('<br>');
+      cfRows.push(
+        `<tr><td>${e(c.attribute)}${c.stopped ? tag('stopped') : ''}</td><td>${c.feature === null || c.feature === undefined ? '<span class="muted">not a model input</span>' : `<code>${e(c.feature)}</code>: ${e(counterfactualMethodText(c))}`}</td>` +
+          `${num(formatCount(c.rows))}${num(formatValue(c.flipRate))}${num(formatValue(c.pairFlipRate))}${num(formatValue(c.meanAbsScoreChange))}${num(formatValue(c.maxAbsScoreChange))}` +
+          `<td>${groups || '—'}${omitted > 0 ? `<br><span class="muted">+${e(formatCount(omitted))} more</span>` : ''}</td>${gateCell(checksOnCounterfactual(report, String(c.attribute)))}</tr>`,
       );
     }
-  }
-  if (attackRows.length) {
-    out += `<h3>Attacks <span class="muted">(perturbations in ${e(typeof r.units === 'string' ? r.units : 'std')} units)</span></h3>`;
-    out += table(
-      ['Attack', 'Budget', 'Rows', 'Success rate', 'Accuracy drop', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial'],
-      attackRows,
-      [false, true, true, true, true, true, true, true],
-    );
-  }
-  const cfRows: string[] = [];
-  for (const c of Array.isArray(r.counterfactual) ? r.counterfactual : []) {
-    if (!isObj(c)) continue;
-    cfRows.push(
-      `<tr><td>${e(c.attribute)}</td><td>${e(c.method)}</td>${num(formatCount(numOrNull(c.rows)))}${num(formatValue(numOrNull(c.flipRate)))}${num(formatValue(numOrNull(c.meanAbsScoreChange)))}${num(
-        formatValue(numOrNull(c.maxAbsScoreChange)),
-      )}</tr>`,
-    );
-  }
-  if (cfRows.length) {
-    out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
-    out += table(['Attribute', 'Method', 'Rows', 'Flip rate', 'Mean |Δscore|', 'Max |Δscore|'], cfRows, [false, false, true, true, true, true]);
-  }
-  return out;
+    if (cfRows.length) {
+      out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
+      out += table(
+        ['Attribute', 'Changed to', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean |Δscore|', 'Max |Δscore|', 'Flip rate by original group', 'Gate'],
+        cfRows,
+        [false, false, true, true, true, true, true, false, false],
+      );
+    }
+    const groupRows: string[] = [];
+    for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
+      const b = largestBudget(a);
+      if (!b) continue;
+      for (const g of list<GroupingRobustness>(b.groups, MAX_GROUPINGS)) {
+        for (const grp of list<GroupRobustness>(g.groups, 100)) {
+          groupRows.push(
+            `<tr${grp.sufficient === false ? ' class="insufficient"' : ''}><td>${e(a.title ?? a.key)}</td><td>${e(budgetText(a, b.budget))}</td><td>${e(g.grouping)}</td><td>${e(grp.key)}</td>` +
+              `${num(formatCount(grp.rows))}${num(formatCount(grp.correct))}${num(formatValue(grp.successRate))}${num(formatValue(grp.flipRate))}${num(formatValue(grp.accuracyUnderAttack))}${num(formatValue(grp.medianPerturbation))}${num(formatValue(grp.ks))}` +
+              `<td>${grp.sufficient === false ? `no <span class="muted">(${e(grp.insufficientReason ?? 'too few correct rows')})</span>` : 'yes'}</td></tr>`,
+          );
+        }
+      }
+    }
+    if (groupRows.length) {
+      out += `<details><summary>Robustness by group (largest budget of each attack; ${e(plural(groupRows.length, 'row'))})</summary>${table(
+        ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation', 'KS original vs adversarial', 'Used in disparity'],
+        groupRows.slice(0, 600),
+        [false, false, false, false, true, true, true, true, true, true, true, false],
+      )}</details>`;
+    }
+    return out;
+  }, MALFORMED_HTML);
+}
+
+/** Before → after per metric, with arrows, the paired interval of the change, significance, the limit and the gate. */
+function baselineTables(report: Report): string {
+  const b = baselineOf(report);
+  if (!b) return '';
+  return guardSection(() => {
+    const base = isPresent(b.base) ? b.base : undefined;
+    const fp = (m: { sha256?: unknown; bytes?: unknown } | undefined) =>
+      m ? `sha256 <code title="${e(m.sha256)}">${e(shortSha(String(m.sha256 ?? '')))}</code> · ${e(formatBytes(numberOr(m.bytes)))}` : 'n/a';
+    const iv = isPresent(b.interval) ? b.interval : null;
+    let out = factsList([
+      ['Base model', `${e(base?.source ?? '')} <span class="muted">${fp(base)}</span>`],
+      ['This pull request', `<span class="muted">${fp(isPresent(b.current) ? b.current : undefined)}</span>`],
+      ['Status', e(b.status === 'compared' ? 'compared on the same rows' : b.status === 'unchanged' ? 'unchanged: byte-identical to the base model, not rescored (every change is 0)' : 'not compared: the base model could not be scored on this data')],
+      ['Rows', e(`${formatCount(b.rows)}${numberOr(b.decisionsChanged) !== null ? ` · ${plural(b.decisionsChanged as number, 'decision')} changed` : ''}`)],
+      ...(b.dataset ? ([['Dataset', e(b.dataset)]] as Array<[string, string]>) : []),
+      ['Intervals', e(iv ? `${formatCompact((numberOr(iv.level) ?? NaN) * 100)}% paired bootstrap, ${formatCount(iv.resamples)} resamples (${iv.method}), seed ${iv.seed}` : 'none')],
+    ]);
+    if (b.status === 'incompatible') {
+      const reason = incompatibleReason(b);
+      out += `<p class="st warn">Not compared${reason ? `: ${e(reason)}` : ''}. Regression limits could not be checked.</p>`;
+    }
+    const { shown, omitted } = selectBaselineRows(b, MAX_BASELINE_ROWS);
+    if (shown.length > 0 && b.status !== 'incompatible') {
+      const rows = shown.map((m) => {
+        const check = checkOfChange(report, m);
+        const cls = m.effect === 'better' ? 'pass' : m.effect === 'worse' ? 'fail' : '';
+        return (
+          `<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
+          `${num(formatValue(m.before))}${num(formatValue(m.after))}` +
+          `<td class="num"><span class="st ${cls}" title="${e(effectWord(m.effect))}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
+          `${num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${m.significant === true ? 'yes' : m.delta === null ? '—' : 'no'}</td>` +
+          `<td>${e(maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`
+        );
+      });
+      const level = iv ? numberOr(iv.level) : null;
+      out += table(['Metric', 'Base', 'This PR', 'Change', level !== null ? `${e(formatCompact(level * 100))}% CI of change` : 'CI of change', 'Significant', 'Max regression', 'Gate'], rows, [false, true, true, true, true, false, false, false]);
+      if (omitted > 0) out += `<p class="muted">${e(plural(omitted, 'more metric'))} not shown; see report.json.</p>`;
+      out += '<p class="muted">▲ ▼ direction of the change; green = better, red = worse for that metric. Significant: the interval of the change excludes 0.</p>';
+    }
+    return out;
+  }, MALFORMED_HTML);
 }
 
 function listNotes(notes: string[]): string {
@@ -415,7 +616,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
     } else if (sec === 'explainability') {
       body += checksTable(checks, false) + importanceTables(report) + chartFigures(importanceCharts);
     } else {
-      body += checksTable(checks, false);
+      body += baselineTables(report) + checksTable(checks, false);
     }
     parts.push(`<section id="${sec}"><h2>${e(SECTION_TITLES[sec])}</h2>${body}</section>`);
   }

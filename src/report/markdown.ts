@@ -581,6 +581,7 @@ function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
           formatValue(grp.flipRate),
           formatValue(grp.accuracyUnderAttack),
           formatValue(grp.medianPerturbation),
+          formatValue(grp.ks),
         ]);
         first = false;
       }
@@ -588,9 +589,9 @@ function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
   }
   if (rows.length === 0) return '';
   let table = markdownTable(
-    ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation'],
+    ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation', 'KS original vs adversarial'],
     rows,
-    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   table += '\n\n_Insufficient: fewer correctly classified attacked rows than `min_group_size`; left out of the disparity._';
   if (omitted > 0) table += `\n\n_${plural(omitted, 'more group row')} not shown; see the JSON report._`;

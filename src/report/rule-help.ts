@@ -4,9 +4,11 @@
  *
  * Rules are `<section>/<metric>` (CheckResult.ruleId). Known metrics have hand-written help; fairness metrics built
  * from a base metric (`<metric>_difference`, `_ratio`, `_group_min`, `_group_max`) get help composed from the base;
- * any other rule (robustness, explainability, baseline: other issues) gets a generic text built from its title,
- * until its owner adds an entry to RULE_HELP.
+ * robustness and explainability rules have their own entries (ROBUSTNESS, EXPLAINABILITY: every `metric` their
+ * engines pass to makeCheckResults); baseline rules (`baseline/<performance or fairness metric>`) get regression help
+ * composed from the metric's text. Any other rule gets a generic text built from its name.
  */
+import { higherIsBetter } from '../baseline/direction.js';
 
 export interface RuleHelp {
   /** PascalCase identifier-like name (SARIF reportingDescriptor.name), e.g. 'PerformanceRocAuc'. */
@@ -198,6 +200,182 @@ const FAIRNESS_FIX =
   'proxy the sensitive attribute; consider reweighting or resampling, a fairness-constrained learner, or ' +
   'group-aware post-processing of the threshold. Change the policy threshold only with a documented justification.';
 
+/** A rule with hand-written text in every part (robustness and explainability rules). */
+interface RuleText {
+  title: string;
+  definition: string;
+  why: string;
+  fix: string;
+}
+
+const ROBUSTNESS_FIX =
+  'Open the robustness section of the job summary or HTML report: which attack, at which budget, flips which rows and ' +
+  'groups. Check that the policy’s constraints are realistic (immutable features, bounds, one-hot groups): an attack ' +
+  'that changes what a person cannot change is not a real risk. Then make the decision less brittle: regularise or ' +
+  'smooth the model (fewer, shallower trees; weight decay), train with noise or adversarial augmentation on the mutable ' +
+  'features, drop features that only add fragile signal, or move the decision threshold away from dense score regions.';
+
+const ROBUSTNESS: Record<string, RuleText> = {
+  attack_success_rate: {
+    title: 'Attack success rate',
+    definition:
+      'Share of the correctly classified attacked rows whose decision an attack flipped with a perturbation within the ' +
+      'budget (ε in per-feature standard deviations or raw units; for the categorical attack, the number of changed ' +
+      'categorical features), respecting the feature constraints of the policy.',
+    why: 'A high rate means small, plausible changes to an application change the decision: the model can be gamed, and its decisions are unstable for people near the boundary.',
+    fix: ROBUSTNESS_FIX,
+  },
+  accuracy_under_attack: {
+    title: 'Accuracy under attack',
+    definition: 'Share of the attacked rows still classified correctly after the attack within the budget (rows the model already gets wrong stay wrong).',
+    why: 'It is the accuracy an adversary (or noisy data entry) leaves the model with.',
+    fix: ROBUSTNESS_FIX,
+  },
+  accuracy_drop: {
+    title: 'Accuracy drop under attack',
+    definition: 'Accuracy of the model on the attacked rows before the attack minus its accuracy after it, at the budget.',
+    why: 'A large drop for a small perturbation means the accuracy measured on clean data overstates what the model delivers on slightly different inputs.',
+    fix: ROBUSTNESS_FIX,
+  },
+  median_perturbation: {
+    title: 'Median minimal perturbation',
+    definition:
+      'Median, over all correctly classified attacked rows, of the smallest perturbation the attack found that flips the ' +
+      'decision (rows never flipped count as infinite), in the attack’s norm and units.',
+    why: 'It is the typical distance from a row to the decision boundary: a small value means most decisions rest on a knife edge.',
+    fix: ROBUSTNESS_FIX,
+  },
+  ks_adversarial: {
+    title: 'KS statistic, original vs adversarial scores',
+    definition: 'Two-sample Kolmogorov-Smirnov statistic between the score distribution of the attacked rows before and after the attack at the budget.',
+    why: 'A large shift means the attack moves the whole score distribution, not just a few rows near the threshold; score-based uses (rankings, pricing) are affected too.',
+    fix: ROBUSTNESS_FIX,
+  },
+  robustness_disparity: {
+    title: 'Robustness disparity between groups',
+    definition:
+      'Largest minus smallest attack success rate over the groups of a sensitive attribute (groups with at least ' +
+      'min_group_size correctly classified attacked rows), at the budget.',
+    why: 'When the model is easier to attack for one group than for another, that group’s decisions are less stable: a fairness harm even when accuracy is equal.',
+    fix:
+      'Open the per-group robustness table to see which group is most vulnerable and whether it has enough rows. Look for ' +
+      'features whose scale or sparsity differs between groups, and for groups that sit closer to the decision boundary; ' +
+      'rebalance the training data or regularise, then re-run the battery.',
+  },
+  noise_flip_rate: {
+    title: 'Decision flip rate under random noise',
+    definition:
+      'Share of (row, noise draw) pairs whose decision changes when Gaussian noise of the given strength (per-feature ' +
+      'standard deviations) is added to the mutable numeric features.',
+    why: 'Random noise is what measurement error and data-entry mistakes do: decisions that flip under it are not reproducible.',
+    fix: ROBUSTNESS_FIX,
+  },
+  noise_flip_rate_disparity: {
+    title: 'Flip-rate disparity under random noise',
+    definition: 'Largest minus smallest decision flip rate under random noise over the groups of a sensitive attribute with enough rows.',
+    why: 'Noise that flips one group’s decisions more often than another’s makes the model less reliable for that group.',
+    fix:
+      'Open the per-group robustness table to see which group flips most; check whether its rows sit closer to the ' +
+      'threshold or depend on noisier features, and regularise or recalibrate the model.',
+  },
+  counterfactual_flip_rate: {
+    title: 'Counterfactual flip rate',
+    definition:
+      'Share of rows whose decision changes when only the sensitive attribute is changed to another of its values (for a ' +
+      'numeric attribute such as age: moved to each other bin), everything else unchanged.',
+    why: 'A decision that changes with a person’s sex, race or age alone is direct discrimination on that attribute (counterfactual unfairness), whatever the aggregate fairness metrics say.',
+    fix:
+      'Remove the sensitive attribute from the model’s inputs (and check its proxies in the explainability section), or ' +
+      'constrain the model so the attribute cannot move the score; retrain and re-run the counterfactual test.',
+  },
+  counterfactual_mean_abs_score_change: {
+    title: 'Counterfactual mean |Δscore|',
+    definition: 'Mean absolute change of the score when only the sensitive attribute is changed to another of its values.',
+    why: 'Even without flipping decisions, a score that moves with the sensitive attribute changes rankings, prices and limits set from it.',
+    fix:
+      'Remove the sensitive attribute from the model’s inputs (and check its proxies in the explainability section), or ' +
+      'constrain the model so the attribute cannot move the score; retrain and re-run the counterfactual test.',
+  },
+};
+
+const EXPLAINABILITY_FIX =
+  'Open the explainability section: the ranked importance table marks sensitive attributes and their proxies with the ' +
+  'association measured. Remove the sensitive column from the model’s inputs, or remove or transform the proxy (coarser ' +
+  'categories, a feature that carries the legitimate signal without the association), retrain, and check that the ' +
+  'ranking and the fairness metrics move as intended. Raising top_k or the proxy thresholds needs a documented reason.';
+
+const EXPLAINABILITY: Record<string, RuleText> = {
+  sensitive_rank: {
+    title: 'Importance rank of a sensitive attribute',
+    definition:
+      'Rank (1 = most important) of the sensitive attribute’s raw column in the global importance: mean |SHAP| over the ' +
+      'explained rows (TreeSHAP for tree ensembles, KernelSHAP otherwise). A column the model does not see ranks last.',
+    why: 'A sensitive attribute near the top of the ranking means the model’s decisions lean on it directly.',
+    fix: EXPLAINABILITY_FIX,
+  },
+  sensitive_share: {
+    title: 'Share of importance of a sensitive attribute',
+    definition: 'Mean |SHAP| of the sensitive attribute’s raw column divided by the sum of mean |SHAP| over all columns.',
+    why: 'It measures how much of the model’s behaviour the sensitive attribute explains, independent of how many other features there are.',
+    fix: EXPLAINABILITY_FIX,
+  },
+  proxies_in_top_k: {
+    title: 'Proxies of a sensitive attribute in the top k',
+    definition:
+      'Number of features among the k most important that are strongly associated with the sensitive attribute ' +
+      '(Cramér’s V for categorical features, the correlation ratio for numeric ones, or normalised mutual information; ' +
+      'thresholds in the policy).',
+    why: 'Dropping a sensitive column does not help when the model relies on a stand-in for it (e.g. relationship for sex): proxies carry the same discrimination.',
+    fix: EXPLAINABILITY_FIX,
+  },
+  stability: {
+    title: 'Stability of the importance ranking',
+    definition:
+      'Spearman rank correlation between the global importance computed on two halves of the explained rows (or from ' +
+      'two background samples drawn with different seeds).',
+    why: 'An unstable ranking cannot support the other explainability gates: the sensitive attribute’s rank would depend on which rows were explained.',
+    fix:
+      'Explain more rows (explainability.rows), use a larger background, or give KernelSHAP more coalitions ' +
+      '(kernel_shap.samples); if the ranking stays unstable, the model relies on many weak, interchangeable features.',
+  },
+};
+
+/** A performance or fairness metric's title and definition, for the baseline's regression rules. */
+function metricTextOf(metric: string): { title: string; definition: string } | undefined {
+  const m = METRICS[metric] ?? FAIRNESS[metric];
+  if (m) return m;
+  for (const [suffix, compose] of SUFFIXES) {
+    const base = metric.endsWith(suffix) ? METRICS[metric.slice(0, -suffix.length)] : undefined;
+    if (base) return compose(base);
+  }
+  return undefined;
+}
+
+const BASELINE_FIX =
+  'Read the before/after table in the PR comment or job summary: the change, its paired confidence interval and whether ' +
+  'it is significant. If the regression is real, find what changed between the base branch’s model and this one ' +
+  '(training data, features, hyper-parameters, threshold) and fix it; if it is an intended trade-off, raise ' +
+  'baseline.max_regression for this metric in the policy with a reviewer who owns the model risk.';
+
+function baselineHelp(name: string, metric: string): RuleHelp | undefined {
+  const m = metricTextOf(metric);
+  if (!m) return undefined;
+  // The same direction the baseline stage uses to call a change a regression.
+  const better = higherIsBetter(metric);
+  const word = better === true ? 'drop' : better === false ? 'rise' : 'change';
+  return {
+    name,
+    short: `The ${word} of ${lowerFirst(m.title)} against the base branch’s model is larger than the policy allows.`,
+    full:
+      `${m.title}, regression against the base branch’s model: the pull request’s model and the base model are scored on ` +
+      `the same rows and the worsening of the metric (its ${word}; for fairness metrics, per sensitive attribute) is compared ` +
+      `with baseline.max_regression, with a paired bootstrap interval. ${m.title}: ${m.definition}`,
+    why: 'A model can clear every absolute threshold and still be worse than the one it replaces; reviewers need to know whether this pull request makes things worse.',
+    fix: BASELINE_FIX,
+    tags: ['model-risk', 'baseline'],
+  };
+}
+
 const GENERIC_FIX =
   'Read the check’s message and the report for the measured value and what drives it; fix the model or data, or ' +
   'change the threshold in the policy with a documented justification.';
@@ -273,6 +451,23 @@ export function ruleHelp(ruleId: string): RuleHelp {
         };
       }
     }
+  }
+  if (section === 'robustness' || section === 'explainability') {
+    const r = (section === 'robustness' ? ROBUSTNESS : EXPLAINABILITY)[metric];
+    if (r) {
+      return {
+        name,
+        short: `${r.title} is outside the policy threshold.`,
+        full: `${r.title}: ${r.definition}`,
+        why: r.why,
+        fix: r.fix,
+        tags: ['model-risk', section],
+      };
+    }
+  }
+  if (section === 'baseline') {
+    const b = baselineHelp(name, metric);
+    if (b) return b;
   }
   const words = metric.replace(/[^A-Za-z0-9]+/g, ' ').trim();
   const title = words.length > 0 ? words[0].toUpperCase() + words.slice(1) : 'Check';

@@ -1,11 +1,41 @@
 /**
  * The CLI's terminal output: verdict line, an aligned table of every check (breached first), the breached
- * thresholds as `file:line:col: level: message` lines (clickable in editors and terminals), and notes.
+ * thresholds as `file:line:col: level: message` lines (clickable in editors and terminals), the comparison with the
+ * base model (metric before -> after, change), one line per robustness attack, the top features, and notes.
  * Pure: Report -> string. ANSI colour only when opts.color; names from data are stripped of escape sequences.
  */
 import { compareBySeverity, outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
-import { formatCount, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
+import { formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
+import type { AttackResult, CounterfactualResult } from '../checks/robustness/types.js';
+import {
+  baselineOf,
+  budgetText,
+  checkOfChange,
+  directionArrow,
+  effectWord,
+  explainabilityOf,
+  guardSection,
+  incompatibleReason,
+  isPresent,
+  largestBudget,
+  list,
+  MAX_ATTACKS,
+  MAX_COUNTERFACTUALS,
+  maxRegressionText,
+  medianPerturbationText,
+  numberOr,
+  proxiesOf,
+  rankedImportance,
+  robustnessOf,
+  selectBaselineRows,
+  shapMethodName,
+  shapSpaceName,
+  TEXT_IMPORTANCE_ROWS,
+} from './section-views.js';
+
+/** Most rows of the baseline block in the terminal. */
+const TEXT_BASELINE_ROWS = 20;
 import type { CheckResult, Report } from './types.js';
 
 export interface TextOptions {
@@ -135,9 +165,110 @@ export function renderTextNotes(report: Report): string {
   return ['Notes:', ...notes.slice(0, 50).map((n) => `  - ${sanitizeTerminal(n, { maxLength: 300 })}`)].join('\n');
 }
 
+const EFFECT_STYLE: Record<string, Style | undefined> = { better: 'green', worse: 'red' };
+
+/**
+ * The comparison with the base model: one line per metric, 'ROC AUC  0.9212 -> 0.9044  ▼ -0.0169 [-0.0192, -0.0146]
+ * worse  FAIL'. Empty string without a baseline section.
+ */
+export function renderTextBaseline(report: Report, opts: TextOptions = {}): string {
+  const b = baselineOf(report);
+  if (!b) return '';
+  const color = opts.color ?? false;
+  return guardSection(() => {
+    const source = sanitizeTerminal(b.base?.source ?? 'the base model', { maxLength: 120 });
+    if (b.status === 'incompatible') {
+      const reason = incompatibleReason(b);
+      return `Baseline: not compared with ${source}${reason ? `: ${sanitizeTerminal(reason, { maxLength: 200 })}` : ''}`;
+    }
+    const head =
+      b.status === 'unchanged'
+        ? `Baseline: the model is identical to ${source} (not rescored; every change is 0)`
+        : `Baseline: compared with ${source} on ${plural(numberOr(b.rows) ?? 0, 'row')}` +
+          (numberOr(b.decisionsChanged) !== null ? ` (${plural(b.decisionsChanged as number, 'decision')} changed)` : '');
+    const { shown, omitted } = selectBaselineRows(b, TEXT_BASELINE_ROWS);
+    const rows = shown.map((m) => {
+      const check = checkOfChange(report, m);
+      return {
+        name: sanitizeTerminal(m.title ?? m.id, { maxLength: 50 }),
+        values: `${formatValue(m.before)} -> ${formatValue(m.after)}`,
+        delta: `${directionArrow(m.direction)} ${formatSigned(m.delta)}`,
+        ci: isPresent(m.deltaInterval) ? `[${formatValue(m.deltaInterval.low)}, ${formatValue(m.deltaInterval.high)}]` : '',
+        effect: effectWord(m.effect),
+        style: EFFECT_STYLE[String(m.effect)],
+        gate: check ? `${statusWord(check).word} (${maxRegressionText(m)})` : '',
+        gateStyle: check ? statusWord(check).style : undefined,
+      };
+    });
+    const w = (k: 'name' | 'values' | 'delta' | 'ci' | 'effect') => Math.max(0, ...rows.map((r) => width(r[k])));
+    const wn = w('name');
+    const wv = w('values');
+    const wd = w('delta');
+    const wc = w('ci');
+    const we = w('effect');
+    const lines = rows.map((r) =>
+      `  ${fit(r.name, wn)}  ${fitRight(r.values, wv)}  ${paint(fitRight(r.delta, wd), color, ...(r.style ? [r.style] : []))}  ${fit(r.ci, wc)}  ${fit(r.effect, we)}  ${r.gate ? paint(r.gate, color, ...(r.gateStyle ? [r.gateStyle] : [])) : ''}`.trimEnd(),
+    );
+    if (omitted > 0) lines.push(`  (${plural(omitted, 'more metric')} in the JSON report)`);
+    return [head + (rows.length ? ':' : ''), ...lines].join('\n');
+  }, 'Baseline: (malformed section; see the JSON report)');
+}
+
+/** One line per attack (its largest budget) and per counterfactual attribute. Empty string without robustness. */
+export function renderTextRobustness(report: Report): string {
+  const r = robustnessOf(report);
+  if (!r) return '';
+  return guardSection(() => {
+    const s = isPresent(r.sample) ? r.sample : undefined;
+    const head = `Robustness: ${s ? `${plural(numberOr(s.rows) ?? 0, 'row')} attacked (${formatCount(s.correct)} classified correctly)` : 'attacks'}, perturbations in ${r.units === 'raw' ? 'raw units' : 'std'}${r.stopped ? `; stopped early (${sanitizeTerminal(r.stopped)})` : ''}:`;
+    const attacks = list<AttackResult>(r.attacks, MAX_ATTACKS).map((a) => {
+      const b = largestBudget(a);
+      const title = sanitizeTerminal(a.title ?? a.key, { maxLength: 60 });
+      if (!b) return `  ${title}: no result`;
+      return (
+        `  ${title} @ ${budgetText(a, b.budget)}: accuracy ${formatValue(b.accuracyOriginal)} -> ${formatValue(b.accuracyUnderAttack)}, ` +
+        `success rate ${formatValue(b.successRate)}, median min. perturbation ${medianPerturbationText(a)}, KS ${formatValue(isPresent(b.ks) ? b.ks.statistic : null)}` +
+        `${a.stopped ? ` (stopped: ${sanitizeTerminal(a.stopped)})` : ''}`
+      );
+    });
+    const counterfactual = list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS).map(
+      (c) =>
+        `  Counterfactual ${sanitizeTerminal(c.attribute, { maxLength: 60 })}: flip rate ${formatValue(c.flipRate)}, mean |dscore| ${formatValue(c.meanAbsScoreChange)}` +
+        ` (${plural(numberOr(c.rows) ?? 0, 'row')})`,
+    );
+    return [head, ...attacks, ...counterfactual].join('\n');
+  }, 'Robustness: (malformed section; see the JSON report)');
+}
+
+/** The top features by mean |SHAP|, one per line, sensitive attributes and proxies marked. */
+export function renderTextExplainability(report: Report): string {
+  const e = explainabilityOf(report);
+  if (!e) return '';
+  return guardSection(() => {
+    const { shown, omitted } = rankedImportance(e, TEXT_IMPORTANCE_ROWS);
+    const head = `Explainability: ${shapMethodName(e.method)} on ${plural(numberOr(e.explainedRows) ?? 0, 'row')} (${shapSpaceName(e.space)}), top ${formatCount(shown.length)} of ${formatCount(shown.length + omitted)} features:`;
+    const names = shown.map((f) => sanitizeTerminal(f.feature, { maxLength: 40 }));
+    const wn = Math.max(0, ...names.map(width));
+    const lines = shown.map((f, i) => {
+      const proxies = proxiesOf(e, String(f.feature)).map((a) => sanitizeTerminal(a.attribute, { maxLength: 40 }));
+      const flags = [f.sensitive === true ? 'sensitive attribute' : '', proxies.length ? `proxy of ${proxies.slice(0, 4).join(', ')}` : ''].filter((x) => x !== '');
+      return `  ${fitRight(formatCount(f.rank), 3)}. ${fit(names[i] as string, wn)}  ${formatValue(f.meanAbsShap)}  ${fitRight(formatPercent(f.share), 6)}${flags.length ? `  (${flags.join('; ')})` : ''}`;
+    });
+    return [head, ...lines].join('\n');
+  }, 'Explainability: (malformed section; see the JSON report)');
+}
+
 /** The whole terminal output. */
 export function renderText(report: Report, opts: TextOptions = {}): string {
   const color = opts.color ?? false;
-  const parts = [renderTextHeader(report, color), renderTextTable(report, opts), renderTextBreaches(report, color), renderTextNotes(report)];
+  const parts = [
+    renderTextHeader(report, color),
+    renderTextTable(report, opts),
+    renderTextBreaches(report, color),
+    renderTextBaseline(report, opts),
+    renderTextRobustness(report),
+    renderTextExplainability(report),
+    renderTextNotes(report),
+  ];
   return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }
