@@ -204,6 +204,28 @@ describe('determinism and limits', () => {
     expect(r.notes.some((n) => n.includes('stopped at its query budget'))).toBe(true);
   });
 
+  it('a label-only model: no score-based attack (its gates are insufficient, with the reason); the others still run', async () => {
+    const ctx = await adultContext(small(4));
+    const real = ctx.model;
+    ctx.model = {
+      info: { ...real.info, outputKind: 'label' },
+      get queries() {
+        return real.queries;
+      },
+      dispose: () => real.dispose(),
+      score: async (input) => Float32Array.from(await real.score(input), (s) => (s >= 0.5 ? 1 : 0)),
+    };
+    ctx.scores = Float32Array.from(ctx.scores, (s) => (s >= 0.5 ? 1 : 0));
+    const r = await runRobustness(ctx);
+    expect(r.section.attacks.map((a) => a.key)).toEqual(['noise', 'decision_attack/l2', 'categorical_attack']);
+    expect(r.notes.some((n) => n.includes('outputs labels only'))).toBe(true);
+    const sr = r.checks.find((c) => c.id === 'robustness/attack_success_rate/score_attack/linf@0.5')!;
+    expect(sr.status).toBe('insufficient');
+    expect(sr.message).toContain('labels only');
+    const decision = r.section.attacks.find((a) => a.key === 'decision_attack/l2')!;
+    expect(decision.perturbation.count).toBeGreaterThan(0);
+  });
+
   it('include_examples adds a few examples as feature changes', async () => {
     const r = await runRobustness(await adultContext(small(2, { includeExamples: true })));
     const a = r.section.attacks.find((x) => x.key === 'categorical_attack')!;
