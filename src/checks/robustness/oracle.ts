@@ -25,29 +25,6 @@ export interface Oracle {
   score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array>;
 }
 
-/**
- * A grow-only buffer of candidates: take(n) returns views of n candidates, valid until the next take(). Saves an
- * allocation (and its clearing) per attack step; callers write every slot they take.
- */
-export class CandidatePool {
-  private cap = 0;
-  private origin = new Uint32Array(0);
-  private x = new Float64Array(0);
-  private c = new Int32Array(0);
-  constructor(private readonly space: AttackSpace) {}
-  take(count: number): Candidates {
-    const nn = this.space.numeric.length;
-    const nc = this.space.categorical.length;
-    if (count > this.cap) {
-      this.cap = Math.max(count, Math.ceil(this.cap * 1.5), 1024);
-      this.origin = new Uint32Array(this.cap);
-      this.x = new Float64Array(this.cap * nn);
-      this.c = new Int32Array(this.cap * nc);
-    }
-    return { count, origin: this.origin.subarray(0, count), x: this.x.subarray(0, count * nn), c: this.c.subarray(0, count * nc) };
-  }
-}
-
 export interface OracleOptions {
   model: ScoringModel;
   space: AttackSpace;

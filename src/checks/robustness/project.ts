@@ -35,6 +35,29 @@ export function allocCandidates(space: AttackSpace, count: number): Candidates {
   };
 }
 
+/**
+ * A grow-only buffer of candidates: take(n) returns views of n candidates, valid until the next take(). Saves an
+ * allocation (and its clearing) per attack step; callers write every slot they take.
+ */
+export class CandidatePool {
+  private cap = 0;
+  private origin = new Uint32Array(0);
+  private x = new Float64Array(0);
+  private c = new Int32Array(0);
+  constructor(private readonly space: AttackSpace) {}
+  take(count: number): Candidates {
+    const nn = this.space.numeric.length;
+    const nc = this.space.categorical.length;
+    if (count > this.cap) {
+      this.cap = Math.max(count, Math.ceil(this.cap * 1.5), 1024);
+      this.origin = new Uint32Array(this.cap);
+      this.x = new Float64Array(this.cap * nn);
+      this.c = new Int32Array(this.cap * nc);
+    }
+    return { count, origin: this.origin.subarray(0, count), x: this.x.subarray(0, count * nn), c: this.c.subarray(0, count * nc) };
+  }
+}
+
 /** Candidate k := the original row o (numeric and categorical). */
 export function setOriginal(space: AttackSpace, cands: Candidates, k: number, o: number): void {
   const nn = space.numeric.length;

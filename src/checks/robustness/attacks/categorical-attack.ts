@@ -8,7 +8,7 @@
 import { decide, margin, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { allocCandidates } from '../project.js';
-import { MAX_STEP_ROWS } from './score-attack.js';
+import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
 
 export interface CategoricalAttackOptions {

@@ -216,8 +216,12 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
     rows = Uint32Array.from(pick, (i) => rows[i] as number);
     pairs = rows.length * (V - 1);
   }
+  if (rows.length === 0 && oracle.stopped() === null) {
+    result.notes.push(`no tested row has a known \`${spec.column}\``);
+    return empty;
+  }
   if (pairs === 0 || !oracle.canAfford(pairs)) {
-    result.stopped = oracle.stopped();
+    result.stopped = oracle.stopped() ?? 'query_budget';
     result.notes.push(result.stopped === 'deadline' ? 'not run: the time limit was reached' : 'not run: no query budget left');
     return empty;
   }

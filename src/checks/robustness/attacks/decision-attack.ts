@@ -16,14 +16,13 @@
  * The smallest flipped (scored, valid) point per row is the row's minimal perturbation; success at ε = found <= ε.
  */
 import type { Rng } from '../../../util/rng.js';
-import { CandidatePool, decide, type Oracle } from '../oracle.js';
+import { decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
-import { clampToFeasible } from '../project.js';
 import { perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
-import { allocCandidates, type Candidates } from '../project.js';
+import { allocCandidates, CandidatePool, clampToFeasible, type Candidates } from '../project.js';
 import type { AttackSpace } from '../space.js';
 import type { AttackNorm } from '../types.js';
-import { BALL_SLACK, MAX_STEP_ROWS, rademacher } from './score-attack.js';
+import { BALL_SLACK, MAX_STEP_ROWS, rademacher } from './common.js';
 
 export interface DecisionAttackOptions {
   norm: AttackNorm;

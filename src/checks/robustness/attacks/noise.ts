@@ -10,7 +10,7 @@ import { decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { placeCandidate } from '../norms.js';
 import { allocCandidates } from '../project.js';
-import { MAX_STEP_ROWS } from './score-attack.js';
+import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
 
 export interface NoiseOptions {

@@ -15,10 +15,11 @@
  * by bisection on the segment between them (`refine_steps` batched steps).
  */
 import type { Rng } from '../../../util/rng.js';
+import { BALL_SLACK, MAX_STEP_ROWS, rademacher } from './common.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
-import { CandidatePool, decide, margin, type Oracle } from '../oracle.js';
+import { decide, margin, type Oracle } from '../oracle.js';
 import { clipToBall, perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
-import { allocCandidates, clampToFeasible, projectValue, type Candidates } from '../project.js';
+import { allocCandidates, CandidatePool, clampToFeasible, projectValue, type Candidates } from '../project.js';
 import type { AttackSpace } from '../space.js';
 import type { AttackNorm } from '../types.js';
 
@@ -38,22 +39,6 @@ export interface ScoreAttackOptions {
 
 const NORM_TITLE: Record<AttackNorm, string> = { linf: 'L∞', l2: 'L2' };
 const ESTIMATOR_TITLE = { finite_differences: 'finite-difference', nes: 'NES', spsa: 'SPSA' } as const;
-
-/** ±1 with probability ½ each, 30 draws per rng call. */
-export function rademacher(rng: Rng, out: Float64Array, offset: number, count: number): void {
-  for (let i = 0; i < count; i += 30) {
-    let bits = rng.int(1 << 30);
-    const end = Math.min(count, i + 30);
-    for (let q = i; q < end; q++) {
-      out[offset + q] = bits & 1 ? 1 : -1;
-      bits >>>= 1;
-    }
-  }
-}
-/** Most candidates scored in one attack step (bounds memory; steps of larger runs are split into chunks of rows). */
-export const MAX_STEP_ROWS = 262_144;
-/** Slack on "inside the ball" for floating-point noise in the norm computation. */
-export const BALL_SLACK = 1e-9;
 
 export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: ScoreAttackOptions, rng: Rng): Promise<AttackOutcome> {
   const M = space.mutableNumeric.length;
