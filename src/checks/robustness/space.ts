@@ -89,6 +89,8 @@ export interface AttackSpace {
 }
 
 export const NONE_LEVEL = '(none)';
+/** A string input with more distinct values than this is left alone by the attacks. */
+export const MAX_CATEGORICAL_LEVELS = 500;
 
 interface NameTarget {
   numeric: number[];
@@ -450,6 +452,10 @@ export function buildAttackSpace(opts: BuildSpaceOptions): AttackSpace {
     if (f.mutable && f.levels.length < 2) {
       f.mutable = false;
       f.immutableReason = 'constant';
+    } else if (f.mutable && f.levels.length > MAX_CATEGORICAL_LEVELS) {
+      // free text or identifiers, not a category an attacker picks from
+      f.mutable = false;
+      f.immutableReason = `more than ${MAX_CATEGORICAL_LEVELS} values`;
     }
   }
 

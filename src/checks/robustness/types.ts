@@ -194,7 +194,7 @@ export interface FeatureConstraintSummary {
   feature: string;
   kind: 'numeric' | 'categorical';
   mutable: boolean;
-  /** Why immutable: 'sensitive' | 'policy' | 'mutable list' | 'constant'. */
+  /** Why immutable: 'sensitive' | 'policy' | 'not in mutable' | 'constant' | 'more than 500 values'. */
   reason?: string;
   /** Numeric: bounds (null = unbounded), integer, direction, std (data), scale (units). */
   lower?: number | null;
