@@ -365,7 +365,7 @@ function baselineHelp(name: string, metric: string): RuleHelp | undefined {
   const word = better === true ? 'drop' : better === false ? 'rise' : 'change';
   return {
     name,
-    short: `The ${word} of ${lowerFirst(m.title)} against the base branch’s model is larger than the policy allows.`,
+    short: `The ${word} of ${m.title.startsWith('Brier') ? m.title : lowerFirst(m.title)} against the base branch’s model is larger than the policy allows.`,
     full:
       `${m.title}, regression against the base branch’s model: the pull request’s model and the base model are scored on ` +
       `the same rows and the worsening of the metric (its ${word}; for fairness metrics, per sensitive attribute) is compared ` +

@@ -246,7 +246,7 @@ export function renderTextExplainability(report: Report): string {
   if (!e) return '';
   return guardSection(() => {
     const { shown, omitted } = rankedImportance(e, TEXT_IMPORTANCE_ROWS);
-    const head = `Explainability: ${shapMethodName(e.method)} on ${plural(numberOr(e.explainedRows) ?? 0, 'row')} (${shapSpaceName(e.space)}), top ${formatCount(shown.length)} of ${formatCount(shown.length + omitted)} features:`;
+    const head = `Explainability: ${shapMethodName(e.method)} on ${plural(numberOr(e.explainedRows) ?? 0, 'row')} (${shapSpaceName(e.space)}), top ${formatCount(shown.length)} of ${formatCount(shown.length + omitted)} features (mean |SHAP|, share):`;
     const names = shown.map((f) => sanitizeTerminal(f.feature, { maxLength: 40 }));
     const wn = Math.max(0, ...names.map(width));
     const lines = shown.map((f, i) => {

@@ -1,0 +1,376 @@
+/**
+ * The robustness, explainability and baseline sections in every renderer (job summary, PR comment, HTML, terminal,
+ * SARIF rule help), on real reports made by the gate (sections-fixture.ts): the numbers shown are the Report's, the
+ * tables are well-formed and bounded, names from data are escaped, a malformed section never throws, and the comment
+ * trims those sections in the right order.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { renderCharts } from '../../src/report/charts/index.js';
+import { commentMarker, GITHUB_COMMENT_MAX_CHARS, renderComment } from '../../src/report/comment.js';
+import { formatCompact, formatIntervalBounds, formatPercent, formatSigned, formatValue } from '../../src/report/format.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderBaseline, renderExplainability, renderRobustness, renderSummary } from '../../src/report/markdown.js';
+import { ruleHelp } from '../../src/report/rule-help.js';
+import { renderText, renderTextBaseline, renderTextExplainability, renderTextRobustness } from '../../src/report/text.js';
+import type { Report } from '../../src/report/types.js';
+import { renamed, sectionReports, type SectionReports } from './sections-fixture.js';
+
+let reports: SectionReports;
+beforeAll(async () => {
+  reports = await sectionReports();
+}, 120_000);
+
+/** Unescaped '|' in a markdown line. */
+function cellSeparators(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (line[i] === '|') n++;
+  }
+  return n;
+}
+
+/** Every GFM table of the text; each row has as many cells as its header. */
+function tables(md: string): string[][] {
+  const out: string[][] = [];
+  let current: string[] | undefined;
+  for (const line of md.split('\n')) {
+    if (line.startsWith('|')) {
+      if (!current) out.push((current = []));
+      current.push(line);
+    } else current = undefined;
+  }
+  for (const t of out) {
+    expect(t[1]).toMatch(/^\|( :?-+:? \|)+$/);
+    for (const row of t) expect(cellSeparators(row), row).toBe(cellSeparators(t[0] as string));
+  }
+  return out;
+}
+
+/** The table whose header line starts with `header`. */
+function tableAfter(md: string, header: string): string[] {
+  const t = tables(md).find((x) => (x[0] as string).startsWith(header));
+  expect(t, header).toBeDefined();
+  return (t as string[]).slice(2);
+}
+
+const esc = (s: string) => s.replace(/_/g, '\\_').replace(/>/g, '&gt;').replace(/</g, '&lt;');
+
+describe('job summary sections', () => {
+  test('baseline: before → after with arrow, effect, paired CI, significance, limit and gate, from the report', () => {
+    const r = reports.compared;
+    const md = renderBaseline(r);
+    expect(md.startsWith('### Compared with the base model\n\nBase: file ')).toBe(true);
+    expect(md).toContain(`both scored on the same 2,000 rows · ${r.baseline!.decisionsChanged} decisions changed · 95% intervals of each change from a paired bootstrap (200 resamples`);
+    const rows = tableAfter(md, '| Metric | Base → PR | Change | 95% CI of change |');
+    expect(rows).toHaveLength(r.baseline!.metrics.length);
+    const arrows = { up: '▲', down: '▼', flat: '▬', unknown: '·' } as const;
+    const marks = { better: ' ✅', worse: ' ❌', neutral: '', unknown: ' ❔' } as const;
+    r.baseline!.metrics.forEach((m, i) => {
+      const check = r.checks.find((c) => c.id === m.checkId);
+      const gate = !check ? 'not gated' : check.status === 'insufficient' ? '⚠️ insufficient' : check.outcome === 'fail' ? '❌ fail' : '✅ pass';
+      const limit = m.maxRegression === undefined ? '—' : `drop ≤ ${formatCompact(m.maxRegression)}`;
+      expect(rows[i]).toBe(
+        `| ${esc(m.title)} | ${formatValue(m.before)} → ${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${marks[m.effect]} | ` +
+          `${formatIntervalBounds(m.deltaInterval!)} | ${m.significant ? 'yes' : 'no'} | ${m.maxRegression === undefined && m.metric === 'brier' ? '—' : limit} | ${gate} |`,
+      );
+    });
+    // The PR's logistic regression ranks worse than the base tree ensemble: a significant, gated drop.
+    const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
+    expect(auc.direction).toBe('down');
+    expect(auc.effect).toBe('worse');
+    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3} → 0\.8\d{3} \| ▼ -0\.0\d{3} ❌ \| \[-0\.\d{4}, -0\.\d{4}\] \| yes \| drop ≤ 0\.01 \| ❌ fail \|$/);
+  });
+
+  test('baseline: an unchanged model and an incompatible base are said in words', () => {
+    const unchanged = renderBaseline(reports.unchanged);
+    expect(unchanged).toContain('▬ **Unchanged:** the model is byte-identical to the base model');
+    expect(unchanged).toContain('| ROC AUC | ');
+    expect(tableAfter(unchanged, '| Metric | Base → PR |').every((row) => row.includes('| ▬ 0.0000 |'))).toBe(true);
+    const incompatible = renderBaseline(reports.incompatible);
+    expect(incompatible).toContain("⚠️ **Not compared:** the base model (file ");
+    expect(incompatible).toContain("could not be scored on this data — the base model's inputs cannot be built from the dataset");
+    expect(tableAfter(incompatible, '| Metric | Max regression | Gate |')).toEqual([
+      '| ROC AUC | drop ≤ 0.01 | ⚠️ insufficient |',
+      '| Accuracy | drop ≤ 0.01 | ⚠️ insufficient |',
+      '| Demographic parity ratio (sex) | drop ≤ 0.02 | ⚠️ insufficient |',
+      '| Demographic parity ratio (race) | drop ≤ 0.02 | ⚠️ insufficient |',
+      '| Demographic parity ratio (age\\_bin) | drop ≤ 0.02 | ⚠️ insufficient |',
+    ]);
+  });
+
+  test('robustness: one row per attack and budget with accuracy, success rate, flip rate, median perturbation, KS, disparity', () => {
+    const r = reports.compared;
+    const rob = r.robustness!;
+    const md = renderRobustness(r);
+    expect(md).toContain(`${rob.sample.rows} rows attacked (stratified by label: ${rob.sample.positives} positive, ${rob.sample.negatives} negative; ${rob.sample.correct} classified correctly) out of 2,000`);
+    const rows = tableAfter(md, '| Attack | Budget | Accuracy: original → under attack |');
+    expect(rows).toHaveLength(rob.attacks.reduce((n, a) => n + a.budgets.length, 0));
+    const noise = rob.attacks[0]!;
+    const b = noise.budgets[1]!;
+    const sex = b.groups.find((g) => g.grouping === 'sex')!;
+    expect(
+      rows[1]!.startsWith(
+        `| ″ | strength ${formatCompact(b.budget)} std | ${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)} | ${formatValue(b.successRate)} | ` +
+          `${formatValue(b.flipRate)} |   | ${formatValue(b.ks.statistic)} | sex ${formatValue(sex.flipRateDisparity)} (${sex.mostVulnerable}) · race `,
+      ),
+      rows[1],
+    ).toBe(true);
+    expect(rows[0]).toMatch(/^\| Random noise \(Gaussian, per-feature scale\) \| strength 0\.1 std \| .* \| &gt; 0\.25 \| .* \| ❌ 1\/1 breached \|$/);
+    const decision = rob.attacks.find((a) => a.key === 'decision_attack/l2')!;
+    const decisionRow = rows.find((row) => row.startsWith('| Decision-based attack'))!;
+    expect(decisionRow).toContain(`| ${formatValue(decision.medianPerturbation!.value)} |`);
+    expect(decisionRow).toMatch(/✅ 1\/1 passed \|$/);
+    // Counterfactual flip rates per sensitive attribute and per original group (highest first).
+    const cf = tableAfter(md, '| Attribute | Changed to |');
+    expect(cf).toHaveLength(3);
+    const sexCf = rob.counterfactual.find((c) => c.attribute === 'sex')!;
+    const [hi, lo] = [...sexCf.groups].sort((x, y) => (y.flipRate ?? 0) - (x.flipRate ?? 0));
+    expect(cf[0]).toBe(
+      `| sex | \`sex\`: each other category (2 values) | ${sexCf.rows} | ${formatValue(sexCf.flipRate)} | ${formatValue(sexCf.pairFlipRate)} | ` +
+        `${formatValue(sexCf.meanAbsScoreChange)} | ${formatValue(sexCf.maxAbsScoreChange)} | ${hi!.key} ${formatValue(hi!.flipRate)} · ${lo!.key} ${formatValue(lo!.flipRate)} | ❌ 1/1 breached |`,
+    );
+    expect(cf[2]).toContain('| age\\_bin | `age`: moved to each other bin (3 bins) |');
+    expect(md).toContain('Features the attacks may not change: `age` (sensitive), `race` (sensitive), `sex` (sensitive).');
+    // Per-group table, collapsed.
+    expect(md).toContain('<details>\n<summary>Robustness by group (largest budget of each attack)</summary>');
+    expect(md).toContain('| Amer-Indian-Eskimo _(insufficient)_ |');
+  });
+
+  test('explainability: ranked raw-column importance with share, permutation ± std, sensitive attributes and proxies', () => {
+    const r = reports.compared;
+    const ex = r.explainability!;
+    const md = renderExplainability(r);
+    expect(md).toContain(`**KernelSHAP** (${ex.kernel!.coalitions} paired coalitions per row`);
+    expect(md).toContain(`on ${ex.explainedRows} explained rows against a background of ${ex.background.size} sampled rows, in probability space.`);
+    expect(md).toContain(`Additivity error ${formatValue(ex.additivityError.probability, 2)} (probability)`);
+    expect(md).toContain(`${ex.modelCalls} model calls (`);
+    const rows = tableAfter(md, '| # | Feature | Mean \\|SHAP\\| | Share | Mean SHAP | Permutation (ROC AUC drop) ± std |');
+    expect(rows).toHaveLength(ex.importance.length);
+    ex.importance.forEach((f, i) => {
+      const p = ex.permutation!.features.find((x) => x.feature === f.feature)!;
+      const name = f.sensitive ? `**${esc(f.feature)}**` : esc(f.feature);
+      expect(rows[i]!.startsWith(`| ${f.rank} | ${name} | ${formatValue(f.meanAbsShap)} | ${formatPercent(f.share)} | ${formatSigned(f.meanShap)} | ${formatValue(p.mean)} ± ${formatValue(p.std)} | `)).toBe(true);
+      if (f.sensitive) expect(rows[i]).toContain('⚠️ sensitive attribute');
+    });
+    // Proxies carry the association measured; one in the top k is a warning, one further down a link.
+    const proxy = ex.associations.filter((a) => a.strong && a.proxyInTopK).sort((a, b) => b.value - a.value)[0]!;
+    const row = rows.find((x) => x.startsWith(`| ${proxy.rank} |`))!;
+    expect(row).toContain(`⚠️ proxy of `);
+    expect(row).toContain(`${esc(proxy.attribute)} (Cramér’s V ${formatValue(proxy.value, 2)})`);
+    const unchanged = renderExplainability(reports.unchanged);
+    expect(unchanged).toMatch(/\*\*TreeSHAP\*\* \(exact, interventional; TreeEnsembleClassifier: 100 trees, [\d,]+ leaves, depth ≤ \d+, post-transform LOGISTIC;/);
+    expect(unchanged).toContain('0 model calls (0 rows) for SHAP');
+  });
+
+  test('the summary places them: baseline after the breaches, robustness and explainability before performance; capped sizes', () => {
+    const md = renderSummary(reports.compared);
+    tables(md);
+    const at = (s: string) => md.indexOf(s);
+    expect(at('### Breached')).toBeLessThan(at('### Compared with the base model'));
+    expect(at('### Compared with the base model')).toBeLessThan(at('<summary><b>All '));
+    expect(at('### Fairness')).toBeLessThan(at('### Robustness'));
+    expect(at('### Robustness')).toBeLessThan(at('### Explainability'));
+    expect(at('### Explainability')).toBeLessThan(at('<summary><b>Performance on'));
+    expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
+    // Under a smaller byte budget the sections shrink (fewer rows, no per-group details) before anything is cut.
+    const budget = Buffer.byteLength(md) - 1;
+    const small = renderSummary(reports.compared, { maxBytes: budget });
+    expect(Buffer.byteLength(small)).toBeLessThanOrEqual(budget);
+    expect(md).toContain('Robustness by group');
+    expect(small).not.toContain('Robustness by group');
+    expect(small).toContain('### Robustness');
+    expect(small).toContain('### Explainability');
+    expect(small).toContain('| ROC AUC | ');
+    expect(small).not.toContain('The summary was cut');
+  });
+});
+
+describe('PR comment', () => {
+  const marker = commentMarker('.github/model-policy.yml');
+  const links = { runUrl: 'https://github.com/o/r/actions/runs/1', artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/2' };
+
+  test('the before/after table follows the breached table, before the charts; robustness and explainability have their blocks', () => {
+    const body = renderComment(reports.compared, { marker, ...links });
+    tables(body);
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS);
+    const at = (s: string) => body.indexOf(s);
+    expect(at('### Breached')).toBeGreaterThan(0);
+    expect(at('### Breached')).toBeLessThan(at('### Compared with the base model'));
+    expect(at('### Compared with the base model')).toBeLessThan(at('📈'));
+    expect(body).toContain('| ROC AUC | ');
+    expect(body).toMatch(/<summary>❌ <b>Robustness<\/b> \(10 checks, \d+ breached\)<\/summary>/);
+    expect(body).toContain('| Attack | Budget | Accuracy: original → under attack |');
+    expect(body).toContain('**Counterfactual test**');
+    expect(body).toMatch(/<summary>❌ <b>Explainability<\/b> \(10 checks, \d+ breached\)<\/summary>/);
+    // The comment shows the top 10 features and says how many it left out.
+    expect(tableAfter(body, '| # | Feature |')).toHaveLength(10);
+    expect(body).toContain(`_${reports.compared.explainability!.importance.length - 10} more features not shown; see the JSON report._`);
+    // The baseline checks are in the table's Gate column, not in a second block.
+    expect(body).not.toContain('<b>Baseline comparison</b>');
+  });
+
+  test('trims explainability, then robustness, and only then the before/after table', () => {
+    const full = renderComment(reports.compared, { marker, ...links });
+    const order: string[] = [];
+    for (let limit = full.length - 200; limit > 3000; limit -= 400) {
+      const body = renderComment(reports.compared, { marker, ...links, maxChars: limit });
+      expect(body.length).toBeLessThanOrEqual(limit);
+      const cut = /left out: ([^.]*)\./.exec(body)?.[1]?.split(', ') ?? [];
+      for (const c of cut) if (!order.includes(c)) order.push(c);
+      if (body.includes('### Compared with the base model')) {
+        expect(body).toContain('| ROC AUC | ');
+      } else {
+        expect(cut).toContain('robustness details');
+        expect(cut).toContain('explainability details');
+      }
+    }
+    const pos = (label: string) => order.indexOf(label);
+    expect(pos('explainability details')).toBeGreaterThanOrEqual(0);
+    expect(pos('explainability details')).toBeLessThan(pos('robustness details'));
+    expect(pos('robustness details')).toBeLessThan(pos('before/after table of the base model'));
+    expect(pos('run details')).toBeLessThan(pos('explainability details'));
+  });
+});
+
+describe('HTML report', () => {
+  test('the three sections with their tables', () => {
+    const r = reports.compared;
+    const html = renderHtml(r, renderCharts(r));
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+    const rob = section('robustness');
+    expect(rob).toContain('<h3>Attacks</h3>');
+    expect(rob).toContain(`<td rowspan="2">Random noise (Gaussian, per-feature scale)<br><span class="muted">${r.robustness!.attacks[0]!.queries.toLocaleString('en-US')} model queries</span></td>`);
+    expect(rob).toContain('<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>');
+    expect(rob).toContain('<summary>Robustness by group (largest budget of each attack;');
+    expect(rob).toContain('data-chart="ks-adversarial-noise"');
+    const ex = section('explainability');
+    expect(ex).toContain('<dt>Method</dt><dd>KernelSHAP');
+    const first = r.explainability!.importance[0]!;
+    expect(ex).toContain(`<tr><td class="num">1</td><td>${first.feature} <span class="st warn">proxy of`);
+    expect(ex).toContain(`<td class="num">${formatValue(first.meanAbsShap)}</td><td class="num">${formatPercent(first.share)}</td>`);
+    expect(ex).toContain('<h3>Proxies of sensitive attributes');
+    const base = section('baseline');
+    const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
+    expect(base).toContain(
+      `<td class="num">${formatValue(auc.before)}</td><td class="num">${formatValue(auc.after)}</td><td class="num"><span class="st fail" title="worse">▼ ${formatSigned(auc.delta)}</span></td>`,
+    );
+    expect(base).toContain('<th class="num">95% CI of change</th>');
+    expect(renderHtml(reports.unchanged, [])).toContain('unchanged: byte-identical to the base model, not rescored (every change is 0)');
+    expect(renderHtml(reports.incompatible, [])).toContain('<p class="st warn">Not compared: the base model&#39;s inputs cannot be built from the dataset');
+  });
+});
+
+describe('terminal', () => {
+  test('a baseline block, one line per attack and counterfactual, the top 5 features', () => {
+    const r = reports.compared;
+    const text = renderText(r);
+    const base = renderTextBaseline(r).split('\n');
+    expect(base[0]).toMatch(/^Baseline: compared with file .*gbt_onehot\.onnx on 2,000 rows \(\d+ decisions changed\):$/);
+    const auc = r.baseline!.metrics[0]!;
+    expect(base[1]).toMatch(new RegExp(`^  ROC AUC +${formatValue(auc.before)} -> ${formatValue(auc.after)}  ▼ ${formatSigned(auc.delta)}  \\[-0\\.\\d{4}, -0\\.\\d{4}\\] +worse +FAIL \\(drop ≤ 0\\.01\\)$`));
+    expect(base).toHaveLength(1 + r.baseline!.metrics.length);
+    const rob = renderTextRobustness(r).split('\n');
+    expect(rob).toHaveLength(1 + r.robustness!.attacks.length + r.robustness!.counterfactual.length);
+    const cat = r.robustness!.attacks.find((a) => a.key === 'categorical_attack')!;
+    expect(rob).toContain(
+      `  Categorical attack (greedy value changes) @ ≤ 1 feature: accuracy ${formatValue(cat.budgets[0]!.accuracyOriginal)} -> ${formatValue(cat.budgets[0]!.accuracyUnderAttack)}, ` +
+        `success rate ${formatValue(cat.budgets[0]!.successRate)}, median min. perturbation > 1, KS ${formatValue(cat.budgets[0]!.ks.statistic)}`,
+    );
+    const ex = renderTextExplainability(r).split('\n');
+    expect(ex[0]).toBe(`Explainability: KernelSHAP on ${r.explainability!.explainedRows} rows (probability), top 5 of ${r.explainability!.importance.length} features (mean |SHAP|, share):`);
+    expect(ex).toHaveLength(6);
+    expect(ex[1]).toMatch(new RegExp(`^    1\\. ${r.explainability!.importance[0]!.feature} +${formatValue(r.explainability!.importance[0]!.meanAbsShap)} +${formatPercent(r.explainability!.importance[0]!.share).replace('.', '\\.')}  \\(proxy of `));
+    expect(text.indexOf('Baseline:')).toBeLessThan(text.indexOf('Robustness:'));
+    expect(text.indexOf('Robustness:')).toBeLessThan(text.indexOf('Explainability:'));
+    expect(renderTextBaseline(reports.unchanged).split('\n')[0]).toMatch(/^Baseline: the model is identical to file .* \(not rescored; every change is 0\):$/);
+  });
+});
+
+describe('untrusted names and malformed sections', () => {
+  const hostile = '<img src=x onerror=alert(1)>|**x**|</details>@everyone';
+
+  test('names from the data are escaped everywhere', () => {
+    const r = renamed(reports.compared, { marital_status: hostile, Female: '<script>alert(1)</script>', White: '```\n</details>' });
+    expect(r.explainability!.importance.some((f) => f.feature === hostile)).toBe(true);
+    const md = renderSummary(r);
+    const comment = renderComment(r, { marker: commentMarker('p.yml') });
+    for (const out of [md, comment]) {
+      tables(out);
+      expect(out).not.toMatch(/<img|<script/);
+      expect(out.replace(/```mermaid[\s\S]*?```/g, '')).not.toContain('@everyone');
+      expect((out.match(/<details/g) ?? []).length).toBe((out.match(/<\/details>/g) ?? []).length);
+    }
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;\\|\\*\\*x\\*\\*\\|&lt;/details&gt;@&#8203;everyone');
+    const html = renderHtml(r, renderCharts(r));
+    expect(html).not.toMatch(/<img|<script|<\/details>@/);
+    expect(renderText(r)).not.toContain('\n</details>');
+  });
+
+  test('a malformed section (an untrusted report.json) never throws, and says it is malformed', () => {
+    const r = JSON.parse(JSON.stringify(reports.compared)) as Report & Record<string, unknown>;
+    (r as unknown as Record<string, unknown>).robustness = { attacks: 'x', counterfactual: [{ groups: 5, values: null }], sample: null };
+    (r as unknown as Record<string, unknown>).explainability = { importance: [{ feature: {}, rank: 'a' }, null], permutation: 7, associations: {} };
+    (r as unknown as Record<string, unknown>).baseline = { status: 'compared', metrics: [null, { title: 5, deltaInterval: 3, direction: 'sideways' }], base: 'x' };
+    const md = renderSummary(r);
+    expect(md).toContain('### Robustness');
+    expect(md).toContain('### Compared with the base model');
+    expect(() => renderComment(r, { marker: 'm' })).not.toThrow();
+    expect(() => renderHtml(r, renderCharts(r))).not.toThrow();
+    expect(() => renderText(r)).not.toThrow();
+    const broken = JSON.parse(JSON.stringify(reports.compared)) as Report;
+    (broken.robustness as unknown as Record<string, unknown>).attacks = [{ key: 'noise', budgets: [{ groups: 'zzz', ks: 1 }], medianPerturbation: 7 }];
+    Object.defineProperty(broken.robustness!, 'counterfactual', { get: () => { throw new Error('boom'); } });
+    expect(renderRobustness(broken)).toBe('### Robustness\n\n_This part of the report is malformed and is not shown; see report.json._');
+  });
+});
+
+describe('SARIF rule help', () => {
+  const ROBUSTNESS = [
+    'attack_success_rate',
+    'accuracy_under_attack',
+    'accuracy_drop',
+    'median_perturbation',
+    'ks_adversarial',
+    'robustness_disparity',
+    'noise_flip_rate',
+    'noise_flip_rate_disparity',
+    'counterfactual_flip_rate',
+    'counterfactual_mean_abs_score_change',
+  ];
+  const EXPLAINABILITY = ['sensitive_rank', 'sensitive_share', 'proxies_in_top_k', 'stability'];
+  const generic = /check of model-risk-gate/;
+
+  test('every robustness and explainability metric the engines emit has its own help', () => {
+    const emitted = new Set([...reports.compared.checks, ...reports.unchanged.checks].filter((c) => c.section === 'robustness' || c.section === 'explainability').map((c) => c.ruleId));
+    for (const id of emitted) expect([...ROBUSTNESS.map((m) => `robustness/${m}`), ...EXPLAINABILITY.map((m) => `explainability/${m}`)]).toContain(id);
+    for (const m of ROBUSTNESS) {
+      const h = ruleHelp(`robustness/${m}`);
+      expect(h.full, m).not.toMatch(generic);
+      expect(h.tags).toEqual(['model-risk', 'robustness']);
+      expect(h.why.length).toBeGreaterThan(40);
+      expect(h.fix.length).toBeGreaterThan(40);
+    }
+    for (const m of EXPLAINABILITY) {
+      const h = ruleHelp(`explainability/${m}`);
+      expect(h.full, m).not.toMatch(generic);
+      expect(h.tags).toEqual(['model-risk', 'explainability']);
+    }
+    expect(ruleHelp('robustness/counterfactual_flip_rate').full).toContain('only the sensitive attribute is changed');
+    expect(ruleHelp('explainability/proxies_in_top_k').full).toContain('Cramér’s V');
+  });
+
+  test('baseline rules say which way is a regression for the metric', () => {
+    for (const c of reports.compared.checks.filter((x) => x.section === 'baseline')) expect(ruleHelp(c.ruleId).full).not.toMatch(generic);
+    expect(ruleHelp('baseline/roc_auc').short).toBe('The drop of ROC AUC against the base branch’s model is larger than the policy allows.');
+    expect(ruleHelp('baseline/brier').short).toBe('The rise of Brier score against the base branch’s model is larger than the policy allows.');
+    expect(ruleHelp('baseline/demographic_parity_ratio').short).toContain('The drop of demographic parity ratio');
+    expect(ruleHelp('baseline/equalized_odds_difference').short).toContain('The rise of equalized odds difference');
+    expect(ruleHelp('baseline/accuracy_group_min').short).toContain('The drop of accuracy, lowest group');
+    expect(ruleHelp('baseline/roc_auc').tags).toEqual(['model-risk', 'baseline']);
+    expect(ruleHelp('baseline/roc_auc').full).toContain('Area under the ROC curve');
+  });
+});
