@@ -63,15 +63,16 @@ async function context(model) {
 /**
  * Rows/s of a bare onnxruntime loop over `data` ([rows, d] float32: the batch an attack actually sent, so that the
  * rows are the same — a tree ensemble is several times faster on near-duplicate rows than on distinct ones), in
- * batches of the policy's batch size, for about `ms` ms.
+ * batches of the attack's mean rows per call (at most the policy's batch size), for about `ms` ms.
  */
-async function bareThroughput(ort, file, data, d, ms = 700) {
+async function bareThroughput(ort, file, data, d, batchRows, ms = 700) {
   const rows = data.length / d;
+  const batch = Math.max(1, Math.min(BATCH, Math.round(batchRows)));
   const session = await ort.InferenceSession.create(readFileSync(file), { graphOptimizationLevel: 'all' });
   const out = new Float32Array(rows);
   const once = async () => {
-    for (let start = 0; start < rows; start += BATCH) {
-      const end = Math.min(rows, start + BATCH);
+    for (let start = 0; start < rows; start += batch) {
+      const end = Math.min(rows, start + batch);
       const x = new ort.Tensor('float32', data.subarray(start * d, end * d), [end - start, d]);
       const res = await session.run({ [session.inputNames[0]]: x }, ['probabilities']);
       const p = res.probabilities.data;
@@ -137,7 +138,7 @@ export async function run(log) {
     // measure the bare loop with the gate's session released (onnxruntime's idle threads would slow it down)
     await real.dispose();
     log(`${model}: default battery on ${run.section.sample.rows} rows (${run.section.sample.correct} correct), ${fmt(run.section.queries)} model queries, wall ${fmt(wall / 1000, 2)} s`);
-    log('  attack                    queries   calls  rows/call   wall s   model s   queries/s    bare ORT/s   ratio   (bare: its largest batch replayed)');
+    log('  attack                    queries   calls  rows/call   wall s   model s   queries/s    bare ORT/s   ratio   (bare: its largest batch replayed in calls of rows/call)');
     const file = join(ROOT, ADULT, `${model}.onnx`);
     for (const [key, span] of spans) {
       const mine = calls.filter((c) => c.attack === key);
@@ -149,7 +150,7 @@ export async function run(log) {
         continue;
       }
       const perCall = q / mine.length;
-      const bare = await bareThroughput(ort, file, batches.get(key), ctx.input.width);
+      const bare = await bareThroughput(ort, file, batches.get(key), ctx.input.width, perCall);
       const qps = q / (ms / 1000);
       log(
         `  ${key.padEnd(24)} ${fmt(q).padStart(9)} ${fmt(mine.length).padStart(7)} ${fmt(perCall).padStart(10)} ${fmt(ms / 1000, 2).padStart(8)} ${fmt(modelMs / 1000, 2).padStart(9)} ${fmt(qps).padStart(11)} ${fmt(bare).padStart(13)} ${fmt(qps / bare, 2).padStart(7)}`,

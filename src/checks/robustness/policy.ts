@@ -183,7 +183,7 @@ export const ROBUSTNESS_DEFAULTS: RobustnessSettings = {
     gradient_samples: 20,
     max_gradient_samples: 100,
     init_candidates: 10,
-    tolerance: 1e-4,
+    tolerance: 1e-3,
     max_queries: 5_000_000,
   },
   categorical_attack: { enabled: true, max_changes: 2, max_queries: 2_000_000 },
