@@ -776,7 +776,8 @@ function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string 
 /** One row of the before/after table. */
 function baselineRow(report: Report, m: BaselineMetricChange): string[] {
   const check = checkOfChange(report, m);
-  const mark = effectMark(m.effect);
+  // better/worse is marked only when the change is more than resampling noise (its interval excludes 0)
+  const mark = m.significant === true ? effectMark(m.effect) : '';
   const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
   return [
     `${nameCell(String(m.title ?? m.id))}${note}`,
@@ -791,7 +792,7 @@ function baselineRow(report: Report, m: BaselineMetricChange): string[] {
 
 /**
  * The pull request's model against the base branch's: a before → after table with arrows (▲ ▼ ▬ from the direction
- * of the change, ✅ ❌ from whether it is better or worse), the paired interval of each change, its significance, the
+ * of the change, ✅ ❌ from whether it is better or worse, when significant), the paired interval of each change, its significance, the
  * regression limit and the check's outcome. Unchanged and incompatible bases are said in words.
  */
 export function renderBaseline(report: Report, opts: SectionOptions = {}): string {
@@ -856,7 +857,9 @@ export function renderBaseline(report: Report, opts: SectionOptions = {}): strin
     );
     if (omitted > 0) table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
     parts.push(table);
-    parts.push('_▲ ▼ direction of the change; ✅ better, ❌ worse for that metric. Significant: the interval of the change excludes 0 (more than resampling noise)._');
+    if (shown.some((m) => m.significant === true)) {
+      parts.push('_▲ ▼ direction of the change; ✅ better, ❌ worse for that metric, marked when the change is significant: its interval excludes 0 (more than resampling noise)._');
+    }
     return parts.join('\n\n');
   }, MALFORMED('Compared with the base model'));
 }

@@ -74,7 +74,7 @@ describe('job summary sections', () => {
       const gate = !check ? 'not gated' : check.status === 'insufficient' ? '⚠️ insufficient' : check.outcome === 'fail' ? '❌ fail' : '✅ pass';
       const limit = m.maxRegression === undefined ? '—' : `drop ≤ ${formatCompact(m.maxRegression)}`;
       expect(rows[i]).toBe(
-        `| ${esc(m.title)} | ${formatValue(m.before)} → ${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${marks[m.effect]} | ` +
+        `| ${esc(m.title)} | ${formatValue(m.before)} → ${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${m.significant ? marks[m.effect] : ''} | ` +
           `${formatIntervalBounds(m.deltaInterval!)} | ${m.significant ? 'yes' : 'no'} | ${m.maxRegression === undefined && m.metric === 'brier' ? '—' : limit} | ${gate} |`,
       );
     });
