@@ -16,6 +16,7 @@ import type {
   PerformanceCurves,
 } from '../../src/metrics/types.js';
 import type { CheckResult, Report } from '../../src/report/types.js';
+import type { AttackKind, AttackResult, PerturbationMeasure } from '../../src/checks/robustness/types.js';
 
 const ADULT = fileURLToPath(new URL('../fixtures/adult/', import.meta.url));
 
@@ -417,10 +418,11 @@ function buildSampleReport(options: SampleOptions): Report {
     timings: { load: 120, score: 85, checks: 40 },
   };
   if (options.sections !== false) {
-    const attacks = [
+    const specs: Array<{ key: string; kind: AttackKind; title: string; measure: PerturbationMeasure; budgets: number[]; success: number[] }> = [
       { key: 'noise', kind: 'noise', title: 'Random noise', measure: 'strength', budgets: [0.05, 0.1], success: [0.012, 0.031] },
       { key: 'score_attack/linf', kind: 'score_attack', title: 'Score-based attack (L∞, NES gradient)', measure: 'linf', budgets: [0.1, 0.25, 0.5], success: [0.08, 0.19, 0.284] },
-    ].map((a) => ({
+    ];
+    const attacks = specs.map((a): AttackResult => ({
       key: a.key,
       kind: a.kind,
       title: a.title,
