@@ -173,3 +173,45 @@ checks:
     await expect(runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir, eventPath: event })).rejects.toThrow(/git|checkout|fetch/i);
   });
 });
+
+describe('determinism of the whole report', () => {
+  it('is byte-identical (timestamps aside) with robustness, explainability and intervals on, and changes with the seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mrg-det-'));
+    writeFileSync(join(dir, 'eval.csv'), readFileSync(join(fixtures, 'adult', 'test.csv'), 'utf8').split('\n').slice(0, 1200).join('\n') + '\n');
+    writeFileSync(join(dir, 'model.onnx'), readFileSync(join(fixtures, 'adult', 'mlp_torch.onnx')));
+    writeFileSync(join(dir, 'features.json'), readFileSync(join(fixtures, 'adult', 'onehot_features.json')));
+    const policy = (seed: number): string => `version: 1
+seed: ${seed}
+model: { path: model.onnx, features: { file: features.json } }
+dataset: { path: eval.csv, label: income, positive_label: ">50K" }
+sensitive: [ { column: sex }, { column: age, bins: [25, 45] } ]
+statistics: { resamples: 200 }
+checks:
+  performance:
+    roc_auc: { min: 0.5 }
+  fairness:
+    demographic_parity_difference: { max: 0.9 }
+  robustness:
+    rows: 60
+    score_attack: { epsilons: { linf: [0.1] }, steps: 5, success_rate: { max: 1 } }
+    decision_attack: { iterations: 3 }
+  explainability:
+    rows: 10
+    background: { size: 10 }
+    kernel_shap: { samples: 64 }
+    permutation: { repeats: 2 }
+`;
+    writeFileSync(join(dir, 'policy.yml'), policy(5));
+    const strip = (r: unknown): string => JSON.stringify(r, (k, v) => (k === 'createdAt' || k === 'timings' ? undefined : v));
+    const a = await runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir });
+    const b = await runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir });
+    expect(a.report.robustness).toBeDefined();
+    expect(a.report.explainability).toBeDefined();
+    expect(strip(b.report)).toBe(strip(a.report));
+    writeFileSync(join(dir, 'policy.yml'), policy(6));
+    const c = await runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir });
+    expect(strip(c.report)).not.toBe(strip(a.report));
+    // point values do not depend on the seed; only sampled quantities do
+    expect(c.report.performance.metrics.roc_auc).toBe(a.report.performance.metrics.roc_auc);
+  });
+});
