@@ -3,35 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { fixtures, lineOf, makeWorkspace, parseAnnotations, repoRoot, runNode, validateSarif } from './harness.js';
+import { ADULT_POLICY, fixtures, lineOf, makeWorkspace, parseAnnotations, repoRoot, runNode, validateSarif } from './harness.js';
 
 const dist = join(repoRoot, 'dist', 'index.js');
 
-export const ADULT_POLICY = (fairness: string): string => `# a credit-style policy on UCI Adult
-version: 1
-seed: 7
-model:
-  path: models/credit.onnx
-  threshold: 0.5
-dataset:
-  path: data/eval.csv
-  label: income
-  positive_label: ">50K"
-sensitive:
-  - column: sex
-  - column: race
-  - column: age
-    bins: [25, 45]
-intersections:
-  - [sex, age_bin]
-min_group_size: 30
-checks:
-  performance:
-    roc_auc: { min: 0.85 }
-    accuracy: { min: 0.80 }
-  fairness:
-${fairness}
-`;
 
 const adultFiles = {
   'models/credit.onnx': join(fixtures, 'adult', 'logreg_pipeline.onnx'),

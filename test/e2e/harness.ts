@@ -142,3 +142,30 @@ export function lineOf(text: string, needle: string): number {
   if (i < 0) throw new Error(`'${needle}' not found`);
   return i + 1;
 }
+
+/** A credit-style policy on UCI Adult (models/credit.onnx, data/eval.csv) with the given fairness lines. */
+export const ADULT_POLICY = (fairness: string): string => `# a credit-style policy on UCI Adult
+version: 1
+seed: 7
+model:
+  path: models/credit.onnx
+  threshold: 0.5
+dataset:
+  path: data/eval.csv
+  label: income
+  positive_label: ">50K"
+sensitive:
+  - column: sex
+  - column: race
+  - column: age
+    bins: [25, 45]
+intersections:
+  - [sex, age_bin]
+min_group_size: 30
+checks:
+  performance:
+    roc_auc: { min: 0.85 }
+    accuracy: { min: 0.80 }
+  fairness:
+${fairness}
+`;
