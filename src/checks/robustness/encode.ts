@@ -7,60 +7,103 @@ import type { ColumnsInput, InputTensorData, MatrixInput, ModelInput } from '../
 import type { Candidates } from './project.js';
 import type { AttackSpace } from './space.js';
 
-function encodeMatrix(space: AttackSpace, input: MatrixInput, cands: Candidates, scratch?: Float32Array): MatrixInput {
-  const { width } = input;
-  const src = input.data;
-  const n = cands.count;
-  // every row is overwritten in full, so a reused buffer needs no clearing
-  const out = scratch && scratch.length >= n * width ? scratch.subarray(0, n * width) : new Float32Array(n * width);
-  const nn = space.numeric.length;
-  const nc = space.categorical.length;
-  const { origin, x, c } = cands;
-  const c0 = space.c0;
-  const numericCols = Int32Array.from(space.numeric, (f) => (f.source.kind === 'matrix' ? f.source.column : -1));
-  const mutableNum = space.mutableNumeric;
-  // copy the original rows: a run of candidates of the same row is filled by doubling copies
-  for (let k = 0; k < n; ) {
-    const o = origin[k] as number;
-    let end = k + 1;
-    while (end < n && origin[end] === o) end++;
-    out.set(src.subarray(o * width, o * width + width), k * width);
-    for (let filled = 1; filled < end - k; ) {
-      const chunk = Math.min(filled, end - k - filled);
-      out.copyWithin((k + filled) * width, k * width, (k + chunk) * width);
-      filled += chunk;
-    }
-    k = end;
+/**
+ * Writes candidates into a reused feature matrix, remembering which original row (and which categorical levels) each
+ * matrix row holds: a row that already holds the candidate's original row only gets its written numeric columns and
+ * changed one-hot indicators rewritten, not a full copy. Attacks that keep a candidate in the same slot from one step
+ * to the next (stable layouts) thus pay a few writes per candidate instead of a row copy.
+ */
+export class MatrixEncoder {
+  private data = new Float32Array(0);
+  /** Original row held by each matrix row (-1: unknown). */
+  private rowOrigin = new Int32Array(0);
+  /** Categorical levels held by each matrix row (valid where rowOrigin >= 0). */
+  private rowLevels = new Int32Array(0);
+  private readonly numericCols: Int32Array;
+  private readonly contiguous: boolean;
+  /** Per categorical feature: its one-hot indicator columns per level (null: not a one-hot group). */
+  private readonly indicators: Array<Int32Array | null>;
+
+  constructor(
+    private readonly space: AttackSpace,
+    private readonly input: MatrixInput,
+  ) {
+    const nn = space.numeric.length;
+    this.numericCols = Int32Array.from(space.numeric, (f) => (f.source.kind === 'matrix' ? f.source.column : -1));
+    // many numeric features in consecutive matrix columns: one native converting copy per candidate
+    let contiguous = nn > 32;
+    for (let j = 1; contiguous && j < nn; j++) if (this.numericCols[j] !== (this.numericCols[0] as number) + j) contiguous = false;
+    this.contiguous = contiguous;
+    this.indicators = space.categorical.map((f) => (f.source.kind === 'one-hot' ? f.source.indicators : null));
   }
-  // many numeric features in consecutive matrix columns: one native converting copy per candidate (candidates hold
-  // every numeric value, immutable ones equal to the original)
-  let contiguous = nn > 32;
-  for (let j = 1; contiguous && j < nn; j++) if (numericCols[j] !== (numericCols[0] as number) + j) contiguous = false;
-  const first = nn > 0 ? (numericCols[0] as number) : 0;
-  for (let k = 0; k < n; k++) {
-    const o = origin[k] as number;
-    const base = k * width;
-    if (contiguous) out.set(x.subarray(k * nn, k * nn + nn), base + first);
-    // otherwise only mutable features can differ from the original row
-    else {
-      for (let m = 0; m < mutableNum.length; m++) {
-        const j = mutableNum[m] as number;
-        out[base + (numericCols[j] as number)] = x[k * nn + j] as number;
+
+  /**
+   * The model input for candidates [0, count) (a view of the reused matrix: valid until the next call). `written`:
+   * the numeric features to write (the mutable ones, or more for counterfactuals; the others must equal the original
+   * row); `widened`: written holds more than the mutable ones (the rows are then forgotten after this call).
+   * Categorical levels are compared with the levels each matrix row holds, so every changed level is written.
+   */
+  encode(cands: Candidates, written: Int32Array, widened: boolean): MatrixInput {
+    const { space, input } = this;
+    const { width } = input;
+    const n = cands.count;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    if (this.data.length < n * width) {
+      const cap = Math.max(n, Math.ceil((this.data.length / width) * 1.5), 1024);
+      this.data = new Float32Array(cap * width);
+      this.rowOrigin = new Int32Array(cap).fill(-1);
+      this.rowLevels = new Int32Array(cap * nc);
+    }
+    const out = this.data;
+    const rowOrigin = this.rowOrigin;
+    const rowLevels = this.rowLevels;
+    const src = input.data;
+    const { origin, x, c } = cands;
+    const c0 = space.c0;
+    const numericCols = this.numericCols;
+    const indicators = this.indicators;
+    const first = nn > 0 ? (numericCols[0] as number) : 0;
+    const nw = written.length;
+    for (let k = 0; k < n; k++) {
+      const o = origin[k] as number;
+      const base = k * width;
+      if (rowOrigin[k] !== o) {
+        // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
+        // are overwritten below, its levels are known), else from the original matrix
+        if (k > 0 && rowOrigin[k - 1] === o) {
+          out.copyWithin(base, base - width, base);
+          for (let j = 0; j < nc; j++) rowLevels[k * nc + j] = rowLevels[(k - 1) * nc + j] as number;
+        } else {
+          out.set(src.subarray(o * width, o * width + width), base);
+          for (let j = 0; j < nc; j++) rowLevels[k * nc + j] = c0[o * nc + j] as number;
+        }
+        rowOrigin[k] = o;
+      }
+      if (this.contiguous) out.set(x.subarray(k * nn, k * nn + nn), base + first);
+      else {
+        for (let m = 0; m < nw; m++) {
+          const j = written[m] as number;
+          out[base + (numericCols[j] as number)] = x[k * nn + j] as number;
+        }
+      }
+      for (let j = 0; j < nc; j++) {
+        const level = c[k * nc + j] as number;
+        const held = rowLevels[k * nc + j] as number;
+        if (level === held) continue;
+        const ind = indicators[j];
+        if (!ind) continue;
+        const from = ind[held] as number;
+        const to = ind[level] as number;
+        if (from >= 0) out[base + from] = 0;
+        if (to >= 0) out[base + to] = 1;
+        rowLevels[k * nc + j] = level;
       }
     }
-    for (let j = 0; j < nc; j++) {
-      const level = c[k * nc + j] as number;
-      const orig = c0[o * nc + j] as number;
-      if (level === orig) continue;
-      const f = space.categorical[j]!;
-      if (f.source.kind !== 'one-hot') continue;
-      const from = f.source.indicators[orig] as number;
-      const to = f.source.indicators[level] as number;
-      if (from >= 0) out[base + from] = 0;
-      if (to >= 0) out[base + to] = 1;
-    }
+    // features outside the usual written set were changed: these rows no longer match the cache's assumptions
+    if (widened) rowOrigin.fill(-1, 0, n);
+    return { kind: 'matrix', rows: n, input: input.input, width, data: out.subarray(0, n * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
   }
-  return { kind: 'matrix', rows: n, input: input.input, width, data: out, featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
 }
 
 function encodeColumns(space: AttackSpace, input: ColumnsInput, cands: Candidates): ColumnsInput {
@@ -130,16 +173,21 @@ export function encodeCandidates(
   space: AttackSpace,
   cands: Candidates,
   extra?: { numeric?: number[]; categorical?: number[] },
-  /** A buffer the matrix may be written into (only valid until the next call with the same buffer). */
-  scratch?: Float32Array,
+  /** Reused between calls (its matrix is only valid until its next call); a fresh one by default. */
+  encoder?: MatrixEncoder,
 ): ModelInput {
-  if (!extra || ((extra.numeric?.length ?? 0) === 0 && (extra.categorical?.length ?? 0) === 0)) {
-    return space.input.kind === 'matrix' ? encodeMatrix(space, space.input, cands, scratch) : encodeColumns(space, space.input, cands);
+  const widened = !!extra && ((extra.numeric?.length ?? 0) > 0 || (extra.categorical?.length ?? 0) > 0);
+  if (space.input.kind === 'matrix') {
+    const enc = encoder ?? new MatrixEncoder(space, space.input);
+    // categorical levels are compared with what each matrix row holds, so immutable ones need no widening here
+    const written = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
+    return enc.encode(cands, written, widened);
   }
-  const widened: AttackSpace = {
+  if (!widened) return encodeColumns(space, space.input, cands);
+  const wide: AttackSpace = {
     ...space,
-    mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra.numeric ?? [])])),
-    mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra.categorical ?? [])])),
+    mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])),
+    mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra?.categorical ?? [])])),
   };
-  return widened.input.kind === 'matrix' ? encodeMatrix(widened, widened.input, cands, scratch) : encodeColumns(widened, widened.input, cands);
+  return encodeColumns(wide, wide.input as ColumnsInput, cands);
 }

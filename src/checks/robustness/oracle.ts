@@ -3,7 +3,7 @@
  * ScoringModel.score() call per attack step, with a query budget and the run's deadline.
  */
 import type { ScoringModel } from '../../model/types.js';
-import { encodeCandidates } from './encode.js';
+import { encodeCandidates, MatrixEncoder } from './encode.js';
 import type { Candidates } from './project.js';
 import type { AttackSpace } from './space.js';
 import type { StopReason } from './types.js';
@@ -41,9 +41,9 @@ export function createOracle(opts: OracleOptions): Oracle {
   let queries = 0;
   let calls = 0;
   let stop: StopReason | null = null;
-  // the encoded batch is reused between calls (the model reads it before score() resolves)
-  let scratch: Float32Array | undefined;
-  const width = opts.space.input.kind === 'matrix' ? opts.space.input.width : 0;
+  // the encoded matrix is reused between calls (the model reads it before score() resolves), and rows that hold the
+  // same original row as in the previous call are only patched
+  const encoder = opts.space.input.kind === 'matrix' ? new MatrixEncoder(opts.space, opts.space.input) : undefined;
   return {
     space: opts.space,
     threshold: opts.threshold,
@@ -73,8 +73,7 @@ export function createOracle(opts: OracleOptions): Oracle {
       const out = new Float32Array(cands.count);
       for (let from = 0; from < cands.count; from += ENCODE_ROWS) {
         const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + ENCODE_ROWS));
-        if (width > 0 && (!scratch || scratch.length < part.count * width)) scratch = new Float32Array(Math.max(part.count, 1024) * width);
-        const input = encodeCandidates(opts.space, part, extra, scratch);
+        const input = encodeCandidates(opts.space, part, extra, encoder);
         out.set(await opts.model.score(input), from);
         queries += part.count;
         if (opts.shared) opts.shared.remaining -= part.count;

@@ -26,6 +26,9 @@ export interface Candidates {
   c: Int32Array;
 }
 
+/** Origin of a pool slot never written (no dataset row has this index). */
+export const NO_ORIGIN = 0xffffffff;
+
 export function allocCandidates(space: AttackSpace, count: number): Candidates {
   return {
     count,
@@ -37,7 +40,9 @@ export function allocCandidates(space: AttackSpace, count: number): Candidates {
 
 /**
  * A grow-only buffer of candidates: take(n) returns views of n candidates, valid until the next take(). Saves an
- * allocation (and its clearing) per attack step; callers write every slot they take.
+ * allocation (and its clearing) per attack step; callers write every slot they take. Slots keep their contents from
+ * one take() to the next (a slot never written holds origin NO_ORIGIN), so a caller that rewrites a slot with a
+ * candidate of the same row may skip what it knows is unchanged (placeCandidate's onlyMutable).
  */
 export class CandidatePool {
   private cap = 0;
@@ -50,7 +55,7 @@ export class CandidatePool {
     const nc = this.space.categorical.length;
     if (count > this.cap) {
       this.cap = Math.max(count, Math.ceil(this.cap * 1.5), 1024);
-      this.origin = new Uint32Array(this.cap);
+      this.origin = new Uint32Array(this.cap).fill(NO_ORIGIN);
       this.x = new Float64Array(this.cap * nn);
       this.c = new Int32Array(this.cap * nc);
     }

@@ -18,11 +18,11 @@
 import type { Rng } from '../../../util/rng.js';
 import { decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
-import { perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
-import { allocCandidates, CandidatePool, clampToFeasible, type Candidates } from '../project.js';
+import { perturbationNorm, placeCandidatesOfRow, vectorNorm } from '../norms.js';
+import { CandidatePool, clampToFeasible } from '../project.js';
 import type { AttackSpace } from '../space.js';
 import type { AttackNorm } from '../types.js';
-import { BALL_SLACK, MAX_STEP_ROWS, rademacher } from './common.js';
+import { BALL_SLACK, fillNormal, MAX_STEP_ROWS, rademacher } from './common.js';
 
 export interface DecisionAttackOptions {
   norm: AttackNorm;
@@ -52,14 +52,6 @@ const EXTREME_UNBOUNDED = 64;
 /** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
 const RADEMACHER_FROM = 32;
 
-interface Task {
-  inst: number;
-  origin: number;
-  /** Current boundary point (units, continuous, feasible); its projection flips the decision. */
-  u: Float64Array;
-  dist: number;
-}
-
 export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: DecisionAttackOptions, rng: Rng): Promise<AttackOutcome> {
   const { norm } = opts;
   const out = emptyOutcome(
@@ -84,36 +76,58 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   const nn = space.numeric.length;
   const threshold = oracle.threshold;
   const mut = space.mutableNumeric;
+  // written only by placeCandidate: immutable values and levels are always the original ones (see onlyMutable)
   const candidatePool = new CandidatePool(space);
+  let flipBuffer = new Uint8Array(0);
 
-  /** Score points (units) of the given tasks in one call; returns which flip, and records flipped examples. */
-  const evaluate = async (tasks: Task[], points: Float64Array, per: number): Promise<{ flips: Uint8Array; cands: Candidates } | null> => {
-    const count = tasks.length * per;
-    if (count === 0) return { flips: new Uint8Array(0), cands: allocCandidates(space, 0) };
+  // tasks: the correctly classified instances; the current boundary point of task t (units, continuous, feasible; its
+  // projection flips the decision) is U[t·M, (t+1)·M), its size dist[t]
+  let T = 0;
+  for (let i = 0; i < n; i++) if (inst.correct[i]) T++;
+  const taskInst = new Int32Array(T);
+  const taskOrigin = new Uint32Array(T);
+  for (let i = 0, t = 0; i < n; i++) {
+    if (!inst.correct[i]) continue;
+    taskInst[t] = i;
+    taskOrigin[t++] = inst.rows[i] as number;
+  }
+  const U = new Float64Array(T * M);
+  const dist = new Float64Array(T).fill(Infinity);
+
+  /**
+   * Score `per` points (units) of each task of tasks[0, nt) in one call; point p of the a-th task is
+   * points[(p·nt + a)·M, ...) and candidate p·nt + a (point-major: a task keeps its slots from one call to the next,
+   * so the model input rows are patched, not rebuilt). Returns which flip (a view valid until the next call), and
+   * records flipped examples; null when the budget or the time is spent.
+   */
+  const evaluate = async (tasks: Int32Array, nt: number, points: Float64Array, per: number): Promise<Uint8Array | null> => {
+    const count = nt * per;
+    if (count === 0) return new Uint8Array(0);
     if (!oracle.canAfford(count)) return null;
     const cands = candidatePool.take(count);
-    for (let a = 0; a < tasks.length; a++) {
-      const t = tasks[a] as Task;
-      for (let p = 0; p < per; p++) placeCandidate(space, cands, a * per + p, t.origin, points, (a * per + p) * M);
-    }
+    for (let a = 0; a < nt; a++) placeCandidatesOfRow(space, cands, taskOrigin[tasks[a] as number] as number, points, a, nt, per);
     const scores = await oracle.score(cands);
-    const flips = new Uint8Array(count);
-    for (let a = 0; a < tasks.length; a++) {
-      const t = tasks[a] as Task;
-      const d0 = inst.d0[t.inst] as number;
-      for (let p = 0; p < per; p++) {
-        const k = a * per + p;
-        if (decide(scores[k] as number, threshold) === d0) continue;
+    if (flipBuffer.length < count) flipBuffer = new Uint8Array(Math.max(count, Math.ceil(flipBuffer.length * 1.5)));
+    const flips = flipBuffer.subarray(0, count);
+    for (let p = 0; p < per; p++) {
+      for (let a = 0; a < nt; a++) {
+        const k = p * nt + a;
+        const i = taskInst[tasks[a] as number] as number;
+        const sc = scores[k] as number;
+        if (decide(sc, threshold) === inst.d0[i]) {
+          flips[k] = 0;
+          continue;
+        }
         flips[k] = 1;
-        offerExample(space, out, t.inst, cands, k, perturbationNorm(space, cands, k, norm), scores[k] as number);
+        const size = perturbationNorm(space, cands, k, norm);
+        const cur = out.minPerturbation[i] as number;
+        if (!(cur === cur && cur <= size)) offerExample(space, out, i, cands, k, size, sc);
       }
     }
-    return { flips, cands };
+    return flips;
   };
 
   // ---- 1. starting points
-  const allTasks: Task[] = [];
-  for (let i = 0; i < n; i++) if (inst.correct[i]) allTasks.push({ inst: i, origin: inst.rows[i] as number, u: new Float64Array(M), dist: Infinity });
   const pools: number[][] = [[], []];
   for (let r = 0; r < opts.yPred.length; r++) (pools[opts.yPred[r] === 1 ? 1 : 0] as number[]).push(r);
   for (const pool of pools) {
@@ -126,45 +140,68 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
     }
     pool.length = Math.min(pool.length, INIT_POOL, Math.max(200, Math.floor(INIT_POOL_WORK / M)));
   }
+  // the donors' mutable values, contiguous (pool order)
+  const donorValues = pools.map((pool) => {
+    const v = new Float64Array(pool.length * M);
+    for (let q = 0; q < pool.length; q++) for (let m = 0; m < M; m++) v[q * M + m] = space.x0[(pool[q] as number) * nn + (mut[m] as number)] as number;
+    return v;
+  });
   const K = opts.initCandidates;
   const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
   // single-feature extremes (each mutable feature alone at its lower / upper bound) when there are few features
   const E = M <= EXTREMES_UP_TO ? 2 * M : 0;
   const per0 = K + R + E;
   let noStart = 0;
-  /** Steps 1-3 for a chunk of rows (chunks bound the rows scored in one step). */
-  const attackChunk = async (tasks: Task[]): Promise<void> => {
-    const init = new Float64Array(tasks.length * per0 * M);
-    const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j]!.scale);
-    for (let a = 0; a < tasks.length; a++) {
-      const t = tasks[a] as Task;
-      const o = t.origin;
-      const donors = pools[inst.d0[t.inst] === 1 ? 0 : 1] as number[];
+  const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j]!.scale);
+  const origValues = new Float64Array(M);
+  const bestR = new Int32Array(K);
+  const bestD = new Float64Array(K);
+  const dir = new Float64Array(M);
+  let probes = new Float64Array(0);
+  let dirs = new Float64Array(0);
+
+  /** Steps 1-3 for the tasks [t0, t1) (chunks bound the rows scored in one step). */
+  const attackChunk = async (t0: number, t1: number): Promise<void> => {
+    const nt = t1 - t0;
+    const tasks = new Int32Array(nt);
+    for (let a = 0; a < nt; a++) tasks[a] = t0 + a;
+    // points: candidate p of task a at ((p·nt + a)·M)
+    const init = new Float64Array(nt * per0 * M);
+    const at = (a: number, p: number): number => (p * nt + a) * M;
+    for (let a = 0; a < nt; a++) {
+      const t = t0 + a;
+      const o = taskOrigin[t] as number;
+      const side = inst.d0[taskInst[t] as number] === 1 ? 0 : 1;
+      const donors = pools[side] as number[];
+      const dv = donorValues[side] as Float64Array;
       // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
-      const bestR = new Int32Array(K).fill(-1);
-      const bestD = new Float64Array(K).fill(Infinity);
-      for (const r of donors) {
+      bestR.fill(-1);
+      bestD.fill(Infinity);
+      for (let m = 0; m < M; m++) origValues[m] = space.x0[o * nn + (mut[m] as number)] as number;
+      const linf = norm === 'linf';
+      for (let q = 0; q < donors.length; q++) {
+        const r = donors[q] as number;
         let d = 0;
-        for (let m = 0; m < M; m++) {
-          const j = mut[m] as number;
-          const a0 = space.x0[o * nn + j] as number;
-          const v = space.x0[r * nn + j] as number;
+        for (let m = 0, qm = q * M; m < M; m++) {
+          const a0 = origValues[m] as number;
+          const v = dv[qm + m] as number;
           if (a0 !== a0 || v !== v) continue;
           const diff = Math.abs((v - a0) * (invScale[m] as number));
-          d = norm === 'linf' ? (diff > d ? diff : d) : d + diff * diff;
+          if (!linf) d += diff * diff;
+          else if (diff > d) d = diff;
         }
         if (d === 0 || d > (bestD[K - 1] as number) || (d === bestD[K - 1] && r > (bestR[K - 1] as number))) continue;
-        let q = K - 1;
-        while (q > 0 && ((bestD[q - 1] as number) > d || (bestD[q - 1] === d && (bestR[q - 1] as number) > r))) {
-          bestD[q] = bestD[q - 1] as number;
-          bestR[q] = bestR[q - 1] as number;
-          q--;
+        let k = K - 1;
+        while (k > 0 && ((bestD[k - 1] as number) > d || (bestD[k - 1] === d && (bestR[k - 1] as number) > r))) {
+          bestD[k] = bestD[k - 1] as number;
+          bestR[k] = bestR[k - 1] as number;
+          k--;
         }
-        bestD[q] = d;
-        bestR[q] = r;
+        bestD[k] = d;
+        bestR[k] = r;
       }
       for (let p = 0; p < per0; p++) {
-        const off = (a * per0 + p) * M;
+        const off = at(a, p);
         const r = p < K ? (bestR[p] as number) : -1;
         if (p >= K + R) {
           // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
@@ -180,6 +217,7 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
         }
         const scale = p >= K ? (INIT_NOISE_SCALES[(p - K) >> 1] as number) : 0;
         const mirror = p >= K && ((p - K) & 1) === 1;
+        const prev = p > 0 ? at(a, p - 1) : 0;
         for (let m = 0; m < M; m++) {
           const j = mut[m] as number;
           const f = space.numeric[j]!;
@@ -187,165 +225,200 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
           if (r >= 0) {
             const v = space.x0[r * nn + j] as number;
             init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
-          } else if (mirror) init[off + m] = -(init[off - M + m] as number);
+          } else if (mirror) init[off + m] = -(init[prev + m] as number);
           else if (p >= K) init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
         }
       }
     }
-    for (let a = 0; a < tasks.length; a++) {
-      for (let p = 0; p < per0; p++) clampToFeasible(space, (tasks[a] as Task).origin, init, (a * per0 + p) * M);
+    for (let a = 0; a < nt; a++) {
+      for (let p = 0; p < per0; p++) clampToFeasible(space, taskOrigin[t0 + a] as number, init, at(a, p));
     }
-    const first = await evaluate(tasks, init, per0);
-    let active: Task[] = [];
+    const first = await evaluate(tasks, nt, init, per0);
+    let active = new Int32Array(nt);
+    let na = 0;
     if (first) {
-      for (let a = 0; a < tasks.length; a++) {
-        const t = tasks[a] as Task;
+      for (let a = 0; a < nt; a++) {
+        const t = t0 + a;
         let bestP = -1;
-        let bestD = Infinity;
+        let bestDist = Infinity;
         for (let p = 0; p < per0; p++) {
-          if (!first.flips[a * per0 + p]) continue;
-          const d = vectorNorm(init, (a * per0 + p) * M, M, norm);
-          if (d < bestD) {
-            bestD = d;
+          if (!first[p * nt + a]) continue;
+          const d = vectorNorm(init, at(a, p), M, norm);
+          if (d < bestDist) {
+            bestDist = d;
             bestP = p;
           }
         }
         if (bestP < 0) continue;
-        t.u.set(init.subarray((a * per0 + bestP) * M, (a * per0 + bestP + 1) * M));
-        t.dist = bestD;
-        active.push(t);
+        U.set(init.subarray(at(a, bestP), at(a, bestP) + M), t * M);
+        dist[t] = bestDist;
+        active[na++] = t;
       }
-      noStart += tasks.length - active.length;
+      noStart += nt - na;
     }
 
     // ---- 2. boundary search (bisection towards the original row)
-    const blend = (u: Float64Array, lam: number, dst: Float64Array, off: number): void => {
-      if (norm === 'l2') for (let m = 0; m < M; m++) dst[off + m] = lam * (u[m] as number);
+    const lo = new Float64Array(nt);
+    const hi = new Float64Array(nt);
+    const pts = new Float64Array(nt * M);
+    const open = new Int32Array(nt);
+    const openTasks = new Int32Array(nt);
+    const mids = new Float64Array(nt * M);
+    /** Point λ of the way from the original row to task t's point (L2: on the segment; L∞: the box clip). */
+    const blend = (t: number, lam: number, dst: Float64Array, off: number): void => {
+      if (norm === 'l2') for (let m = 0; m < M; m++) dst[off + m] = lam * (U[t * M + m] as number);
       else {
-        const r = lam * vectorNorm(u, 0, M, 'linf');
+        const r = lam * vectorNorm(U, t * M, M, 'linf');
         for (let m = 0; m < M; m++) {
-          const v = u[m] as number;
+          const v = U[t * M + m] as number;
           dst[off + m] = v > r ? r : v < -r ? -r : v;
         }
       }
     };
-    const boundary = async (ts: Task[]): Promise<boolean> => {
-      const lo = new Float64Array(ts.length);
-      const hi = new Float64Array(ts.length).fill(1);
-      const pts = new Float64Array(ts.length * M);
+    const boundary = async (ts: Int32Array, nts: number): Promise<boolean> => {
+      lo.fill(0, 0, nts);
+      hi.fill(1, 0, nts);
       for (;;) {
-        const open: number[] = [];
-        for (let a = 0; a < ts.length; a++) if ((hi[a] as number) - (lo[a] as number) > opts.tolerance) open.push(a);
-        if (open.length === 0) break;
-        const sub = open.map((a) => ts[a] as Task);
-        const mids = new Float64Array(open.length * M);
-        open.forEach((a, q) => blend((ts[a] as Task).u, ((lo[a] as number) + (hi[a] as number)) / 2, mids, q * M));
-        const res = await evaluate(sub, mids, 1);
+        let no = 0;
+        for (let a = 0; a < nts; a++) {
+          if ((hi[a] as number) - (lo[a] as number) > opts.tolerance) {
+            open[no] = a;
+            openTasks[no++] = ts[a] as number;
+          }
+        }
+        if (no === 0) break;
+        for (let q = 0; q < no; q++) {
+          const a = open[q] as number;
+          blend(ts[a] as number, ((lo[a] as number) + (hi[a] as number)) / 2, mids, q * M);
+        }
+        const res = await evaluate(openTasks, no, mids, 1);
         if (!res) return false;
-        open.forEach((a, q) => {
+        for (let q = 0; q < no; q++) {
+          const a = open[q] as number;
           const mid = ((lo[a] as number) + (hi[a] as number)) / 2;
-          if (res.flips[q]) {
+          if (res[q]) {
             hi[a] = mid;
-            pts.set(mids.subarray(q * M, q * M + M), a * M);
+            for (let m = 0; m < M; m++) pts[a * M + m] = mids[q * M + m] as number;
           } else lo[a] = mid;
-        });
+        }
       }
-      for (let a = 0; a < ts.length; a++) {
-        const t = ts[a] as Task;
-        if ((hi[a] as number) < 1) t.u.set(pts.subarray(a * M, a * M + M));
-        t.dist = vectorNorm(t.u, 0, M, norm);
+      for (let a = 0; a < nts; a++) {
+        const t = ts[a] as number;
+        if ((hi[a] as number) < 1) for (let m = 0; m < M; m++) U[t * M + m] = pts[a * M + m] as number;
+        dist[t] = vectorNorm(U, t * M, M, norm);
       }
       return true;
     };
-    let ok = active.length > 0 ? await boundary(active) : true;
+    let ok = na > 0 ? await boundary(active, na) : true;
 
     // ---- 3. HopSkipJump iterations
-    const dir = new Float64Array(M);
-    for (let it = 1; ok && it <= opts.iterations && active.length > 0; it++) {
-      active = active.filter((t) => t.dist > 0);
+    const stepDir = new Float64Array(nt * M);
+    const xi = new Float64Array(nt);
+    const pending = new Int32Array(nt);
+    const pendingPos = new Int32Array(nt);
+    const landed = new Uint8Array(nt);
+    const landedAt = new Float64Array(nt * M);
+    const stepPts = new Float64Array(nt * M);
+    const moved = new Int32Array(nt);
+    for (let it = 1; ok && it <= opts.iterations && na > 0; it++) {
+      let kept = 0;
+      for (let a = 0; a < na; a++) if ((dist[active[a] as number] as number) > 0) active[kept++] = active[a] as number;
+      na = kept;
+      if (na === 0) break;
       const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
-      const probes = new Float64Array(active.length * B * M);
-      const dirs = new Float64Array(active.length * B * M);
-      for (let a = 0; a < active.length; a++) {
-        const t = active[a] as Task;
-        const delta = t.dist * Math.min(0.1, 1 / M);
+      if (probes.length < na * B * M) {
+        probes = new Float64Array(na * B * M);
+        dirs = new Float64Array(na * B * M);
+      }
+      // probe b of task a at ((b·na + a)·M); drawn task by task (the draw order does not depend on the layout)
+      for (let a = 0; a < na; a++) {
+        const t = active[a] as number;
+        const delta = (dist[t] as number) * Math.min(0.1, 1 / M);
         for (let b = 0; b < B; b++) {
-          const off = (a * B + b) * M;
+          const off = (b * na + a) * M;
           let s = 0;
           if (M >= RADEMACHER_FROM) {
             rademacher(rng, dirs, off, M);
             s = Math.sqrt(M);
           } else {
-            for (let m = 0; m < M; m++) {
-              const r = norm === 'l2' ? rng.normal() : 2 * rng.next() - 1;
-              dirs[off + m] = r;
-              s += r * r;
-            }
+            if (norm === 'l2') fillNormal(rng, dirs, off, M);
+            else for (let m = 0; m < M; m++) dirs[off + m] = 2 * rng.next() - 1;
+            for (let m = 0; m < M; m++) s += (dirs[off + m] as number) * (dirs[off + m] as number);
             s = Math.sqrt(s) || 1;
           }
-          for (let m = 0; m < M; m++) probes[off + m] = (t.u[m] as number) + (delta * (dirs[off + m] as number)) / s;
-          clampToFeasible(space, t.origin, probes, off);
+          for (let m = 0; m < M; m++) probes[off + m] = (U[t * M + m] as number) + (delta * (dirs[off + m] as number)) / s;
+          clampToFeasible(space, taskOrigin[t] as number, probes, off);
           // the direction actually probed (after the feasible clamp)
-          for (let m = 0; m < M; m++) dirs[off + m] = ((probes[off + m] as number) - (t.u[m] as number)) / delta;
+          for (let m = 0; m < M; m++) dirs[off + m] = ((probes[off + m] as number) - (U[t * M + m] as number)) / delta;
         }
       }
-      const res = await evaluate(active, probes, B);
+      const res = await evaluate(active, na, probes, B);
       if (!res) break;
-      // step candidates
-      const steps: Array<{ t: Task; v: Float64Array; xi: number }> = [];
-      for (let a = 0; a < active.length; a++) {
-        const t = active[a] as Task;
+      // step directions (tasks with a zero estimate stay where they are this iteration)
+      let np = 0;
+      for (let a = 0; a < na; a++) {
+        const t = active[a] as number;
         let mean = 0;
-        for (let b = 0; b < B; b++) mean += res.flips[a * B + b] ? 1 : -1;
+        for (let b = 0; b < B; b++) mean += res[b * na + a] ? 1 : -1;
         mean /= B;
         dir.fill(0);
         const baseline = Math.abs(mean) === 1 ? 0 : mean;
         for (let b = 0; b < B; b++) {
-          const phi = (res.flips[a * B + b] ? 1 : -1) - baseline;
-          const off = (a * B + b) * M;
+          const phi = (res[b * na + a] ? 1 : -1) - baseline;
+          const off = (b * na + a) * M;
           for (let m = 0; m < M; m++) dir[m] = (dir[m] as number) + phi * (dirs[off + m] as number);
         }
         const l2 = vectorNorm(dir, 0, M, 'l2');
+        landed[a] = 0;
         if (!(l2 > 0)) continue;
-        const v = new Float64Array(M);
-        for (let m = 0; m < M; m++) v[m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
-        steps.push({ t, v, xi: t.dist / Math.sqrt(it) });
+        for (let m = 0; m < M; m++) stepDir[a * M + m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
+        xi[a] = (dist[t] as number) / Math.sqrt(it);
+        pendingPos[np] = a;
+        pending[np++] = t;
       }
       // geometric step-size search: halve ξ until the step flips the decision
-      let pending = steps;
-      const landed: Array<{ t: Task; p: Float64Array }> = [];
-      for (let h = 0; h <= MAX_STEP_HALVINGS && pending.length > 0; h++) {
-        const pts = new Float64Array(pending.length * M);
-        pending.forEach((s, q) => {
-          for (let m = 0; m < M; m++) pts[q * M + m] = (s.t.u[m] as number) + s.xi * (s.v[m] as number);
-          clampToFeasible(space, s.t.origin, pts, q * M);
-        });
-        const r2 = await evaluate(
-          pending.map((s) => s.t),
-          pts,
-          1,
-        );
+      for (let h = 0; h <= MAX_STEP_HALVINGS && np > 0; h++) {
+        for (let q = 0; q < np; q++) {
+          const a = pendingPos[q] as number;
+          const t = pending[q] as number;
+          for (let m = 0; m < M; m++) stepPts[q * M + m] = (U[t * M + m] as number) + (xi[a] as number) * (stepDir[a * M + m] as number);
+          clampToFeasible(space, taskOrigin[t] as number, stepPts, q * M);
+        }
+        const r2 = await evaluate(pending, np, stepPts, 1);
         if (!r2) {
           ok = false;
           break;
         }
-        const next: typeof pending = [];
-        pending.forEach((s, q) => {
-          if (r2.flips[q]) landed.push({ t: s.t, p: pts.slice(q * M, q * M + M) });
-          else next.push({ ...s, xi: s.xi / 2 });
-        });
-        pending = next;
+        let next = 0;
+        for (let q = 0; q < np; q++) {
+          const a = pendingPos[q] as number;
+          if (r2[q]) {
+            landed[a] = 1;
+            for (let m = 0; m < M; m++) landedAt[a * M + m] = stepPts[q * M + m] as number;
+          } else {
+            xi[a] = (xi[a] as number) / 2;
+            pendingPos[next] = a;
+            pending[next++] = pending[q] as number;
+          }
+        }
+        np = next;
       }
       if (!ok) break;
-      for (const l of landed) l.t.u.set(l.p);
-      ok = await boundary(landed.map((l) => l.t));
+      let nm = 0;
+      for (let a = 0; a < na; a++) {
+        if (!landed[a]) continue;
+        const t = active[a] as number;
+        for (let m = 0; m < M; m++) U[t * M + m] = landedAt[a * M + m] as number;
+        moved[nm++] = t;
+      }
+      ok = await boundary(moved, nm);
     }
   };
   const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / Math.max(per0, opts.maxGradientSamples)));
-  for (let from = 0; from < allTasks.length && oracle.stopped() === null; from += chunk) {
-    await attackChunk(allTasks.slice(from, from + chunk));
+  for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
+    await attackChunk(from, Math.min(T, from + chunk));
   }
-  if (noStart > 0) out.notes.push(`${noStart} of ${allTasks.length} rows: none of the starting points tried (nearest rows with the other decision, noise up to 32 std, each feature at its bounds) flipped the decision within the constraints (counted as not flipped)`);
+  if (noStart > 0) out.notes.push(`${noStart} of ${T} rows: none of the starting points tried (nearest rows with the other decision, noise up to 32 std, each feature at its bounds) flipped the decision within the constraints (counted as not flipped)`);
 
   // ---- per budget: success = an example within ε was found
   for (let b = 0; b < opts.epsilons.length; b++) {

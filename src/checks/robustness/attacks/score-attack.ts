@@ -15,7 +15,7 @@
  * by bisection on the segment between them (`refine_steps` batched steps).
  */
 import type { Rng } from '../../../util/rng.js';
-import { BALL_SLACK, MAX_STEP_ROWS, rademacher } from './common.js';
+import { BALL_SLACK, fillNormal, MAX_STEP_ROWS, rademacher } from './common.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { decide, margin, type Oracle } from '../oracle.js';
 import { clipToBall, perturbationNorm, placeCandidate, vectorNorm } from '../norms.js';
@@ -68,16 +68,17 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   }
 
   // tasks: (correct instance, budget)
-  const taskInst: number[] = [];
-  const taskBudget: number[] = [];
-  for (let i = 0; i < n; i++) {
+  let T = 0;
+  for (let i = 0; i < n; i++) if (inst.correct[i]) T += nb;
+  const taskInst = new Int32Array(T);
+  const taskBudget = new Int32Array(T);
+  for (let i = 0, t = 0; i < n; i++) {
     if (!inst.correct[i]) continue;
-    for (let b = 0; b < nb; b++) {
-      taskInst.push(i);
-      taskBudget.push(b);
+    for (let b = 0; b < nb; b++, t++) {
+      taskInst[t] = i;
+      taskBudget[t] = b;
     }
   }
-  const T = taskInst.length;
   const taskOf = new Int32Array(n * nb).fill(-1);
   for (let t = 0; t < T; t++) taskOf[(taskBudget[t] as number) * n + (taskInst[t] as number)] = t;
   const z = new Float64Array(T * M);
@@ -88,6 +89,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   for (let t = 0; t < T; t++) taskScore[t] = inst.s0[taskInst[t] as number] as number;
 
   const probes = random ? 2 * opts.samples : 2 * M;
+  // written only by placeCandidate / writeFiniteDifferenceProbes: immutable values and levels always the original ones
   const pool = new CandidatePool(space);
   const per = 1 + probes;
   const dir = new Float64Array(M);
@@ -110,73 +112,71 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   const chunk = Math.max(nb, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / per / nb) * nb);
   for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
     const to = Math.min(T, from + chunk);
+    // active tasks keep their slot from one step to the next (a finished task's slot goes to the last active task),
+    // so the model input rows of most candidates are only patched, not rebuilt (see MatrixEncoder)
+    const slots = new Int32Array(to - from);
+    for (let t = from; t < to; t++) slots[t - from] = t;
+    let na = to - from;
+    const noise = random ? new Float64Array((to - from) * opts.samples * M) : new Float64Array(0);
     for (let step = 0; step <= opts.steps; step++) {
-      const active: number[] = [];
-      for (let t = from; t < to; t++) if (!done[t]) active.push(t);
-      if (active.length === 0) break;
+      for (let a = 0; a < na; ) {
+        if (done[slots[a] as number]) slots[a] = slots[--na] as number;
+        else a++;
+      }
+      if (na === 0) break;
       const last = step === opts.steps; // the final iterate is only scored
-      const count = active.length * (last ? 1 : per);
+      const count = na * (last ? 1 : per);
       if (!oracle.canAfford(count)) break;
       const cands = pool.take(count);
-      const noise = random && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
-      let k = 0;
-      for (let a = 0; a < active.length; a++) {
-        const t = active[a] as number;
-        const o = inst.rows[taskInst[t] as number] as number;
-        const eps = opts.epsilons[taskBudget[t] as number] as number;
-        placeCandidate(space, cands, k++, o, z, t * M);
-        if (last) continue;
-        const h = opts.smoothing * eps;
-        if (estimator === 'finite_differences') {
-          // each probe is the center with one feature moved: copy the center, re-project that feature only
-          const center = k - 1;
-          const nn = space.numeric.length;
-          const nc = space.categorical.length;
-          const { scale, integer } = space.limits;
-          for (let m = 0; m < M; m++) {
-            const j = space.mutableNumeric[m] as number;
-            const hm = integer[j] === 1 ? Math.max(h, 1 / (scale[j] as number)) : h;
-            const a = space.x0[o * nn + j] as number;
-            for (let side = 0; side < 2; side++) {
-              const sgn = side === 0 ? 1 : -1;
-              cands.origin[k] = o;
-              if (nn > 32) cands.x.copyWithin(k * nn, center * nn, center * nn + nn);
-              else for (let q = 0; q < nn; q++) cands.x[k * nn + q] = cands.x[center * nn + q] as number;
-              for (let q = 0; q < nc; q++) cands.c[k * nc + q] = cands.c[center * nc + q] as number;
-              cands.x[k * nn + j] = projectValue(space, j, a + ((z[t * M + m] as number) + sgn * hm) * (scale[j] as number), a, 'toward');
-              k++;
-            }
-          }
-        } else {
-          const nz = a * opts.samples * M;
-          if (estimator === 'nes') for (let q = 0; q < opts.samples * M; q++) noise[nz + q] = rng.normal();
-          else rademacher(rng, noise, nz, opts.samples * M);
+      if (random && !last) {
+        // probe directions, drawn in task order (the same draws whatever the slots)
+        const sm = opts.samples * M;
+        for (let t = from; t < to; t++) {
+          if (done[t]) continue;
+          const nz = (t - from) * sm;
+          if (estimator === 'nes') fillNormal(rng, noise, nz, sm);
+          else rademacher(rng, noise, nz, sm);
+        }
+      }
+      if (last) {
+        for (let a = 0; a < na; a++) {
+          const t = slots[a] as number;
+          placeCandidate(space, cands, a, inst.rows[taskInst[t] as number] as number, z, t * M, 'toward', true);
+        }
+      } else if (estimator === 'finite_differences') writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
+      else {
+        for (let a = 0; a < na; a++) {
+          const t = slots[a] as number;
+          const o = inst.rows[taskInst[t] as number] as number;
+          const h = opts.smoothing * (opts.epsilons[taskBudget[t] as number] as number);
+          let k = a * per;
+          placeCandidate(space, cands, k++, o, z, t * M, 'toward', true);
+          const nz = (t - from) * opts.samples * M;
           for (let s = 0; s < opts.samples; s++) {
             for (let side = 0; side < 2; side++) {
               const sgn = side === 0 ? 1 : -1;
               for (let m = 0; m < M; m++) dir[m] = (z[t * M + m] as number) + sgn * h * (noise[nz + s * M + m] as number);
-              placeCandidate(space, cands, k++, o, dir, 0);
+              placeCandidate(space, cands, k++, o, dir, 0, 'toward', true);
             }
           }
         }
       }
       const scores = await oracle.score(cands);
 
-      k = 0;
-      for (let a = 0; a < active.length; a++) {
-        const t = active[a] as number;
+      const threshold = oracle.threshold;
+      for (let a = 0; a < na; a++) {
+        const t = slots[a] as number;
         const i = taskInst[t] as number;
         const d0 = inst.d0[i] as number;
         const eps = opts.epsilons[taskBudget[t] as number] as number;
-        const base = k;
-        k += last ? 1 : per;
+        const base = last ? a : a * per;
         const sc = scores[base] as number;
-        const mc = margin(sc, oracle.threshold, d0);
+        const mc = margin(sc, threshold, d0);
         if (mc < (bestMargin[t] as number)) {
           bestMargin[t] = mc;
           taskScore[t] = sc;
         }
-        if (decide(sc, oracle.threshold) !== d0) {
+        if (decide(sc, threshold) !== d0) {
           succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
           continue;
         }
@@ -186,7 +186,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
         let bestSize = Infinity;
         for (let p = 1; p <= probes; p++) {
           const s = scores[base + p] as number;
-          if (decide(s, oracle.threshold) === d0) continue;
+          if (decide(s, threshold) === d0) continue;
           const size = perturbationNorm(space, cands, base + p, opts.norm);
           if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
             bestSize = size;
@@ -201,19 +201,22 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
         g.fill(0);
         if (estimator === 'finite_differences') {
           const nn = space.numeric.length;
+          const cx = cands.x;
+          const scale = space.limits.scale;
+          const mut = space.mutableNumeric;
           for (let m = 0; m < M; m++) {
-            const j = space.mutableNumeric[m] as number;
+            const j = mut[m] as number;
             const kp = base + 1 + 2 * m;
-            const dx = ((cands.x[kp * nn + j] as number) - (cands.x[(kp + 1) * nn + j] as number)) / space.numeric[j]!.scale;
+            const dx = ((cx[kp * nn + j] as number) - (cx[(kp + 1) * nn + j] as number)) / (scale[j] as number);
             if (dx === 0) continue;
-            g[m] = (margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0)) / dx;
+            g[m] = (margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0)) / dx;
           }
         } else {
-          const nz = a * opts.samples * M;
+          const nz = (t - from) * opts.samples * M;
           const h = opts.smoothing * eps;
           for (let s = 0; s < opts.samples; s++) {
             const kp = base + 1 + 2 * s;
-            const diff = margin(scores[kp] as number, oracle.threshold, d0) - margin(scores[kp + 1] as number, oracle.threshold, d0);
+            const diff = margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0);
             if (diff === 0 || !Number.isFinite(diff)) continue;
             for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
           }
@@ -258,6 +261,64 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
 }
 
 /**
+ * Finite-difference candidates of the tasks in slots [0, na): per task, its center (the projected iterate) then, per
+ * mutable feature, the center with that feature moved by +h and −h (h = smoothing·ε in units, at least one step of an
+ * integer feature), only that feature re-projected. Slot a's candidates start at a·(1 + 2·M).
+ */
+function writeFiniteDifferenceProbes(
+  space: AttackSpace,
+  cands: Candidates,
+  slots: Int32Array,
+  na: number,
+  taskInst: Int32Array,
+  taskBudget: Int32Array,
+  rows: Uint32Array,
+  z: Float64Array,
+  epsilons: number[],
+  smoothing: number,
+): void {
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const mut = space.mutableNumeric;
+  const M = mut.length;
+  const per = 1 + 2 * M;
+  const { scale, integer } = space.limits;
+  const x0 = space.x0;
+  const { origin, x, c } = cands;
+  for (let a = 0; a < na; a++) {
+    const t = slots[a] as number;
+    const o = rows[taskInst[t] as number] as number;
+    const h = smoothing * (epsilons[taskBudget[t] as number] as number);
+    const center = a * per;
+    placeCandidate(space, cands, center, o, z, t * M, 'toward', true);
+    const cx = center * nn;
+    const ccat = center * nc;
+    let k = center + 1;
+    for (let m = 0; m < M; m++) {
+      const j = mut[m] as number;
+      const sj = scale[j] as number;
+      const hm = integer[j] === 1 ? Math.max(h, 1 / sj) : h;
+      const xa = x0[o * nn + j] as number;
+      const zm = z[t * M + m] as number;
+      for (let side = 0; side < 2; side++, k++) {
+        // the center with feature j moved: copy the center (only its mutable features when the slot already holds a
+        // candidate of row o: the pool only holds original immutable values and levels), re-project feature j only
+        const kx = k * nn;
+        if (origin[k] === o) for (let q = 0; q < M; q++) x[kx + (mut[q] as number)] = x[cx + (mut[q] as number)] as number;
+        else {
+          origin[k] = o;
+          if (nn > 32) x.copyWithin(kx, cx, cx + nn);
+          else for (let q = 0; q < nn; q++) x[kx + q] = x[cx + q] as number;
+          const kc = k * nc;
+          for (let q = 0; q < nc; q++) c[kc + q] = c[ccat + q] as number;
+        }
+        x[kx + j] = projectValue(space, j, xa + (zm + (side === 0 ? hm : -hm)) * sj, xa, 'toward');
+      }
+    }
+  }
+}
+
+/**
  * Bisection on the segment between each instance's original row and its example: the point λ of the way along it
  * (projected) replaces the example whenever it still flips the decision. One model call per bisection step.
  */
@@ -278,10 +339,11 @@ export async function refineExamples(space: AttackSpace, oracle: Oracle, inst: A
     if (nc > 0) ends.c.set(out.examples.c.subarray(i * nc, i * nc + nc), q * nc);
   });
   const mut = space.mutableNumeric;
+  // every slot is rewritten each step (same target in the same slot: the encoder patches the rows)
+  const cands = allocCandidates(space, targets.length);
+  cands.c.set(ends.c);
   for (let s = 0; s < steps; s++) {
     if (!oracle.canAfford(targets.length)) break;
-    const cands = allocCandidates(space, targets.length);
-    cands.c.set(ends.c);
     for (let q = 0; q < targets.length; q++) {
       const o = ends.origin[q] as number;
       cands.origin[q] = o;
