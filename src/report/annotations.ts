@@ -8,7 +8,7 @@
  */
 import { rankedBreaches } from './breaches.js';
 import { escapeWorkflowCommandData, escapeWorkflowCommandProperty, sanitizeText } from './escape.js';
-import { formatCompact, formatInterval, formatSigned, plural, truncate } from './format.js';
+import { formatCheckMargin, formatCompact, formatInterval, plural, truncate } from './format.js';
 import type { CheckResult, Report } from './types.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -41,7 +41,7 @@ function titleOf(check: CheckResult): string {
 function messageOf(check: CheckResult): string {
   const first = sanitizeText(check.message);
   const facts: string[] = [];
-  if (check.margin !== null) facts.push(`margin ${formatSigned(check.margin)}`);
+  if (check.margin !== null) facts.push(`margin ${formatCheckMargin(check)}`);
   // The checks' messages may already carry the interval; do not repeat it.
   if (check.interval && !/\bCI\b/.test(first)) facts.push(formatInterval(check.interval));
   facts.push(`check ${sanitizeText(check.id)}`);

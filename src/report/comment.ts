@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
 import { escapeMarkdown } from './escape.js';
-import { formatCount, formatSigned, formatThreshold, formatValue, plural } from './format.js';
+import { formatCheckMargin, formatCheckValue, formatCount, formatThreshold, plural } from './format.js';
 import {
   details,
   markdownTable,
@@ -99,7 +99,7 @@ export function renderSectionChecks(checks: CheckResult[]): string {
   const ordered = [...checks].sort((a, b) => Number(isBreached(b)) - Number(isBreached(a)));
   const rows = ordered
     .slice(0, SECTION_MAX_ROWS)
-    .map((c) => [statusLabel(c), nameCell(c.title), formatValue(c.value), formatThreshold(c.threshold), formatSigned(c.margin)]);
+    .map((c) => [statusLabel(c), nameCell(c.title), formatCheckValue(c), formatThreshold(c.threshold), formatCheckMargin(c)]);
   const table = markdownTable(['', 'Check', 'Value', 'Threshold', 'Margin'], rows, ['l', 'l', 'r', 'l', 'r']);
   const hidden = ordered.length - rows.length;
   return hidden > 0 ? `${table}\n\n_${plural(hidden, 'more check')} not shown; see the job summary._` : table;

@@ -66,6 +66,31 @@ export function formatMetric(metric: string, v: number | null | undefined): stri
   return metric === 'count' ? formatCount(v) : formatValue(v);
 }
 
+/**
+ * Check metrics whose values are whole numbers (ranks and counts): shown as '4', not '4.0000'. The categorical
+ * attack's median perturbation counts changed features (a whole number, or a half-way median such as 1.5).
+ */
+const INTEGER_CHECK_METRICS = new Set(['count', 'sensitive_rank', 'proxies_in_top_k']);
+
+/** True when a check's value is a rank or a count (shown without decimals when it is a whole number). */
+export function isIntegerValuedCheck(check: Pick<CheckResult, 'metric' | 'details'>): boolean {
+  if (INTEGER_CHECK_METRICS.has(check.metric)) return true;
+  return check.metric === 'median_perturbation' && check.details?.attack === 'categorical_attack';
+}
+
+/** A check's value: '4' for a rank or count, '0.3121' for everything else (formatValue). */
+export function formatCheckValue(check: Pick<CheckResult, 'metric' | 'details' | 'value'>): string {
+  const v = check.value;
+  return isIntegerValuedCheck(check) && v !== null && Number.isInteger(v) ? formatCount(v) : formatValue(v);
+}
+
+/** A check's margin, signed: '-2' for a rank or count, '-0.4879' for everything else (formatSigned). */
+export function formatCheckMargin(check: Pick<CheckResult, 'metric' | 'details' | 'margin'>): string {
+  const m = check.margin;
+  if (isIntegerValuedCheck(check) && m !== null && Number.isInteger(m)) return m > 0 ? `+${formatCount(m)}` : formatCount(m);
+  return formatSigned(m);
+}
+
 /** The comparison a threshold demands: '≥ 0.8' for a min, '≤ 0.1' for a max. */
 export function formatThreshold(t: CheckResult['threshold']): string {
   return `${t.kind === 'min' ? '≥' : '≤'} ${formatCompact(t.value)}`;

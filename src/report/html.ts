@@ -41,21 +41,26 @@ import {
   permutationChangeWord,
   permutationMetricName,
   permutationOf,
+  perturbationText,
   proxiesOf,
   rankedImportance,
   robustnessOf,
+  ROBUSTNESS_TERMS,
   selectBaselineRows,
   shapMethodName,
+  shapModelCallsText,
   shapSpaceName,
 } from './section-views.js';
 import { escapeHtml } from './escape.js';
 import {
   formatBytes,
+  formatCheckMargin,
+  formatCheckValue,
   formatCompact,
   formatCount,
   formatDuration,
-  formatInterval,
   formatIntervalBounds,
+  formatLevel,
   formatMetric,
   formatPercent,
   formatSigned,
@@ -121,6 +126,7 @@ th,td{border:1px solid var(--border);padding:4px 8px;text-align:left;vertical-al
 th{background:var(--subtle);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.nowrap{white-space:nowrap}
+.tnum{font-variant-numeric:tabular-nums}
 tr.fail td:first-child{box-shadow:inset 3px 0 var(--fail)}tr.warn td:first-child{box-shadow:inset 3px 0 var(--warn)}
 tr.insufficient td{color:var(--muted)}
 .charts{display:flex;flex-wrap:wrap;gap:16px;margin:8px 0 16px}
@@ -157,34 +163,64 @@ function num(v: string): string {
   return `<td class="num">${e(v)}</td>`;
 }
 
-/** Title of a check, with its scope when the title does not already name it. */
-export function checkTitle(c: CheckResult): string {
-  return c.scope !== undefined && !c.title.includes(c.scope) ? `${c.title} (${c.scope})` : c.title;
+/** The title, and the scope (an id such as 'score_attack/linf@0.1') in grey when the title does not name it. */
+function checkTitleCell(c: CheckResult): string {
+  const scope = c.scope !== undefined && !c.title.includes(c.scope) ? ` <span class="muted">(${e(c.scope)})</span>` : '';
+  return `<td>${e(c.title)}${scope}</td>`;
 }
 
-function checkRow(c: CheckResult, withSection: boolean, withInterval: boolean): string {
+/** 'line 75' of the report's policy (the full path in the tooltip), or 'file:line' for a threshold in another file. */
+function policyLineCell(c: CheckResult, policyPath: string): string {
+  const where = `${c.location.file}:${c.location.line}`;
+  return c.location.file === policyPath
+    ? `<td class="nowrap" title="${e(where)}">line ${e(String(c.location.line))}</td>`
+    : `<td><code>${e(where)}</code></td>`;
+}
+
+/** '[0.8912, 0.9190] wilson', the confidence level in the column header when all rows share it. */
+function intervalCell(c: CheckResult, sharedLevel: number | undefined): string {
+  if (!c.interval) return '<td></td>';
+  const level = sharedLevel === undefined ? `${formatLevel(c.interval.level)} ` : '';
+  return `<td class="nowrap"><span class="tnum">${e(`${level}${formatIntervalBounds(c.interval)}`)}</span> <span class="muted">${e(c.interval.method)}</span></td>`;
+}
+
+function checkRow(c: CheckResult, policyPath: string, withSection: boolean, withInterval: boolean, sharedLevel: number | undefined, withWhy: boolean): string {
   const cells = [
     statusCell(c),
-    `<td>${e(checkTitle(c))}</td>`,
+    checkTitleCell(c),
     ...(withSection ? [`<td>${e(SECTION_TITLES[c.section] ?? c.section)}</td>`] : []),
-    num(formatValue(c.value)),
-    ...(withInterval ? [`<td class="num">${e(c.interval ? formatInterval(c.interval) : '')}</td>`] : []),
+    num(formatCheckValue(c)),
+    ...(withInterval ? [intervalCell(c, sharedLevel)] : []),
     num(formatThreshold(c.threshold)),
-    num(formatSigned(c.margin)),
-    `<td><code>${e(`${c.location.file}:${c.location.line}`)}</code></td>`,
-    `<td>${e(c.message)}</td>`,
+    num(formatCheckMargin(c)),
+    policyLineCell(c, policyPath),
+    // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
+    ...(withWhy ? [`<td>${c.status === 'insufficient' ? e(c.message) : ''}</td>`] : []),
   ];
   return `<tr class="${rowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
 }
 
-function checksTable(checks: CheckResult[], withSection: boolean): string {
+function checksTable(checks: CheckResult[], withSection: boolean, policyPath: string): string {
   if (checks.length === 0) return '<p class="muted">No checks in this section.</p>';
   const withInterval = checks.some((c) => c.interval !== undefined);
-  const head = ['Status', 'Check', ...(withSection ? ['Section'] : []), 'Value', ...(withInterval ? ['Interval'] : []), 'Threshold', 'Margin', 'Policy line', 'Message'];
+  const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
+  const sharedLevel = levels.size === 1 ? ([...levels][0] as number) : undefined;
+  const withWhy = checks.some((c) => c.status === 'insufficient');
+  const head = [
+    'Status',
+    'Check',
+    ...(withSection ? ['Section'] : []),
+    'Value',
+    ...(withInterval ? [sharedLevel !== undefined ? `${e(formatLevel(sharedLevel))} CI` : 'Interval'] : []),
+    'Threshold',
+    'Margin',
+    'Policy',
+    ...(withWhy ? ['Why insufficient'] : []),
+  ];
   return table(
     head,
-    checks.map((c) => checkRow(c, withSection, withInterval)),
-    head.map((h) => ['Value', 'Interval', 'Threshold', 'Margin'].includes(h)),
+    checks.map((c) => checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy)),
+    head.map((h) => ['Value', 'Threshold', 'Margin'].includes(h)),
   );
 }
 
@@ -288,7 +324,7 @@ function fairnessAttribute(report: Report, attr: AttributeResult, charts: Chart[
     : '';
   return (
     `<h3 id="fairness-${e(chartSuffix(attr, report))}">${e(attr.name)}${attr.attributes.length > 1 ? ` <span class="muted">(${e(attr.attributes.join(' × '))})</span>` : ''}</h3>` +
-    (checks.length ? checksTable(checks, false) : '') +
+    (checks.length ? checksTable(checks, false, report.policy.path) : '') +
     groups +
     insufficient +
     `<details><summary>Fairness summary (fairlearn definitions, between groups)</summary>${table(['Metric', 'Value'], summaryRows, [false, true])}</details>` +
@@ -350,7 +386,7 @@ function importanceTables(report: Report): string {
     if (isPresent(ex.additivityError)) {
       facts.push(['Additivity error', e(Object.entries(ex.additivityError).slice(0, 3).map(([sp, v]) => `${formatValue(numberOr(v), 2)} (${shapSpaceName(sp)})`).join(', '))]);
     }
-    facts.push(['Model calls', e(`${formatCount(ex.modelCalls)} (${formatCount(ex.modelRows)} rows)`)]);
+    facts.push(['Model calls', e(shapModelCallsText(ex))]);
     if (isPresent(ex.stability)) facts.push(['Stability', e(`Spearman ${formatValue(ex.stability.spearman)} (${ex.stability.method === 'seeds' ? 'two background samples' : 'two halves of the explained rows'})`)]);
     facts.push(['Top k of the gates', e(formatCount(ex.topK))]);
     let out = `<h3>How the attributions were computed</h3>${factsList(facts)}`;
@@ -378,6 +414,7 @@ function importanceTables(report: Report): string {
       out += `<h3>Global importance <span class="muted">(mean |SHAP| per raw column, ${e(shapMethodName(ex.method))}, ${e(shapSpaceName(ex.space))})</span></h3>`;
       out += table(head, rows, head.map((_, i) => i !== 1));
       if (omitted > 0) out += `<p class="muted">${e(plural(omitted, 'more feature'))} not shown; see report.json.</p>`;
+      out += `<p class="muted">Orange: a sensitive attribute, or a proxy of one ranked in the top ${e(formatCount(ex.topK))} (what the rank and proxy gates look at); grey: a proxy ranked lower. A proxy is a feature strongly associated with a sensitive attribute (at or above the policy’s proxy thresholds), through which the model can lean on the attribute without seeing it.</p>`;
       if (perm) {
         out += `<p class="muted">Permutation importance: ${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ${e(plural(numberOr(perm.repeats) ?? 0, 'repeat'))} on ${e(plural(numberOr(perm.rows) ?? 0, 'row'))} (unshuffled ${e(formatValue(perm.baseline))}).</p>`;
       }
@@ -443,10 +480,7 @@ function robustnessTables(report: Report): string {
         attackRows,
         [false, false, true, true, true, true, true, true, false, true, false],
       );
-      out +=
-        '<p class="muted">Success rate: correctly classified rows whose decision the attack flipped within the budget. Median min. perturbation: over all ' +
-        'correctly classified rows, rows never flipped counting as infinite (“&gt; x”: fewer than half flipped within the largest size searched). ' +
-        'Disparity: max − min success rate over the groups with enough correctly classified rows (noise: flip rate).</p>';
+      out += `<p class="muted">${e(ROBUSTNESS_TERMS.attacks)} Rows: attacked rows (noise: noisy copies, several per row). Mean |Δscore|: mean absolute change of the model’s score.</p>`;
     }
     const cfRows: string[] = [];
     for (const c of list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS)) {
@@ -465,6 +499,7 @@ function robustnessTables(report: Report): string {
         cfRows,
         [false, false, true, true, true, true, true, false, false],
       );
+      out += `<p class="muted">${e(ROBUSTNESS_TERMS.counterfactual)} By group: flip rate of the rows in that group, their count and the mean signed change of the score (negative: it drops).</p>`;
     }
     const groupRows: string[] = [];
     for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
@@ -474,7 +509,7 @@ function robustnessTables(report: Report): string {
         for (const grp of list<GroupRobustness>(g.groups, 100)) {
           groupRows.push(
             `<tr${grp.sufficient === false ? ' class="insufficient"' : ''}><td>${e(a.title ?? a.key)}</td><td>${e(budgetText(a, b.budget))}</td><td>${e(g.grouping)}</td><td>${e(grp.key)}</td>` +
-              `${num(formatCount(grp.rows))}${num(formatCount(grp.correct))}${num(formatValue(grp.successRate))}${num(formatValue(grp.flipRate))}${num(formatValue(grp.accuracyUnderAttack))}${num(formatValue(grp.medianPerturbation))}${num(formatValue(grp.ks))}` +
+              `${num(formatCount(grp.rows))}${num(formatCount(grp.correct))}${num(formatValue(grp.successRate))}${num(formatValue(grp.flipRate))}${num(formatValue(grp.accuracyUnderAttack))}${num(perturbationText(a, grp.medianPerturbation))}${num(formatValue(grp.ks))}` +
               `<td>${grp.sufficient === false ? `no <span class="muted">(${e(grp.insufficientReason ?? 'too few correct rows')})</span>` : 'yes'}</td></tr>`,
           );
         }
@@ -482,10 +517,10 @@ function robustnessTables(report: Report): string {
     }
     if (groupRows.length) {
       out += `<details><summary>Robustness by group (largest budget of each attack; ${e(plural(groupRows.length, 'row'))})</summary>${table(
-        ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation', 'KS original vs adversarial', 'Used in disparity'],
+        ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial', 'Used in disparity'],
         groupRows.slice(0, 600),
         [false, false, false, false, true, true, true, true, true, true, true, false],
-      )}</details>`;
+      )}<p class="muted">${e(ROBUSTNESS_TERMS.groups)}</p></details>`;
     }
     return out;
   }, MALFORMED_HTML);
@@ -516,11 +551,12 @@ function baselineTables(report: Report): string {
     if (shown.length > 0 && b.status !== 'incompatible') {
       const rows = shown.map((m) => {
         const check = checkOfChange(report, m);
-        const cls = m.effect === 'better' ? 'pass' : m.effect === 'worse' ? 'fail' : '';
+        // coloured better / worse only when the change is more than resampling noise (its interval excludes 0)
+        const cls = m.significant !== true ? '' : m.effect === 'better' ? 'pass' : m.effect === 'worse' ? 'fail' : '';
         return (
           `<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
           `${num(formatValue(m.before))}${num(formatValue(m.after))}` +
-          `<td class="num"><span class="st ${cls}" title="${e(effectWord(m.effect))}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
+          `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${m.significant === true || m.effect === 'neutral' ? '' : ' (not significant)'}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
           `${num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${m.significant === true ? 'yes' : m.delta === null ? '—' : 'no'}</td>` +
           `<td>${e(maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`
         );
@@ -528,7 +564,7 @@ function baselineTables(report: Report): string {
       const level = iv ? numberOr(iv.level) : null;
       out += table(['Metric', 'Base', 'This PR', 'Change', level !== null ? `${e(formatCompact(level * 100))}% CI of change` : 'CI of change', 'Significant', 'Max regression', 'Gate'], rows, [false, true, true, true, true, false, false, false]);
       if (omitted > 0) out += `<p class="muted">${e(plural(omitted, 'more metric'))} not shown; see report.json.</p>`;
-      out += '<p class="muted">▲ ▼ direction of the change; green = better, red = worse for that metric. Significant: the interval of the change excludes 0.</p>';
+      out += '<p class="muted">▲ ▼ direction of the change; green = better, red = worse for that metric, coloured only when the change is significant: its interval excludes 0 (more than resampling noise).</p>';
     }
     return out;
   }, MALFORMED_HTML);
@@ -594,29 +630,29 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
   );
   parts.push(
     `<section id="breaches"><h2>Breached thresholds</h2>${
-      breached.length ? checksTable(breached, true) : '<p>No threshold was breached.</p>'
+      breached.length ? checksTable(breached, true, report.policy.path) : '<p>No threshold was breached.</p>'
     }</section>`,
   );
   if (report.notes.length) parts.push(`<section id="notes"><h2>Notes</h2>${listNotes(report.notes)}</section>`);
-  parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true)}</section>`);
+  parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path)}</section>`);
 
   for (const sec of present) {
     const checks = report.checks.filter((c) => c.section === sec);
     let body = '';
     if (sec === 'performance') {
-      body += checksTable(checks, false);
+      body += checksTable(checks, false, report.policy.path);
       body += `<div class="charts"><div><h3>Metrics</h3>${metricsTable(report.performance.metrics)}</div><div><h3>Confusion matrix <span class="muted">(threshold ${e(formatCompact(report.threshold))})</span></h3>${confusionTable(report)}</div></div>`;
       body += chartFigures(performanceCharts);
     } else if (sec === 'fairness') {
       const unscoped = checks.filter((c) => !report.fairness.some((a) => a.name === c.scope));
-      if (unscoped.length) body += checksTable(unscoped, false);
+      if (unscoped.length) body += checksTable(unscoped, false, report.policy.path);
       for (const attr of report.fairness) body += fairnessAttribute(report, attr, charts);
     } else if (sec === 'robustness') {
-      body += checksTable(checks, false) + robustnessTables(report) + chartFigures(robustnessCharts);
+      body += checksTable(checks, false, report.policy.path) + robustnessTables(report) + chartFigures(robustnessCharts);
     } else if (sec === 'explainability') {
-      body += checksTable(checks, false) + importanceTables(report) + chartFigures(importanceCharts);
+      body += checksTable(checks, false, report.policy.path) + importanceTables(report) + chartFigures(importanceCharts);
     } else {
-      body += baselineTables(report) + checksTable(checks, false);
+      body += baselineTables(report) + checksTable(checks, false, report.policy.path);
     }
     parts.push(`<section id="${sec}"><h2>${e(SECTION_TITLES[sec])}</h2>${body}</section>`);
   }

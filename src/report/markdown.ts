@@ -13,6 +13,8 @@ import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
 import { escapeMarkdown, escapeMarkdownHtml, markdownCode } from './escape.js';
 import {
   formatBytes,
+  formatCheckMargin,
+  formatCheckValue,
   formatCompact,
   formatCount,
   formatDuration,
@@ -73,11 +75,14 @@ import {
   permutationChangeWord,
   permutationMetricName,
   permutationOf,
+  perturbationText,
   proxiesOf,
   rankedImportance,
   robustnessOf,
+  ROBUSTNESS_TERMS,
   selectBaselineRows,
   shapMethodName,
+  shapModelCallsText,
   shapSpaceName,
 } from './section-views.js';
 
@@ -205,9 +210,9 @@ export function renderBreachedChecks(report: Report, opts: { maxRows?: number } 
     statusLabel(c),
     checkName(c),
     scopeCell(c),
-    formatValue(c.value),
+    formatCheckValue(c),
     formatThreshold(c.threshold),
-    formatSigned(c.margin),
+    formatCheckMargin(c),
     policyLine(c, report),
   ]);
   const parts = [
@@ -239,7 +244,7 @@ export function renderChecksTable(report: Report, opts: { maxRows?: number } = {
   const rows = shown.map((c) => [
     checkName(c),
     scopeCell(c),
-    formatValue(c.value),
+    formatCheckValue(c),
     ...(withInterval ? [intervalCell(c)] : []),
     formatThreshold(c.threshold),
     statusLabel(c),
@@ -580,7 +585,7 @@ function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
           formatValue(grp.successRate),
           formatValue(grp.flipRate),
           formatValue(grp.accuracyUnderAttack),
-          formatValue(grp.medianPerturbation),
+          perturbationText(a, grp.medianPerturbation),
           formatValue(grp.ks),
         ]);
         first = false;
@@ -589,11 +594,11 @@ function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
   }
   if (rows.length === 0) return '';
   let table = markdownTable(
-    ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation', 'KS original vs adversarial'],
+    ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial'],
     rows,
     ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
-  table += '\n\n_Insufficient: fewer correctly classified attacked rows than `min_group_size`; left out of the disparity._';
+  table += `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.groups)}_`;
   if (omitted > 0) table += `\n\n_${plural(omitted, 'more group row')} not shown; see the JSON report._`;
   return details('Robustness by group (largest budget of each attack)', table, false);
 }
@@ -626,7 +631,8 @@ function counterfactualTable(report: Report, r: RobustnessReport, maxGroups: num
       rows,
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     ) +
-    (more > 0 ? `\n\n_${plural(more, 'more attribute')} not shown._` : '')
+    (more > 0 ? `\n\n_${plural(more, 'more attribute')} not shown._` : '') +
+    `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.counterfactual)}_`
   );
 }
 
@@ -652,11 +658,7 @@ export function renderRobustness(report: Report, opts: SectionOptions = {}): str
     const parts = [opts.heading ?? '### Robustness', facts.join(' · ') + '.'].filter((p): p is string => p !== false);
     if (r.stopped) parts.push(`> [!WARNING]\n> The battery stopped early (${escapeMarkdown(String(r.stopped).replace(/_/g, ' '))}): the results are partial.`);
     parts.push(attackTable(report, r, maxRows));
-    parts.push(
-      '_Accuracy under attack: share of attacked rows still classified correctly. Success rate: correctly classified rows whose decision the attack flipped within the budget. Median min. ' +
-        'perturbation: over all correctly classified rows, rows never flipped counting as infinite (“> x”: fewer than half flipped ' +
-        'within the largest size searched). Disparity: max − min success rate over groups with enough correct rows (noise: flip rate)._',
-    );
+    parts.push(`_${escapeMarkdown(ROBUSTNESS_TERMS.attacks)}_`);
     if (opts.details !== false) parts.push(attackGroupsTable(r, 150));
     parts.push(counterfactualTable(report, r, 6));
     if (fixed.length > 0) {
@@ -717,7 +719,7 @@ export function renderExplainability(report: Report, opts: SectionOptions = {}):
       : [];
     const facts = [
       additivity.length ? `Additivity error ${additivity.join(', ')}` : '',
-      `${plural(numberOr(e.modelCalls) ?? 0, 'model call')} (${formatCount(e.modelRows)} rows) for SHAP`,
+      shapModelCallsText(e),
       e.methodReason ? `why this method: ${escapeMarkdown(e.methodReason, { maxLength: 300 })}` : '',
     ].filter((x) => x !== '');
     parts.push(`${facts.join(' · ')}.`);
@@ -749,7 +751,8 @@ export function renderExplainability(report: Report, opts: SectionOptions = {}):
     const notes: string[] = [];
     notes.push(
       `Share: the feature's part of the total mean \\|SHAP\\|. Mean SHAP: the average signed effect on the ${escapeMarkdown(shapSpaceName(e.space))}. ` +
-        `The rank and proxy gates look at the top ${formatCount(e.topK)}.`,
+        `The rank and proxy gates look at the top ${formatCount(e.topK)}: ⚠️ marks a sensitive attribute, or a proxy of one ranked in the top ${formatCount(e.topK)}; ` +
+        `🔗 a proxy ranked lower. Proxy: a feature strongly associated with a sensitive attribute (Cramér’s V or correlation ratio at or above the policy’s \`proxy\` thresholds), through which a model can lean on the attribute without seeing it.`,
     );
     if (perm) {
       notes.push(

@@ -11,7 +11,7 @@ import type { BaselineMetricChange, BaselineReport, ChangeDirection, ChangeEffec
 import type { AssociationEntry, ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
 import type { AttackResult, BudgetResult, CounterfactualGroup, CounterfactualResult, GroupingRobustness, RobustnessReport } from '../checks/robustness/types.js';
 import { isBreached } from './breaches.js';
-import { formatCompact, formatValue } from './format.js';
+import { formatCompact, formatCount, formatValue, plural } from './format.js';
 import type { CheckResult, Report } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -88,6 +88,16 @@ export function budgetText(attack: Pick<AttackResult, 'kind' | 'units'>, budget:
   return `ε ${value} ${unitsWord(attack.units)}`.trim();
 }
 
+/**
+ * A perturbation size in the attack's measure: L0 counts changed features (a whole number, or a half-way median) and
+ * noise strengths are policy literals, both shown in their shortest form ('2', '0.25'); norms with 4 decimals.
+ */
+export function perturbationText(attack: Pick<AttackResult, 'measure'>, value: unknown): string {
+  const v = numberOr(value);
+  if (v === null) return 'n/a';
+  return attack.measure === 'l0' || attack.measure === 'strength' ? formatCompact(v) : formatValue(v);
+}
+
 /** The median minimal perturbation: '0.0497', or '> 0.1' when fewer than half of the correct rows flipped. */
 export function medianPerturbationText(attack: Pick<AttackResult, 'medianPerturbation' | 'measure'>): string {
   const mp = attack.medianPerturbation;
@@ -95,9 +105,33 @@ export function medianPerturbationText(attack: Pick<AttackResult, 'medianPerturb
   const v = numberOr(mp.value);
   if (v === null) return 'n/a';
   if (mp.lowerBound === true) return `> ${formatCompact(v)}`;
-  // L0 counts changed features (a whole number, or a half-way median); noise strengths are policy literals.
-  return attack.measure === 'l0' || attack.measure === 'strength' ? formatCompact(v) : formatValue(v);
+  return perturbationText(attack, v);
 }
+
+/**
+ * Plain-text definitions printed under the robustness tables (each renderer escapes them for its format), so that
+ * the job summary, the comment and the HTML report explain the same words the same way.
+ */
+export const ROBUSTNESS_TERMS = {
+  attacks:
+    'Accuracy under attack: share of attacked rows still classified correctly. Success rate: correctly classified rows whose ' +
+    'decision the attack flipped within the budget. Flip rate: attacked rows (noise: noisy copies) whose decision changed, ' +
+    'including rows the model already got wrong. Median min. perturbation: over all correctly classified rows, the ' +
+    'smallest change that flipped each one, rows never flipped counting as infinite (“> x”: fewer than half flipped ' +
+    'within the largest size searched). KS: largest gap between the distributions of the scores before and after the ' +
+    'attack (0 = unchanged, 1 = completely moved). Disparity: max − min success rate over the groups with enough ' +
+    'correctly classified rows (noise: flip rate).',
+  groups:
+    'Rows: attacked rows of the group (noise: their noisy copies). Median perturbation of flipped rows: the median ' +
+    'smallest change over the rows flipped at this budget only, so it can be below the attack’s median min. ' +
+    'perturbation, which also counts the rows that did not flip. Insufficient: fewer correctly classified attacked rows ' +
+    'than min_group_size; left out of the disparity.',
+  counterfactual:
+    'Flip rate: share of rows whose decision changes for at least one other value of the attribute. Pair flip rate: ' +
+    'share of (row, other value) pairs whose decision changes (an attribute with more values gives each row more ' +
+    'chances to flip, so the pair rate can be lower). Mean / max |Δscore|: mean and largest absolute change of the ' +
+    'model’s score.',
+} as const;
 
 /** The largest budget of an attack (the one the charts draw and the terminal shows), or undefined. */
 export function largestBudget(attack: AttackResult): BudgetResult | undefined {
@@ -133,7 +167,11 @@ export function checksOnCounterfactual(report: Report, attribute: string): Check
 export function counterfactualMethodText(c: CounterfactualResult): string {
   const n = lengthOf(c.values);
   if (c.method === 'category') return `each other category (${n} values)`;
-  if (c.method === 'bins') return `moved to each other bin (${n} bins)`;
+  if (c.method === 'bins') {
+    const values = list<{ key: unknown; value: unknown }>(c.values, 12).filter(isObject);
+    const shown = values.map((v) => `${String(v.key)}: ${typeof v.value === 'number' ? formatCompact(v.value) : String(v.value)}`);
+    return `moved to each other bin (${n} bins)${shown.length ? `, set to the bin's median (${shown.join(', ')})` : ''}`;
+  }
   return 'not a model input';
 }
 
@@ -179,6 +217,16 @@ const MEASURE_NAMES: Record<string, string> = { cramers_v: 'Cramér’s V', corr
 export function shapMethodName(method: unknown): string {
   return METHOD_NAMES[String(method)] ?? 'SHAP';
 }
+/**
+ * How many model calls SHAP made, in words: '1,204 model calls (3,000,000 rows) for SHAP', or, for exact TreeSHAP,
+ * which reads the trees from the graph and never runs the model, 'no model calls for SHAP (TreeSHAP reads the trees)'.
+ */
+export function shapModelCallsText(e: Pick<ExplainabilityReport, 'modelCalls' | 'modelRows' | 'method'>): string {
+  const calls = numberOr(e.modelCalls) ?? 0;
+  if (calls === 0 && e.method === 'tree_shap') return 'no model calls for SHAP (TreeSHAP reads the trees from the graph)';
+  return `${plural(calls, 'model call')} (${formatCount(numberOr(e.modelRows) ?? 0)} rows) for SHAP`;
+}
+
 export function shapSpaceName(space: unknown): string {
   return SPACE_NAMES[String(space)] ?? String(space ?? '');
 }

@@ -6,7 +6,7 @@
  */
 import { compareBySeverity, outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
-import { formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
+import { formatCheckMargin, formatCheckValue, formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
 import type { AttackResult, CounterfactualResult } from '../checks/robustness/types.js';
 import {
   baselineOf,
@@ -64,6 +64,40 @@ function fit(s: string, w: number): string {
   return `${chars.slice(0, Math.max(0, w - 1)).join('')}…`;
 }
 
+/** Most lines one table cell may wrap onto; a longer name is cut with '…' on the last one. */
+const MAX_CELL_LINES = 3;
+
+/**
+ * Words of `s` on lines of at most `w` code points (a word longer than a line is split), at most MAX_CELL_LINES
+ * lines, the last cut with '…' when text remains. Always at least one line.
+ */
+export function wrapCell(s: string, w: number): string[] {
+  const width1 = Math.max(1, w);
+  const lines: string[] = [];
+  let current = '';
+  for (const word of s.split(' ').filter((x) => x !== '')) {
+    let rest = [...word];
+    const candidate = current === '' ? rest.length : [...current].length + 1 + rest.length;
+    if (candidate <= width1) {
+      current = current === '' ? word : `${current} ${word}`;
+      continue;
+    }
+    if (current !== '') lines.push(current);
+    current = '';
+    while (rest.length > width1) {
+      lines.push(rest.slice(0, width1).join(''));
+      rest = rest.slice(width1);
+    }
+    current = rest.join('');
+  }
+  if (current !== '' || lines.length === 0) lines.push(current);
+  if (lines.length <= MAX_CELL_LINES) return lines;
+  // The next line did not fit on the last kept one, so joining them overflows and fit() cuts with '…'.
+  const kept = lines.slice(0, MAX_CELL_LINES);
+  kept[MAX_CELL_LINES - 1] = fit(`${kept[MAX_CELL_LINES - 1]} ${lines.slice(MAX_CELL_LINES).join(' ')}`, width1);
+  return kept;
+}
+
 function fitRight(s: string, w: number): string {
   const n = width(s);
   return n >= w ? s : ' '.repeat(w - n) + s;
@@ -113,9 +147,9 @@ export function renderTextTable(report: Report, opts: TextOptions = {}): string 
     status: statusWord(c),
     name: checkName(c),
     scope: c.scope === undefined ? '' : sanitizeTerminal(c.scope),
-    value: formatValue(c.value),
+    value: formatCheckValue(c),
     threshold: formatThresholdAscii(c.threshold),
-    margin: formatSigned(c.margin),
+    margin: formatCheckMargin(c),
   }));
   const head = { status: 'STATUS', name: 'CHECK', scope: 'SCOPE', value: 'VALUE', threshold: 'THRESHOLD', margin: 'MARGIN' };
   const w = {
@@ -139,7 +173,15 @@ export function renderTextTable(report: Report, opts: TextOptions = {}): string 
     `  ${paint(fit(r.status, w.status), color, ...(style ? [style] : []))}  ${fit(r.name, w.name)}  ${fit(r.scope, w.scope)}  ` +
     `${fitRight(r.value, w.value)}  ${fit(r.threshold, w.threshold)}  ${fitRight(r.margin, w.margin)}`;
   const out = [paint(line(head).trimEnd(), color, 'bold')];
-  for (const r of rows) out.push(line({ ...r, status: r.status.word }, r.status.style).trimEnd());
+  for (const r of rows) {
+    // A name or scope wider than its column wraps onto continuation lines (the other columns stay on the first).
+    const names = wrapCell(r.name, w.name);
+    const scopes = wrapCell(r.scope, w.scope);
+    out.push(line({ ...r, name: names[0] ?? '', scope: scopes[0] ?? '', status: r.status.word }, r.status.style).trimEnd());
+    for (let i = 1; i < Math.max(names.length, scopes.length); i++) {
+      out.push(line({ status: '', name: names[i] ?? '', scope: scopes[i] ?? '', value: '', threshold: '', margin: '' }).trimEnd());
+    }
+  }
   return out.join('\n');
 }
 
@@ -194,8 +236,9 @@ export function renderTextBaseline(report: Report, opts: TextOptions = {}): stri
         values: `${formatValue(m.before)} -> ${formatValue(m.after)}`,
         delta: `${directionArrow(m.direction)} ${formatSigned(m.delta)}`,
         ci: isPresent(m.deltaInterval) ? `[${formatValue(m.deltaInterval.low)}, ${formatValue(m.deltaInterval.high)}]` : '',
-        effect: effectWord(m.effect),
-        style: EFFECT_STYLE[String(m.effect)],
+        // better / worse only when the change is more than resampling noise (its interval excludes 0), as in the summary
+        effect: m.significant === true || m.effect === 'neutral' ? effectWord(m.effect) : m.delta === null ? '' : 'not significant',
+        style: m.significant === true ? EFFECT_STYLE[String(m.effect)] : undefined,
         gate: check ? `${statusWord(check).word} (${maxRegressionText(m)})` : '',
         gateStyle: check ? statusWord(check).style : undefined,
       };
@@ -233,7 +276,7 @@ export function renderTextRobustness(report: Report): string {
     });
     const counterfactual = list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS).map(
       (c) =>
-        `  Counterfactual ${sanitizeTerminal(c.attribute, { maxLength: 60 })}: flip rate ${formatValue(c.flipRate)}, mean |dscore| ${formatValue(c.meanAbsScoreChange)}` +
+        `  Counterfactual ${sanitizeTerminal(c.attribute, { maxLength: 60 })}: flip rate ${formatValue(c.flipRate)}, mean |Δscore| ${formatValue(c.meanAbsScoreChange)}` +
         ` (${plural(numberOr(c.rows) ?? 0, 'row')})`,
     );
     return [head, ...attacks, ...counterfactual].join('\n');

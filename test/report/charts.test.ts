@@ -88,7 +88,9 @@ describe('renderCharts', () => {
     const adversarial = get('ks-adversarial-score-attack-linf');
     expect(adversarial).toContain('>adversarial scores</text>');
     // The strongest budget the attack kept curves for.
-    expect(adversarial).toContain('KS 0.3000 between the scores before and after the attack · ε = 0.500 std');
+    expect(adversarial).toContain('Scores before and after the attack: KS 0.3000 · ε = 0.5 std');
+    // The attack names the chart (a long prefix used to push it out of the title).
+    expect(adversarial).toContain('>Score-based attack (L∞, NES gradient)</text>');
     const importance = get('feature-importance');
     expect(importance).toContain('mean |SHAP|, exact Shapley, probability');
     expect(importance).toContain('>marital_status</text>');
@@ -97,7 +99,9 @@ describe('renderCharts', () => {
     expect(importance).toContain('>proxy of a sensitive attribute</text>');
     expect(importance.indexOf('>marital_status<')).toBeLessThan(importance.indexOf('>capital_gain<'));
     const permutation = get('permutation-importance');
-    expect(permutation).toContain('permutation importance (roc auc drop)');
+    expect(permutation).toContain('permutation importance (ROC AUC drop)');
+    expect(permutation).toContain('>ROC AUC drop when the column is shuffled</text>');
+    expect(permutation).not.toContain('Importance (permutation importance');
     expect(permutation).toContain('± spread over repeats');
   });
 
@@ -200,8 +204,14 @@ describe('chart building blocks', () => {
       ],
     });
     expect(featureImportance({ permutation: section.permutation })).toEqual({
-      measure: 'permutation importance (roc auc drop)',
+      measure: 'permutation importance (ROC AUC drop)',
+      axis: 'ROC AUC drop when the column is shuffled',
       features: [{ feature: 'age', importance: 0.02, spread: 0.001, sensitive: false, proxyOf: [] }],
+    });
+    // A loss gets worse when a column is shuffled: its importance is a rise, named as such.
+    expect(featureImportance({ permutation: { ...section.permutation, metric: 'brier' } })).toMatchObject({
+      measure: 'permutation importance (Brier score rise)',
+      axis: 'Brier score rise when the column is shuffled',
     });
     expect(featureImportance({ notes: ['x'] })).toBeUndefined();
     expect(featureImportance(null)).toBeUndefined();

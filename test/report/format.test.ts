@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import {
   formatBytes,
+  formatCheckMargin,
+  formatCheckValue,
   formatCompact,
   formatCount,
   formatDuration,
@@ -11,10 +13,39 @@ import {
   formatThreshold,
   formatThresholdAscii,
   formatValue,
+  isIntegerValuedCheck,
   relativeMargin,
   shortSha,
   truncate,
 } from '../../src/report/format.js';
+
+describe('formatCheckValue / formatCheckMargin', () => {
+  test('ranks and counts are whole numbers: 4, not 4.0000', () => {
+    const rank = { metric: 'sensitive_rank', value: 4, margin: -2 };
+    expect(formatCheckValue(rank)).toBe('4');
+    expect(formatCheckMargin(rank)).toBe('-2');
+    expect(formatCheckValue({ metric: 'proxies_in_top_k', value: 0 })).toBe('0');
+    expect(formatCheckMargin({ metric: 'proxies_in_top_k', margin: 0 })).toBe('0');
+    expect(formatCheckMargin({ metric: 'sensitive_rank', margin: 7 })).toBe('+7');
+    expect(formatCheckValue({ metric: 'count', value: 16281 })).toBe('16,281');
+    // The categorical attack's median perturbation counts changed features; a half-way median keeps its decimals.
+    const categorical = { metric: 'median_perturbation', details: { attack: 'categorical_attack' } };
+    expect(isIntegerValuedCheck(categorical)).toBe(true);
+    expect(formatCheckValue({ ...categorical, value: 2 })).toBe('2');
+    expect(formatCheckValue({ ...categorical, value: 1.5 })).toBe('1.5000');
+    // A threshold between two ranks gives a fractional margin: shown as such.
+    expect(formatCheckMargin({ metric: 'sensitive_rank', margin: 0.5 })).toBe('+0.5000');
+  });
+  test('every other metric keeps 4 decimals, also at whole values; missing values are n/a', () => {
+    expect(formatCheckValue({ metric: 'accuracy', value: 1 })).toBe('1.0000');
+    expect(formatCheckMargin({ metric: 'accuracy', margin: -1 })).toBe('-1.0000');
+    const decision = { metric: 'median_perturbation', details: { attack: 'decision_attack/l2' } };
+    expect(isIntegerValuedCheck(decision)).toBe(false);
+    expect(formatCheckValue({ ...decision, value: 1 })).toBe('1.0000');
+    expect(formatCheckValue({ metric: 'sensitive_rank', value: null })).toBe('n/a');
+    expect(formatCheckMargin({ metric: 'sensitive_rank', margin: null })).toBe('n/a');
+  });
+});
 
 describe('formatValue', () => {
   test('4 fixed decimals', () => {

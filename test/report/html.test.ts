@@ -49,6 +49,31 @@ describe('renderHtml', () => {
     expect(html).toContain('<dt>Seed</dt><dd>42</dd>');
   });
 
+  it('check tables: the policy line, the interval with its level in the header, no restated message; ranks as integers; why a result is insufficient', () => {
+    const breaches = html.slice(html.indexOf('<section id="breaches">'), html.indexOf('<section id="notes">'));
+    expect(breaches).toContain('<th>Policy</th><th>Why insufficient</th></tr>');
+    // One line per check: the message restates value, threshold and interval, so only an insufficient result shows it.
+    const recall = report.checks.find((c) => c.id === 'performance/recall')!;
+    expect(breaches).not.toContain(recall.message);
+    const insufficient = report.checks.find((c) => c.status === 'insufficient')!;
+    expect(breaches).toContain(`<td>${insufficient.message.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;')}</td></tr>`);
+    expect(breaches).toContain(`<td class="nowrap" title=".github/model-policy.yml:${recall.location.line}">line ${recall.location.line}</td>`);
+
+    const r = publishingSampleReport();
+    const rank = r.checks.find((c) => c.section === 'explainability')!;
+    Object.assign(rank, { metric: 'sensitive_rank', value: 4, margin: -2, threshold: { kind: 'min', value: 6 }, status: 'fail', outcome: 'fail' });
+    r.checks = r.checks.filter((c) => c.status !== 'insufficient');
+    r.checks.find((c) => c.id === 'performance/roc_auc')!.interval = { low: 0.9171, high: 0.9257, level: 0.95, method: 'bootstrap-percentile' };
+    const out = renderHtml(r, renderCharts(r));
+    const section = out.slice(out.indexOf('<section id="explainability">'), out.indexOf('</table>', out.indexOf('<section id="explainability">')));
+    expect(section).toContain('<td class="num">4</td><td class="num">≥ 6</td><td class="num">-2</td>');
+    // Without an insufficient result there is no empty 'why' column; a shared level goes to the header.
+    const all = out.slice(out.indexOf('<section id="checks">'), out.indexOf('</section>', out.indexOf('<section id="checks">')));
+    expect(all).not.toContain('Why insufficient');
+    expect(all).toContain('<th>95% CI</th>');
+    expect(all).toContain('<td class="nowrap"><span class="tnum">[0.9171, 0.9257]</span> <span class="muted">bootstrap-percentile</span></td>');
+  });
+
   it('escapes every name from the data', () => {
     const hostile = publishingSampleReport({ renameGroups: { Female: '<script>alert("x")</script>', White: "O'Brien & <b>Sons</b>" } });
     hostile.policy.name = '</title><script>1</script>';

@@ -11,6 +11,7 @@ import { formatCompact, formatIntervalBounds, formatPercent, formatSigned, forma
 import { renderHtml } from '../../src/report/html.js';
 import { renderBaseline, renderExplainability, renderRobustness, renderSummary } from '../../src/report/markdown.js';
 import { ruleHelp } from '../../src/report/rule-help.js';
+import { directionArrow } from '../../src/report/section-views.js';
 import { renderText, renderTextBaseline, renderTextExplainability, renderTextRobustness } from '../../src/report/text.js';
 import type { Report } from '../../src/report/types.js';
 import { renamed, sectionReports, type SectionReports } from './sections-fixture.js';
@@ -133,7 +134,14 @@ describe('job summary sections', () => {
       `| sex | \`sex\`: each other category (2 values) | ${sexCf.rows} | ${formatValue(sexCf.flipRate)} | ${formatValue(sexCf.pairFlipRate)} | ` +
         `${formatValue(sexCf.meanAbsScoreChange)} | ${formatValue(sexCf.maxAbsScoreChange)} | ${hi!.key} ${formatValue(hi!.flipRate)} · ${lo!.key} ${formatValue(lo!.flipRate)} | ❌ 1/1 breached |`,
     );
-    expect(cf[2]).toContain('| age\\_bin | `age`: moved to each other bin (3 bins) |');
+    // A numeric attribute is moved to each other bin's median: the values the report used are named.
+    const ageCf = rob.counterfactual.find((c) => c.attribute === 'age_bin')!;
+    const medians = ageCf.values.map((v) => `${esc(v.key)}: ${formatCompact(v.value as number)}`).join(', ');
+    expect(cf[2]).toContain(`| age\\_bin | \`age\`: moved to each other bin (3 bins), set to the bin's median (${medians}) |`);
+    expect(md).toContain('_Flip rate: share of rows whose decision changes for at least one other value of the attribute. Pair flip rate:');
+    // The per-group median only counts flipped rows: its column and note say so.
+    expect(md).toContain('| Median perturbation of flipped rows |');
+    expect(md).toContain('so it can be below the attack’s median min. perturbation');
     expect(md).toContain('Features the attacks may not change: `age` (sensitive), `race` (sensitive), `sex` (sensitive).');
     // Per-group table, collapsed.
     expect(md).toContain('<details>\n<summary>Robustness by group (largest budget of each attack)</summary>');
@@ -163,7 +171,10 @@ describe('job summary sections', () => {
     expect(row).toContain(`${esc(proxy.attribute)} (Cramér’s V ${formatValue(proxy.value, 2)})`);
     const unchanged = renderExplainability(reports.unchanged);
     expect(unchanged).toMatch(/\*\*TreeSHAP\*\* \(exact, interventional; TreeEnsembleClassifier: 100 trees, [\d,]+ leaves, depth ≤ \d+, post-transform LOGISTIC;/);
-    expect(unchanged).toContain('0 model calls (0 rows) for SHAP');
+    // Exact TreeSHAP reads the trees from the graph and never runs the model: said in words, not '0 model calls'.
+    expect(reports.unchanged.explainability!.modelCalls).toBe(0);
+    expect(unchanged).toContain('no model calls for SHAP (TreeSHAP reads the trees from the graph)');
+    expect(md).toContain('⚠️ marks a sensitive attribute, or a proxy of one ranked in the top');
   });
 
   test('the summary places them: baseline after the breaches, robustness and explainability before performance; capped sizes', () => {
@@ -259,6 +270,9 @@ describe('HTML report', () => {
       `<td class="num">${formatValue(auc.before)}</td><td class="num">${formatValue(auc.after)}</td><td class="num"><span class="st fail" title="worse">▼ ${formatSigned(auc.delta)}</span></td>`,
     );
     expect(base).toContain('<th class="num">95% CI of change</th>');
+    // Only a significant change is coloured better / worse.
+    const flat = r.baseline!.metrics.find((m) => m.significant === false && m.delta !== null && m.effect !== 'neutral')!;
+    expect(base).toContain(`<td class="num"><span class="st" title="${flat.effect} (not significant)">${directionArrow(flat.direction)} ${formatSigned(flat.delta)}</span></td>`);
     expect(renderHtml(reports.unchanged, [])).toContain('unchanged: byte-identical to the base model, not rescored (every change is 0)');
     expect(renderHtml(reports.incompatible, [])).toContain('<p class="st warn">Not compared: the base model&#39;s inputs cannot be built from the dataset');
   });
@@ -273,6 +287,11 @@ describe('terminal', () => {
     const auc = r.baseline!.metrics[0]!;
     expect(base[1]).toMatch(new RegExp(`^  ROC AUC +${formatValue(auc.before)} -> ${formatValue(auc.after)}  ▼ ${formatSigned(auc.delta)}  \\[-0\\.\\d{4}, -0\\.\\d{4}\\] +worse +FAIL \\(drop ≤ 0\\.01\\)$`));
     expect(base).toHaveLength(1 + r.baseline!.metrics.length);
+    // better / worse only for significant changes (the summary's rule); a change within noise says so.
+    const noise = r.baseline!.metrics.findIndex((m) => m.significant === false && m.delta !== null && m.effect !== 'neutral');
+    expect(noise).toBeGreaterThanOrEqual(0);
+    expect(base[1 + noise]).toMatch(/\] +not significant( |$)/);
+    expect(base[1 + noise]).not.toMatch(/ (better|worse)( |$)/);
     const rob = renderTextRobustness(r).split('\n');
     expect(rob).toHaveLength(1 + r.robustness!.attacks.length + r.robustness!.counterfactual.length);
     const cat = r.robustness!.attacks.find((a) => a.key === 'categorical_attack')!;

@@ -46,10 +46,29 @@ describe('renderText', () => {
     expect(out.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderText(sampleFailingReport()));
   });
 
-  test('fits the width, cutting names with …', () => {
+  test('fits the width, wrapping long names onto continuation lines (nothing cut), very long ones cut with …', () => {
     const table = renderTextTable(sampleFailingReport(), { width: 70 });
-    for (const line of table.split('\n')) expect([...line].length).toBeLessThanOrEqual(70);
-    expect(table).toContain('…');
+    const lines = table.split('\n');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(70);
+    expect(table).not.toContain('…');
+    // The first breach wraps: name and scope continue under their columns, the numbers stay on the first line.
+    expect(lines.slice(1, 4)).toEqual([
+      '  FAIL          Demographic      sex_x_age  0.3732  <= 0.2     -0.1732',
+      '                parity           _bin',
+      '                difference',
+    ]);
+    // Every word of every check name is there, in order, once the continuation lines are joined.
+    const joined = lines.map((l) => l.slice(16, 31).trim()).join(' ');
+    expect(joined).toContain('Demographic parity difference Demographic parity difference Accuracy ROC AUC, difference between groups');
+
+    const r = sampleFailingReport();
+    r.checks[0]!.title = `Demographic parity difference ${'of a very long policy-defined group name '.repeat(4)}`;
+    const cut = renderTextTable(r, { width: 70 }).split('\n');
+    for (const line of cut) expect([...line].length).toBeLessThanOrEqual(70);
+    // At most three lines per cell, the last one cut with '…'.
+    const at = cut.indexOf('  PASS          Demographic                 0.9054  >= 0.85    +0.0554');
+    expect(at).toBeGreaterThan(0);
+    expect(cut.slice(at + 1, at + 4)).toEqual(['                parity', '                difference of …', '  PASS          Demographic      sex        0.1761  <= 0.2     +0.0239']);
   });
 
   test('hostile names cannot move the cursor, recolour, or start a workflow command', () => {

@@ -3,7 +3,7 @@
  * precision-recall, precision against threshold, KS (positives vs negatives), KS original vs adversarial scores per
  * attack (when robustness ran), feature importance (when explainability ran). Pure: Report in, SVG text out.
  */
-import { formatPercent, formatValue } from '../format.js';
+import { formatCompact, formatPercent, formatValue } from '../format.js';
 import type { Report } from '../types.js';
 import { rankedBarChart } from './bar-chart.js';
 import { countChart, selectionRateChart, slug } from './group-charts.js';
@@ -15,23 +15,24 @@ export type { Chart } from './performance-charts.js';
 /** At most this many features in the importance chart. */
 export const MAX_IMPORTANCE_BARS = 20;
 
-/** 'ε = 0.5 std', 'strength 0.1 std', '2 features'. */
+/** 'ε = 0.5 std', 'strength 0.1 std', '≤ 2 changed features': the budget as the policy wrote it. */
 export function budgetLabel(a: { attack: string; budget?: number; units?: string }): string {
   if (a.budget === undefined) return '';
   const units = a.units ? ` ${a.units}` : '';
-  if (a.attack.startsWith('noise')) return `strength ${formatValue(a.budget, 3)}${units}`;
-  if (a.attack.startsWith('categorical')) return `${formatValue(a.budget, 0)} changed features`;
-  return `ε = ${formatValue(a.budget, 3)}${units}`;
+  if (a.attack.startsWith('noise')) return `strength ${formatCompact(a.budget)}${units}`;
+  if (a.attack.startsWith('categorical')) return `≤ ${formatCompact(a.budget)} changed ${a.budget === 1 ? 'feature' : 'features'}`;
+  return `ε = ${formatCompact(a.budget)}${units}`;
 }
 
 export function adversarialKsCharts(report: Report): Chart[] {
   const used = new Set<string>();
   return adversarialKsCurves(report.robustness).map((a) => {
     const name = uniqueName(`ks-adversarial-${slug(a.attack)}`, used);
-    const title = `KS curves: original vs adversarial scores (${a.title})`;
+    // The attack's name is the title (a long 'KS curves: ...' prefix pushed it out); the subtitle says what is drawn.
+    const title = a.title;
     const budget = budgetLabel(a);
     const subtitle = [
-      a.statistic !== undefined ? `KS ${formatValue(a.statistic)} between the scores before and after the attack` : 'scores before and after the attack',
+      a.statistic !== undefined ? `Scores before and after the attack: KS ${formatValue(a.statistic)}` : 'Scores before and after the attack',
       budget,
     ]
       .filter(Boolean)
@@ -73,7 +74,7 @@ function importanceBars(name: string, title: string, view: ImportanceView): Char
       title,
       subtitle: `${view.measure}${hidden > 0 ? ` · top ${shown.length} of ${view.features.length} features` : ''}`,
       description: `Global importance of each feature (${view.measure}), largest first; sensitive attributes and their proxies highlighted.`,
-      xLabel: `Importance (${view.measure})`,
+      xLabel: view.axis ?? `Importance (${view.measure})`,
       bars: shown.map((f) => {
         const cls = f.sensitive ? ('s1' as const) : f.proxyOf.length > 0 ? ('s4' as const) : ('s0' as const);
         const label = !f.sensitive && f.proxyOf.length > 0 ? `${f.feature} (proxy of ${f.proxyOf.join(', ')})` : f.feature;

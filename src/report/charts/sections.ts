@@ -7,6 +7,7 @@
 import type { ExplainabilityReport } from '../../checks/explainability/types.js';
 import type { RobustnessReport } from '../../checks/robustness/types.js';
 import type { CurvePoint } from '../../metrics/types.js';
+import { permutationChangeWord, permutationMetricName } from '../section-views.js';
 
 export interface AdversarialKs {
   /** Attack key ('noise', 'score_attack/linf'). */
@@ -37,8 +38,10 @@ export interface FeatureImportance {
 }
 
 export interface ImportanceView {
-  /** 'mean |SHAP| (TreeSHAP, probability)', 'permutation importance (ROC AUC drop)'. */
+  /** 'mean |SHAP|, TreeSHAP, probability', 'permutation importance (ROC AUC drop)'. */
   measure: string;
+  /** Label of the value axis when 'Importance (<measure>)' would not read well. */
+  axis?: string;
   features: FeatureImportance[];
 }
 
@@ -159,5 +162,7 @@ export function permutationImportance(explainability: unknown, sensitiveNames: R
   if (features.length === 0) return undefined;
   features.sort((a, b) => b.importance - a.importance || (a.feature < b.feature ? -1 : 1));
   const metric = str(p.metric);
-  return { measure: `permutation importance${metric ? ` (${metric.replace(/_/g, ' ')} drop)` : ''}`, features };
+  if (!metric) return { measure: 'permutation importance', features };
+  const change = `${permutationMetricName(metric).replace(/_/g, ' ')} ${permutationChangeWord(metric)}`;
+  return { measure: `permutation importance (${change})`, axis: `${change} when the column is shuffled`, features };
 }
