@@ -28824,9 +28824,9 @@ function outcomeOf(status, severity, onInsufficient) {
     return onInsufficient;
 }
 
-;// CONCATENATED MODULE: ./build/checks/titles.js
-/** Human names of metrics. */
-const TITLES = {
+;// CONCATENATED MODULE: ./build/metrics/names.js
+/** Display name of each base metric. */
+const METRIC_TITLES = {
     count: 'Rows',
     base_rate: 'Base rate',
     selection_rate: 'Selection rate',
@@ -28845,6 +28845,8 @@ const TITLES = {
     brier: 'Brier score',
     log_loss: 'Log loss',
     ks: 'KS statistic',
+};
+const FAIRNESS_TITLES = {
     demographic_parity_difference: 'Demographic parity difference',
     demographic_parity_ratio: 'Demographic parity ratio',
     equalized_odds_difference: 'Equalized odds difference',
@@ -28859,13 +28861,16 @@ const SUFFIXES = [
     ['_group_max', 'highest group'],
 ];
 function metricTitle(metric) {
-    if (TITLES[metric])
-        return TITLES[metric];
+    const titles = METRIC_TITLES;
+    if (titles[metric])
+        return titles[metric];
+    if (FAIRNESS_TITLES[metric])
+        return FAIRNESS_TITLES[metric];
     for (const [suffix, words] of SUFFIXES) {
         if (metric.endsWith(suffix)) {
             const base = metric.slice(0, -suffix.length);
-            if (TITLES[base])
-                return `${TITLES[base]}, ${words}`;
+            if (titles[base])
+                return `${titles[base]}, ${words}`;
         }
     }
     return metric.replace(/_/g, ' ');
@@ -28973,47 +28978,6 @@ function fairnessValue(result, plan, method = 'between_groups') {
     }
     return combine(values, plan);
 }
-/** Why a group cannot estimate a base metric (its denominator is empty), or undefined when it can. */
-function undefinedBecause(group, base) {
-    const { tp, fp, tn, fn } = group.confusion;
-    const positives = tp + fn, negatives = fp + tn;
-    switch (base) {
-        case 'true_positive_rate':
-        case 'false_negative_rate':
-        case 'recall':
-            return positives === 0 ? 'no actual positives' : undefined;
-        case 'false_positive_rate':
-        case 'true_negative_rate':
-            return negatives === 0 ? 'no actual negatives' : undefined;
-        case 'precision':
-            return tp + fp === 0 ? 'no predicted positives' : undefined;
-        case 'roc_auc':
-        case 'average_precision':
-        case 'ks':
-        case 'balanced_accuracy':
-            return positives === 0 || negatives === 0 ? 'only one class present' : undefined;
-        case 'f1':
-            return tp + fp + fn === 0 ? 'no actual or predicted positives' : undefined;
-        default:
-            return group.count === 0 ? 'no rows' : undefined;
-    }
-}
-function fairness_insufficiency(result, plan) {
-    const usable = result.groups.filter((g) => g.sufficient);
-    const needed = plan.aggregate === 'difference' || plan.aggregate === 'ratio' ? 2 : 1;
-    if (usable.length < needed) {
-        return `only ${usable.length} group(s) of '${result.name}' have enough rows to compare`;
-    }
-    const problems = [];
-    for (const g of usable) {
-        for (const base of plan.bases) {
-            const why = undefinedBecause(g, base);
-            if (why)
-                problems.push(`group '${g.key}' has ${why}, so its ${metricTitle(base).toLowerCase()} cannot be estimated`);
-        }
-    }
-    return problems.length ? problems.join('; ') : undefined;
-}
 function fairnessChecks(ctx, results) {
     const { doc, labels, yPred, scores, groupings } = ctx;
     const spec = doc.policy.checks.fairness;
@@ -29025,7 +28989,6 @@ function fairnessChecks(ctx, results) {
         if (!plan)
             continue; // rejected by the policy loader
         const method = threshold.method ?? 'between_groups';
-        const needsScores = plan.bases.some((b) => isScoreMetric(b));
         const names = threshold.attributes ?? results.map((r) => r.name);
         for (const name of names) {
             const index = results.findIndex((r) => r.name === name);
@@ -29046,15 +29009,10 @@ function fairnessChecks(ctx, results) {
                     values: Object.fromEntries(plan.bases.map((b) => [b, g.metrics[b] ?? null])),
                 })),
             };
-            let reason = needsScores && !withScores ? 'the model outputs labels only, so score metrics cannot be computed' : undefined;
-            reason ??= fairness_insufficiency(result, plan);
-            if (reason) {
-                out.push(...makeCheckResults({ doc, section: 'fairness', metric, scope: name, title, value: null, threshold, pointer, insufficientReason: reason, details }));
-                continue;
-            }
-            const value = fairnessValue(result, plan, method);
-            // point value from the grouping engine (equal to fairlearn); bootstrap re-estimation on row weights, O(n)
+            // The estimator names what cannot be estimated (too few groups, a group without actual positives for a TPR,
+            // labels only for a score metric); the point value comes from the grouping engine (equal to fairlearn).
             const gated = fairnessEstimate({ ...plan, method }, { yTrue: labels.yTrue, yPred, scores: withScores ? scores : null }, grouping, minGroupSize);
+            const value = gated.insufficientReason !== undefined ? null : fairnessValue(result, plan, method);
             out.push(...makeCheckResults({
                 doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details,
                 ...(gated.insufficientReason !== undefined ? { insufficientReason: gated.insufficientReason } : {}),
@@ -29074,68 +29032,113 @@ function combine(values, plan) {
 }
 
 ;// CONCATENATED MODULE: ./build/checks/robustness/encode.js
-function encodeMatrix(space, input, cands, scratch) {
-    const { width } = input;
-    const src = input.data;
-    const n = cands.count;
-    // every row is overwritten in full, so a reused buffer needs no clearing
-    const out = scratch && scratch.length >= n * width ? scratch.subarray(0, n * width) : new Float32Array(n * width);
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const { origin, x, c } = cands;
-    const c0 = space.c0;
-    const numericCols = Int32Array.from(space.numeric, (f) => (f.source.kind === 'matrix' ? f.source.column : -1));
-    const mutableNum = space.mutableNumeric;
-    // copy the original rows: a run of candidates of the same row is filled by doubling copies
-    for (let k = 0; k < n;) {
-        const o = origin[k];
-        let end = k + 1;
-        while (end < n && origin[end] === o)
-            end++;
-        out.set(src.subarray(o * width, o * width + width), k * width);
-        for (let filled = 1; filled < end - k;) {
-            const chunk = Math.min(filled, end - k - filled);
-            out.copyWithin((k + filled) * width, k * width, (k + chunk) * width);
-            filled += chunk;
-        }
-        k = end;
+/**
+ * Writes candidates into a reused feature matrix, remembering which original row (and which categorical levels) each
+ * matrix row holds: a row that already holds the candidate's original row only gets its written numeric columns and
+ * changed one-hot indicators rewritten, not a full copy. Attacks that keep a candidate in the same slot from one step
+ * to the next (stable layouts) thus pay a few writes per candidate instead of a row copy.
+ */
+class MatrixEncoder {
+    space;
+    input;
+    data = new Float32Array(0);
+    /** Original row held by each matrix row (-1: unknown). */
+    rowOrigin = new Int32Array(0);
+    /** Categorical levels held by each matrix row (valid where rowOrigin >= 0). */
+    rowLevels = new Int32Array(0);
+    numericCols;
+    contiguous;
+    /** Per categorical feature: its one-hot indicator columns per level (null: not a one-hot group). */
+    indicators;
+    constructor(space, input) {
+        this.space = space;
+        this.input = input;
+        const nn = space.numeric.length;
+        this.numericCols = Int32Array.from(space.numeric, (f) => (f.source.kind === 'matrix' ? f.source.column : -1));
+        // many numeric features in consecutive matrix columns: one native converting copy per candidate
+        let contiguous = nn > 32;
+        for (let j = 1; contiguous && j < nn; j++)
+            if (this.numericCols[j] !== this.numericCols[0] + j)
+                contiguous = false;
+        this.contiguous = contiguous;
+        this.indicators = space.categorical.map((f) => (f.source.kind === 'one-hot' ? f.source.indicators : null));
     }
-    // many numeric features in consecutive matrix columns: one native converting copy per candidate (candidates hold
-    // every numeric value, immutable ones equal to the original)
-    let contiguous = nn > 32;
-    for (let j = 1; contiguous && j < nn; j++)
-        if (numericCols[j] !== numericCols[0] + j)
-            contiguous = false;
-    const first = nn > 0 ? numericCols[0] : 0;
-    for (let k = 0; k < n; k++) {
-        const o = origin[k];
-        const base = k * width;
-        if (contiguous)
-            out.set(x.subarray(k * nn, k * nn + nn), base + first);
-        // otherwise only mutable features can differ from the original row
-        else {
-            for (let m = 0; m < mutableNum.length; m++) {
-                const j = mutableNum[m];
-                out[base + numericCols[j]] = x[k * nn + j];
+    /**
+     * The model input for candidates [0, count) (a view of the reused matrix: valid until the next call). `written`:
+     * the numeric features to write (the mutable ones, or more for counterfactuals; the others must equal the original
+     * row); `widened`: written holds more than the mutable ones (the rows are then forgotten after this call).
+     * Categorical levels are compared with the levels each matrix row holds, so every changed level is written.
+     */
+    encode(cands, written, widened) {
+        const { space, input } = this;
+        const { width } = input;
+        const n = cands.count;
+        const nn = space.numeric.length;
+        const nc = space.categorical.length;
+        if (this.data.length < n * width) {
+            const cap = Math.max(n, Math.ceil((this.data.length / width) * 1.5), 1024);
+            this.data = new Float32Array(cap * width);
+            this.rowOrigin = new Int32Array(cap).fill(-1);
+            this.rowLevels = new Int32Array(cap * nc);
+        }
+        const out = this.data;
+        const rowOrigin = this.rowOrigin;
+        const rowLevels = this.rowLevels;
+        const src = input.data;
+        const { origin, x, c } = cands;
+        const c0 = space.c0;
+        const numericCols = this.numericCols;
+        const indicators = this.indicators;
+        const first = nn > 0 ? numericCols[0] : 0;
+        const nw = written.length;
+        for (let k = 0; k < n; k++) {
+            const o = origin[k];
+            const base = k * width;
+            if (rowOrigin[k] !== o) {
+                // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
+                // are overwritten below, its levels are known), else from the original matrix
+                if (k > 0 && rowOrigin[k - 1] === o) {
+                    out.copyWithin(base, base - width, base);
+                    for (let j = 0; j < nc; j++)
+                        rowLevels[k * nc + j] = rowLevels[(k - 1) * nc + j];
+                }
+                else {
+                    out.set(src.subarray(o * width, o * width + width), base);
+                    for (let j = 0; j < nc; j++)
+                        rowLevels[k * nc + j] = c0[o * nc + j];
+                }
+                rowOrigin[k] = o;
+            }
+            if (this.contiguous)
+                out.set(x.subarray(k * nn, k * nn + nn), base + first);
+            else {
+                for (let m = 0; m < nw; m++) {
+                    const j = written[m];
+                    out[base + numericCols[j]] = x[k * nn + j];
+                }
+            }
+            for (let j = 0; j < nc; j++) {
+                const level = c[k * nc + j];
+                const held = rowLevels[k * nc + j];
+                if (level === held)
+                    continue;
+                const ind = indicators[j];
+                if (!ind)
+                    continue;
+                const from = ind[held];
+                const to = ind[level];
+                if (from >= 0)
+                    out[base + from] = 0;
+                if (to >= 0)
+                    out[base + to] = 1;
+                rowLevels[k * nc + j] = level;
             }
         }
-        for (let j = 0; j < nc; j++) {
-            const level = c[k * nc + j];
-            const orig = c0[o * nc + j];
-            if (level === orig)
-                continue;
-            const f = space.categorical[j];
-            if (f.source.kind !== 'one-hot')
-                continue;
-            const from = f.source.indicators[orig];
-            const to = f.source.indicators[level];
-            if (from >= 0)
-                out[base + from] = 0;
-            if (to >= 0)
-                out[base + to] = 1;
-        }
+        // features outside the usual written set were changed: these rows no longer match the cache's assumptions
+        if (widened)
+            rowOrigin.fill(-1, 0, n);
+        return { kind: 'matrix', rows: n, input: input.input, width, data: out.subarray(0, n * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
     }
-    return { kind: 'matrix', rows: n, input: input.input, width, data: out, featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
 }
 function encodeColumns(space, input, cands) {
     const n = cands.count;
@@ -29214,17 +29217,23 @@ function encodeColumns(space, input, cands) {
  * `extra.numeric` / `extra.categorical` (feature indices) to have those features written too.
  */
 function encodeCandidates(space, cands, extra, 
-/** A buffer the matrix may be written into (only valid until the next call with the same buffer). */
-scratch) {
-    if (!extra || ((extra.numeric?.length ?? 0) === 0 && (extra.categorical?.length ?? 0) === 0)) {
-        return space.input.kind === 'matrix' ? encodeMatrix(space, space.input, cands, scratch) : encodeColumns(space, space.input, cands);
+/** Reused between calls (its matrix is only valid until its next call); a fresh one by default. */
+encoder) {
+    const widened = !!extra && ((extra.numeric?.length ?? 0) > 0 || (extra.categorical?.length ?? 0) > 0);
+    if (space.input.kind === 'matrix') {
+        const enc = encoder ?? new MatrixEncoder(space, space.input);
+        // categorical levels are compared with what each matrix row holds, so immutable ones need no widening here
+        const written = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
+        return enc.encode(cands, written, widened);
     }
-    const widened = {
+    if (!widened)
+        return encodeColumns(space, space.input, cands);
+    const wide = {
         ...space,
-        mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra.numeric ?? [])])),
-        mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra.categorical ?? [])])),
+        mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])),
+        mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra?.categorical ?? [])])),
     };
-    return widened.input.kind === 'matrix' ? encodeMatrix(widened, widened.input, cands, scratch) : encodeColumns(widened, widened.input, cands);
+    return encodeColumns(wide, wide.input, cands);
 }
 
 ;// CONCATENATED MODULE: ./build/checks/robustness/oracle.js
@@ -29234,9 +29243,9 @@ function createOracle(opts) {
     let queries = 0;
     let calls = 0;
     let stop = null;
-    // the encoded batch is reused between calls (the model reads it before score() resolves)
-    let scratch;
-    const width = opts.space.input.kind === 'matrix' ? opts.space.input.width : 0;
+    // the encoded matrix is reused between calls (the model reads it before score() resolves), and rows that hold the
+    // same original row as in the previous call are only patched
+    const encoder = opts.space.input.kind === 'matrix' ? new MatrixEncoder(opts.space, opts.space.input) : undefined;
     return {
         space: opts.space,
         threshold: opts.threshold,
@@ -29264,17 +29273,29 @@ function createOracle(opts) {
         async score(cands, extra) {
             if (cands.count === 0)
                 return new Float32Array(0);
-            if (width > 0 && (!scratch || scratch.length < cands.count * width))
-                scratch = new Float32Array(Math.max(cands.count, 1024) * width);
-            const input = encodeCandidates(opts.space, cands, extra, scratch);
-            const s = await opts.model.score(input);
-            queries += cands.count;
+            // encode at most ENCODE_ROWS candidates at a time (bounds the memory of the model input)
+            const out = new Float32Array(cands.count);
+            for (let from = 0; from < cands.count; from += ENCODE_ROWS) {
+                const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + ENCODE_ROWS));
+                const input = encodeCandidates(opts.space, part, extra, encoder);
+                out.set(await opts.model.score(input), from);
+                queries += part.count;
+                if (opts.shared)
+                    opts.shared.remaining -= part.count;
+            }
             calls++;
-            if (opts.shared)
-                opts.shared.remaining -= cands.count;
-            return s;
+            return out;
         },
     };
+}
+/** Rows encoded into one model input at most (the model splits it further into its own batches). */
+const ENCODE_ROWS = 65_536;
+function sliceCandidates(space, c, from, to) {
+    if (from === 0 && to === c.count)
+        return c;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    return { count: to - from, origin: c.origin.subarray(from, to), x: c.x.subarray(from * nn, to * nn), c: c.c.subarray(from * nc, to * nc) };
 }
 /** Decision of a score: 1 when score >= threshold. */
 function decide(score, threshold) {
@@ -29290,11 +29311,20 @@ function logit(p) {
  * positive while the decision is unchanged (attacks drive it below zero).
  */
 function margin(score, threshold, d0) {
-    const m = logit(score) - logit(threshold);
+    const m = logit(score) - (threshold === cachedThreshold ? cachedLogit : cacheLogit(threshold));
     return d0 === 1 ? m : -m;
+}
+let cachedThreshold = Number.NaN;
+let cachedLogit = Number.NaN;
+function cacheLogit(threshold) {
+    cachedThreshold = threshold;
+    cachedLogit = logit(threshold);
+    return cachedLogit;
 }
 
 ;// CONCATENATED MODULE: ./build/checks/robustness/project.js
+/** Origin of a pool slot never written (no dataset row has this index). */
+const NO_ORIGIN = 0xffffffff;
 function allocCandidates(space, count) {
     return {
         count,
@@ -29302,6 +29332,33 @@ function allocCandidates(space, count) {
         x: new Float64Array(count * space.numeric.length),
         c: new Int32Array(count * space.categorical.length),
     };
+}
+/**
+ * A grow-only buffer of candidates: take(n) returns views of n candidates, valid until the next take(). Saves an
+ * allocation (and its clearing) per attack step; callers write every slot they take. Slots keep their contents from
+ * one take() to the next (a slot never written holds origin NO_ORIGIN), so a caller that rewrites a slot with a
+ * candidate of the same row may skip what it knows is unchanged (placeCandidate's onlyMutable).
+ */
+class CandidatePool {
+    space;
+    cap = 0;
+    origin = new Uint32Array(0);
+    x = new Float64Array(0);
+    c = new Int32Array(0);
+    constructor(space) {
+        this.space = space;
+    }
+    take(count) {
+        const nn = this.space.numeric.length;
+        const nc = this.space.categorical.length;
+        if (count > this.cap) {
+            this.cap = Math.max(count, Math.ceil(this.cap * 1.5), 1024);
+            this.origin = new Uint32Array(this.cap).fill(NO_ORIGIN);
+            this.x = new Float64Array(this.cap * nn);
+            this.c = new Int32Array(this.cap * nc);
+        }
+        return { count, origin: this.origin.subarray(0, count), x: this.x.subarray(0, count * nn), c: this.c.subarray(0, count * nc) };
+    }
 }
 /** Candidate k := the original row o (numeric and categorical). */
 function setOriginal(space, cands, k, o) {
@@ -29529,14 +29586,51 @@ function offerExample(space, out, i, from, k, size, score) {
     return true;
 }
 
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/common.js
+/** Most candidates scored in one attack step (bounds memory; steps of larger runs are split into chunks of rows). */
+const MAX_STEP_ROWS = 262_144;
+/** Slack on "inside the ball" for floating-point noise in the norm computation. */
+const BALL_SLACK = 1e-9;
+/** ±1 with probability ½ each, 30 draws per rng call. */
+function rademacher(rng, out, offset, count) {
+    for (let i = 0; i < count; i += 30) {
+        let bits = rng.int(1 << 30);
+        const end = Math.min(count, i + 30);
+        for (let q = i; q < end; q++) {
+            out[offset + q] = bits & 1 ? 1 : -1;
+            bits >>>= 1;
+        }
+    }
+}
+const TWO_POW_26 = 67_108_864;
+const TWO_POW_27 = 134_217_728;
+const TWO_POW_53 = 9_007_199_254_740_992;
+/**
+ * `count` standard normal draws into out[offset, ...): Box-Muller on the two halves (26 and 27 bits) of one 53-bit
+ * uniform per pair of draws (half the generator calls of Rng.normal, no rejection).
+ */
+function fillNormal(rng, out, offset, count) {
+    for (let i = 0; i < count; i += 2) {
+        const bits = rng.next() * TWO_POW_53; // an integer in [0, 2^53)
+        const hi = Math.floor(bits / TWO_POW_27);
+        const lo = bits - hi * TWO_POW_27;
+        const r = Math.sqrt(-2 * Math.log((hi + 1) / TWO_POW_26)); // (hi + 1) / 2^26 in (0, 1]
+        const theta = (2 * Math.PI * lo) / TWO_POW_27;
+        out[offset + i] = r * Math.cos(theta);
+        if (i + 1 < count)
+            out[offset + i + 1] = r * Math.sin(theta);
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/checks/robustness/attacks/categorical-attack.js
 /**
  * Categorical attack: greedy changes of the mutable categorical features (one-hot groups, string inputs) among the
  * values seen in the data. Per step, every single change (feature × other value) of every active row is scored in
- * ONE model call; the change that moves the log-odds furthest towards the other decision is kept; a row stops when
+ * ONE model call (sub-batches past MAX_STEP_ROWS); the change that moves the log-odds furthest towards the other decision is kept; a row stops when
  * its decision flips, when no change helps, or after `max_changes` features have been changed (each at most once).
  * Perturbation = number of categorical features changed (L0).
  */
+
 
 
 
@@ -29565,80 +29659,101 @@ async function categoricalAttack(space, oracle, inst, opts) {
     }
     let active = state;
     let changes = 0;
+    const perRow = (i) => {
+        let c = 0;
+        for (const j of mutC)
+            if (!used[i * nc + j])
+                c += space.categorical[j].levels.length - 1;
+        return c;
+    };
     while (active.length > 0 && changes < opts.maxChanges) {
-        // one candidate per (row, unused mutable feature, other value)
-        let count = 0;
-        for (const i of active) {
-            for (const j of mutC)
-                if (!used[i * nc + j])
-                    count += space.categorical[j].levels.length - 1;
-        }
-        if (count === 0 || !oracle.canAfford(count))
-            break;
-        const cands = allocCandidates(space, count);
-        const candInst = new Int32Array(count);
-        const candFeature = new Int32Array(count);
-        let k = 0;
-        for (const i of active) {
-            const o = inst.rows[i];
-            for (const j of mutC) {
-                if (used[i * nc + j])
-                    continue;
-                const f = space.categorical[j];
-                const now = levels[i * nc + j];
-                for (let v = 0; v < f.levels.length; v++) {
-                    if (v === now)
-                        continue;
-                    cands.origin[k] = o;
-                    cands.x.set(space.x0.subarray(o * nn, o * nn + nn), k * nn);
-                    cands.c.set(levels.subarray(i * nc, i * nc + nc), k * nc);
-                    cands.c[k * nc + j] = v;
-                    candInst[k] = i;
-                    candFeature[k] = j;
-                    k++;
-                }
-            }
-        }
-        const scores = await oracle.score(cands);
         changes++;
         const next = [];
-        let start = 0;
-        for (const i of active) {
-            let end = start;
-            while (end < count && candInst[end] === i)
-                end++;
-            let best = -1;
-            let bestMargin = cur[i];
-            let flip = -1;
-            for (let q = start; q < end; q++) {
-                const s = scores[q];
-                if (decide(s, oracle.threshold) !== inst.d0[i]) {
-                    if (flip < 0 || margin(s, oracle.threshold, inst.d0[i]) < margin(scores[flip], oracle.threshold, inst.d0[i]))
-                        flip = q;
-                    continue;
+        let stop = false;
+        // one candidate per (row, unused mutable feature, other value); rows in sub-batches of at most MAX_STEP_ROWS candidates
+        for (let s = 0; s < active.length && !stop;) {
+            let e = s;
+            let count = 0;
+            while (e < active.length && (e === s || count + perRow(active[e]) <= (opts.maxStepRows ?? MAX_STEP_ROWS)))
+                count += perRow(active[e++]);
+            const rows = active.slice(s, e);
+            s = e;
+            if (count === 0)
+                continue;
+            if (!oracle.canAfford(count)) {
+                stop = true;
+                break;
+            }
+            const cands = allocCandidates(space, count);
+            const candInst = new Int32Array(count);
+            const candFeature = new Int32Array(count);
+            let k = 0;
+            for (const i of rows) {
+                const o = inst.rows[i];
+                for (const j of mutC) {
+                    if (used[i * nc + j])
+                        continue;
+                    const f = space.categorical[j];
+                    const now = levels[i * nc + j];
+                    for (let v = 0; v < f.levels.length; v++) {
+                        if (v === now)
+                            continue;
+                        cands.origin[k] = o;
+                        for (let q = 0; q < nn; q++)
+                            cands.x[k * nn + q] = space.x0[o * nn + q];
+                        for (let q = 0; q < nc; q++)
+                            cands.c[k * nc + q] = levels[i * nc + q];
+                        cands.c[k * nc + j] = v;
+                        candInst[k] = i;
+                        candFeature[k] = j;
+                        k++;
+                    }
                 }
-                const m = margin(s, oracle.threshold, inst.d0[i]);
-                if (m < bestMargin) {
-                    bestMargin = m;
-                    best = q;
+            }
+            const scores = await oracle.score(cands);
+            let start = 0;
+            for (const i of rows) {
+                let end = start;
+                while (end < count && candInst[end] === i)
+                    end++;
+                const d0 = inst.d0[i];
+                let best = -1;
+                let bestMargin = cur[i];
+                let flip = -1;
+                let flipMargin = Infinity;
+                for (let q = start; q < end; q++) {
+                    const sc = scores[q];
+                    const m = margin(sc, oracle.threshold, d0);
+                    if (decide(sc, oracle.threshold) !== d0) {
+                        if (m < flipMargin) {
+                            flipMargin = m;
+                            flip = q;
+                        }
+                    }
+                    else if (m < bestMargin) {
+                        bestMargin = m;
+                        best = q;
+                    }
                 }
+                if (flip >= 0) {
+                    offerExample(space, out, i, cands, flip, changes, scores[flip]);
+                    out.flipped[i] = 1;
+                    out.attackedScore[i] = scores[flip];
+                }
+                else if (best >= 0) {
+                    const j = candFeature[best];
+                    levels[i * nc + j] = cands.c[best * nc + j];
+                    used[i * nc + j] = 1;
+                    cur[i] = bestMargin;
+                    out.attackedScore[i] = scores[best];
+                    next.push(i);
+                }
+                start = end;
             }
-            if (flip >= 0) {
-                offerExample(space, out, i, cands, flip, changes, scores[flip]);
-                out.flipped[i] = 1;
-                out.attackedScore[i] = scores[flip];
-            }
-            else if (best >= 0) {
-                const j = candFeature[best];
-                levels[i * nc + j] = cands.c[best * nc + j];
-                used[i * nc + j] = 1;
-                cur[i] = bestMargin;
-                out.attackedScore[i] = scores[best];
-                next.push(i);
-            }
-            start = end;
         }
         active = next;
+        if (stop)
+            break;
     }
     out.queries = oracle.queries;
     out.calls = oracle.calls;
@@ -29815,7 +29930,7 @@ const ROBUSTNESS_DEFAULTS = {
         gradient_samples: 20,
         max_gradient_samples: 100,
         init_candidates: 10,
-        tolerance: 1e-4,
+        tolerance: 1e-3,
         max_queries: 5_000_000,
     },
     categorical_attack: { enabled: true, max_changes: 2, max_queries: 2_000_000 },
@@ -29833,8 +29948,8 @@ class Reader {
         this.raw = raw;
         this.pointer = pointer;
     }
-    fail(key, message) {
-        const ptr = key === null ? this.pointer : [...this.pointer, key];
+    fail(key, message, ...deeper) {
+        const ptr = key === null ? this.pointer : [...this.pointer, key, ...deeper];
         throw new UserError(`checks.robustness: ${message}`, this.doc.locate(ptr));
     }
     child(key) {
@@ -30110,7 +30225,7 @@ function robustnessSettings(doc) {
     if (attributes) {
         attributes.forEach((a, i) => {
             if (!sensitiveNames.includes(a))
-                qr.child('attributes').fail(i, `\`${a}\` is not a sensitive attribute of the policy (declared: ${sensitiveNames.join(', ') || 'none'})`);
+                qr.fail('attributes', `\`${a}\` is not a sensitive attribute of the policy (declared: ${sensitiveNames.join(', ') || 'none'})`, i);
         });
     }
     const counterfactual = {
@@ -30125,6 +30240,23 @@ function robustnessSettings(doc) {
     const cfDelta = readThreshold(qr, 'mean_abs_score_change', ['attributes']);
     if (cfDelta)
         counterfactual.mean_abs_score_change = cfDelta;
+    // names in gate selectors must exist
+    const groupingNames = [...sensitiveNames, ...doc.policy.intersections.map((parts) => parts.join('_x_'))];
+    for (const [reader, key, list, known, what] of [
+        [nr, 'flip_rate_disparity', noise.flip_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [sr, 'success_rate_disparity', score.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [dr, 'success_rate_disparity', decision.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [cr, 'success_rate_disparity', categorical.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [qr, 'flip_rate', counterfactual.flip_rate?.attributes, sensitiveNames, 'sensitive attribute'],
+        [qr, 'mean_abs_score_change', counterfactual.mean_abs_score_change?.attributes, sensitiveNames, 'sensitive attribute'],
+    ]) {
+        (list ?? []).forEach((name, i) => {
+            if (!known.includes(name)) {
+                const field = key.endsWith('disparity') ? 'groupings' : 'attributes';
+                reader.fail(key, `\`${name}\` is not a ${what} of the policy (declared: ${known.join(', ') || 'none'})`, field, i);
+            }
+        });
+    }
     // a gate on an attack that is switched off could never be evaluated
     const gateKeys = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks', 'success_rate_disparity', 'flip_rate', 'flip_rate_disparity', 'mean_abs_score_change'];
     for (const [name, reader, enabled] of [
@@ -30165,6 +30297,8 @@ function robustnessSettings(doc) {
 
 
 const NONE_LEVEL = '(none)';
+/** A string input with more distinct values than this is left alone by the attacks. */
+const MAX_CATEGORICAL_LEVELS = 500;
 function stats(values, n, stride, offset) {
     let min = Infinity;
     let max = -Infinity;
@@ -30509,6 +30643,11 @@ function buildAttackSpace(opts) {
             f.mutable = false;
             f.immutableReason = 'constant';
         }
+        else if (f.mutable && f.levels.length > MAX_CATEGORICAL_LEVELS) {
+            // free text or identifiers, not a category an attacker picks from
+            f.mutable = false;
+            f.immutableReason = `more than ${MAX_CATEGORICAL_LEVELS} values`;
+        }
     }
     const rows = input.rows;
     const nn = b.numeric.length;
@@ -30724,7 +30863,17 @@ async function counterfactualTest(space, oracle, opts) {
         stopped: null,
         notes: [],
     };
-    const empty = { result, candidates: allocCandidates(space, 0), scores: new Float32Array(0), changedNumeric: [], changedCategorical: [] };
+    const empty = {
+        result,
+        candidates: allocCandidates(space, 0),
+        scores: new Float32Array(0),
+        changedNumeric: [],
+        changedCategorical: [],
+        rows: new Uint32Array(0),
+        rowFlip: new Uint8Array(0),
+        rowAbsSum: new Float64Array(0),
+        rowPairs: new Uint32Array(0),
+    };
     const carrier = findCarrier(space, opts);
     if (!carrier) {
         result.flipRate = 0;
@@ -30755,8 +30904,12 @@ async function counterfactualTest(space, oracle, opts) {
         rows = Uint32Array.from(pick, (i) => rows[i]);
         pairs = rows.length * (V - 1);
     }
+    if (rows.length === 0 && oracle.stopped() === null) {
+        result.notes.push(`no tested row has a known \`${spec.column}\``);
+        return empty;
+    }
     if (pairs === 0 || !oracle.canAfford(pairs)) {
-        result.stopped = oracle.stopped();
+        result.stopped = oracle.stopped() ?? 'query_budget';
         result.notes.push(result.stopped === 'deadline' ? 'not run: the time limit was reached' : 'not run: no query budget left');
         return empty;
     }
@@ -30782,6 +30935,8 @@ async function counterfactualTest(space, oracle, opts) {
     result.queries = oracle.queries;
     // aggregates
     const rowFlip = new Uint8Array(rows.length);
+    const rowAbsSum = new Float64Array(rows.length);
+    const rowPairs = new Uint32Array(rows.length);
     let flippedPairs = 0;
     let sumAbs = 0;
     let maxAbs = 0;
@@ -30807,6 +30962,8 @@ async function counterfactualTest(space, oracle, opts) {
             tFlip[from * V + to]++;
         }
         sumAbs += Math.abs(d);
+        rowAbsSum[pairRow[q]] += Math.abs(d);
+        rowPairs[pairRow[q]]++;
         if (Math.abs(d) > maxAbs)
             maxAbs = Math.abs(d);
         gAbs[from] += Math.abs(d);
@@ -30851,7 +31008,7 @@ async function counterfactualTest(space, oracle, opts) {
         }
     }
     result.transitions = transitions;
-    return { result, candidates: cands, scores, changedNumeric: carrier.numeric, changedCategorical: carrier.categorical };
+    return { result, candidates: cands, scores, changedNumeric: carrier.numeric, changedCategorical: carrier.categorical, rows, rowFlip, rowAbsSum, rowPairs };
 }
 
 ;// CONCATENATED MODULE: ./build/checks/robustness/norms.js
@@ -30928,21 +31085,17 @@ function categoricalChanges(space, cands, k) {
 /**
  * Write candidate k as original row o moved by the vector u (units, over the mutable numeric features), then project
  * it ('toward' rounding keeps it inside any ball u is inside).
+ *
+ * `onlyMutable`: the caller's buffer only ever holds candidates whose immutable numeric features and categorical levels
+ * are those of their original row (true of buffers written only by placeCandidate): when slot k already holds a
+ * candidate of row o, only its mutable numeric features are written.
  */
-function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward') {
+function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward', onlyMutable = false) {
     const nn = space.numeric.length;
-    const nc = space.categorical.length;
     const x = cands.x;
     const x0 = space.x0;
-    cands.origin[k] = o;
-    for (let j = 0, d = k * nn, s = o * nn; j < nn; j++)
-        x[d + j] = x0[s + j];
-    if (nc > 0) {
-        const c = cands.c;
-        const c0 = space.c0;
-        for (let j = 0, d = k * nc, s = o * nc; j < nc; j++)
-            c[d + j] = c0[s + j];
-    }
+    if (!onlyMutable || cands.origin[k] !== o)
+        copyOriginal(space, cands, k, o);
     const mut = space.mutableNumeric;
     const { scale, lower, upper, direction, integer, float32 } = space.limits;
     const toward = rounding === 'toward';
@@ -30962,12 +31115,619 @@ function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward') {
             v = lo;
         else if (v > hi)
             v = hi;
-        if (integer[j] === 1 || (float32[j] === 1 && toward))
+        if (toward) {
+            // projectValue's 'toward' rounding, its common cases inline: integer steps from an integer original value,
+            // then a float32 value that needs no nudge towards the original
+            if (integer[j] === 1) {
+                if (!Number.isInteger(a)) {
+                    x[k * nn + j] = projectValue(space, j, v, a, rounding);
+                    continue;
+                }
+                v = a + Math.trunc(v - a);
+            }
+            if (float32[j] === 1) {
+                const f = Math.fround(v);
+                v = Math.abs(f - a) <= Math.abs(v - a) ? f : float32Toward(v, a);
+            }
+        }
+        else if (integer[j] === 1)
             v = projectValue(space, j, v, a, rounding);
         else if (float32[j] === 1)
             v = Math.fround(v);
         x[k * nn + j] = v;
     }
+}
+/** Slot k := original row o (numeric values and categorical levels). */
+function copyOriginal(space, cands, k, o) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const x = cands.x;
+    const x0 = space.x0;
+    cands.origin[k] = o;
+    for (let j = 0, d = k * nn, s = o * nn; j < nn; j++)
+        x[d + j] = x0[s + j];
+    if (nc > 0) {
+        const c = cands.c;
+        const c0 = space.c0;
+        for (let j = 0, d = k * nc, s = o * nc; j < nc; j++)
+            c[d + j] = c0[s + j];
+    }
+}
+let rowA = new Float64Array(0);
+let rowScale = new Float64Array(0);
+let rowLo = new Float64Array(0);
+let rowHi = new Float64Array(0);
+/** Per feature: 0 = missing original (stays), 1 = plain, 2 = integer steps from an integer value, 3 = projectValue. */
+let rowMode = new Uint8Array(0);
+/**
+ * placeCandidate ('toward' rounding, onlyMutable) for `count` candidates of the same original row o: candidate q goes
+ * to slot k = first + q·stride, moved by the vector u[k·M, (k+1)·M). The row's limits are read once, not per candidate.
+ */
+function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
+    const nn = space.numeric.length;
+    const mut = space.mutableNumeric;
+    const M = mut.length;
+    if (rowA.length < M) {
+        rowA = new Float64Array(M);
+        rowScale = new Float64Array(M);
+        rowLo = new Float64Array(M);
+        rowHi = new Float64Array(M);
+        rowMode = new Uint8Array(M);
+    }
+    const { scale, lower, upper, direction, integer, float32 } = space.limits;
+    const x0 = space.x0;
+    let f32 = 0;
+    for (let m = 0; m < M; m++) {
+        const j = mut[m];
+        const a = x0[o * nn + j];
+        const dir = direction[j];
+        rowA[m] = a;
+        rowScale[m] = scale[j];
+        rowLo[m] = dir === 1 ? a : Math.min(lower[j], a);
+        rowHi[m] = dir === -1 ? a : Math.max(upper[j], a);
+        rowMode[m] = a !== a ? 0 : integer[j] !== 1 ? 1 : Number.isInteger(a) ? 2 : 3;
+        f32 |= float32[j] << Math.min(m, 30);
+    }
+    const x = cands.x;
+    const origin = cands.origin;
+    for (let q = 0; q < count; q++) {
+        const k = first + q * stride;
+        if (origin[k] !== o)
+            copyOriginal(space, cands, k, o);
+        const uo = k * M;
+        const xo = k * nn;
+        for (let m = 0; m < M; m++) {
+            const j = mut[m];
+            const mode = rowMode[m];
+            const a = rowA[m];
+            let v = a + u[uo + m] * rowScale[m];
+            if (mode === 0 || v !== v) {
+                x[xo + j] = a;
+                continue;
+            }
+            const lo = rowLo[m];
+            const hi = rowHi[m];
+            if (v < lo)
+                v = lo;
+            else if (v > hi)
+                v = hi;
+            if (mode === 3) {
+                x[xo + j] = projectValue(space, j, v, a, 'toward');
+                continue;
+            }
+            if (mode === 2)
+                v = a + Math.trunc(v - a);
+            if (m < 30 ? (f32 >> m) & 1 : float32[j] === 1) {
+                const f = Math.fround(v);
+                v = Math.abs(f - a) <= Math.abs(v - a) ? f : float32Toward(v, a);
+            }
+            x[xo + j] = v;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/decision-attack.js
+
+
+
+
+
+const NORM_TITLE = { linf: 'L∞', l2: 'L2' };
+/** Escalating Gaussian scales (in feature standard deviations) tried as starting points. */
+const INIT_NOISE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
+/** Pool of opposite-decision rows searched for nearest starting points (fewer when there are many features). */
+const INIT_POOL = 4000;
+const INIT_POOL_WORK = 50_000;
+const MAX_STEP_HALVINGS = 12;
+/** Single-feature extremes are tried as starting points up to this many mutable features. */
+const EXTREMES_UP_TO = 32;
+/** An unbounded feature's "extreme": this many standard deviations away. */
+const EXTREME_UNBOUNDED = 64;
+/** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
+const RADEMACHER_FROM = 32;
+async function decisionAttack(space, oracle, inst, opts, rng) {
+    const { norm } = opts;
+    const out = emptyOutcome(space, { key: `decision_attack/${norm}`, kind: 'decision_attack', title: `Decision-based attack (HopSkipJump, ${NORM_TITLE[norm]})`, measure: norm, units: space.units }, inst, opts.epsilons);
+    out.parameters = {
+        iterations: opts.iterations,
+        gradient_samples: opts.gradientSamples,
+        max_gradient_samples: opts.maxGradientSamples,
+        init_candidates: opts.initCandidates,
+        tolerance: opts.tolerance,
+    };
+    const M = space.mutableNumeric.length;
+    const n = inst.rows.length;
+    if (M === 0) {
+        out.notes.push('no mutable numeric feature: nothing for a decision-based attack to change');
+        return out;
+    }
+    const nn = space.numeric.length;
+    const threshold = oracle.threshold;
+    const mut = space.mutableNumeric;
+    // written only by placeCandidate: immutable values and levels are always the original ones (see onlyMutable)
+    const candidatePool = new CandidatePool(space);
+    let flipBuffer = new Uint8Array(0);
+    // tasks: the correctly classified instances; the current boundary point of task t (units, continuous, feasible; its
+    // projection flips the decision) is U[t·M, (t+1)·M), its size dist[t]
+    let T = 0;
+    for (let i = 0; i < n; i++)
+        if (inst.correct[i])
+            T++;
+    const taskInst = new Int32Array(T);
+    const taskOrigin = new Uint32Array(T);
+    for (let i = 0, t = 0; i < n; i++) {
+        if (!inst.correct[i])
+            continue;
+        taskInst[t] = i;
+        taskOrigin[t++] = inst.rows[i];
+    }
+    const U = new Float64Array(T * M);
+    const dist = new Float64Array(T).fill(Infinity);
+    /**
+     * Score `per` points (units) of each task of tasks[0, nt) in one call; point p of the a-th task is
+     * points[(p·nt + a)·M, ...) and candidate p·nt + a (point-major: a task keeps its slots from one call to the next,
+     * so the model input rows are patched, not rebuilt). Returns which flip (a view valid until the next call), and
+     * records flipped examples; null when the budget or the time is spent.
+     */
+    const evaluate = async (tasks, nt, points, per) => {
+        const count = nt * per;
+        if (count === 0)
+            return new Uint8Array(0);
+        if (!oracle.canAfford(count))
+            return null;
+        const cands = candidatePool.take(count);
+        for (let a = 0; a < nt; a++)
+            placeCandidatesOfRow(space, cands, taskOrigin[tasks[a]], points, a, nt, per);
+        const scores = await oracle.score(cands);
+        if (flipBuffer.length < count)
+            flipBuffer = new Uint8Array(Math.max(count, Math.ceil(flipBuffer.length * 1.5)));
+        const flips = flipBuffer.subarray(0, count);
+        for (let p = 0; p < per; p++) {
+            for (let a = 0; a < nt; a++) {
+                const k = p * nt + a;
+                const i = taskInst[tasks[a]];
+                const sc = scores[k];
+                if (decide(sc, threshold) === inst.d0[i]) {
+                    flips[k] = 0;
+                    continue;
+                }
+                flips[k] = 1;
+                const size = perturbationNorm(space, cands, k, norm);
+                const cur = out.minPerturbation[i];
+                if (!(cur === cur && cur <= size))
+                    offerExample(space, out, i, cands, k, size, sc);
+            }
+        }
+        return flips;
+    };
+    // ---- 1. starting points
+    const pools = [[], []];
+    for (let r = 0; r < opts.yPred.length; r++)
+        pools[opts.yPred[r] === 1 ? 1 : 0].push(r);
+    for (const pool of pools) {
+        // a seeded subset keeps the nearest-neighbour search bounded
+        for (let i = pool.length - 1; i > 0; i--) {
+            const j = rng.int(i + 1);
+            const tmp = pool[i];
+            pool[i] = pool[j];
+            pool[j] = tmp;
+        }
+        pool.length = Math.min(pool.length, INIT_POOL, Math.max(200, Math.floor(INIT_POOL_WORK / M)));
+    }
+    // the donors' mutable values, contiguous (pool order)
+    const donorValues = pools.map((pool) => {
+        const v = new Float64Array(pool.length * M);
+        for (let q = 0; q < pool.length; q++)
+            for (let m = 0; m < M; m++)
+                v[q * M + m] = space.x0[pool[q] * nn + mut[m]];
+        return v;
+    });
+    const K = opts.initCandidates;
+    const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
+    // single-feature extremes (each mutable feature alone at its lower / upper bound) when there are few features
+    const E = M <= EXTREMES_UP_TO ? 2 * M : 0;
+    const per0 = K + R + E;
+    let noStart = 0;
+    const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j].scale);
+    const origValues = new Float64Array(M);
+    const bestR = new Int32Array(K);
+    const bestD = new Float64Array(K);
+    const dir = new Float64Array(M);
+    let probes = new Float64Array(0);
+    let dirs = new Float64Array(0);
+    /** Steps 1-3 for the tasks [t0, t1) (chunks bound the rows scored in one step). */
+    const attackChunk = async (t0, t1) => {
+        const nt = t1 - t0;
+        const tasks = new Int32Array(nt);
+        for (let a = 0; a < nt; a++)
+            tasks[a] = t0 + a;
+        // points: candidate p of task a at ((p·nt + a)·M)
+        const init = new Float64Array(nt * per0 * M);
+        const at = (a, p) => (p * nt + a) * M;
+        for (let a = 0; a < nt; a++) {
+            const t = t0 + a;
+            const o = taskOrigin[t];
+            const side = inst.d0[taskInst[t]] === 1 ? 0 : 1;
+            const donors = pools[side];
+            const dv = donorValues[side];
+            // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
+            bestR.fill(-1);
+            bestD.fill(Infinity);
+            for (let m = 0; m < M; m++)
+                origValues[m] = space.x0[o * nn + mut[m]];
+            const linf = norm === 'linf';
+            for (let q = 0; q < donors.length; q++) {
+                const r = donors[q];
+                let d = 0;
+                for (let m = 0, qm = q * M; m < M; m++) {
+                    const a0 = origValues[m];
+                    const v = dv[qm + m];
+                    if (a0 !== a0 || v !== v)
+                        continue;
+                    const diff = Math.abs((v - a0) * invScale[m]);
+                    if (!linf)
+                        d += diff * diff;
+                    else if (diff > d)
+                        d = diff;
+                }
+                if (d === 0 || d > bestD[K - 1] || (d === bestD[K - 1] && r > bestR[K - 1]))
+                    continue;
+                let k = K - 1;
+                while (k > 0 && (bestD[k - 1] > d || (bestD[k - 1] === d && bestR[k - 1] > r))) {
+                    bestD[k] = bestD[k - 1];
+                    bestR[k] = bestR[k - 1];
+                    k--;
+                }
+                bestD[k] = d;
+                bestR[k] = r;
+            }
+            for (let p = 0; p < per0; p++) {
+                const off = at(a, p);
+                const r = p < K ? bestR[p] : -1;
+                if (p >= K + R) {
+                    // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
+                    const m = (p - K - R) >> 1;
+                    const j = mut[m];
+                    const f = space.numeric[j];
+                    const a0 = space.x0[o * nn + j];
+                    const up = ((p - K - R) & 1) === 1;
+                    const bound = up ? f.upper : f.lower;
+                    const far = (up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale);
+                    init[off + m] = a0 !== a0 ? 0 : Number.isFinite(bound) ? (bound - a0) / f.scale : far / f.scale;
+                    continue;
+                }
+                const scale = p >= K ? INIT_NOISE_SCALES[(p - K) >> 1] : 0;
+                const mirror = p >= K && ((p - K) & 1) === 1;
+                const prev = p > 0 ? at(a, p - 1) : 0;
+                for (let m = 0; m < M; m++) {
+                    const j = mut[m];
+                    const f = space.numeric[j];
+                    const a0 = space.x0[o * nn + j];
+                    if (r >= 0) {
+                        const v = space.x0[r * nn + j];
+                        init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
+                    }
+                    else if (mirror)
+                        init[off + m] = -init[prev + m];
+                    else if (p >= K)
+                        init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
+                }
+            }
+        }
+        for (let a = 0; a < nt; a++) {
+            for (let p = 0; p < per0; p++)
+                clampToFeasible(space, taskOrigin[t0 + a], init, at(a, p));
+        }
+        const first = await evaluate(tasks, nt, init, per0);
+        let active = new Int32Array(nt);
+        let na = 0;
+        if (first) {
+            for (let a = 0; a < nt; a++) {
+                const t = t0 + a;
+                let bestP = -1;
+                let bestDist = Infinity;
+                for (let p = 0; p < per0; p++) {
+                    if (!first[p * nt + a])
+                        continue;
+                    const d = vectorNorm(init, at(a, p), M, norm);
+                    if (d < bestDist) {
+                        bestDist = d;
+                        bestP = p;
+                    }
+                }
+                if (bestP < 0)
+                    continue;
+                U.set(init.subarray(at(a, bestP), at(a, bestP) + M), t * M);
+                dist[t] = bestDist;
+                active[na++] = t;
+            }
+            noStart += nt - na;
+        }
+        // ---- 2. boundary search (bisection towards the original row)
+        const lo = new Float64Array(nt);
+        const hi = new Float64Array(nt);
+        const pts = new Float64Array(nt * M);
+        const open = new Int32Array(nt);
+        const openTasks = new Int32Array(nt);
+        const mids = new Float64Array(nt * M);
+        /** Point λ of the way from the original row to task t's point (L2: on the segment; L∞: the box clip). */
+        const blend = (t, lam, dst, off) => {
+            if (norm === 'l2')
+                for (let m = 0; m < M; m++)
+                    dst[off + m] = lam * U[t * M + m];
+            else {
+                const r = lam * vectorNorm(U, t * M, M, 'linf');
+                for (let m = 0; m < M; m++) {
+                    const v = U[t * M + m];
+                    dst[off + m] = v > r ? r : v < -r ? -r : v;
+                }
+            }
+        };
+        const boundary = async (ts, nts) => {
+            lo.fill(0, 0, nts);
+            hi.fill(1, 0, nts);
+            for (;;) {
+                let no = 0;
+                for (let a = 0; a < nts; a++) {
+                    if (hi[a] - lo[a] > opts.tolerance) {
+                        open[no] = a;
+                        openTasks[no++] = ts[a];
+                    }
+                }
+                if (no === 0)
+                    break;
+                for (let q = 0; q < no; q++) {
+                    const a = open[q];
+                    blend(ts[a], (lo[a] + hi[a]) / 2, mids, q * M);
+                }
+                const res = await evaluate(openTasks, no, mids, 1);
+                if (!res)
+                    return false;
+                for (let q = 0; q < no; q++) {
+                    const a = open[q];
+                    const mid = (lo[a] + hi[a]) / 2;
+                    if (res[q]) {
+                        hi[a] = mid;
+                        for (let m = 0; m < M; m++)
+                            pts[a * M + m] = mids[q * M + m];
+                    }
+                    else
+                        lo[a] = mid;
+                }
+            }
+            for (let a = 0; a < nts; a++) {
+                const t = ts[a];
+                if (hi[a] < 1)
+                    for (let m = 0; m < M; m++)
+                        U[t * M + m] = pts[a * M + m];
+                dist[t] = vectorNorm(U, t * M, M, norm);
+            }
+            return true;
+        };
+        let ok = na > 0 ? await boundary(active, na) : true;
+        // ---- 3. HopSkipJump iterations
+        const stepDir = new Float64Array(nt * M);
+        const xi = new Float64Array(nt);
+        const pending = new Int32Array(nt);
+        const pendingPos = new Int32Array(nt);
+        const landed = new Uint8Array(nt);
+        const landedAt = new Float64Array(nt * M);
+        const stepPts = new Float64Array(nt * M);
+        const moved = new Int32Array(nt);
+        for (let it = 1; ok && it <= opts.iterations && na > 0; it++) {
+            let kept = 0;
+            for (let a = 0; a < na; a++)
+                if (dist[active[a]] > 0)
+                    active[kept++] = active[a];
+            na = kept;
+            if (na === 0)
+                break;
+            const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
+            if (probes.length < na * B * M) {
+                probes = new Float64Array(na * B * M);
+                dirs = new Float64Array(na * B * M);
+            }
+            // probe b of task a at ((b·na + a)·M); drawn task by task (the draw order does not depend on the layout)
+            for (let a = 0; a < na; a++) {
+                const t = active[a];
+                const delta = dist[t] * Math.min(0.1, 1 / M);
+                for (let b = 0; b < B; b++) {
+                    const off = (b * na + a) * M;
+                    let s = 0;
+                    if (M >= RADEMACHER_FROM) {
+                        rademacher(rng, dirs, off, M);
+                        s = Math.sqrt(M);
+                    }
+                    else {
+                        if (norm === 'l2')
+                            fillNormal(rng, dirs, off, M);
+                        else
+                            for (let m = 0; m < M; m++)
+                                dirs[off + m] = 2 * rng.next() - 1;
+                        for (let m = 0; m < M; m++)
+                            s += dirs[off + m] * dirs[off + m];
+                        s = Math.sqrt(s) || 1;
+                    }
+                    for (let m = 0; m < M; m++)
+                        probes[off + m] = U[t * M + m] + (delta * dirs[off + m]) / s;
+                    clampToFeasible(space, taskOrigin[t], probes, off);
+                    // the direction actually probed (after the feasible clamp)
+                    for (let m = 0; m < M; m++)
+                        dirs[off + m] = (probes[off + m] - U[t * M + m]) / delta;
+                }
+            }
+            const res = await evaluate(active, na, probes, B);
+            if (!res)
+                break;
+            // step directions (tasks with a zero estimate stay where they are this iteration)
+            let np = 0;
+            for (let a = 0; a < na; a++) {
+                const t = active[a];
+                let mean = 0;
+                for (let b = 0; b < B; b++)
+                    mean += res[b * na + a] ? 1 : -1;
+                mean /= B;
+                dir.fill(0);
+                const baseline = Math.abs(mean) === 1 ? 0 : mean;
+                for (let b = 0; b < B; b++) {
+                    const phi = (res[b * na + a] ? 1 : -1) - baseline;
+                    const off = (b * na + a) * M;
+                    for (let m = 0; m < M; m++)
+                        dir[m] = dir[m] + phi * dirs[off + m];
+                }
+                const l2 = vectorNorm(dir, 0, M, 'l2');
+                landed[a] = 0;
+                if (!(l2 > 0))
+                    continue;
+                for (let m = 0; m < M; m++)
+                    stepDir[a * M + m] = norm === 'l2' ? dir[m] / l2 : Math.sign(dir[m]);
+                xi[a] = dist[t] / Math.sqrt(it);
+                pendingPos[np] = a;
+                pending[np++] = t;
+            }
+            // geometric step-size search: halve ξ until the step flips the decision
+            for (let h = 0; h <= MAX_STEP_HALVINGS && np > 0; h++) {
+                for (let q = 0; q < np; q++) {
+                    const a = pendingPos[q];
+                    const t = pending[q];
+                    for (let m = 0; m < M; m++)
+                        stepPts[q * M + m] = U[t * M + m] + xi[a] * stepDir[a * M + m];
+                    clampToFeasible(space, taskOrigin[t], stepPts, q * M);
+                }
+                const r2 = await evaluate(pending, np, stepPts, 1);
+                if (!r2) {
+                    ok = false;
+                    break;
+                }
+                let next = 0;
+                for (let q = 0; q < np; q++) {
+                    const a = pendingPos[q];
+                    if (r2[q]) {
+                        landed[a] = 1;
+                        for (let m = 0; m < M; m++)
+                            landedAt[a * M + m] = stepPts[q * M + m];
+                    }
+                    else {
+                        xi[a] = xi[a] / 2;
+                        pendingPos[next] = a;
+                        pending[next++] = pending[q];
+                    }
+                }
+                np = next;
+            }
+            if (!ok)
+                break;
+            let nm = 0;
+            for (let a = 0; a < na; a++) {
+                if (!landed[a])
+                    continue;
+                const t = active[a];
+                for (let m = 0; m < M; m++)
+                    U[t * M + m] = landedAt[a * M + m];
+                moved[nm++] = t;
+            }
+            ok = await boundary(moved, nm);
+        }
+    };
+    const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / Math.max(per0, opts.maxGradientSamples)));
+    for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
+        await attackChunk(from, Math.min(T, from + chunk));
+    }
+    if (noStart > 0)
+        out.notes.push(`${noStart} of ${T} rows: none of the starting points tried (nearest rows with the other decision, noise up to 32 std, each feature at its bounds) flipped the decision within the constraints (counted as not flipped)`);
+    // ---- per budget: success = an example within ε was found
+    for (let b = 0; b < opts.epsilons.length; b++) {
+        const eps = opts.epsilons[b];
+        for (let i = 0; i < n; i++) {
+            const mp = out.minPerturbation[i];
+            if (inst.correct[i] && mp === mp && mp <= eps * (1 + BALL_SLACK)) {
+                out.flipped[b * n + i] = 1;
+                out.attackedScore[b * n + i] = out.exampleScore[i];
+            }
+        }
+    }
+    out.queries = oracle.queries;
+    out.calls = oracle.calls;
+    out.stopped = oracle.stopped();
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/noise.js
+
+
+
+
+
+async function noiseAttack(space, oracle, inst, opts, rng) {
+    const out = emptyOutcome(space, { key: 'noise', kind: 'noise', title: 'Random noise (Gaussian, per-feature scale)', measure: 'strength', units: space.units }, inst, opts.strengths);
+    out.parameters = { repeats: opts.repeats, distribution: 'gaussian' };
+    const M = space.mutableNumeric.length;
+    const n = inst.rows.length;
+    const nb = opts.strengths.length;
+    if (M === 0) {
+        out.notes.push('no mutable numeric feature: noise has nothing to change');
+        return out;
+    }
+    const z = new Float64Array(n * M);
+    for (let i = 0; i < z.length; i++)
+        z[i] = rng.normal();
+    const count = n * nb;
+    if (!oracle.canAfford(count)) {
+        out.stopped = oracle.stopped();
+        out.notes.push(`${count} noisy rows exceed the query budget: lower rows, strengths or repeats`);
+        return out;
+    }
+    // rows in chunks (bounded memory); within a chunk, the strengths of one row are consecutive candidates
+    const u = new Float64Array(M);
+    const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / nb));
+    for (let from = 0; from < n; from += chunk) {
+        const to = Math.min(n, from + chunk);
+        const cands = allocCandidates(space, (to - from) * nb);
+        for (let i = from; i < to; i++) {
+            for (let b = 0; b < nb; b++) {
+                const s = opts.strengths[b];
+                for (let m = 0; m < M; m++)
+                    u[m] = s * z[i * M + m];
+                placeCandidate(space, cands, (i - from) * nb + b, inst.rows[i], u, 0, 'nearest');
+            }
+        }
+        const scores = await oracle.score(cands);
+        for (let i = from; i < to; i++) {
+            for (let b = 0; b < nb; b++) {
+                const k = (i - from) * nb + b;
+                const score = scores[k];
+                out.attackedScore[b * n + i] = score;
+                if (decide(score, oracle.threshold) === inst.d0[i])
+                    continue;
+                out.flipped[b * n + i] = 1;
+                if (inst.correct[i])
+                    offerExample(space, out, i, cands, k, opts.strengths[b], score);
+            }
+        }
+    }
+    out.queries = oracle.queries;
+    out.calls = oracle.calls;
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./build/checks/robustness/attacks/score-attack.js
@@ -30975,21 +31735,9 @@ function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward') {
 
 
 
-const NORM_TITLE = { linf: 'L∞', l2: 'L2' };
+
+const score_attack_NORM_TITLE = { linf: 'L∞', l2: 'L2' };
 const ESTIMATOR_TITLE = { finite_differences: 'finite-difference', nes: 'NES', spsa: 'SPSA' };
-/** ±1 with probability ½ each, 30 draws per rng call. */
-function rademacher(rng, out, offset, count) {
-    for (let i = 0; i < count; i += 30) {
-        let bits = rng.int(1 << 30);
-        const end = Math.min(count, i + 30);
-        for (let q = i; q < end; q++) {
-            out[offset + q] = bits & 1 ? 1 : -1;
-            bits >>>= 1;
-        }
-    }
-}
-/** Slack on "inside the ball" for floating-point noise in the norm computation. */
-const BALL_SLACK = 1e-9;
 async function scoreAttack(space, oracle, inst, opts, rng) {
     const M = space.mutableNumeric.length;
     const estimator = opts.gradient === 'auto' ? (M <= opts.samples ? 'finite_differences' : 'spsa') : opts.gradient;
@@ -30997,7 +31745,7 @@ async function scoreAttack(space, oracle, inst, opts, rng) {
     const out = emptyOutcome(space, {
         key: `score_attack/${opts.norm}`,
         kind: 'score_attack',
-        title: `Score-based attack (${NORM_TITLE[opts.norm]}, ${ESTIMATOR_TITLE[estimator]} gradient)`,
+        title: `Score-based attack (${score_attack_NORM_TITLE[opts.norm]}, ${ESTIMATOR_TITLE[estimator]} gradient)`,
         measure: opts.norm,
         units: space.units,
     }, inst, opts.epsilons);
@@ -31012,17 +31760,20 @@ async function scoreAttack(space, oracle, inst, opts, rng) {
         return out;
     }
     // tasks: (correct instance, budget)
-    const taskInst = [];
-    const taskBudget = [];
-    for (let i = 0; i < n; i++) {
+    let T = 0;
+    for (let i = 0; i < n; i++)
+        if (inst.correct[i])
+            T += nb;
+    const taskInst = new Int32Array(T);
+    const taskBudget = new Int32Array(T);
+    for (let i = 0, t = 0; i < n; i++) {
         if (!inst.correct[i])
             continue;
-        for (let b = 0; b < nb; b++) {
-            taskInst.push(i);
-            taskBudget.push(b);
+        for (let b = 0; b < nb; b++, t++) {
+            taskInst[t] = i;
+            taskBudget[t] = b;
         }
     }
-    const T = taskInst.length;
     const taskOf = new Int32Array(n * nb).fill(-1);
     for (let t = 0; t < T; t++)
         taskOf[taskBudget[t] * n + taskInst[t]] = t;
@@ -31034,6 +31785,8 @@ async function scoreAttack(space, oracle, inst, opts, rng) {
     for (let t = 0; t < T; t++)
         taskScore[t] = inst.s0[taskInst[t]];
     const probes = random ? 2 * opts.samples : 2 * M;
+    // written only by placeCandidate / writeFiniteDifferenceProbes: immutable values and levels always the original ones
+    const pool = new CandidatePool(space);
     const per = 1 + probes;
     const dir = new Float64Array(M);
     const g = new Float64Array(M);
@@ -31050,142 +31803,147 @@ async function scoreAttack(space, oracle, inst, opts, rng) {
             taskScore[u] = score;
         }
     };
-    for (let step = 0; step <= opts.steps; step++) {
-        const active = [];
-        for (let t = 0; t < T; t++)
-            if (!done[t])
-                active.push(t);
-        if (active.length === 0)
-            break;
-        const last = step === opts.steps; // the final iterate is only scored
-        const count = active.length * (last ? 1 : per);
-        if (!oracle.canAfford(count))
-            break;
-        const cands = allocCandidates(space, count);
-        const noise = random && !last ? new Float64Array(active.length * opts.samples * M) : new Float64Array(0);
-        let k = 0;
-        for (let a = 0; a < active.length; a++) {
-            const t = active[a];
-            const o = inst.rows[taskInst[t]];
-            const eps = opts.epsilons[taskBudget[t]];
-            placeCandidate(space, cands, k++, o, z, t * M);
-            if (last)
-                continue;
-            const h = opts.smoothing * eps;
-            if (estimator === 'finite_differences') {
-                // each probe is the center with one feature moved: copy the center, re-project that feature only
-                const center = k - 1;
-                const nn = space.numeric.length;
-                const nc = space.categorical.length;
-                const { scale, integer } = space.limits;
-                for (let m = 0; m < M; m++) {
-                    const j = space.mutableNumeric[m];
-                    const hm = integer[j] === 1 ? Math.max(h, 1 / scale[j]) : h;
-                    const a = space.x0[o * nn + j];
-                    for (const sgn of [1, -1]) {
-                        cands.origin[k] = o;
-                        if (nn > 32)
-                            cands.x.copyWithin(k * nn, center * nn, center * nn + nn);
-                        else
-                            for (let q = 0; q < nn; q++)
-                                cands.x[k * nn + q] = cands.x[center * nn + q];
-                        for (let q = 0; q < nc; q++)
-                            cands.c[k * nc + q] = cands.c[center * nc + q];
-                        cands.x[k * nn + j] = projectValue(space, j, a + (z[t * M + m] + sgn * hm) * scale[j], a, 'toward');
-                        k++;
-                    }
-                }
-            }
-            else {
-                const nz = a * opts.samples * M;
-                if (estimator === 'nes')
-                    for (let q = 0; q < opts.samples * M; q++)
-                        noise[nz + q] = rng.normal();
+    // tasks advance in lockstep, in chunks that bound the rows of one step (all budgets of a row in the same chunk)
+    const chunk = Math.max(nb, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / per / nb) * nb);
+    for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
+        const to = Math.min(T, from + chunk);
+        // active tasks keep their slot from one step to the next (a finished task's slot goes to the last active task),
+        // so the model input rows of most candidates are only patched, not rebuilt (see MatrixEncoder)
+        const slots = new Int32Array(to - from);
+        for (let t = from; t < to; t++)
+            slots[t - from] = t;
+        let na = to - from;
+        const noise = random ? new Float64Array((to - from) * opts.samples * M) : new Float64Array(0);
+        for (let step = 0; step <= opts.steps; step++) {
+            for (let a = 0; a < na;) {
+                if (done[slots[a]])
+                    slots[a] = slots[--na];
                 else
-                    rademacher(rng, noise, nz, opts.samples * M);
-                for (let s = 0; s < opts.samples; s++) {
-                    for (const sgn of [1, -1]) {
-                        for (let m = 0; m < M; m++)
-                            dir[m] = z[t * M + m] + sgn * h * noise[nz + s * M + m];
-                        placeCandidate(space, cands, k++, o, dir, 0);
+                    a++;
+            }
+            if (na === 0)
+                break;
+            const last = step === opts.steps; // the final iterate is only scored
+            const count = na * (last ? 1 : per);
+            if (!oracle.canAfford(count))
+                break;
+            const cands = pool.take(count);
+            if (random && !last) {
+                // probe directions, drawn in task order (the same draws whatever the slots)
+                const sm = opts.samples * M;
+                for (let t = from; t < to; t++) {
+                    if (done[t])
+                        continue;
+                    const nz = (t - from) * sm;
+                    if (estimator === 'nes')
+                        fillNormal(rng, noise, nz, sm);
+                    else
+                        rademacher(rng, noise, nz, sm);
+                }
+            }
+            if (last) {
+                for (let a = 0; a < na; a++) {
+                    const t = slots[a];
+                    placeCandidate(space, cands, a, inst.rows[taskInst[t]], z, t * M, 'toward', true);
+                }
+            }
+            else if (estimator === 'finite_differences')
+                writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
+            else {
+                for (let a = 0; a < na; a++) {
+                    const t = slots[a];
+                    const o = inst.rows[taskInst[t]];
+                    const h = opts.smoothing * opts.epsilons[taskBudget[t]];
+                    let k = a * per;
+                    placeCandidate(space, cands, k++, o, z, t * M, 'toward', true);
+                    const nz = (t - from) * opts.samples * M;
+                    for (let s = 0; s < opts.samples; s++) {
+                        for (let side = 0; side < 2; side++) {
+                            const sgn = side === 0 ? 1 : -1;
+                            for (let m = 0; m < M; m++)
+                                dir[m] = z[t * M + m] + sgn * h * noise[nz + s * M + m];
+                            placeCandidate(space, cands, k++, o, dir, 0, 'toward', true);
+                        }
                     }
                 }
             }
-        }
-        const scores = await oracle.score(cands);
-        k = 0;
-        for (let a = 0; a < active.length; a++) {
-            const t = active[a];
-            const i = taskInst[t];
-            const d0 = inst.d0[i];
-            const eps = opts.epsilons[taskBudget[t]];
-            const base = k;
-            k += last ? 1 : per;
-            const sc = scores[base];
-            const mc = margin(sc, oracle.threshold, d0);
-            if (mc < bestMargin[t]) {
-                bestMargin[t] = mc;
-                taskScore[t] = sc;
-            }
-            if (decide(sc, oracle.threshold) !== d0) {
-                succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
-                continue;
-            }
-            if (last)
-                continue;
-            // a probe that flips inside the ball is a success too (the smallest one)
-            let bestProbe = -1;
-            let bestSize = Infinity;
-            for (let p = 1; p <= probes; p++) {
-                const s = scores[base + p];
-                if (decide(s, oracle.threshold) === d0)
+            const scores = await oracle.score(cands);
+            const threshold = oracle.threshold;
+            for (let a = 0; a < na; a++) {
+                const t = slots[a];
+                const i = taskInst[t];
+                const d0 = inst.d0[i];
+                const eps = opts.epsilons[taskBudget[t]];
+                const base = last ? a : a * per;
+                const sc = scores[base];
+                const mc = margin(sc, threshold, d0);
+                if (mc < bestMargin[t]) {
+                    bestMargin[t] = mc;
+                    taskScore[t] = sc;
+                }
+                if (decide(sc, threshold) !== d0) {
+                    succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
                     continue;
-                const size = perturbationNorm(space, cands, base + p, opts.norm);
-                if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
-                    bestSize = size;
-                    bestProbe = base + p;
                 }
-            }
-            if (bestProbe >= 0) {
-                succeed(t, cands, bestProbe, bestSize, scores[bestProbe]);
-                continue;
-            }
-            // gradient estimate
-            g.fill(0);
-            if (estimator === 'finite_differences') {
-                const nn = space.numeric.length;
+                if (last)
+                    continue;
+                // a probe that flips inside the ball is a success too (the smallest one)
+                let bestProbe = -1;
+                let bestSize = Infinity;
+                for (let p = 1; p <= probes; p++) {
+                    const s = scores[base + p];
+                    if (decide(s, threshold) === d0)
+                        continue;
+                    const size = perturbationNorm(space, cands, base + p, opts.norm);
+                    if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
+                        bestSize = size;
+                        bestProbe = base + p;
+                    }
+                }
+                if (bestProbe >= 0) {
+                    succeed(t, cands, bestProbe, bestSize, scores[bestProbe]);
+                    continue;
+                }
+                // gradient estimate
+                g.fill(0);
+                if (estimator === 'finite_differences') {
+                    const nn = space.numeric.length;
+                    const cx = cands.x;
+                    const scale = space.limits.scale;
+                    const mut = space.mutableNumeric;
+                    for (let m = 0; m < M; m++) {
+                        const j = mut[m];
+                        const kp = base + 1 + 2 * m;
+                        const dx = (cx[kp * nn + j] - cx[(kp + 1) * nn + j]) / scale[j];
+                        if (dx === 0)
+                            continue;
+                        g[m] = (margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0)) / dx;
+                    }
+                }
+                else {
+                    const nz = (t - from) * opts.samples * M;
+                    const h = opts.smoothing * eps;
+                    for (let s = 0; s < opts.samples; s++) {
+                        const kp = base + 1 + 2 * s;
+                        const diff = margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0);
+                        if (diff === 0 || !Number.isFinite(diff))
+                            continue;
+                        for (let m = 0; m < M; m++)
+                            g[m] = g[m] + (diff * noise[nz + s * M + m]) / (2 * h * opts.samples);
+                    }
+                }
+                const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
+                if (!(gn > 0))
+                    continue; // flat here: stay (NES draws new probes next step)
+                const o = inst.rows[i];
                 for (let m = 0; m < M; m++) {
-                    const j = space.mutableNumeric[m];
-                    const kp = base + 1 + 2 * m;
-                    const dx = (cands.x[kp * nn + j] - cands.x[(kp + 1) * nn + j]) / space.numeric[j].scale;
-                    if (dx === 0)
-                        continue;
-                    g[m] = (margin(scores[kp], oracle.threshold, d0) - margin(scores[kp + 1], oracle.threshold, d0)) / dx;
+                    const gm = g[m];
+                    const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
+                    z[t * M + m] = z[t * M + m] - alpha * eps * d;
                 }
+                clipToBall(z, t * M, M, opts.norm, eps);
+                clampToFeasible(space, o, z, t * M);
             }
-            else {
-                const nz = a * opts.samples * M;
-                const h = opts.smoothing * eps;
-                for (let s = 0; s < opts.samples; s++) {
-                    const kp = base + 1 + 2 * s;
-                    const diff = margin(scores[kp], oracle.threshold, d0) - margin(scores[kp + 1], oracle.threshold, d0);
-                    if (diff === 0 || !Number.isFinite(diff))
-                        continue;
-                    for (let m = 0; m < M; m++)
-                        g[m] = g[m] + (diff * noise[nz + s * M + m]) / (2 * h * opts.samples);
-                }
-            }
-            const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
-            if (!(gn > 0))
-                continue; // flat here: stay (NES draws new probes next step)
-            const o = inst.rows[i];
-            for (let m = 0; m < M; m++) {
-                const gm = g[m];
-                const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
-                z[t * M + m] = z[t * M + m] - alpha * eps * d;
-            }
-            clipToBall(z, t * M, M, opts.norm, eps);
-            clampToFeasible(space, o, z, t * M);
         }
     }
     // shrink each example towards its original row
@@ -31216,6 +31974,58 @@ async function scoreAttack(space, oracle, inst, opts, rng) {
     return out;
 }
 /**
+ * Finite-difference candidates of the tasks in slots [0, na): per task, its center (the projected iterate) then, per
+ * mutable feature, the center with that feature moved by +h and −h (h = smoothing·ε in units, at least one step of an
+ * integer feature), only that feature re-projected. Slot a's candidates start at a·(1 + 2·M).
+ */
+function writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, rows, z, epsilons, smoothing) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const mut = space.mutableNumeric;
+    const M = mut.length;
+    const per = 1 + 2 * M;
+    const { scale, integer } = space.limits;
+    const x0 = space.x0;
+    const { origin, x, c } = cands;
+    for (let a = 0; a < na; a++) {
+        const t = slots[a];
+        const o = rows[taskInst[t]];
+        const h = smoothing * epsilons[taskBudget[t]];
+        const center = a * per;
+        placeCandidate(space, cands, center, o, z, t * M, 'toward', true);
+        const cx = center * nn;
+        const ccat = center * nc;
+        let k = center + 1;
+        for (let m = 0; m < M; m++) {
+            const j = mut[m];
+            const sj = scale[j];
+            const hm = integer[j] === 1 ? Math.max(h, 1 / sj) : h;
+            const xa = x0[o * nn + j];
+            const zm = z[t * M + m];
+            for (let side = 0; side < 2; side++, k++) {
+                // the center with feature j moved: copy the center (only its mutable features when the slot already holds a
+                // candidate of row o: the pool only holds original immutable values and levels), re-project feature j only
+                const kx = k * nn;
+                if (origin[k] === o)
+                    for (let q = 0; q < M; q++)
+                        x[kx + mut[q]] = x[cx + mut[q]];
+                else {
+                    origin[k] = o;
+                    if (nn > 32)
+                        x.copyWithin(kx, cx, cx + nn);
+                    else
+                        for (let q = 0; q < nn; q++)
+                            x[kx + q] = x[cx + q];
+                    const kc = k * nc;
+                    for (let q = 0; q < nc; q++)
+                        c[kc + q] = c[ccat + q];
+                }
+                x[kx + j] = projectValue(space, j, xa + (zm + (side === 0 ? hm : -hm)) * sj, xa, 'toward');
+            }
+        }
+    }
+}
+/**
  * Bisection on the segment between each instance's original row and its example: the point λ of the way along it
  * (projected) replaces the example whenever it still flips the decision. One model call per bisection step.
  */
@@ -31240,11 +32050,12 @@ async function refineExamples(space, oracle, inst, out, norm, steps) {
             ends.c.set(out.examples.c.subarray(i * nc, i * nc + nc), q * nc);
     });
     const mut = space.mutableNumeric;
+    // every slot is rewritten each step (same target in the same slot: the encoder patches the rows)
+    const cands = allocCandidates(space, targets.length);
+    cands.c.set(ends.c);
     for (let s = 0; s < steps; s++) {
         if (!oracle.canAfford(targets.length))
             break;
-        const cands = allocCandidates(space, targets.length);
-        cands.c.set(ends.c);
         for (let q = 0; q < targets.length; q++) {
             const o = ends.origin[q];
             cands.origin[q] = o;
@@ -31270,378 +32081,6 @@ async function refineExamples(space, oracle, inst, out, norm, steps) {
                 lo[q] = lam;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/decision-attack.js
-
-
-
-
-
-
-const decision_attack_NORM_TITLE = { linf: 'L∞', l2: 'L2' };
-/** Escalating Gaussian scales (in feature standard deviations) tried as starting points. */
-const INIT_NOISE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
-/** Pool of opposite-decision rows searched for nearest starting points (fewer when there are many features). */
-const INIT_POOL = 4000;
-const INIT_POOL_WORK = 50_000;
-const MAX_STEP_HALVINGS = 12;
-/** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
-const RADEMACHER_FROM = 32;
-async function decisionAttack(space, oracle, inst, opts, rng) {
-    const { norm } = opts;
-    const out = emptyOutcome(space, { key: `decision_attack/${norm}`, kind: 'decision_attack', title: `Decision-based attack (HopSkipJump, ${decision_attack_NORM_TITLE[norm]})`, measure: norm, units: space.units }, inst, opts.epsilons);
-    out.parameters = {
-        iterations: opts.iterations,
-        gradient_samples: opts.gradientSamples,
-        max_gradient_samples: opts.maxGradientSamples,
-        init_candidates: opts.initCandidates,
-        tolerance: opts.tolerance,
-    };
-    const M = space.mutableNumeric.length;
-    const n = inst.rows.length;
-    if (M === 0) {
-        out.notes.push('no mutable numeric feature: nothing for a decision-based attack to change');
-        return out;
-    }
-    const nn = space.numeric.length;
-    const threshold = oracle.threshold;
-    const mut = space.mutableNumeric;
-    /** Score points (units) of the given tasks in one call; returns which flip, and records flipped examples. */
-    const evaluate = async (tasks, points, per) => {
-        const count = tasks.length * per;
-        if (count === 0)
-            return { flips: new Uint8Array(0), cands: allocCandidates(space, 0) };
-        if (!oracle.canAfford(count))
-            return null;
-        const cands = allocCandidates(space, count);
-        for (let a = 0; a < tasks.length; a++) {
-            const t = tasks[a];
-            for (let p = 0; p < per; p++)
-                placeCandidate(space, cands, a * per + p, t.origin, points, (a * per + p) * M);
-        }
-        const scores = await oracle.score(cands);
-        const flips = new Uint8Array(count);
-        for (let a = 0; a < tasks.length; a++) {
-            const t = tasks[a];
-            const d0 = inst.d0[t.inst];
-            for (let p = 0; p < per; p++) {
-                const k = a * per + p;
-                if (decide(scores[k], threshold) === d0)
-                    continue;
-                flips[k] = 1;
-                offerExample(space, out, t.inst, cands, k, perturbationNorm(space, cands, k, norm), scores[k]);
-            }
-        }
-        return { flips, cands };
-    };
-    // ---- 1. starting points
-    const tasks = [];
-    for (let i = 0; i < n; i++)
-        if (inst.correct[i])
-            tasks.push({ inst: i, origin: inst.rows[i], u: new Float64Array(M), dist: Infinity });
-    const pools = [[], []];
-    for (let r = 0; r < opts.yPred.length; r++)
-        pools[opts.yPred[r] === 1 ? 1 : 0].push(r);
-    for (const pool of pools) {
-        // a seeded subset keeps the nearest-neighbour search bounded
-        for (let i = pool.length - 1; i > 0; i--) {
-            const j = rng.int(i + 1);
-            const tmp = pool[i];
-            pool[i] = pool[j];
-            pool[j] = tmp;
-        }
-        pool.length = Math.min(pool.length, INIT_POOL, Math.max(200, Math.floor(INIT_POOL_WORK / M)));
-    }
-    const K = opts.initCandidates;
-    const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
-    const per0 = K + R;
-    const init = new Float64Array(tasks.length * per0 * M);
-    const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j].scale);
-    for (let a = 0; a < tasks.length; a++) {
-        const t = tasks[a];
-        const o = t.origin;
-        const pool = pools[inst.d0[t.inst] === 1 ? 0 : 1];
-        // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
-        const bestR = new Int32Array(K).fill(-1);
-        const bestD = new Float64Array(K).fill(Infinity);
-        for (const r of pool) {
-            let d = 0;
-            for (let m = 0; m < M; m++) {
-                const j = mut[m];
-                const a0 = space.x0[o * nn + j];
-                const v = space.x0[r * nn + j];
-                if (a0 !== a0 || v !== v)
-                    continue;
-                const diff = Math.abs((v - a0) * invScale[m]);
-                d = norm === 'linf' ? (diff > d ? diff : d) : d + diff * diff;
-            }
-            if (d === 0 || d > bestD[K - 1] || (d === bestD[K - 1] && r > bestR[K - 1]))
-                continue;
-            let q = K - 1;
-            while (q > 0 && (bestD[q - 1] > d || (bestD[q - 1] === d && bestR[q - 1] > r))) {
-                bestD[q] = bestD[q - 1];
-                bestR[q] = bestR[q - 1];
-                q--;
-            }
-            bestD[q] = d;
-            bestR[q] = r;
-        }
-        for (let p = 0; p < per0; p++) {
-            const off = (a * per0 + p) * M;
-            const r = p < K ? bestR[p] : -1;
-            const scale = p >= K ? INIT_NOISE_SCALES[(p - K) >> 1] : 0;
-            const mirror = p >= K && ((p - K) & 1) === 1;
-            for (let m = 0; m < M; m++) {
-                const j = mut[m];
-                const f = space.numeric[j];
-                const a0 = space.x0[o * nn + j];
-                if (r >= 0) {
-                    const v = space.x0[r * nn + j];
-                    init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
-                }
-                else if (mirror)
-                    init[off + m] = -init[off - M + m];
-                else if (p >= K)
-                    init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
-            }
-        }
-    }
-    for (let a = 0; a < tasks.length; a++) {
-        for (let p = 0; p < per0; p++)
-            clampToFeasible(space, tasks[a].origin, init, (a * per0 + p) * M);
-    }
-    const first = await evaluate(tasks, init, per0);
-    let active = [];
-    if (first) {
-        for (let a = 0; a < tasks.length; a++) {
-            const t = tasks[a];
-            let bestP = -1;
-            let bestD = Infinity;
-            for (let p = 0; p < per0; p++) {
-                if (!first.flips[a * per0 + p])
-                    continue;
-                const d = vectorNorm(init, (a * per0 + p) * M, M, norm);
-                if (d < bestD) {
-                    bestD = d;
-                    bestP = p;
-                }
-            }
-            if (bestP < 0)
-                continue;
-            t.u.set(init.subarray((a * per0 + bestP) * M, (a * per0 + bestP + 1) * M));
-            t.dist = bestD;
-            active.push(t);
-        }
-        const none = tasks.length - active.length;
-        if (none > 0)
-            out.notes.push(`${none} of ${tasks.length} rows: no starting point with the other decision was found (counted as not flipped)`);
-    }
-    // ---- 2. boundary search (bisection towards the original row)
-    const blend = (u, lam, dst, off) => {
-        if (norm === 'l2')
-            for (let m = 0; m < M; m++)
-                dst[off + m] = lam * u[m];
-        else {
-            const r = lam * vectorNorm(u, 0, M, 'linf');
-            for (let m = 0; m < M; m++) {
-                const v = u[m];
-                dst[off + m] = v > r ? r : v < -r ? -r : v;
-            }
-        }
-    };
-    const boundary = async (ts) => {
-        const lo = new Float64Array(ts.length);
-        const hi = new Float64Array(ts.length).fill(1);
-        const pts = new Float64Array(ts.length * M);
-        for (;;) {
-            const open = [];
-            for (let a = 0; a < ts.length; a++)
-                if (hi[a] - lo[a] > opts.tolerance)
-                    open.push(a);
-            if (open.length === 0)
-                break;
-            const sub = open.map((a) => ts[a]);
-            const mids = new Float64Array(open.length * M);
-            open.forEach((a, q) => blend(ts[a].u, (lo[a] + hi[a]) / 2, mids, q * M));
-            const res = await evaluate(sub, mids, 1);
-            if (!res)
-                return false;
-            open.forEach((a, q) => {
-                const mid = (lo[a] + hi[a]) / 2;
-                if (res.flips[q]) {
-                    hi[a] = mid;
-                    pts.set(mids.subarray(q * M, q * M + M), a * M);
-                }
-                else
-                    lo[a] = mid;
-            });
-        }
-        for (let a = 0; a < ts.length; a++) {
-            const t = ts[a];
-            if (hi[a] < 1)
-                t.u.set(pts.subarray(a * M, a * M + M));
-            t.dist = vectorNorm(t.u, 0, M, norm);
-        }
-        return true;
-    };
-    let ok = active.length > 0 ? await boundary(active) : true;
-    // ---- 3. HopSkipJump iterations
-    const dir = new Float64Array(M);
-    for (let it = 1; ok && it <= opts.iterations && active.length > 0; it++) {
-        active = active.filter((t) => t.dist > 0);
-        const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
-        const probes = new Float64Array(active.length * B * M);
-        const dirs = new Float64Array(active.length * B * M);
-        for (let a = 0; a < active.length; a++) {
-            const t = active[a];
-            const delta = t.dist * Math.min(0.1, 1 / M);
-            for (let b = 0; b < B; b++) {
-                const off = (a * B + b) * M;
-                let s = 0;
-                if (M >= RADEMACHER_FROM) {
-                    rademacher(rng, dirs, off, M);
-                    s = Math.sqrt(M);
-                }
-                else {
-                    for (let m = 0; m < M; m++) {
-                        const r = norm === 'l2' ? rng.normal() : 2 * rng.next() - 1;
-                        dirs[off + m] = r;
-                        s += r * r;
-                    }
-                    s = Math.sqrt(s) || 1;
-                }
-                for (let m = 0; m < M; m++)
-                    probes[off + m] = t.u[m] + (delta * dirs[off + m]) / s;
-                clampToFeasible(space, t.origin, probes, off);
-                // the direction actually probed (after the feasible clamp)
-                for (let m = 0; m < M; m++)
-                    dirs[off + m] = (probes[off + m] - t.u[m]) / delta;
-            }
-        }
-        const res = await evaluate(active, probes, B);
-        if (!res)
-            break;
-        // step candidates
-        const steps = [];
-        for (let a = 0; a < active.length; a++) {
-            const t = active[a];
-            let mean = 0;
-            for (let b = 0; b < B; b++)
-                mean += res.flips[a * B + b] ? 1 : -1;
-            mean /= B;
-            dir.fill(0);
-            const baseline = Math.abs(mean) === 1 ? 0 : mean;
-            for (let b = 0; b < B; b++) {
-                const phi = (res.flips[a * B + b] ? 1 : -1) - baseline;
-                const off = (a * B + b) * M;
-                for (let m = 0; m < M; m++)
-                    dir[m] = dir[m] + phi * dirs[off + m];
-            }
-            const l2 = vectorNorm(dir, 0, M, 'l2');
-            if (!(l2 > 0))
-                continue;
-            const v = new Float64Array(M);
-            for (let m = 0; m < M; m++)
-                v[m] = norm === 'l2' ? dir[m] / l2 : Math.sign(dir[m]);
-            steps.push({ t, v, xi: t.dist / Math.sqrt(it) });
-        }
-        // geometric step-size search: halve ξ until the step flips the decision
-        let pending = steps;
-        const landed = [];
-        for (let h = 0; h <= MAX_STEP_HALVINGS && pending.length > 0; h++) {
-            const pts = new Float64Array(pending.length * M);
-            pending.forEach((s, q) => {
-                for (let m = 0; m < M; m++)
-                    pts[q * M + m] = s.t.u[m] + s.xi * s.v[m];
-                clampToFeasible(space, s.t.origin, pts, q * M);
-            });
-            const r2 = await evaluate(pending.map((s) => s.t), pts, 1);
-            if (!r2) {
-                ok = false;
-                break;
-            }
-            const next = [];
-            pending.forEach((s, q) => {
-                if (r2.flips[q])
-                    landed.push({ t: s.t, p: pts.slice(q * M, q * M + M) });
-                else
-                    next.push({ ...s, xi: s.xi / 2 });
-            });
-            pending = next;
-        }
-        if (!ok)
-            break;
-        for (const l of landed)
-            l.t.u.set(l.p);
-        ok = await boundary(landed.map((l) => l.t));
-    }
-    // ---- per budget: success = an example within ε was found
-    for (let b = 0; b < opts.epsilons.length; b++) {
-        const eps = opts.epsilons[b];
-        for (let i = 0; i < n; i++) {
-            const mp = out.minPerturbation[i];
-            if (inst.correct[i] && mp === mp && mp <= eps * (1 + BALL_SLACK)) {
-                out.flipped[b * n + i] = 1;
-                out.attackedScore[b * n + i] = out.exampleScore[i];
-            }
-        }
-    }
-    out.queries = oracle.queries;
-    out.calls = oracle.calls;
-    out.stopped = oracle.stopped();
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/noise.js
-
-
-
-
-async function noiseAttack(space, oracle, inst, opts, rng) {
-    const out = emptyOutcome(space, { key: 'noise', kind: 'noise', title: 'Random noise (Gaussian, per-feature scale)', measure: 'strength', units: space.units }, inst, opts.strengths);
-    out.parameters = { repeats: opts.repeats, distribution: 'gaussian' };
-    const M = space.mutableNumeric.length;
-    const n = inst.rows.length;
-    const nb = opts.strengths.length;
-    if (M === 0) {
-        out.notes.push('no mutable numeric feature: noise has nothing to change');
-        return out;
-    }
-    const z = new Float64Array(n * M);
-    for (let i = 0; i < z.length; i++)
-        z[i] = rng.normal();
-    const count = n * nb;
-    if (!oracle.canAfford(count)) {
-        out.stopped = oracle.stopped();
-        out.notes.push(`${count} noisy rows exceed the query budget: lower rows, strengths or repeats`);
-        return out;
-    }
-    const cands = allocCandidates(space, count);
-    const u = new Float64Array(M);
-    for (let b = 0; b < nb; b++) {
-        const s = opts.strengths[b];
-        for (let i = 0; i < n; i++) {
-            for (let m = 0; m < M; m++)
-                u[m] = s * z[i * M + m];
-            placeCandidate(space, cands, b * n + i, inst.rows[i], u, 0, 'nearest');
-        }
-    }
-    const scores = await oracle.score(cands);
-    out.attackedScore.set(scores);
-    for (let b = 0; b < nb; b++) {
-        for (let i = 0; i < n; i++) {
-            const k = b * n + i;
-            if (decide(scores[k], oracle.threshold) === inst.d0[i])
-                continue;
-            out.flipped[k] = 1;
-            if (inst.correct[i])
-                offerExample(space, out, i, cands, k, opts.strengths[b], scores[k]);
-        }
-    }
-    out.queries = oracle.queries;
-    out.calls = oracle.calls;
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./build/checks/robustness/distribution.js
@@ -31680,6 +32119,13 @@ function median(values) {
     const finite = Float64Array.from(Array.prototype.filter.call(values, (v) => v === v)).sort();
     return finite.length === 0 ? null : distribution_quantileSorted(finite, 0.5);
 }
+/** Chart coordinates keep 6 significant digits (plenty for a chart, a third of the JSON of full doubles). */
+function chartNumber(v) {
+    return Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(6)) : v;
+}
+function chartCurve(points) {
+    return points.map((p) => ({ x: chartNumber(p.x), y: chartNumber(p.y) }));
+}
 /** Right-continuous empirical CDF as chart points (one per distinct value), thinned to at most maxPoints. */
 function ecdfCurve(values, maxPoints = MAX_CURVE_POINTS) {
     const sorted = Float64Array.from(values).sort();
@@ -31690,11 +32136,11 @@ function ecdfCurve(values, maxPoints = MAX_CURVE_POINTS) {
             continue;
         points.push({ x: sorted[i], y: (i + 1) / n });
     }
-    return downsampleCurve(points, maxPoints);
+    return chartCurve(downsampleCurve(points, maxPoints));
 }
 /** KS statistic between two score samples (scipy.stats.ks_2samp's D and location) with both ECDF curves. */
-function compareScores(original, attacked) {
-    const curves = { original: ecdfCurve(original), adversarial: ecdfCurve(attacked) };
+function compareScores(original, attacked, maxPoints = MAX_CURVE_POINTS) {
+    const curves = maxPoints > 0 ? { original: ecdfCurve(original, maxPoints), adversarial: ecdfCurve(attacked, maxPoints) } : { original: [], adversarial: [] };
     if (original.length === 0 || attacked.length === 0)
         return { statistic: null, at: null, curves };
     const scores = new Float32Array(original.length + attacked.length);
@@ -31709,6 +32155,8 @@ function compareScores(original, attacked) {
 ;// CONCATENATED MODULE: ./build/checks/robustness/summarize.js
 
 
+/** Points of the CDF curves kept for budgets other than the largest. */
+const SMALL_CURVE_POINTS = 60;
 function summarize_ratio(a, b) {
     return b > 0 ? a / b : null;
 }
@@ -31721,6 +32169,7 @@ function groupRobustness(out, b, g, minGroupSize, yTrue) {
     const rightAfter = new Float64Array(k);
     const flips = new Float64Array(k);
     const sizes = Array.from({ length: k }, () => []);
+    const members = Array.from({ length: k }, () => []);
     for (let i = 0; i < n; i++) {
         const r = out.instances.rows[i];
         const code = g.codes[r];
@@ -31728,6 +32177,7 @@ function groupRobustness(out, b, g, minGroupSize, yTrue) {
             continue;
         const flipped = out.flipped[b * n + i] === 1;
         rows[code]++;
+        members[code].push(i);
         if (flipped)
             flips[code]++;
         const ok = out.instances.correct[i] === 1;
@@ -31754,6 +32204,7 @@ function groupRobustness(out, b, g, minGroupSize, yTrue) {
             flipRate: summarize_ratio(flips[c], rows[c]),
             accuracyUnderAttack: summarize_ratio(rightAfter[c], rows[c]),
             medianPerturbation: median(sizes[c]),
+            ks: groupKs(out, b, members[c]),
             sufficient,
         };
         if (!sufficient)
@@ -31787,6 +32238,14 @@ function groupRobustness(out, b, g, minGroupSize, yTrue) {
         mostVulnerable: enough && hi ? hi.key : null,
         leastVulnerable: enough && lo ? lo.key : null,
     };
+}
+function groupKs(out, b, idx) {
+    if (idx.length === 0)
+        return null;
+    const n = out.instances.rows.length;
+    const original = Float32Array.from(idx, (i) => out.instances.s0[i]);
+    const attacked = Float32Array.from(idx, (i) => out.attackedScore[b * n + i]);
+    return compareScores(original, attacked, 0).statistic;
 }
 function budgetResult(out, b, opts) {
     const n = out.instances.rows.length;
@@ -31822,7 +32281,8 @@ function budgetResult(out, b, opts) {
         accuracyDrop: accuracyOriginal !== null && accuracyUnderAttack !== null ? accuracyOriginal - accuracyUnderAttack : null,
         flipRate: summarize_ratio(flips, n),
         meanAbsScoreChange: n > 0 ? absChange / n : null,
-        ks: compareScores(s0, out.attackedScore.subarray(b * n, b * n + n)),
+        // full curves for the largest budget (the one charts show), coarser ones for the others
+        ks: compareScores(s0, out.attackedScore.subarray(b * n, b * n + n), b === out.budgets.length - 1 ? MAX_CURVE_POINTS : SMALL_CURVE_POINTS),
         groups: opts.groupings.map((g) => groupRobustness(out, b, g, opts.minGroupSize, opts.yTrue)),
     };
 }
@@ -31850,7 +32310,7 @@ function successCurve(out) {
             j++;
         points.push({ x, y: j / nCorrect });
     }
-    return downsampleCurve(points);
+    return chartCurve(downsampleCurve(points));
 }
 function examplesOf(space, out, max) {
     const res = [];
@@ -31951,6 +32411,7 @@ function summarizeAttack(space, out, opts) {
 
 
 async function runBattery(ctx, settings, hooks = {}) {
+    const tuning = hooks.maxStepRows !== undefined ? { maxStepRows: hooks.maxStepRows } : {};
     const mark = (key, phase) => hooks.onAttack?.(key, phase);
     const { policy } = ctx.doc;
     const threshold = policy.model.threshold;
@@ -31981,7 +32442,7 @@ async function runBattery(ctx, settings, hooks = {}) {
             const o = oracle(settings.noise.max_queries);
             const noiseInst = instancesOf(sample, ctx.labels.yTrue, ctx.yPred, ctx.scores, settings.noise.repeats);
             mark('noise', 'start');
-            outcomes.push(await noiseAttack(space, o, noiseInst, { strengths: settings.noise.strengths, repeats: settings.noise.repeats }, ctx.rng.fork('robustness/noise')));
+            outcomes.push(await noiseAttack(space, o, noiseInst, { strengths: settings.noise.strengths, repeats: settings.noise.repeats, ...tuning }, ctx.rng.fork('robustness/noise')));
             mark('noise', 'end');
             note(o, 'the noise test');
         }
@@ -32011,6 +32472,7 @@ async function runBattery(ctx, settings, hooks = {}) {
                 smoothing: sa.smoothing,
                 ...(sa.step_size !== undefined ? { stepSize: sa.step_size } : {}),
                 refineSteps: sa.refine_steps,
+                ...tuning,
             }, ctx.rng.fork(`robustness/score_attack/${norm}`)));
             mark(`score_attack/${norm}`, 'end');
             note(o, `the score-based attack (${norm})`);
@@ -32032,6 +32494,7 @@ async function runBattery(ctx, settings, hooks = {}) {
                 initCandidates: da.init_candidates,
                 tolerance: da.tolerance,
                 yPred: ctx.yPred,
+                ...tuning,
             }, ctx.rng.fork(`robustness/decision_attack/${da.norm}`)));
             mark(`decision_attack/${da.norm}`, 'end');
             note(o, `the decision-based attack (${da.norm})`);
@@ -32044,7 +32507,7 @@ async function runBattery(ctx, settings, hooks = {}) {
         else {
             const o = oracle(ca.max_queries);
             mark('categorical_attack', 'start');
-            outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes }));
+            outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes, ...tuning }));
             mark('categorical_attack', 'end');
             note(o, 'the categorical attack');
         }
@@ -32107,14 +32570,216 @@ async function runBattery(ctx, settings, hooks = {}) {
     return { section, space, sample, outcomes, counterfactuals };
 }
 
+;// CONCATENATED MODULE: ./build/checks/robustness/estimates.js
+
+/** Instances of unit u are [u·repeats, (u+1)·repeats). */
+function unitsOf(out) {
+    const n = out.instances.rows.length;
+    let repeats = 1;
+    while (repeats < n && out.instances.rows[repeats] === out.instances.rows[0])
+        repeats++;
+    return { units: n / repeats, repeats };
+}
+function estimates_labelStrata(out, yTrue, repeats) {
+    const units = out.instances.rows.length / repeats;
+    return Int32Array.from({ length: units }, (_, u) => yTrue[out.instances.rows[u * repeats]]);
+}
+/** The estimate of a per-budget metric of an attack (budget index b). */
+function budgetEstimate(out, b, metric, yTrue) {
+    const n = out.instances.rows.length;
+    const { repeats } = unitsOf(out);
+    const { correct, d0, s0, rows } = out.instances;
+    const flipped = out.flipped.subarray(b * n, b * n + n);
+    const attacked = out.attackedScore.subarray(b * n, b * n + n);
+    const rightAfter = (i) => (flipped[i] ? 1 - d0[i] : d0[i]) === yTrue[rows[i]];
+    const recompute = (units) => {
+        if (metric === 'ks') {
+            const a = new Float32Array(units.length * repeats);
+            const c = new Float32Array(units.length * repeats);
+            let k = 0;
+            for (const u of units) {
+                for (let r = 0; r < repeats; r++, k++) {
+                    a[k] = s0[u * repeats + r];
+                    c[k] = attacked[u * repeats + r];
+                }
+            }
+            return compareScores(a, c, 0).statistic;
+        }
+        let count = 0;
+        let nCorrect = 0;
+        let successes = 0;
+        let flips = 0;
+        let right = 0;
+        for (const u of units) {
+            for (let r = 0; r < repeats; r++) {
+                const i = u * repeats + r;
+                count++;
+                if (correct[i])
+                    nCorrect++;
+                if (flipped[i])
+                    flips++;
+                if (flipped[i] && correct[i])
+                    successes++;
+                if (rightAfter(i))
+                    right++;
+            }
+        }
+        if (count === 0)
+            return null;
+        switch (metric) {
+            case 'success_rate':
+                return nCorrect > 0 ? successes / nCorrect : null;
+            case 'accuracy_under_attack':
+                return right / count;
+            case 'accuracy_drop':
+                return (nCorrect - right) / count;
+            case 'flip_rate':
+                return flips / count;
+        }
+    };
+    const spec = { recompute, strata: estimates_labelStrata(out, yTrue, repeats) };
+    if (repeats === 1 && (metric === 'success_rate' || metric === 'accuracy_under_attack' || metric === 'flip_rate')) {
+        let trials = 0;
+        let successes = 0;
+        for (let i = 0; i < n; i++) {
+            if (metric === 'success_rate') {
+                if (!correct[i])
+                    continue;
+                trials++;
+                if (flipped[i])
+                    successes++;
+            }
+            else {
+                trials++;
+                if (metric === 'flip_rate' ? flipped[i] : rightAfter(i))
+                    successes++;
+            }
+        }
+        spec.proportion = { successes, trials };
+    }
+    return spec;
+}
+/** Median over correct rows of the smallest perturbation found (rows without one count as `ceiling`). */
+function medianPerturbationEstimate(out, yTrue, ceiling) {
+    const { repeats } = unitsOf(out);
+    const { correct } = out.instances;
+    const recompute = (units) => {
+        const sizes = [];
+        for (const u of units) {
+            for (let r = 0; r < repeats; r++) {
+                const i = u * repeats + r;
+                if (!correct[i])
+                    continue;
+                const mp = out.minPerturbation[i];
+                sizes.push(mp === mp ? mp : Infinity);
+            }
+        }
+        if (sizes.length === 0)
+            return null;
+        sizes.sort((a, b) => a - b);
+        const mid = (sizes.length - 1) / 2;
+        const lo = sizes[Math.floor(mid)];
+        const hi = sizes[Math.ceil(mid)];
+        const v = Number.isFinite(hi) ? lo + (hi - lo) * (mid - Math.floor(mid)) : Math.max(Number.isFinite(lo) ? lo : 0, ceiling);
+        return v;
+    };
+    return { recompute, strata: estimates_labelStrata(out, yTrue, repeats) };
+}
+/**
+ * Max − min over the groups of a grouping (with at least minGroupSize denominators in the resample) of the success
+ * rate on correct rows (or, `flip`, of the flip rate on all rows).
+ */
+function disparityEstimate(out, b, g, minGroupSize, yTrue, flip) {
+    const n = out.instances.rows.length;
+    const { repeats } = unitsOf(out);
+    const { correct, rows } = out.instances;
+    const k = g.keys.length;
+    const flipped = out.flipped.subarray(b * n, b * n + n);
+    const num = new Float64Array(k);
+    const den = new Float64Array(k);
+    const recompute = (units) => {
+        num.fill(0);
+        den.fill(0);
+        for (const u of units) {
+            for (let r = 0; r < repeats; r++) {
+                const i = u * repeats + r;
+                const code = g.codes[rows[i]];
+                if (!(code >= 0 && code < k))
+                    continue;
+                if (flip) {
+                    den[code]++;
+                    if (flipped[i])
+                        num[code]++;
+                }
+                else if (correct[i]) {
+                    den[code]++;
+                    if (flipped[i])
+                        num[code]++;
+                }
+            }
+        }
+        let hi = -Infinity;
+        let lo = Infinity;
+        let groups = 0;
+        for (let c = 0; c < k; c++) {
+            if (den[c] < minGroupSize || den[c] === 0)
+                continue;
+            const rate = num[c] / den[c];
+            groups++;
+            if (rate > hi)
+                hi = rate;
+            if (rate < lo)
+                lo = rate;
+        }
+        return groups >= 2 ? hi - lo : null;
+    };
+    const units = n / repeats;
+    const strata = Int32Array.from({ length: units }, (_, u) => {
+        const r = rows[u * repeats];
+        const code = g.codes[r];
+        return (code >= 0 ? code : k) * 2 + yTrue[r];
+    });
+    return { recompute, strata };
+}
+/** Counterfactual flip rate (rows with a change for some other value) or mean |Δscore| (over each row's pairs). */
+function counterfactualEstimate(c, metric, yTrue) {
+    const { rows, rowFlip, rowAbsSum, rowPairs } = c;
+    const recompute = (units) => {
+        if (units.length === 0)
+            return null;
+        if (metric === 'flip_rate') {
+            let f = 0;
+            for (const u of units)
+                f += rowFlip[u];
+            return f / units.length;
+        }
+        let sum = 0;
+        let pairs = 0;
+        for (const u of units) {
+            sum += rowAbsSum[u];
+            pairs += rowPairs[u];
+        }
+        return pairs > 0 ? sum / pairs : null;
+    };
+    const spec = { recompute, strata: Int32Array.from(rows, (r) => yTrue[r]) };
+    if (metric === 'flip_rate') {
+        let f = 0;
+        for (let u = 0; u < rows.length; u++)
+            f += rowFlip[u];
+        spec.proportion = { successes: f, trials: rows.length };
+    }
+    return spec;
+}
+
 ;// CONCATENATED MODULE: ./build/checks/robustness/gates.js
+
 
 
 const gates_NORM_TITLE = { linf: 'L∞', l2: 'L2', l0: 'L0', strength: 'strength' };
 function attackTitle(a) {
     switch (a.kind) {
         case 'noise':
-            return 'noise';
+            return 'Gaussian noise';
         case 'score_attack':
             return `score-based ${gates_NORM_TITLE[a.measure]}`;
         case 'decision_attack':
@@ -32142,12 +32807,16 @@ function attackChecks(g, a, gates, pointer, flipGates,
 missing) {
     const out = [];
     const scopeBase = a.key;
-    const add = (key, metric, name, gate, value, insufficient) => {
+    const outcome = missing === undefined ? g.data?.outcomes.find((o) => o.key === a.key) : undefined;
+    const budgetIndex = (b) => a.budgets.indexOf(b);
+    const add = (key, metric, name, gate, value, insufficient, estimateOf) => {
         const b = pickBudget(a, gate);
         if (!b)
             return;
         const reason = missing ?? insufficient?.(b);
+        const estimate = outcome && g.data && estimateOf ? budgetEstimate(outcome, budgetIndex(b), estimateOf, g.data.yTrue) : undefined;
         const res = makeCheckResults({
+            ...(estimate ? { estimate } : {}),
             doc: g.doc,
             section: 'robustness',
             metric,
@@ -32163,16 +32832,16 @@ missing) {
     };
     const noCorrect = (b) => (b.correct === 0 ? 'no attacked row is classified correctly' : undefined);
     if (gates.success_rate)
-        add('success_rate', 'attack_success_rate', 'Attack success rate', gates.success_rate, (b) => b.successRate, noCorrect);
+        add('success_rate', 'attack_success_rate', 'Attack success rate', gates.success_rate, (b) => b.successRate, noCorrect, 'success_rate');
     if (gates.accuracy_under_attack)
-        add('accuracy_under_attack', 'accuracy_under_attack', 'Accuracy under attack', gates.accuracy_under_attack, (b) => b.accuracyUnderAttack);
+        add('accuracy_under_attack', 'accuracy_under_attack', 'Accuracy under attack', gates.accuracy_under_attack, (b) => b.accuracyUnderAttack, undefined, 'accuracy_under_attack');
     if (gates.accuracy_drop)
-        add('accuracy_drop', 'accuracy_drop', 'Accuracy drop under attack', gates.accuracy_drop, (b) => b.accuracyDrop);
+        add('accuracy_drop', 'accuracy_drop', 'Accuracy drop under attack', gates.accuracy_drop, (b) => b.accuracyDrop, undefined, 'accuracy_drop');
     if (gates.ks)
-        add('ks', 'ks_adversarial', 'KS original vs attacked scores', gates.ks, (b) => b.ks.statistic);
+        add('ks', 'ks_adversarial', 'KS original vs attacked scores', gates.ks, (b) => b.ks.statistic, undefined, 'ks');
     const flipRate = gates['flip_rate'];
     if (flipGates && flipRate)
-        add('flip_rate', 'noise_flip_rate', 'Decision flip rate under noise', flipRate, (b) => b.flipRate);
+        add('flip_rate', 'noise_flip_rate', 'Decision flip rate', flipRate, (b) => b.flipRate, undefined, 'flip_rate');
     if (gates.median_perturbation) {
         const gate = gates.median_perturbation;
         const mp = a.medianPerturbation;
@@ -32184,7 +32853,10 @@ missing) {
         else if (mp.lowerBound && gate.min !== undefined && mp.value < gate.min) {
             reason = `fewer than half of the rows were flipped: the median is only known to exceed ${formatNumber(mp.value)}`;
         }
+        const ceiling = mp?.value ?? 0;
+        const estimate = outcome && g.data && reason === undefined && mp && !mp.lowerBound ? medianPerturbationEstimate(outcome, g.data.yTrue, ceiling) : undefined;
         out.push(...makeCheckResults({
+            ...(estimate ? { estimate } : {}),
             doc: g.doc,
             section: 'robustness',
             metric: 'median_perturbation',
@@ -32206,7 +32878,10 @@ missing) {
                 if (disp.groupings && !disp.groupings.includes(gr.grouping))
                     continue;
                 const value = flipGates ? gr.flipRateDisparity : gr.disparity;
+                const grouping = g.data?.groupings.find((x) => x.name === gr.grouping);
+                const estimate = outcome && g.data && grouping && value !== null ? disparityEstimate(outcome, budgetIndex(b), grouping, g.minGroupSize, g.data.yTrue, flipGates) : undefined;
                 out.push(...makeCheckResults({
+                    ...(estimate ? { estimate } : {}),
                     doc: g.doc,
                     section: 'robustness',
                     metric: flipGates ? 'noise_flip_rate_disparity' : 'robustness_disparity',
@@ -32264,7 +32939,7 @@ function placeholder(key, kind, measure, units, budgets, groupings) {
     };
 }
 function robustnessChecks(doc, settings, section, opts) {
-    const g = { doc, minGroupSize: doc.policy.min_group_size };
+    const g = { doc, minGroupSize: doc.policy.min_group_size, ...(opts.data ? { data: opts.data } : {}) };
     const out = [];
     const result = (key, kind, measure, units, budgets) => {
         const a = section.attacks.find((x) => x.key === key);
@@ -32317,7 +32992,10 @@ function robustnessChecks(doc, settings, section, opts) {
                 if (gate.attributes && !gate.attributes.includes(attribute))
                     continue;
                 const reason = missing ?? (value === null ? (c?.stopped ? 'the test did not run (time or query budget)' : `no row with a known ${attribute}`) : undefined);
+                const cfOutcome = opts.data?.counterfactuals.find((x) => x.result.attribute === attribute);
+                const estimate = cfOutcome && opts.data && reason === undefined && cfOutcome.rows.length > 0 ? counterfactualEstimate(cfOutcome, key, opts.data.yTrue) : undefined;
                 out.push(...makeCheckResults({
+                    ...(estimate ? { estimate } : {}),
                     doc,
                     section: 'robustness',
                     metric,
@@ -32348,6 +33026,7 @@ async function runRobustness(ctx) {
     const stopped = run.section.stopped;
     const checks = robustnessChecks(ctx.doc, settings, run.section, {
         groupings: ctx.groupings.map((g) => g.name),
+        data: { outcomes: run.outcomes, counterfactuals: run.counterfactuals, yTrue: ctx.labels.yTrue, groupings: ctx.groupings },
         missingReason: (key) => labelOnly && key.startsWith('score_attack/')
             ? 'the model outputs labels only: the score-based attack cannot run'
             : stopped === 'deadline'
@@ -38679,7 +39358,7 @@ function encodeModelInput(dataset, inputs, features, opts) {
             throw new UserError(`the model has ${inputs.length} inputs (${listNames(inputs.map((i) => i.name))}), one per column, so it needs no ` +
                 `feature matrix; remove \`model.features\` from the policy`, policyAt(['model', 'features']));
         }
-        return encode_encodeMatrix(dataset, inputs[0], features, opts, policyAt);
+        return encodeMatrix(dataset, inputs[0], features, opts, policyAt);
     }
     if (inputs.length === 1 && isFeatureMatrixInput(inputs[0], dataset)) {
         const sig = inputs[0];
@@ -38818,7 +39497,7 @@ function firstTextRow(column) {
 function clip(s) {
     return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
-function encode_encodeMatrix(dataset, sig, features, opts, policyAt) {
+function encodeMatrix(dataset, sig, features, opts, policyAt) {
     const type = elemType(sig.type);
     if (type !== 'float32' && type !== 'float64') {
         throw new UserError(`model input \`${sig.name}\` is ${type} ${shapeText(sig)}, not a float matrix; remove \`model.features\` (the model takes raw columns)`, policyAt(['model', 'features']));
@@ -39588,7 +40267,9 @@ async function resolveBaselineModel(req) {
             if (size > maxBytes)
                 throw new UserError(`--baseline ${req.explicit} is ${size} bytes, more than baseline.max_model_bytes ${maxBytes}`, where);
             const bytes = await (0,promises_namespaceObject.readFile)(candidate);
-            return resolve_finish(req, `file ${req.explicit}`, bytes, async () => candidate, async () => { });
+            const rel = (0,external_node_path_namespaceObject.relative)(req.workspace, candidate);
+            const shown = rel && !rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel.split(external_node_path_namespaceObject.sep).join('/') : req.explicit;
+            return resolve_finish(req, `file ${shown}`, bytes, async () => candidate, async () => { });
         }
     }
     // 2. a git revision: explicit, or the pull request's base commit
@@ -40720,6 +41401,8 @@ const TOOL_VERSION = '0.1.0';
 
 
 
+
+
 async function fingerprint(file, displayPath) {
     const bytes = await (0,promises_namespaceObject.readFile)(file);
     return { path: displayPath, sha256: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex'), bytes: bytes.length };
@@ -40801,17 +41484,29 @@ async function runGate(options) {
             lap('explainability');
         }
         let baseline;
-        const stage = await baselineStage(ctx, {
-            workspace: options.workspace,
-            ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
-            ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
-            loadModel: (file, displayPath) => loadModel({ file, displayPath, spec: policy.model }),
-            // baseline.dataset: base — the pull request's model scored again on the base branch's dataset
-            contextFor: async (datasetFile) => scoreContext(doc, await readEvaluationData(doc, datasetFile), model, options.workspace, deadline),
-            inputFor: (m, c) => m.info.inputs.length === model.info.inputs.length && m.info.inputs.every((s, i) => s.name === model.info.inputs[i].name && s.type === model.info.inputs[i].type)
-                ? c.input
-                : encodeModelInput(c.dataset, m.info.inputs, policy.model.features, { workspace: options.workspace, policyFile: doc.file, locate: doc.locate }),
-        });
+        // A comparison the user did not ask for (no --baseline, no max_regression limits) must never stop the gate: when the
+        // base model cannot be read (shallow checkout, not a git repository) it becomes a note. With limits, the error
+        // stands: it says what to change (fetch-depth), and the limits cannot be checked without the base model.
+        const mustCompare = options.baseline !== undefined || resolveBaselineSettings(policy).limits.length > 0;
+        let stage;
+        try {
+            stage = await baselineStage(ctx, {
+                workspace: options.workspace,
+                ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+                ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+                loadModel: (file, displayPath) => loadModel({ file, displayPath, spec: policy.model }),
+                // baseline.dataset: base — the pull request's model scored again on the base branch's dataset
+                contextFor: async (datasetFile) => scoreContext(doc, await readEvaluationData(doc, datasetFile), model, options.workspace, deadline),
+                inputFor: (m, c) => m.info.inputs.length === model.info.inputs.length && m.info.inputs.every((s, i) => s.name === model.info.inputs[i].name && s.type === model.info.inputs[i].type)
+                    ? c.input
+                    : encodeModelInput(c.dataset, m.info.inputs, policy.model.features, { workspace: options.workspace, policyFile: doc.file, locate: doc.locate }),
+            });
+        }
+        catch (error) {
+            if (mustCompare || !isUserError(error))
+                throw error;
+            stage = { compared: false, notes: [`No comparison with the base branch's model: ${error.message}`] };
+        }
         if (stage.compared) {
             baseline = stage.section;
             checks.push(...stage.checks);
@@ -40959,6 +41654,29 @@ function formatCount(v) {
 /** A metric value that may be a count (metric 'count' is shown as an integer). */
 function formatMetric(metric, v) {
     return metric === 'count' ? formatCount(v) : formatValue(v);
+}
+/**
+ * Check metrics whose values are whole numbers (ranks and counts): shown as '4', not '4.0000'. The categorical
+ * attack's median perturbation counts changed features (a whole number, or a half-way median such as 1.5).
+ */
+const INTEGER_CHECK_METRICS = new Set(['count', 'sensitive_rank', 'proxies_in_top_k']);
+/** True when a check's value is a rank or a count (shown without decimals when it is a whole number). */
+function isIntegerValuedCheck(check) {
+    if (INTEGER_CHECK_METRICS.has(check.metric))
+        return true;
+    return check.metric === 'median_perturbation' && check.details?.attack === 'categorical_attack';
+}
+/** A check's value: '4' for a rank or count, '0.3121' for everything else (formatValue). */
+function formatCheckValue(check) {
+    const v = check.value;
+    return isIntegerValuedCheck(check) && v !== null && Number.isInteger(v) ? formatCount(v) : formatValue(v);
+}
+/** A check's margin, signed: '-2' for a rank or count, '-0.4879' for everything else (formatSigned). */
+function formatCheckMargin(check) {
+    const m = check.margin;
+    if (isIntegerValuedCheck(check) && m !== null && Number.isInteger(m))
+        return m > 0 ? `+${formatCount(m)}` : formatCount(m);
+    return formatSigned(m);
 }
 /** The comparison a threshold demands: '≥ 0.8' for a min, '≤ 0.1' for a max. */
 function formatThreshold(t) {
@@ -42105,11 +42823,370 @@ function checksOf(report, section) {
     return report.checks.filter((c) => c.section === section);
 }
 
+;// CONCATENATED MODULE: ./build/report/breaches.js
+/**
+ * Which checks count against the gate, and in which order to show them: failures first, then warnings; within
+ * each, the worst relative margin first (margin / |threshold|), checks without a value last; ties by id, so the
+ * order is deterministic. Shared by the summary, the PR comment, annotations, SARIF and the terminal table.
+ */
+
+/** A check that affects the verdict or warns: outcome 'fail' or 'warn' (including insufficient evidence). */
+function breaches_isBreached(check) {
+    return check.outcome !== 'pass';
+}
+const OUTCOME_RANK = { fail: 0, warn: 1, pass: 2 };
+/** Sort comparator: outcome (fail, warn, pass), then relative margin ascending (null last), then id. */
+function compareBySeverity(a, b) {
+    const byOutcome = OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome];
+    if (byOutcome !== 0)
+        return byOutcome;
+    const ra = relativeMargin(a);
+    const rb = relativeMargin(b);
+    if (ra !== null && rb !== null && ra !== rb)
+        return ra - rb;
+    if (ra === null && rb !== null)
+        return 1;
+    if (ra !== null && rb === null)
+        return -1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+/** The breached checks, worst first. */
+function rankedBreaches(checks) {
+    return checks.filter(breaches_isBreached).sort(compareBySeverity);
+}
+/** Every check, worst first: breaches, then passing checks closest to their threshold first. */
+function rankedChecks(checks) {
+    return [...checks].sort(compareBySeverity);
+}
+/**
+ * Counts that partition the checks (failed + warned + passed + notGated = checks), for headlines. Report.summary
+ * counts insufficient evidence a second time; a headline adding up to more than the checks would read wrong.
+ */
+function outcomeCounts(checks) {
+    const c = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, passed: 0, notGated: 0 };
+    for (const check of checks) {
+        const insufficient = check.status === 'insufficient';
+        if (check.outcome === 'fail') {
+            c.failed++;
+            if (insufficient)
+                c.failedInsufficient++;
+        }
+        else if (check.outcome === 'warn') {
+            c.warned++;
+            if (insufficient)
+                c.warnedInsufficient++;
+        }
+        else if (insufficient)
+            c.notGated++;
+        else
+            c.passed++;
+    }
+    return c;
+}
+
+;// CONCATENATED MODULE: ./build/report/section-views.js
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// Defensive access
+/** The value when it is an array, else an empty array; at most `max` items. */
+function list(v, max = Number.POSITIVE_INFINITY) {
+    return Array.isArray(v) ? v.slice(0, max) : [];
+}
+/** Length of an array, 0 otherwise. */
+function lengthOf(v) {
+    return Array.isArray(v) ? v.length : 0;
+}
+/** A finite number, or null. */
+function numberOr(v) {
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+const section_views_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A typed field that is really an object (not null, not an array), for typed access after the test. */
+function isPresent(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** The section when it is an object (the renderers' entry test), else undefined. */
+function robustnessOf(report) {
+    return section_views_isObject(report.robustness) ? report.robustness : undefined;
+}
+function explainabilityOf(report) {
+    return section_views_isObject(report.explainability) ? report.explainability : undefined;
+}
+function baselineOf(report) {
+    return section_views_isObject(report.baseline) ? report.baseline : undefined;
+}
+/**
+ * Runs a section renderer; a malformed section (a report.json edited by hand or by a hostile run) yields `fallback`
+ * instead of an exception that would cost the reviewer the whole comment or summary.
+ */
+function guardSection(render, fallback) {
+    try {
+        return render();
+    }
+    catch {
+        return fallback;
+    }
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Robustness
+/** Most attacks, budgets per attack, groupings and counterfactual attributes any renderer shows. */
+const MAX_ATTACKS = 12;
+const MAX_BUDGETS = 10;
+const MAX_GROUPINGS = 12;
+const MAX_COUNTERFACTUALS = 20;
+/** 'standard deviations' for 'std', 'raw units' for 'raw', the text otherwise. */
+function unitsWord(units) {
+    if (units === 'std')
+        return 'std';
+    if (units === 'raw')
+        return 'raw units';
+    if (units === 'features')
+        return 'features';
+    return typeof units === 'string' ? units : '';
+}
+/** The budget of one attack, in words: 'strength 0.25 std', 'ε 0.1 std', '≤ 2 features'. */
+function budgetText(attack, budget) {
+    const b = numberOr(budget);
+    const value = b === null ? 'n/a' : formatCompact(b);
+    if (attack.kind === 'noise')
+        return `strength ${value} ${unitsWord(attack.units)}`.trim();
+    if (attack.kind === 'categorical_attack')
+        return `≤ ${value} ${b === 1 ? 'feature' : 'features'}`;
+    return `ε ${value} ${unitsWord(attack.units)}`.trim();
+}
+/**
+ * A perturbation size in the attack's measure: L0 counts changed features (a whole number, or a half-way median) and
+ * noise strengths are policy literals, both shown in their shortest form ('2', '0.25'); norms with 4 decimals.
+ */
+function perturbationText(attack, value) {
+    const v = numberOr(value);
+    if (v === null)
+        return 'n/a';
+    return attack.measure === 'l0' || attack.measure === 'strength' ? formatCompact(v) : formatValue(v);
+}
+/** The median minimal perturbation: '0.0497', or '> 0.1' when fewer than half of the correct rows flipped. */
+function medianPerturbationText(attack) {
+    const mp = attack.medianPerturbation;
+    if (!section_views_isObject(mp))
+        return 'n/a';
+    const v = numberOr(mp.value);
+    if (v === null)
+        return 'n/a';
+    if (mp.lowerBound === true)
+        return `> ${formatCompact(v)}`;
+    return perturbationText(attack, v);
+}
+/**
+ * Plain-text definitions printed under the robustness tables (each renderer escapes them for its format), so that
+ * the job summary, the comment and the HTML report explain the same words the same way.
+ */
+const ROBUSTNESS_TERMS = {
+    attacks: 'Accuracy under attack: share of attacked rows still classified correctly. Success rate: correctly classified rows whose ' +
+        'decision the attack flipped within the budget. Flip rate: attacked rows (noise: noisy copies) whose decision changed, ' +
+        'including rows the model already got wrong. Median min. perturbation: over all correctly classified rows, the ' +
+        'smallest change that flipped each one, rows never flipped counting as infinite (“> x”: fewer than half flipped ' +
+        'within the largest size searched). KS: largest gap between the distributions of the scores before and after the ' +
+        'attack (0 = unchanged, 1 = completely moved). Disparity: max − min success rate over the groups with enough ' +
+        'correctly classified rows (noise: flip rate).',
+    groups: 'Rows: attacked rows of the group (noise: their noisy copies). Median perturbation of flipped rows: the median ' +
+        'smallest change over the rows flipped at this budget only, so it can be below the attack’s median min. ' +
+        'perturbation, which also counts the rows that did not flip. Insufficient: fewer correctly classified attacked rows ' +
+        'than min_group_size; left out of the disparity.',
+    counterfactual: 'Flip rate: share of rows whose decision changes for at least one other value of the attribute. Pair flip rate: ' +
+        'share of (row, other value) pairs whose decision changes (an attribute with more values gives each row more ' +
+        'chances to flip, so the pair rate can be lower). Mean / max |Δscore|: mean and largest absolute change of the ' +
+        'model’s score.',
+};
+/** The largest budget of an attack (the one the charts draw and the terminal shows), or undefined. */
+function largestBudget(attack) {
+    let best;
+    for (const b of list(attack.budgets, MAX_BUDGETS)) {
+        if (!section_views_isObject(b))
+            continue;
+        if (best === undefined || (numberOr(b.budget) ?? -Infinity) >= (numberOr(best.budget) ?? -Infinity))
+            best = b;
+    }
+    return best;
+}
+/** The disparity a renderer shows for an attack: flip-rate disparity for noise, success-rate disparity otherwise. */
+function disparityOf(attack, g) {
+    return attack.kind === 'noise' ? numberOr(g.flipRateDisparity) : numberOr(g.disparity);
+}
+/** The group named as most vulnerable for that disparity (highest success rate; noise: the engine's pick as well). */
+function mostVulnerableOf(g) {
+    return typeof g.mostVulnerable === 'string' ? g.mostVulnerable : null;
+}
+/** Robustness checks about one attack, at every budget (the engine names the attack in CheckResult.details.attack). */
+function checksOnAttack(report, attackKey) {
+    return list(report.checks).filter((c) => c.section === 'robustness' && section_views_isObject(c.details) && c.details.attack === attackKey);
+}
+/** Robustness checks of the counterfactual test of one attribute. */
+function checksOnCounterfactual(report, attribute) {
+    return list(report.checks).filter((c) => c.section === 'robustness' && c.scope === `counterfactual/${attribute}`);
+}
+/** How the counterfactual values were made, in words. */
+function counterfactualMethodText(c) {
+    const n = lengthOf(c.values);
+    if (c.method === 'category')
+        return `each other category (${n} values)`;
+    if (c.method === 'bins') {
+        const values = list(c.values, 12).filter(section_views_isObject);
+        const shown = values.map((v) => `${String(v.key)}: ${typeof v.value === 'number' ? formatCompact(v.value) : String(v.value)}`);
+        return `moved to each other bin (${n} bins)${shown.length ? `, set to the bin's median (${shown.join(', ')})` : ''}`;
+    }
+    return 'not a model input';
+}
+/** Groups of a counterfactual test, highest flip rate first (ties: report order); at most `max`. */
+function counterfactualGroupsByFlipRate(c, max) {
+    const groups = list(c.groups).filter(section_views_isObject);
+    const ordered = groups
+        .map((g, i) => [g, i])
+        .sort((a, b) => (numberOr(b[0].flipRate) ?? -1) - (numberOr(a[0].flipRate) ?? -1) || a[1] - b[1])
+        .map(([g]) => g);
+    const shown = ordered.slice(0, max);
+    return { shown, omitted: groups.length - shown.length };
+}
+/** The features the attacks may not change, with why ('sex (sensitive)'). */
+function immutableFeatures(r) {
+    return list(r.constraints)
+        .filter((c) => section_views_isObject(c) && c.mutable === false)
+        .map((c) => ({ feature: String(c.feature), reason: typeof c.reason === 'string' ? c.reason : '' }));
+}
+/** Worst outcome of some checks as an emoji, '' when none. */
+function worstOutcomeEmoji(checks) {
+    if (checks.some((c) => c.outcome === 'fail'))
+        return '❌';
+    if (checks.some((c) => c.outcome === 'warn'))
+        return '⚠️';
+    return checks.length > 0 ? '✅' : '';
+}
+/** '❌ 1/2 breached', '✅ 2/2 passed', '' without checks. */
+function gateSummary(checks) {
+    if (checks.length === 0)
+        return '';
+    const breached = checks.filter(isBreached).length;
+    return breached > 0 ? `${worstOutcomeEmoji(checks)} ${breached}/${checks.length} breached` : `✅ ${checks.length}/${checks.length} passed`;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Explainability
+const METHOD_NAMES = { tree_shap: 'TreeSHAP', kernel_shap: 'KernelSHAP', exact_shapley: 'exact Shapley values' };
+const SPACE_NAMES = { probability: 'probability', log_odds: 'log-odds', margin: 'margin' };
+const MEASURE_NAMES = { cramers_v: 'Cramér’s V', correlation_ratio: 'correlation ratio η' };
+function shapMethodName(method) {
+    return METHOD_NAMES[String(method)] ?? 'SHAP';
+}
+/**
+ * How many model calls SHAP made, in words: '1,204 model calls (3,000,000 rows) for SHAP', or, for exact TreeSHAP,
+ * which reads the trees from the graph and never runs the model, 'no model calls for SHAP (TreeSHAP reads the trees)'.
+ */
+function shapModelCallsText(e) {
+    const calls = numberOr(e.modelCalls) ?? 0;
+    if (calls === 0 && e.method === 'tree_shap')
+        return 'no model calls for SHAP (TreeSHAP reads the trees from the graph)';
+    return `${plural(calls, 'model call')} (${formatCount(numberOr(e.modelRows) ?? 0)} rows) for SHAP`;
+}
+function shapSpaceName(space) {
+    return SPACE_NAMES[String(space)] ?? String(space ?? '');
+}
+function associationMeasureName(measure) {
+    return MEASURE_NAMES[String(measure)] ?? String(measure ?? '');
+}
+/** Most features in a ranked importance table, and in the terminal. */
+const MAX_IMPORTANCE_ROWS = 15;
+const TEXT_IMPORTANCE_ROWS = 5;
+/** Global importance in rank order (as the Report ranks it); at most `max`, with how many were left out. */
+function rankedImportance(e, max) {
+    const all = list(e.importance).filter((x) => section_views_isObject(x));
+    const ordered = all
+        .map((x, i) => [x, i])
+        .sort((a, b) => (numberOr(a[0].rank) ?? Infinity) - (numberOr(b[0].rank) ?? Infinity) || a[1] - b[1])
+        .map(([x]) => x);
+    return { shown: ordered.slice(0, max), omitted: all.length - Math.min(all.length, max) };
+}
+/** The strong associations (proxies) of one feature, strongest first. */
+function proxiesOf(e, feature) {
+    return list(e.associations)
+        .filter((a) => section_views_isObject(a) && a.feature === feature && a.strong === true)
+        .sort((a, b) => (numberOr(b.value) ?? 0) - (numberOr(a.value) ?? 0));
+}
+/** Permutation importance of a feature (mean and std over repeats), when it was computed. */
+function permutationOf(e, feature) {
+    if (!section_views_isObject(e.permutation))
+        return undefined;
+    const entry = list(e.permutation.features).find((f) => section_views_isObject(f) && f.feature === feature);
+    return entry ? { mean: numberOr(entry.mean), std: numberOr(entry.std) } : undefined;
+}
+/** 'roc_auc' -> 'ROC AUC' for the permutation metric. */
+function permutationMetricName(metric) {
+    const names = { roc_auc: 'ROC AUC', average_precision: 'average precision', accuracy: 'accuracy', brier: 'Brier score', log_loss: 'log loss' };
+    return names[String(metric)] ?? String(metric ?? '');
+}
+/** 'drop' for a score (higher is better), 'rise' for a loss: what shuffling a column does to the metric. */
+function permutationChangeWord(metric) {
+    return metric === 'brier' || metric === 'log_loss' ? 'rise' : 'drop';
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Baseline
+const ARROWS = { up: '▲', down: '▼', flat: '▬', unknown: '·' };
+const EFFECT_MARKS = { better: '✅', worse: '❌', neutral: '', unknown: '❔' };
+const EFFECT_WORDS = { better: 'better', worse: 'worse', neutral: 'no change', unknown: 'unknown' };
+/** ▲ up, ▼ down, ▬ flat, · unknown. */
+function directionArrow(d) {
+    return ARROWS[d] ?? ARROWS.unknown;
+}
+/** ✅ better, ❌ worse, '' neutral, ❔ unknown. */
+function effectMark(e) {
+    return EFFECT_MARKS[e] ?? EFFECT_MARKS.unknown;
+}
+function effectWord(e) {
+    return EFFECT_WORDS[e] ?? EFFECT_WORDS.unknown;
+}
+/** The limit of a gated change in words: 'drop ≤ 0.01', 'rise ≤ 0.005', '' when not gated. */
+function maxRegressionText(m) {
+    const max = numberOr(m.maxRegression);
+    if (max === null)
+        return '';
+    const word = m.higherIsBetter === true ? 'drop' : m.higherIsBetter === false ? 'rise' : 'change';
+    return `${word} ≤ ${formatCompact(max)}`;
+}
+/** The check that gates a change, when any. */
+function checkOfChange(report, m) {
+    if (typeof m.checkId !== 'string')
+        return undefined;
+    return list(report.checks).find((c) => c.id === m.checkId);
+}
+/** Most rows of the before/after table in the summary and the HTML report, and in the comment. */
+const MAX_BASELINE_ROWS = 40;
+const COMMENT_BASELINE_ROWS = 20;
+/**
+ * At most `max` rows of the before/after table, in report order: gated rows first in priority, then significant
+ * worsenings, then other worsenings, then the rest; returns how many were left out.
+ */
+function selectBaselineRows(b, max) {
+    const all = list(b.metrics).filter(section_views_isObject);
+    if (all.length <= max)
+        return { shown: all, omitted: 0 };
+    const priority = (m) => m.maxRegression !== undefined ? 0 : m.effect === 'worse' && m.significant === true ? 1 : m.effect === 'worse' ? 2 : 3;
+    const keep = new Set(all
+        .map((m, i) => [m, i])
+        .sort((a, b) => priority(a[0]) - priority(b[0]) || a[1] - b[1])
+        .slice(0, max)
+        .map(([, i]) => i));
+    return { shown: all.filter((_, i) => keep.has(i)), omitted: all.length - keep.size };
+}
+/** Why the comparison could not be made (status 'incompatible'), from the rows' notes. */
+function incompatibleReason(b) {
+    const note = list(b.metrics).find((m) => section_views_isObject(m) && typeof m.note === 'string')?.note;
+    return note;
+}
+
 ;// CONCATENATED MODULE: ./build/report/charts/sections.js
+
 const sections_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const sections_str = (v) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const list = (v) => (Array.isArray(v) ? v : []);
+const sections_list = (v) => (Array.isArray(v) ? v : []);
 /** An array of at least two {x, y} points with finite numbers, else undefined. */
 function asCurve(v) {
     if (!Array.isArray(v) || v.length < 2)
@@ -42127,7 +43204,7 @@ function asCurve(v) {
     return out;
 }
 /** Most attacks charted (a battery has about five). */
-const MAX_ATTACKS = 12;
+const sections_MAX_ATTACKS = 12;
 /**
  * For each attack of the robustness section, the score ECDFs before and after the attack at its largest budget that
  * kept both curves (the strongest attack the policy asked for).
@@ -42137,14 +43214,14 @@ function adversarialKsCurves(robustness) {
         return [];
     const out = [];
     const units = sections_str(robustness.units);
-    for (const attack of list(robustness.attacks).slice(0, MAX_ATTACKS)) {
+    for (const attack of sections_list(robustness.attacks).slice(0, sections_MAX_ATTACKS)) {
         if (!sections_isObject(attack))
             continue;
         const key = sections_str(attack.key);
         if (!key)
             continue;
         let best;
-        for (const b of list(attack.budgets)) {
+        for (const b of sections_list(attack.budgets)) {
             if (!sections_isObject(b) || !sections_isObject(b.ks) || !sections_isObject(b.ks.curves))
                 continue;
             const original = asCurve(b.ks.curves.original);
@@ -42173,8 +43250,8 @@ function adversarialKsCurves(robustness) {
     }
     return out;
 }
-const METHOD_NAMES = { tree_shap: 'TreeSHAP', kernel_shap: 'KernelSHAP', exact_shapley: 'exact Shapley' };
-const SPACE_NAMES = { probability: 'probability', log_odds: 'log-odds', margin: 'margin' };
+const sections_METHOD_NAMES = { tree_shap: 'TreeSHAP', kernel_shap: 'KernelSHAP', exact_shapley: 'exact Shapley' };
+const sections_SPACE_NAMES = { probability: 'probability', log_odds: 'log-odds', margin: 'margin' };
 /**
  * Global importance per raw column from the explainability section: mean |SHAP| (ranked, with shares, sensitive
  * attributes and proxies marked), or, when the section has no SHAP ranking, permutation importance.
@@ -42187,7 +43264,7 @@ function shapImportance(explainability, sensitiveNames = new Set()) {
         return undefined;
     const e = explainability;
     const features = [];
-    for (const entry of list(e.importance)) {
+    for (const entry of sections_list(e.importance)) {
         if (!sections_isObject(entry))
             continue;
         const feature = sections_str(entry.feature);
@@ -42198,7 +43275,7 @@ function shapImportance(explainability, sensitiveNames = new Set()) {
             feature,
             importance,
             sensitive: entry.sensitive === true || sensitiveNames.has(feature),
-            proxyOf: list(entry.proxyOf).filter((p) => typeof p === 'string'),
+            proxyOf: sections_list(entry.proxyOf).filter((p) => typeof p === 'string'),
         };
         const share = num(entry.share);
         if (share !== undefined)
@@ -42208,8 +43285,8 @@ function shapImportance(explainability, sensitiveNames = new Set()) {
     if (features.length === 0)
         return undefined;
     features.sort((a, b) => b.importance - a.importance || (a.feature < b.feature ? -1 : 1));
-    const method = METHOD_NAMES[String(e.method)] ?? 'SHAP';
-    const space = SPACE_NAMES[String(e.space)];
+    const method = sections_METHOD_NAMES[String(e.method)] ?? 'SHAP';
+    const space = sections_SPACE_NAMES[String(e.space)];
     return { measure: `mean |SHAP|, ${method}${space ? `, ${space}` : ''}`, features };
 }
 function sections_permutationImportance(explainability, sensitiveNames = new Set()) {
@@ -42221,7 +43298,7 @@ function sections_permutationImportance(explainability, sensitiveNames = new Set
     for (const f of shapImportance(explainability, sensitiveNames)?.features ?? [])
         flags.set(f.feature, { sensitive: f.sensitive, proxyOf: f.proxyOf });
     const features = [];
-    for (const entry of list(p.features)) {
+    for (const entry of sections_list(p.features)) {
         if (!sections_isObject(entry))
             continue;
         const feature = sections_str(entry.feature);
@@ -42239,7 +43316,10 @@ function sections_permutationImportance(explainability, sensitiveNames = new Set
         return undefined;
     features.sort((a, b) => b.importance - a.importance || (a.feature < b.feature ? -1 : 1));
     const metric = sections_str(p.metric);
-    return { measure: `permutation importance${metric ? ` (${metric.replace(/_/g, ' ')} drop)` : ''}`, features };
+    if (!metric)
+        return { measure: 'permutation importance', features };
+    const change = `${permutationMetricName(metric).replace(/_/g, ' ')} ${permutationChangeWord(metric)}`;
+    return { measure: `permutation importance (${change})`, axis: `${change} when the column is shuffled`, features };
 }
 
 ;// CONCATENATED MODULE: ./build/report/charts/index.js
@@ -42255,25 +43335,26 @@ function sections_permutationImportance(explainability, sensitiveNames = new Set
 
 /** At most this many features in the importance chart. */
 const MAX_IMPORTANCE_BARS = 20;
-/** 'ε = 0.5 std', 'strength 0.1 std', '2 features'. */
+/** 'ε = 0.5 std', 'strength 0.1 std', '≤ 2 changed features': the budget as the policy wrote it. */
 function charts_budgetLabel(a) {
     if (a.budget === undefined)
         return '';
     const units = a.units ? ` ${a.units}` : '';
     if (a.attack.startsWith('noise'))
-        return `strength ${formatValue(a.budget, 3)}${units}`;
+        return `strength ${formatCompact(a.budget)}${units}`;
     if (a.attack.startsWith('categorical'))
-        return `${formatValue(a.budget, 0)} changed features`;
-    return `ε = ${formatValue(a.budget, 3)}${units}`;
+        return `≤ ${formatCompact(a.budget)} changed ${a.budget === 1 ? 'feature' : 'features'}`;
+    return `ε = ${formatCompact(a.budget)}${units}`;
 }
 function adversarialKsCharts(report) {
     const used = new Set();
     return adversarialKsCurves(report.robustness).map((a) => {
         const name = uniqueName(`ks-adversarial-${slug(a.attack)}`, used);
-        const title = `KS curves: original vs adversarial scores (${a.title})`;
+        // The attack's name is the title (a long 'KS curves: ...' prefix pushed it out); the subtitle says what is drawn.
+        const title = a.title;
         const budget = charts_budgetLabel(a);
         const subtitle = [
-            a.statistic !== undefined ? `KS ${formatValue(a.statistic)} between the scores before and after the attack` : 'scores before and after the attack',
+            a.statistic !== undefined ? `Scores before and after the attack: KS ${formatValue(a.statistic)}` : 'Scores before and after the attack',
             budget,
         ]
             .filter(Boolean)
@@ -42315,7 +43396,7 @@ function importanceBars(name, title, view) {
             title,
             subtitle: `${view.measure}${hidden > 0 ? ` · top ${shown.length} of ${view.features.length} features` : ''}`,
             description: `Global importance of each feature (${view.measure}), largest first; sensitive attributes and their proxies highlighted.`,
-            xLabel: `Importance (${view.measure})`,
+            xLabel: view.axis ?? `Importance (${view.measure})`,
             bars: shown.map((f) => {
                 const cls = f.sensitive ? 's1' : f.proxyOf.length > 0 ? 's4' : 's0';
                 const label = !f.sensitive && f.proxyOf.length > 0 ? `${f.feature} (proxy of ${f.proxyOf.join(', ')})` : f.feature;
@@ -42385,67 +43466,6 @@ function renderCharts(report) {
     return charts;
 }
 
-;// CONCATENATED MODULE: ./build/report/breaches.js
-/**
- * Which checks count against the gate, and in which order to show them: failures first, then warnings; within
- * each, the worst relative margin first (margin / |threshold|), checks without a value last; ties by id, so the
- * order is deterministic. Shared by the summary, the PR comment, annotations, SARIF and the terminal table.
- */
-
-/** A check that affects the verdict or warns: outcome 'fail' or 'warn' (including insufficient evidence). */
-function isBreached(check) {
-    return check.outcome !== 'pass';
-}
-const OUTCOME_RANK = { fail: 0, warn: 1, pass: 2 };
-/** Sort comparator: outcome (fail, warn, pass), then relative margin ascending (null last), then id. */
-function compareBySeverity(a, b) {
-    const byOutcome = OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome];
-    if (byOutcome !== 0)
-        return byOutcome;
-    const ra = relativeMargin(a);
-    const rb = relativeMargin(b);
-    if (ra !== null && rb !== null && ra !== rb)
-        return ra - rb;
-    if (ra === null && rb !== null)
-        return 1;
-    if (ra !== null && rb === null)
-        return -1;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-/** The breached checks, worst first. */
-function rankedBreaches(checks) {
-    return checks.filter(isBreached).sort(compareBySeverity);
-}
-/** Every check, worst first: breaches, then passing checks closest to their threshold first. */
-function rankedChecks(checks) {
-    return [...checks].sort(compareBySeverity);
-}
-/**
- * Counts that partition the checks (failed + warned + passed + notGated = checks), for headlines. Report.summary
- * counts insufficient evidence a second time; a headline adding up to more than the checks would read wrong.
- */
-function outcomeCounts(checks) {
-    const c = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, passed: 0, notGated: 0 };
-    for (const check of checks) {
-        const insufficient = check.status === 'insufficient';
-        if (check.outcome === 'fail') {
-            c.failed++;
-            if (insufficient)
-                c.failedInsufficient++;
-        }
-        else if (check.outcome === 'warn') {
-            c.warned++;
-            if (insufficient)
-                c.warnedInsufficient++;
-        }
-        else if (insufficient)
-            c.notGated++;
-        else
-            c.passed++;
-    }
-    return c;
-}
-
 ;// CONCATENATED MODULE: ./build/report/html.js
 
 
@@ -42481,6 +43501,8 @@ const METRIC_LABELS = {
     ks: 'KS statistic',
 };
 const e = (t) => escapeHtml(t);
+/** Most features in the HTML importance table. */
+const MAX_HTML_IMPORTANCE_ROWS = 50;
 const STYLE = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--subtle:#f6f8fa;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--pass-bg:#dafbe1;--fail-bg:#ffebe9;--warn-bg:#fff8c5;--link:#0969da}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--subtle:#151b23;--pass:#3fb950;--fail:#f85149;--warn:#d29922;--pass-bg:#12261e;--fail-bg:#25171c;--warn-bg:#272115;--link:#4493f8}}
@@ -42499,6 +43521,8 @@ table{border-collapse:collapse;margin:8px 0 16px;font-size:13px;display:block;ov
 th,td{border:1px solid var(--border);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--subtle);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.nowrap{white-space:nowrap}
+.tnum{font-variant-numeric:tabular-nums}
 tr.fail td:first-child{box-shadow:inset 3px 0 var(--fail)}tr.warn td:first-child{box-shadow:inset 3px 0 var(--warn)}
 tr.insufficient td{color:var(--muted)}
 .charts{display:flex;flex-wrap:wrap;gap:16px;margin:8px 0 16px}
@@ -42531,30 +43555,59 @@ function table(head, rows, numeric = []) {
 function html_num(v) {
     return `<td class="num">${e(v)}</td>`;
 }
-/** Title of a check, with its scope when the title does not already name it. */
-function checkTitle(c) {
-    return c.scope !== undefined && !c.title.includes(c.scope) ? `${c.title} (${c.scope})` : c.title;
+/** The title, and the scope (an id such as 'score_attack/linf@0.1') in grey when the title does not name it. */
+function checkTitleCell(c) {
+    const scope = c.scope !== undefined && !c.title.includes(c.scope) ? ` <span class="muted">(${e(c.scope)})</span>` : '';
+    return `<td>${e(c.title)}${scope}</td>`;
 }
-function checkRow(c, withSection, withInterval) {
+/** 'line 75' of the report's policy (the full path in the tooltip), or 'file:line' for a threshold in another file. */
+function policyLineCell(c, policyPath) {
+    const where = `${c.location.file}:${c.location.line}`;
+    return c.location.file === policyPath
+        ? `<td class="nowrap" title="${e(where)}">line ${e(String(c.location.line))}</td>`
+        : `<td><code>${e(where)}</code></td>`;
+}
+/** '[0.8912, 0.9190] wilson', the confidence level in the column header when all rows share it. */
+function intervalCell(c, sharedLevel) {
+    if (!c.interval)
+        return '<td></td>';
+    const level = sharedLevel === undefined ? `${formatLevel(c.interval.level)} ` : '';
+    return `<td class="nowrap"><span class="tnum">${e(`${level}${formatIntervalBounds(c.interval)}`)}</span> <span class="muted">${e(c.interval.method)}</span></td>`;
+}
+function checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy) {
     const cells = [
         statusCell(c),
-        `<td>${e(checkTitle(c))}</td>`,
+        checkTitleCell(c),
         ...(withSection ? [`<td>${e(SECTION_TITLES[c.section] ?? c.section)}</td>`] : []),
-        html_num(formatValue(c.value)),
-        ...(withInterval ? [`<td class="num">${e(c.interval ? formatInterval(c.interval) : '')}</td>`] : []),
+        html_num(formatCheckValue(c)),
+        ...(withInterval ? [intervalCell(c, sharedLevel)] : []),
         html_num(formatThreshold(c.threshold)),
-        html_num(formatSigned(c.margin)),
-        `<td><code>${e(`${c.location.file}:${c.location.line}`)}</code></td>`,
-        `<td>${e(c.message)}</td>`,
+        html_num(formatCheckMargin(c)),
+        policyLineCell(c, policyPath),
+        // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
+        ...(withWhy ? [`<td>${c.status === 'insufficient' ? e(c.message) : ''}</td>`] : []),
     ];
     return `<tr class="${rowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
 }
-function checksTable(checks, withSection) {
+function checksTable(checks, withSection, policyPath) {
     if (checks.length === 0)
         return '<p class="muted">No checks in this section.</p>';
     const withInterval = checks.some((c) => c.interval !== undefined);
-    const head = ['Status', 'Check', ...(withSection ? ['Section'] : []), 'Value', ...(withInterval ? ['Interval'] : []), 'Threshold', 'Margin', 'Policy line', 'Message'];
-    return table(head, checks.map((c) => checkRow(c, withSection, withInterval)), head.map((h) => ['Value', 'Interval', 'Threshold', 'Margin'].includes(h)));
+    const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
+    const sharedLevel = levels.size === 1 ? [...levels][0] : undefined;
+    const withWhy = checks.some((c) => c.status === 'insufficient');
+    const head = [
+        'Status',
+        'Check',
+        ...(withSection ? ['Section'] : []),
+        'Value',
+        ...(withInterval ? [sharedLevel !== undefined ? `${e(formatLevel(sharedLevel))} CI` : 'Interval'] : []),
+        'Threshold',
+        'Margin',
+        'Policy',
+        ...(withWhy ? ['Why insufficient'] : []),
+    ];
+    return table(head, checks.map((c) => checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy)), head.map((h) => ['Value', 'Threshold', 'Margin'].includes(h)));
 }
 function chartFigures(charts) {
     if (charts.length === 0)
@@ -42640,7 +43693,7 @@ function fairnessAttribute(report, attr, charts) {
         ? `<p class="muted">Left out of the aggregates (fewer than ${e(formatCount(report.minGroupSize))} rows or a missing class): ${attr.insufficientGroups.map((k) => `<code>${e(k)}</code>`).join(', ')}.</p>`
         : '';
     return (`<h3 id="fairness-${e(chartSuffix(attr, report))}">${e(attr.name)}${attr.attributes.length > 1 ? ` <span class="muted">(${e(attr.attributes.join(' × '))})</span>` : ''}</h3>` +
-        (checks.length ? checksTable(checks, false) : '') +
+        (checks.length ? checksTable(checks, false, report.policy.path) : '') +
         groups +
         insufficient +
         `<details><summary>Fairness summary (fairlearn definitions, between groups)</summary>${table(['Metric', 'Value'], summaryRows, [false, true])}</details>` +
@@ -42657,60 +43710,209 @@ function html_sensitiveNames(report) {
             names.add(x);
     return names;
 }
-function importanceTables(report) {
-    const names = html_sensitiveNames(report);
-    let out = '';
-    const shap = shapImportance(report.explainability, names);
-    if (shap) {
-        const rows = shap.features.map((f, i) => {
-            const tags = [f.sensitive ? '<span class="st warn">sensitive</span>' : '', f.proxyOf.length ? `<span class="st warn">proxy of ${e(f.proxyOf.join(', '))}</span>` : '']
-                .filter(Boolean)
-                .join(' ');
-            return `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${tags ? ` ${tags}` : ''}</td>${html_num(formatValue(f.importance))}${html_num(f.share !== undefined ? formatPercent(f.share) : '')}</tr>`;
-        });
-        out += `<h3>Global importance <span class="muted">(${e(shap.measure)})</span></h3>${table(['Rank', 'Feature', 'Mean |SHAP|', 'Share'], rows, [true, false, true, true])}`;
-    }
-    const perm = sections_permutationImportance(report.explainability, names);
-    if (perm) {
-        const rows = perm.features.map((f, i) => `<tr><td class="num">${i + 1}</td><td>${e(f.feature)}${f.sensitive ? ' <span class="st warn">sensitive</span>' : ''}</td>${html_num(formatValue(f.importance))}${html_num(f.spread !== undefined ? formatValue(f.spread) : '')}</tr>`);
-        out += `<h3>${e(perm.measure.replace(/^p/, 'P'))}</h3>${table(['Rank', 'Feature', 'Mean', 'Std over repeats'], rows, [true, false, true, true])}`;
-    }
-    return out;
+const MALFORMED_HTML = '<p class="muted">This part of the report is malformed and is not shown; see report.json.</p>';
+/** A gate summary of some checks without emoji (fonts without colour emoji show boxes): '✖ 1/2 breached'. */
+function gateCell(checks) {
+    if (checks.length === 0)
+        return '<td class="muted">not gated</td>';
+    const breached = checks.filter((c) => c.outcome !== 'pass').length;
+    const cls = checks.some((c) => c.outcome === 'fail') ? 'fail' : breached > 0 ? 'warn' : 'pass';
+    const icon = cls === 'fail' ? '✖' : cls === 'warn' ? '▲' : '✔';
+    const text = breached > 0 ? `${breached}/${checks.length} breached` : `${checks.length}/${checks.length} passed`;
+    return `<td><span class="st ${cls}">${icon} ${e(text)}</span></td>`;
 }
-const html_isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const numOrNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-/** Per attack and budget: success rate, accuracy drop, flip rate, KS; then the counterfactual test per attribute. */
-function robustnessTables(report) {
-    const r = report.robustness;
-    if (!html_isObj(r))
+function tag(text, cls = 'warn') {
+    return ` <span class="st ${cls}">${e(text)}</span>`;
+}
+/** Method, additivity, model calls; then one ranked table: mean |SHAP|, share, mean SHAP, permutation ± std, proxies. */
+function importanceTables(report) {
+    const ex = explainabilityOf(report);
+    if (!ex)
         return '';
-    let out = '';
-    const attackRows = [];
-    for (const a of Array.isArray(r.attacks) ? r.attacks : []) {
-        if (!html_isObj(a))
-            continue;
-        const budgets = Array.isArray(a.budgets) ? a.budgets.filter(html_isObj) : [];
-        for (const b of budgets) {
-            const ks = html_isObj(b.ks) ? numOrNull(b.ks.statistic) : null;
-            attackRows.push(`<tr><td>${e(a.title ?? a.key)}</td>${html_num(formatValue(numOrNull(b.budget), 3))}${html_num(formatCount(numOrNull(b.rows)))}${html_num(formatValue(numOrNull(b.successRate)))}` +
-                `${html_num(formatValue(numOrNull(b.accuracyDrop)))}${html_num(formatValue(numOrNull(b.flipRate)))}${html_num(formatValue(numOrNull(b.meanAbsScoreChange)))}${html_num(formatValue(ks))}</tr>`);
+    return guardSection(() => {
+        const names = html_sensitiveNames(report);
+        const facts = [['Method', `${e(shapMethodName(ex.method))} <span class="muted">(${e(ex.methodReason ?? '')})</span>`]];
+        if (isPresent(ex.kernel)) {
+            const k = ex.kernel;
+            facts.push([
+                'Coalitions',
+                e(k.exact === true ? `all ${formatCount(k.coalitions)} enumerated (exact)` : `${formatCount(k.coalitions)} per row${k.paired === true ? ', paired' : ''}${lengthOf(k.completeSizes) ? `; sizes ${list(k.completeSizes, 10).join(', ')} enumerated` : ''}`),
+            ]);
         }
-    }
-    if (attackRows.length) {
-        out += `<h3>Attacks <span class="muted">(perturbations in ${e(typeof r.units === 'string' ? r.units : 'std')} units)</span></h3>`;
-        out += table(['Attack', 'Budget', 'Rows', 'Success rate', 'Accuracy drop', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial'], attackRows, [false, true, true, true, true, true, true, true]);
-    }
-    const cfRows = [];
-    for (const c of Array.isArray(r.counterfactual) ? r.counterfactual : []) {
-        if (!html_isObj(c))
-            continue;
-        cfRows.push(`<tr><td>${e(c.attribute)}</td><td>${e(c.method)}</td>${html_num(formatCount(numOrNull(c.rows)))}${html_num(formatValue(numOrNull(c.flipRate)))}${html_num(formatValue(numOrNull(c.meanAbsScoreChange)))}${html_num(formatValue(numOrNull(c.maxAbsScoreChange)))}</tr>`);
-    }
-    if (cfRows.length) {
-        out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
-        out += table(['Attribute', 'Method', 'Rows', 'Flip rate', 'Mean |Δscore|', 'Max |Δscore|'], cfRows, [false, false, true, true, true, true]);
-    }
-    return out;
+        if (isPresent(ex.tree)) {
+            const t = ex.tree;
+            facts.push([
+                'Trees',
+                e(`${t.operator}: ${formatCount(t.trees)} trees, ${formatCount(t.nodes)} nodes, ${formatCount(t.leaves)} leaves, depth ≤ ${formatCount(t.maxDepth)}, post-transform ${t.postTransform}; max |model − parsed trees| ${formatValue(t.maxScoreDifference, 2)}`),
+            ]);
+        }
+        const bg = isPresent(ex.background) ? ex.background : undefined;
+        facts.push(['Rows', e(`${formatCount(ex.explainedRows)} explained; background ${bg ? `${formatCount(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'} from ${formatCount(bg.fromRows)}` : 'n/a'}`)]);
+        facts.push(['Space', e(shapSpaceName(ex.space))]);
+        if (isPresent(ex.additivityError)) {
+            facts.push(['Additivity error', e(Object.entries(ex.additivityError).slice(0, 3).map(([sp, v]) => `${formatValue(numberOr(v), 2)} (${shapSpaceName(sp)})`).join(', '))]);
+        }
+        facts.push(['Model calls', e(shapModelCallsText(ex))]);
+        if (isPresent(ex.stability))
+            facts.push(['Stability', e(`Spearman ${formatValue(ex.stability.spearman)} (${ex.stability.method === 'seeds' ? 'two background samples' : 'two halves of the explained rows'})`)]);
+        facts.push(['Top k of the gates', e(formatCount(ex.topK))]);
+        let out = `<h3>How the attributions were computed</h3>${factsList(facts)}`;
+        if (ex.truncated === true)
+            out += '<p class="st warn">The time budget cut the computation short: fewer rows were explained than the policy asked for.</p>';
+        const perm = isPresent(ex.permutation) ? ex.permutation : null;
+        const { shown, omitted } = rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS);
+        if (shown.length > 0) {
+            const rows = shown.map((f) => {
+                const proxies = proxiesOf(ex, String(f.feature));
+                const proxyTags = proxies.length
+                    ? tag(`proxy of ${proxies.slice(0, 4).map((a) => `${a.attribute} (${associationMeasureName(a.measure)} ${formatValue(a.value, 2)})`).join(', ')}`, proxies.some((a) => a.proxyInTopK === true) ? 'warn' : 'muted')
+                    : list(f.proxyOf, 4).length
+                        ? tag(`proxy of ${list(f.proxyOf, 4).join(', ')}`)
+                        : '';
+                const sensitive = f.sensitive === true || names.has(String(f.feature)) ? tag('sensitive') : '';
+                const p = perm ? permutationOf(ex, String(f.feature)) : undefined;
+                return (`<tr><td class="num">${e(formatCount(f.rank))}</td><td>${e(f.feature)}${sensitive}${proxyTags}</td>` +
+                    `${html_num(formatValue(f.meanAbsShap))}${html_num(formatPercent(f.share))}${html_num(formatSigned(f.meanShap))}` +
+                    `${perm ? html_num(p ? `${formatValue(p.mean)} ± ${formatValue(p.std)}` : 'n/a') : ''}</tr>`);
+            });
+            const head = ['Rank', 'Feature', 'Mean |SHAP|', 'Share', 'Mean SHAP', ...(perm ? [`Permutation importance (${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)}) ± std`] : [])];
+            out += `<h3>Global importance <span class="muted">(mean |SHAP| per raw column, ${e(shapMethodName(ex.method))}, ${e(shapSpaceName(ex.space))})</span></h3>`;
+            out += table(head, rows, head.map((_, i) => i !== 1));
+            if (omitted > 0)
+                out += `<p class="muted">${e(plural(omitted, 'more feature'))} not shown; see report.json.</p>`;
+            out += `<p class="muted">Orange: a sensitive attribute, or a proxy of one ranked in the top ${e(formatCount(ex.topK))} (what the rank and proxy gates look at); grey: a proxy ranked lower. A proxy is a feature strongly associated with a sensitive attribute (at or above the policy’s proxy thresholds), through which the model can lean on the attribute without seeing it.</p>`;
+            if (perm) {
+                out += `<p class="muted">Permutation importance: ${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ${e(plural(numberOr(perm.repeats) ?? 0, 'repeat'))} on ${e(plural(numberOr(perm.rows) ?? 0, 'row'))} (unshuffled ${e(formatValue(perm.baseline))}).</p>`;
+            }
+        }
+        const strong = list(ex.associations).filter((a) => isPresent(a) && a.strong === true);
+        if (strong.length > 0) {
+            const rows = strong.slice(0, 50).map((a) => `<tr${a.proxyInTopK === true ? ' class="warn"' : ''}><td>${e(a.feature)}</td><td>${e(a.attribute)}</td><td>${e(associationMeasureName(a.measure))}</td>${html_num(formatValue(a.value))}${html_num(formatValue(a.mutualInformation))}${html_num(a.rank === null ? '—' : formatCount(a.rank))}<td>${a.proxyInTopK === true ? `in the top ${e(formatCount(ex.topK))}` : ''}</td></tr>`);
+            out += `<h3>Proxies of sensitive attributes <span class="muted">(associations at or above the policy threshold)</span></h3>`;
+            out += table(['Feature', 'Attribute', 'Measure', 'Association', 'Normalised mutual information', 'Importance rank', ''], rows, [false, false, false, true, true, true, false]);
+        }
+        return out;
+    }, MALFORMED_HTML);
+}
+/** Per attack and budget, the counterfactual test, and the per-group results at each attack's largest budget. */
+function robustnessTables(report) {
+    const r = robustnessOf(report);
+    if (!r)
+        return '';
+    return guardSection(() => {
+        const s = isPresent(r.sample) ? r.sample : undefined;
+        const fixed = immutableFeatures(r);
+        let out = factsList([
+            ['Attacked rows', e(s ? `${formatCount(s.rows)} (${s.method}: ${formatCount(s.positives)} positive, ${formatCount(s.negatives)} negative; ${formatCount(s.correct)} classified correctly) of ${formatCount(s.datasetRows)}` : 'n/a')],
+            ['Perturbations', e(r.units === 'raw' ? 'raw feature units' : 'standard deviations of each feature')],
+            ['Numeric bounds', e(r.bounds === 'none' ? 'none' : 'observed minimum and maximum')],
+            ['Immutable features', fixed.length ? fixed.slice(0, 40).map((f) => `<code>${e(f.feature)}</code>${f.reason ? ` <span class="muted">(${e(f.reason)})</span>` : ''}`).join(', ') : 'none'],
+            ['Model queries', e(formatCount(r.queries))],
+            ['Seed', e(String(r.seed))],
+        ]);
+        if (r.stopped)
+            out += `<p class="st warn">The battery stopped early (${e(String(r.stopped).replace(/_/g, ' '))}): the results are partial.</p>`;
+        const attackRows = [];
+        for (const a of list(r.attacks, MAX_ATTACKS)) {
+            const budgets = list(a.budgets, MAX_BUDGETS);
+            const checks = checksOnAttack(report, String(a.key));
+            budgets.forEach((b, i) => {
+                const groupings = list(b.groups, MAX_GROUPINGS)
+                    .map((g) => {
+                    const v = disparityOf(a, g);
+                    const worst = mostVulnerableOf(g);
+                    return `${e(g.grouping)} ${e(formatValue(v))}${v !== null && worst !== null ? ` <span class="muted">(${e(worst)})</span>` : ''}`;
+                })
+                    .join('<br>');
+                const first = i === 0;
+                attackRows.push(`<tr>${first ? `<td rowspan="${budgets.length}">${e(a.title ?? a.key)}${a.stopped ? tag(`stopped (${String(a.stopped).replace(/_/g, ' ')})`) : ''}<br><span class="muted">${e(plural(numberOr(a.queries) ?? 0, 'model query', 'model queries'))}</span></td>` : ''}` +
+                    `<td class="nowrap">${e(budgetText(a, b.budget))}</td>${html_num(formatCount(b.rows))}${html_num(`${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)}`)}` +
+                    `${html_num(formatValue(b.successRate))}${html_num(formatValue(b.flipRate))}${html_num(formatValue(b.meanAbsScoreChange))}${html_num(formatValue(isPresent(b.ks) ? b.ks.statistic : null))}` +
+                    `<td class="nowrap">${groupings || '—'}</td>` +
+                    (first
+                        ? `<td class="num" rowspan="${budgets.length}">${e(medianPerturbationText(a))}</td>${gateCell(checks).replace('<td', `<td rowspan="${budgets.length}"`)}`
+                        : '') +
+                    `</tr>`);
+            });
+        }
+        if (attackRows.length) {
+            out += `<h3>Attacks</h3>`;
+            out += table(['Attack', 'Budget', 'Rows', 'Accuracy: original → under attack', 'Success rate', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial', 'Disparity (most vulnerable group)', 'Median min. perturbation', 'Gate'], attackRows, [false, false, true, true, true, true, true, true, false, true, false]);
+            out += `<p class="muted">${e(ROBUSTNESS_TERMS.attacks)} Rows: attacked rows (noise: noisy copies, several per row). Mean |Δscore|: mean absolute change of the model’s score.</p>`;
+        }
+        const cfRows = [];
+        for (const c of list(r.counterfactual, MAX_COUNTERFACTUALS)) {
+            const { shown, omitted } = counterfactualGroupsByFlipRate(c, 12);
+            const groups = shown.map((g) => `${e(g.key)} ${e(formatValue(g.flipRate))} <span class="muted">(n=${e(formatCount(g.rows))}, mean Δscore ${e(formatSigned(g.meanScoreChange))})</span>`).join('<br>');
+            cfRows.push(`<tr><td>${e(c.attribute)}${c.stopped ? tag('stopped') : ''}</td><td>${c.feature === null || c.feature === undefined ? '<span class="muted">not a model input</span>' : `<code>${e(c.feature)}</code>: ${e(counterfactualMethodText(c))}`}</td>` +
+                `${html_num(formatCount(c.rows))}${html_num(formatValue(c.flipRate))}${html_num(formatValue(c.pairFlipRate))}${html_num(formatValue(c.meanAbsScoreChange))}${html_num(formatValue(c.maxAbsScoreChange))}` +
+                `<td>${groups || '—'}${omitted > 0 ? `<br><span class="muted">+${e(formatCount(omitted))} more</span>` : ''}</td>${gateCell(checksOnCounterfactual(report, String(c.attribute)))}</tr>`);
+        }
+        if (cfRows.length) {
+            out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
+            out += table(['Attribute', 'Changed to', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean |Δscore|', 'Max |Δscore|', 'Flip rate by original group', 'Gate'], cfRows, [false, false, true, true, true, true, true, false, false]);
+            out += `<p class="muted">${e(ROBUSTNESS_TERMS.counterfactual)} By group: flip rate of the rows in that group, their count and the mean signed change of the score (negative: it drops).</p>`;
+        }
+        const groupRows = [];
+        for (const a of list(r.attacks, MAX_ATTACKS)) {
+            const b = largestBudget(a);
+            if (!b)
+                continue;
+            for (const g of list(b.groups, MAX_GROUPINGS)) {
+                for (const grp of list(g.groups, 100)) {
+                    groupRows.push(`<tr${grp.sufficient === false ? ' class="insufficient"' : ''}><td>${e(a.title ?? a.key)}</td><td>${e(budgetText(a, b.budget))}</td><td>${e(g.grouping)}</td><td>${e(grp.key)}</td>` +
+                        `${html_num(formatCount(grp.rows))}${html_num(formatCount(grp.correct))}${html_num(formatValue(grp.successRate))}${html_num(formatValue(grp.flipRate))}${html_num(formatValue(grp.accuracyUnderAttack))}${html_num(perturbationText(a, grp.medianPerturbation))}${html_num(formatValue(grp.ks))}` +
+                        `<td>${grp.sufficient === false ? `no <span class="muted">(${e(grp.insufficientReason ?? 'too few correct rows')})</span>` : 'yes'}</td></tr>`);
+                }
+            }
+        }
+        if (groupRows.length) {
+            out += `<details><summary>Robustness by group (largest budget of each attack; ${e(plural(groupRows.length, 'row'))})</summary>${table(['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial', 'Used in disparity'], groupRows.slice(0, 600), [false, false, false, false, true, true, true, true, true, true, true, false])}<p class="muted">${e(ROBUSTNESS_TERMS.groups)}</p></details>`;
+        }
+        return out;
+    }, MALFORMED_HTML);
+}
+/** Before → after per metric, with arrows, the paired interval of the change, significance, the limit and the gate. */
+function baselineTables(report) {
+    const b = baselineOf(report);
+    if (!b)
+        return '';
+    return guardSection(() => {
+        const base = isPresent(b.base) ? b.base : undefined;
+        const fp = (m) => m ? `sha256 <code title="${e(m.sha256)}">${e(format_shortSha(String(m.sha256 ?? '')))}</code> · ${e(format_formatBytes(numberOr(m.bytes)))}` : 'n/a';
+        const iv = isPresent(b.interval) ? b.interval : null;
+        let out = factsList([
+            ['Base model', `${e(base?.source ?? '')} <span class="muted">${fp(base)}</span>`],
+            ['This pull request', `<span class="muted">${fp(isPresent(b.current) ? b.current : undefined)}</span>`],
+            ['Status', e(b.status === 'compared' ? 'compared on the same rows' : b.status === 'unchanged' ? 'unchanged: byte-identical to the base model, not rescored (every change is 0)' : 'not compared: the base model could not be scored on this data')],
+            ['Rows', e(`${formatCount(b.rows)}${numberOr(b.decisionsChanged) !== null ? ` · ${plural(b.decisionsChanged, 'decision')} changed` : ''}`)],
+            ...(b.dataset ? [['Dataset', e(b.dataset)]] : []),
+            ['Intervals', e(iv ? `${formatCompact((numberOr(iv.level) ?? NaN) * 100)}% paired bootstrap, ${formatCount(iv.resamples)} resamples (${iv.method}), seed ${iv.seed}` : 'none')],
+        ]);
+        if (b.status === 'incompatible') {
+            const reason = incompatibleReason(b);
+            out += `<p class="st warn">Not compared${reason ? `: ${e(reason)}` : ''}. Regression limits could not be checked.</p>`;
+        }
+        const { shown, omitted } = selectBaselineRows(b, MAX_BASELINE_ROWS);
+        if (shown.length > 0 && b.status !== 'incompatible') {
+            const rows = shown.map((m) => {
+                const check = checkOfChange(report, m);
+                // coloured better / worse only when the change is more than resampling noise (its interval excludes 0)
+                const cls = m.significant !== true ? '' : m.effect === 'better' ? 'pass' : m.effect === 'worse' ? 'fail' : '';
+                return (`<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
+                    `${html_num(formatValue(m.before))}${html_num(formatValue(m.after))}` +
+                    `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${m.significant === true || m.effect === 'neutral' ? '' : ' (not significant)'}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
+                    `${html_num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${m.significant === true ? 'yes' : m.delta === null ? '—' : 'no'}</td>` +
+                    `<td>${e(maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`);
+            });
+            const level = iv ? numberOr(iv.level) : null;
+            out += table(['Metric', 'Base', 'This PR', 'Change', level !== null ? `${e(formatCompact(level * 100))}% CI of change` : 'CI of change', 'Significant', 'Max regression', 'Gate'], rows, [false, true, true, true, true, false, false, false]);
+            if (omitted > 0)
+                out += `<p class="muted">${e(plural(omitted, 'more metric'))} not shown; see report.json.</p>`;
+            out += '<p class="muted">▲ ▼ direction of the change; green = better, red = worse for that metric, coloured only when the change is significant: its interval excludes 0 (more than resampling noise).</p>';
+        }
+        return out;
+    }, MALFORMED_HTML);
 }
 function listNotes(notes) {
     if (notes.length === 0)
@@ -42759,33 +43961,33 @@ function renderHtml(report, charts, options = {}) {
     parts.push(`<nav><ul>${['breaches', 'checks', ...present, ...(otherCharts.length ? ['charts'] : []), 'run']
         .map((id) => `<li><a href="#${id}">${e(id === 'breaches' ? 'Breached thresholds' : id === 'checks' ? 'All checks' : id === 'run' ? 'Run details' : id === 'charts' ? 'Other charts' : SECTION_TITLES[id])}</a></li>`)
         .join('')}</ul></nav>`);
-    parts.push(`<section id="breaches"><h2>Breached thresholds</h2>${breached.length ? checksTable(breached, true) : '<p>No threshold was breached.</p>'}</section>`);
+    parts.push(`<section id="breaches"><h2>Breached thresholds</h2>${breached.length ? checksTable(breached, true, report.policy.path) : '<p>No threshold was breached.</p>'}</section>`);
     if (report.notes.length)
         parts.push(`<section id="notes"><h2>Notes</h2>${listNotes(report.notes)}</section>`);
-    parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true)}</section>`);
+    parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path)}</section>`);
     for (const sec of present) {
         const checks = report.checks.filter((c) => c.section === sec);
         let body = '';
         if (sec === 'performance') {
-            body += checksTable(checks, false);
+            body += checksTable(checks, false, report.policy.path);
             body += `<div class="charts"><div><h3>Metrics</h3>${metricsTable(report.performance.metrics)}</div><div><h3>Confusion matrix <span class="muted">(threshold ${e(formatCompact(report.threshold))})</span></h3>${confusionTable(report)}</div></div>`;
             body += chartFigures(performanceCharts);
         }
         else if (sec === 'fairness') {
             const unscoped = checks.filter((c) => !report.fairness.some((a) => a.name === c.scope));
             if (unscoped.length)
-                body += checksTable(unscoped, false);
+                body += checksTable(unscoped, false, report.policy.path);
             for (const attr of report.fairness)
                 body += fairnessAttribute(report, attr, charts);
         }
         else if (sec === 'robustness') {
-            body += checksTable(checks, false) + robustnessTables(report) + chartFigures(robustnessCharts);
+            body += checksTable(checks, false, report.policy.path) + robustnessTables(report) + chartFigures(robustnessCharts);
         }
         else if (sec === 'explainability') {
-            body += checksTable(checks, false) + importanceTables(report) + chartFigures(importanceCharts);
+            body += checksTable(checks, false, report.policy.path) + importanceTables(report) + chartFigures(importanceCharts);
         }
         else {
-            body += checksTable(checks, false);
+            body += baselineTables(report) + checksTable(checks, false, report.policy.path);
         }
         parts.push(`<section id="${sec}"><h2>${e(SECTION_TITLES[sec])}</h2>${body}</section>`);
     }
@@ -42825,9 +44027,11 @@ function renderHtml(report, charts, options = {}) {
  *
  * Rules are `<section>/<metric>` (CheckResult.ruleId). Known metrics have hand-written help; fairness metrics built
  * from a base metric (`<metric>_difference`, `_ratio`, `_group_min`, `_group_max`) get help composed from the base;
- * any other rule (robustness, explainability, baseline: other issues) gets a generic text built from its title,
- * until its owner adds an entry to RULE_HELP.
+ * robustness and explainability rules have their own entries (ROBUSTNESS, EXPLAINABILITY: every `metric` their
+ * engines pass to makeCheckResults); baseline rules (`baseline/<performance or fairness metric>`) get regression help
+ * composed from the metric's text. Any other rule gets a generic text built from its name.
  */
+
 const PERFORMANCE_FIX = 'Compare this model with the one on the base branch on the same data; check the training data and features for ' +
     'leakage or drift, the positive label and the score output the policy names, and the decision threshold ' +
     '(model.threshold). Retrain or recalibrate, or, if the new value is intended, change the threshold in the policy ' +
@@ -42978,6 +44182,153 @@ const FAIRNESS_FIX = 'Open the per-group table of this attribute in the job summ
     'have enough rows. Check the training data for under-represented or mislabelled groups and for features that ' +
     'proxy the sensitive attribute; consider reweighting or resampling, a fairness-constrained learner, or ' +
     'group-aware post-processing of the threshold. Change the policy threshold only with a documented justification.';
+const ROBUSTNESS_FIX = 'Open the robustness section of the job summary or HTML report: which attack, at which budget, flips which rows and ' +
+    'groups. Check that the policy’s constraints are realistic (immutable features, bounds, one-hot groups): an attack ' +
+    'that changes what a person cannot change is not a real risk. Then make the decision less brittle: regularise or ' +
+    'smooth the model (fewer, shallower trees; weight decay), train with noise or adversarial augmentation on the mutable ' +
+    'features, drop features that only add fragile signal, or move the decision threshold away from dense score regions.';
+const ROBUSTNESS = {
+    attack_success_rate: {
+        title: 'Attack success rate',
+        definition: 'Share of the correctly classified attacked rows whose decision an attack flipped with a perturbation within the ' +
+            'budget (ε in per-feature standard deviations or raw units; for the categorical attack, the number of changed ' +
+            'categorical features), respecting the feature constraints of the policy.',
+        why: 'A high rate means small, plausible changes to an application change the decision: the model can be gamed, and its decisions are unstable for people near the boundary.',
+        fix: ROBUSTNESS_FIX,
+    },
+    accuracy_under_attack: {
+        title: 'Accuracy under attack',
+        definition: 'Share of the attacked rows still classified correctly after the attack within the budget (rows the model already gets wrong stay wrong).',
+        why: 'It is the accuracy an adversary (or noisy data entry) leaves the model with.',
+        fix: ROBUSTNESS_FIX,
+    },
+    accuracy_drop: {
+        title: 'Accuracy drop under attack',
+        definition: 'Accuracy of the model on the attacked rows before the attack minus its accuracy after it, at the budget.',
+        why: 'A large drop for a small perturbation means the accuracy measured on clean data overstates what the model delivers on slightly different inputs.',
+        fix: ROBUSTNESS_FIX,
+    },
+    median_perturbation: {
+        title: 'Median minimal perturbation',
+        definition: 'Median, over all correctly classified attacked rows, of the smallest perturbation the attack found that flips the ' +
+            'decision (rows never flipped count as infinite), in the attack’s norm and units.',
+        why: 'It is the typical distance from a row to the decision boundary: a small value means most decisions rest on a knife edge.',
+        fix: ROBUSTNESS_FIX,
+    },
+    ks_adversarial: {
+        title: 'KS statistic, original vs adversarial scores',
+        definition: 'Two-sample Kolmogorov-Smirnov statistic between the score distribution of the attacked rows before and after the attack at the budget.',
+        why: 'A large shift means the attack moves the whole score distribution, not just a few rows near the threshold; score-based uses (rankings, pricing) are affected too.',
+        fix: ROBUSTNESS_FIX,
+    },
+    robustness_disparity: {
+        title: 'Robustness disparity between groups',
+        definition: 'Largest minus smallest attack success rate over the groups of a sensitive attribute (groups with at least ' +
+            'min_group_size correctly classified attacked rows), at the budget.',
+        why: 'When the model is easier to attack for one group than for another, that group’s decisions are less stable: a fairness harm even when accuracy is equal.',
+        fix: 'Open the per-group robustness table to see which group is most vulnerable and whether it has enough rows. Look for ' +
+            'features whose scale or sparsity differs between groups, and for groups that sit closer to the decision boundary; ' +
+            'rebalance the training data or regularise, then re-run the battery.',
+    },
+    noise_flip_rate: {
+        title: 'Decision flip rate under random noise',
+        definition: 'Share of (row, noise draw) pairs whose decision changes when Gaussian noise of the given strength (per-feature ' +
+            'standard deviations) is added to the mutable numeric features.',
+        why: 'Random noise is what measurement error and data-entry mistakes do: decisions that flip under it are not reproducible.',
+        fix: ROBUSTNESS_FIX,
+    },
+    noise_flip_rate_disparity: {
+        title: 'Flip-rate disparity under random noise',
+        definition: 'Largest minus smallest decision flip rate under random noise over the groups of a sensitive attribute with enough rows.',
+        why: 'Noise that flips one group’s decisions more often than another’s makes the model less reliable for that group.',
+        fix: 'Open the per-group robustness table to see which group flips most; check whether its rows sit closer to the ' +
+            'threshold or depend on noisier features, and regularise or recalibrate the model.',
+    },
+    counterfactual_flip_rate: {
+        title: 'Counterfactual flip rate',
+        definition: 'Share of rows whose decision changes when only the sensitive attribute is changed to another of its values (for a ' +
+            'numeric attribute such as age: moved to each other bin), everything else unchanged.',
+        why: 'A decision that changes with a person’s sex, race or age alone is direct discrimination on that attribute (counterfactual unfairness), whatever the aggregate fairness metrics say.',
+        fix: 'Remove the sensitive attribute from the model’s inputs (and check its proxies in the explainability section), or ' +
+            'constrain the model so the attribute cannot move the score; retrain and re-run the counterfactual test.',
+    },
+    counterfactual_mean_abs_score_change: {
+        title: 'Counterfactual mean |Δscore|',
+        definition: 'Mean absolute change of the score when only the sensitive attribute is changed to another of its values.',
+        why: 'Even without flipping decisions, a score that moves with the sensitive attribute changes rankings, prices and limits set from it.',
+        fix: 'Remove the sensitive attribute from the model’s inputs (and check its proxies in the explainability section), or ' +
+            'constrain the model so the attribute cannot move the score; retrain and re-run the counterfactual test.',
+    },
+};
+const EXPLAINABILITY_FIX = 'Open the explainability section: the ranked importance table marks sensitive attributes and their proxies with the ' +
+    'association measured. Remove the sensitive column from the model’s inputs, or remove or transform the proxy (coarser ' +
+    'categories, a feature that carries the legitimate signal without the association), retrain, and check that the ' +
+    'ranking and the fairness metrics move as intended. Raising top_k or the proxy thresholds needs a documented reason.';
+const EXPLAINABILITY = {
+    sensitive_rank: {
+        title: 'Importance rank of a sensitive attribute',
+        definition: 'Rank (1 = most important) of the sensitive attribute’s raw column in the global importance: mean |SHAP| over the ' +
+            'explained rows (TreeSHAP for tree ensembles, KernelSHAP otherwise). A column the model does not see ranks last.',
+        why: 'A sensitive attribute near the top of the ranking means the model’s decisions lean on it directly.',
+        fix: EXPLAINABILITY_FIX,
+    },
+    sensitive_share: {
+        title: 'Share of importance of a sensitive attribute',
+        definition: 'Mean |SHAP| of the sensitive attribute’s raw column divided by the sum of mean |SHAP| over all columns.',
+        why: 'It measures how much of the model’s behaviour the sensitive attribute explains, independent of how many other features there are.',
+        fix: EXPLAINABILITY_FIX,
+    },
+    proxies_in_top_k: {
+        title: 'Proxies of a sensitive attribute in the top k',
+        definition: 'Number of features among the k most important that are strongly associated with the sensitive attribute ' +
+            '(Cramér’s V for categorical features, the correlation ratio for numeric ones, or normalised mutual information; ' +
+            'thresholds in the policy).',
+        why: 'Dropping a sensitive column does not help when the model relies on a stand-in for it (e.g. relationship for sex): proxies carry the same discrimination.',
+        fix: EXPLAINABILITY_FIX,
+    },
+    stability: {
+        title: 'Stability of the importance ranking',
+        definition: 'Spearman rank correlation between the global importance computed on two halves of the explained rows (or from ' +
+            'two background samples drawn with different seeds).',
+        why: 'An unstable ranking cannot support the other explainability gates: the sensitive attribute’s rank would depend on which rows were explained.',
+        fix: 'Explain more rows (explainability.rows), use a larger background, or give KernelSHAP more coalitions ' +
+            '(kernel_shap.samples); if the ranking stays unstable, the model relies on many weak, interchangeable features.',
+    },
+};
+/** A performance or fairness metric's title and definition, for the baseline's regression rules. */
+function metricTextOf(metric) {
+    const m = METRICS[metric] ?? FAIRNESS[metric];
+    if (m)
+        return m;
+    for (const [suffix, compose] of rule_help_SUFFIXES) {
+        const base = metric.endsWith(suffix) ? METRICS[metric.slice(0, -suffix.length)] : undefined;
+        if (base)
+            return compose(base);
+    }
+    return undefined;
+}
+const BASELINE_FIX = 'Read the before/after table in the PR comment or job summary: the change, its paired confidence interval and whether ' +
+    'it is significant. If the regression is real, find what changed between the base branch’s model and this one ' +
+    '(training data, features, hyper-parameters, threshold) and fix it; if it is an intended trade-off, raise ' +
+    'baseline.max_regression for this metric in the policy with a reviewer who owns the model risk.';
+function baselineHelp(name, metric) {
+    const m = metricTextOf(metric);
+    if (!m)
+        return undefined;
+    // The same direction the baseline stage uses to call a change a regression.
+    const better = higherIsBetter(metric);
+    const word = better === true ? 'drop' : better === false ? 'rise' : 'change';
+    return {
+        name,
+        short: `The ${word} of ${m.title.startsWith('Brier') ? m.title : lowerFirst(m.title)} against the base branch’s model is larger than the policy allows.`,
+        full: `${m.title}, regression against the base branch’s model: the pull request’s model and the base model are scored on ` +
+            `the same rows and the worsening of the metric (its ${word}; for fairness metrics, per sensitive attribute) is compared ` +
+            `with baseline.max_regression, with a paired bootstrap interval. ${m.title}: ${m.definition}`,
+        why: 'A model can clear every absolute threshold and still be worse than the one it replaces; reviewers need to know whether this pull request makes things worse.',
+        fix: BASELINE_FIX,
+        tags: ['model-risk', 'baseline'],
+    };
+}
 const GENERIC_FIX = 'Read the check’s message and the report for the measured value and what drives it; fix the model or data, or ' +
     'change the threshold in the policy with a documented justification.';
 /** 'Selection rate' -> 'selection rate', but 'ROC AUC' and 'KS statistic' stay as they are. */
@@ -43047,6 +44398,24 @@ function ruleHelp(ruleId) {
                 };
             }
         }
+    }
+    if (section === 'robustness' || section === 'explainability') {
+        const r = (section === 'robustness' ? ROBUSTNESS : EXPLAINABILITY)[metric];
+        if (r) {
+            return {
+                name,
+                short: `${r.title} is outside the policy threshold.`,
+                full: `${r.title}: ${r.definition}`,
+                why: r.why,
+                fix: r.fix,
+                tags: ['model-risk', section],
+            };
+        }
+    }
+    if (section === 'baseline') {
+        const b = baselineHelp(name, metric);
+        if (b)
+            return b;
     }
     const words = metric.replace(/[^A-Za-z0-9]+/g, ' ').trim();
     const title = words.length > 0 ? words[0].toUpperCase() + words.slice(1) : 'Check';
@@ -43327,12 +44696,16 @@ function sarifLimitProblems(log) {
 ;// CONCATENATED MODULE: ./build/report/text.js
 /**
  * The CLI's terminal output: verdict line, an aligned table of every check (breached first), the breached
- * thresholds as `file:line:col: level: message` lines (clickable in editors and terminals), and notes.
+ * thresholds as `file:line:col: level: message` lines (clickable in editors and terminals), the comparison with the
+ * base model (metric before -> after, change), one line per robustness attack, the top features, and notes.
  * Pure: Report -> string. ANSI colour only when opts.color; names from data are stripped of escape sequences.
  */
 
 
 
+
+/** Most rows of the baseline block in the terminal. */
+const TEXT_BASELINE_ROWS = 20;
 const text_ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m' };
 function text_paint(text, color, ...styles) {
     if (!color || styles.length === 0)
@@ -43348,6 +44721,41 @@ function fit(s, w) {
     if (chars.length <= w)
         return s + ' '.repeat(w - chars.length);
     return `${chars.slice(0, Math.max(0, w - 1)).join('')}…`;
+}
+/** Most lines one table cell may wrap onto; a longer name is cut with '…' on the last one. */
+const MAX_CELL_LINES = 3;
+/**
+ * Words of `s` on lines of at most `w` code points (a word longer than a line is split), at most MAX_CELL_LINES
+ * lines, the last cut with '…' when text remains. Always at least one line.
+ */
+function wrapCell(s, w) {
+    const width1 = Math.max(1, w);
+    const lines = [];
+    let current = '';
+    for (const word of s.split(' ').filter((x) => x !== '')) {
+        let rest = [...word];
+        const candidate = current === '' ? rest.length : [...current].length + 1 + rest.length;
+        if (candidate <= width1) {
+            current = current === '' ? word : `${current} ${word}`;
+            continue;
+        }
+        if (current !== '')
+            lines.push(current);
+        current = '';
+        while (rest.length > width1) {
+            lines.push(rest.slice(0, width1).join(''));
+            rest = rest.slice(width1);
+        }
+        current = rest.join('');
+    }
+    if (current !== '' || lines.length === 0)
+        lines.push(current);
+    if (lines.length <= MAX_CELL_LINES)
+        return lines;
+    // The next line did not fit on the last kept one, so joining them overflows and fit() cuts with '…'.
+    const kept = lines.slice(0, MAX_CELL_LINES);
+    kept[MAX_CELL_LINES - 1] = fit(`${kept[MAX_CELL_LINES - 1]} ${lines.slice(MAX_CELL_LINES).join(' ')}`, width1);
+    return kept;
 }
 function fitRight(s, w) {
     const n = width(s);
@@ -43396,9 +44804,9 @@ function renderTextTable(report, opts = {}) {
         status: statusWord(c),
         name: checkName(c),
         scope: c.scope === undefined ? '' : sanitizeTerminal(c.scope),
-        value: formatValue(c.value),
+        value: formatCheckValue(c),
         threshold: formatThresholdAscii(c.threshold),
-        margin: formatSigned(c.margin),
+        margin: formatCheckMargin(c),
     }));
     const head = { status: 'STATUS', name: 'CHECK', scope: 'SCOPE', value: 'VALUE', threshold: 'THRESHOLD', margin: 'MARGIN' };
     const w = {
@@ -43421,8 +44829,15 @@ function renderTextTable(report, opts = {}) {
     const line = (r, style) => `  ${text_paint(fit(r.status, w.status), color, ...(style ? [style] : []))}  ${fit(r.name, w.name)}  ${fit(r.scope, w.scope)}  ` +
         `${fitRight(r.value, w.value)}  ${fit(r.threshold, w.threshold)}  ${fitRight(r.margin, w.margin)}`;
     const out = [text_paint(line(head).trimEnd(), color, 'bold')];
-    for (const r of rows)
-        out.push(line({ ...r, status: r.status.word }, r.status.style).trimEnd());
+    for (const r of rows) {
+        // A name or scope wider than its column wraps onto continuation lines (the other columns stay on the first).
+        const names = wrapCell(r.name, w.name);
+        const scopes = wrapCell(r.scope, w.scope);
+        out.push(line({ ...r, name: names[0] ?? '', scope: scopes[0] ?? '', status: r.status.word }, r.status.style).trimEnd());
+        for (let i = 1; i < Math.max(names.length, scopes.length); i++) {
+            out.push(line({ status: '', name: names[i] ?? '', scope: scopes[i] ?? '', value: '', threshold: '', margin: '' }).trimEnd());
+        }
+    }
     return out.join('\n');
 }
 /** `file:line:col: error: message` per breached check, worst first. Empty string when nothing breached. */
@@ -43447,10 +44862,105 @@ function renderTextNotes(report) {
         return '';
     return ['Notes:', ...notes.slice(0, 50).map((n) => `  - ${sanitizeTerminal(n, { maxLength: 300 })}`)].join('\n');
 }
+const EFFECT_STYLE = { better: 'green', worse: 'red' };
+/**
+ * The comparison with the base model: one line per metric, 'ROC AUC  0.9212 -> 0.9044  ▼ -0.0169 [-0.0192, -0.0146]
+ * worse  FAIL'. Empty string without a baseline section.
+ */
+function renderTextBaseline(report, opts = {}) {
+    const b = baselineOf(report);
+    if (!b)
+        return '';
+    const color = opts.color ?? false;
+    return guardSection(() => {
+        const source = sanitizeTerminal(b.base?.source ?? 'the base model', { maxLength: 120 });
+        if (b.status === 'incompatible') {
+            const reason = incompatibleReason(b);
+            return `Baseline: not compared with ${source}${reason ? `: ${sanitizeTerminal(reason, { maxLength: 200 })}` : ''}`;
+        }
+        const head = b.status === 'unchanged'
+            ? `Baseline: the model is identical to ${source} (not rescored; every change is 0)`
+            : `Baseline: compared with ${source} on ${plural(numberOr(b.rows) ?? 0, 'row')}` +
+                (numberOr(b.decisionsChanged) !== null ? ` (${plural(b.decisionsChanged, 'decision')} changed)` : '');
+        const { shown, omitted } = selectBaselineRows(b, TEXT_BASELINE_ROWS);
+        const rows = shown.map((m) => {
+            const check = checkOfChange(report, m);
+            return {
+                name: sanitizeTerminal(m.title ?? m.id, { maxLength: 50 }),
+                values: `${formatValue(m.before)} -> ${formatValue(m.after)}`,
+                delta: `${directionArrow(m.direction)} ${formatSigned(m.delta)}`,
+                ci: isPresent(m.deltaInterval) ? `[${formatValue(m.deltaInterval.low)}, ${formatValue(m.deltaInterval.high)}]` : '',
+                // better / worse only when the change is more than resampling noise (its interval excludes 0), as in the summary
+                effect: m.significant === true || m.effect === 'neutral' ? effectWord(m.effect) : m.delta === null ? '' : 'not significant',
+                style: m.significant === true ? EFFECT_STYLE[String(m.effect)] : undefined,
+                gate: check ? `${statusWord(check).word} (${maxRegressionText(m)})` : '',
+                gateStyle: check ? statusWord(check).style : undefined,
+            };
+        });
+        const w = (k) => Math.max(0, ...rows.map((r) => width(r[k])));
+        const wn = w('name');
+        const wv = w('values');
+        const wd = w('delta');
+        const wc = w('ci');
+        const we = w('effect');
+        const lines = rows.map((r) => `  ${fit(r.name, wn)}  ${fitRight(r.values, wv)}  ${text_paint(fitRight(r.delta, wd), color, ...(r.style ? [r.style] : []))}  ${fit(r.ci, wc)}  ${fit(r.effect, we)}  ${r.gate ? text_paint(r.gate, color, ...(r.gateStyle ? [r.gateStyle] : [])) : ''}`.trimEnd());
+        if (omitted > 0)
+            lines.push(`  (${plural(omitted, 'more metric')} in the JSON report)`);
+        return [head + (rows.length ? ':' : ''), ...lines].join('\n');
+    }, 'Baseline: (malformed section; see the JSON report)');
+}
+/** One line per attack (its largest budget) and per counterfactual attribute. Empty string without robustness. */
+function renderTextRobustness(report) {
+    const r = robustnessOf(report);
+    if (!r)
+        return '';
+    return guardSection(() => {
+        const s = isPresent(r.sample) ? r.sample : undefined;
+        const head = `Robustness: ${s ? `${plural(numberOr(s.rows) ?? 0, 'row')} attacked (${formatCount(s.correct)} classified correctly)` : 'attacks'}, perturbations in ${r.units === 'raw' ? 'raw units' : 'std'}${r.stopped ? `; stopped early (${sanitizeTerminal(r.stopped)})` : ''}:`;
+        const attacks = list(r.attacks, MAX_ATTACKS).map((a) => {
+            const b = largestBudget(a);
+            const title = sanitizeTerminal(a.title ?? a.key, { maxLength: 60 });
+            if (!b)
+                return `  ${title}: no result`;
+            return (`  ${title} @ ${budgetText(a, b.budget)}: accuracy ${formatValue(b.accuracyOriginal)} -> ${formatValue(b.accuracyUnderAttack)}, ` +
+                `success rate ${formatValue(b.successRate)}, median min. perturbation ${medianPerturbationText(a)}, KS ${formatValue(isPresent(b.ks) ? b.ks.statistic : null)}` +
+                `${a.stopped ? ` (stopped: ${sanitizeTerminal(a.stopped)})` : ''}`);
+        });
+        const counterfactual = list(r.counterfactual, MAX_COUNTERFACTUALS).map((c) => `  Counterfactual ${sanitizeTerminal(c.attribute, { maxLength: 60 })}: flip rate ${formatValue(c.flipRate)}, mean |Δscore| ${formatValue(c.meanAbsScoreChange)}` +
+            ` (${plural(numberOr(c.rows) ?? 0, 'row')})`);
+        return [head, ...attacks, ...counterfactual].join('\n');
+    }, 'Robustness: (malformed section; see the JSON report)');
+}
+/** The top features by mean |SHAP|, one per line, sensitive attributes and proxies marked. */
+function renderTextExplainability(report) {
+    const e = explainabilityOf(report);
+    if (!e)
+        return '';
+    return guardSection(() => {
+        const { shown, omitted } = rankedImportance(e, TEXT_IMPORTANCE_ROWS);
+        const head = `Explainability: ${shapMethodName(e.method)} on ${plural(numberOr(e.explainedRows) ?? 0, 'row')} (${shapSpaceName(e.space)}), top ${formatCount(shown.length)} of ${formatCount(shown.length + omitted)} features (mean |SHAP|, share):`;
+        const names = shown.map((f) => sanitizeTerminal(f.feature, { maxLength: 40 }));
+        const wn = Math.max(0, ...names.map(width));
+        const lines = shown.map((f, i) => {
+            const proxies = proxiesOf(e, String(f.feature)).map((a) => sanitizeTerminal(a.attribute, { maxLength: 40 }));
+            const flags = [f.sensitive === true ? 'sensitive attribute' : '', proxies.length ? `proxy of ${proxies.slice(0, 4).join(', ')}` : ''].filter((x) => x !== '');
+            return `  ${fitRight(formatCount(f.rank), 3)}. ${fit(names[i], wn)}  ${formatValue(f.meanAbsShap)}  ${fitRight(formatPercent(f.share), 6)}${flags.length ? `  (${flags.join('; ')})` : ''}`;
+        });
+        return [head, ...lines].join('\n');
+    }, 'Explainability: (malformed section; see the JSON report)');
+}
 /** The whole terminal output. */
 function renderText(report, opts = {}) {
     const color = opts.color ?? false;
-    const parts = [renderTextHeader(report, color), renderTextTable(report, opts), renderTextBreaches(report, color), renderTextNotes(report)];
+    const parts = [
+        renderTextHeader(report, color),
+        renderTextTable(report, opts),
+        renderTextBreaches(report, color),
+        renderTextBaseline(report, opts),
+        renderTextRobustness(report),
+        renderTextExplainability(report),
+        renderTextNotes(report),
+    ];
     return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }
 

@@ -113,7 +113,9 @@ export async function resolveBaselineModel(req: BaselineRequest): Promise<Resolv
       const size = statSync(candidate).size;
       if (size > maxBytes) throw new UserError(`--baseline ${req.explicit} is ${size} bytes, more than baseline.max_model_bytes ${maxBytes}`, where);
       const bytes = await readFile(candidate);
-      return finish(req, `file ${req.explicit}`, bytes, async () => candidate, async () => {});
+      const rel = relative(req.workspace, candidate);
+      const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : req.explicit;
+      return finish(req, `file ${shown}`, bytes, async () => candidate, async () => {});
     }
   }
 

@@ -16,7 +16,13 @@ export async function publishSummary(markdown: string): Promise<void> {
     core.info('GITHUB_STEP_SUMMARY is not set: the job summary is not written (local run).');
     return;
   }
-  await core.summary.addRaw(markdown, true).write({ overwrite: false });
+  try {
+    await core.summary.addRaw(markdown, true).write({ overwrite: false });
+  } catch (e) {
+    // The runner creates this file; if it is missing or read-only the verdict still stands, so say so and go on.
+    core.summary.emptyBuffer();
+    core.warning(`The job summary could not be written to GITHUB_STEP_SUMMARY (${String((e as Error)?.message ?? e).split('\n')[0]}); the verdict, annotations and outputs are unaffected.`);
+  }
 }
 
 export function publishAnnotations(annotations: Annotation[]): void {

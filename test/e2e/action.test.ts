@@ -82,6 +82,18 @@ describe('action end to end (node dist/index.js)', () => {
     expect(ws.summary()).toMatch(/✅/);
   });
 
+  it('keeps the verdict when the job summary file cannot be written (a warning, not an internal error)', async () => {
+    const policy = ADULT_POLICY('    demographic_parity_ratio: { min: 0.8, attributes: [sex] }');
+    const ws = makeWorkspace(policy, adultFiles);
+    const r = await runNode([dist], { env: ws.env({ GITHUB_STEP_SUMMARY: join(ws.runnerTemp, 'no-such-dir', 'summary.md') }) });
+    expect(r.stdout).not.toMatch(/internal error/);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const warnings = parseAnnotations(r.stdout).filter((a) => a.level === 'warning');
+    expect(warnings.some((a) => /job summary could not be written/.test(a.message))).toBe(true);
+    expect(ws.outputs().verdict).toBe('fail');
+    expect(ws.outputs()['failed-check-ids']).toBe('["fairness/demographic_parity_ratio/sex"]');
+  });
+
   it('exits 2 with an annotation on the policy line when the policy is broken, never a stack trace', async () => {
     const policy = ADULT_POLICY('    demographic_parity_ratio: { min: 0.8, attributes: [sexx] }');
     const ws = makeWorkspace(policy, adultFiles);

@@ -21,7 +21,7 @@ const NORM_TITLE: Record<string, string> = { linf: 'L∞', l2: 'L2', l0: 'L0', s
 function attackTitle(a: AttackResult): string {
   switch (a.kind) {
     case 'noise':
-      return 'noise';
+      return 'Gaussian noise';
     case 'score_attack':
       return `score-based ${NORM_TITLE[a.measure]}`;
     case 'decision_attack':
@@ -106,7 +106,7 @@ function attackChecks(
   if (gates.accuracy_drop) add('accuracy_drop', 'accuracy_drop', 'Accuracy drop under attack', gates.accuracy_drop, (b) => b.accuracyDrop, undefined, 'accuracy_drop');
   if (gates.ks) add('ks', 'ks_adversarial', 'KS original vs attacked scores', gates.ks, (b) => b.ks.statistic, undefined, 'ks');
   const flipRate = gates['flip_rate'] as BudgetGate | undefined;
-  if (flipGates && flipRate) add('flip_rate', 'noise_flip_rate', 'Decision flip rate under noise', flipRate, (b) => b.flipRate, undefined, 'flip_rate');
+  if (flipGates && flipRate) add('flip_rate', 'noise_flip_rate', 'Decision flip rate', flipRate, (b) => b.flipRate, undefined, 'flip_rate');
   if (gates.median_perturbation) {
     const gate = gates.median_perturbation;
     const mp = a.medianPerturbation;
