@@ -66563,6 +66563,16 @@ const METRIC_TITLES = {
     log_loss: 'Log loss',
     ks: 'KS statistic',
 };
+/** Column-header name of a base metric: the display name, with the four confusion-matrix rates abbreviated. */
+function metricShortTitle(metric) {
+    return METRIC_SHORT_TITLES[metric] ?? METRIC_TITLES[metric] ?? metric;
+}
+const METRIC_SHORT_TITLES = {
+    true_positive_rate: 'TPR',
+    false_positive_rate: 'FPR',
+    true_negative_rate: 'TNR',
+    false_negative_rate: 'FNR',
+};
 const FAIRNESS_TITLES = {
     demographic_parity_difference: 'Demographic parity difference',
     demographic_parity_ratio: 'Demographic parity ratio',
@@ -81186,6 +81196,13 @@ function renderCharts(report) {
 }
 
 ;// CONCATENATED MODULE: ./build/report/html.js
+/**
+ * The HTML report: ONE self-contained file (inline CSS and SVG; no scripts, no external resources, no network
+ * requests) with every table of the Report and every chart. A Content-Security-Policy meta tag forbids everything but
+ * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
+ * follow the reader's system preference. Pure: Report + charts in, HTML text out.
+ */
+
 
 
 
@@ -81198,26 +81215,6 @@ const SECTION_TITLES = {
     robustness: 'Robustness',
     explainability: 'Explainability',
     baseline: 'Baseline comparison',
-};
-const METRIC_LABELS = {
-    count: 'Rows',
-    base_rate: 'Base rate',
-    selection_rate: 'Selection rate',
-    accuracy: 'Accuracy',
-    balanced_accuracy: 'Balanced accuracy',
-    precision: 'Precision',
-    recall: 'Recall',
-    f1: 'F1',
-    true_positive_rate: 'TPR',
-    false_positive_rate: 'FPR',
-    true_negative_rate: 'TNR',
-    false_negative_rate: 'FNR',
-    mean_score: 'Mean score',
-    roc_auc: 'ROC AUC',
-    average_precision: 'Average precision',
-    brier: 'Brier score',
-    log_loss: 'Log loss',
-    ks: 'KS statistic',
 };
 const e = (t) => escapeHtml(t);
 /** Most features in the HTML importance table. */
@@ -81361,7 +81358,7 @@ const PERFORMANCE_METRICS = [
     'mean_score',
 ];
 function metricsTable(values) {
-    const rows = PERFORMANCE_METRICS.filter((m) => values[m] !== undefined).map((m) => `<tr><td>${e(METRIC_LABELS[m] ?? m)} <span class="muted"><code>${e(m)}</code></span></td>${html_num(formatMetric(m, values[m]))}</tr>`);
+    const rows = PERFORMANCE_METRICS.filter((m) => values[m] !== undefined).map((m) => `<tr><td>${e(metricShortTitle(m))} <span class="muted"><code>${e(m)}</code></span></td>${html_num(formatMetric(m, values[m]))}</tr>`);
     return table(['Metric', 'Value'], rows, [false, true]);
 }
 function confusionTable(report) {
@@ -81393,7 +81390,7 @@ function groupRow(g, metrics) {
 }
 function fairnessAttribute(report, attr, charts) {
     const metrics = GROUP_METRICS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
-    const head = ['Group', 'Rows', ...metrics.map((m) => e(METRIC_LABELS[m] ?? m)), 'Used in aggregates'];
+    const head = ['Group', 'Rows', ...metrics.map((m) => e(metricShortTitle(m))), 'Used in aggregates'];
     const overall = `<tr><th>overall</th>${html_num(formatCount(attr.overall.count ?? report.dataset.rows))}${metrics.map((m) => html_num(formatMetric(m, attr.overall[m]))).join('')}<td></td></tr>`;
     const groups = table(head, [...attr.groups.map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
     const f = attr.fairlearn;
@@ -82073,14 +82070,7 @@ function renderNotes(report, opts = {}) {
 }
 // ---------------------------------------------------------------------------------------------------------------
 // Fairness
-const GROUP_COLUMNS = [
-    ['base_rate', 'Base rate'],
-    ['selection_rate', 'Selection rate'],
-    ['true_positive_rate', 'TPR'],
-    ['false_positive_rate', 'FPR'],
-    ['precision', 'Precision'],
-    ['roc_auc', 'ROC AUC'],
-];
+const GROUP_COLUMNS = ['base_rate', 'selection_rate', 'true_positive_rate', 'false_positive_rate', 'precision', 'roc_auc'].map((m) => [m, metricShortTitle(m)]);
 /** 'sex × age_bin' for an intersection, the name otherwise. */
 function attributeLabel(attr) {
     const name = nameCell(attr.name);

@@ -23,6 +23,18 @@ export const METRIC_TITLES: Record<MetricName, string> = {
   ks: 'KS statistic',
 };
 
+/** Column-header name of a base metric: the display name, with the four confusion-matrix rates abbreviated. */
+export function metricShortTitle(metric: MetricName): string {
+  return METRIC_SHORT_TITLES[metric] ?? METRIC_TITLES[metric] ?? metric;
+}
+
+const METRIC_SHORT_TITLES: Partial<Record<MetricName, string>> = {
+  true_positive_rate: 'TPR',
+  false_positive_rate: 'FPR',
+  true_negative_rate: 'TNR',
+  false_negative_rate: 'FNR',
+};
+
 const FAIRNESS_TITLES: Record<string, string> = {
   demographic_parity_difference: 'Demographic parity difference',
   demographic_parity_ratio: 'Demographic parity ratio',

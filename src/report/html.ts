@@ -4,6 +4,7 @@
  * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
  * follow the reader's system preference. Pure: Report + charts in, HTML text out.
  */
+import { metricShortTitle } from '../metrics/names.js';
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
@@ -79,27 +80,6 @@ const SECTION_TITLES: Record<CheckSection, string> = {
   robustness: 'Robustness',
   explainability: 'Explainability',
   baseline: 'Baseline comparison',
-};
-
-const METRIC_LABELS: Partial<Record<MetricName, string>> = {
-  count: 'Rows',
-  base_rate: 'Base rate',
-  selection_rate: 'Selection rate',
-  accuracy: 'Accuracy',
-  balanced_accuracy: 'Balanced accuracy',
-  precision: 'Precision',
-  recall: 'Recall',
-  f1: 'F1',
-  true_positive_rate: 'TPR',
-  false_positive_rate: 'FPR',
-  true_negative_rate: 'TNR',
-  false_negative_rate: 'FNR',
-  mean_score: 'Mean score',
-  roc_auc: 'ROC AUC',
-  average_precision: 'Average precision',
-  brier: 'Brier score',
-  log_loss: 'Log loss',
-  ks: 'KS statistic',
 };
 
 const e = (t: unknown) => escapeHtml(t);
@@ -261,7 +241,7 @@ const PERFORMANCE_METRICS: MetricName[] = [
 
 function metricsTable(values: MetricValues): string {
   const rows = PERFORMANCE_METRICS.filter((m) => values[m] !== undefined).map(
-    (m) => `<tr><td>${e(METRIC_LABELS[m] ?? m)} <span class="muted"><code>${e(m)}</code></span></td>${num(formatMetric(m, values[m]))}</tr>`,
+    (m) => `<tr><td>${e(metricShortTitle(m))} <span class="muted"><code>${e(m)}</code></span></td>${num(formatMetric(m, values[m]))}</tr>`,
   );
   return table(['Metric', 'Value'], rows, [false, true]);
 }
@@ -302,7 +282,7 @@ function groupRow(g: GroupResult, metrics: MetricName[]): string {
 
 function fairnessAttribute(report: Report, attr: AttributeResult, charts: Chart[]): string {
   const metrics = GROUP_METRICS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
-  const head = ['Group', 'Rows', ...metrics.map((m) => e(METRIC_LABELS[m] ?? m)), 'Used in aggregates'];
+  const head = ['Group', 'Rows', ...metrics.map((m) => e(metricShortTitle(m))), 'Used in aggregates'];
   const overall = `<tr><th>overall</th>${num(formatCount(attr.overall.count ?? report.dataset.rows))}${metrics.map((m) => num(formatMetric(m, attr.overall[m]))).join('')}<td></td></tr>`;
   const groups = table(head, [...attr.groups.map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
   const f = attr.fairlearn;

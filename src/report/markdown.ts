@@ -8,7 +8,7 @@
  * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
  * at most 1 MiB of summary per step).
  */
-import { METRIC_TITLES } from '../metrics/names.js';
+import { METRIC_TITLES, metricShortTitle } from '../metrics/names.js';
 import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
 import { escapeMarkdown, escapeMarkdownHtml, markdownCode } from './escape.js';
 import {
@@ -321,14 +321,9 @@ export function renderNotes(report: Report, opts: { maxNotes?: number } = {}): s
 // ---------------------------------------------------------------------------------------------------------------
 // Fairness
 
-const GROUP_COLUMNS: Array<[MetricName, string]> = [
-  ['base_rate', 'Base rate'],
-  ['selection_rate', 'Selection rate'],
-  ['true_positive_rate', 'TPR'],
-  ['false_positive_rate', 'FPR'],
-  ['precision', 'Precision'],
-  ['roc_auc', 'ROC AUC'],
-];
+const GROUP_COLUMNS: Array<[MetricName, string]> = (
+  ['base_rate', 'selection_rate', 'true_positive_rate', 'false_positive_rate', 'precision', 'roc_auc'] as MetricName[]
+).map((m) => [m, metricShortTitle(m)]);
 
 /** 'sex × age_bin' for an intersection, the name otherwise. */
 function attributeLabel(attr: AttributeResult): string {
