@@ -31105,7 +31105,7 @@ function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward', onl
     const x = cands.x;
     const x0 = space.x0;
     if (!onlyMutable || cands.origin[k] !== o)
-        copyOriginal(space, cands, k, o);
+        setOriginal(space, cands, k, o);
     const mut = space.mutableNumeric;
     const { scale, lower, upper, direction, integer, float32 } = space.limits;
     const toward = rounding === 'toward';
@@ -31125,21 +31125,8 @@ function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward', onl
             v = lo;
         else if (v > hi)
             v = hi;
-        if (toward) {
-            // projectValue's 'toward' rounding, its common cases inline: integer steps from an integer original value,
-            // then a float32 value that needs no nudge towards the original
-            if (integer[j] === 1) {
-                if (!Number.isInteger(a)) {
-                    x[k * nn + j] = projectValue(space, j, v, a, rounding);
-                    continue;
-                }
-                v = a + Math.trunc(v - a);
-            }
-            if (float32[j] === 1) {
-                const f = Math.fround(v);
-                v = Math.abs(f - a) <= Math.abs(v - a) ? f : float32Toward(v, a);
-            }
-        }
+        if (toward)
+            v = roundToward(space, j, v, a);
         else if (integer[j] === 1)
             v = projectValue(space, j, v, a, rounding);
         else if (float32[j] === 1)
@@ -31147,31 +31134,28 @@ function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward', onl
         x[k * nn + j] = v;
     }
 }
-/** Slot k := original row o (numeric values and categorical levels). */
-function copyOriginal(space, cands, k, o) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const x = cands.x;
-    const x0 = space.x0;
-    cands.origin[k] = o;
-    for (let j = 0, d = k * nn, s = o * nn; j < nn; j++)
-        x[d + j] = x0[s + j];
-    if (nc > 0) {
-        const c = cands.c;
-        const c0 = space.c0;
-        for (let j = 0, d = k * nc, s = o * nc; j < nc; j++)
-            c[d + j] = c0[s + j];
+/**
+ * projectValue's 'toward' rounding of a value already clamped to its bounds (hot path: its common cases inline):
+ * integer steps from an integer original value, then the float32 value towards the original.
+ */
+function roundToward(space, j, v, a) {
+    const { integer, float32 } = space.limits;
+    if (integer[j] === 1) {
+        if (!Number.isInteger(a))
+            return projectValue(space, j, v, a, 'toward');
+        v = a + Math.trunc(v - a);
     }
+    return float32[j] === 1 ? float32Toward(v, a) : v;
 }
+/** Scratch of placeCandidatesOfRow: the row's original values, scales and bounds over the mutable numeric features. */
 let rowA = new Float64Array(0);
 let rowScale = new Float64Array(0);
 let rowLo = new Float64Array(0);
 let rowHi = new Float64Array(0);
-/** Per feature: 0 = missing original (stays), 1 = plain, 2 = integer steps from an integer value, 3 = projectValue. */
-let rowMode = new Uint8Array(0);
 /**
  * placeCandidate ('toward' rounding, onlyMutable) for `count` candidates of the same original row o: candidate q goes
- * to slot k = first + q·stride, moved by the vector u[k·M, (k+1)·M). The row's limits are read once, not per candidate.
+ * to slot k = first + q·stride, moved by the vector u[k·M, (k+1)·M). The row's bounds are computed once, not per
+ * candidate.
  */
 function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
     const nn = space.numeric.length;
@@ -31182,11 +31166,9 @@ function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
         rowScale = new Float64Array(M);
         rowLo = new Float64Array(M);
         rowHi = new Float64Array(M);
-        rowMode = new Uint8Array(M);
     }
-    const { scale, lower, upper, direction, integer, float32 } = space.limits;
+    const { scale, lower, upper, direction } = space.limits;
     const x0 = space.x0;
-    let f32 = 0;
     for (let m = 0; m < M; m++) {
         const j = mut[m];
         const a = x0[o * nn + j];
@@ -31195,23 +31177,20 @@ function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
         rowScale[m] = scale[j];
         rowLo[m] = dir === 1 ? a : Math.min(lower[j], a);
         rowHi[m] = dir === -1 ? a : Math.max(upper[j], a);
-        rowMode[m] = a !== a ? 0 : integer[j] !== 1 ? 1 : Number.isInteger(a) ? 2 : 3;
-        f32 |= float32[j] << Math.min(m, 30);
     }
     const x = cands.x;
     const origin = cands.origin;
     for (let q = 0; q < count; q++) {
         const k = first + q * stride;
         if (origin[k] !== o)
-            copyOriginal(space, cands, k, o);
+            setOriginal(space, cands, k, o);
         const uo = k * M;
         const xo = k * nn;
         for (let m = 0; m < M; m++) {
             const j = mut[m];
-            const mode = rowMode[m];
             const a = rowA[m];
             let v = a + u[uo + m] * rowScale[m];
-            if (mode === 0 || v !== v) {
+            if (a !== a || v !== v) {
                 x[xo + j] = a;
                 continue;
             }
@@ -31221,17 +31200,7 @@ function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
                 v = lo;
             else if (v > hi)
                 v = hi;
-            if (mode === 3) {
-                x[xo + j] = projectValue(space, j, v, a, 'toward');
-                continue;
-            }
-            if (mode === 2)
-                v = a + Math.trunc(v - a);
-            if (m < 30 ? (f32 >> m) & 1 : float32[j] === 1) {
-                const f = Math.fround(v);
-                v = Math.abs(f - a) <= Math.abs(v - a) ? f : float32Toward(v, a);
-            }
-            x[xo + j] = v;
+            x[xo + j] = roundToward(space, j, v, a);
         }
     }
 }
