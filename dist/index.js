@@ -66947,17 +66947,16 @@ function encodeCandidates(space, cands, extra,
 /** Reused between calls (its matrix is only valid until its next call); a fresh one by default. */
 encoder) {
     const widened = !!extra && ((extra.numeric?.length ?? 0) > 0 || (extra.categorical?.length ?? 0) > 0);
+    const numeric = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
     if (space.input.kind === 'matrix') {
-        const enc = encoder ?? new MatrixEncoder(space, space.input);
         // categorical levels are compared with what each matrix row holds, so immutable ones need no widening here
-        const written = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
-        return enc.encode(cands, written, widened);
+        return (encoder ?? new MatrixEncoder(space, space.input)).encode(cands, numeric, widened);
     }
     if (!widened)
         return encodeColumns(space, space.input, cands);
     const wide = {
         ...space,
-        mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])),
+        mutableNumeric: numeric,
         mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra?.categorical ?? [])])),
     };
     return encodeColumns(wide, wide.input, cands);
@@ -80840,6 +80839,23 @@ function effectMark(e) {
 function effectWord(e) {
     return EFFECT_WORDS[e] ?? EFFECT_WORDS.unknown;
 }
+/**
+ * The effect a renderer marks (colour, ✅ ❌): better / worse only when the change is more than resampling noise (its
+ * interval excludes 0); undefined otherwise.
+ */
+function markedEffect(m) {
+    return m.significant === true ? m.effect : undefined;
+}
+/** 'better', 'worse', 'no change', 'not significant' (a change within resampling noise), '' when there is no change. */
+function changeEffectText(m) {
+    if (m.significant === true || m.effect === 'neutral')
+        return effectWord(m.effect);
+    return m.delta === null ? '' : 'not significant';
+}
+/** The Significant column: 'yes', 'no', '—' when there is no change to test. */
+function significanceText(m) {
+    return m.significant === true ? 'yes' : m.delta === null ? '—' : 'no';
+}
 /** The limit of a gated change in words: 'drop ≤ 0.01', 'rise ≤ 0.005', '' when not gated. */
 function maxRegressionText(m) {
     const max = numberOr(m.maxRegression);
@@ -81582,12 +81598,12 @@ function baselineTables(report) {
         if (shown.length > 0 && b.status !== 'incompatible') {
             const rows = shown.map((m) => {
                 const check = checkOfChange(report, m);
-                // coloured better / worse only when the change is more than resampling noise (its interval excludes 0)
-                const cls = m.significant !== true ? '' : m.effect === 'better' ? 'pass' : m.effect === 'worse' ? 'fail' : '';
+                const marked = markedEffect(m);
+                const cls = marked === 'better' ? 'pass' : marked === 'worse' ? 'fail' : '';
                 return (`<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
                     `${html_num(formatValue(m.before))}${html_num(formatValue(m.after))}` +
-                    `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${m.significant === true || m.effect === 'neutral' ? '' : ' (not significant)'}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
-                    `${html_num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${m.significant === true ? 'yes' : m.delta === null ? '—' : 'no'}</td>` +
+                    `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${changeEffectText(m) === 'not significant' ? ' (not significant)' : ''}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
+                    `${html_num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${significanceText(m)}</td>` +
                     `<td>${e(maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`);
             });
             const level = iv ? numberOr(iv.level) : null;
@@ -82452,15 +82468,15 @@ function modelRef(m) {
 /** One row of the before/after table. */
 function baselineRow(report, m) {
     const check = checkOfChange(report, m);
-    // better/worse is marked only when the change is more than resampling noise (its interval excludes 0)
-    const mark = m.significant === true ? effectMark(m.effect) : '';
+    const marked = markedEffect(m);
+    const mark = marked ? effectMark(marked) : '';
     const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
     return [
         `${nameCell(String(m.title ?? m.id))}${note}`,
         `${formatValue(m.before)} → ${formatValue(m.after)}`,
         `${directionArrow(m.direction)} ${formatSigned(m.delta)}${mark ? ` ${mark}` : ''}`,
         isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—',
-        m.significant === true ? 'yes' : m.delta === null ? '—' : 'no',
+        significanceText(m),
         escapeMarkdown(maxRegressionText(m)) || '—',
         check ? markdown_statusLabel(check) : 'not gated',
     ];

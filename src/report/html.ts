@@ -21,7 +21,10 @@ import {
   counterfactualMethodText,
   directionArrow,
   disparityOf,
+  changeEffectText,
   effectWord,
+  markedEffect,
+  significanceText,
   explainabilityOf,
   guardSection,
   immutableFeatures,
@@ -531,13 +534,13 @@ function baselineTables(report: Report): string {
     if (shown.length > 0 && b.status !== 'incompatible') {
       const rows = shown.map((m) => {
         const check = checkOfChange(report, m);
-        // coloured better / worse only when the change is more than resampling noise (its interval excludes 0)
-        const cls = m.significant !== true ? '' : m.effect === 'better' ? 'pass' : m.effect === 'worse' ? 'fail' : '';
+        const marked = markedEffect(m);
+        const cls = marked === 'better' ? 'pass' : marked === 'worse' ? 'fail' : '';
         return (
           `<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
           `${num(formatValue(m.before))}${num(formatValue(m.after))}` +
-          `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${m.significant === true || m.effect === 'neutral' ? '' : ' (not significant)'}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
-          `${num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${m.significant === true ? 'yes' : m.delta === null ? '—' : 'no'}</td>` +
+          `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${changeEffectText(m) === 'not significant' ? ' (not significant)' : ''}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
+          `${num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${significanceText(m)}</td>` +
           `<td>${e(maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`
         );
       });

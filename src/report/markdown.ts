@@ -53,6 +53,8 @@ import {
   directionArrow,
   disparityOf,
   effectMark,
+  markedEffect,
+  significanceText,
   explainabilityOf,
   gateSummary,
   guardSection,
@@ -774,15 +776,15 @@ function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string 
 /** One row of the before/after table. */
 function baselineRow(report: Report, m: BaselineMetricChange): string[] {
   const check = checkOfChange(report, m);
-  // better/worse is marked only when the change is more than resampling noise (its interval excludes 0)
-  const mark = m.significant === true ? effectMark(m.effect) : '';
+  const marked = markedEffect(m);
+  const mark = marked ? effectMark(marked) : '';
   const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
   return [
     `${nameCell(String(m.title ?? m.id))}${note}`,
     `${formatValue(m.before)} → ${formatValue(m.after)}`,
     `${directionArrow(m.direction)} ${formatSigned(m.delta)}${mark ? ` ${mark}` : ''}`,
     isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—',
-    m.significant === true ? 'yes' : m.delta === null ? '—' : 'no',
+    significanceText(m),
     escapeMarkdown(maxRegressionText(m)) || '—',
     check ? statusLabel(check) : 'not gated',
   ];

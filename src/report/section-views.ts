@@ -292,6 +292,23 @@ export function effectWord(e: unknown): string {
   return EFFECT_WORDS[e as ChangeEffect] ?? EFFECT_WORDS.unknown;
 }
 
+/**
+ * The effect a renderer marks (colour, ✅ ❌): better / worse only when the change is more than resampling noise (its
+ * interval excludes 0); undefined otherwise.
+ */
+export function markedEffect(m: Pick<BaselineMetricChange, 'effect' | 'significant'>): ChangeEffect | undefined {
+  return m.significant === true ? m.effect : undefined;
+}
+/** 'better', 'worse', 'no change', 'not significant' (a change within resampling noise), '' when there is no change. */
+export function changeEffectText(m: Pick<BaselineMetricChange, 'effect' | 'significant' | 'delta'>): string {
+  if (m.significant === true || m.effect === 'neutral') return effectWord(m.effect);
+  return m.delta === null ? '' : 'not significant';
+}
+/** The Significant column: 'yes', 'no', '—' when there is no change to test. */
+export function significanceText(m: Pick<BaselineMetricChange, 'significant' | 'delta'>): string {
+  return m.significant === true ? 'yes' : m.delta === null ? '—' : 'no';
+}
+
 /** The limit of a gated change in words: 'drop ≤ 0.01', 'rise ≤ 0.005', '' when not gated. */
 export function maxRegressionText(m: BaselineMetricChange): string {
   const max = numberOr(m.maxRegression);

@@ -13,7 +13,8 @@ import {
   budgetText,
   checkOfChange,
   directionArrow,
-  effectWord,
+  changeEffectText,
+  markedEffect,
   explainabilityOf,
   guardSection,
   incompatibleReason,
@@ -236,9 +237,8 @@ export function renderTextBaseline(report: Report, opts: TextOptions = {}): stri
         values: `${formatValue(m.before)} -> ${formatValue(m.after)}`,
         delta: `${directionArrow(m.direction)} ${formatSigned(m.delta)}`,
         ci: isPresent(m.deltaInterval) ? `[${formatValue(m.deltaInterval.low)}, ${formatValue(m.deltaInterval.high)}]` : '',
-        // better / worse only when the change is more than resampling noise (its interval excludes 0), as in the summary
-        effect: m.significant === true || m.effect === 'neutral' ? effectWord(m.effect) : m.delta === null ? '' : 'not significant',
-        style: m.significant === true ? EFFECT_STYLE[String(m.effect)] : undefined,
+        effect: changeEffectText(m),
+        style: EFFECT_STYLE[String(markedEffect(m))],
         gate: check ? `${statusWord(check).word} (${maxRegressionText(m)})` : '',
         gateStyle: check ? statusWord(check).style : undefined,
       };

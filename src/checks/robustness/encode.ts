@@ -177,16 +177,15 @@ export function encodeCandidates(
   encoder?: MatrixEncoder,
 ): ModelInput {
   const widened = !!extra && ((extra.numeric?.length ?? 0) > 0 || (extra.categorical?.length ?? 0) > 0);
+  const numeric = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
   if (space.input.kind === 'matrix') {
-    const enc = encoder ?? new MatrixEncoder(space, space.input);
     // categorical levels are compared with what each matrix row holds, so immutable ones need no widening here
-    const written = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
-    return enc.encode(cands, written, widened);
+    return (encoder ?? new MatrixEncoder(space, space.input)).encode(cands, numeric, widened);
   }
   if (!widened) return encodeColumns(space, space.input, cands);
   const wide: AttackSpace = {
     ...space,
-    mutableNumeric: Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])),
+    mutableNumeric: numeric,
     mutableCategorical: Int32Array.from(new Set([...space.mutableCategorical, ...(extra?.categorical ?? [])])),
   };
   return encodeColumns(wide, wide.input as ColumnsInput, cands);
