@@ -2,6 +2,8 @@
 /**
  * Build the committed dist/ (`npm run build`): runs from a fresh clone with no npm install.
  *
+ *   0. .ci/policy-validator.mjs        policies/schema.json -> src/policy/schema.generated.ts (the policy validator as
+ *                                      ajv standalone code: compiled once here, not at every run; the schema is embedded)
  *   1. tsc -p tsconfig.json            src/ -> build/ (plain ESM JS; ncc never compiles TypeScript itself)
  *   2. @vercel/ncc                     build/main.js -> dist/index.js (the Action), build/cli.js -> dist/cli.js (the CLI,
  *                                      `#!/usr/bin/env node`, executable); ESM, since package.json has "type": "module"
@@ -27,6 +29,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { GENERATED_FILE, SCHEMA_FILE, generate as generatePolicyValidator } from './policy-validator.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
@@ -239,7 +242,14 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   // ncc names modules by their path relative to the working directory: build from the repo root, always.
   process.chdir(ROOT);
-  if (!opts.skipTsc) runTsc(opts.buildDir, opts.allowIncomplete);
+  if (!opts.skipTsc) {
+    const validator = generatePolicyValidator(readFileSync(SCHEMA_FILE, 'utf8'));
+    if (!existsSync(GENERATED_FILE) || readFileSync(GENERATED_FILE, 'utf8') !== validator) {
+      writeFileSync(GENERATED_FILE, validator);
+      log(`regenerated ${relative(ROOT, GENERATED_FILE)} from ${relative(ROOT, SCHEMA_FILE)}`);
+    }
+    runTsc(opts.buildDir, opts.allowIncomplete);
+  }
 
   const bundles = [];
   for (const entry of opts.entries) bundles.push({ entry, ...(await bundle(entry, opts.allowIncomplete)) });
