@@ -1,0 +1,430 @@
+/**
+ * The data checks as pure functions of typed columns (issue #13): drift per column, integrity, leakage, representation.
+ * No policy file, no printing: the gate (index.ts) turns these results into CheckResults.
+ */
+import type { Column, Dataset, Grouping } from '../../data/types.js';
+import { adjustPValues } from '../../stats/multipleTesting.js';
+import { hasMixedTypes, missingCount, pairedPlans, rowKeys, sortedValues, textCounts } from './columns.js';
+import {
+  binCounts,
+  chiSquareHomogeneity,
+  jensenShannon,
+  ksTwoSample,
+  populationStabilityIndex,
+  quantileEdges,
+  wassersteinDistance,
+} from './stats.js';
+import type {
+  CategoricalDriftMethod,
+  ColumnSummary,
+  DistributionOverlay,
+  DriftColumnResult,
+  IntegrityColumnResult,
+  NumericDriftMethod,
+  RepresentationGroup,
+} from './types.js';
+
+/** Bins of a numeric overlay; categories shown in a categorical one (the rest pooled as 'other'). */
+export const OVERLAY_BINS = 20;
+export const OVERLAY_CATEGORIES = 10;
+export const OTHER_CATEGORY = '(other)';
+
+export interface DriftSettings {
+  numeric: NumericDriftMethod;
+  categorical: CategoricalDriftMethod;
+  alpha: number;
+  correction: 'holm' | 'benjamini-hochberg' | 'none';
+  thresholds: { wasserstein: number; psi: number; jensen_shannon: number };
+  bins: number;
+}
+
+function mean(sorted: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < sorted.length; i++) s += sorted[i];
+  return s / sorted.length;
+}
+
+function std(sorted: Float64Array): number {
+  const m = mean(sorted);
+  let s = 0;
+  for (let i = 0; i < sorted.length; i++) s += (sorted[i] - m) ** 2;
+  return Math.sqrt(s / sorted.length);
+}
+
+function numericSummary(rows: number, sorted: Float64Array): ColumnSummary {
+  const out: ColumnSummary = { rows, missing: rows - sorted.length };
+  if (sorted.length > 0) {
+    out.mean = mean(sorted);
+    out.min = sorted[0];
+    out.max = sorted[sorted.length - 1];
+  }
+  return out;
+}
+
+function categoricalSummary(rows: number, counts: Map<string, number>): ColumnSummary {
+  let total = 0;
+  let top: string | undefined;
+  let topCount = -1;
+  for (const [k, c] of counts) {
+    total += c;
+    if (c > topCount) {
+      top = k;
+      topCount = c;
+    }
+  }
+  const out: ColumnSummary = { rows, missing: rows - total, distinct: counts.size };
+  if (top !== undefined) {
+    out.top = top;
+    out.topShare = topCount / total;
+  }
+  return out;
+}
+
+function toShares(counts: ArrayLike<number>): number[] {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i];
+  return Array.from(counts, (c) => (total > 0 ? c / total : 0));
+}
+
+/** Equal-width bins over the range of both samples. */
+export function numericOverlay(ref: Float64Array, cur: Float64Array, bins = OVERLAY_BINS): DistributionOverlay {
+  const lo = Math.min(ref.length ? ref[0] : Infinity, cur.length ? cur[0] : Infinity);
+  const hi = Math.max(ref.length ? ref[ref.length - 1] : -Infinity, cur.length ? cur[cur.length - 1] : -Infinity);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { kind: 'numeric', edges: [], reference: [], current: [] };
+  const k = hi > lo ? bins : 1;
+  const width = hi > lo ? (hi - lo) / k : 1;
+  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : lo + i * width));
+  const count = (s: Float64Array): number[] => {
+    const c = new Array<number>(k).fill(0);
+    for (let i = 0; i < s.length; i++) c[Math.min(k - 1, Math.floor((s[i] - lo) / width))]++;
+    return toShares(c);
+  };
+  return { kind: 'numeric', edges, reference: count(ref), current: count(cur) };
+}
+
+/** The most frequent categories of the reference (then of the current data), the rest pooled. */
+export function categoricalOverlay(ref: Map<string, number>, cur: Map<string, number>, shown = OVERLAY_CATEGORIES): DistributionOverlay {
+  const keys = [...new Set([...ref.keys(), ...cur.keys()])];
+  keys.sort((a, b) => (ref.get(b) ?? 0) - (ref.get(a) ?? 0) || (cur.get(b) ?? 0) - (cur.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+  const top = keys.slice(0, shown);
+  const rest = keys.slice(shown);
+  const r = top.map((k) => ref.get(k) ?? 0);
+  const c = top.map((k) => cur.get(k) ?? 0);
+  const categories = [...top];
+  if (rest.length > 0) {
+    categories.push(OTHER_CATEGORY);
+    r.push(rest.reduce((s, k) => s + (ref.get(k) ?? 0), 0));
+    c.push(rest.reduce((s, k) => s + (cur.get(k) ?? 0), 0));
+  }
+  return { kind: 'categorical', categories, reference: toShares(r), current: toShares(c) };
+}
+
+/** Drift of one numeric sample pair (both ascending, NaN-free, non-empty). */
+export function numericDrift(
+  column: string,
+  ref: Float64Array,
+  cur: Float64Array,
+  rows: { reference: number; current: number },
+  s: DriftSettings,
+): DriftColumnResult {
+  const base = {
+    column,
+    kind: 'numeric' as const,
+    method: s.numeric,
+    reference: numericSummary(rows.reference, ref),
+    current: numericSummary(rows.current, cur),
+    overlay: numericOverlay(ref, cur),
+  };
+  if (s.numeric === 'ks') {
+    const r = ksTwoSample(ref, cur);
+    return { ...base, statistic: r.statistic, pValue: r.pValue, pMethod: r.method, drifted: false };
+  }
+  if (s.numeric === 'wasserstein') {
+    const distance = wassersteinDistance(ref, cur);
+    const sd = std(ref);
+    const statistic = sd > 0 ? distance / sd : distance;
+    return { ...base, statistic, distance, threshold: s.thresholds.wasserstein, drifted: statistic > s.thresholds.wasserstein };
+  }
+  const edges = quantileEdges(ref, s.bins);
+  const rc = binCounts(ref, edges);
+  const cc = binCounts(cur, edges);
+  const statistic = s.numeric === 'psi' ? populationStabilityIndex(rc, cc) : jensenShannon(rc, cc);
+  const threshold = s.numeric === 'psi' ? s.thresholds.psi : s.thresholds.jensen_shannon;
+  return { ...base, statistic, threshold, drifted: statistic > threshold };
+}
+
+/** Drift of one categorical pair of counts by text. */
+export function categoricalDrift(
+  column: string,
+  ref: Map<string, number>,
+  cur: Map<string, number>,
+  rows: { reference: number; current: number },
+  s: DriftSettings,
+): DriftColumnResult {
+  const keys = [...new Set([...ref.keys(), ...cur.keys()])];
+  const rc = Float64Array.from(keys, (k) => ref.get(k) ?? 0);
+  const cc = Float64Array.from(keys, (k) => cur.get(k) ?? 0);
+  const base = {
+    column,
+    kind: 'categorical' as const,
+    method: s.categorical,
+    reference: categoricalSummary(rows.reference, ref),
+    current: categoricalSummary(rows.current, cur),
+    overlay: categoricalOverlay(ref, cur),
+  };
+  if (s.categorical === 'chi_square') {
+    const r = chiSquareHomogeneity(rc, cc);
+    return { ...base, statistic: r.statistic, pValue: r.pValue, pMethod: r.method, drifted: false };
+  }
+  const statistic = s.categorical === 'psi' ? populationStabilityIndex(rc, cc) : jensenShannon(rc, cc);
+  const threshold = s.categorical === 'psi' ? s.thresholds.psi : s.thresholds.jensen_shannon;
+  return { ...base, statistic, threshold, drifted: statistic > threshold };
+}
+
+/** Drift of one column of two datasets; null when a side has no non-missing value. */
+export function columnDrift(
+  name: string,
+  ref: Column,
+  cur: Column,
+  missing: ReadonlySet<string>,
+  s: DriftSettings,
+): DriftColumnResult | null {
+  const rows = { reference: ref.kind === 'numeric' ? ref.values.length : ref.codes.length, current: cur.kind === 'numeric' ? cur.values.length : cur.codes.length };
+  if (ref.kind === 'numeric' && cur.kind === 'numeric') {
+    const a = sortedValues(ref.values);
+    const b = sortedValues(cur.values);
+    if (a.length === 0 || b.length === 0) return null;
+    return numericDrift(name, a, b, rows, s);
+  }
+  const a = textCounts(ref, missing);
+  const b = textCounts(cur, missing);
+  if (a.size === 0 || b.size === 0) return null;
+  return categoricalDrift(name, a, b, rows, s);
+}
+
+/**
+ * Marks drifted columns: tests (KS, χ²) by their p-values adjusted over all tested columns (policy correction) against
+ * alpha; distance methods by their thresholds (already set). Sorts drifted first, then by p-value / statistic.
+ */
+export function decideDrift(results: DriftColumnResult[], s: Pick<DriftSettings, 'alpha' | 'correction'>): DriftColumnResult[] {
+  const tested = results.filter((r) => r.pValue !== undefined);
+  const adjusted = adjustPValues(tested.map((r) => r.pValue as number), s.correction);
+  tested.forEach((r, i) => {
+    r.adjustedPValue = adjusted[i];
+    r.drifted = adjusted[i] < s.alpha;
+  });
+  return [...results].sort((a, b) => {
+    if (a.drifted !== b.drifted) return a.drifted ? -1 : 1;
+    const pa = a.adjustedPValue ?? Number.NaN;
+    const pb = b.adjustedPValue ?? Number.NaN;
+    if (Number.isFinite(pa) && Number.isFinite(pb) && pa !== pb) return pa - pb;
+    if (a.statistic !== b.statistic) return b.statistic - a.statistic;
+    return a.column < b.column ? -1 : a.column > b.column ? 1 : 0;
+  });
+}
+
+// ------------------------------------------------------------------ integrity
+
+export interface IntegrityResult {
+  rows: number;
+  duplicateRows: number;
+  duplicateShare: number;
+  constantColumns: string[];
+  mixedTypeColumns: string[];
+  columns: IntegrityColumnResult[];
+}
+
+/** Integrity of the current dataset's columns, against the reference where one is given. */
+export function integrity(current: Dataset, reference: Dataset | undefined, columns: readonly string[], missing: ReadonlySet<string>): IntegrityResult {
+  const out: IntegrityColumnResult[] = [];
+  for (const name of columns) {
+    const cur = current.byName.get(name);
+    if (!cur) continue;
+    const rows = current.rows;
+    const miss = missingCount(cur, missing);
+    const counts = textCountsOrNull(cur, missing);
+    const distinct = cur.kind === 'numeric' ? distinctNumbers(cur.values) : (counts as Map<string, number>).size;
+    const r: IntegrityColumnResult = {
+      column: name,
+      kind: cur.kind,
+      missingShare: rows > 0 ? miss / rows : 0,
+      constant: distinct <= 1,
+      mixedTypes: hasMixedTypes(cur, missing),
+    };
+    const ref = reference?.byName.get(name);
+    if (ref && reference) {
+      r.referenceMissingShare = reference.rows > 0 ? missingCount(ref, missing) / reference.rows : 0;
+      if (cur.kind === 'numeric' && ref.kind === 'numeric') {
+        const rs = sortedValues(ref.values);
+        if (rs.length > 0) {
+          const lo = rs[0];
+          const hi = rs[rs.length - 1];
+          let outside = 0;
+          let present = 0;
+          for (let i = 0; i < cur.values.length; i++) {
+            const v = cur.values[i];
+            if (Number.isNaN(v)) continue;
+            present++;
+            if (v < lo || v > hi) outside++;
+          }
+          r.outOfRangeShare = present > 0 ? outside / present : 0;
+        }
+      } else {
+        const seen = textCounts(ref, missing);
+        const now = counts ?? textCounts(cur, missing);
+        let unseen = 0;
+        let present = 0;
+        const names: string[] = [];
+        for (const [k, c] of now) {
+          present += c;
+          if (!seen.has(k)) {
+            unseen += c;
+            names.push(k);
+          }
+        }
+        r.unseenShare = present > 0 ? unseen / present : 0;
+        if (names.length > 0) r.unseen = names.sort().slice(0, 10);
+        if (ref.kind !== cur.kind) r.mixedTypes = true;
+      }
+    }
+    out.push(r);
+  }
+  const keys = rowKeys(current.rows, current.columns.map((column) => ({ column, asText: false })));
+  const seen = new Set<number>();
+  let duplicates = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (seen.has(keys[i])) duplicates++;
+    else seen.add(keys[i]);
+  }
+  return {
+    rows: current.rows,
+    duplicateRows: duplicates,
+    duplicateShare: current.rows > 0 ? duplicates / current.rows : 0,
+    constantColumns: out.filter((c) => c.constant).map((c) => c.column),
+    mixedTypeColumns: out.filter((c) => c.mixedTypes).map((c) => c.column),
+    columns: out,
+  };
+}
+
+function textCountsOrNull(col: Column, missing: ReadonlySet<string>): Map<string, number> | null {
+  return col.kind === 'categorical' ? textCounts(col, missing) : null;
+}
+
+function distinctNumbers(values: Float64Array): number {
+  const s = sortedValues(values);
+  let d = 0;
+  for (let i = 0; i < s.length; i++) if (i === 0 || s[i] !== s[i - 1]) d++;
+  return d;
+}
+
+// ------------------------------------------------------------------ leakage
+
+export interface OverlapResult {
+  /** Evaluation row indices whose compared columns all equal those of some training row (ascending). */
+  rows: Uint32Array;
+}
+
+/** Evaluation rows that also occur in the training data: equal on every compared column (hashed, 53-bit keys). */
+export function trainingOverlap(evaluation: Dataset, training: Dataset, columns: readonly string[]): OverlapResult {
+  const [pe, pt] = pairedPlans(evaluation, training, columns);
+  const trainKeys = rowKeys(training.rows, pt);
+  const set = new Set<number>();
+  for (let i = 0; i < trainKeys.length; i++) set.add(trainKeys[i]);
+  const evalKeys = rowKeys(evaluation.rows, pe);
+  const hits: number[] = [];
+  for (let i = 0; i < evalKeys.length; i++) if (set.has(evalKeys[i])) hits.push(i);
+  return { rows: Uint32Array.from(hits) };
+}
+
+/**
+ * ROC AUC of a score against binary labels (Mann–Whitney U with average ranks for ties) = sklearn's roc_auc_score.
+ * NaN scores rank lowest. null when a class is absent.
+ */
+export function rocAucOf(scores: Float64Array, yTrue: Uint8Array): number | null {
+  const n = scores.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const key = (i: number): number => (Number.isNaN(scores[i]) ? -Infinity : scores[i]);
+  order.sort((a, b) => key(a) - key(b));
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    const v = key(order[i]);
+    let pos = 0;
+    while (j < n && key(order[j]) === v) {
+      pos += yTrue[order[j]];
+      j++;
+    }
+    const avgRank = (i + 1 + j) / 2;
+    rankSum += pos * avgRank;
+    positives += pos;
+    i = j;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * How well one column alone predicts the label, as a symmetrized ROC AUC max(AUC, 1 − AUC) on the evaluation rows:
+ * a numeric column is its own score; a text column scores each row with its category's positive rate, learned on the
+ * training rows when they have labels (unseen categories get the overall rate), else on the evaluation rows.
+ */
+export function singleColumnAuc(
+  column: Column,
+  yTrue: Uint8Array,
+  training?: { column: Column; yTrue: Uint8Array },
+): { auc: number; fittedOn: 'training' | 'evaluation' } | null {
+  let scores: Float64Array;
+  let fittedOn: 'training' | 'evaluation' = 'evaluation';
+  if (column.kind === 'numeric') scores = column.values;
+  else {
+    const source = training && training.column.kind === 'categorical' ? training : { column, yTrue };
+    fittedOn = source === training ? 'training' : 'evaluation';
+    const col = source.column as Column & { kind: 'categorical' };
+    const pos = new Float64Array(col.levels.length);
+    const cnt = new Float64Array(col.levels.length);
+    let allPos = 0;
+    for (let i = 0; i < col.codes.length; i++) {
+      pos[col.codes[i]] += source.yTrue[i];
+      cnt[col.codes[i]]++;
+      allPos += source.yTrue[i];
+    }
+    const overall = col.codes.length > 0 ? allPos / col.codes.length : 0;
+    const rate = new Map<string, number>();
+    col.levels.forEach((l, i) => rate.set(l, cnt[i] > 0 ? pos[i] / cnt[i] : overall));
+    const perLevel = Float64Array.from(column.levels, (l) => rate.get(l) ?? overall);
+    scores = new Float64Array(column.codes.length);
+    for (let i = 0; i < column.codes.length; i++) scores[i] = perLevel[column.codes[i]];
+  }
+  const auc = rocAucOf(scores, yTrue);
+  if (auc === null) return null;
+  return { auc: Math.max(auc, 1 - auc), fittedOn };
+}
+
+// ------------------------------------------------------------------ representation
+
+/** Count and share of every group of a grouping, with the reference's where given (groups aligned by key). */
+export function representation(current: Grouping, reference: Grouping | undefined, minCount: number): RepresentationGroup[] {
+  const count = (g: Grouping): Map<string, number> => {
+    const c = new Float64Array(g.keys.length);
+    for (let i = 0; i < g.codes.length; i++) c[g.codes[i]]++;
+    return new Map(g.keys.map((k, i) => [k, c[i]]));
+  };
+  const cur = count(current);
+  const ref = reference ? count(reference) : undefined;
+  const total = current.codes.length;
+  const refTotal = reference ? reference.codes.length : 0;
+  const keys = [...current.keys];
+  if (ref) for (const k of ref.keys()) if (!cur.has(k)) keys.push(k);
+  return keys.map((key) => {
+    const n = cur.get(key) ?? 0;
+    const g: RepresentationGroup = { key, count: n, share: total > 0 ? n / total : 0, belowMin: n < minCount };
+    if (ref) {
+      g.referenceCount = ref.get(key) ?? 0;
+      g.referenceShare = refTotal > 0 ? g.referenceCount / refTotal : 0;
+    }
+    return g;
+  });
+}
