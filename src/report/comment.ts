@@ -74,6 +74,7 @@ const SECTION_TITLES: Record<CheckSection, string> = {
   robustness: 'Robustness',
   explainability: 'Explainability',
   baseline: 'Baseline comparison',
+  data: 'Data',
 };
 
 function sectionEmoji(checks: CheckResult[]): string {

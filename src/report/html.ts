@@ -83,6 +83,7 @@ const SECTION_TITLES: Record<CheckSection, string> = {
   robustness: 'Robustness',
   explainability: 'Explainability',
   baseline: 'Baseline comparison',
+  data: 'Data',
 };
 
 const e = (t: unknown) => escapeHtml(t);
