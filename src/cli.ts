@@ -16,6 +16,7 @@ import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { describeFailure } from './util/failure.js';
 import { UserError } from './util/errors.js';
+import { createWriter, installStdioGuard, jsonWithoutCommands, messageLine } from './util/output.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `model-risk-gate ${TOOL_VERSION}: gate an ONNX model on performance, fairness, robustness and explainability.
@@ -38,7 +39,10 @@ Options for check:
 Exit status: 0 pass, 1 the model breaches the policy, 2 the policy, data or model cannot be used.`;
 
 export async function cli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  const write = (s: string): void => void out.write(s.endsWith('\n') ? s : s + '\n');
+  // every line goes through the output writer: nothing from the pull request can start a workflow command (issue #10)
+  const stdout = createWriter(out);
+  const stderr = createWriter(err);
+  const write = (s: string): void => stdout.text(s);
   const workspaceDefault = process.cwd();
   try {
     let parsed;
@@ -70,7 +74,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       const file = positionals[1];
       if (!file) throw new UserError("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
       const info = await inspectModel(resolve(file), { displayPath: file });
-      write(JSON.stringify(info, null, 2));
+      write(jsonWithoutCommands(JSON.stringify(info, null, 2)));
       return 0;
     }
     if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check' or 'inspect' (see --help)`);
@@ -86,29 +90,30 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     if (values.out) {
       const policyRel = relative(workspace, policyFile) || policyArg;
       const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
-      const files = await writeReportFiles(resolve(values.out), JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
+      const files = await writeReportFiles(resolve(values.out), JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n', workspace);
       const charts = renderCharts(report);
       const [htmlPath] = await writeExtraFiles(files.dir, [
         { name: 'report.html', content: renderHtml(report, charts) },
         ...charts.map((c) => ({ name: `charts/${c.name}.svg`, content: c.svg })),
-      ]);
-      if (!values.json) write(`Report: ${files.reportPath}\nHTML:   ${htmlPath}\nSARIF:  ${files.sarifPath}`);
+      ], workspace);
+      if (!values.json) for (const l of [`Report: ${files.reportPath}`, `HTML:   ${htmlPath}`, `SARIF:  ${files.sarifPath}`]) stdout.line(l);
     }
     const color = !values['no-color'] && !process.env.NO_COLOR && Boolean((out as NodeJS.WriteStream).isTTY);
-    write(values.json ? JSON.stringify(report, null, 2) : renderText(report, { color }));
+    write(values.json ? jsonWithoutCommands(JSON.stringify(report, null, 2)) : renderText(report, { color }));
     return report.verdict === 'fail' ? 1 : 0;
   } catch (error) {
     const failure = describeFailure(error, workspaceDefault);
-    for (const line of failure.lines) err.write(`model-risk-gate: ${line.text}\n`);
-    if (failure.debug && process.env.MODEL_RISK_GATE_DEBUG) err.write(failure.debug + '\n');
+    for (const line of failure.lines) stderr.line(`model-risk-gate: ${line.text}`);
+    if (failure.debug && process.env.MODEL_RISK_GATE_DEBUG) stderr.text(failure.debug);
     return 2;
   }
 }
 
 const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.[cm]?js|model-risk-gate)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  installStdioGuard();
   cli(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e: unknown) => { process.stderr.write(`model-risk-gate: internal error: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`); process.exitCode = 2; },
+    (e: unknown) => { process.stderr.write(`model-risk-gate: internal error: ${messageLine(String((e as Error)?.message ?? e).split('\n')[0])}\n`); process.exitCode = 2; },
   );
 }

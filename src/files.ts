@@ -1,6 +1,12 @@
-/** Writes the rendered report files (JSON, SARIF) to a directory. Side effects only: no formatting here. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+/**
+ * Writes the rendered report files (JSON, SARIF, HTML, charts) to a directory. Side effects only: no formatting here.
+ * The directory comes from the checkout a pull request controls, so it is created fresh or verified to be a real
+ * directory inside the workspace, and every file is written to a temporary file and renamed into place: a symlink the
+ * pull request planted (report.json -> /somewhere/else, charts -> /tmp) is replaced or refused, never written through
+ * (src/util/safe-fs.ts, issue #10).
+ */
+import { resolve } from 'node:path';
+import { prepareOutputDir, writeFileAtomic } from './util/safe-fs.js';
 
 export interface WrittenFiles {
   dir: string;
@@ -8,26 +14,19 @@ export interface WrittenFiles {
   sarifPath: string;
 }
 
-export async function writeReportFiles(dir: string, reportJson: string, sarifJson: string): Promise<WrittenFiles> {
-  const abs = resolve(dir);
-  await mkdir(abs, { recursive: true });
-  const reportPath = join(abs, 'report.json');
-  const sarifPath = join(abs, 'model-risk-gate.sarif');
-  await writeFile(reportPath, reportJson);
-  await writeFile(sarifPath, sarifJson);
-  return { dir: abs, reportPath, sarifPath };
+/**
+ * Writes report.json and model-risk-gate.sarif into `dir` (created or verified). `workspace` (default the current
+ * directory) is the root inside which no directory on the way may be a symbolic link.
+ */
+export async function writeReportFiles(dir: string, reportJson: string, sarifJson: string, workspace: string = process.cwd()): Promise<WrittenFiles> {
+  const real = prepareOutputDir(resolve(dir), workspace);
+  const reportPath = writeFileAtomic(real, 'report.json', reportJson);
+  const sarifPath = writeFileAtomic(real, 'model-risk-gate.sarif', sarifJson);
+  return { dir: real, reportPath, sarifPath };
 }
 
-/** Writes extra named files (HTML, SVG charts) next to the report; returns their absolute paths. */
-export async function writeExtraFiles(dir: string, files: Array<{ name: string; content: string }>): Promise<string[]> {
-  const abs = resolve(dir);
-  await mkdir(abs, { recursive: true });
-  const out: string[] = [];
-  for (const f of files) {
-    const p = join(abs, f.name);
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, f.content);
-    out.push(p);
-  }
-  return out;
+/** Writes extra named files (HTML, SVG charts; one level of subdirectory) next to the report; returns their paths. */
+export async function writeExtraFiles(dir: string, files: Array<{ name: string; content: string }>, workspace: string = process.cwd()): Promise<string[]> {
+  const real = prepareOutputDir(resolve(dir), workspace);
+  return files.map((f) => writeFileAtomic(real, f.name, f.content));
 }

@@ -6,12 +6,14 @@ import * as core from '@actions/core';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
 import { writeReportFiles } from './files.js';
-import { publishAnnotations, publishCommentForSavedReport, publishForReviewers, publishOutputs, publishSummary } from './github/publish.js';
+import { actionOutput, publishAnnotations, publishCommentForSavedReport, publishForReviewers, publishOutputs, publishSummary } from './github/publish.js';
 import { renderAnnotations } from './report/annotations.js';
 import { renderSummary } from './report/markdown.js';
 import { renderErrorSummary } from './report/error-summary.js';
 import { renderSarif } from './report/sarif.js';
+import { UserError } from './util/errors.js';
 import { describeFailure } from './util/failure.js';
+import { installStdioGuard, messageLine } from './util/output.js';
 
 function input(name: string, fallback: string): string {
   const v = core.getInput(name);
@@ -23,7 +25,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
   if (v === '') return fallback;
   if (['true', 'yes', '1', 'on'].includes(v)) return true;
   if (['false', 'no', '0', 'off'].includes(v)) return false;
-  throw new Error(`input '${name}' must be true or false, got '${v}'`);
+  throw new UserError(`input '${name}' must be true or false, got '${v}'`);
 }
 
 function runUrl(): string | undefined {
@@ -58,7 +60,7 @@ export async function main(): Promise<number> {
     });
     const policyRel = relative(workspace, policyFile) || policyInput;
     const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
-    const files = await writeReportFiles(reportDir, JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n');
+    const files = await writeReportFiles(reportDir, JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n', workspace);
     // core.setFailed adds one more error annotation: keep the total within GitHub's 10 errors per step
     publishAnnotations(renderAnnotations(report, { maxPerLevel: 9 }));
     const review = await publishForReviewers(report, { dir: files.dir, sarifPath: files.sarifPath }, {
@@ -80,38 +82,39 @@ export async function main(): Promise<number> {
     if (report.verdict === 'fail') {
       const msg = `Model risk gate: ${failed.length} check(s) breached the policy (${failed.slice(0, 3).map((c) => c.id).join(', ')}${failed.length > 3 ? ', …' : ''}).`;
       if (failOnBreach) {
-        core.setFailed(msg);
+        actionOutput.failed(msg);
         return 1;
       }
-      core.warning(`${msg} fail-on-breach is false, so the step passes.`);
+      actionOutput.annotate('warning', `${msg} fail-on-breach is false, so the step passes.`);
     } else {
-      core.info(`Model risk gate: pass (${report.summary.checks} checks).`);
+      actionOutput.info(`Model risk gate: pass (${report.summary.checks} checks).`);
     }
     return 0;
   } catch (error) {
     const failure = describeFailure(error, workspace);
     for (const line of failure.lines) {
-      core.error(line.message, { title: 'model-risk-gate: input cannot be used', file: line.file, startLine: line.line, startColumn: line.column });
+      actionOutput.annotate('error', line.message, { title: 'model-risk-gate: input cannot be used', file: line.file, startLine: line.line, startColumn: line.column });
     }
-    if (failure.debug) core.debug(failure.debug);
+    if (failure.debug) actionOutput.debug(failure.debug);
     try {
       await publishSummary(renderErrorSummary(failure.lines.map((l) => l.text)));
       publishOutputs({ verdict: 'error', 'failed-checks': '0', 'failed-check-ids': '[]' });
     } catch {
       // the original problem matters more than a failed summary
     }
-    core.setFailed(failure.lines[0]?.text ?? 'model-risk-gate failed');
+    actionOutput.failed(failure.lines[0]?.text ?? 'model-risk-gate failed');
     return 2;
   }
 }
 
+installStdioGuard();
 main().then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     // never a stack trace for users; main() already catches everything it can
-    process.stdout.write(`::error::model-risk-gate internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`);
+    actionOutput.annotate('error', `model-risk-gate internal error: ${messageLine(String((error as Error)?.message ?? error).split('\n')[0])}`);
     process.exitCode = 2;
   },
 );

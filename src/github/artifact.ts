@@ -6,7 +6,8 @@
  * Uploading never fails the gate: outside Actions (no ACTIONS_RUNTIME_TOKEN, e.g. a local run) it is skipped with a
  * notice; on GHES or on a service error it is reported and skipped.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { prepareOutputDir, writeFileAtomic } from '../util/safe-fs.js';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Chart } from '../report/charts/index.js';
 import type { Log, Env } from './context.js';
@@ -40,13 +41,12 @@ const SAFE_NAME = /^[a-z0-9][a-z0-9-]{0,80}$/;
  * files for the upload. Existing files of the same names are replaced.
  */
 export function writeReportBundle(dir: string, input: ReportBundleInput): ReportBundle {
-  const root = resolve(dir);
-  mkdirSync(join(root, 'charts'), { recursive: true });
+  // the directory is verified (no symlink on the way) and files are renamed into place, never written through a
+  // symlink the pull request planted (issue #10)
+  const root = prepareOutputDir(resolve(dir), process.env.GITHUB_WORKSPACE ?? process.cwd());
   const files: string[] = [];
   const write = (name: string, text: string) => {
-    const path = join(root, name);
-    writeFileSync(path, text);
-    files.push(path);
+    files.push(writeFileAtomic(root, name, text));
   };
   if (input.reportJson !== undefined) write('report.json', input.reportJson);
   else if (existsSync(join(root, 'report.json'))) files.push(join(root, 'report.json'));
@@ -56,9 +56,7 @@ export function writeReportBundle(dir: string, input: ReportBundleInput): Report
     const inside = !relative(root, sarif).startsWith('..') && !relative(root, sarif).startsWith(sep);
     if (inside && relative(root, sarif) !== '') files.push(sarif);
     else {
-      const target = join(root, basename(sarif) || 'report.sarif');
-      copyFileSync(sarif, target);
-      files.push(target);
+      files.push(writeFileAtomic(root, basename(sarif) || 'report.sarif', readFileSync(sarif)));
     }
   }
   if (input.commentMarkdown !== undefined) write('comment.md', input.commentMarkdown);

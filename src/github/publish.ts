@@ -10,10 +10,38 @@ import type { Report } from '../report/types.js';
 import { DEFAULT_ARTIFACT_NAME, parseRetentionDays, uploadReportArtifact, writeReportBundle } from './artifact.js';
 import { publishComment, publishCommentFromReport } from './comment.js';
 import { artifactUrl, readRunContext, resolveToken, runUrl, type Log } from './context.js';
+import { messageLine, withWorkflowCommands } from '../util/output.js';
+
+/**
+ * The Action's side of the one output writer (src/util/output.ts): every log line and annotation message is one
+ * sanitised line (no `::`, no line break from the pull request's text), and only these helpers may write workflow
+ * commands (the stdout guard lets them through). Never call core.info/warning/error directly.
+ */
+export const actionOutput = {
+  info: (message: unknown): void => void process.stdout.write(`${messageLine(message)}\n`),
+  annotate: (level: 'error' | 'warning' | 'notice', message: unknown, props: core.AnnotationProperties = {}): void => {
+    const clean: core.AnnotationProperties = {};
+    if (props.title !== undefined) clean.title = messageLine(props.title, 200);
+    if (props.file !== undefined) clean.file = messageLine(props.file, 500);
+    for (const k of ['startLine', 'endLine', 'startColumn', 'endColumn'] as const) {
+      const v = props[k];
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) clean[k] = v;
+    }
+    // line breaks stay (core escapes them as %0A inside the command); each line is sanitised
+    const text = String(message ?? '').split(/\r\n|[\r\n\u2028\u2029\u0085]/).slice(0, 20).map((l) => messageLine(l)).join('\n');
+    withWorkflowCommands(() => core[level](text, clean));
+  },
+  debug: (message: unknown): void => withWorkflowCommands(() => core.debug(String(message ?? '').split(/\r\n|[\r\n\u2028\u2029\u0085]/).map((l) => messageLine(l)).join('\n'))),
+  failed: (message: unknown): void => {
+    process.exitCode = 1;
+    actionOutput.annotate('error', message);
+  },
+  setSecret: (secret: string): void => withWorkflowCommands(() => core.setSecret(secret)),
+};
 
 export async function publishSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.info('GITHUB_STEP_SUMMARY is not set: the job summary is not written (local run).');
+    actionOutput.info('GITHUB_STEP_SUMMARY is not set: the job summary is not written (local run).');
     return;
   }
   try {
@@ -21,7 +49,7 @@ export async function publishSummary(markdown: string): Promise<void> {
   } catch (e) {
     // The runner creates this file; if it is missing or read-only the verdict still stands, so say so and go on.
     core.summary.emptyBuffer();
-    core.warning(`The job summary could not be written to GITHUB_STEP_SUMMARY (${String((e as Error)?.message ?? e).split('\n')[0]}); the verdict, annotations and outputs are unaffected.`);
+    actionOutput.annotate('warning', `The job summary could not be written to GITHUB_STEP_SUMMARY (${String((e as Error)?.message ?? e).split('\n')[0]}); the verdict, annotations and outputs are unaffected.`);
   }
 }
 
@@ -31,9 +59,7 @@ export function publishAnnotations(annotations: Annotation[]): void {
     if (a.file) props.file = a.file;
     if (a.line) props.startLine = a.line;
     if (a.column) props.startColumn = a.column;
-    if (a.level === 'error') core.error(a.message, props);
-    else if (a.level === 'warning') core.warning(a.message, props);
-    else core.notice(a.message, props);
+    actionOutput.annotate(a.level === 'error' || a.level === 'warning' ? a.level : 'notice', a.message, props);
   }
 }
 
@@ -43,9 +69,9 @@ export function publishOutputs(outputs: Record<string, string>): void {
 
 /** The publishers' log: @actions/core (annotations for warnings and notices). */
 export const coreLog: Log = {
-  info: (m) => core.info(m),
-  notice: (m) => core.notice(m),
-  warning: (m) => core.warning(m),
+  info: (m) => actionOutput.info(m),
+  notice: (m) => actionOutput.annotate('notice', m),
+  warning: (m) => actionOutput.annotate('warning', m),
 };
 
 export interface ReviewerInputs {
@@ -93,7 +119,7 @@ export async function publishForReviewers(report: Report, files: { dir: string; 
   } catch (error) {
     coreLog.warning(`Report files not written: ${error instanceof Error ? error.message : String(error)}. The verdict is unaffected.`);
   }
-  const token = resolveToken(inputs.githubToken, process.env, (t) => core.setSecret(t));
+  const token = resolveToken(inputs.githubToken, process.env, (t) => actionOutput.setSecret(t));
   const comment = await publishComment({
     report,
     enabled: inputs.comment,
@@ -112,7 +138,7 @@ export async function publishForReviewers(report: Report, files: { dir: string; 
  * downloaded from the pull request run's artifact. Never throws. Returns the step outputs (comment-url).
  */
 export async function publishCommentForSavedReport(reportPath: string, inputs: Pick<ReviewerInputs, 'comment' | 'githubToken' | 'artifactName'>): Promise<Record<string, string>> {
-  const token = resolveToken(inputs.githubToken, process.env, (t) => core.setSecret(t));
+  const token = resolveToken(inputs.githubToken, process.env, (t) => actionOutput.setSecret(t));
   const result = await publishCommentFromReport({
     reportPath,
     token,

@@ -47,11 +47,27 @@ function firstLine(e: unknown): string {
   return msg.split('\n')[0] ?? msg;
 }
 
+/**
+ * onnxruntime's own logger prints to stderr, with the model's node and initializer names in it: a pull request could
+ * forge workflow commands through it (issue #10). Fatal only (set before the first session: the native environment
+ * reads it once); sessions and runs also pass logSeverityLevel 4 (session.ts). Its error text reaches users only
+ * inside our UserError, through the output writer.
+ */
+export const ORT_QUIET_SEVERITY = 4;
+function quietLogging(ort: Ort): void {
+  try {
+    ort.env.logLevel = 'fatal';
+  } catch {
+    // an older onnxruntime-common without the setter: the session options still silence it
+  }
+}
+
 async function loadNode(): Promise<LoadedRuntime> {
   const mod = (await import(/* webpackIgnore: true */ 'onnxruntime-node')) as unknown as Ort & { default?: Ort };
   // onnxruntime-node is CommonJS: its exports arrive as named exports and as `default`.
   const ort = (mod.InferenceSession ? mod : mod.default) as Ort;
   if (!ort?.InferenceSession) throw new Error('onnxruntime-node did not export InferenceSession');
+  quietLogging(ort);
   return { ort, name: NODE_RUNTIME_NAME, version: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown' };
 }
 
@@ -69,6 +85,7 @@ function bundledWasmBinary(): Uint8Array | undefined {
 async function loadWasm(): Promise<LoadedRuntime> {
   const ort = (await import(/* webpackIgnore: true */ 'onnxruntime-web')) as unknown as Ort;
   // One thread: no worker threads, no SharedArrayBuffer; works on every platform Node runs on.
+  quietLogging(ort);
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   const binary = bundledWasmBinary();

@@ -8,7 +8,7 @@ import { UserError, type SourceLocation } from '../util/errors.js';
 import { batchFeeds, checkInputFitsModel } from './input-feeds.js';
 import { planScoreOutput, type ScorePlan } from './output-convention.js';
 import { writeBatchScores, type OutputTensor } from './output-reader.js';
-import { loadOrt, WASM_RUNTIME_NAME, type LoadedRuntime } from './runtime.js';
+import { loadOrt, ORT_QUIET_SEVERITY, WASM_RUNTIME_NAME, type LoadedRuntime } from './runtime.js';
 import {
   DEFAULT_MAX_MODEL_BYTES,
   notOnnx,
@@ -85,7 +85,7 @@ class OnnxScoringModel implements ScoringModel {
       const feeds = batchFeeds(this.runtime.ort, input, this.feedSignature, start, end);
       let results: InferenceSession.OnnxValueMapType;
       try {
-        results = await this.session.run(feeds, fetches);
+        results = await this.session.run(feeds, fetches, { logSeverityLevel: ORT_QUIET_SEVERITY, logVerbosityLevel: 0 });
       } catch (e) {
         throw new UserError(`${this.runtime.name} failed to score rows ${start}..${end - 1} (${firstLine(e)})`, this.where);
       }
@@ -103,7 +103,7 @@ class OnnxScoringModel implements ScoringModel {
 
 async function createSession(runtime: LoadedRuntime, bytes: Uint8Array, where: SourceLocation): Promise<InferenceSession> {
   try {
-    return await runtime.ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    return await runtime.ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', logSeverityLevel: ORT_QUIET_SEVERITY, logVerbosityLevel: 0 });
   } catch (e) {
     throw sessionError(e, runtime, where);
   }

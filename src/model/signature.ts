@@ -3,8 +3,10 @@
  * outputs (with ZipMap outputs mapped to the tensors that feed them), class labels, operators.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { UserError, type SourceLocation } from '../util/errors.js';
+import { readRegularFileSync } from '../util/safe-fs.js';
+import { DEFAULT_WIRE_LIMITS, measureOnnxWire, WireLimitError } from './proto-wire.js';
 import {
   decodeModel,
   graphFeedInputs,
@@ -80,11 +82,49 @@ export async function readModelBytes(file: string, where: SourceLocation, maxByt
       where,
     );
   }
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new UserError(`cannot read the model file (${firstLine(e)})`, where);
+  // the size is checked again on the open descriptor, and the read stops at the limit whatever stat said (issue #10)
+  const buf = readRegularFileSync(file, { maxBytes, what: 'model', where, tooBigHint: 'use a smaller model or raise the limit' });
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * A Python pickle (scikit-learn / joblib files): starts with the PROTO opcode 0x80 and a protocol 2..5, or is named
+ * .pkl / .pickle / .joblib. Loading a pickle runs code, so it is never decoded here; a pickle reader (src/model/pickle)
+ * may claim it before parseModel is reached.
+ */
+export function looksLikePickle(bytes: Uint8Array, file = ''): boolean {
+  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5) return true;
+  return /\.(pkl|pickle|joblib)$/i.test(file);
+}
+
+/** Up to `max` module.name globals a pickle imports (GLOBAL / STACK_GLOBAL opcodes), read as bytes, never executed. */
+export function pickleImports(bytes: Uint8Array, max = 5): string[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4 * 1024 * 1024)).toString('latin1');
+  const out = new Set<string>();
+  const name = '[A-Za-z_][A-Za-z0-9_.]{0,80}';
+  // GLOBAL: 'c' module '\n' name '\n'
+  for (const m of text.matchAll(new RegExp(`c(${name})\\n(${name})\\n`, 'g'))) {
+    out.add(`${m[1]}.${m[2]}`);
+    if (out.size >= max) return [...out];
   }
+  // STACK_GLOBAL (0x93) after two SHORT_BINUNICODE (0x8c len text) strings, memoized (0x94) or not
+  for (const m of text.matchAll(new RegExp(`\\x8c[\\s\\S](${name})\\x94?\\x8c[\\s\\S](${name})\\x94?\\x93`, 'g'))) {
+    out.add(`${m[1]}.${m[2]}`);
+    if (out.size >= max) break;
+  }
+  return [...out];
+}
+
+/** The UserError for a pickle given as the model. */
+export function pickleRefusal(bytes: Uint8Array, where: SourceLocation): UserError {
+  const imports = pickleImports(bytes).map((s) => s.replace(/[^A-Za-z0-9_.]/g, ''));
+  const dangerous = imports.filter((s) => /^(os|posix|nt|subprocess|builtins|__builtin__|sys|shutil|socket|runpy|importlib|pty|ctypes)\./.test(s) || /\.(system|eval|exec|popen|spawn\w*|__import__)$/.test(s));
+  const what = imports.length > 0 ? `; it imports ${imports.join(', ')}` : '';
+  const warn = dangerous.length > 0 ? ` (${dangerous.join(', ')} would run commands when unpickled)` : '';
+  return new UserError(
+    `the model file is a Python pickle (scikit-learn/joblib), not ONNX${what}${warn}. The gate never unpickles files, since loading a pickle runs code; export the model to ONNX (skl2onnx) and point model.path at the .onnx file`,
+    where,
+  );
 }
 
 /** UserError "not a valid ONNX model (<reason>)". */
@@ -94,6 +134,16 @@ export function notOnnx(reason: unknown, where: SourceLocation): UserError {
 
 /** Decode and sanity-check model bytes. */
 export function parseModel(bytes: Uint8Array, where: SourceLocation): ModelFile {
+  if (looksLikePickle(bytes, where.file)) throw pickleRefusal(bytes, where);
+  // bounded from the wire before decoding: protobufjs makes one object per node, so node counts, not bytes, cost memory
+  try {
+    measureOnnxWire(bytes);
+  } catch (e) {
+    if (e instanceof WireLimitError) {
+      throw new UserError(`the model is too large to inspect safely: ${e.what} (limits: ${DEFAULT_WIRE_LIMITS.maxNodes.toLocaleString('en-US')} nodes, ${DEFAULT_WIRE_LIMITS.maxObjects.toLocaleString('en-US')} messages); simplify or split the model`, where);
+    }
+    throw notOnnx(e, where);
+  }
   let proto: ModelProto;
   try {
     proto = decodeModel(bytes);

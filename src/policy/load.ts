@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UserError, type SourceLocation } from '../util/errors.js';
+import { isUnderGitDir, readConfined } from '../util/safe-fs.js';
 import { applyPolicyDefaults } from './defaults.js';
 import { buildPositionIndex, lookup, pointerPath, type PositionIndex } from './positions.js';
 import { policyValidator } from './schema.js';
@@ -19,6 +19,12 @@ import { pathEscapesWorkspace, schemaProblems, semanticProblems, type Problem } 
 export const MAX_POLICY_BYTES = 1024 * 1024;
 /** YAML aliases expand; bound them (billion-laughs). */
 const MAX_ALIAS_COUNT = 100;
+/** Keys, items and values in a policy: the full example has a few hundred. */
+export const MAX_POLICY_NODES = 20_000;
+/** Nesting of mappings and lists: the schema needs 5. */
+export const MAX_POLICY_DEPTH = 32;
+/** Problems listed in one error (the first is the message, the rest in `more`). */
+const MAX_REPORTED_PROBLEMS = 20;
 
 export interface LoadPolicyOptions {
   /** Repository root: the policy's paths are relative to it and may not leave it. */
@@ -36,23 +42,23 @@ export async function loadPolicy(file: string, opts: LoadPolicyOptions): Promise
   const workspace = resolve(opts.workspace);
   const abs = resolve(workspace, file);
   const display = opts.displayPath ?? displayPathOf(abs, workspace, file);
-  let size: number;
-  try {
-    const st = await stat(abs);
-    if (!st.isFile()) throw new UserError('the policy path is not a file; pass the policy YAML file', { file: display });
-    size = st.size;
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`policy file not found (${(e as { code?: string }).code ?? 'unreadable'}); check the \`policy\` path`, {
-      file: display,
-    });
+  // Confined like every input (issue #10): realpath inside the workspace, regular file, not under .git/, size checked on
+  // the open descriptor and while reading (a symlink to /proc/self/pagemap reports size 0).
+  if (!existsSync(abs)) {
+    throw new UserError('policy file not found (ENOENT); check the `policy` path', { file: display });
   }
-  if (size > MAX_POLICY_BYTES) {
-    throw new UserError(`the policy is ${size} bytes, more than the limit of ${MAX_POLICY_BYTES}; a policy is a short YAML file`, {
-      file: display,
-    });
-  }
-  const bytes = await readFile(abs);
+  const bytes = await readConfined(abs, {
+    workspace,
+    maxBytes: MAX_POLICY_BYTES,
+    what: 'policy',
+    location: { file: display },
+    missingHint: 'check the `policy` path',
+  }).catch((e: unknown) => {
+    if (e instanceof UserError && /more than the limit/.test(e.message)) {
+      throw new UserError(`${e.message}; a policy is a short YAML file`, e.location);
+    }
+    throw e;
+  });
   return parsePolicy(bytes, { workspace, displayPath: display });
 }
 
@@ -69,21 +75,42 @@ export function parsePolicy(source: Uint8Array | string, opts: { workspace: stri
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineCounter = new LineCounter();
-  const yamlDoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (yamlDoc.errors.length > 0) {
-    throw toUserError(
-      file,
-      yamlDoc.errors.map((err) => {
-        const { line, col } = lineCounter.linePos(err.pos[0]);
-        return { location: { file, line, column: col }, message: yamlMessage(err.code, err.message, text, line) };
-      }),
+  const tooDeep = flowNestingTooDeep(text);
+  if (tooDeep !== undefined) {
+    throw new UserError(`the policy nests lists or mappings more than ${MAX_POLICY_DEPTH} levels deep; a policy needs a few levels`, { file, ...linePosOf(text, tooDeep) });
+  }
+  let yamlDoc: Document;
+  try {
+    // uniqueKeys off: yaml's own duplicate check is quadratic (133k keys took 872 s); structureProblems does it in linear time
+    yamlDoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (e) {
+    throw new UserError(
+      e instanceof RangeError ? `the policy is nested too deeply to read; a policy needs a few levels` : 'cannot parse the policy as YAML; fix the YAML',
+      { file, line: 1, column: 1 },
     );
   }
+  const yamlErrors: Located[] = yamlDoc.errors.map((err) => {
+    const { line, col } = lineCounter.linePos(err.pos[0]);
+    return { location: { file, line, column: col }, message: yamlMessage(err.code, err.message, text, line) };
+  });
+  if (yamlErrors.length === 0) {
+    const bad = structureProblems(yamlDoc);
+    if (bad.fatal) {
+      const { line, col } = lineCounter.linePos(bad.fatal.offset);
+      throw new UserError(bad.fatal.message, { file, line, column: col });
+    }
+    for (const d of bad.duplicates) {
+      const { line, col } = lineCounter.linePos(d);
+      yamlErrors.push({ location: { file, line, column: col }, message: 'YAML syntax error: Map keys must be unique; keep one of them' });
+    }
+  }
+  if (yamlErrors.length > 0) throw toUserError(file, yamlErrors);
   let data: unknown;
   try {
     data = yamlDoc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    throw new UserError(`cannot read the policy: ${(e as Error).message}; avoid YAML aliases (&, *)`, { file, line: 1, column: 1 });
+    if (e instanceof RangeError) throw new UserError('the policy is nested too deeply to read; a policy needs a few levels', { file, line: 1, column: 1 });
+    throw new UserError(`cannot read the policy: ${(e as Error).message.split('\n')[0]}; avoid YAML aliases (&, *)`, { file, line: 1, column: 1 });
   }
   const index = buildPositionIndex(yamlDoc, lineCounter);
   const locate = (pointer: PolicyPointer, preferKey = false): SourceLocation => {
@@ -159,6 +186,9 @@ export function resolvePolicyPath(
   if (pathEscapesWorkspace(real, realRoot)) {
     throw new UserError(`${key} (\`${p}\`) is a symbolic link to a file outside the repository; point at a file inside it`, where);
   }
+  if (isUnderGitDir(relative(workspace, abs)) || isUnderGitDir(relative(realRoot, real))) {
+    throw new UserError(`${key} (\`${p}\`) is inside .git/, the repository's own metadata; point at a file in the working tree`, where);
+  }
   if (pointer && statSync(real).isDirectory()) {
     throw new UserError(`${key} (\`${p}\`) is a directory; point at a file`, where);
   }
@@ -182,8 +212,87 @@ function toUserError(file: string, items: Located[]): UserError {
     .sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0) || a.i - b.i);
   const [first, ...rest] = sorted;
   if (!first) return new UserError('invalid policy', { file });
-  const more = rest.map((r) => new UserError(r.message, r.location));
+  const shown = rest.slice(0, MAX_REPORTED_PROBLEMS - 1);
+  const more = shown.map((r) => new UserError(r.message, r.location));
+  if (rest.length > shown.length) more.push(new UserError(`${rest.length - shown.length} more problem(s) not listed; fix the ones above first`, { file }));
   return new UserError(first.message, first.location, more);
+}
+
+function linePosOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Offset where flow collections (`[`, `{`) nest deeper than MAX_POLICY_DEPTH, or undefined. A linear scan that skips
+ * quoted scalars and comments, run before the YAML parser, whose recursion a 200,000-deep `[[[...` would overflow.
+ */
+function flowNestingTooDeep(text: string): number | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else quote = '';
+      } else if (quote === '"' && c === '\\') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? text.length : nl;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_POLICY_DEPTH) return i;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+/**
+ * One linear pass over the parsed document: node count and nesting depth bounded, and duplicate keys found with one Set
+ * per mapping (yaml's uniqueKeys check compares every pair of keys).
+ */
+function structureProblems(doc: Document): { fatal?: { offset: number; message: string }; duplicates: number[] } {
+  const duplicates: number[] = [];
+  let nodes = 0;
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (node === null || node === undefined) continue;
+    const offset = (node as { range?: [number, number, number] }).range?.[0] ?? 0;
+    if (++nodes > MAX_POLICY_NODES) {
+      return { fatal: { offset, message: `the policy has more than ${MAX_POLICY_NODES} keys and values; a policy is a short YAML file` }, duplicates };
+    }
+    if (depth > MAX_POLICY_DEPTH) {
+      return { fatal: { offset, message: `the policy nests lists or mappings more than ${MAX_POLICY_DEPTH} levels deep; a policy needs a few levels` }, duplicates };
+    }
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key;
+        const name = isScalar(key) ? `s:${String(key.value)}` : key === null || key === undefined ? 's:null' : `n:${offsetOf(key)}`;
+        if (seen.has(name)) duplicates.push(offsetOf(key));
+        else seen.add(name);
+        if (key !== null && typeof key === 'object' && !isScalar(key)) stack.push({ node: key, depth: depth + 1 });
+        stack.push({ node: pair.value, depth: depth + 1 });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return { duplicates: duplicates.sort((a, b) => a - b) };
+}
+
+function offsetOf(node: unknown): number {
+  return (node as { range?: [number, number, number] })?.range?.[0] ?? 0;
 }
 
 /** yaml's message, plus a hint for the classic mistakes. */
