@@ -12,13 +12,15 @@ import { runRobustness } from './checks/robustness/index.js';
 import { runExplainability } from './checks/explainability/index.js';
 import { readCsvDataset } from './data/csv.js';
 import { buildGroupings } from './data/groups.js';
-import { makeLabels } from './data/labels.js';
+import { favourableClasses, invertedLabelNote, makeLabels } from './data/labels.js';
+import { fairnessContext } from './checks/favourable.js';
 import { groupMetrics, orderByScoreDescending, performanceMetrics, scoresToPredictions } from './metrics/index.js';
 import { encodeModelInput } from './model/encode.js';
 import { baselineStage } from './baseline/index.js';
 import { resolveBaselineSettings } from './baseline/policy.js';
 import { isUserError } from './util/errors.js';
-import { statisticsOf } from './checks/result.js';
+import { formatNumber, setRunDeadline, statisticsOf } from './checks/result.js';
+import { hardDeadlineOf, startWatchdog, type Watchdog } from './util/watchdog.js';
 import { applyMultipleTestingCorrection } from './stats/correction.js';
 import { loadModel } from './model/session.js';
 import type { ScoringModel } from './model/types.js';
@@ -62,6 +64,7 @@ function summarize(checks: CheckResult[]): Report['summary'] {
     failed: checks.filter((c) => c.outcome === 'fail').length,
     warned: checks.filter((c) => c.outcome === 'warn').length,
     insufficient: checks.filter((c) => c.status === 'insufficient').length,
+    notRun: checks.filter((c) => c.status === 'not-run').length,
   };
 }
 
@@ -94,18 +97,93 @@ async function scoreContext(doc: PolicyDocument, data: EvaluationData, model: Sc
 export async function runGate(options: GateOptions): Promise<GateRun> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
-  const deadline = started + (options.timeBudgetMs ?? 20 * 60 * 1000);
+  const budgetMs = options.timeBudgetMs ?? 20 * 60 * 1000;
+  const deadline = started + budgetMs;
+  const watchdog = startWatchdog({ hardDeadline: hardDeadlineOf(started, budgetMs), budgetMs });
+  try {
+    return await runStages(options, { started, budgetMs, deadline, watchdog });
+  } finally {
+    watchdog.stop();
+  }
+}
+
+/** The first stage that ended after the deadline (the one that ran out of time), if any. */
+interface BudgetState {
+  started: number;
+  budgetMs: number;
+  deadline: number;
+  watchdog: Watchdog;
+  exhausted?: string;
+}
+
+/** Sections whose checks a stage produces (for the not-run check of a stage that ran out of time). */
+const STAGE_SECTION: Record<string, CheckResult['section']> = {
+  policy: 'performance', dataset: 'performance', model: 'performance', scoring: 'performance', metrics: 'performance',
+  checks: 'fairness', robustness: 'robustness', explainability: 'explainability', baseline: 'baseline',
+};
+
+/**
+ * Checks of a stage that ran out of time: any that could not be decided (insufficient: an attack or SHAP run cut off,
+ * a bootstrap without enough resamples) did not run — status not-run, outcome per statistics.on_not_run (default fail).
+ */
+function markCutOff(checks: CheckResult[], stage: string, onNotRun: 'fail' | 'warn'): void {
+  for (const c of checks) {
+    if (c.status !== 'insufficient') continue;
+    c.status = 'not-run';
+    c.outcome = onNotRun;
+    c.message = `${c.title}: not run (the time budget ran out in stage ${stage}); required ${c.threshold.kind === 'min' ? '≥' : '≤'} ${formatNumber(c.threshold.value)}`;
+    if (c.evidence) {
+      c.evidence.onNotRun = onNotRun;
+      delete c.evidence.insufficientKind;
+    }
+  }
+}
+
+/** The check that says the run did not finish within its budget (issue #9: not-run never passes by default). */
+function budgetCheck(doc: PolicyDocument, budget: BudgetState, onNotRun: 'fail' | 'warn'): CheckResult {
+  const stage = budget.exhausted as string;
+  const section = STAGE_SECTION[stage] ?? 'performance';
+  const seconds = (budget.budgetMs / 1000).toFixed(budget.budgetMs < 10_000 ? 1 : 0);
+  const hint =
+    stage === 'robustness' ? 'lower robustness.rows or the attacks\' budgets'
+    : stage === 'explainability' ? 'lower explainability.rows or background'
+    : 'lower statistics.resamples or dataset.max_rows';
+  return {
+    id: `${section}/time_budget`,
+    ruleId: `${section}/time_budget`,
+    section,
+    metric: 'time_budget',
+    title: 'Time budget',
+    value: null,
+    threshold: { kind: 'max', value: budget.budgetMs / 1000 },
+    status: 'not-run',
+    outcome: onNotRun,
+    margin: null,
+    message: `Time budget: not run to the end (the ${seconds} s budget ran out in stage ${stage}; what it cut off is marked not run): raise time-budget-minutes (Action) or --time-budget (CLI), or ${hint}`,
+    location: { file: doc.file, line: 1, column: 1 },
+    evidence: { rule: 'point', basis: 'point', inconclusiveWidth: 0, onInsufficient: 'warn', onNotRun, severity: 'error' },
+  };
+}
+
+async function runStages(options: GateOptions, budget: BudgetState): Promise<GateRun> {
+  const now = options.now ?? (() => new Date());
+  const { started, deadline, watchdog } = budget;
   const timings: Record<string, number> = {};
   let mark = Date.now();
   const lap = (name: string): void => {
     const t = Date.now();
     timings[name] = t - mark;
     mark = t;
+    if (t > deadline && budget.exhausted === undefined) budget.exhausted = name;
   };
+  const begin = (name: string): void => watchdog.stage(name);
 
+  begin('policy');
   const doc = await loadPolicy(options.policyFile, { workspace: options.workspace });
   const { policy } = doc;
+  setRunDeadline(doc, deadline);
   lap('policy');
+  begin('dataset');
 
   const datasetPath = resolvePolicyPath(doc, policy.dataset.path, ['dataset', 'path']);
   const { dataset, labels, groupings } = await readEvaluationData(doc, datasetPath);
@@ -114,39 +192,51 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   const modelPath = resolvePolicyPath(doc, policy.model.path, ['model', 'path']);
   let model: ScoringModel | undefined;
   try {
+    begin('model');
     model = await loadModel({ file: modelPath, displayPath: policy.model.path, spec: policy.model, locate: doc.locate });
     lap('model');
+    begin('scoring');
     const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline);
     lap('scoring');
+    begin('metrics');
     const { scores, yPred } = ctx;
 
     const withScores = hasScores(ctx);
     const scoreOrder = withScores ? orderByScoreDescending(scores) : undefined; // one sort shared by every metric
     const performance = performanceMetrics(labels.yTrue, withScores ? scores : null, yPred, { curves: withScores, scoreOrder });
+    // fairness on the favourable outcome (dataset.favourable): ctx itself, or labels/decisions/scores flipped
+    const fair = fairnessContext(ctx);
+    const fairOrder = fair === ctx ? scoreOrder : withScores ? orderByScoreDescending(fair.scores) : undefined;
     const fairness = groupings.map((grouping) =>
-      groupMetrics({ yTrue: labels.yTrue, yPred, scores: withScores ? scores : null, grouping, minGroupSize: policy.min_group_size, scoreOrder }),
+      groupMetrics({ yTrue: fair.labels.yTrue, yPred: fair.yPred, scores: withScores ? fair.scores : null, grouping, minGroupSize: policy.min_group_size, scoreOrder: fairOrder }),
     );
     lap('metrics');
 
-    const checks: CheckResult[] = [...performanceChecks(ctx, performance), ...fairnessChecks(ctx, fairness)];
+    const checks: CheckResult[] = [...performanceChecks(ctx, performance), ...fairnessChecks(fair, fairness)];
     lap('checks');
     const notes: string[] = []; // the model's own notes stay in report.model.info.notes
+    const inverted = invertedLabelNote(performance.metrics.roc_auc, String(policy.dataset.positive_label), labels.negativeLabel);
+    if (inverted !== undefined) notes.push(inverted);
 
     let robustness: Report['robustness'];
     if (policy.checks.robustness !== undefined) {
+      begin('robustness');
       const r = await runRobustness(ctx);
       robustness = r.section;
       checks.push(...r.checks);
       notes.push(...r.notes);
       lap('robustness');
+      if (budget.exhausted !== undefined) markCutOff(r.checks, 'robustness', statisticsOf(doc).onNotRun);
     }
     let explainability: Report['explainability'];
     if (policy.checks.explainability !== undefined) {
+      begin('explainability');
       const r = await runExplainability(ctx);
       explainability = r.section;
       checks.push(...r.checks);
       notes.push(...r.notes);
       lap('explainability');
+      if (budget.exhausted !== undefined) markCutOff(r.checks, 'explainability', statisticsOf(doc).onNotRun);
     }
 
     let baseline: Report['baseline'];
@@ -155,6 +245,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     // stands: it says what to change (fetch-depth), and the limits cannot be checked without the base model.
     const mustCompare = options.baseline !== undefined || resolveBaselineSettings(policy).limits.length > 0;
     let stage: Awaited<ReturnType<typeof baselineStage>>;
+    begin('baseline');
     try {
       stage = await baselineStage(ctx, {
         workspace: options.workspace,
@@ -178,6 +269,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     }
     notes.push(...stage.notes);
     lap('baseline');
+    if (budget.exhausted !== undefined) checks.push(budgetCheck(doc, budget, statisticsOf(doc).onNotRun));
     const gated = applyMultipleTestingCorrection(checks, statisticsOf(doc));
 
     for (const g of fairness) {
@@ -213,10 +305,12 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
         label: policy.dataset.label,
         positiveLabel: String(policy.dataset.positive_label),
         positives: labels.positives,
+        favourable: favourableClasses(policy.dataset, labels),
       },
       threshold: policy.model.threshold,
       minGroupSize: policy.min_group_size,
       checks: gated,
+      budget: { ms: budget.budgetMs, ...(budget.exhausted !== undefined ? { exhausted: budget.exhausted } : {}) },
       performance,
       fairness,
       notes,

@@ -25,7 +25,7 @@ import type { PolicyDocument, PolicyPointer, Threshold } from '../policy/types.j
 import type { CheckEvidence, CheckResult, CheckSection, Interval } from '../report/types.js';
 import { estimateInterval, type EstimateSpec, type IntervalEstimate } from '../stats/estimate.js';
 import { formatNumber, formatWithInterval } from '../stats/format.js';
-import { resolveStatistics, type StatisticsSettings } from '../stats/policy.js';
+import { inconclusiveScale, resolveStatistics, type StatisticsSettings } from '../stats/policy.js';
 import { decideVerdict, levelText } from '../stats/verdict.js';
 import { createRng } from '../util/rng.js';
 
@@ -49,6 +49,11 @@ export interface CheckInput {
    * Name the group and the cause: "group 'Other' has no actual positives, so its true positive rate cannot be estimated".
    */
   insufficientReason?: string;
+  /**
+   * When set, the check did not run (the time budget ran out in its stage, or its computation could not be done):
+   * status 'not-run', outcome per statistics.on_not_run (default fail). Say what ran out and what to change.
+   */
+  notRunReason?: string;
   details?: Record<string, unknown>;
   /**
    * How to re-estimate the value on a resample (issue #6: confidence intervals). recompute(rows) evaluates the same
@@ -79,6 +84,11 @@ export function statisticsOf(doc: PolicyDocument): StatisticsSettings {
   return s;
 }
 
+/** The run's wall-clock deadline: every bootstrap of this policy's checks stops there (the gate sets it once). */
+export function setRunDeadline(doc: PolicyDocument, deadline: number): void {
+  statisticsOf(doc).deadline = deadline;
+}
+
 function checkId(input: Pick<CheckInput, 'section' | 'metric' | 'scope'>): string {
   return `${input.section}/${input.metric}${input.scope !== undefined ? `/${input.scope}` : ''}`;
 }
@@ -96,7 +106,7 @@ export function makeCheckResults(input: CheckInput): CheckResult[] {
 
 function computeInterval(input: CheckInput, settings: StatisticsSettings): IntervalEstimate | null {
   const value = input.value;
-  if (input.insufficientReason !== undefined || value === null || !Number.isFinite(value)) return null;
+  if (input.insufficientReason !== undefined || input.notRunReason !== undefined || value === null || !Number.isFinite(value)) return null;
   if (input.interval) return null;
   if (input.intervalEstimate) return input.intervalEstimate;
   if (!input.estimate) return null;
@@ -121,27 +131,39 @@ function makeOne(
   const severity = threshold.severity ?? 'error';
   const onInsufficient = threshold.on_insufficient ?? settings.onInsufficient;
   const rule = threshold.rule ?? settings.rule;
-  const width = settings.inconclusiveWidth(metric);
+  const width = settings.inconclusiveWidth(metric) * inconclusiveScale(metric, limit);
   const op = kind === 'min' ? '≥' : '≤';
   const margin = value === null ? null : kind === 'min' ? value - limit : limit - value;
 
-  const interval: Interval | undefined = input.interval ?? estimate?.interval;
+  const estimated = estimate && Number.isFinite(estimate.interval.low) ? estimate.interval : undefined;
+  const interval: Interval | undefined = input.interval ?? estimated;
   let insufficientReason = input.insufficientReason;
   const resampled = (input.estimate !== undefined && settings.resamples > 0) || input.intervalEstimate !== undefined;
-  if (insufficientReason === undefined && value !== null && resampled && !input.interval) {
+  if (insufficientReason === undefined && value !== null && resampled && !input.interval && !(estimate?.truncated && !estimated)) {
     const share = estimate === null ? 1 : estimate.undefinedShare;
     if (share > settings.maxUndefinedResamples) {
       insufficientReason = `the value is undefined on ${formatNumber(share * 100, 1)}% of the bootstrap resamples (a group or class is too small to estimate it)`;
     }
   }
-  const verdict = decideVerdict({ kind, limit, value, interval, rule, inconclusiveWidth: width, insufficientReason });
+  if (estimate?.truncated) {
+    // the time budget cut the bootstrap short: under rule 'interval' the verdict needs the interval, so it did not run
+    if (rule === 'interval' && input.notRunReason === undefined) input = { ...input, notRunReason: estimate.truncated };
+  }
+  const verdict = input.notRunReason !== undefined
+    ? { status: 'not-run' as const, basis: 'point' as const, reason: input.notRunReason }
+    : decideVerdict({ kind, limit, value, interval, rule, inconclusiveWidth: width, insufficientReason });
   const status = verdict.status;
-  const outcome = outcomeOf(status, severity, onInsufficient);
+  const onNotRun = settings.onNotRun;
+  const outcome = outcomeOf(status, severity, onInsufficient, onNotRun);
 
   const shown = `${input.title} = ${formatWithInterval(value, interval)}`;
   let message: string;
-  if (status === 'insufficient') {
-    message = `${value === null ? input.title : shown}: insufficient evidence (${verdict.reason}); required ${op} ${formatNumber(limit)}`;
+  if (status === 'not-run') {
+    message = `${input.title}: not run (${verdict.reason}); required ${op} ${formatNumber(limit)}`;
+  } else if (status === 'insufficient') {
+    const what = 'insufficientKind' in verdict && verdict.insufficientKind === 'inconclusive' ? 'inconclusive' : 'insufficient data';
+    const reason = (verdict.reason ?? '').replace(/^inconclusive: /, '');
+    message = `${value === null ? input.title : shown}: ${what} (${reason}); required ${op} ${formatNumber(limit)}`;
   } else if (status === 'pass') {
     message = `${shown}, required ${op} ${formatNumber(limit)}`;
   } else {
@@ -149,10 +171,12 @@ function makeOne(
     if (verdict.basis === 'interval' && interval) message += ` (the whole ${levelText(interval.level)} CI is ${kind === 'min' ? 'below' : 'above'} it)`;
   }
   if (input.context) message += ` (${input.context})`;
-  if (verdict.caveat) message += ` (${verdict.caveat})`;
+  if ('caveat' in verdict && verdict.caveat) message += ` (${verdict.caveat})`;
+  if (estimate?.truncated && status !== 'not-run') message += ` (${estimate.truncated})`;
 
-  const evidence: CheckEvidence = { rule, basis: verdict.basis, inconclusiveWidth: width, onInsufficient, severity };
-  if (estimate && status !== 'insufficient') {
+  const evidence: CheckEvidence = { rule, basis: verdict.basis, inconclusiveWidth: width, onInsufficient, onNotRun, severity };
+  if (status === 'insufficient') evidence.insufficientKind = 'insufficientKind' in verdict && verdict.insufficientKind ? verdict.insufficientKind : 'data';
+  if (estimate && status !== 'insufficient' && status !== 'not-run') {
     const p = kind === 'min' ? estimate.pValueBelow(limit) : estimate.pValueAbove(limit);
     if (Number.isFinite(p)) evidence.pValue = p;
   }
@@ -180,12 +204,22 @@ function makeOne(
   return result;
 }
 
+/**
+ * The outcome model (README "Outcomes"): which statuses can make the gate green.
+ *   pass          -> pass
+ *   fail          -> fail (severity error) or warn (severity warning)
+ *   insufficient  -> on_insufficient: warn (default), fail or pass
+ *   not-run       -> on_not_run: fail (default) or warn; never pass
+ * The gate's verdict is fail when any outcome is fail.
+ */
 export function outcomeOf(
   status: CheckResult['status'],
   severity: 'error' | 'warning',
   onInsufficient: 'fail' | 'warn' | 'pass',
+  onNotRun: 'fail' | 'warn' = 'fail',
 ): CheckResult['outcome'] {
   if (status === 'pass') return 'pass';
   if (status === 'fail') return severity === 'warning' ? 'warn' : 'fail';
+  if (status === 'not-run') return onNotRun;
   return onInsufficient;
 }

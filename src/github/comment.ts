@@ -219,7 +219,7 @@ function reportShapeProblem(d: unknown): string | undefined {
   for (const c of d.checks) {
     if (!isObj(c) || typeof c.id !== 'string' || typeof c.title !== 'string' || typeof c.section !== 'string') return 'a check lacks id/title/section';
     if (!isNumOrNull(c.value) || !isNumOrNull(c.margin) || !isObj(c.threshold) || typeof c.threshold.value !== 'number') return `check ${c.id} has non-numeric values`;
-    if (!['pass', 'warn', 'fail'].includes(String(c.outcome)) || !['pass', 'fail', 'insufficient'].includes(String(c.status))) return `check ${c.id} has an unknown status`;
+    if (!['pass', 'warn', 'fail'].includes(String(c.outcome)) || !['pass', 'fail', 'insufficient', 'not-run'].includes(String(c.status))) return `check ${c.id} has an unknown status`;
     if (!isObj(c.location) || typeof c.location.line !== 'number') return `check ${c.id} has no policy location`;
   }
   if (!isObj(d.performance) || !isObj(d.performance.metrics) || !isObj(d.performance.confusion)) return 'performance missing';

@@ -7,6 +7,7 @@ import type { Policy } from './types.js';
 
 export const DEFAULT_SEED = 0;
 export const DEFAULT_MIN_GROUP_SIZE = 30;
+export const DEFAULT_MIN_DENOMINATOR = 10;
 export const DEFAULT_THRESHOLD = 0.5;
 export const DEFAULT_BATCH_SIZE = 8192;
 export const DEFAULT_MISSING_VALUES: readonly string[] = ['', '?', 'NA', 'NaN'];
@@ -19,6 +20,7 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.
 export function applyPolicyDefaults(data: Obj): Policy {
   data.seed ??= DEFAULT_SEED;
   data.min_group_size ??= DEFAULT_MIN_GROUP_SIZE;
+  data.min_denominator ??= DEFAULT_MIN_DENOMINATOR;
 
   const model = obj(data.model);
   model.threshold ??= DEFAULT_THRESHOLD;

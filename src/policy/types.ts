@@ -63,10 +63,20 @@ export interface DatasetSpec {
   label: string;
   /** Value of the label column that is the positive class (compared as text). */
   positive_label: string | number | boolean;
+  /**
+   * Which class is the outcome people want (issue #9): 'positive' (default) or 'negative' (the positive class is the
+   * adverse outcome: default, fraud, re-offence). Fairness metrics are computed on the favourable class; performance
+   * metrics stay on the positive class.
+   */
+  favourable?: 'positive' | 'negative';
   /** Cell texts read as missing in numeric columns. Default ['', '?', 'NA', 'NaN']. */
   missing_values: string[];
   /** Refuse datasets with more rows than this. Default 1,000,000. */
   max_rows: number;
+  /** Field separator of a text file; 'auto' (default) detects it (issue #13). */
+  delimiter?: 'auto' | ',' | ';' | '\t' | '|';
+  /** Renames `model_input: file_column` applied when reading (issue #13). */
+  columns?: Record<string, string>;
 }
 
 export interface SensitiveSpec {
@@ -101,11 +111,15 @@ export interface Policy {
   intersections: string[][];
   /** Groups with fewer rows are reported as insufficient data and never pass or fail a gate. Default 30. */
   min_group_size: number;
+  /** Fewest cases a group's rate may rest on (positives for a TPR, negatives for an FPR, predicted positives for precision). */
+  min_denominator: number;
   checks: ChecksSpec;
   /** Issue #6: confidence intervals and verdict rule; shape in src/stats/policy.ts. */
   statistics?: Record<string, unknown>;
   /** Issue #6: baseline comparison. */
   baseline?: Record<string, unknown>;
+  /** Issue #13: data checks (drift, integrity, leakage, representation); shape in src/checks/data/types.ts. */
+  data?: Record<string, unknown>;
   report: {
     /** Allow raw example rows in reports (off by default: evaluation data is often personal data). */
     include_examples: boolean;

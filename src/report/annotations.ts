@@ -32,7 +32,9 @@ const MAX_MESSAGE = 2000;
 
 function titleOf(check: CheckResult): string {
   const what =
-    check.status === 'insufficient'
+    check.status === 'not-run'
+      ? ': not run'
+      : check.status === 'insufficient'
       ? ': insufficient evidence'
       : ` ${check.threshold.kind === 'min' ? 'below' : 'above'} ${formatCompact(check.threshold.value)}`;
   return truncate(sanitizeText(`${check.title}${what}`), MAX_TITLE);

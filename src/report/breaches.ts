@@ -56,7 +56,7 @@ export interface OutcomeCounts {
 export function outcomeCounts(checks: readonly CheckResult[]): OutcomeCounts {
   const c: OutcomeCounts = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, passed: 0, notGated: 0 };
   for (const check of checks) {
-    const insufficient = check.status === 'insufficient';
+    const insufficient = check.status === 'insufficient' || check.status === 'not-run';
     if (check.outcome === 'fail') {
       c.failed++;
       if (insufficient) c.failedInsufficient++;

@@ -26,6 +26,8 @@ import {
   markedEffect,
   significanceText,
   explainabilityOf,
+  importanceUncertaintyText,
+  rankRangeOf,
   guardSection,
   immutableFeatures,
   incompatibleReason,
@@ -123,7 +125,8 @@ footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
 function statusLabel(c: CheckResult): string {
-  if (c.status === 'insufficient') return 'insufficient data';
+  if (c.status === 'not-run') return 'not run';
+  if (c.status === 'insufficient') return c.evidence?.insufficientKind !== undefined && c.evidence.insufficientKind !== 'data' ? 'inconclusive' : 'insufficient data';
   if (c.outcome === 'warn') return 'warning';
   return c.outcome === 'pass' ? 'pass' : 'fail';
 }
@@ -135,7 +138,7 @@ function statusCell(c: CheckResult): string {
 }
 
 function rowClass(c: CheckResult): string {
-  return c.status === 'insufficient' ? 'insufficient' : c.outcome;
+  return c.status === 'insufficient' || c.status === 'not-run' ? 'insufficient' : c.outcome;
 }
 
 function table(head: string[], rows: string[], numeric: boolean[] = []): string {
@@ -179,7 +182,7 @@ function checkRow(c: CheckResult, policyPath: string, withSection: boolean, with
     num(formatCheckMargin(c)),
     policyLineCell(c, policyPath),
     // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
-    ...(withWhy ? [`<td>${c.status === 'insufficient' ? e(c.message) : ''}</td>`] : []),
+    ...(withWhy ? [`<td>${c.status === 'insufficient' || c.status === 'not-run' ? e(c.message) : ''}</td>`] : []),
   ];
   return `<tr class="${rowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
 }
@@ -189,7 +192,7 @@ function checksTable(checks: CheckResult[], withSection: boolean, policyPath: st
   const withInterval = checks.some((c) => c.interval !== undefined);
   const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
   const sharedLevel = levels.size === 1 ? ([...levels][0] as number) : undefined;
-  const withWhy = checks.some((c) => c.status === 'insufficient');
+  const withWhy = checks.some((c) => c.status === 'insufficient' || c.status === 'not-run');
   const head = [
     'Status',
     'Check',
@@ -372,6 +375,11 @@ function importanceTables(report: Report): string {
     }
     facts.push(['Model calls', e(shapModelCallsText(ex))]);
     if (isPresent(ex.stability)) facts.push(['Stability', e(`Spearman ${formatValue(ex.stability.spearman)} (${ex.stability.method === 'seeds' ? 'two background samples' : 'two halves of the explained rows'})`)]);
+    const uncertainty = importanceUncertaintyText(ex);
+    if (uncertainty !== '') {
+      const ranges = rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS).shown.map((f) => `${f.feature} ${rankRangeOf(ex, String(f.feature)) ?? 'n/a'}`);
+      facts.push(['Rank ranges', e(`${ranges.join(', ')} (${uncertainty}); a gate whose range reaches both sides of its limit is inconclusive`)]);
+    }
     facts.push(['Top k of the gates', e(formatCount(ex.topK))]);
     let out = `<h3>How the attributions were computed</h3>${factsList(facts)}`;
     if (ex.truncated === true) out += '<p class="st warn">The time budget cut the computation short: fewer rows were explained than the policy asked for.</p>';

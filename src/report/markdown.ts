@@ -56,6 +56,8 @@ import {
   markedEffect,
   significanceText,
   explainabilityOf,
+  importanceUncertaintyText,
+  rankRangeOf,
   gateSummary,
   guardSection,
   immutableFeatures,
@@ -156,7 +158,10 @@ const OUTCOME_EMOJI: Record<CheckResult['outcome'], string> = { pass: '✅', war
 /** Emoji for the effect on the verdict, word for the evidence: '✅ pass', '❌ fail', '⚠️ warn', '⚠️ insufficient'. */
 export function statusLabel(check: CheckResult): string {
   const emoji = check.status === 'insufficient' && check.outcome === 'pass' ? '❔' : OUTCOME_EMOJI[check.outcome];
-  const word = check.status === 'insufficient' ? 'insufficient' : check.status === 'pass' ? 'pass' : check.outcome;
+  const word =
+    check.status === 'not-run' ? 'not run'
+    : check.status === 'insufficient' ? (check.evidence?.insufficientKind === 'data' || check.evidence?.insufficientKind === undefined ? 'insufficient' : 'inconclusive')
+    : check.status === 'pass' ? 'pass' : check.outcome;
   return `${emoji} ${word}`;
 }
 
@@ -760,6 +765,13 @@ export function renderExplainability(report: Report, opts: SectionOptions = {}):
     if (isPresent(e.stability)) {
       notes.push(
         `Ranking stability: Spearman ${formatValue(e.stability.spearman)} between ${e.stability.method === 'seeds' ? 'two background samples (seeds)' : 'the two halves of the explained rows'}.`,
+      );
+    }
+    const uncertainty = importanceUncertaintyText(e);
+    if (uncertainty !== '') {
+      const ranges = shown.map((f) => `${nameCell(String(f.feature))} ${rankRangeOf(e, String(f.feature)) ?? 'n/a'}`);
+      notes.push(
+        `Rank ranges (${escapeMarkdown(uncertainty)}): ${ranges.join(', ')}. A gate whose range reaches both sides of its limit is inconclusive rather than decided by the seed.`,
       );
     }
     parts.push(`_${notes.join(' ')}_`);

@@ -16,6 +16,7 @@ import {
   changeEffectText,
   markedEffect,
   explainabilityOf,
+  rankRangeOf,
   guardSection,
   incompatibleReason,
   isPresent,
@@ -106,6 +107,10 @@ function fitRight(s: string, w: number): string {
 
 /** 'FAIL', 'WARN', 'PASS', 'INSUFFICIENT' and its colour. */
 export function statusWord(check: CheckResult): { word: string; style: Style } {
+  if (check.status === 'not-run') return { word: 'NOT RUN', style: check.outcome === 'fail' ? 'red' : 'yellow' };
+  if (check.status === 'insufficient' && check.evidence?.insufficientKind !== undefined && check.evidence.insufficientKind !== 'data') {
+    return { word: 'INCONCLUSIVE', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
+  }
   if (check.status === 'insufficient') return { word: 'INSUFFICIENT', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
   if (check.status === 'pass') return { word: 'PASS', style: 'green' };
   return check.outcome === 'fail' ? { word: 'FAIL', style: 'red' } : { word: 'WARN', style: 'yellow' };
@@ -295,7 +300,8 @@ export function renderTextExplainability(report: Report): string {
     const lines = shown.map((f, i) => {
       const proxies = proxiesOf(e, String(f.feature)).map((a) => sanitizeTerminal(a.attribute, { maxLength: 40 }));
       const flags = [f.sensitive === true ? 'sensitive attribute' : '', proxies.length ? `proxy of ${proxies.slice(0, 4).join(', ')}` : ''].filter((x) => x !== '');
-      return `  ${fitRight(formatCount(f.rank), 3)}. ${fit(names[i] as string, wn)}  ${formatValue(f.meanAbsShap)}  ${fitRight(formatPercent(f.share), 6)}${flags.length ? `  (${flags.join('; ')})` : ''}`;
+      const range = rankRangeOf(e, String(f.feature));
+      return `  ${fitRight(formatCount(f.rank), 3)}. ${fit(names[i] as string, wn)}  ${formatValue(f.meanAbsShap)}  ${fitRight(formatPercent(f.share), 6)}${flags.length ? `  (${flags.join('; ')})` : ''}${range ? `  rank range ${range}` : ''}`;
     });
     return [head, ...lines].join('\n');
   }, 'Explainability: (malformed section; see the JSON report)');

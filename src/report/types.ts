@@ -28,9 +28,19 @@ export interface Interval {
   level: number;
   /** 'wilson' | 'clopper-pearson' | 'bootstrap-percentile' | 'bootstrap-bca' | ... */
   method: string;
+  /** True when the bounds are whole numbers by construction (a rank's or a count's range): shown without decimals. */
+  integer?: boolean;
 }
 
-export type CheckStatus = 'pass' | 'fail' | 'insufficient';
+/**
+ * What the evidence says (the outcome model, README "Outcomes"):
+ * - pass / fail: decided (by the point value under rule 'point', by the whole CI under rule 'interval');
+ * - insufficient: the data cannot decide (a group or class too small, a value undefined, under rule 'interval' a CI
+ *   that straddles the limit and is wider than inconclusive_width); outcome per on_insufficient (default warn);
+ * - not-run: the check was cut off (time budget) or could not be computed; outcome per on_not_run (default fail), so a
+ *   check that did not run never turns a breach into a green gate unless the policy opts into warn.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'insufficient' | 'not-run';
 
 /** How a check's status was decided (issue #6; written by src/checks/result.ts, updated by src/stats/correction.ts). */
 export interface CheckEvidence {
@@ -41,6 +51,10 @@ export interface CheckEvidence {
   /** A CI containing the threshold and wider than this (metric units) is insufficient evidence. */
   inconclusiveWidth: number;
   onInsufficient: 'fail' | 'warn' | 'pass';
+  /** Effect of status not-run (statistics.on_not_run, default fail). */
+  onNotRun?: 'fail' | 'warn';
+  /** Why the status is insufficient: 'data' (too few rows/cases), 'inconclusive' (rule 'interval': a wide CI straddles the limit), 'multiple-testing'. */
+  insufficientKind?: 'data' | 'inconclusive' | 'multiple-testing';
   severity: 'error' | 'warning';
   /** One-sided p-value of a breach: H0 "the true value meets the threshold" (from the interval's method). */
   pValue?: number;
@@ -56,7 +70,7 @@ export interface CheckEvidence {
   standardError?: number;
 }
 export type CheckOutcome = 'pass' | 'warn' | 'fail';
-export type CheckSection = 'performance' | 'fairness' | 'robustness' | 'explainability' | 'baseline';
+export type CheckSection = 'performance' | 'fairness' | 'robustness' | 'explainability' | 'baseline' | 'data';
 
 export interface CheckResult {
   /** Stable id, used for SARIF rule/fingerprint: 'performance/roc_auc', 'fairness/demographic_parity_ratio/sex'. */
@@ -95,13 +109,26 @@ export interface Report {
   createdAt: string;
   verdict: 'pass' | 'fail';
   /** Counts of outcomes. */
-  summary: { checks: number; passed: number; failed: number; warned: number; insufficient: number };
+  summary: { checks: number; passed: number; failed: number; warned: number; insufficient: number; notRun?: number };
+  /** The time budget and where it was spent (issue #9): exhausted names the stage that ran out of time. */
+  budget?: { ms: number; exhausted?: string };
   seed: number;
   policy: FileFingerprint & { name?: string };
   model: FileFingerprint & {
     info: Omit<ModelInfo, 'file' | 'sha256' | 'bytes'>;
   };
-  dataset: FileFingerprint & { rows: number; columns: number; label: string; positiveLabel: string; positives: number };
+  dataset: FileFingerprint & {
+    rows: number;
+    columns: number;
+    label: string;
+    positiveLabel: string;
+    positives: number;
+    /**
+     * The favourable outcome (policy dataset.favourable; absent in older reports = the positive class). When it is the
+     * negative class, `fairness` and every fairness check are on the favourable class; `performance` stays positive.
+     */
+    favourable?: { outcome: 'positive' | 'negative'; label: string; adverseLabel: string };
+  };
   /** Decision threshold used for y_pred. */
   threshold: number;
   minGroupSize: number;
@@ -114,6 +141,8 @@ export interface Report {
   explainability?: import('../checks/explainability/types.js').ExplainabilityReport;
   /** Issue #6: the pull request's model against the base branch's model (src/baseline/types.ts). */
   baseline?: BaselineReport;
+  /** Issue #13: checks on the data before the model (drift, integrity, leakage, representation). */
+  data?: import('../checks/data/types.js').DataReport;
   /** Plain-text notes shown in every renderer (warnings about the model, data, skipped checks). */
   notes: string[];
   /** Wall time per stage in ms (not part of determinism). */

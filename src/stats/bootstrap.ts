@@ -83,9 +83,12 @@ export function drawStratifiedResample(layout: StrataLayout, rng: Rng, out: Uint
 }
 
 export interface BootstrapRun {
-  /** replicates[j][b] = statistic j on resample b (NaN when undefined). */
+  /** replicates[j][b] = statistic j on resample b (NaN when undefined); only the resamples done (see `resamples`). */
   replicates: Float64Array[];
+  /** Resamples done: fewer than asked when the deadline stopped the loop. */
   resamples: number;
+  /** Resamples asked for. */
+  requested: number;
   layout: StrataLayout;
 }
 
@@ -93,17 +96,28 @@ export interface BootstrapRun {
  * Evaluates every statistic on `resamples` stratified resamples of the rows (strata[i] = stratum code of row i).
  * Deterministic for a given rng state.
  */
-export function stratifiedBootstrap(strata: Int32Array, statistics: SampleStatistic[], resamples: number, rng: Rng): BootstrapRun {
+export function stratifiedBootstrap(
+  strata: Int32Array,
+  statistics: SampleStatistic[],
+  resamples: number,
+  rng: Rng,
+  deadline?: number,
+): BootstrapRun {
   const layout = layoutStrata(strata);
   const replicates = statistics.map(() => new Float64Array(resamples));
   const rows = new Uint32Array(layout.rows);
   const sample = new ReusableSample(rows, layout.rows);
+  let done = 0;
   for (let b = 0; b < resamples; b++) {
+    // the run's time budget bounds every loop: checked every 8 resamples (a resample is O(rows))
+    if (deadline !== undefined && (b & 7) === 0 && b > 0 && Date.now() > deadline) break;
     drawStratifiedResample(layout, rng, rows);
     sample.reset(rows);
     for (let j = 0; j < statistics.length; j++) replicates[j][b] = toNumber(statistics[j](sample));
+    done = b + 1;
   }
-  return { replicates, resamples, layout };
+  const kept = done === resamples ? replicates : replicates.map((r) => r.slice(0, done));
+  return { replicates: kept, resamples: done, requested: resamples, layout };
 }
 
 /**

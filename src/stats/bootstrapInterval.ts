@@ -14,6 +14,10 @@
  * [½/B, 1 - ½/B] (a bootstrap cannot resolve tail probabilities below ~1/B):
  *   p_below (H1: θ < limit):  percentile 1 - g;  basic G(2θ̂ - limit);  bca Φ(z₀ - w/(1 + a w)),  w = Φ⁻¹(g) - z₀
  *   p_above (H1: θ > limit):  percentile g;      basic 1 - G(2θ̂ - limit); bca Φ(w/(1 + a w) - z₀)
+ * Beyond the bootstrap's resolution (no replicate at all on the null side of the limit, so the clamped p-value is only
+ * an upper bound ½/B) the p-value is refined by the normal approximation of the same distribution, Φ(-|θ̂ - limit| /
+ * se), capped at ½/B: so a blatant breach gets a p-value that survives a multiple-testing correction over many checks
+ * (Holm multiplies by the family size m, which would otherwise erase every breach once m ≥ 0.05·B; issue #9).
  */
 import { normalCdf, normalQuantile } from './normal.js';
 
@@ -92,6 +96,8 @@ export interface BootstrapDistribution {
   z0: number;
   /** BCa acceleration a (0 unless computed). */
   acceleration: number;
+  /** Set when the time budget cut the resampling short: what happened, in words. */
+  truncated?: string;
 }
 
 export function makeDistribution(estimate: number, replicates: Float64Array, jackknife?: Float64Array): BootstrapDistribution {
@@ -148,8 +154,45 @@ function accelerated(w: number, a: number): number {
   return w / denom;
 }
 
+/** Replicates at or beyond `limit` on the null side: for H1 θ < limit, those >= limit; for H1 θ > limit, those <= limit. */
+function nullSideCount(d: BootstrapDistribution, limit: number, h1: 'below' | 'above'): number {
+  const n = d.sorted.length;
+  if (h1 === 'below') return n - lowerBound(d.sorted, limit);
+  let k = lowerBound(d.sorted, limit);
+  while (k < n && d.sorted[k] === limit) k++;
+  return k;
+}
+
+/** Normal-approximation tail Φ(-|θ̂ - limit| / se) when the estimate is on the H1 side of the limit, else NaN. */
+function normalTail(d: BootstrapDistribution, limit: number, h1: 'below' | 'above'): number {
+  const onSide = h1 === 'below' ? d.estimate < limit : d.estimate > limit;
+  if (!onSide) return Number.NaN;
+  const se = bootstrapStandardError(d);
+  if (!(se > 0)) return 0;
+  return normalCdf(-Math.abs(d.estimate - limit) / se);
+}
+
+/** The p-value of a method, refined below the bootstrap's ½/B resolution by the normal approximation (see top). */
+function refined(d: BootstrapDistribution, limit: number, h1: 'below' | 'above', p: number, method: BootstrapMethod): number {
+  const n = d.sorted.length;
+  // the basic interval reflects the replicates around θ̂: its null side is judged at 2θ̂ - limit, the other way round
+  const nullSide = method === 'basic' ? nullSideCount(d, 2 * d.estimate - limit, h1 === 'below' ? 'above' : 'below') : nullSideCount(d, limit, h1);
+  if (n === 0 || !Number.isFinite(p) || nullSide > 0) return p;
+  const tail = normalTail(d, limit, h1);
+  return Number.isFinite(tail) ? Math.min(p, tail) : p;
+}
+
 /** One-sided p-value for H1: θ < limit (evidence that the true value lies below the limit). */
 export function bootstrapPValueBelow(d: BootstrapDistribution, limit: number, method: BootstrapMethod): number {
+  return refined(d, limit, 'below', rawPValueBelow(d, limit, method), method);
+}
+
+/** One-sided p-value for H1: θ > limit (evidence that the true value lies above the limit). */
+export function bootstrapPValueAbove(d: BootstrapDistribution, limit: number, method: BootstrapMethod): number {
+  return refined(d, limit, 'above', rawPValueAbove(d, limit, method), method);
+}
+
+function rawPValueBelow(d: BootstrapDistribution, limit: number, method: BootstrapMethod): number {
   const n = d.sorted.length;
   if (n === 0) return Number.NaN;
   if (method === 'basic') return clampProbability(tieSplitCdf(d.sorted, 2 * d.estimate - limit), n);
@@ -159,8 +202,7 @@ export function bootstrapPValueBelow(d: BootstrapDistribution, limit: number, me
   return normalCdf(d.z0 - accelerated(w, d.acceleration));
 }
 
-/** One-sided p-value for H1: θ > limit (evidence that the true value lies above the limit). */
-export function bootstrapPValueAbove(d: BootstrapDistribution, limit: number, method: BootstrapMethod): number {
+function rawPValueAbove(d: BootstrapDistribution, limit: number, method: BootstrapMethod): number {
   const n = d.sorted.length;
   if (n === 0) return Number.NaN;
   if (method === 'basic') return 1 - clampProbability(tieSplitCdf(d.sorted, 2 * d.estimate - limit), n);

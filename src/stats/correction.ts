@@ -9,9 +9,16 @@
  * CI lies beyond the threshold" corresponds to.
  *
  * Effect on verdicts: only under rule 'interval' (the rule that asks for statistical evidence of a breach). A check
- * that failed there stays failed only if its adjusted p-value is < α; otherwise it is re-decided as if its CI reached
- * the threshold: insufficient when the CI is wider than inconclusive_width, else pass. A correction never turns a
- * pass into a fail. Under rule 'point' the adjusted p-values are reported but the point estimate decides.
+ * that failed there stays failed only if its adjusted p-value is < α; otherwise it becomes insufficient (kind
+ * 'multiple-testing', outcome per on_insufficient) and says so on its line — never a pass: the correction withdraws
+ * the evidence, it does not create evidence of compliance. A correction never turns a pass into a fail. Under rule
+ * 'point' the adjusted p-values are reported but the point estimate decides. The default family is 'all': the gate
+ * fails when any check fails, so that is the family whose error rate a correction should control.
+ *
+ * Bootstrap p-values are refined below the ½/B resolution by the normal approximation (bootstrapInterval.ts), so a
+ * breach whose whole interval lies far beyond the limit keeps a p-value that survives Holm over many checks.
+ * The adjusted p-value is written into the message of every check it was computed for, so it shows wherever the
+ * verdict shows (summary, comment, annotations, SARIF, CLI).
  */
 import type { CheckResult } from '../report/types.js';
 import { outcomeOf } from '../checks/result.js';
@@ -51,20 +58,25 @@ export function applyMultipleTestingCorrection(
       ev.correction = method;
       ev.family = family;
       ev.familySize = members.length;
-      if (c.status !== 'fail' || ev.basis !== 'interval' || !(adjusted[k] >= alpha)) return;
-      const width = c.interval ? c.interval.high - c.interval.low : 0;
-      const why = `after the ${method === 'holm' ? 'Holm' : 'Benjamini-Hochberg'} correction over ${members.length} checks the breach is not significant (adjusted p = ${formatNumber(adjusted[k])} ≥ ${formatNumber(alpha)})`;
+      const name = method === 'holm' ? 'Holm' : 'Benjamini-Hochberg';
+      if (c.status !== 'fail' || ev.basis !== 'interval' || !(adjusted[k] >= alpha)) {
+        if (c.status === 'fail' || ev.basis === 'interval') c.message += ` (${name}-adjusted p = ${formatP(adjusted[k])} over ${members.length} checks)`;
+        return;
+      }
+      const why = `after the ${name} correction over ${members.length} checks the breach is not significant: adjusted p = ${formatP(adjusted[k])} ≥ ${formatNumber(alpha)}`;
       const shown = c.message.replace(/ breaches .*$/, '');
       const required = `required ${c.threshold.kind === 'min' ? '≥' : '≤'} ${formatNumber(c.threshold.value)}`;
-      if (width > ev.inconclusiveWidth) {
-        c.status = 'insufficient';
-        c.message = `${shown}: insufficient evidence (${why}); ${required}`;
-      } else {
-        c.status = 'pass';
-        c.message = `${shown}, ${required} (${why})`;
-      }
-      c.outcome = outcomeOf(c.status, ev.severity, ev.onInsufficient);
+      c.status = 'insufficient';
+      ev.insufficientKind = 'multiple-testing';
+      c.message = `${shown}: inconclusive (${why}); ${required}`;
+      c.outcome = outcomeOf(c.status, ev.severity, ev.onInsufficient, ev.onNotRun ?? 'fail');
     });
   }
   return out;
+}
+
+/** A p-value in words: 4 significant digits, or '< 1e-12' below that. */
+function formatP(p: number): string {
+  if (!(p >= 1e-12)) return '< 1e-12';
+  return p < 1e-4 ? p.toExponential(2) : formatNumber(p);
 }

@@ -36,7 +36,12 @@ export interface IntervalEstimate {
   undefinedShare: number;
   /** Bootstrap standard error (undefined for binomial intervals). */
   standardError?: number;
+  /** Set when the time budget cut the bootstrap short (the interval rests on fewer resamples, or there is none). */
+  truncated?: string;
 }
+
+/** Fewest resamples an interval may rest on when the time budget cut the bootstrap short. */
+export const MIN_TRUNCATED_RESAMPLES = 200;
 
 function methodName(settings: StatisticsSettings): string {
   return `bootstrap-${settings.bootstrap}`;
@@ -59,10 +64,16 @@ export function negateEstimate(e: IntervalEstimate): IntervalEstimate {
 
 /** Interval + p-values from a bootstrap distribution. null when no replicate was defined. */
 export function fromDistribution(d: BootstrapDistribution, settings: StatisticsSettings): IntervalEstimate | null {
+  const total = d.sorted.length + d.undefinedCount;
+  if (d.truncated !== undefined && total < MIN_TRUNCATED_RESAMPLES) {
+    // too few resamples for an interval: the estimate only carries the fact (rule 'interval' makes the check not-run)
+    const nan = (): number => Number.NaN;
+    return { interval: { low: Number.NaN, high: Number.NaN, level: settings.level, method: methodName(settings) }, pValueBelow: nan, pValueAbove: nan, undefinedShare: 0, truncated: d.truncated };
+  }
   const bounds = bootstrapBounds(d, settings.level, settings.bootstrap);
   if (!bounds) return null;
-  const total = d.sorted.length + d.undefinedCount;
   return {
+    ...(d.truncated !== undefined ? { truncated: d.truncated } : {}),
     interval: { low: bounds.low, high: bounds.high, level: settings.level, method: methodName(settings) },
     pValueBelow: (limit) => bootstrapPValueBelow(d, limit, settings.bootstrap),
     pValueAbove: (limit) => bootstrapPValueAbove(d, limit, settings.bootstrap),
@@ -82,9 +93,17 @@ export function bootstrapDistributions(
   settings: StatisticsSettings,
   rng: Rng,
 ): BootstrapDistribution[] {
-  const run = stratifiedBootstrap(strata, statistics, settings.resamples, rng);
-  const jackknife = settings.bootstrap === 'bca' ? groupedJackknife(run.layout, statistics, settings.jackknifeBlocks) : undefined;
-  return statistics.map((_, j) => makeDistribution(estimates[j], run.replicates[j], jackknife?.[j]));
+  const run = stratifiedBootstrap(strata, statistics, settings.resamples, rng, settings.deadline);
+  const truncated =
+    run.resamples < run.requested
+      ? `the time budget ran out after ${run.resamples} of ${run.requested} bootstrap resamples${run.resamples < MIN_TRUNCATED_RESAMPLES ? ', too few for an interval' : ''}`
+      : undefined;
+  const jackknife = settings.bootstrap === 'bca' && truncated === undefined ? groupedJackknife(run.layout, statistics, settings.jackknifeBlocks) : undefined;
+  return statistics.map((_, j) => {
+    const d = makeDistribution(estimates[j], run.replicates[j], jackknife?.[j]);
+    if (truncated !== undefined) d.truncated = truncated;
+    return d;
+  });
 }
 
 /** Interval for a binomial rate by the settings' method (Wilson or Clopper-Pearson). */

@@ -9,12 +9,14 @@
  *   proportion: wilson           # wilson | clopper-pearson | bootstrap: interval for plain rates (accuracy, a TPR, ...)
  *   rule: point                  # default verdict rule of every check (a threshold's own `rule` wins)
  *   on_insufficient: warn        # default effect of insufficient evidence (a threshold's own `on_insufficient` wins)
- *   inconclusive_width: 0.1      # a CI that contains the threshold and is wider than this is insufficient evidence;
- *                                # a number, or { default: 0.1, log_loss: 0.3, ... } per metric (metric units)
+ *   on_not_run: fail             # effect of a check that did not run (time budget): fail unless the policy opts in to warn
+ *   inconclusive_width: 0.1      # rule 'interval' only: a CI that straddles the threshold and is wider than this is
+ *                                # inconclusive; relative to the metric's scale (see inconclusiveScale); a number, or
+ *                                # { default: 0.1, log_loss: 0.3, ... } per metric
  *   max_undefined_resamples: 0.05  # share of resamples on which the metric may be undefined before it counts as
  *                                  # insufficient evidence
  *   correction: none             # none | holm | benjamini-hochberg, over each family of checks
- *   correction_family: metric    # metric (all scopes of one metric: every attribute) | section | all
+ *   correction_family: all       # all (default: the family whose any-breach fails the gate) | section | metric
  */
 import type { Policy } from '../policy/types.js';
 import type { BootstrapMethod } from './bootstrapInterval.js';
@@ -22,6 +24,7 @@ import type { CorrectionMethod } from './multipleTesting.js';
 
 export type VerdictRule = 'point' | 'interval';
 export type InsufficientEffect = 'fail' | 'warn' | 'pass';
+export type NotRunEffect = 'fail' | 'warn';
 export type ProportionMethod = 'wilson' | 'clopper-pearson' | 'bootstrap';
 export type CorrectionFamily = 'metric' | 'section' | 'all';
 
@@ -33,6 +36,7 @@ export interface StatisticsPolicy {
   proportion?: ProportionMethod;
   rule?: VerdictRule;
   on_insufficient?: InsufficientEffect;
+  on_not_run?: NotRunEffect;
   inconclusive_width?: number | ({ default?: number } & Record<string, number>);
   max_undefined_resamples?: number;
   correction?: CorrectionMethod;
@@ -47,6 +51,7 @@ export interface StatisticsSettings {
   proportion: ProportionMethod;
   rule: VerdictRule;
   onInsufficient: InsufficientEffect;
+  onNotRun: NotRunEffect;
   /** Width (metric units) above which a CI containing the threshold is insufficient evidence, per metric. */
   inconclusiveWidth(metric: string): number;
   maxUndefinedResamples: number;
@@ -54,6 +59,8 @@ export interface StatisticsSettings {
   correctionFamily: CorrectionFamily;
   /** Blocks of the grouped jackknife behind the BCa acceleration (not a policy key). */
   jackknifeBlocks: number;
+  /** Wall-clock deadline (ms since epoch) of the run: bootstrap loops stop there (not a policy key; set by the gate). */
+  deadline?: number;
 }
 
 export const STATISTICS_DEFAULTS = {
@@ -63,10 +70,11 @@ export const STATISTICS_DEFAULTS = {
   proportion: 'wilson' as ProportionMethod,
   rule: 'point' as VerdictRule,
   on_insufficient: 'warn' as InsufficientEffect,
+  on_not_run: 'fail' as NotRunEffect,
   inconclusive_width: 0.1,
   max_undefined_resamples: 0.05,
   correction: 'none' as CorrectionMethod,
-  correction_family: 'metric' as CorrectionFamily,
+  correction_family: 'all' as CorrectionFamily,
   jackknife_blocks: 100,
 } as const;
 
@@ -83,6 +91,7 @@ export function resolveStatistics(policy: Pick<Policy, 'statistics'>): Statistic
     proportion: s.proportion ?? STATISTICS_DEFAULTS.proportion,
     rule: s.rule ?? STATISTICS_DEFAULTS.rule,
     onInsufficient: s.on_insufficient ?? STATISTICS_DEFAULTS.on_insufficient,
+    onNotRun: s.on_not_run ?? STATISTICS_DEFAULTS.on_not_run,
     inconclusiveWidth: (metric) => {
       const v = widthByMetric[metric];
       return typeof v === 'number' ? v : widthDefault;
@@ -92,4 +101,18 @@ export function resolveStatistics(policy: Pick<Policy, 'statistics'>): Statistic
     correctionFamily: s.correction_family ?? STATISTICS_DEFAULTS.correction_family,
     jackknifeBlocks: STATISTICS_DEFAULTS.jackknife_blocks,
   };
+}
+
+/**
+ * The scale an inconclusive_width is measured in, for a check of `metric` with limit `limit` (rule 'interval' only):
+ * metrics on [0, 1] whose natural unit is absolute (rates, differences, AUC, AP, KS, Brier) use 1; ratios (a ratio of
+ * two rates, whose spread grows with the level of the limit) and unbounded metrics (log_loss, counts, perturbation
+ * sizes) are measured relative to |limit|. So inconclusive_width 0.1 means 0.1 for a difference and 10% of 0.8 = 0.08
+ * for a ratio limit of 0.8.
+ */
+export function inconclusiveScale(metric: string, limit: number): number {
+  const relative = /_ratio$|(^|_)log_loss|^count$|perturbation|score_change|rank|share/.test(metric);
+  if (!relative) return 1;
+  const m = Math.abs(limit);
+  return m > 0 ? m : 1;
 }

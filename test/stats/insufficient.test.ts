@@ -65,7 +65,7 @@ describe('insufficient evidence, by name', () => {
     });
     expect(r).toMatchObject({ status: 'insufficient', outcome: 'warn', value: null, margin: null });
     expect(r.message).toBe(
-      "Equal opportunity difference (segment): insufficient evidence (group 'students' has no actual positives, so its true positive rate cannot be estimated); required ≤ 0.1",
+      "Equal opportunity difference (segment): insufficient data (group 'students' has no actual positives, so its true positive rate cannot be estimated); required ≤ 0.1",
     );
   });
 

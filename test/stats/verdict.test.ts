@@ -17,7 +17,8 @@ describe('decideVerdict', () => {
     [0.79, ci(0.77, 0.81), 'point', 'fail'], // narrow CI containing the limit: the point decides
     [0.79, ci(0.77, 0.81), 'interval', 'pass'], // ... under 'interval' no breach is shown
     [0.75, ci(0.7, 0.78), 'interval', 'fail'], // the whole CI below the limit
-    [0.82, ci(0.7, 0.92), 'point', 'insufficient'], // CI 0.22 wide around the limit: inconclusive
+    [0.82, ci(0.7, 0.92), 'point', 'pass'], // rule point: the point decides, always (issue #9)
+    [0.78, ci(0.7, 0.92), 'point', 'fail'], // ... a point breach stays a fail however wide the CI
     [0.82, ci(0.7, 0.92), 'interval', 'insufficient'],
     [0.82, ci(0.81, 0.92), 'point', 'pass'], // wide but wholly above: evidence enough
     [0.85, undefined, 'interval', 'pass'], // no interval: falls back to the point
@@ -71,14 +72,30 @@ describe('makeCheckResults', () => {
     expect(intervalFail.message).toBe('Accuracy = 0.7 [0.6709, 0.7276] 95% CI breaches min 0.8 by 0.1 (the whole 95% CI is below it)');
   });
 
-  it('insufficient evidence from a wide CI around the limit, with on_insufficient from the threshold or statistics', () => {
+  it('rule interval: a wide CI straddling the limit is inconclusive (not "insufficient data"), with on_insufficient from the threshold or statistics', () => {
     const small = accuracy(17, 20); // 0.85, Wilson [0.64, 0.95]
-    const [warn] = makeCheckResults(input(fakeDoc(), small));
-    expect(warn).toMatchObject({ status: 'insufficient', outcome: 'warn' });
-    expect(warn.message).toMatch(/^Accuracy = 0\.85 \[0\.6396, 0\.9476\] 95% CI: insufficient evidence \(the 95% CI contains the threshold 0\.8 and is 0\.3081 wide, more than inconclusive_width 0\.1\); required ≥ 0\.8$/);
-    expect(makeCheckResults(input(fakeDoc({ statistics: { on_insufficient: 'fail' } }), small))[0].outcome).toBe('fail');
-    expect(makeCheckResults(input(fakeDoc({ statistics: { on_insufficient: 'fail' } }), { ...small, threshold: { min: 0.8, on_insufficient: 'pass' } }))[0].outcome).toBe('pass');
-    expect(makeCheckResults(input(fakeDoc({ statistics: { inconclusive_width: { default: 0.5 } } }), small))[0].status).toBe('pass');
+    const interval = (stats: Record<string, unknown> = {}) => fakeDoc({ statistics: { rule: 'interval', ...stats } });
+    const [warn] = makeCheckResults(input(interval(), small));
+    expect(warn).toMatchObject({ status: 'insufficient', outcome: 'warn', evidence: { insufficientKind: 'inconclusive' } });
+    expect(warn.message).toMatch(/^Accuracy = 0\.85 \[0\.6396, 0\.9476\] 95% CI: inconclusive \(the 95% CI straddles the threshold 0\.8 and is 0\.3081 wide, more than inconclusive_width 0\.1 \(rule 'interval'\)\); required ≥ 0\.8$/);
+    expect(makeCheckResults(input(interval({ on_insufficient: 'fail' }), small))[0].outcome).toBe('fail');
+    expect(makeCheckResults(input(interval({ on_insufficient: 'fail' }), { ...small, threshold: { min: 0.8, on_insufficient: 'pass' } }))[0].outcome).toBe('pass');
+    expect(makeCheckResults(input(interval({ inconclusive_width: { default: 0.5 } }), small))[0].status).toBe('pass');
+    // rule point: the same wide CI never changes the point's verdict (a pass, marked close to the limit)
+    const [point] = makeCheckResults(input(fakeDoc(), small));
+    expect(point).toMatchObject({ status: 'pass', outcome: 'pass' });
+    expect(point.message).toContain('close to the limit');
+    const breach = accuracy(15, 20); // 0.75 < 0.8, Wilson [0.53, 0.89]
+    expect(makeCheckResults(input(fakeDoc(), breach))[0]).toMatchObject({ status: 'fail', outcome: 'fail' });
+  });
+
+  it('not run (the time budget): outcome fail by default, warn only when the policy opts in; never pass', () => {
+    const small = accuracy(17, 20);
+    const [r] = makeCheckResults({ ...input(fakeDoc(), small), notRunReason: 'the time budget ran out in stage robustness' });
+    expect(r).toMatchObject({ status: 'not-run', outcome: 'fail' });
+    expect(r.message).toBe('Accuracy: not run (the time budget ran out in stage robustness); required ≥ 0.8');
+    const [w] = makeCheckResults({ ...input(fakeDoc({ statistics: { on_not_run: 'warn' } }), small), notRunReason: 'x' });
+    expect(w).toMatchObject({ status: 'not-run', outcome: 'warn' });
   });
 
   it('a bootstrap interval when there is no proportion; min and max both produce results sharing one interval', () => {
@@ -113,19 +130,24 @@ describe('multiple-testing correction', () => {
     return makeCheckResults({ doc, section: 'fairness', metric: 'accuracy_group_min', scope: metric, title: metric, value: g.value, estimate: g.estimate!, threshold: { min: 0.8 }, pointer: ['x'] })[0];
   };
 
-  it('Holm keeps the strong breach and turns a marginal one into a pass (narrow CI) within the family', () => {
+  it('Holm keeps the strong breach and turns a marginal one into inconclusive (never a pass) within the family', () => {
     const checks = [check('a', 740, 1000), check('b', 772, 1000), check('c', 900, 1000)];
     expect(checks.map((c) => c.status)).toEqual(['fail', 'fail', 'pass']);
     const p = checks.map((c) => c.evidence!.pValue!);
     expect(p[0]).toBeLessThan(0.0001);
     expect(p[1]).toBeGreaterThan(0.0125);
     expect(p[1]).toBeLessThan(0.025);
-    const corrected = applyMultipleTestingCorrection(checks, resolveStatistics(doc.policy));
-    expect(corrected.map((c) => c.status)).toEqual(['fail', 'pass', 'pass']);
-    expect(corrected[1].evidence).toMatchObject({ correction: 'holm', family: 'fairness/accuracy_group_min', familySize: 3 });
+    const family = { ...resolveStatistics(doc.policy), correctionFamily: 'metric' as const };
+    const corrected = applyMultipleTestingCorrection(checks, family);
+    expect(corrected.map((c) => c.status)).toEqual(['fail', 'insufficient', 'pass']);
+    expect(corrected[1].evidence).toMatchObject({ correction: 'holm', family: 'fairness/accuracy_group_min', familySize: 3, insufficientKind: 'multiple-testing' });
     expect(corrected[1].evidence!.adjustedPValue).toBeCloseTo(Math.min(1, 2 * p[1]), 12);
-    expect(corrected[1].message).toMatch(/^b = 0\.772 \[0\.745, 0\.7969\] 95% CI, required ≥ 0\.8 \(after the Holm correction over 3 checks the breach is not significant \(adjusted p = 0\.0\d+ ≥ 0\.025\)\)$/);
-    expect(corrected[1].outcome).toBe('pass');
+    expect(corrected[1].message).toMatch(/^b = 0\.772 \[0\.745, 0\.7969\] 95% CI: inconclusive \(after the Holm correction over 3 checks the breach is not significant: adjusted p = 0\.0\d+ ≥ 0\.025\); required ≥ 0\.8$/);
+    expect(corrected[1].outcome).toBe('warn');
+    // the strong breach keeps its fail and shows its adjusted p-value on its line
+    expect(corrected[0].message).toMatch(/Holm-adjusted p = .* over 3 checks/);
+    // the default family is the whole gate
+    expect(applyMultipleTestingCorrection(checks, resolveStatistics(doc.policy))[1].evidence).toMatchObject({ family: 'all' });
     // the input is not modified, and 'none' changes nothing
     expect(checks[1].status).toBe('fail');
     expect(applyMultipleTestingCorrection(checks, { ...resolveStatistics(doc.policy), correction: 'none' }).map((c) => c.status)).toEqual(['fail', 'fail', 'pass']);
