@@ -6,6 +6,8 @@
  * makeCheckResults like every other check.
  */
 import { planFairnessMetric } from '../checks/fairness.js';
+import { favourableOutcome, favourableView } from '../data/labels.js';
+import { fairnessTitle } from '../checks/favourable.js';
 import type { CheckContext, SectionOutput } from '../checks/context.js';
 import { makeCheckResults, statisticsOf } from '../checks/result.js';
 import { metricTitle } from '../metrics/names.js';
@@ -89,7 +91,7 @@ function planRows(ctx: CheckContext): RowPlan[] {
       if (rows.has(id)) continue;
       const gated = limit && (limit.attributes === undefined || limit.attributes.includes(attribute)) ? limit : undefined;
       rows.set(id, {
-        id, metric, section: 'fairness', scope: attribute, title: `${metricTitle(metric)} (${attribute})`,
+        id, metric, section: 'fairness', scope: attribute, title: `${fairnessTitle(ctx, metric)} (${attribute})`,
         strata: attribute, fairness: plan, limit: gated,
       });
     }
@@ -119,6 +121,7 @@ type RowEvaluator = { value(w: Uint32Array | null): number | null; undefinedBeca
 function evaluatorsFor(rows: RowPlan[], ctx: CheckContext, pred: Predictions): Map<string, RowEvaluator> {
   const out = new Map<string, RowEvaluator>();
   const perf = new PerformanceEvaluator(pred);
+  const fairPred = favourableView(pred, favourableOutcome(ctx.doc.policy.dataset)); // fairness on the favourable outcome (issue #9)
   for (const row of rows) {
     if (row.section === 'performance') {
       const metric = row.metric as MetricName;
@@ -126,7 +129,7 @@ function evaluatorsFor(rows: RowPlan[], ctx: CheckContext, pred: Predictions): M
     } else {
       const grouping = ctx.groupings.find((g) => g.name === row.scope);
       if (!grouping || !row.fairness) continue;
-      const ev = new FairnessEvaluator(pred, grouping, row.fairness, ctx.doc.policy.min_group_size);
+      const ev = new FairnessEvaluator(fairPred, grouping, row.fairness, ctx.doc.policy.min_group_size);
       out.set(row.id, { value: (w) => ev.value(w), undefinedBecause: ev.insufficientReason });
     }
   }

@@ -17,7 +17,7 @@ import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
 import { hasScores } from './performance.js';
 import { makeCheckResults } from './result.js';
-import { metricTitle } from '../metrics/names.js';
+import { fairnessTitle } from './favourable.js';
 
 export type FairnessAggregate = 'difference' | 'ratio' | 'group_min' | 'group_max';
 
@@ -87,7 +87,7 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
       if (index < 0) continue;
       const result = results[index];
       const grouping = groupings[index];
-      const title = `${metricTitle(metric)} (${name})`;
+      const title = `${fairnessTitle(ctx, metric)} (${name})`;
       const pointer = ['checks', 'fairness', metric];
       const details = {
         attribute: name,

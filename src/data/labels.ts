@@ -66,11 +66,11 @@ function numericLabels(
       positives++;
     }
   }
-  checkDistinct(dataset, column.name, distinct.map(String), String(spec.positive_label), positives, policyAt, () => {
-    const negative = distinct.find((d) => d !== positive);
-    return firstRowWhere(n, (i) => values[i] !== positive && values[i] !== negative);
-  });
-  return { yTrue, positives };
+  const negative = distinct.find((d) => d !== positive);
+  checkDistinct(dataset, column.name, distinct.map(String), String(spec.positive_label), positives, policyAt, () =>
+    firstRowWhere(n, (i) => values[i] !== positive && values[i] !== negative),
+  );
+  return withNegativeLabel({ yTrue, positives }, negative === undefined ? undefined : String(negative));
 }
 
 function categoricalLabels(
@@ -103,12 +103,12 @@ function categoricalLabels(
       }
     }
   }
-  checkDistinct(dataset, column.name, levels, positiveText, positives, policyAt, () => {
-    // First row whose value is a third class: the first level other than the positive one is "the negative class".
-    const negative = levels.findIndex((_, k) => k !== positiveCode);
-    return firstRowWhere(n, (i) => codes[i] !== positiveCode && codes[i] !== negative);
-  });
-  return { yTrue, positives };
+  // The first level other than the positive one is "the negative class" (a third one is an error below).
+  const negative = levels.findIndex((_, k) => k !== positiveCode);
+  checkDistinct(dataset, column.name, levels, positiveText, positives, policyAt, () =>
+    firstRowWhere(n, (i) => codes[i] !== positiveCode && codes[i] !== negative),
+  );
+  return withNegativeLabel({ yTrue, positives }, negative === -1 ? undefined : levels[negative]);
 }
 
 /** At most two classes, and positive_label is one of them. */
@@ -139,7 +139,92 @@ function checkDistinct(
   }
 }
 
+function withNegativeLabel(labels: Labels, negativeLabel: string | undefined): Labels {
+  if (negativeLabel !== undefined) labels.negativeLabel = negativeLabel;
+  return labels;
+}
+
 function firstRowWhere(n: number, test: (i: number) => boolean): number {
   for (let i = 0; i < n; i++) if (test(i)) return i;
   return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The favourable outcome (dataset.favourable)
+
+/**
+ * Which class is the outcome people want: 'positive' (default: the positive class is e.g. "credit granted", ">50K") or
+ * 'negative' (the positive class is the adverse outcome: re-offence, default, fraud, denial).
+ */
+export type FavourableOutcome = 'positive' | 'negative';
+
+export function favourableOutcome(spec: Pick<DatasetSpec, 'favourable'>): FavourableOutcome {
+  return spec.favourable === 'negative' ? 'negative' : 'positive';
+}
+
+/** The favourable and the adverse class by their label texts, as the report records them. */
+export interface FavourableClasses {
+  outcome: FavourableOutcome;
+  /** Label text of the favourable class ('good'); `not <positive_label>` when the data holds the positive class only. */
+  label: string;
+  /** Label text of the adverse class ('bad'). */
+  adverseLabel: string;
+}
+
+export function favourableClasses(spec: Pick<DatasetSpec, 'favourable' | 'positive_label'>, labels: Pick<Labels, 'negativeLabel'>): FavourableClasses {
+  const positive = String(spec.positive_label);
+  const negative = labels.negativeLabel ?? `not ${positive}`;
+  return favourableOutcome(spec) === 'negative'
+    ? { outcome: 'negative', label: negative, adverseLabel: positive }
+    : { outcome: 'positive', label: positive, adverseLabel: negative };
+}
+
+/** Labels, decisions and positive-class scores of every row (what the fairness metrics read). */
+export interface OutcomeData {
+  yTrue: Uint8Array;
+  yPred: Uint8Array;
+  scores: Float32Array | null;
+}
+
+/**
+ * The rows seen from the favourable outcome, for the fairness metrics: unchanged (the same arrays) when the favourable
+ * outcome is the positive class; otherwise y_true → 1 − y_true, y_pred → 1 − y_pred (the same decisions, read as
+ * "favourable decision or not") and score → 1 − score (in float32, as numpy computes `1 - p` on a float32 array).
+ * Every fairness metric on the result is then fairlearn's on the favourable class: selection_rate(..., pos_label=<the
+ * favourable label>) is the rate of favourable decisions, true_positive_rate the share of rows whose true outcome is
+ * favourable that received it, false_positive_rate the share of the others that received it anyway. Performance
+ * metrics keep reading the original rows (the positive class).
+ */
+export function favourableView<T extends OutcomeData>(data: T, outcome: FavourableOutcome): T {
+  if (outcome === 'positive') return data;
+  const n = data.yTrue.length;
+  const yTrue = new Uint8Array(n);
+  const yPred = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    yTrue[i] = data.yTrue[i] === 0 ? 1 : 0;
+    yPred[i] = data.yPred[i] === 0 ? 1 : 0;
+  }
+  let scores: Float32Array | null = null;
+  if (data.scores !== null) {
+    const s = data.scores;
+    scores = new Float32Array(s.length);
+    for (let i = 0; i < s.length; i++) scores[i] = 1 - (s[i] as number);
+  }
+  return { ...data, yTrue, yPred, scores };
+}
+
+/**
+ * A note when the scores rank the positive class below the other one (ROC AUC < 0.5): the positive label (or the
+ * model's positive_index) may name the wrong class. Swapping the positive class with the same scores gives 1 − AUC.
+ * undefined when ROC AUC is undefined or at least 0.5.
+ */
+export function invertedLabelNote(rocAuc: number | null | undefined, positiveLabel: string, otherLabel: string | undefined): string | undefined {
+  if (rocAuc === null || rocAuc === undefined || !Number.isFinite(rocAuc) || !(rocAuc < 0.5)) return undefined;
+  const fmt = (v: number): string => String(Number(v.toFixed(4)));
+  const other = otherLabel === undefined ? 'the other class' : `\`${otherLabel}\``;
+  return (
+    `ROC AUC ${fmt(rocAuc)} < 0.5: the scores rank the positive class \`${positiveLabel}\` below the other class; ` +
+    `is dataset.positive_label right (and model.positive_index the column of that class)? With ${other} as positive ` +
+    `it would be ${fmt(1 - rocAuc)}.`
+  );
 }

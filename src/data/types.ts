@@ -38,6 +38,8 @@ export interface Labels {
   /** 1 when the label column equals positive_label. */
   yTrue: Uint8Array;
   positives: number;
+  /** The label text of the other (negative) class; undefined when the data holds the positive class only. */
+  negativeLabel?: string;
 }
 
 /** One sensitive attribute (or intersection) as integer group codes per row. */
