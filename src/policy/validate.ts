@@ -6,7 +6,9 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isAbsolute, relative, resolve } from 'node:path';
 import {
+  FAIRNESS_AGGREGATE_SUFFIXES,
   FAIRNESS_METRIC_NAMES,
+  NAMED_FAIRNESS_METRICS,
   PERFORMANCE_METRIC_NAMES,
   fairnessMetricHasAgg,
   fairnessMetricHasMethod,
@@ -311,18 +313,84 @@ function checkPath(p: Json, pointer: string[], opts: SemanticOptions, out: Probl
   }
 }
 
-function checkThreshold(t: Json, pointer: string[], out: Problem[]): void {
+/**
+ * @param metric a performance or fairness metric name: a limit outside the metric's range (metricRange) is refused,
+ *   with a hint when it looks like a percentage (`accuracy: { min: 75 }`).
+ */
+function checkThreshold(t: Json, pointer: string[], out: Problem[], metric?: string): void {
   if (!isObj(t)) return;
   const min = typeof t.min === 'number' ? t.min : undefined;
   const max = typeof t.max === 'number' ? t.max : undefined;
   if (t.min === undefined && t.max === undefined) {
     out.push({ pointer, message: `${code(pointerPath(pointer))} needs \`min\` or \`max\` (or both); add the limit the value must meet` });
-  } else if (min !== undefined && max !== undefined && min > max) {
+    return;
+  }
+  const range = metric === undefined ? undefined : metricRange(metric);
+  let outside = false;
+  if (range && metric !== undefined) {
+    for (const [kind, v] of [['min', min], ['max', max]] as const) {
+      if (v === undefined || (v >= range.low && v <= range.high)) continue;
+      outside = true;
+      out.push({ pointer: [...pointer, kind], message: rangeMessage(metric, kind, v, range) });
+    }
+  }
+  if (!outside && min !== undefined && max !== undefined && min > max) {
     out.push({ pointer: [...pointer, 'min'], message: `\`min\` (${min}) is greater than \`max\` (${max}); no value can pass — swap or fix them` });
   }
 }
 
 function checkPerformance(perf: Json, out: Problem[]): void {
+// ---------------------------------------------------------------- metric ranges (issue #9: obvious mistakes)
+
+/** The values a metric can take: [low, high] (high may be Infinity). */
+export interface MetricRange {
+  low: number;
+  high: number;
+}
+
+const UNIT: MetricRange = { low: 0, high: 1 };
+const NON_NEGATIVE: MetricRange = { low: 0, high: Number.POSITIVE_INFINITY };
+/** Base metrics that are not bounded by 1: a row count, and log loss (−log of a probability). Every other is in [0, 1]. */
+const UNBOUNDED_BASES = new Set(['count', 'log_loss']);
+
+/**
+ * The range of a performance or fairness metric, from the metric name tables (policy/metric-names.ts); undefined for
+ * an unknown name. Rates, accuracy, precision/recall/F1, ROC AUC, average precision, Brier, KS and the mean score are
+ * in [0, 1]; count and log loss in [0, ∞). Fairness metrics: every ratio is in [0, 1] (smallest over largest, or
+ * inverted to be ≤ 1 to_overall); a difference (max − min, or max |group − overall|) and a lowest/highest group are
+ * in the base metric's range ([0, 1] for a bounded base, [0, ∞) for count and log loss); the named fairlearn metrics
+ * (demographic parity, equalized odds, equal opportunity) are differences/ratios of rates: [0, 1].
+ */
+export function metricRange(metric: string): MetricRange | undefined {
+  if (isPerformanceMetricName(metric)) return UNBOUNDED_BASES.has(metric) ? NON_NEGATIVE : UNIT;
+  if (!isFairnessMetricName(metric)) return undefined;
+  if ((NAMED_FAIRNESS_METRICS as readonly string[]).includes(metric)) return UNIT;
+  for (const suffix of FAIRNESS_AGGREGATE_SUFFIXES) {
+    const tail = `_${suffix}`;
+    if (!metric.endsWith(tail)) continue;
+    const base = metric.slice(0, -tail.length);
+    if (!isPerformanceMetricName(base)) continue;
+    if (suffix === 'ratio') return UNIT;
+    return UNBOUNDED_BASES.has(base) ? NON_NEGATIVE : UNIT;
+  }
+  return undefined;
+}
+
+function rangeWords(range: MetricRange): string {
+  return range.high === Number.POSITIVE_INFINITY ? `at least ${range.low}` : `between ${range.low} and ${range.high}`;
+}
+
+/** `accuracy`: min 75 looks like a percentage; use 0.75 — or what the limit means when it cannot be a percentage. */
+function rangeMessage(metric: string, kind: 'min' | 'max', v: number, range: MetricRange): string {
+  const what = `${code(metric)}: ${kind} ${v}`;
+  const between = `(${metric} is ${rangeWords(range)})`;
+  if (range.high === 1 && v > 1 && v <= 100) {
+    return `${what} looks like a percentage; use ${Number((v / 100).toPrecision(12))} ${between}`;
+  }
+  const never = (kind === 'min') === v > range.high ? 'no value can pass it' : 'no value can breach it, so it checks nothing';
+  return `${what} is outside the range of the metric ${between}: ${never}; use a limit ${rangeWords(range)}`;
+}
+
   if (!isObj(perf)) return;
   for (const [name, t] of Object.entries(perf)) {
     const pointer = ['checks', 'performance', name];
@@ -336,7 +404,7 @@ function checkPerformance(perf: Json, out: Problem[]): void {
       });
       continue;
     }
-    checkThreshold(t, pointer, out);
+    checkThreshold(t, pointer, out, name);
   }
 }
 
@@ -364,7 +432,7 @@ function checkFairness(fair: Json, attributeNames: Set<string>, out: Problem[]):
       });
       continue;
     }
-    checkThreshold(t, pointer, out);
+    checkThreshold(t, pointer, out, name);
     if (!isObj(t)) continue;
     if (Array.isArray(t.attributes)) {
       t.attributes.forEach((a, j) => {
