@@ -46,7 +46,9 @@ describe('every reported example satisfies the constraints (mlp_torch, std units
   it('derives the constraints: sensitive and listed features immutable, groups categorical, integers from the data', () => {
     const s = run.space;
     const mutableNumeric = [...s.mutableNumeric].map((j) => s.numeric[j]!.name);
-    expect(mutableNumeric).toEqual(['fnlwgt', 'education_num', 'capital_gain', 'hours_per_week']);
+    // education_num is determined by education (a learned one-to-one relation), which is immutable here
+    expect(mutableNumeric).toEqual(['fnlwgt', 'capital_gain', 'hours_per_week']);
+    expect(s.numeric.find((f) => f.name === 'education_num')!.immutableReason).toBe('determined by education (immutable)');
     expect(s.numeric.find((f) => f.name === 'age')!.immutableReason).toBe('sensitive');
     expect(s.numeric.find((f) => f.name === 'capital_loss')!.immutableReason).toBe('policy');
     const mutableCategorical = [...s.mutableCategorical].map((j) => s.categorical[j]!.name);

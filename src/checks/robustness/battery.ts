@@ -14,6 +14,7 @@ import { instancesOf, type AttackOutcome } from './outcome.js';
 import type { RobustnessSettings } from './policy.js';
 import { stratifiedSample } from './sample.js';
 import { buildAttackSpace, constraintSummary, type AttackSpace } from './space.js';
+import { buildRelations, type RelationLead, type Relations } from './relations.js';
 import { summarizeAttack } from './summarize.js';
 import type { AttackNorm, RobustnessReport, StopReason } from './types.js';
 
@@ -38,14 +39,15 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   const { policy } = ctx.doc;
   const threshold = policy.model.threshold;
   const space = buildAttackSpace({ input: ctx.input, dataset: ctx.dataset, doc: ctx.doc, settings });
+  const relations = buildRelations(space, settings.relations, ctx.doc);
   const sample = stratifiedSample(ctx.labels.yTrue, settings.rows, ctx.rng.fork('robustness/sample'));
   const shared = { remaining: settings.max_queries };
   const notes: string[] = [];
   let stopped: StopReason | null = null;
   const labelOnly = ctx.model.info.outputKind === 'label';
 
-  const oracle = (maxQueries: number): Oracle =>
-    createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared });
+  const oracle = (maxQueries: number, lead?: RelationLead): Oracle =>
+    createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared, relations, ...(lead ? { lead } : {}) });
   const note = (o: Oracle, what: string): void => {
     const s = o.stopped();
     if (s === null) return;
@@ -65,7 +67,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   if (settings.noise.enabled) {
     if (expired()) skipped.push('noise');
     else {
-      const o = oracle(settings.noise.max_queries);
+      const o = oracle(settings.noise.max_queries, 'numeric');
       const noiseInst = instancesOf(sample, ctx.labels.yTrue, ctx.yPred, ctx.scores, settings.noise.repeats);
       mark('noise', 'start');
       outcomes.push(await noiseAttack(space, o, noiseInst, { strengths: settings.noise.strengths, repeats: settings.noise.repeats, ...tuning }, ctx.rng.fork('robustness/noise')));
@@ -87,7 +89,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
         skipped.push(`score_attack/${norm}`);
         continue;
       }
-      const o = oracle(sa.max_queries);
+      const o = oracle(sa.max_queries, 'numeric');
       mark(`score_attack/${norm}`, 'start');
       outcomes.push(
         await scoreAttack(
@@ -117,7 +119,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   if (da.enabled) {
     if (expired()) skipped.push(`decision_attack/${da.norm}`);
     else {
-      const o = oracle(da.max_queries);
+      const o = oracle(da.max_queries, 'numeric');
       mark(`decision_attack/${da.norm}`, 'start');
       outcomes.push(
         await decisionAttack(
@@ -147,7 +149,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   if (ca.enabled) {
     if (expired()) skipped.push('categorical_attack');
     else {
-      const o = oracle(ca.max_queries);
+      const o = oracle(ca.max_queries, 'categorical');
       mark('categorical_attack', 'start');
       outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes, ...tuning }));
       mark('categorical_attack', 'end');

@@ -5,6 +5,7 @@
 import type { ScoringModel } from '../../model/types.js';
 import { encodeCandidates, MatrixEncoder } from './encode.js';
 import type { Candidates } from './project.js';
+import { projectRelations, type RelationLead, type Relations } from './relations.js';
 import type { AttackSpace } from './space.js';
 import type { StopReason } from './types.js';
 
@@ -34,6 +35,10 @@ export interface OracleOptions {
   /** Shared budget of the whole battery (decremented by every oracle). */
   shared?: { remaining: number };
   now?: () => number;
+  /** Relations every candidate is projected onto before scoring (not for counterfactuals: they repair their own). */
+  relations?: Relations;
+  /** What the attack changes on purpose: numbers (noise, score, decision attacks) or levels (categorical attack). */
+  lead?: RelationLead;
 }
 
 export function createOracle(opts: OracleOptions): Oracle {
@@ -69,6 +74,7 @@ export function createOracle(opts: OracleOptions): Oracle {
     },
     async score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array> {
       if (cands.count === 0) return new Float32Array(0);
+      if (opts.relations && opts.lead && !extra) projectRelations(opts.space, opts.relations, cands, opts.lead);
       // encode at most ENCODE_ROWS candidates at a time (bounds the memory of the model input)
       const out = new Float32Array(cands.count);
       for (let from = 0; from < cands.count; from += ENCODE_ROWS) {

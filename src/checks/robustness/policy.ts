@@ -98,9 +98,36 @@ export interface DecisionAttackSettings extends AttackGates {
 
 export interface CategoricalAttackSettings extends AttackGates {
   enabled: boolean;
-  /** Most categorical features changed per row (greedy, one per step). */
+  /** Most categorical features changed per row. */
   max_changes: number;
+  /**
+   * Search: every combination of up to 2 changes when they fit the query budget (exact), then a beam of this many
+   * best states per row for each further change (or from the first change on, when the pairs do not fit).
+   */
+  beam_width: number;
   max_queries: number;
+}
+
+/** Relations between features (issue #14): every candidate of every attack and counterfactual is projected onto them. */
+export interface RelationSettings {
+  /** Learn one-to-one pairs (a categorical feature and a discrete numeric one) and seen categorical pairs from the data. */
+  learn: boolean;
+  /** A combination of categorical values is allowed when it occurs at least this many times in the data. */
+  min_count: number;
+  /** Pairs of features where each value of one determines the other (the mapping is read from the data). */
+  functional: string[][];
+  /** Groups of categorical features whose combined values must have been seen in the data. */
+  combinations: string[][];
+  /** [a, b]: a <= b must hold (when the original row satisfies it). */
+  less_equal: string[][];
+  /** total = sum of parts must hold (when the original row satisfies it). */
+  sums: Array<{ parts: string[]; total: string }>;
+}
+
+/** Gates on the worst case per row over the attacks of a norm (a row is flipped when any attack flips it). */
+export interface WorstCaseSettings {
+  success_rate?: BudgetGate;
+  robust_accuracy?: BudgetGate;
 }
 
 export interface CounterfactualGate extends Threshold {
@@ -143,6 +170,10 @@ export interface RobustnessSettings {
   decision_attack: DecisionAttackSettings;
   categorical_attack: CategoricalAttackSettings;
   counterfactual: CounterfactualSettings;
+  relations: RelationSettings;
+  worst_case: WorstCaseSettings;
+  /** Certified lower bounds (linear models: exact; tree ensembles: interval bounds) when the model allows. */
+  certify: boolean;
 }
 
 export const ROBUSTNESS_POINTER: PolicyPointer = ['checks', 'robustness'];
@@ -186,8 +217,11 @@ export const ROBUSTNESS_DEFAULTS: RobustnessSettings = {
     tolerance: 1e-3,
     max_queries: 5_000_000,
   },
-  categorical_attack: { enabled: true, max_changes: 2, max_queries: 2_000_000 },
+  categorical_attack: { enabled: true, max_changes: 2, beam_width: 10, max_queries: 2_000_000 },
   counterfactual: { enabled: true, attributes: null, rows: 'all', max_queries: 1_000_000 },
+  relations: { learn: true, min_count: 1, functional: [], combinations: [], less_equal: [], sums: [] },
+  worst_case: {},
+  certify: true,
 };
 
 type Raw = Record<string, unknown>;
@@ -440,6 +474,7 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
   const categorical: CategoricalAttackSettings = {
     enabled: cr.bool('enabled', D.categorical_attack.enabled),
     max_changes: cr.num('max_changes', D.categorical_attack.max_changes, { min: 1, max: 50, integer: true }),
+    beam_width: cr.num('beam_width', D.categorical_attack.beam_width, { min: 1, max: 1000, integer: true }),
     max_queries: cr.num('max_queries', D.categorical_attack.max_queries, { min: 1, integer: true }),
     ...readAttackGates(cr, []),
   };
@@ -500,6 +535,67 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
     if (g) reader.fail(g, `\`${name}\` has \`enabled: false\` but gates \`${g}\`; remove the gate or enable ${name}`);
   }
 
+  // relations
+  const rr = r.child('relations');
+  const nameGroups = (key: string, min: number, max: number): string[][] => {
+    const v = rr.raw[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) rr.fail(key, `\`${key}\` must be a list of lists of feature names`);
+    return (v as unknown[]).map((g, i) => {
+      if (!Array.isArray(g) || g.length < min || g.length > max || g.some((x) => typeof x !== 'string')) {
+        rr.fail(key, `each entry of \`${key}\` must list ${min === max ? min : `${min} to ${max}`} feature names`, i);
+      }
+      return [...(g as string[])];
+    });
+  };
+  const sumsRaw = rr.raw['sums'];
+  const sums: RelationSettings['sums'] = [];
+  if (sumsRaw !== undefined && sumsRaw !== null) {
+    if (!Array.isArray(sumsRaw)) rr.fail('sums', '`sums` must be a list of { parts: [names], total: name }');
+    (sumsRaw as unknown[]).forEach((e, i) => {
+      const o = e as Raw;
+      if (!isObject(e) || !Array.isArray(o.parts) || o.parts.length < 2 || o.parts.some((x) => typeof x !== 'string') || typeof o.total !== 'string') {
+        rr.fail('sums', 'each entry of `sums` must be { parts: [at least two feature names], total: feature name }', i);
+      }
+      sums.push({ parts: [...(o.parts as string[])], total: o.total as string });
+    });
+  }
+  for (const k of Object.keys(rr.raw)) {
+    if (!['learn', 'min_count', 'functional', 'combinations', 'less_equal', 'sums'].includes(k)) {
+      rr.fail(k, `unknown key \`${k}\` in relations; allowed: learn, min_count, functional, combinations, less_equal, sums`);
+    }
+  }
+  const relations: RelationSettings = {
+    learn: rr.bool('learn', D.relations.learn),
+    min_count: rr.num('min_count', D.relations.min_count, { min: 1, integer: true }),
+    functional: nameGroups('functional', 2, 2),
+    combinations: nameGroups('combinations', 2, 8),
+    less_equal: nameGroups('less_equal', 2, 2),
+    sums,
+  };
+  const wr = r.child('worst_case');
+  const worst: WorstCaseSettings = {};
+  for (const g of ['success_rate', 'robust_accuracy'] as const) {
+    const t = readThreshold(wr, g, ['norm', 'epsilon']);
+    if (t) worst[g] = t as BudgetGate;
+  }
+  for (const k of Object.keys(wr.raw)) {
+    if (k !== 'success_rate' && k !== 'robust_accuracy') wr.fail(k, `unknown key \`${k}\` in worst_case; allowed: success_rate, robust_accuracy`);
+  }
+  for (const [key, g] of Object.entries(worst) as Array<[string, BudgetGate]>) {
+    const norms = g.norm !== undefined ? [g.norm] : NORMS.filter((n) => epsilons[n] || (decision.enabled && decision.norm === n));
+    if (norms.length === 0) wr.fail(key, 'the worst case needs a norm that an attack runs (score_attack epsilons or the decision attack)');
+    if (g.norm !== undefined && !epsilons[g.norm] && !(decision.enabled && decision.norm === g.norm)) {
+      wr.child(key).fail('norm', `no attack runs norm ${g.norm}`);
+    }
+    if (g.epsilon !== undefined) {
+      for (const n of norms) {
+        if (epsilons[n] && !epsilons[n]!.includes(g.epsilon)) epsilons[n] = [...epsilons[n]!, g.epsilon].sort((a, b) => a - b);
+        if (decision.norm === n && !decision.epsilons.includes(g.epsilon)) decision.epsilons = [...decision.epsilons, g.epsilon].sort((a, b) => a - b);
+      }
+    }
+  }
+
   return {
     rows: r.num('rows', D.rows, { min: 1, max: 1_000_000, integer: true }),
     units,
@@ -517,5 +613,8 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
     decision_attack: decision,
     categorical_attack: categorical,
     counterfactual,
+    relations,
+    worst_case: worst,
+    certify: r.bool('certify', D.certify),
   };
 }

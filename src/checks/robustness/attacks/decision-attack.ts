@@ -51,6 +51,11 @@ const EXTREMES_UP_TO = 32;
 const EXTREME_UNBOUNDED = 64;
 /** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
 const RADEMACHER_FROM = 32;
+/** L∞ sign-correction rounds after the iterations: how far inside the current distance each sign is tried flipped. */
+const SIGN_ROUNDS = [0.1, 0.03, 0.01, 0.003];
+/** Sign rounds run up to this many mutable features, on groups of tasks of at most SIGN_POINTS coordinates. */
+const SIGN_MAX_FEATURES = 1024;
+const SIGN_POINTS = 4_000_000;
 
 export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: DecisionAttackOptions, rng: Rng): Promise<AttackOutcome> {
   const { norm } = opts;
@@ -320,6 +325,86 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
     const landedAt = new Float64Array(nt * M);
     const stepPts = new Float64Array(nt * M);
     const moved = new Int32Array(nt);
+    // running sum of each task's unit normal estimates: the ray from the original row along it (L2) or its sign (L∞)
+    // is searched for a closer boundary point after every iteration (exact in one step on a linear boundary)
+    const acc = new Float64Array(nt * M);
+    const rayDir = new Float64Array(nt * M);
+    const rayPts = new Float64Array(nt * M);
+    const rayBest = new Float64Array(nt * M);
+    const rayTasks = new Int32Array(nt);
+    const rayOpen = new Int32Array(nt);
+    const rayOpenTasks = new Int32Array(nt);
+    const rayLo = new Float64Array(nt);
+    const rayHi = new Float64Array(nt);
+    const raySearch = async (ts: Int32Array, nts: number): Promise<boolean> => {
+      let nr = 0;
+      for (let a = 0; a < nts; a++) {
+        const t = ts[a] as number;
+        const off = (t - t0) * M;
+        const l2 = vectorNorm(acc, off, M, 'l2');
+        if (!(l2 > 0) || !((dist[t] as number) > 0)) continue;
+        for (let m = 0; m < M; m++) {
+          const v = acc[off + m] as number;
+          rayDir[nr * M + m] = norm === 'linf' ? Math.sign(v) : v / l2;
+        }
+        rayTasks[nr] = t;
+        rayLo[nr] = 0;
+        rayHi[nr] = dist[t] as number;
+        nr++;
+      }
+      if (nr === 0) return true;
+      // the ray's point at the current distance: flipped -> bisect towards the row
+      for (let q = 0; q < nr; q++) {
+        for (let m = 0; m < M; m++) rayPts[q * M + m] = (rayHi[q] as number) * (rayDir[q * M + m] as number);
+        clampToFeasible(space, taskOrigin[rayTasks[q] as number] as number, rayPts, q * M);
+      }
+      const first = await evaluate(rayTasks, nr, rayPts, 1);
+      if (!first) return false;
+      let no = 0;
+      for (let q = 0; q < nr; q++) {
+        if (!first[q]) continue;
+        rayTasks[no] = rayTasks[q] as number;
+        rayLo[no] = 0;
+        rayHi[no] = rayHi[q] as number;
+        for (let m = 0; m < M; m++) {
+          rayDir[no * M + m] = rayDir[q * M + m] as number;
+          rayBest[no * M + m] = rayPts[q * M + m] as number;
+        }
+        no++;
+      }
+      for (;;) {
+        let nopen = 0;
+        for (let q = 0; q < no; q++) {
+          if ((rayHi[q] as number) - (rayLo[q] as number) <= opts.tolerance * (rayHi[q] as number)) continue;
+          rayOpen[nopen] = q;
+          rayOpenTasks[nopen] = rayTasks[q] as number;
+          const lam = ((rayLo[q] as number) + (rayHi[q] as number)) / 2;
+          for (let m = 0; m < M; m++) rayPts[nopen * M + m] = lam * (rayDir[q * M + m] as number);
+          clampToFeasible(space, taskOrigin[rayTasks[q] as number] as number, rayPts, nopen * M);
+          nopen++;
+        }
+        if (nopen === 0) break;
+        const res = await evaluate(rayOpenTasks, nopen, rayPts, 1);
+        if (!res) return false;
+        for (let p = 0; p < nopen; p++) {
+          const q = rayOpen[p] as number;
+          const lam = ((rayLo[q] as number) + (rayHi[q] as number)) / 2;
+          if (res[p]) {
+            rayHi[q] = lam;
+            for (let m = 0; m < M; m++) rayBest[q * M + m] = rayPts[p * M + m] as number;
+          } else rayLo[q] = lam;
+        }
+      }
+      for (let q = 0; q < no; q++) {
+        const t = rayTasks[q] as number;
+        const d = vectorNorm(rayBest, q * M, M, norm);
+        if (d < (dist[t] as number)) {
+          for (let m = 0; m < M; m++) U[t * M + m] = rayBest[q * M + m] as number;
+          dist[t] = d;
+        }
+      }
+      return true;
+    };
     for (let it = 1; ok && it <= opts.iterations && na > 0; it++) {
       let kept = 0;
       for (let a = 0; a < na; a++) if ((dist[active[a] as number] as number) > 0) active[kept++] = active[a] as number;
@@ -371,6 +456,7 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
         const l2 = vectorNorm(dir, 0, M, 'l2');
         landed[a] = 0;
         if (!(l2 > 0)) continue;
+        for (let m = 0, off = (t - t0) * M; m < M; m++) acc[off + m] = (acc[off + m] as number) + (dir[m] as number) / l2;
         for (let m = 0; m < M; m++) stepDir[a * M + m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
         xi[a] = (dist[t] as number) / Math.sqrt(it);
         pendingPos[np] = a;
@@ -412,6 +498,51 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
         moved[nm++] = t;
       }
       ok = await boundary(moved, nm);
+      if (ok) ok = await raySearch(active, na);
+    }
+    // L∞: the sign vector of the ray decides the distance; per round, every sign is tried flipped at a point just
+    // inside the current distance (λ = dist·(1 − η)), signs whose flip crosses the boundary are flipped, and the ray
+    // is searched again (decisions only; on a linear boundary each round corrects every sign that costs more than η/2)
+    if (norm === 'linf' && ok) {
+      const tasksWithPoint: number[] = [];
+      for (let a = 0; a < nt; a++) if (Number.isFinite(dist[t0 + a] as number) && (dist[t0 + a] as number) > 0) tasksWithPoint.push(t0 + a);
+      // groups of tasks bound the memory of the M candidates per task
+      const group = Math.max(1, Math.floor(SIGN_POINTS / (M * M)));
+      const flipPts = new Float64Array(Math.min(group, tasksWithPoint.length) * M * M);
+      for (let g0 = 0; ok && g0 < tasksWithPoint.length && M <= SIGN_MAX_FEATURES; g0 += group) {
+      const all = Int32Array.from(tasksWithPoint.slice(g0, g0 + group));
+      const nall = all.length;
+      for (const eta of SIGN_ROUNDS) {
+        if (!ok || nall === 0 || !oracle.canAfford(nall * M)) break;
+        for (let a = 0; a < nall; a++) {
+          const t = all[a] as number;
+          const off = (t - t0) * M;
+          const lam = (dist[t] as number) * (1 - eta);
+          for (let p = 0; p < M; p++) {
+            const at = (p * nall + a) * M;
+            for (let m = 0; m < M; m++) {
+              const sg = (acc[off + m] as number) >= 0 ? 1 : -1;
+              flipPts[at + m] = lam * (m === p ? -sg : sg);
+            }
+            clampToFeasible(space, taskOrigin[t] as number, flipPts, at);
+          }
+        }
+        const res = await evaluate(all, nall, flipPts, M);
+        if (!res) {
+          ok = false;
+          break;
+        }
+        for (let a = 0; a < nall; a++) {
+          const off = ((all[a] as number) - t0) * M;
+          for (let p = 0; p < M; p++) {
+            if (!res[p * nall + a]) continue;
+            const v = acc[off + p] as number;
+            acc[off + p] = v >= 0 ? -Math.max(Math.abs(v), 1e-12) : Math.max(Math.abs(v), 1e-12);
+          }
+        }
+        ok = await raySearch(all, nall);
+      }
+      }
     }
   };
   const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / Math.max(per0, opts.maxGradientSamples)));

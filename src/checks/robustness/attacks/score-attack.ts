@@ -44,12 +44,15 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   const M = space.mutableNumeric.length;
   const estimator = opts.gradient === 'auto' ? (M <= opts.samples ? 'finite_differences' : 'spsa') : opts.gradient;
   const random = estimator !== 'finite_differences';
+  // 'auto' with many features: one finite-difference gradient at the original row (shared by every budget of the row)
+  // starts each task at the full-ε step along it, and stays as a prior blended into every SPSA estimate
+  const warm = opts.gradient === 'auto' && random;
   const out = emptyOutcome(
     space,
     {
       key: `score_attack/${opts.norm}`,
       kind: 'score_attack',
-      title: `Score-based attack (${NORM_TITLE[opts.norm]}, ${ESTIMATOR_TITLE[estimator]} gradient)`,
+      title: `Score-based attack (${NORM_TITLE[opts.norm]}, ${warm ? 'finite-difference start, ' : ''}${ESTIMATOR_TITLE[estimator]} gradient)`,
       measure: opts.norm,
       units: space.units,
     },
@@ -58,6 +61,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   );
   const alpha = opts.stepSize ?? 2.5 / opts.steps;
   out.parameters = { steps: opts.steps, gradient: estimator, samples: random ? opts.samples : M, smoothing: opts.smoothing, step_size: alpha, refine_steps: opts.refineSteps };
+  if (warm) out.parameters.warm_start = 'finite_differences';
   const startQueries = oracle.queries;
   const startCalls = oracle.calls;
   const n = inst.rows.length;
@@ -95,11 +99,16 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   const dir = new Float64Array(M);
   const g = new Float64Array(M);
 
-  /** Task t succeeded with candidate k of cands: record it here and for every larger budget of the same row. */
+  /**
+   * Task t's candidate k flipped the decision: record it for the smallest budget (from task t's on) that holds its
+   * size (a relation may have moved it) and for every larger budget of the same row.
+   */
   const succeed = (t: number, cands: Candidates, k: number, size: number, score: number): void => {
     const i = taskInst[t] as number;
     offerExample(space, out, i, cands, k, size, score);
-    for (let b = taskBudget[t] as number; b < nb; b++) {
+    let first = taskBudget[t] as number;
+    while (first < nb && size > (opts.epsilons[first] as number) * (1 + BALL_SLACK)) first++;
+    for (let b = first; b < nb; b++) {
       const u = taskOf[b * n + i] as number;
       if (u < 0 || success[u]) continue;
       success[u] = 1;
@@ -108,8 +117,73 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     }
   };
 
+  const prior = warm ? new Float64Array(n * M) : new Float64Array(0);
+  const perFd = 1 + 2 * M;
+  /**
+   * Warm start of the tasks [from, to): a finite-difference gradient at each row's original values (one candidate set
+   * per row, probe radius from its smallest budget), then every task of the row starts at −ε·dir(gradient), clipped to
+   * the ball and the feasible box. False when the budget or the time is spent.
+   */
+  const warmStart = async (from: number, to: number): Promise<boolean> => {
+    const first: number[] = [];
+    for (let t = from; t < to; t++) if (t === from || taskInst[t] !== taskInst[t - 1]) first.push(t);
+    const slots = Int32Array.from(first);
+    const nr = slots.length;
+    if (nr === 0) return true;
+    if (!oracle.canAfford(nr * perFd)) return false;
+    const cands = pool.take(nr * perFd);
+    writeFiniteDifferenceProbes(space, cands, slots, nr, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
+    const scores = await oracle.score(cands);
+    const threshold = oracle.threshold;
+    const nn = space.numeric.length;
+    const cx = cands.x;
+    const scale = space.limits.scale;
+    const mut = space.mutableNumeric;
+    for (let a = 0; a < nr; a++) {
+      const t = slots[a] as number;
+      const i = taskInst[t] as number;
+      const d0 = inst.d0[i] as number;
+      const base = a * perFd;
+      let bestProbe = -1;
+      let bestSize = Infinity;
+      for (let p = 1; p < perFd; p++) {
+        if (decide(scores[base + p] as number, threshold) === d0) continue;
+        const size = perturbationNorm(space, cands, base + p, opts.norm);
+        if (size < bestSize) {
+          bestSize = size;
+          bestProbe = base + p;
+        }
+      }
+      if (bestProbe >= 0) succeed(t, cands, bestProbe, bestSize, scores[bestProbe] as number);
+      const pr = i * M;
+      for (let m = 0; m < M; m++) {
+        const j = mut[m] as number;
+        const kp = base + 1 + 2 * m;
+        const dx = ((cx[kp * nn + j] as number) - (cx[(kp + 1) * nn + j] as number)) / (scale[j] as number);
+        prior[pr + m] = dx === 0 ? 0 : (margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0)) / dx;
+      }
+      const l2 = vectorNorm(prior, pr, M, 'l2');
+      if (!(l2 > 0)) continue;
+      for (let m = 0; m < M; m++) prior[pr + m] = (prior[pr + m] as number) / l2;
+      const gn = vectorNorm(prior, pr, M, opts.norm === 'linf' ? 'linf' : 'l2');
+      for (let b = 0; b < nb; b++) {
+        const u = taskOf[b * n + i] as number;
+        if (u < 0 || done[u]) continue;
+        const eps = opts.epsilons[b] as number;
+        for (let m = 0; m < M; m++) {
+          const gm = prior[pr + m] as number;
+          z[u * M + m] = -eps * (opts.norm === 'linf' ? Math.sign(gm) : gm / gn);
+        }
+        clipToBall(z, u * M, M, opts.norm, eps);
+        clampToFeasible(space, inst.rows[i] as number, z, u * M);
+      }
+    }
+    return true;
+  };
+
   // tasks advance in lockstep, in chunks that bound the rows of one step (all budgets of a row in the same chunk)
-  const chunk = Math.max(nb, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / per / nb) * nb);
+  const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
+  const chunk = Math.max(nb, Math.floor(maxRows / (warm ? Math.max(per * nb, perFd) : per * nb)) * nb);
   for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
     const to = Math.min(T, from + chunk);
     // active tasks keep their slot from one step to the next (a finished task's slot goes to the last active task),
@@ -118,6 +192,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     for (let t = from; t < to; t++) slots[t - from] = t;
     let na = to - from;
     const noise = random ? new Float64Array((to - from) * opts.samples * M) : new Float64Array(0);
+    if (warm && !(await warmStart(from, to))) break;
     for (let step = 0; step <= opts.steps; step++) {
       for (let a = 0; a < na; ) {
         if (done[slots[a] as number]) slots[a] = slots[--na] as number;
@@ -220,6 +295,12 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
             if (diff === 0 || !Number.isFinite(diff)) continue;
             for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
           }
+        }
+        if (warm) {
+          // blend the SPSA estimate with the row's finite-difference gradient (both unit length)
+          const gs = vectorNorm(g, 0, M, 'l2');
+          const pr = i * M;
+          for (let m = 0; m < M; m++) g[m] = (gs > 0 ? (g[m] as number) / gs : 0) + (prior[pr + m] as number);
         }
         const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
         if (!(gn > 0)) continue; // flat here: stay (NES draws new probes next step)

@@ -1,0 +1,534 @@
+/**
+ * Relations between features (issue #14), so that adversarial records and counterfactuals are records that can exist:
+ * - functional pairs: a categorical feature and a discrete numeric one where each value of one determines the other
+ *   (education <-> education_num; learned when the data has exactly one-to-one pairs, or named in the policy);
+ * - combinations: categorical values that must have been seen together in the data (at least `min_count` rows):
+ *   learned for every pair of categorical features, or named in the policy for larger groups
+ *   (relationship × sex × marital_status);
+ * - less_equal (a <= b) and sums (total = Σ parts) between numeric features, from the policy.
+ *
+ * Every candidate an attack scores is projected onto them (the oracle calls projectRelations before encoding):
+ * - numeric attacks (noise, score, decision) lead with numbers: categorical levels start from the original row, a
+ *   moved numeric feature of a functional pair snaps to an allowed value between the original and the moved value
+ *   (towards the original, so a candidate inside a norm ball stays inside it) and its partner takes the matching level;
+ *   a partner that may not change, or a resulting combination never seen, puts the pair back;
+ * - the categorical attack leads with levels: a changed level sets its numeric partner (or is put back when the partner
+ *   may not move there), and a candidate whose combination was never seen is put back to the original row.
+ * Counterfactuals (the sensitive attribute changes on purpose) repair the attribute's dependents instead: see
+ * repairCounterfactual.
+ */
+import type { PolicyDocument, PolicyPointer } from '../../policy/types.js';
+import { didYouMean, listNames } from '../../policy/suggest.js';
+import { UserError } from '../../util/errors.js';
+import { ROBUSTNESS_POINTER, type RelationSettings } from './policy.js';
+import type { Candidates } from './project.js';
+import type { AttackSpace } from './space.js';
+
+/** Features with more distinct values than this are not learned into relations. */
+const MAX_LEARN_VALUES = 64;
+
+export interface FunctionalPair {
+  /** Categorical feature index and numeric feature index. */
+  categorical: number;
+  numeric: number;
+  /** Value of the numeric feature for each level (NaN: a level with no value in the data). */
+  valueOfLevel: Float64Array;
+  /** Allowed numeric values, ascending, and the level of each. */
+  values: Float64Array;
+  levelOfValue: Int32Array;
+  source: 'learned' | 'policy';
+}
+
+export interface Combination {
+  /** Categorical feature indices. */
+  features: number[];
+  /** Rows of the data per seen combination (key: levels joined by ','). */
+  seen: Map<string, number>;
+  /** For pairs: a dense table levels(a) × levels(b) of counts (fast path). */
+  table: Uint32Array | null;
+  minCount: number;
+  source: 'learned' | 'policy';
+}
+
+export interface Ordering {
+  lesser: number;
+  greater: number;
+}
+
+export interface SumRelation {
+  parts: number[];
+  total: number;
+}
+
+export interface Relations {
+  functional: FunctionalPair[];
+  combinations: Combination[];
+  orderings: Ordering[];
+  sums: SumRelation[];
+  /** Numeric features made immutable because a partner cannot change (feature index -> reason). */
+  frozen: Map<number, string>;
+}
+
+/** For the Report: the relations in force, by name. */
+export interface RelationSummary {
+  kind: 'functional' | 'combination' | 'less_equal' | 'sum';
+  features: string[];
+  source: 'learned' | 'policy';
+  /** Functional: allowed pairs; combination: seen combinations. */
+  values?: number;
+}
+
+export const NO_RELATIONS: Relations = { functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
+
+function at(doc: PolicyDocument, ...rest: Array<string | number>): ReturnType<PolicyDocument['locate']> {
+  const ptr: PolicyPointer = [...ROBUSTNESS_POINTER, 'relations', ...rest];
+  return doc.locate(ptr);
+}
+
+type Target = { kind: 'numeric' | 'categorical'; index: number };
+
+function resolve(space: AttackSpace, name: string, doc: PolicyDocument, pointer: Array<string | number>): Target {
+  const c = space.categorical.findIndex((f) => f.name === name || f.column === name);
+  if (c >= 0) return { kind: 'categorical', index: c };
+  const n = space.numeric.findIndex((f) => f.name === name || f.column === name);
+  if (n >= 0) return { kind: 'numeric', index: n };
+  const names = [...space.numeric.map((f) => f.name), ...space.categorical.map((f) => f.name)];
+  throw new UserError(
+    `checks.robustness.relations: \`${name}\` is not a model feature; ${didYouMean(name, names) || `features: ${listNames(names)}`}`,
+    at(doc, ...pointer),
+  );
+}
+
+/** The one-to-one map between categorical c and numeric j in the data, or null (strict: any conflict -> null). */
+function learnPair(space: AttackSpace, c: number, j: number, strict: boolean): FunctionalPair | null {
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const L = space.categorical[c]!.levels.length;
+  const counts = new Map<string, number>();
+  for (let r = 0; r < space.rows; r++) {
+    const v = space.x0[r * nn + j] as number;
+    if (v !== v) continue;
+    const key = `${space.c0[r * nc + c]}|${v}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  // most frequent value per level, most frequent level per value
+  const bestOfLevel = new Map<number, [number, number]>();
+  const bestOfValue = new Map<number, [number, number]>();
+  for (const [key, n] of counts) {
+    const bar = key.indexOf('|');
+    const level = Number(key.slice(0, bar));
+    const value = Number(key.slice(bar + 1));
+    const bl = bestOfLevel.get(level);
+    if (!bl || n > bl[1] || (n === bl[1] && value < bl[0])) bestOfLevel.set(level, [value, n]);
+    const bv = bestOfValue.get(value);
+    if (!bv || n > bv[1] || (n === bv[1] && level < bv[0])) bestOfValue.set(value, [level, n]);
+  }
+  if (strict) {
+    if (counts.size !== bestOfLevel.size || counts.size !== bestOfValue.size) return null;
+    if (bestOfValue.size > MAX_LEARN_VALUES || bestOfLevel.size < 3) return null;
+  }
+  const valueOfLevel = new Float64Array(L).fill(Number.NaN);
+  for (const [level, [value]] of bestOfLevel) {
+    // a value shared by two levels (policy pairs on noisy data) belongs to its most frequent level only
+    if (bestOfValue.get(value)?.[0] === level) valueOfLevel[level] = value;
+  }
+  const pairs = [...bestOfValue.entries()].filter(([value, [level]]) => valueOfLevel[level] === value).sort((a, b) => a[0] - b[0]);
+  return {
+    categorical: c,
+    numeric: j,
+    valueOfLevel,
+    values: Float64Array.from(pairs, (p) => p[0]),
+    levelOfValue: Int32Array.from(pairs, (p) => p[1][0]),
+    source: strict ? 'learned' : 'policy',
+  };
+}
+
+function learnCombination(space: AttackSpace, features: number[], minCount: number, source: 'learned' | 'policy'): Combination {
+  const nc = space.categorical.length;
+  const seen = new Map<string, number>();
+  let table: Uint32Array | null = null;
+  if (features.length === 2) {
+    const a = features[0] as number;
+    const b = features[1] as number;
+    const lb = space.categorical[b]!.levels.length;
+    table = new Uint32Array(space.categorical[a]!.levels.length * lb);
+    for (let r = 0; r < space.rows; r++) table[(space.c0[r * nc + a] as number) * lb + (space.c0[r * nc + b] as number)]++;
+  }
+  for (let r = 0; r < space.rows; r++) {
+    const key = features.map((f) => space.c0[r * nc + f]).join(',');
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return { features, seen, table, minCount, source };
+}
+
+/** The relations of the policy plus, unless `learn: false`, those learned from the data. Freezes partners as needed. */
+export function buildRelations(space: AttackSpace, settings: RelationSettings, doc: PolicyDocument): Relations {
+  const rel: Relations = { functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
+  const pairKey = new Set<string>();
+  settings.functional.forEach((names, i) => {
+    const [a, b] = names.map((n, q) => resolve(space, n, doc, ['functional', i, q])) as [Target, Target];
+    if (a.kind === 'categorical' && b.kind === 'categorical') {
+      rel.combinations.push(learnCombination(space, [a.index, b.index], settings.min_count, 'policy'));
+      return;
+    }
+    if (a.kind === 'numeric' && b.kind === 'numeric') {
+      throw new UserError(
+        `checks.robustness.relations: functional pairs link a categorical feature to a discrete numeric one (or two categorical ones); \`${names[0]}\` and \`${names[1]}\` are both numeric`,
+        at(doc, 'functional', i),
+      );
+    }
+    const c = a.kind === 'categorical' ? a.index : b.index;
+    const j = a.kind === 'numeric' ? a.index : b.index;
+    const p = learnPair(space, c, j, false);
+    if (p) {
+      rel.functional.push(p);
+      pairKey.add(`${c}:${j}`);
+    }
+  });
+  settings.combinations.forEach((names, i) => {
+    const idx = names.map((n, q) => {
+      const t = resolve(space, n, doc, ['combinations', i, q]);
+      if (t.kind !== 'categorical') {
+        throw new UserError(`checks.robustness.relations: \`${n}\` is numeric; combinations are of categorical features`, at(doc, 'combinations', i, q));
+      }
+      return t.index;
+    });
+    rel.combinations.push(learnCombination(space, idx, settings.min_count, 'policy'));
+  });
+  settings.less_equal.forEach((names, i) => {
+    const [a, b] = names.map((n, q) => resolve(space, n, doc, ['less_equal', i, q])) as [Target, Target];
+    if (a.kind !== 'numeric' || b.kind !== 'numeric') {
+      throw new UserError('checks.robustness.relations: less_equal compares two numeric features', at(doc, 'less_equal', i));
+    }
+    rel.orderings.push({ lesser: a.index, greater: b.index });
+  });
+  settings.sums.forEach((s, i) => {
+    const parts = s.parts.map((n, q) => {
+      const t = resolve(space, n, doc, ['sums', i, 'parts', q]);
+      if (t.kind !== 'numeric') throw new UserError('checks.robustness.relations: sums are of numeric features', at(doc, 'sums', i, 'parts', q));
+      return t.index;
+    });
+    const t = resolve(space, s.total, doc, ['sums', i, 'total']);
+    if (t.kind !== 'numeric') throw new UserError('checks.robustness.relations: sums are of numeric features', at(doc, 'sums', i, 'total'));
+    rel.sums.push({ parts, total: t.index });
+  });
+
+  if (settings.learn) {
+    const small = space.categorical.flatMap((f, i) => (f.levels.length <= MAX_LEARN_VALUES ? [i] : []));
+    for (const c of small) {
+      for (let j = 0; j < space.numeric.length; j++) {
+        const f = space.numeric[j]!;
+        if (!f.integer || pairKey.has(`${c}:${j}`)) continue;
+        const p = learnPair(space, c, j, true);
+        if (p) rel.functional.push(p);
+      }
+    }
+    for (let q = 0; q < small.length; q++) {
+      for (let r = q + 1; r < small.length; r++) {
+        const a = small[q] as number;
+        const b = small[r] as number;
+        rel.combinations.push(learnCombination(space, [a, b], settings.min_count, 'learned'));
+      }
+    }
+  }
+
+  // a numeric feature whose categorical partner may not change cannot move (and vice versa)
+  for (const p of rel.functional) {
+    const cf = space.categorical[p.categorical]!;
+    const nf = space.numeric[p.numeric]!;
+    if (nf.mutable && !cf.mutable) {
+      nf.mutable = false;
+      nf.immutableReason = `determined by ${cf.name} (immutable)`;
+      rel.frozen.set(p.numeric, nf.immutableReason);
+    }
+  }
+  if (rel.frozen.size > 0) {
+    space.limits.mutable = Uint8Array.from(space.numeric, (f) => (f.mutable ? 1 : 0));
+    space.mutableNumeric = Int32Array.from(space.numeric.flatMap((f, i) => (f.mutable ? [i] : [])));
+  }
+  return rel;
+}
+
+export function relationSummary(space: AttackSpace, rel: Relations): RelationSummary[] {
+  const out: RelationSummary[] = [];
+  for (const p of rel.functional) {
+    out.push({ kind: 'functional', features: [space.categorical[p.categorical]!.name, space.numeric[p.numeric]!.name], source: p.source, values: p.values.length });
+  }
+  for (const c of rel.combinations) {
+    let n = 0;
+    for (const v of c.seen.values()) if (v >= c.minCount) n++;
+    out.push({ kind: 'combination', features: c.features.map((f) => space.categorical[f]!.name), source: c.source, values: n });
+  }
+  for (const o of rel.orderings) out.push({ kind: 'less_equal', features: [space.numeric[o.lesser]!.name, space.numeric[o.greater]!.name], source: 'policy' });
+  for (const s of rel.sums) out.push({ kind: 'sum', features: [...s.parts.map((j) => space.numeric[j]!.name), space.numeric[s.total]!.name], source: 'policy' });
+  return out;
+}
+
+export function hasRelations(rel: Relations): boolean {
+  return rel.functional.length + rel.combinations.length + rel.orderings.length + rel.sums.length > 0;
+}
+
+/** Is combination `comb` allowed for the levels of candidate k? */
+function combinationAllowed(space: AttackSpace, comb: Combination, c: Int32Array, k: number): boolean {
+  const nc = space.categorical.length;
+  if (comb.table) {
+    const a = comb.features[0] as number;
+    const b = comb.features[1] as number;
+    const lb = space.categorical[b]!.levels.length;
+    return (comb.table[(c[k * nc + a] as number) * lb + (c[k * nc + b] as number)] as number) >= comb.minCount;
+  }
+  const key = comb.features.map((f) => c[k * nc + f]).join(',');
+  return (comb.seen.get(key) ?? 0) >= comb.minCount;
+}
+
+/** The allowed value of a functional pair between a (original) and v, closest to v (a itself when none). */
+function snapToward(values: Float64Array, v: number, a: number): number {
+  let best = a;
+  if (v > a) {
+    for (let q = 0; q < values.length; q++) {
+      const w = values[q] as number;
+      if (w > a && w <= v) best = w;
+    }
+  } else if (v < a) {
+    for (let q = values.length - 1; q >= 0; q--) {
+      const w = values[q] as number;
+      if (w < a && w >= v) best = w;
+    }
+  }
+  return best;
+}
+
+function valueAllowed(space: AttackSpace, j: number, v: number, a: number): boolean {
+  const L = space.limits;
+  if (L.mutable[j] === 0) return v === a;
+  const dir = L.direction[j] as number;
+  if ((dir === 1 && v < a) || (dir === -1 && v > a)) return false;
+  return v >= Math.min(L.lower[j] as number, a) && v <= Math.max(L.upper[j] as number, a);
+}
+
+export type RelationLead = 'numeric' | 'categorical';
+
+/** Project candidates [from, to) onto the relations in place (see the file comment). */
+export function projectRelations(space: AttackSpace, rel: Relations, cands: Candidates, lead: RelationLead, from = 0, to = cands.count): void {
+  const numericRelations = rel.orderings.length + rel.sums.length > 0;
+  if (lead === 'numeric' && rel.functional.length === 0 && !numericRelations) return;
+  if (lead === 'categorical' && rel.functional.length + rel.combinations.length === 0 && !numericRelations) return;
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const { x, c, origin } = cands;
+  const x0 = space.x0;
+  const c0 = space.c0;
+  for (let k = from; k < to; k++) {
+    const o = origin[k] as number;
+    if (lead === 'numeric') {
+      for (let j = 0; j < nc; j++) c[k * nc + j] = c0[o * nc + j] as number;
+      for (const p of rel.functional) {
+        const j = p.numeric;
+        const a = x0[o * nn + j] as number;
+        const v = x[k * nn + j] as number;
+        if (v === a || a !== a) continue;
+        let w = snapToward(p.values, v, a);
+        if (w !== a && space.limits.float32[j] === 1 && Math.fround(w) !== w) w = a;
+        if (w === a || !space.categorical[p.categorical]!.mutable) {
+          x[k * nn + j] = a;
+          continue;
+        }
+        x[k * nn + j] = w;
+        const level = p.levelOfValue[binarySearch(p.values, w)] as number;
+        c[k * nc + p.categorical] = level;
+        // the new level must fit every combination it is part of
+        for (const comb of rel.combinations) {
+          if (!comb.features.includes(p.categorical)) continue;
+          if (!combinationAllowed(space, comb, c, k)) {
+            x[k * nn + j] = a;
+            c[k * nc + p.categorical] = c0[o * nc + p.categorical] as number;
+            break;
+          }
+        }
+      }
+    } else {
+      let changed = false;
+      for (let j = 0; j < nc; j++) if (c[k * nc + j] !== c0[o * nc + j]) changed = true;
+      for (const p of rel.functional) x[k * nn + p.numeric] = x0[o * nn + p.numeric] as number;
+      if (changed) {
+        let ok = true;
+        for (const comb of rel.combinations) {
+          if (!combinationAllowed(space, comb, c, k)) {
+            ok = false;
+            break;
+          }
+        }
+        for (const p of rel.functional) {
+          if (!ok) break;
+          const level = c[k * nc + p.categorical] as number;
+          if (level === c0[o * nc + p.categorical]) continue;
+          const j = p.numeric;
+          const a = x0[o * nn + j] as number;
+          const v = p.valueOfLevel[level] as number;
+          if (a !== a) continue;
+          if (v !== v || !valueAllowed(space, j, v, a)) ok = false;
+          else x[k * nn + j] = v;
+        }
+        if (!ok) {
+          for (let j = 0; j < nc; j++) c[k * nc + j] = c0[o * nc + j] as number;
+          for (const p of rel.functional) x[k * nn + p.numeric] = x0[o * nn + p.numeric] as number;
+        }
+      }
+    }
+    projectNumericRelations(space, rel, cands, k);
+  }
+}
+
+function binarySearch(values: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((values[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** less_equal and sums on candidate k: a moved feature is pulled back towards its original value, else put back. */
+function projectNumericRelations(space: AttackSpace, rel: Relations, cands: Candidates, k: number): void {
+  if (rel.orderings.length === 0 && rel.sums.length === 0) return;
+  const nn = space.numeric.length;
+  const { x, origin } = cands;
+  const o = origin[k] as number;
+  const x0 = space.x0;
+  for (const r of rel.orderings) {
+    const a0 = x0[o * nn + r.lesser] as number;
+    const b0 = x0[o * nn + r.greater] as number;
+    if (!(a0 <= b0)) continue; // the original row breaks it (or has a missing value): nothing to keep
+    const a = x[k * nn + r.lesser] as number;
+    const b = x[k * nn + r.greater] as number;
+    if (a <= b) continue;
+    // pull the moved one(s) back towards the original: a down to max(a0, b), else b up to min(b0, a)
+    if (a !== a0 && Math.max(a0, b) < a && b >= a0) x[k * nn + r.lesser] = b;
+    else if (b !== b0 && a <= b0) x[k * nn + r.greater] = a;
+    else {
+      x[k * nn + r.lesser] = a0;
+      x[k * nn + r.greater] = b0;
+    }
+  }
+  for (const s of rel.sums) {
+    const t0 = x0[o * nn + s.total] as number;
+    let sum0 = 0;
+    for (const p of s.parts) sum0 += x0[o * nn + p] as number;
+    if (!(Math.abs(sum0 - t0) <= 1e-6 * Math.max(1, Math.abs(t0)))) continue;
+    let sum = 0;
+    for (const p of s.parts) sum += x[k * nn + p] as number;
+    const t = x[k * nn + s.total] as number;
+    if (Math.abs(sum - t) <= 1e-6 * Math.max(1, Math.abs(t))) continue;
+    const fixed = space.limits.float32[s.total] === 1 ? Math.fround(sum) : sum;
+    if (valueAllowed(space, s.total, fixed, t0) && Math.abs(fixed - sum) <= 1e-6 * Math.max(1, Math.abs(sum))) x[k * nn + s.total] = fixed;
+    else {
+      for (const p of s.parts) x[k * nn + p] = x0[o * nn + p] as number;
+      x[k * nn + s.total] = t0;
+    }
+  }
+}
+
+export interface CounterfactualRepair {
+  /** Features changed to keep the row consistent (categorical / numeric indices). */
+  categorical: number[];
+  numeric: number[];
+  /** Per dependent feature name: rows changed, rows that could not be made consistent. */
+  changed: Map<string, number>;
+  unresolved: Map<string, number>;
+}
+
+/**
+ * Counterfactual candidate k changed `attribute` (a categorical feature) on purpose: every combination that involves
+ * it and is now unseen is repaired by changing the fewest other features of the combination (ties: the combination
+ * seen most often), then functional partners follow their categorical feature. Combinations that cannot be repaired
+ * are left as they are and counted in `unresolved` by feature.
+ */
+export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: Candidates, k: number, attribute: number, repair: CounterfactualRepair): void {
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const { x, c, origin } = cands;
+  const o = origin[k] as number;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const comb of rel.combinations) {
+      if (!comb.features.includes(attribute) || combinationAllowed(space, comb, c, k)) continue;
+      const others = comb.features.filter((f) => f !== attribute);
+      // the seen combination with the attribute's new value that changes the fewest others
+      let best: number[] | null = null;
+      let bestChanges = Infinity;
+      let bestCount = -1;
+      const pos = comb.features.indexOf(attribute);
+      const want = c[k * nc + attribute] as number;
+      for (const [key, count] of comb.seen) {
+        if (count < comb.minCount) continue;
+        const levels = key.split(',').map(Number);
+        if (levels[pos] !== want) continue;
+        let changes = 0;
+        comb.features.forEach((f, q) => {
+          if (f !== attribute && levels[q] !== c[k * nc + f]) changes++;
+        });
+        if (changes < bestChanges || (changes === bestChanges && count > bestCount)) {
+          best = levels;
+          bestChanges = changes;
+          bestCount = count;
+        }
+      }
+      if (!best) {
+        for (const f of others) {
+          const name = space.categorical[f]!.name;
+          repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
+        }
+        continue;
+      }
+      comb.features.forEach((f, q) => {
+        if (f === attribute || best![q] === c[k * nc + f]) return;
+        c[k * nc + f] = best![q] as number;
+        const name = space.categorical[f]!.name;
+        repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
+        if (!repair.categorical.includes(f)) repair.categorical.push(f);
+      });
+    }
+  }
+  for (const p of rel.functional) {
+    const level = c[k * nc + p.categorical] as number;
+    if (level === space.c0[o * nc + p.categorical]) continue;
+    const v = p.valueOfLevel[level] as number;
+    const name = space.numeric[p.numeric]!.name;
+    if (v !== v) {
+      repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
+      continue;
+    }
+    if (x[k * nn + p.numeric] !== v) {
+      x[k * nn + p.numeric] = v;
+      repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
+      if (!repair.numeric.includes(p.numeric)) repair.numeric.push(p.numeric);
+    }
+  }
+}
+
+/**
+ * The smallest change a norm-bounded attack can make to any mutable numeric feature, in the policy's units, and which
+ * feature and why ('integer', 'allowed values'); 0 for a continuous feature; null when nothing can move.
+ */
+export function smallestStep(space: AttackSpace, rel: Relations): { size: number; feature: string; why: string } | null {
+  let best: { size: number; feature: string; why: string } | null = null;
+  for (const j of space.mutableNumeric) {
+    const f = space.numeric[j]!;
+    const pair = rel.functional.find((p) => p.numeric === j);
+    let size = 0;
+    let why = 'continuous';
+    if (pair) {
+      let gap = Infinity;
+      for (let q = 1; q < pair.values.length; q++) gap = Math.min(gap, (pair.values[q] as number) - (pair.values[q - 1] as number));
+      if (!Number.isFinite(gap)) continue;
+      size = gap / f.scale;
+      why = `allowed values of ${space.categorical[pair.categorical]!.name}`;
+    } else if (f.integer) {
+      size = 1 / f.scale;
+      why = 'integer';
+    }
+    if (best === null || size < best.size) best = { size, feature: f.name, why };
+  }
+  return best;
+}
