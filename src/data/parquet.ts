@@ -1,0 +1,143 @@
+/**
+ * Parquet datasets through hyparquet (pure JavaScript, no native build), one row group at a time: the file is read
+ * with positioned reads (never loaded whole), each row group's columns are decoded, fed to the typed column builders
+ * and dropped. Numeric physical types (INT32, INT64, FLOAT, DOUBLE, without a text/date logical type) give numeric
+ * values; text values go through the same typing as CSV cells (a text column of decimal numbers is numeric, as in a
+ * CSV); nulls are missing values. Nested columns (lists, maps, structs) are refused with a message.
+ * Codecs: uncompressed and snappy (hyparquet), gzip and brotli (node:zlib), zstd where node:zlib has it (Node >= 22.15).
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import * as zlib from 'node:zlib';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors } from 'hyparquet';
+import { UserError } from '../util/errors.js';
+import type { Dataset } from './types.js';
+import { DatasetBuilder, type ReadDatasetOptions } from './read.js';
+
+function compressors(): Compressors {
+  const out: Compressors = {
+    GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
+    BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
+  };
+  const z = zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer };
+  if (typeof z.zstdDecompressSync === 'function') {
+    const f = z.zstdDecompressSync;
+    out.ZSTD = (input: Uint8Array) => new Uint8Array(f(input));
+  }
+  return out;
+}
+
+export async function readParquetDataset(file: string, size: number, opts: ReadDatasetOptions): Promise<Dataset> {
+  const where = opts.displayPath;
+  const fh = await open(file, 'r');
+  const hash = createHash('sha256');
+  try {
+    const buffer: AsyncBuffer = {
+      byteLength: size,
+      async slice(start: number, end?: number): Promise<ArrayBuffer> {
+        const stop = Math.min(end ?? size, size);
+        const out = new Uint8Array(Math.max(0, stop - start));
+        let done = 0;
+        while (done < out.length) {
+          const { bytesRead } = await fh.read(out, done, out.length - done, start + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return out.buffer;
+      },
+    };
+    let metadata;
+    try {
+      metadata = await parquetMetadataAsync(buffer);
+    } catch (e) {
+      throw new UserError(`cannot read the Parquet file (${(e as Error).message}); the file is damaged or cut off — write it again`, { file: where });
+    }
+    const schema = parquetSchema(metadata);
+    const leaves = schema.children;
+    const nested = leaves.filter((c) => c.children.length > 0);
+    if (nested.length > 0) {
+      throw new UserError(`Parquet column \`${nested[0].element.name}\` is nested (a list, map or struct); flatten it into plain columns`, { file: where });
+    }
+    const names = leaves.map((c) => c.element.name);
+    const numericKind = leaves.map((c) => {
+      const t = c.element.type;
+      const logical = c.element.logical_type?.type;
+      const converted = c.element.converted_type;
+      if (logical && ['STRING', 'DATE', 'TIMESTAMP', 'TIME', 'ENUM', 'UUID', 'JSON'].includes(logical)) return false;
+      if (converted && ['UTF8', 'DATE', 'TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS', 'TIME_MILLIS', 'TIME_MICROS', 'ENUM', 'JSON'].includes(converted)) return false;
+      return t === 'INT32' || t === 'INT64' || t === 'FLOAT' || t === 'DOUBLE' || t === 'INT96';
+    });
+    const builder = new DatasetBuilder(opts, 'Parquet file');
+    builder.setHeader([...names], 1);
+    const total = Number(metadata.num_rows);
+    if (total > opts.maxRows) builder.checkRowBound(); // fast refusal from the footer (the bound is also checked per row)
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const rows = Number(group.num_rows);
+      const rowEnd = rowStart + rows;
+      const chunks = new Map<string, Array<{ start: number; data: ArrayLike<unknown> }>>();
+      try {
+        await parquetRead({
+          file: buffer,
+          metadata,
+          rowStart,
+          rowEnd,
+          compressors: compressors(),
+          onChunk: (c) => {
+            const list = chunks.get(c.columnName) ?? [];
+            list.push({ start: c.rowStart, data: c.columnData as ArrayLike<unknown> });
+            chunks.set(c.columnName, list);
+          },
+        });
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw new UserError(`cannot decode the Parquet file (${(e as Error).message}); write it with snappy, gzip or no compression`, { file: where });
+      }
+      const perColumn = names.map((n) => {
+        const list = chunks.get(n) ?? [];
+        return (r: number): unknown => {
+          for (const c of list) if (r >= c.start && r < c.start + c.data.length) return c.data[r - c.start];
+          return undefined;
+        };
+      });
+      const direct = names.map((n) => {
+        const list = chunks.get(n) ?? [];
+        return list.length === 1 && list[0].start <= rowStart && list[0].start + list[0].data.length >= rowEnd ? list[0] : null;
+      });
+      for (let r = rowStart; r < rowEnd; r++) {
+        builder.checkRowBound();
+        for (let j = 0; j < names.length; j++) {
+          const d = direct[j];
+          const v = d ? d.data[r - d.start] : perColumn[j](r);
+          const b = builder.builders[j];
+          if (v === null || v === undefined) b.addMissing();
+          else if (typeof v === 'number') {
+            if (numericKind[j]) b.addNumber(v);
+            else b.addText(String(v));
+          } else if (typeof v === 'bigint') b.addNumber(Number(v));
+          else if (typeof v === 'string') b.addText(v);
+          else if (typeof v === 'boolean') b.addText(v ? 'true' : 'false');
+          else if (v instanceof Date) b.addText(v.toISOString());
+          else throw new UserError(`Parquet column \`${names[j]}\` holds values of a kind the gate cannot compare (${Object.prototype.toString.call(v)}); store numbers or texts`, { file: where });
+        }
+        builder.lines.push(r + 2);
+      }
+      rowStart = rowEnd;
+    }
+    // sha256 of the file's bytes, streamed
+    const chunk = new Uint8Array(1 << 20);
+    for (let pos = 0; pos < size; ) {
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
+      if (bytesRead === 0) break;
+      hash.update(chunk.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+    const needs = builder.needsTexts();
+    if (needs.length > 0) {
+      throw new UserError(`Parquet column \`${names[needs[0]]}\` mixes many numbers with texts; store it as one type`, { file: where });
+    }
+    return builder.finish(hash.digest('hex'));
+  } finally {
+    await fh.close();
+  }
+}

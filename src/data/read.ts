@@ -1,0 +1,325 @@
+/**
+ * Reads a dataset file into typed columns, whatever format the user has (issue #13): CSV and other delimited text
+ * (comma, semicolon, tab, bar — detected or given), gzip-compressed text, and Parquet. The format is chosen from the
+ * file's first bytes (Parquet `PAR1`, gzip 1f 8b), never from the extension alone. Every reader streams: text in
+ * 1 MiB chunks (decompressed on the fly), Parquet one row group at a time; what stays per row is the typed columns
+ * (src/data/columns-builder.ts), and `max_rows` is enforced while reading. There is no size cap other than memory.
+ *
+ * Column renames (`columns: {model_input: file_column}`) are applied to the header, so every later stage sees the
+ * names the policy uses. The dataset's sha256 is that of the file's bytes as stored.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { didYouMean } from '../policy/suggest.js';
+import { UserError } from '../util/errors.js';
+import { ColumnBuilder, GrowingUint32 } from './columns-builder.js';
+import { MAX_CSV_COLUMNS, setRowLines } from './csv.js';
+import { DelimitedParser, delimiterName, detectDelimiter, type Delimiter } from './delimited.js';
+import type { Column, Dataset } from './types.js';
+import { readParquetDataset } from './parquet.js';
+
+export type DatasetFormat = 'text' | 'gzip' | 'parquet';
+
+export interface ReadDatasetOptions {
+  /** Path as the user knows it (for messages). */
+  displayPath: string;
+  /** Cell texts read as missing (NaN) in numeric columns. */
+  missingValues: string[];
+  /** Refuse files with more data rows than this (checked while reading). */
+  maxRows: number;
+  /** Field separator of text files; 'auto' (default) detects it. */
+  delimiter?: 'auto' | Delimiter;
+  /** Renames: model_input -> file column. */
+  columns?: Record<string, string>;
+  /** Which policy key the options came from, for messages (default 'dataset'). */
+  optionPrefix?: string;
+  /** Refuse files larger than this many bytes (default: no limit). */
+  maxBytes?: number;
+}
+
+const CHUNK_BYTES = 1 << 20;
+const MAX_REPORTED_PROBLEMS = 10;
+
+/** The format of a file from its first bytes. */
+export function sniffFormat(head: Uint8Array): DatasetFormat | 'zip' | 'binary' {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'parquet';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  for (let i = 0; i < Math.min(head.length, 4096); i++) if (head[i] === 0) return 'binary';
+  return 'text';
+}
+
+export async function readDataset(file: string, opts: ReadDatasetOptions): Promise<Dataset> {
+  const where = opts.displayPath;
+  const prefix = opts.optionPrefix ?? 'dataset';
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) throw new UserError(`not a file; point ${prefix}.path at a CSV, TSV, .csv.gz or Parquet file`, { file: where });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read the dataset (${describeFsError(e)}); check ${prefix === 'dataset' ? 'dataset.path' : prefix} in the policy`, { file: where });
+  }
+  if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+    throw new UserError(`dataset is ${formatBytes(size)}, more than the limit of ${formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
+  }
+  const head = await readHead(file, 4096);
+  const format = sniffFormat(head);
+  if (format === 'zip') {
+    throw new UserError('this is a ZIP file (an .xlsx workbook or a zipped folder), not a table the gate reads; export it as CSV or Parquet, or gzip the CSV', { file: where });
+  }
+  if (format === 'binary') {
+    throw new UserError('this is a binary file, not CSV/TSV text, gzip-compressed text or Parquet; export the data as CSV or Parquet', { file: where });
+  }
+  if (format === 'parquet') {
+    return readParquetDataset(file, size, opts);
+  }
+  return readDelimitedFile(file, format === 'gzip', opts);
+}
+
+async function readHead(file: string, bytes: number): Promise<Uint8Array> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Header, renames, ragged rows and the row bound, shared by the text and Parquet readers. */
+export class DatasetBuilder {
+  builders: ColumnBuilder[] = [];
+  header: string[] | null = null;
+  lines = new GrowingUint32();
+  private ragged: UserError[] = [];
+  private readonly missing: Set<string>;
+  constructor(
+    private readonly opts: ReadDatasetOptions,
+    private readonly format: string,
+  ) {
+    this.missing = new Set(opts.missingValues);
+  }
+
+  get rows(): number {
+    return this.lines.length;
+  }
+
+  setHeader(fields: string[], line: number): void {
+    const where = this.opts.displayPath;
+    if (fields.length > MAX_CSV_COLUMNS) {
+      throw new UserError(`header has ${fields.length} columns, more than the limit of ${MAX_CSV_COLUMNS}`, { file: where, line });
+    }
+    if (fields.length > 0) fields[0] = fields[0].replace(/^\uFEFF/, '');
+    const problems: UserError[] = [];
+    const seen = new Map<string, number>();
+    fields.forEach((name, j) => {
+      if (name.trim() === '') {
+        problems.push(new UserError(`header column ${j + 1} has no name; give every column a name in the first row`, { file: where, line }));
+        return;
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        problems.push(new UserError(`header names \`${name}\` twice (columns ${first + 1} and ${j + 1}); column names must be unique`, { file: where, line }));
+      } else seen.set(name, j);
+    });
+    if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1));
+    const names = applyRenames(fields, this.opts, line);
+    this.header = names;
+    this.builders = names.map((n) => new ColumnBuilder(n, this.missing));
+  }
+
+  /** A text record: the header first, then data rows. */
+  addRecord(fields: string[], line: number): void {
+    if (this.header === null) {
+      this.setHeader(fields, line);
+      return;
+    }
+    const width = this.header.length;
+    if (fields.length !== width) {
+      if (fields.length === 1 && fields[0] === '') return;
+      if (this.ragged.length < MAX_REPORTED_PROBLEMS + 1) {
+        this.ragged.push(
+          new UserError(
+            `row has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${width}; fix this row (a value containing the separator must be in double quotes)`,
+            { file: this.opts.displayPath, line },
+          ),
+        );
+      }
+      return;
+    }
+    this.checkRowBound(line);
+    for (let j = 0; j < width; j++) this.builders[j].addText(fields[j]);
+    this.lines.push(line);
+  }
+
+  checkRowBound(line?: number): void {
+    if (this.lines.length >= this.opts.maxRows) {
+      throw new UserError(
+        `dataset has more than ${this.opts.maxRows} data rows (${this.opts.optionPrefix ?? 'dataset'}.max_rows); evaluate on a sample or raise dataset.max_rows`,
+        { file: this.opts.displayPath, ...(line !== undefined ? { line } : {}) },
+      );
+    }
+  }
+
+  /** Columns that lost their texts and need a second pass. */
+  needsTexts(): number[] {
+    return this.builders.flatMap((b, j) => (b.needsTexts ? [j] : []));
+  }
+
+  finish(sha256: string): Dataset {
+    const where = this.opts.displayPath;
+    if (this.header === null) {
+      throw new UserError(`the file is empty; a ${this.format} with a header row and data rows is needed`, { file: where, line: 1 });
+    }
+    if (this.ragged.length > 0) {
+      const [first, ...rest] = this.ragged;
+      const more = rest.slice(0, MAX_REPORTED_PROBLEMS - 1);
+      if (rest.length > more.length) more.push(new UserError('more rows have the wrong number of fields (not listed)', { file: where }));
+      throw new UserError(first.message, first.location, more);
+    }
+    if (this.lines.length === 0) {
+      throw new UserError('the file has a header but no data rows', { file: where, line: 2 });
+    }
+    const columns: Column[] = this.builders.map((b) => b.finish());
+    const byName = new Map<string, Column>();
+    for (const c of columns) byName.set(c.name, c);
+    const dataset: Dataset = { file: where, sha256, rows: this.lines.length, columns, byName };
+    setRowLines(dataset, this.lines.done());
+    return dataset;
+  }
+}
+
+/** The header with `columns: {model_input: file_column}` applied; an unknown file column is an error. */
+export function applyRenames(fields: string[], opts: ReadDatasetOptions, line: number): string[] {
+  const renames = opts.columns;
+  if (!renames || Object.keys(renames).length === 0) return fields;
+  const where = opts.displayPath;
+  const byFile = new Map<string, string>();
+  const problems: UserError[] = [];
+  for (const [name, fileColumn] of Object.entries(renames)) {
+    if (!fields.includes(fileColumn)) {
+      const hint = didYouMean(fileColumn, fields);
+      problems.push(
+        new UserError(
+          `${opts.optionPrefix ?? 'dataset'}.columns maps \`${name}\` to the column \`${fileColumn}\`, which the file does not have${hint ? `; ${hint}` : ''}`,
+          { file: where, line },
+        ),
+      );
+      continue;
+    }
+    byFile.set(fileColumn, name);
+  }
+  if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1));
+  const out = fields.map((f) => byFile.get(f) ?? f);
+  const seen = new Set<string>();
+  for (const n of out) {
+    if (seen.has(n)) {
+      throw new UserError(`after the renames in ${opts.optionPrefix ?? 'dataset'}.columns two columns are named \`${n}\`; rename the other one too or drop the rename`, { file: where, line });
+    }
+    seen.add(n);
+  }
+  return out;
+}
+
+/** Text chunks of a (possibly gzip-compressed) file, and its sha256 once read. */
+async function* textChunks(file: string, gzip: boolean, hash: ReturnType<typeof createHash>, where: string): AsyncGenerator<string> {
+  const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  raw.on('data', (b) => hash.update(b as Buffer));
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  try {
+    for await (const chunk of stream) yield decoder.decode(chunk as Uint8Array, { stream: true });
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as { code?: string }).code ?? '';
+    if (gzip && /^Z_|ERR_/.test(code)) {
+      throw new UserError(`the gzip data is damaged or cut off (${code}); compress the file again`, { file: where });
+    }
+    throw e;
+  } finally {
+    raw.destroy();
+  }
+}
+
+async function readDelimitedFile(file: string, gzip: boolean, opts: ReadDatasetOptions): Promise<Dataset> {
+  const where = opts.displayPath;
+  const hash = createHash('sha256');
+  const builder = new DatasetBuilder(opts, 'CSV');
+  let parser: DelimitedParser | null = null;
+  let pending = '';
+  let delimiter: Delimiter | null = null;
+  const option = `${opts.optionPrefix ?? 'dataset'}.delimiter`;
+  for await (const text of textChunks(file, gzip, hash, where)) {
+    if (parser === null) {
+      pending += text;
+      // detect from the first two lines (wait for them, up to 1 MiB)
+      const lines = pending.split(/\r\n|\n|\r/, 3);
+      if (lines.length < 3 && pending.length < CHUNK_BYTES) continue;
+      delimiter = opts.delimiter && opts.delimiter !== 'auto' ? opts.delimiter : detectDelimiter(pending.slice(0, CHUNK_BYTES), where, option);
+      parser = new DelimitedParser(delimiter, (fields, line) => builder.addRecord(fields, line), where);
+      parser.push(pending);
+      pending = '';
+      continue;
+    }
+    parser.push(text);
+  }
+  if (parser === null) {
+    delimiter = opts.delimiter && opts.delimiter !== 'auto' ? opts.delimiter : detectDelimiter(pending, where, option);
+    parser = new DelimitedParser(delimiter, (fields, line) => builder.addRecord(fields, line), where);
+    parser.push(pending);
+  }
+  parser.end();
+  if (builder.header !== null && builder.header.length === 1 && builder.rows > 0 && (opts.delimiter ?? 'auto') === 'auto') {
+    // one column: fine for a real one-column file, but say so when the name looks like a row of another separator
+    const name = builder.header[0];
+    if (/[,;\t|]/.test(name)) {
+      throw new UserError(`the header is a single column \`${name.slice(0, 60)}\`; set \`${option}\` to the file's field separator`, { file: where, line: 1 });
+    }
+  }
+  const second = builder.needsTexts();
+  if (second.length > 0) await secondPass(file, gzip, delimiter as Delimiter, builder, second, where);
+  return builder.finish(hash.digest('hex'));
+}
+
+/** Re-reads the texts of the columns that turned categorical after dropping their dictionaries. */
+async function secondPass(file: string, gzip: boolean, delimiter: Delimiter, builder: DatasetBuilder, columns: number[], where: string): Promise<void> {
+  let row = -1;
+  const width = builder.header!.length;
+  const parser = new DelimitedParser(
+    delimiter,
+    (fields) => {
+      if (row === -1 || fields.length !== width) {
+        if (row === -1) row = 0;
+        return;
+      }
+      for (const j of columns) builder.builders[j].fillText(row, fields[j]);
+      row++;
+    },
+    where,
+  );
+  for await (const text of textChunks(file, gzip, createHash('sha256'), where)) parser.push(text);
+  parser.end();
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? 'unknown error';
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+export { delimiterName };
