@@ -339,7 +339,6 @@ function checkThreshold(t: Json, pointer: string[], out: Problem[], metric?: str
   }
 }
 
-function checkPerformance(perf: Json, out: Problem[]): void {
 // ---------------------------------------------------------------- metric ranges (issue #9: obvious mistakes)
 
 /** The values a metric can take: [low, high] (high may be Infinity). */
@@ -391,6 +390,7 @@ function rangeMessage(metric: string, kind: 'min' | 'max', v: number, range: Met
   return `${what} is outside the range of the metric ${between}: ${never}; use a limit ${rangeWords(range)}`;
 }
 
+function checkPerformance(perf: Json, out: Problem[]): void {
   if (!isObj(perf)) return;
   for (const [name, t] of Object.entries(perf)) {
     const pointer = ['checks', 'performance', name];
