@@ -172,6 +172,7 @@ export function semanticProblems(data: Json, opts: SemanticOptions): Problem[] {
   const attributeNames = checkSensitive(data, out);
   checkModel(data, opts, out);
   checkDataset(data, opts, out);
+  checkData(data, opts, out);
   const checks = isObj(data.checks) ? data.checks : {};
   checkPerformance(checks.performance, out);
   checkFairness(checks.fairness, attributeNames, out);
@@ -451,5 +452,41 @@ function checkFairness(fair: Json, attributeNames: Set<string>, out: Problem[]):
     if (t.agg !== undefined && !fairnessMetricHasAgg(name)) {
       out.push({ pointer: [...pointer, 'agg'], message: `\`agg\` applies to equalized_odds_* only, not to ${code(name)}; remove it` });
     }
+  }
+}
+
+/** Issue #13: the `data` section's paths stay in the workspace, every limit has min or max; renames are one-to-one. */
+function checkData(data: Obj, opts: SemanticOptions, out: Problem[]): void {
+  if (isObj(data.dataset) && isObj(data.dataset.columns)) {
+    const seen = new Map<string, string>();
+    for (const [name, file] of Object.entries(data.dataset.columns)) {
+      if (typeof file !== 'string') continue;
+      const prev = seen.get(file);
+      if (prev !== undefined) {
+        out.push({ pointer: ['dataset', 'columns', name], message: `file column ${code(file)} is already renamed to ${code(prev)}; map each file column to one name` });
+      } else seen.set(file, name);
+    }
+  }
+  const d = data.data;
+  if (!isObj(d)) return;
+  checkPath(d.reference, ['data', 'reference'], opts, out);
+  for (const part of ['drift', 'integrity', 'leakage', 'representation']) {
+    const section = d[part];
+    if (!isObj(section)) continue;
+    for (const [key, value] of Object.entries(section)) {
+      if (key === 'thresholds' || key === 'training' || key === 'alpha' || key === 'bins') continue;
+      if (part === 'drift' && key === 'columns' && isObj(value)) {
+        for (const [col, t] of Object.entries(value)) checkThreshold(t, ['data', 'drift', 'columns', col], out);
+      } else checkThreshold(value, ['data', part, key], out);
+    }
+  }
+  if (isObj(d.leakage)) {
+    checkPath(d.leakage.training, ['data', 'leakage', 'training'], opts, out);
+    if (d.reference === undefined && d.leakage.training === undefined && d.leakage.overlap !== undefined) {
+      out.push({ pointer: ['data', 'leakage', 'overlap'], message: '`overlap` needs training data to look in; add `data.reference` or `data.leakage.training`' });
+    }
+  }
+  if (d.reference === undefined && isObj(d.drift)) {
+    out.push({ pointer: ['data', 'drift'], message: '`drift` compares with a reference dataset; add `data.reference: <path of the training data>`' });
   }
 }
