@@ -189,6 +189,17 @@ describe('dist packaging', () => {
     expect(maxAbsDiff(gbt.scores, referenceScores('adult', 'gbt_onehot'))).toBeLessThanOrEqual(1e-6);
   }, 60_000);
 
+  it('without the WASM fallback (the smallest dist for linux/x64 only) still scores natively; forcing WASM then says why it fails', () => {
+    const dist = freshCopy('dist');
+    rmSync(join(dist, 'node_modules', 'onnxruntime-web'), { recursive: true });
+    const r = score(dist, german('logreg_pipeline.onnx'), german('test.csv'));
+    expect(r.runtime).toBe('onnxruntime-node');
+    expect(maxAbsDiff(r.scores, referenceScores('german-credit', 'logreg_pipeline'))).toBeLessThanOrEqual(1e-6);
+    const forced = run([join(dist, 'scoring.js'), german('logreg_pipeline.onnx'), german('test.csv')], { MODEL_RISK_GATE_RUNTIME: 'wasm' }, dirname(dist));
+    expect(forced.status).not.toBe(0);
+    expect(forced.stderr).toMatch(/onnxruntime-web/);
+  }, 60_000);
+
   it('scores with the WASM fallback when MODEL_RISK_GATE_RUNTIME=wasm', () => {
     const dist = freshCopy('dist');
     const env = { MODEL_RISK_GATE_RUNTIME: 'wasm' };
