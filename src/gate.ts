@@ -10,7 +10,8 @@ import { performanceChecks, hasScores } from './checks/performance.js';
 import type { CheckContext } from './checks/context.js';
 import { runRobustness } from './checks/robustness/index.js';
 import { runExplainability } from './checks/explainability/index.js';
-import { readCsvDataset } from './data/csv.js';
+import { readDataset } from './data/read.js';
+import { runDataStage } from './checks/data/stage.js';
 import { buildGroupings } from './data/groups.js';
 import { favourableClasses, invertedLabelNote, makeLabels } from './data/labels.js';
 import { fairnessContext } from './checks/favourable.js';
@@ -77,10 +78,12 @@ interface EvaluationData {
 /** The evaluation dataset with its labels and sensitive groupings, as the policy describes them. */
 async function readEvaluationData(doc: PolicyDocument, file: string): Promise<EvaluationData> {
   const { policy } = doc;
-  const dataset = await readCsvDataset(file, {
+  const dataset = await readDataset(file, {
     displayPath: policy.dataset.path,
     missingValues: policy.dataset.missing_values,
     maxRows: policy.dataset.max_rows,
+    ...(policy.dataset.delimiter !== undefined ? { delimiter: policy.dataset.delimiter } : {}),
+    ...(policy.dataset.columns !== undefined ? { columns: policy.dataset.columns } : {}),
   });
   return { dataset, labels: makeLabels(dataset, policy.dataset, doc), groupings: buildGroupings(dataset, policy, doc) };
 }
@@ -119,7 +122,7 @@ interface BudgetState {
 /** Sections whose checks a stage produces (for the not-run check of a stage that ran out of time). */
 const STAGE_SECTION: Record<string, CheckResult['section']> = {
   policy: 'performance', dataset: 'performance', model: 'performance', scoring: 'performance', metrics: 'performance',
-  checks: 'fairness', robustness: 'robustness', explainability: 'explainability', baseline: 'baseline',
+  checks: 'fairness', robustness: 'robustness', explainability: 'explainability', baseline: 'baseline', data: 'data',
 };
 
 /**
@@ -188,6 +191,9 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
   const datasetPath = resolvePolicyPath(doc, policy.dataset.path, ['dataset', 'path']);
   const { dataset, labels, groupings } = await readEvaluationData(doc, datasetPath);
   lap('dataset');
+  // issue #13: the data checks (drift, integrity, leakage, representation) run before any model check
+  const dataStage = policy.data !== undefined ? (begin('data'), await runDataStage(doc, { dataset, labels, groupings })) : undefined;
+  if (dataStage) lap('data');
 
   const modelPath = resolvePolicyPath(doc, policy.model.path, ['model', 'path']);
   let model: ScoringModel | undefined;
@@ -197,6 +203,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     lap('model');
     begin('scoring');
     const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline);
+    if (dataStage) await dataStage.scorePrediction(model, ctx.scores, options.workspace);
     lap('scoring');
     begin('metrics');
     const { scores, yPred } = ctx;
@@ -212,9 +219,9 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     );
     lap('metrics');
 
-    const checks: CheckResult[] = [...performanceChecks(ctx, performance), ...fairnessChecks(fair, fairness)];
+    const checks: CheckResult[] = [...(dataStage?.checks ?? []), ...performanceChecks(ctx, performance), ...fairnessChecks(fair, fairness)];
     lap('checks');
-    const notes: string[] = []; // the model's own notes stay in report.model.info.notes
+    const notes: string[] = [...(dataStage?.notes ?? [])]; // the model's own notes stay in report.model.info.notes
     const inverted = invertedLabelNote(performance.metrics.roc_auc, String(policy.dataset.positive_label), labels.negativeLabel);
     if (inverted !== undefined) notes.push(inverted);
 
@@ -319,6 +326,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     if (robustness !== undefined) report.robustness = robustness;
     if (explainability !== undefined) report.explainability = explainability;
     if (baseline !== undefined) report.baseline = baseline;
+    if (dataStage) report.data = dataStage.section;
     timings.total = Date.now() - started;
     return { report, doc };
   } finally {
