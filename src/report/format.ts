@@ -103,6 +103,8 @@ export function formatThresholdAscii(t: CheckResult['threshold']): string {
 
 /** '[0.8912, 0.9190]' */
 export function formatIntervalBounds(i: Interval): string {
+  // A rank's or a count's range (interval.integer): '[3, 4]', not '[3.0000, 4.0000]'.
+  if (i.integer === true && Number.isInteger(i.low) && Number.isInteger(i.high)) return `[${formatCount(i.low)}, ${formatCount(i.high)}]`;
   return `[${formatValue(i.low)}, ${formatValue(i.high)}]`;
 }
 

@@ -304,18 +304,28 @@ const EXPLAINABILITY_FIX =
   'categories, a feature that carries the legitimate signal without the association), retrain, and check that the ' +
   'ranking and the fairness metrics move as intended. Raising top_k or the proxy thresholds needs a documented reason.';
 
+/** How every explainability gate's range is formed and used (issue #9). */
+const EXPLAINABILITY_RANGE =
+  'The value comes with a range (at the policy’s statistics level) over bootstrap resamples of the explained rows, ' +
+  'cycling over re-drawn backgrounds: a range that reaches both sides of the limit makes the check inconclusive ' +
+  '(insufficient evidence, per on_insufficient) instead of letting the seed decide; a range wholly on one side decides ' +
+  'as the value does. More explained rows (explainability.rows) and a larger background narrow it.';
+
 const EXPLAINABILITY: Record<string, RuleText> = {
   sensitive_rank: {
     title: 'Importance rank of a sensitive attribute',
     definition:
       'Rank (1 = most important) of the sensitive attribute’s raw column in the global importance: mean |SHAP| over the ' +
-      'explained rows (TreeSHAP for tree ensembles, KernelSHAP otherwise). A column the model does not see ranks last.',
+      'explained rows (TreeSHAP for tree ensembles, KernelSHAP otherwise). A column the model does not see ranks last. ' +
+      '`min: 6` means the column must not be among the 5 most important features; `max: 3` that it must be among the 3 ' +
+      'most important. ' +
+      EXPLAINABILITY_RANGE,
     why: 'A sensitive attribute near the top of the ranking means the model’s decisions lean on it directly.',
     fix: EXPLAINABILITY_FIX,
   },
   sensitive_share: {
     title: 'Share of importance of a sensitive attribute',
-    definition: 'Mean |SHAP| of the sensitive attribute’s raw column divided by the sum of mean |SHAP| over all columns.',
+    definition: 'Mean |SHAP| of the sensitive attribute’s raw column divided by the sum of mean |SHAP| over all columns. ' + EXPLAINABILITY_RANGE,
     why: 'It measures how much of the model’s behaviour the sensitive attribute explains, independent of how many other features there are.',
     fix: EXPLAINABILITY_FIX,
   },
@@ -324,7 +334,9 @@ const EXPLAINABILITY: Record<string, RuleText> = {
     definition:
       'Number of features among the k most important that are strongly associated with the sensitive attribute ' +
       '(Cramér’s V for categorical features, the correlation ratio for numeric ones, or normalised mutual information; ' +
-      'thresholds in the policy).',
+      'thresholds in the policy). The message names each proxy with its rank and association, and the strongly ' +
+      'associated features ranked just below the top k whose range reaches into it. ' +
+      EXPLAINABILITY_RANGE,
     why: 'Dropping a sensitive column does not help when the model relies on a stand-in for it (e.g. relationship for sex): proxies carry the same discrimination.',
     fix: EXPLAINABILITY_FIX,
   },
@@ -332,7 +344,8 @@ const EXPLAINABILITY: Record<string, RuleText> = {
     title: 'Stability of the importance ranking',
     definition:
       'Spearman rank correlation between the global importance computed on two halves of the explained rows (or from ' +
-      'two background samples drawn with different seeds).',
+      'two background samples drawn with different seeds). ' +
+      EXPLAINABILITY_RANGE,
     why: 'An unstable ranking cannot support the other explainability gates: the sensitive attribute’s rank would depend on which rows were explained.',
     fix:
       'Explain more rows (explainability.rows), use a larger background, or give KernelSHAP more coalitions ' +

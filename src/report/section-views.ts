@@ -11,7 +11,7 @@ import type { BaselineMetricChange, BaselineReport, ChangeDirection, ChangeEffec
 import type { AssociationEntry, ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
 import type { AttackResult, BudgetResult, CounterfactualGroup, CounterfactualResult, GroupingRobustness, RobustnessReport } from '../checks/robustness/types.js';
 import { isBreached } from './breaches.js';
-import { formatCompact, formatCount, formatValue, plural } from './format.js';
+import { formatCompact, formatCount, formatLevel, formatValue, plural } from './format.js';
 import type { CheckResult, Report } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -225,6 +225,25 @@ export function shapModelCallsText(e: Pick<ExplainabilityReport, 'modelCalls' | 
   const calls = numberOr(e.modelCalls) ?? 0;
   if (calls === 0 && e.method === 'tree_shap') return 'no model calls for SHAP (TreeSHAP reads the trees from the graph)';
   return `${plural(calls, 'model call')} (${formatCount(numberOr(e.modelRows) ?? 0)} rows) for SHAP`;
+}
+
+/**
+ * 'ranges at 95% from 1,000 bootstrap resamples of the explained rows and 5 background draws' (plain text; the caller
+ * escapes). '' when the section has no uncertainty (statistics.resamples 0, older reports).
+ */
+export function importanceUncertaintyText(e: Pick<ExplainabilityReport, 'uncertainty'>): string {
+  const u = e.uncertainty;
+  if (!isPresent(u)) return '';
+  const draws = numberOr(u.backgrounds) ?? 1;
+  const bg = draws > 1 ? ` and ${formatCount(draws)} background draws` : `, one background${typeof u.backgroundsReason === 'string' ? ` (${u.backgroundsReason})` : ''}`;
+  return `${formatLevel(numberOr(u.level) ?? 0.95)} ranges from ${plural(numberOr(u.resamples) ?? 0, 'bootstrap resample')} of the explained rows${bg}`;
+}
+
+/** '2–4': a feature's rank range, or undefined without one. */
+export function rankRangeOf(e: Pick<ExplainabilityReport, 'uncertainty'>, feature: string): string | undefined {
+  const f = list<{ feature: string; rankLow: number; rankHigh: number }>(e.uncertainty?.features).find((x) => isPresent(x) && x.feature === feature);
+  if (!f) return undefined;
+  return `${formatCount(numberOr(f.rankLow))}–${formatCount(numberOr(f.rankHigh))}`;
 }
 
 export function shapSpaceName(space: unknown): string {

@@ -12,16 +12,28 @@ import type { PolicyDocument } from '../../policy/types.js';
 import type { CheckContext, SectionOutput } from '../context.js';
 import { gather } from '../performance.js';
 import { associationWith } from './association.js';
-import { computeAttributions, type AttributionRun } from './attributions.js';
+import { statisticsOf } from '../result.js';
+import type { Rng } from '../../util/rng.js';
+import { computeAttributions, type AttributionRequest, type AttributionRun } from './attributions.js';
 import { chooseBackground, sampleRows } from './background.js';
 import { attributeName, explainabilityChecks } from './gates.js';
 import { globalImportance, meanAbsolute } from './global-importance.js';
 import { gatherRows } from './input-rows.js';
 import { permutationImportance } from './permutation-importance.js';
 import { playersOf, type Players } from './players.js';
-import { readExplainabilitySettings, type ExplainabilitySettings } from './policy.js';
+import { AUTO_REDRAWS, readExplainabilitySettings, type ExplainabilitySettings } from './policy.js';
 import { rankDescending, spearman } from './rank.js';
-import type { AssociationEntry, ExplainabilityReport, RowAttribution, ShapSpace, StabilityResult } from './types.js';
+import type {
+  AssociationEntry,
+  ExplainabilityReport,
+  ImportanceEntry,
+  ImportanceUncertainty,
+  RowAttribution,
+  ShapSpace,
+  StabilityResult,
+} from './types.js';
+import { columnOf, continuousRange, integerRange, resampleImportance } from './uncertainty.js';
+import type { UncertaintyData } from './gates.js';
 
 export type { ExplainabilityReport } from './types.js';
 export { readExplainabilitySettings, EXPLAINABILITY_DEFAULTS, type ExplainabilitySettings } from './policy.js';
@@ -104,6 +116,94 @@ function orderOf(values: Float64Array, names: string[]): { order: string[]; mean
   return { order: rankDescending(meanAbs, names).map((p) => names[p]), meanAbs };
 }
 
+interface UncertaintyArgs {
+  ctx: CheckContext;
+  settings: ExplainabilitySettings;
+  run: AttributionRun;
+  request: AttributionRequest;
+  explained: Uint32Array;
+  space: ShapSpace;
+  /** The reported run's values, then any background already drawn again (the 'seeds' stability run). */
+  draws: Float64Array[];
+  redrawModelRows: number;
+  rng: Rng;
+  notes: string[];
+}
+
+/**
+ * Re-draws the background (`background.redraws`, default AUTO_REDRAWS for TreeSHAP, 0 for KernelSHAP) and bootstraps the
+ * explained rows' attributions over the draws: the ranges the gates decide on. null when statistics.resamples is 0 or
+ * no row was explained.
+ */
+async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyData | null> {
+  const { ctx, settings, run, draws } = a;
+  const stats = statisticsOf(ctx.doc);
+  if (stats.resamples <= 0 || run.rows === 0) {
+    if (stats.resamples <= 0 && run.rows > 0) a.notes.push('Explainability: statistics.resamples is 0, so the gates have no range and the point values decide.');
+    return null;
+  }
+  const everyRow = settings.background.size >= ctx.input.rows;
+  const asked = settings.background.redraws;
+  const wanted = everyRow ? 0 : (asked ?? (run.method === 'tree_shap' ? AUTO_REDRAWS : 0));
+  let backgroundsReason: string | undefined;
+  if (everyRow) backgroundsReason = 'the background is every row of the dataset, so there is nothing to re-draw';
+  else if (asked === undefined && run.method !== 'tree_shap' && draws.length === 1) {
+    backgroundsReason = 'KernelSHAP would score every coalition again for each new background; set explainability.background.redraws to re-draw it';
+  }
+  let modelRows = a.redrawModelRows;
+  while (draws.length < 1 + wanted) {
+    if (Date.now() > ctx.deadline) {
+      backgroundsReason = 'the time limit was reached before more backgrounds were drawn';
+      break;
+    }
+    const k = draws.length;
+    const other = chooseBackground(ctx.input, settings.background.size, settings.background.method, a.rng.fork(`background/redraw-${k}`));
+    const r = await computeAttributions({ ...a.request, explainedRows: a.explained, backgroundRows: other.rows, backgroundWeights: other.weights, rng: a.rng.fork(`redraw-${k}`) });
+    modelRows += r.modelRows;
+    const v = r.spaces[a.space]?.values;
+    if (r.rows !== run.rows || !v || v.length !== draws[0].length) {
+      backgroundsReason = 'a re-drawn background could not be explained on every row within the limits';
+      break;
+    }
+    draws.push(v);
+  }
+  const stabilityKind = settings.stability ? (settings.stability.method ?? 'halves') : null;
+  const resamples = resampleImportance({
+    draws,
+    rows: run.rows,
+    names: a.request.players.names,
+    resamples: stats.resamples,
+    rng: a.rng.fork('uncertainty'),
+    stability: stabilityKind === 'seeds' && draws.length < 2 ? null : stabilityKind,
+    deadline: ctx.deadline,
+  });
+  if (resamples.resamples === 0) return null;
+  if (resamples.resamples < stats.resamples) {
+    a.notes.push(`Explainability: ${resamples.resamples} of ${stats.resamples} bootstrap resamples of the importance were done before the time limit.`);
+  }
+  return { resamples, level: stats.level, rows: run.rows, modelRows, ...(backgroundsReason ? { backgroundsReason } : {}) };
+}
+
+function uncertaintyReport(u: UncertaintyData, importance: ImportanceEntry[], names: string[]): ImportanceUncertainty {
+  const r = u.resamples;
+  const index = new Map(names.map((n, p) => [n, p]));
+  const out: ImportanceUncertainty = {
+    method: 'bootstrap',
+    resamples: r.resamples,
+    backgrounds: r.draws,
+    level: u.level,
+    modelRows: u.modelRows,
+    features: importance.map((e) => {
+      const p = index.get(e.feature) as number;
+      const rank = integerRange(columnOf(r.ranks, r.resamples, r.players, p), u.level, e.rank) ?? { low: e.rank, high: e.rank };
+      const share = continuousRange(columnOf(r.shares, r.resamples, r.players, p), u.level, e.share) ?? { low: e.share, high: e.share };
+      return { feature: e.feature, rankLow: rank.low, rankHigh: rank.high, shareLow: share.low, shareHigh: share.high };
+    }),
+  };
+  if (u.backgroundsReason) out.backgroundsReason = u.backgroundsReason;
+  return out;
+}
+
 export async function runExplainability(
   ctx: CheckContext,
   options: ExplainabilityOptions = {},
@@ -119,7 +219,7 @@ export async function runExplainability(
   const explainedRows = sampleRows(ctx.input.rows, settings.rows, rng.fork('explained-rows'));
   const { proto, problem } = settings.method === 'kernel_shap' ? { proto: null, problem: undefined } : await loadModelProto(ctx, options);
 
-  const request = {
+  const request: AttributionRequest = {
     model,
     input: ctx.input,
     scores: ctx.scores,
@@ -148,11 +248,15 @@ export async function runExplainability(
   // Stability: two halves of the explained rows (free), or a second background (one more SHAP run).
   let stability: StabilityResult | null = null;
   const stabilityMethod = settings.stability?.method ?? 'halves';
+  const explained = explainedRows.subarray(0, run.rows);
+  // Background draws for the gates' ranges (issue #9 item 8): every draw explains the same rows.
+  const draws: Float64Array[] = [values];
+  let redrawModelRows = 0;
   if (stabilityMethod === 'seeds' && settings.stability) {
     const other = chooseBackground(ctx.input, settings.background.size, settings.background.method, rng.fork('background/second-seed'));
     const second = await computeAttributions({
       ...request,
-      explainedRows: explainedRows.subarray(0, run.rows),
+      explainedRows: explained,
       backgroundRows: other.rows,
       backgroundWeights: other.weights,
       rng: rng.fork('second-seed'),
@@ -160,6 +264,10 @@ export async function runExplainability(
     const secondValues = second.spaces[space]?.values ?? second.spaces.probability?.values ?? new Float64Array(0);
     const o = orderOf(secondValues, players.names);
     stability = { method: 'seeds', spearman: spearman(meanAbsolute(values, P), o.meanAbs), otherOrder: o.order };
+    if (second.rows === run.rows && secondValues.length === values.length) {
+      draws.push(secondValues);
+      redrawModelRows += second.modelRows;
+    }
   } else if (run.rows >= 2) {
     const even: number[] = [];
     const odd: number[] = [];
@@ -168,6 +276,7 @@ export async function runExplainability(
     const b = meanAbsolute(values, P, odd);
     stability = { method: 'halves', spearman: spearman(a, b), otherOrder: rankDescending(b, players.names).map((p) => players.names[p]) };
   }
+  const uncertainty = await importanceUncertainty({ ctx, settings, run, request, explained, space, draws, redrawModelRows, rng, notes });
 
   // Permutation importance on (a sample of) all rows.
   let permutation: ExplainabilityReport['permutation'] = null;
@@ -231,7 +340,15 @@ export async function runExplainability(
   };
   if (run.tree) section.tree = run.tree.summary;
   if (run.kernel) section.kernel = run.kernel;
+  if (uncertainty) section.uncertainty = uncertaintyReport(uncertainty, importance, players.names);
 
-  const checks = explainabilityChecks({ doc: ctx.doc, settings, importance, associations: assoc, stability });
+  const checks = explainabilityChecks({
+    doc: ctx.doc,
+    settings,
+    importance,
+    associations: assoc,
+    stability,
+    ...(uncertainty ? { uncertainty: { ...uncertainty, names: players.names } } : {}),
+  });
   return { section, checks, notes };
 }

@@ -28,7 +28,11 @@ export interface ExplainabilitySettings {
   rows: number;
   /** Rows whose per-feature SHAP values are kept in the report. */
   report_rows: number;
-  background: { size: number; method: BackgroundMethod };
+  /**
+   * redraws: extra backgrounds drawn with other seeds for the gates' ranges (issue #9 item 8); undefined = 'auto':
+   * AUTO_REDRAWS for TreeSHAP (no model call), 0 for KernelSHAP (each draw costs a whole KernelSHAP run).
+   */
+  background: { size: number; method: BackgroundMethod; redraws?: number };
   kernel_shap: {
     /** Coalitions sampled per explained row (paired; the budget). */
     samples: number;
@@ -69,6 +73,9 @@ export const EXPLAINABILITY_DEFAULTS: ExplainabilitySettings = {
   top_k: 5,
   proxy: { cramers_v: 0.3, correlation_ratio: 0.3 },
 };
+
+/** Background re-draws for the gates' ranges when TreeSHAP runs and the policy does not say. */
+export const AUTO_REDRAWS = 4;
 
 export const GATE_KEYS = ['sensitive_rank', 'sensitive_share', 'proxies_in_top_k', 'stability'] as const;
 export type GateKey = (typeof GATE_KEYS)[number];
@@ -160,7 +167,7 @@ export function readExplainabilitySettings(doc: PolicyDocument): ExplainabilityS
     'method', 'space', 'rows', 'report_rows', 'background', 'kernel_shap', 'permutation', 'top_k', 'proxy', ...GATE_KEYS,
   ]);
   const p = (...k: Array<string>): PolicyPointer => [...BASE, ...k];
-  const bg = r.object(raw.background, p('background'), ['size', 'method']);
+  const bg = r.object(raw.background, p('background'), ['size', 'method', 'redraws']);
   const ks = r.object(raw.kernel_shap, p('kernel_shap'), ['samples', 'max_evaluations', 'exact']);
   const pi = r.object(raw.permutation, p('permutation'), ['enabled', 'repeats', 'metric', 'max_rows']);
   const px = r.object(raw.proxy, p('proxy'), ['cramers_v', 'correlation_ratio', 'mutual_information']);
@@ -192,6 +199,7 @@ export function readExplainabilitySettings(doc: PolicyDocument): ExplainabilityS
       correlation_ratio: r.num(px.correlation_ratio, p('proxy', 'correlation_ratio'), d.proxy.correlation_ratio, 0, 1) as number,
     },
   };
+  if (bg.redraws !== undefined) settings.background.redraws = r.int(bg.redraws, p('background', 'redraws'), 0, 0, 50);
   const mi = r.num(px.mutual_information, p('proxy', 'mutual_information'), undefined, 0, 1);
   if (mi !== undefined) settings.proxy.mutual_information = mi;
 

@@ -116,6 +116,24 @@ export interface RowAttribution {
   example?: Record<string, string | number | null>;
 }
 
+/** How the explainability gates' ranges were obtained (issue #9 item 8). */
+export interface ImportanceUncertainty {
+  /** 'bootstrap': resamples of the explained rows' attributions, cycling over the background draws. */
+  method: 'bootstrap';
+  /** Bootstrap resamples done (statistics.resamples, fewer only when the time limit stopped them). */
+  resamples: number;
+  /** Background draws the resamples cycle over: the reported one plus the re-drawn ones. */
+  backgrounds: number;
+  /** Why there are no more background draws than that (e.g. KernelSHAP's cost, a background that is every row). */
+  backgroundsReason?: string;
+  /** Confidence level of the ranges (statistics.level). */
+  level: number;
+  /** Model rows scored for the re-drawn backgrounds (KernelSHAP; 0 for TreeSHAP). */
+  modelRows: number;
+  /** Per feature, in ranking order: the central range of its rank (integers) and of its share. */
+  features: Array<{ feature: string; rankLow: number; rankHigh: number; shareLow: number; shareHigh: number }>;
+}
+
 export interface ExplainabilityReport {
   method: ShapMethod;
   /** Why this method ran (e.g. "the graph is one TreeEnsembleClassifier on the input matrix"). */
@@ -149,4 +167,6 @@ export interface ExplainabilityReport {
   topK: number;
   /** True when the deadline cut the computation short (fewer rows than asked were explained). */
   truncated: boolean;
+  /** Ranges of the ranks and shares behind the gates; absent when statistics.resamples is 0 or nothing was explained. */
+  uncertainty?: ImportanceUncertainty;
 }
