@@ -1,0 +1,23 @@
+/** What a read of a model file found: findings, and the refusal that stops a read. */
+export interface PickleFinding {
+  severity: 'error' | 'warning' | 'note';
+  /** 'dangerous-global' | 'disallowed-global' | 'unknown-class' | 'malformed' | 'limit' | 'compression' | ... */
+  kind: string;
+  message: string;
+  /** 'module.name' of the global concerned. */
+  global?: string;
+  /** Byte offset in the (decompressed) pickle stream. */
+  offset?: number;
+}
+
+/** The read stopped on something the reader refuses (a global outside the allowlist, a limit, a malformed stream). */
+export class PickleRefusal extends Error {
+  constructor(
+    readonly finding: PickleFinding,
+    readonly findings: PickleFinding[] = [finding],
+  ) {
+    super(finding.message);
+    this.name = 'PickleRefusal';
+  }
+}
+

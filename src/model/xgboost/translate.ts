@@ -1,0 +1,193 @@
+/**
+ * An XGBoost `save_model` JSON (gbtree, binary:logistic) -> the same in-memory ONNX form as a translated scikit-learn
+ * model. XGBoost reads its features as float32 and sends a row left when `x < split_condition` (float32), NaN along
+ * `default_left`. Feature names of the form `column=value` become one text input per column (one-hot indicators
+ * computed in the graph: an unknown value gives all zeros); other named features are numeric inputs; without names,
+ * one double matrix `X`.
+ */
+import { GraphBuilder, T_DOUBLE, T_STRING } from '../sklearn/onnx-builder.js';
+import { TranslationError } from '../sklearn/state.js';
+import { MODE_LT, emitTreeEnsemble, type IrTree } from '../sklearn/tree-ir.js';
+import { buildEncoder, type Translation } from '../sklearn/translate.js';
+
+type Json = Record<string, unknown>;
+
+function obj(v: unknown, what: string): Json {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TranslationError(`XGBoost JSON: ${what} is missing or not an object`);
+  return v as Json;
+}
+function arrOf(v: unknown, what: string, n?: number): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw new TranslationError(`XGBoost JSON: ${what} is not a list of numbers`);
+  if (n !== undefined && v.length !== n) throw new TranslationError(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
+  return v as number[];
+}
+function numText(v: unknown, what: string): number {
+  const s = Array.isArray(v) ? v[0] : v;
+  const n = typeof s === 'number' ? s : typeof s === 'string' ? Number(s.replace(/^\[|\]$/g, '')) : NaN;
+  if (!Number.isFinite(n)) throw new TranslationError(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Is this parsed JSON an XGBoost model? */
+export function looksLikeXgboost(doc: unknown): boolean {
+  return !!doc && typeof doc === 'object' && 'learner' in (doc as Json) && typeof (doc as Json).learner === 'object';
+}
+
+export function translateXgboost(doc: unknown): Translation {
+  const root = obj(doc, 'the document');
+  const learner = obj(root.learner, 'learner');
+  const version = Array.isArray(root.version) ? (root.version as number[]).join('.') : 'unknown';
+  const objective = obj(learner.objective, 'learner.objective');
+  const objName = String(objective.name);
+  if (objName !== 'binary:logistic') {
+    throw new TranslationError(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
+  }
+  const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
+  if (booster.name !== 'gbtree') throw new TranslationError(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
+  const model = obj(booster.model, 'gradient_booster.model');
+  const mp = obj(learner.learner_model_param, 'learner.learner_model_param');
+  const nFeatures = numText(mp.num_feature, 'num_feature');
+  const baseScore = numText(mp.base_score, 'base_score');
+  if (!(baseScore > 0 && baseScore < 1)) throw new TranslationError(`XGBoost base_score ${baseScore} is not a probability`);
+  const treesJson = model.trees;
+  if (!Array.isArray(treesJson)) throw new TranslationError('XGBoost JSON: gradient_booster.model.trees is not a list');
+  const gparam = obj(model.gbtree_model_param ?? {}, 'gbtree_model_param');
+  const perIter = gparam.num_parallel_tree !== undefined ? numText(gparam.num_parallel_tree, 'num_parallel_tree') : 1;
+  let nTrees = treesJson.length;
+  const attrs = (learner.attributes ?? {}) as Json;
+  if (attrs.best_iteration !== undefined) nTrees = Math.min(nTrees, (numText(attrs.best_iteration, 'best_iteration') + 1) * perIter);
+  const info = model.tree_info;
+  if (Array.isArray(info) && info.some((c) => c !== 0)) throw new TranslationError('XGBoost JSON: trees for more than one class');
+
+  const trees: IrTree[] = treesJson.slice(0, nTrees).map((tj, ti) => {
+    const t = obj(tj, `trees[${ti}]`);
+    const left = arrOf(t.left_children, `trees[${ti}].left_children`);
+    const n = left.length;
+    const right = arrOf(t.right_children, `trees[${ti}].right_children`, n);
+    const idx = arrOf(t.split_indices, `trees[${ti}].split_indices`, n);
+    const cond = arrOf(t.split_conditions, `trees[${ti}].split_conditions`, n);
+    const dl = arrOf(t.default_left, `trees[${ti}].default_left`, n);
+    const st = t.split_type === undefined ? new Array(n).fill(0) : arrOf(t.split_type, `trees[${ti}].split_type`, n);
+    const ir: IrTree = {
+      feature: new Int32Array(n).fill(-1),
+      threshold: new Float64Array(n),
+      trueChild: new Int32Array(n).fill(-1),
+      falseChild: new Int32Array(n).fill(-1),
+      mode: new Uint8Array(n),
+      missingTrue: new Uint8Array(n),
+      members: new Array(n).fill(null),
+      value: new Float64Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      if (left[i] === -1) {
+        ir.value[i] = Math.fround(cond[i]);
+        continue;
+      }
+      if (st[i] !== 0) throw new TranslationError('XGBoost categorical splits are not translated; one-hot encode the categories or export to ONNX', 'XGBoost categorical split');
+      if (!(left[i] > 0 && left[i] < n && right[i] > 0 && right[i] < n && idx[i] >= 0 && idx[i] < nFeatures)) {
+        throw new TranslationError(`XGBoost JSON: trees[${ti}] node ${i} points out of range`);
+      }
+      ir.feature[i] = idx[i];
+      ir.threshold[i] = Math.fround(cond[i]);
+      ir.mode[i] = MODE_LT;
+      ir.trueChild[i] = left[i];
+      ir.falseChild[i] = right[i];
+      ir.missingTrue[i] = dl[i] ? 1 : 0;
+    }
+    return ir;
+  });
+
+  const names = Array.isArray(learner.feature_names) && learner.feature_names.length === nFeatures ? (learner.feature_names as string[]) : null;
+  const g = new GraphBuilder();
+  const featureRaw: string[] = [];
+  const features: string[] = [];
+  const inputs: Translation['inputs'] = [];
+  let x: string;
+  if (!names) {
+    g.input('X', T_DOUBLE, ['N', nFeatures]);
+    x = 'X';
+    for (let i = 0; i < nFeatures; i++) {
+      features.push(`f${i}`);
+      featureRaw.push(`f${i}`);
+    }
+    inputs.push({ name: 'X', type: 'double' });
+  } else {
+    // group `column=value` indicators by column (first appearance order), keep numeric features as they are
+    const parts: string[] = [];
+    const seen = new Map<string, { values: string[]; positions: number[] }>();
+    const order: Array<{ kind: 'num'; name: string; pos: number } | { kind: 'cat'; column: string }> = [];
+    names.forEach((nm, i) => {
+      const eq = nm.indexOf('=');
+      if (eq > 0) {
+        const col = nm.slice(0, eq);
+        let s = seen.get(col);
+        if (!s) {
+          s = { values: [], positions: [] };
+          seen.set(col, s);
+          order.push({ kind: 'cat', column: col });
+        }
+        s.values.push(nm.slice(eq + 1));
+        s.positions.push(i);
+      } else order.push({ kind: 'num', name: nm, pos: i });
+    });
+    // Columns are built in model feature order: gather per-feature tensors then permute with one Concat in order.
+    const columnOf = new Array<string>(nFeatures);
+    const block = new Map<number, { tensor: string; offset: number }>();
+    for (const o of order) {
+      if (o.kind === 'num') {
+        g.input(o.name, T_DOUBLE, ['N', 1]);
+        inputs.push({ name: o.name, type: 'double' });
+        block.set(o.pos, { tensor: o.name, offset: 0 });
+        columnOf[o.pos] = o.name;
+      } else {
+        const s = seen.get(o.column) as { values: string[]; positions: number[] };
+        g.input(o.column, T_STRING, ['N', 1]);
+        inputs.push({ name: o.column, type: 'string' });
+        const idx = g.op('LabelEncoder', [o.column], { keys_strings: { strings: s.values }, values_int64s: { ints: s.values.map((_, k) => k) }, default_int64: { i: -1 } }, 'ai.onnx.ml');
+        const oh = g.op('Cast', [g.op('Equal', [idx, g.constInt64(s.values.map((_, k) => k), [1, s.values.length])])], { to: { i: T_DOUBLE } });
+        s.positions.forEach((p, k) => {
+          block.set(p, { tensor: oh, offset: k });
+          columnOf[p] = o.column;
+        });
+      }
+    }
+    // assemble in feature order, slicing runs of one block
+    let i = 0;
+    while (i < nFeatures) {
+      const b = block.get(i) as { tensor: string; offset: number };
+      let j = i + 1;
+      while (j < nFeatures && block.get(j)?.tensor === b.tensor && (block.get(j) as { offset: number }).offset === b.offset + (j - i)) j++;
+      const width = j - i;
+      const whole = b.offset === 0 && ![...block.entries()].some(([p, v]) => v.tensor === b.tensor && (p < i || p >= j));
+      parts.push(whole ? b.tensor : g.op('Slice', [b.tensor, g.constInt64([b.offset], [1]), g.constInt64([b.offset + width], [1]), g.constInt64([1], [1])]));
+      i = j;
+    }
+    x = parts.length === 1 ? parts[0] : g.op('Concat', parts, { axis: { i: 1 } });
+    features.push(...names);
+    featureRaw.push(...columnOf);
+  }
+  const x32 = g.op('Cast', [g.op('Cast', [x], { to: { i: 1 } })], { to: { i: T_DOUBLE } });
+  const baseMargin = Math.log(baseScore / (1 - baseScore));
+  let margin = emitTreeEnsemble(g, x32, trees);
+  margin = g.op('Add', [margin, g.constDouble([baseMargin], [1])]);
+  const p1 = g.op('Sigmoid', [margin]);
+  const p0 = g.op('Sub', [g.constDouble([1], [1]), p1]);
+  g.node('Concat', [p0, p1], { axis: { i: 1 } }, { names: ['probabilities'] });
+  g.output('probabilities', T_DOUBLE, ['N', 2]);
+  const onnx = g.build({ producer: 'model-risk-gate xgboost translator', metadata: { source: 'xgboost', xgboost_version: version, objective: objName } });
+  const encoderOnnx = buildEncoder(g, x32, nFeatures);
+  return {
+    onnx,
+    encoderOnnx,
+    tree: { name: 'model', cls: 'XGBoost gbtree', detail: `${trees.length} trees, ${objName}, base_score=${baseScore}, XGBoost ${version}`, children: [] },
+    inputs,
+    features,
+    featureRaw,
+    classes: [0, 1],
+    scoring: `sigmoid(logit(${baseScore}) + sum of ${trees.length} trees), features as float32, x < split goes left, NaN follows default_left`,
+    trees: { trees, offset: baseMargin, logistic: true, marginScale: 1, float32Inputs: true, featuresTensor: x32 },
+    sklearnVersion: null,
+    notes: [],
+    estimators: ['XGBoost'],
+  };
+}
