@@ -174,6 +174,8 @@ export function runDataChecks(input: DataInputs): DataOutput {
       const v = c[key];
       if (typeof v === 'number' && (best.value === null || v > best.value)) best = { value: v, column: c.column };
     }
+    // name the column only when it has something to show
+    if (best.value === 0) return { value: 0 };
     return best;
   };
   const ms = worst('missingShare');
