@@ -107,6 +107,21 @@ describe('npm pack -> install from the tarball -> npx model-risk-gate check', ()
     expect(pack.size).toBeLessThan(35e6);
   });
 
+  it('action.yml has what a GitHub Marketplace listing needs and runs the shipped bundle', () => {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      name?: string; description?: string; author?: string; branding?: { icon?: string; color?: string }; runs?: { using?: string; main?: string };
+    };
+    expect(action.name).toBe('model-risk-gate');
+    expect(action.description?.length).toBeGreaterThan(20);
+    expect(action.author).toBeTruthy();
+    expect(action.branding?.icon).toBe('shield');
+    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(action.branding?.color);
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(pack.files.map((f) => f.path)).toContain(action.runs!.main);
+    // the Marketplace lists a repository with one action.yml at its root and no workflow files
+    expect(existsSync(join(ROOT, '.github', 'workflows'))).toBe(false);
+  });
+
   it('installs offline with no install scripts and passes the German credit example through npx', () => {
     expect(hasNodeModulesAbove(project)).toBe(false);
     const install = sh('npm', ['install', '--offline', '--ignore-scripts', '--no-package-lock', join(work, pack.filename)], project);
