@@ -9,6 +9,7 @@
  * when too long, sections are dropped least important first (then the breached table is shortened), and the comment
  * says what was cut. Pure: Report in, markdown out; the section renderers are shared with the job summary.
  */
+import { renderDataMarkdown } from './data-section.js';
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
 import { escapeMarkdown } from './escape.js';
@@ -109,6 +110,8 @@ export function renderSectionChecks(checks: CheckResult[]): string {
 /** Rows of the attack table in the comment (the job summary shows more, and the per-group tables). */
 const COMMENT_ATTACK_ROWS = 16;
 const COMMENT_IMPORTANCE_ROWS = 10;
+/** Rows of the drift table in the comment (drifted columns first). */
+const COMMENT_DATA_ROWS = 15;
 
 function robustnessBody(report: Report, checks: CheckResult[]): string {
   const parts = [renderSectionChecks(checks), renderRobustness(report, { heading: false, details: false, maxRows: COMMENT_ATTACK_ROWS })];
@@ -166,6 +169,7 @@ function dropOrder(report: Report): Droppable[] {
     { key: 'explainability', label: 'explainability details', weight: breachedIn('explainability') ? 44 : 31 },
     { key: 'robustness', label: 'robustness details', weight: breachedIn('robustness') ? 45 : 32 },
     { key: 'performance-metrics', label: 'table of performance metrics', weight: 36 },
+    { key: 'data', label: 'data checks', weight: breachedIn('data') ? 53 : 37 },
     { key: 'performance', label: 'performance checks', weight: breachedIn('performance') ? 52 : 38 },
     { key: 'fairness-checks', label: 'fairness checks', weight: breachedIn('fairness') ? 54 : 39 },
     { key: 'fairness', label: 'fairness overview', weight: breachedIn('fairness') ? 56 : 41 },
@@ -215,6 +219,9 @@ function compose(
     parts.push(details(`📈 <b>${charts.breached.length ? 'More charts' : 'Charts'}</b> (ROC curve, selection rate by group)`, charts.other.join('\n\n'), false));
 
   const bySection = (s: CheckSection) => report.checks.filter((c) => c.section === s);
+  const dataChecks = bySection('data'); // issue #13: the data checks come before the model's
+  if (has('data') && (dataChecks.length || report.data !== undefined))
+    parts.push(details(sectionSummary('data', dataChecks), memo('data', () => [renderSectionChecks(dataChecks), renderDataMarkdown(report, { heading: false, maxRows: COMMENT_DATA_ROWS })].filter(Boolean).join('\n\n')) || '_No data checks._', false));
   const perf = bySection('performance');
   if (has('performance')) {
     const body = [memo('perf-checks', () => renderSectionChecks(perf)), has('performance-metrics') ? memo('perf-metrics', () => renderPerformance(report)) : '']

@@ -8,6 +8,7 @@ import { metricShortTitle } from '../metrics/names.js';
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
+import { renderDataHtml } from './data-section.js';
 import type { AssociationEntry } from '../checks/explainability/types.js';
 import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness } from '../checks/robustness/types.js';
 import {
@@ -581,13 +582,14 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
   const robustnessCharts = byName('ks-adversarial');
   const importanceCharts = ['feature-importance', 'permutation-importance'].flatMap((n) => charts.filter((c) => c.name === n));
   const placed = new Set([...performanceCharts, ...robustnessCharts, ...importanceCharts].map((c) => c.name));
+  if (report.data !== undefined) for (const c of byName('drift')) placed.add(c.name); // issue #13: in the data section
   for (const attr of report.fairness) {
     const suffix = chartSuffix(attr, report);
     for (const c of charts) if (c.name === `selection-rate-${suffix}` || c.name === `count-${suffix}`) placed.add(c.name);
   }
   const otherCharts = charts.filter((c) => !placed.has(c.name));
   const breached = rankedBreaches(report.checks);
-  const sections: CheckSection[] = ['performance', 'fairness', 'robustness', 'explainability', 'baseline'];
+  const sections: CheckSection[] = ['data', 'performance', 'fairness', 'robustness', 'explainability', 'baseline'];
   const present = sections.filter(
     (sec) =>
       report.checks.some((c) => c.section === sec) ||
@@ -595,7 +597,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       (sec === 'fairness' && report.fairness.length > 0) ||
       (sec === 'robustness' && report.robustness !== undefined) ||
       (sec === 'explainability' && report.explainability !== undefined) ||
-      (sec === 'baseline' && report.baseline !== undefined),
+      (sec === 'baseline' && report.baseline !== undefined) ||
+      (sec === 'data' && report.data !== undefined),
   );
 
   const parts: string[] = [];
@@ -641,6 +644,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       for (const attr of report.fairness) body += fairnessAttribute(report, attr, charts);
     } else if (sec === 'robustness') {
       body += checksTable(checks, false, report.policy.path) + robustnessTables(report) + chartFigures(robustnessCharts);
+    } else if (sec === 'data') {
+      body += checksTable(checks, false, report.policy.path) + renderDataHtml(report, charts);
     } else if (sec === 'explainability') {
       body += checksTable(checks, false, report.policy.path) + importanceTables(report) + chartFigures(importanceCharts);
     } else {

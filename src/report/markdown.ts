@@ -33,6 +33,7 @@ import { LABEL_METRICS, SCORE_METRICS } from '../metrics/types.js';
 import type { CheckResult, Report } from './types.js';
 import type { BaselineMetricChange } from '../baseline/types.js';
 import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
+import { renderDataMarkdown } from './data-section.js';
 import type {
   AttackResult,
   BudgetResult,
@@ -906,6 +907,7 @@ function compose(report: Report, opts: SummaryOptions, caps: Caps): string {
     renderChecksTable(report, { maxRows: caps.maxChecks }),
     renderProvenance(report),
     renderNotes(report),
+    renderDataMarkdown(report, { maxRows: caps.sectionRows }),
     caps.fairnessTables ? renderFairness(report, { maxGroups: caps.maxGroups }) : renderFairnessOverview(report),
     renderRobustness(report, { maxRows: caps.sectionRows, details: caps.sectionDetails }),
     renderExplainability(report, { maxRows: Math.min(caps.sectionRows, MAX_IMPORTANCE_ROWS) }),

@@ -9,6 +9,7 @@
  * composed from the metric's text. Any other rule gets a generic text built from its name.
  */
 import { higherIsBetter } from '../baseline/direction.js';
+import { DATA_RULES } from './data-rule-help.js';
 
 export interface RuleHelp {
   /** PascalCase identifier-like name (SARIF reportingDescriptor.name), e.g. 'PerformanceRocAuc'. */
@@ -481,6 +482,10 @@ export function ruleHelp(ruleId: string): RuleHelp {
   if (section === 'baseline') {
     const b = baselineHelp(name, metric);
     if (b) return b;
+  }
+  if (section === 'data' && DATA_RULES[metric]) {
+    const d = DATA_RULES[metric];
+    return { name, short: `${d.title} is outside the policy threshold.`, full: `${d.title}: ${d.definition}`, why: d.why, fix: d.fix, tags: ['model-risk', 'data'] };
   }
   const words = metric.replace(/[^A-Za-z0-9]+/g, ' ').trim();
   const title = words.length > 0 ? words[0].toUpperCase() + words.slice(1) : 'Check';

@@ -3,6 +3,7 @@
  * precision-recall, precision against threshold, KS (positives vs negatives), KS original vs adversarial scores per
  * attack (when robustness ran), feature importance (when explainability ran). Pure: Report in, SVG text out.
  */
+import { dataCharts } from './data-charts.js';
 import { formatCompact, formatPercent, formatValue } from '../format.js';
 import type { Report } from '../types.js';
 import { rankedBarChart } from './bar-chart.js';
@@ -139,5 +140,6 @@ export function renderCharts(report: Report): Chart[] {
   }
   charts.push(...adversarialKsCharts(report));
   charts.push(...importanceCharts(report));
+  charts.push(...dataCharts(report));
   return charts;
 }
