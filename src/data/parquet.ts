@@ -115,7 +115,10 @@ export async function readParquetDataset(file: string, size: number, opts: ReadD
             if (numericKind[j]) b.addNumber(v);
             else b.addText(String(v));
           } else if (typeof v === 'bigint') b.addNumber(Number(v));
-          else if (typeof v === 'string') b.addText(v);
+          else if (typeof v === 'string') {
+            builder.checkCell(v, j);
+            b.addText(v);
+          }
           else if (typeof v === 'boolean') b.addText(v ? 'true' : 'false');
           else if (v instanceof Date) b.addText(v.toISOString());
           else throw new UserError(`Parquet column \`${names[j]}\` holds values of a kind the gate cannot compare (${Object.prototype.toString.call(v)}); store numbers or texts`, { file: where });

@@ -40,6 +40,9 @@ export interface ReadDatasetOptions {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Longest cell and column name (characters): the same bounds as src/data/csv.ts (issue #10, hostile inputs). */
+export const MAX_CELL_CHARS = 10_000;
+export const MAX_COLUMN_NAME_CHARS = 512;
 const MAX_REPORTED_PROBLEMS = 10;
 
 /** The format of a file from its first bytes. */
@@ -118,6 +121,10 @@ export class DatasetBuilder {
     const problems: UserError[] = [];
     const seen = new Map<string, number>();
     fields.forEach((name, j) => {
+      if (name.length > MAX_COLUMN_NAME_CHARS) {
+        problems.push(new UserError(`header column ${j + 1} has a name of ${name.length} characters, more than the limit of ${MAX_COLUMN_NAME_CHARS}; use short column names`, { file: where, line }));
+        return;
+      }
       if (name.trim() === '') {
         problems.push(new UserError(`header column ${j + 1} has no name; give every column a name in the first row`, { file: where, line }));
         return;
@@ -127,7 +134,7 @@ export class DatasetBuilder {
         problems.push(new UserError(`header names \`${name}\` twice (columns ${first + 1} and ${j + 1}); column names must be unique`, { file: where, line }));
       } else seen.set(name, j);
     });
-    if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1));
+    if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1, MAX_REPORTED_PROBLEMS));
     const names = applyRenames(fields, this.opts, line);
     this.header = names;
     this.builders = names.map((n) => new ColumnBuilder(n, this.missing));
@@ -152,9 +159,19 @@ export class DatasetBuilder {
       }
       return;
     }
+    for (let j = 0; j < width; j++) this.checkCell(fields[j], j, line);
     this.checkRowBound(line);
     for (let j = 0; j < width; j++) this.builders[j].addText(fields[j]);
     this.lines.push(line);
+  }
+
+  checkCell(text: string, j: number, line?: number): void {
+    if (text.length > MAX_CELL_CHARS) {
+      throw new UserError(`column ${j + 1} has a value of ${text.length} characters, more than the limit of ${MAX_CELL_CHARS}; values must be short (categories, numbers)`, {
+        file: this.opts.displayPath,
+        ...(line !== undefined ? { line } : {}),
+      });
+    }
   }
 
   checkRowBound(line?: number): void {

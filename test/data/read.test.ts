@@ -154,3 +154,13 @@ describe('separator, renames, bounds', () => {
     expect(d.byName.get('y')?.kind).toBe('numeric');
   });
 });
+
+describe('bounds on hostile text (the same as the CSV reader, issue #10)', () => {
+  it('a cell longer than 10,000 characters and a column name longer than 512 are refused with the line', async () => {
+    expect(await message(read(`a,b\n1,${'x'.repeat(10_001)}\n`, 'long.csv'))).toBe(
+      'long.csv:2: column 2 has a value of 10001 characters, more than the limit of 10000; values must be short (categories, numbers)',
+    );
+    expect(await message(read(`${'n'.repeat(513)},b\n1,2\n`, 'name.csv'))).toMatch(/^name\.csv:1: header column 1 has a name of 513 characters/);
+    expect(await message(read(`a,b\n"${'q'.repeat(1_100_000)}`, 'open.csv'))).toMatch(/a field is longer than 1048576 characters/);
+  });
+});
