@@ -44,7 +44,7 @@ export async function main(): Promise<number> {
     const commentFrom = core.getInput('comment-from');
     if (commentFrom !== '') {
       // workflow_run mode (fork PRs): post the comment for a report made by the untrusted pull_request workflow
-      publishOutputs(await publishCommentForSavedReport(resolve(workspace, commentFrom), { comment, githubToken, artifactName: core.getInput('artifact-name') }));
+      publishOutputs(await publishCommentForSavedReport(resolve(workspace, commentFrom), { comment, githubToken, artifactName: core.getInput('artifact-name') }, workspace));
       return 0;
     }
     const failOnBreach = booleanInput('fail-on-breach', true);

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { UserError, type SourceLocation } from '../util/errors.js';
+import { isUnderGitDir, readConfinedSync } from '../util/safe-fs.js';
 import { blobSize, gitWorkTree, isLfsPointer, readBlob, resolveCommit } from './git.js';
 import { DEFAULT_MAX_BASE_MODEL_BYTES } from './policy.js';
 
@@ -109,10 +110,13 @@ export async function resolveBaselineModel(req: BaselineRequest): Promise<Resolv
   // 1. --baseline <file>
   if (req.explicit !== undefined) {
     const candidate = isAbsolute(req.explicit) ? req.explicit : resolvePath(req.workspace, req.explicit);
-    if (existsSync(candidate) && statSync(candidate).isFile()) {
+    const looksLikeRevPath = !isAbsolute(req.explicit) && /^[^/\\]*:/.test(req.explicit);
+    if (!looksLikeRevPath && existsSync(candidate) && statSync(candidate).isFile()) {
       const size = statSync(candidate).size;
       if (size > maxBytes) throw new UserError(`--baseline ${req.explicit} is ${size} bytes, more than baseline.max_model_bytes ${maxBytes}`, where);
-      const bytes = await readFile(candidate);
+      // confined like every input (issue #10): no symlink from the workspace to outside, not under .git/, a regular file
+      // (fstat on the open descriptor), a bounded read
+      const bytes = readConfinedSync(candidate, { workspace: req.workspace, maxBytes, what: 'baseline model', location: where ?? { file: req.explicit } });
       const rel = relative(req.workspace, candidate);
       const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : req.explicit;
       return finish(req, `file ${shown}`, bytes, async () => candidate, async () => {});
@@ -142,8 +146,13 @@ export async function resolveBaselineModel(req: BaselineRequest): Promise<Resolv
   let modelObject: string;
   const colon = req.explicit !== undefined ? req.explicit.indexOf(':') : -1;
   if (colon > 0) {
-    commit = await resolveCommit(req.workspace, req.explicit!.slice(0, colon));
     const path = req.explicit!.slice(colon + 1);
+    // the path part is read from git's object store, relative to the workspace: it may not leave the repository
+    const inRepo = isAbsolute(path) || path.startsWith('/') ? relative(req.workspace, path) : relative(req.workspace, resolvePath(req.workspace, path));
+    if (path === '' || inRepo === '' || inRepo.startsWith('..') || isAbsolute(inRepo) || isUnderGitDir(inRepo)) {
+      throw new UserError(`--baseline '${req.explicit}': the path after ':' must name a file inside the repository (not outside it, not under .git/), e.g. main:models/model.onnx`, where);
+    }
+    commit = await resolveCommit(req.workspace, req.explicit!.slice(0, colon));
     modelObject = `${commit ?? req.explicit!.slice(0, colon)}:${path.startsWith('./') || path.startsWith('/') ? path : `./${path}`}`;
   } else {
     commit = await resolveCommit(req.workspace, rev);
@@ -161,6 +170,9 @@ export async function resolveBaselineModel(req: BaselineRequest): Promise<Resolv
   const described = `${origin === 'pull request base' ? 'base commit' : 'commit'} ${shortSha(commit)} (${origin})`;
 
   const size = await blobSize(req.workspace, modelObject);
+  if (size === null && colon > 0) {
+    throw new UserError(`--baseline '${req.explicit}': no such file at that revision; check the path after ':' (relative to the repository root)`, where);
+  }
   if (size === null) {
     return { kind: 'none', reason: `no base model: ${modelObject.slice(modelObject.indexOf(':') + 1).replace(/^\.\//, '')} does not exist at ${described} (a new model)` };
   }

@@ -10,9 +10,10 @@
  *   anything with a quote character or a lone carriage return goes through csv-parse.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../util/errors.js';
+import { readRegularFileSync } from '../util/safe-fs.js';
 import type { Column, Dataset } from './types.js';
 
 export interface ReadCsvOptions {
@@ -28,6 +29,10 @@ export interface ReadCsvOptions {
 
 export const DEFAULT_MAX_CSV_BYTES = 256 * 1024 * 1024;
 export const MAX_CSV_COLUMNS = 10_000;
+/** Longest cell (characters): group names and categories are short; a megabyte-long cell is hostile (issue #10). */
+export const MAX_CSV_CELL_CHARS = 10_000;
+/** Longest column name (characters). */
+export const MAX_CSV_COLUMN_NAME_CHARS = 512;
 const MAX_REPORTED_PROBLEMS = 10;
 
 /** 1-based line of each data row in its file (kept beside the Dataset so that messages can name a line). */
@@ -63,7 +68,8 @@ export async function readCsvDataset(file: string, opts: ReadCsvOptions): Promis
       { file: where },
     );
   }
-  const bytes = await readFile(file);
+  // size checked again on the open descriptor; the read stops at the limit whatever stat said (issue #10)
+  const bytes = readRegularFileSync(file, { maxBytes, what: 'dataset', where: { file: where }, tooBigHint: 'evaluate on a sample of the data' });
   return parseCsvDataset(bytes, { ...opts, maxBytes });
 }
 
@@ -136,6 +142,14 @@ class TableBuilder {
       }
       return;
     }
+    for (let j = 0; j < width; j++) {
+      if (fields[j].length > MAX_CSV_CELL_CHARS) {
+        throw new UserError(
+          `column ${j + 1} has a value of ${fields[j].length} characters, more than the limit of ${MAX_CSV_CELL_CHARS}; values must be short (categories, numbers)`,
+          { file: this.opts.displayPath, line },
+        );
+      }
+    }
     if (this.rowLines.length >= this.opts.maxRows) {
       throw new UserError(
         `dataset has more than ${this.opts.maxRows} data rows (dataset.max_rows); evaluate on a sample or raise dataset.max_rows`,
@@ -154,6 +168,15 @@ class TableBuilder {
     const problems: UserError[] = [];
     const seen = new Map<string, number>();
     fields.forEach((name, j) => {
+      if (name.length > MAX_CSV_COLUMN_NAME_CHARS) {
+        problems.push(
+          new UserError(`header column ${j + 1} has a name of ${name.length} characters, more than the limit of ${MAX_CSV_COLUMN_NAME_CHARS}; use short column names`, {
+            file: where,
+            line,
+          }),
+        );
+        return;
+      }
       if (name.trim() === '') {
         problems.push(
           new UserError(`header column ${j + 1} has no name; give every column a name in the first row`, {
@@ -173,7 +196,7 @@ class TableBuilder {
         );
       } else seen.set(name, j);
     });
-    if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1));
+    if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1, MAX_REPORTED_PROBLEMS));
     this.header = fields;
     this.cells = fields.map(() => []);
   }

@@ -13,6 +13,7 @@
  * - Missing values: a cell whose text is one of dataset.missing_values (or NaN in a numeric column) is put in a group
  *   of its own named `missing`, so that rows without the attribute are neither dropped nor mixed into another group.
  */
+import { shortenName } from '../report/escape.js';
 import type { Policy, PolicyDocument, PolicyPointer, SensitiveSpec } from '../policy/types.js';
 import { defaultSensitiveName, intersectionName } from '../policy/names.js';
 import { didYouMean, listNames } from '../policy/suggest.js';
@@ -28,6 +29,8 @@ export const MISSING_GROUP = 'missing';
 export const MAX_UNBINNED_NUMERIC_VALUES = 20;
 /** Bound on the number of groups of one attribute or intersection (reports stay readable, memory stays small). */
 export const MAX_GROUPS = 1000;
+/** Longest group name kept as is; longer values are shown as their start, '…' and a hash. */
+export const MAX_GROUP_NAME_CHARS = 100;
 /** Joins the values of an intersection group: 'Female|<25'. */
 export const KEY_SEPARATOR = '|';
 
@@ -124,7 +127,8 @@ function attributeGrouping(
     order = 'numeric';
   } else {
     rawCodes = column.codes;
-    rawKeys = column.levels.map((l) => (missing.has(l) ? MISSING_GROUP : l));
+    // a group name is shown in every table, chart and annotation: long ones are shortened with a hash (issue #10)
+    rawKeys = column.levels.map((l) => (missing.has(l) ? MISSING_GROUP : shortenName(l, MAX_GROUP_NAME_CHARS)));
   }
   const { keys, codes } = sortAndMerge(rawCodes, rawKeys, order);
   if (keys.length > MAX_GROUPS) {

@@ -6,7 +6,8 @@
  * a warning that explains how to publish from a `workflow_run` workflow, and the result says what happened. The token
  * is masked and never printed (Octokit redacts it from its errors; messages are scrubbed again here).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readSavedReport } from '../util/saved-report.js';
+import { UserError } from '../util/errors.js';
 import { getOctokit } from '@actions/github';
 import { commentMarker, hasMarker, renderComment } from '../report/comment.js';
 import type { Report } from '../report/types.js';
@@ -114,6 +115,8 @@ export interface PublishCommentInput {
   maxChars?: number;
   /** Pull request to comment on when already known (the workflow_run path resolves it itself). */
   issueNumber?: number;
+  /** workflow_run path: the run that produced the report, whose conclusion is shown next to the report's verdict. */
+  triggeringRun?: { conclusion: string | null; url?: string };
 }
 
 async function postComment(input: PublishCommentInput, octokit: Octokit, issueNumber: number, sha: string | undefined): Promise<PublishCommentResult> {
@@ -124,7 +127,16 @@ async function postComment(input: PublishCommentInput, octokit: Octokit, issueNu
   if (input.artifactUrl) opts.artifactUrl = input.artifactUrl;
   if (input.maxChars !== undefined) opts.maxChars = input.maxChars;
   if (sha) opts.sha = sha;
-  const body = renderComment(report, opts);
+  if (input.triggeringRun) opts.triggeringRun = input.triggeringRun;
+  let body: string;
+  try {
+    body = renderComment(report, opts);
+  } catch (error) {
+    // a report that validated but still cannot be rendered: say so, never an internal error (issue #10)
+    const reason = `The PR comment could not be rendered from the report (${String(error instanceof Error ? error.message : error).split('\n')[0]}).`;
+    log.warning(reason);
+    return { status: 'failed', reason, httpStatus: undefined };
+  }
   try {
     const r = await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, issueNumber }, marker, body);
     log.info(`PR comment ${r.action} on #${issueNumber}: ${r.url}`);
@@ -186,17 +198,11 @@ export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
  * an untrusted run, so it is size-bounded and checked for the fields the comment renders; the renderers escape all
  * text. Throws an Error with a one-line message when it is not a report.
  */
-export function readReportFile(path: string): Report {
-  const size = statSync(path).size;
-  if (size > MAX_REPORT_BYTES) throw new Error(`${path}: ${size} bytes is larger than the ${MAX_REPORT_BYTES}-byte limit for a report`);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${path}: not JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
+export function readReportFile(path: string, workspace: string = process.env.GITHUB_WORKSPACE ?? process.cwd()): Report {
+  // confined, bounded (bytes, depth) and validated against policies/report.schema.json (src/util/saved-report.ts)
+  const data: unknown = readSavedReport(path, { workspace });
   const problem = reportShapeProblem(data);
-  if (problem) throw new Error(`${path}: not a model-risk-gate report (${problem})`);
+  if (problem) throw new UserError(`not a model-risk-gate report (${problem})`, { file: path });
   return data as Report;
 }
 
@@ -259,6 +265,8 @@ export interface PublishFromReportInput {
   enabled?: boolean;
   /** Name of the report artifact in the triggering run, to link it from the comment. */
   artifactName?: string;
+  /** The report, when the caller has already read and validated it (readReportFile). */
+  report?: Report;
   maxChars?: number;
 }
 
@@ -272,7 +280,7 @@ export async function publishCommentFromReport(input: PublishFromReportInput): P
   if (input.enabled === false) return { status: 'skipped', reason: 'the `comment` input is false' };
   let report: Report;
   try {
-    report = readReportFile(input.reportPath);
+    report = input.report ?? readReportFile(input.reportPath);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     log.warning(`PR comment skipped: ${reason}`);
@@ -300,6 +308,8 @@ export async function publishCommentFromReport(input: PublishFromReportInput): P
     return { status: 'skipped', reason };
   }
   if (ctx.workflowRun?.htmlUrl) base.runUrl = ctx.workflowRun.htmlUrl;
+  // the verdict is shown with the triggering run's conclusion: a "pass" from a failed run is never a plain pass
+  if (ctx.workflowRun) base.triggeringRun = { conclusion: ctx.workflowRun.conclusion, ...(ctx.workflowRun.htmlUrl ? { url: ctx.workflowRun.htmlUrl } : {}) };
   if (ctx.workflowRun && input.artifactName) {
     try {
       const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({

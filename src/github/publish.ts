@@ -8,7 +8,7 @@ import { renderCharts } from '../report/charts/index.js';
 import { renderHtml } from '../report/html.js';
 import type { Report } from '../report/types.js';
 import { DEFAULT_ARTIFACT_NAME, parseRetentionDays, uploadReportArtifact, writeReportBundle } from './artifact.js';
-import { publishComment, publishCommentFromReport } from './comment.js';
+import { publishComment, publishCommentFromReport, readReportFile } from './comment.js';
 import { artifactUrl, readRunContext, resolveToken, runUrl, type Log } from './context.js';
 import { messageLine, withWorkflowCommands } from '../util/output.js';
 
@@ -137,12 +137,29 @@ export async function publishForReviewers(report: Report, files: { dir: string; 
  * The `workflow_run` half of fork-safe publishing (`comment-from` input): post the comment for a report.json
  * downloaded from the pull request run's artifact. Never throws. Returns the step outputs (comment-url).
  */
-export async function publishCommentForSavedReport(reportPath: string, inputs: Pick<ReviewerInputs, 'comment' | 'githubToken' | 'artifactName'>): Promise<Record<string, string>> {
+export async function publishCommentForSavedReport(
+  reportPath: string,
+  inputs: Pick<ReviewerInputs, 'comment' | 'githubToken' | 'artifactName'>,
+  workspace: string = process.env.GITHUB_WORKSPACE ?? process.cwd(),
+): Promise<Record<string, string>> {
+  // The artifact is untrusted: confined, bounded and schema-validated before anything renders it; a report that is not
+  // one is a UserError naming the file (exit 2), not a warning and not an internal error (issue #10).
+  const report = readReportFile(reportPath, workspace);
+  const context = readRunContext(process.env);
+  const conclusion = context.workflowRun ? (context.workflowRun.conclusion ?? 'unknown') : undefined;
+  actionOutput.info(
+    `comment-from: the report says ${report.verdict}` +
+      (conclusion !== undefined ? `; the workflow run that produced it concluded ${conclusion}.` : ' (not a workflow_run event: no triggering run to check).'),
+  );
+  if (report.verdict === 'pass' && conclusion !== undefined && conclusion !== 'success') {
+    actionOutput.annotate('warning', `The report says pass, but the workflow run that produced it concluded ${conclusion}: the comment says "not verified", not "passed".`);
+  }
   const token = resolveToken(inputs.githubToken, process.env, (t) => actionOutput.setSecret(t));
   const result = await publishCommentFromReport({
     reportPath,
+    report,
     token,
-    context: readRunContext(process.env),
+    context,
     log: coreLog,
     enabled: inputs.comment,
     ...(inputs.artifactName.trim() ? { artifactName: inputs.artifactName.trim() } : {}),

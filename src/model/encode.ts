@@ -11,7 +11,8 @@
  * Every mismatch (missing column, text in a numeric input, a missing value, the wrong width) is a UserError that names
  * the column, the input and the line, and says what to do.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFileSync } from '../util/safe-fs.js';
 import { lineOfRow } from '../data/csv.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../data/types.js';
 import { resolvePolicyPath } from '../policy/load.js';
@@ -293,11 +294,14 @@ function readFeatureFile(abs: string, display: string, at: SourceLocation): Feat
   if (size > MAX_FEATURE_FILE_BYTES) {
     throw new UserError(`features file \`${display}\` is ${size} bytes, more than ${MAX_FEATURE_FILE_BYTES}; it should be a short JSON list`, at);
   }
+  // fd-checked, bounded read (issue #10); the parse error names the position only, never the file's text
+  const bytes = readRegularFileSync(abs, { maxBytes: MAX_FEATURE_FILE_BYTES, what: 'features', where: { file: display } });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(abs, 'utf8'));
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    throw new UserError(`cannot read the features file as JSON (${(e as Error).message}); fix the JSON`, { file: display });
+    const at = /position (\d+)/.exec((e as Error).message);
+    throw new UserError(`the features file is not valid JSON${at ? ` (at character ${at[1]})` : ''}; fix the JSON`, { file: display });
   }
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   const obj = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {}) as Record<string, unknown>;

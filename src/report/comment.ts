@@ -68,6 +68,26 @@ export interface CommentOptions {
   /** Commit the report is about, shown in the footer. */
   sha?: string;
 }
+  /**
+   * `comment-from` (workflow_run) only: the run that produced the report. Its conclusion is shown next to the report's
+   * verdict, and a passing report from a run that did not succeed is never shown as a plain pass (issue #10).
+   */
+  triggeringRun?: { conclusion: string | null; url?: string };
+}
+
+/** The verdict header, with the producing run's conclusion when the report comes from another run's artifact. */
+export function verdictHeaderWithRun(report: Report, run: CommentOptions['triggeringRun']): string {
+  const header = renderVerdictHeader(report);
+  if (!run) return header;
+  const conclusion = typeof run.conclusion === 'string' && /^[a-z_]{1,40}$/.test(run.conclusion) ? run.conclusion : 'unknown';
+  const runLink = run.url && /^https?:\/\/[^\s()<>]+$/.test(run.url) ? `[workflow run](${run.url})` : 'workflow run';
+  const verdict = report.verdict === 'pass' ? 'passed' : 'failed';
+  const line = `The report says **${verdict}**; the ${runLink} that produced it concluded **${escapeMarkdown(conclusion)}**.`;
+  if (report.verdict === 'pass' && conclusion !== 'success') {
+    const rest = header.replace(/^## [^\n]*/, '');
+    return `## ⚠️ Model risk gate: not verified (the run that produced this report concluded ${escapeMarkdown(conclusion)})${rest}\n\n> [!WARNING]\n> ${line} A report from a run that did not succeed is not a pass; see the run.`;
+  }
+  return `${header}\n\n${line}`;
 
 const SECTION_TITLES: Record<CheckSection, string> = {
   performance: 'Performance',
@@ -205,7 +225,7 @@ function compose(
   notice?: string,
 ): string {
   const has = (key: string) => !dropped.has(key);
-  const parts: string[] = [opts.marker, renderVerdictHeader(report)];
+  const parts: string[] = [opts.marker, verdictHeaderWithRun(report, opts.triggeringRun)];
   const breached = memo(`breached-${breachedRows ?? 'all'}`, () => renderBreachedChecks(report, breachedRows !== undefined ? { maxRows: breachedRows } : {}));
   parts.push(breached || '**No threshold was breached.**');
   if (has('baseline') && report.baseline !== undefined) {

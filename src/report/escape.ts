@@ -38,9 +38,36 @@ export interface EscapeOptions {
   maxLength?: number;
 }
 
+/**
+ * Longest text any renderer writes for one value when the caller sets no `maxLength` (issue #10: a megabyte-long group
+ * name became hundreds of megabytes of HTML and SVG). Longer text is shortened with a hash, so distinct names stay
+ * distinct.
+ */
+export const MAX_RENDERED_TEXT = 2000;
+
+/** 8 hex digits of FNV-1a over the UTF-16 code units: a short, stable tag for a shortened name. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** `text` if it has at most `max` characters, else its start, '…' and a short hash of the whole ("abc…#1f2e3d4c"). */
+export function shortenName(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tag = `…#${shortHash(text)}`;
+  let head = text.slice(0, Math.max(0, max - tag.length));
+  if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+  return `${head}${tag}`;
+}
+
 function prepare(text: unknown, opts?: EscapeOptions): string {
-  const clean = sanitizeText(text);
-  return opts?.maxLength !== undefined ? truncate(clean, opts.maxLength) : clean;
+  const raw = typeof text === 'string' && text.length > 4 * MAX_RENDERED_TEXT ? text.slice(0, 4 * MAX_RENDERED_TEXT) + shortHash(text) : text;
+  const clean = sanitizeText(raw);
+  return opts?.maxLength !== undefined ? truncate(clean, opts.maxLength) : shortenName(clean, MAX_RENDERED_TEXT);
 }
 
 /**
@@ -131,7 +158,10 @@ export function escapeSarifText(text: unknown, opts?: EscapeOptions): string {
   return s;
 }
 
-/** Text for a terminal: no escape sequences (a group name cannot recolour or clear the screen), one line. */
+/**
+ * Text for a terminal: no escape sequences (a group name cannot recolour or clear the screen), one line, and no `::` or
+ * `##[` (CI logs run workflow commands found in a step's output; issue #10).
+ */
 export function sanitizeTerminal(text: unknown, opts?: EscapeOptions): string {
-  return prepare(text, opts);
+  return prepare(text, opts).replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
 }

@@ -278,7 +278,7 @@ export function renderProvenance(report: Report): string {
     info.producer ? escapeMarkdown(info.producer, { maxLength: MAX_NAME_LENGTH }) : '',
     info.outputKind === 'label'
       ? `labels only (${codeCell(info.scoreOutput)}): no score metrics`
-      : `score = ${codeCell(info.scoreOutput)}${info.outputKind === 'probabilities' ? ` column ${info.positiveIndex}` : ''}`,
+      : `score = ${codeCell(info.scoreOutput)}${info.outputKind === 'probabilities' ? ` column ${escapeMarkdown(String(info.positiveIndex))}` : ''}`,
     info.zipMapBypassed ? 'ZipMap bypassed' : '',
     `${escapeMarkdown(info.runtime)} ${escapeMarkdown(info.runtimeVersion)}`,
   ].filter((x) => x !== '');

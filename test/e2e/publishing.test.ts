@@ -352,8 +352,12 @@ describe('fork pull request: the comment is refused (403), then published by the
 
     expect(gh.comments).toHaveLength(1);
     const body = gh.comments[0]!.body;
-    // exactly the comment the pull_request run would have posted: same report, run, artifact and commit
-    expect(body).toBe((refused.json as { body: string }).body);
+    // exactly the comment the pull_request run would have posted (same report, run, artifact and commit), plus the
+    // triggering run's conclusion next to the report's verdict (issue #10)
+    const conclusion = `\n\nThe report says **failed**; the [workflow run](https://github.com/${OWNER_REPO}/actions/runs/${gh.runId}) that produced it concluded **failure**.`;
+    expect(body).toContain(`## ❌ Model risk gate failed`);
+    expect(body).toContain(conclusion);
+    expect(body.replace(conclusion, '')).toBe((refused.json as { body: string }).body);
     expect(body.startsWith(`${MARKER}\n`)).toBe(true);
     expect(body).toContain('## ❌ Model risk gate failed');
     expect(body).toContain(`📋 [Job summary](https://github.com/${OWNER_REPO}/actions/runs/${gh.runId})`);

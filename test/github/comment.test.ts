@@ -214,7 +214,8 @@ describe('publishing from a workflow_run workflow (fork pull requests)', () => {
     const env = gh.env({ event: workflowRunEvent({ runId: 1, headSha: 'a'.repeat(40), headBranch: 'b', headRepo: 'f/credit-model', pullNumbers: [3] }) });
     const log = memoryLog();
     const r = await publishCommentFromReport({ reportPath, token: env.GITHUB_TOKEN, context: readRunContext(env), log });
-    expect(r).toMatchObject({ status: 'failed', reason: expect.stringContaining('not a model-risk-gate report (check x has non-numeric values)') });
+    // validated against policies/report.schema.json first (issue #10): the first schema problem is named
+    expect(r).toMatchObject({ status: 'failed', reason: expect.stringMatching(/not a model-risk-gate report: it does not match policies\/report\.schema\.json \(\/checks\/0 /) });
     expect(gh.requests).toHaveLength(0);
   });
 });

@@ -77,7 +77,9 @@ describe('renderText', () => {
     const out = renderText(r, { width: 90 });
     expect(out).not.toMatch(/[\u001b\u202e\u0000\u0007]/);
     expect(out).not.toMatch(/^::/m);
-    expect(out).toContain('./::error::x.yml:21:22: error:');
+    // `::` is broken up wherever it occurs in terminal text (issue #10), not only at a line start
+    expect(out).toContain('./: :error: :x.yml:21:22: error:');
+    expect(out).not.toContain('::');
     expect(out).toContain('  - line1 line2 ## heading');
     for (const line of out.split('\n').slice(3, 15)) expect([...line].length).toBeLessThanOrEqual(90);
   });
