@@ -134,7 +134,8 @@ export function notOnnx(reason: unknown, where: SourceLocation): UserError {
 
 /** Decode and sanity-check model bytes. */
 export function parseModel(bytes: Uint8Array, where: SourceLocation): ModelFile {
-  if (looksLikePickle(bytes, where.file)) throw pickleRefusal(bytes, where);
+  // by content only: a reader (src/model/sklearn/open.ts) may have translated a .joblib into the ONNX bytes given here
+  if (looksLikePickle(bytes)) throw pickleRefusal(bytes, where);
   // bounded from the wire before decoding: protobufjs makes one object per node, so node counts, not bytes, cost memory
   try {
     measureOnnxWire(bytes);
