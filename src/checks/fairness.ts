@@ -16,7 +16,9 @@ import type { FairnessThreshold } from '../policy/types.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
 import { hasScores } from './performance.js';
-import { makeCheckResults } from './result.js';
+import { formatNumber, makeCheckResults, outcomeOf, statisticsOf } from './result.js';
+import { countEngineApplies, countFairness, type CountFairness } from '../stats/fairnessCounts.js';
+import { createRng } from '../util/rng.js';
 import { fairnessTitle } from './favourable.js';
 
 export type FairnessAggregate = 'difference' | 'ratio' | 'group_min' | 'group_max';
@@ -102,7 +104,24 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
       };
       // The estimator names what cannot be estimated (too few groups, a group without actual positives for a TPR,
       // labels only for a score metric); the point value comes from the grouping engine (equal to fairlearn).
-      const gated = fairnessEstimate({ ...plan, method }, { yTrue: labels.yTrue, yPred, scores: withScores ? scores : null }, grouping, minGroupSize);
+      const pred = { yTrue: labels.yTrue, yPred, scores: withScores ? scores : null };
+      const fullPlan = { ...plan, method };
+      if (countEngineApplies(fullPlan)) {
+        // label metrics between groups: counts per group × label × decision, smoothed count bootstrap with the
+        // near-tie correction, groups left out named with what they could do to the verdict (src/stats/fairnessCounts.ts)
+        const rng = createRng(doc.policy.seed).fork(`stats/fairness/${metric}/${name}`);
+        const counts = countFairness(fullPlan, pred, grouping, minGroupSize, doc.policy.min_denominator ?? 10, statisticsOf(doc), rng);
+        const results = makeCheckResults({
+          doc, section: 'fairness', metric, scope: name, title, value: counts.value, threshold, pointer,
+          details: { ...details, ...(counts.method ? { intervalMethod: counts.method } : {}), excludedGroups: counts.excluded.map((e) => ({ key: e.key, reason: e.reason })) },
+          ...(counts.insufficientReason !== undefined ? { insufficientReason: counts.insufficientReason } : {}),
+          ...(counts.intervalEstimate ? { intervalEstimate: counts.intervalEstimate } : {}),
+        });
+        for (const r of results) applyExcludedGroups(r, counts, statisticsOf(doc).level);
+        out.push(...results);
+        continue;
+      }
+      const gated = fairnessEstimate(fullPlan, pred, grouping, minGroupSize);
       const value = gated.insufficientReason !== undefined ? null : fairnessValue(result, plan, method);
       out.push(
         ...makeCheckResults({
@@ -121,4 +140,70 @@ function combine(values: number[], plan: FairnessMetricPlan): number {
   if (values.length === 1) return values[0];
   if (plan.combine === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
   return plan.aggregate === 'ratio' || plan.aggregate === 'group_min' ? Math.min(...values) : Math.max(...values);
+}
+
+function beyondLimit(kind: 'min' | 'max', value: number, limit: number): boolean {
+  return kind === 'min' ? value < limit : value > limit;
+}
+
+/**
+ * Groups left out of an aggregate (below min_group_size or min_denominator) are named on the check's line, and never
+ * let a breach through (issue #9): when the metric with a left-out group at its own rate would breach a limit the
+ * included groups pass, the check is a fail if the breach holds even at the most favourable end of that group's exact
+ * (Clopper-Pearson) interval, and insufficient otherwise — not a pass.
+ */
+export function applyExcludedGroups(r: CheckResult, counts: CountFairness, level: number): void {
+  if (counts.excluded.length === 0) return;
+  const names = counts.excluded.map((e) => `'${e.key}' (${e.reason})`);
+  const listed = `${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}`;
+  if (r.status !== 'pass' || r.value === null) {
+    r.message += ` (left out: ${listed})`;
+    return;
+  }
+  const { kind, value: limit } = r.threshold;
+  const better = (a: number, b: number): number => (kind === 'min' ? Math.max(a, b) : Math.min(a, b));
+  let proven: string | undefined;
+  let possible: string | undefined;
+  counts.excluded.forEach((e) => {
+    for (const rate of e.rates) {
+      if (rate.value === null) continue;
+      const base = baseIndex(counts, rate.base);
+      if (base < 0) continue;
+      const atPoint = counts.aggregateWith([{ base, value: rate.value }]);
+      if (atPoint === null || !beyondLimit(kind, atPoint, limit)) continue;
+      // the most favourable rate in the group's exact interval: an end of it, or the edge of the included groups' range
+      const candidates = [rate.low, rate.high, ...counts.aggregateCandidates(base)].map((x) => Math.min(rate.high, Math.max(rate.low, x)));
+      let best = Number.NaN;
+      for (const x of candidates) {
+        const v = counts.aggregateWith([{ base, value: x }]);
+        if (v === null) continue;
+        best = Number.isNaN(best) ? v : better(best, v);
+      }
+      const pct = `${formatNumber(level * 100, 2)}%`;
+      const what = `'${e.key}' (${e.reason}; ${rate.base.replace(/_/g, ' ')} ${formatNumber(rate.value)} = ${rate.successes}/${rate.trials}, exact ${pct} CI [${formatNumber(rate.low)}, ${formatNumber(rate.high)}])`;
+      if (!Number.isNaN(best) && beyondLimit(kind, best, limit)) {
+        proven ??= `${what} breaches it: with this group the value is ${formatNumber(atPoint)}, and still ${formatNumber(best)} at the most favourable end of its interval`;
+      } else {
+        possible ??= `${what} would put the value at ${formatNumber(atPoint)}, beyond the limit, and its interval cannot tell`;
+      }
+    }
+  });
+  const ev = r.evidence;
+  const op = kind === 'min' ? '≥' : '≤';
+  if (proven !== undefined) {
+    r.status = 'fail';
+    r.outcome = outcomeOf('fail', ev?.severity ?? 'error', ev?.onInsufficient ?? 'warn', ev?.onNotRun ?? 'fail');
+    r.message = `${r.title} = ${formatNumber(r.value)} over the groups with enough rows, but a group left out ${proven}; required ${op} ${formatNumber(limit)}`;
+  } else if (possible !== undefined) {
+    r.status = 'insufficient';
+    if (ev) ev.insufficientKind = 'data';
+    r.outcome = outcomeOf('insufficient', ev?.severity ?? 'error', ev?.onInsufficient ?? 'warn', ev?.onNotRun ?? 'fail');
+    r.message = `${r.title} = ${formatNumber(r.value)} over the groups with enough rows: insufficient data (a group left out, ${possible}); required ${op} ${formatNumber(limit)}`;
+  } else {
+    r.message += ` (left out: ${listed})`;
+  }
+}
+
+function baseIndex(counts: CountFairness, base: string): number {
+  return counts.bases.indexOf(base);
 }
