@@ -46,6 +46,20 @@ export interface GateOptions {
   baseline?: string;
   /** GITHUB_EVENT_PATH (Action): the pull request's base sha is read from it. */
   eventPath?: string;
+  /** Told when each stage starts and ends (terminal progress line, Action log groups). Never prints; errors ignored. */
+  onProgress?: (event: GateProgress) => void;
+}
+
+/** A stage of the run starting or ending (the stages are the keys of report.timings). */
+export interface GateProgress {
+  stage: string;
+  state: 'start' | 'end';
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+  /** The stage's own duration (report.timings[stage]), on 'end'. */
+  stageMs?: number;
+  /** Evaluation rows, once the dataset is read. */
+  rows?: number;
 }
 
 export interface GateRun {
@@ -173,13 +187,25 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
   const { started, deadline, watchdog } = budget;
   const timings: Record<string, number> = {};
   let mark = Date.now();
+  let rows: number | undefined; // for progress, once the dataset is read
+  const progress = (event: Omit<GateProgress, 'elapsedMs' | 'rows'>): void => {
+    try {
+      options.onProgress?.({ ...event, elapsedMs: Date.now() - started, ...(rows !== undefined ? { rows } : {}) });
+    } catch {
+      // progress display must never change a run
+    }
+  };
   const lap = (name: string): void => {
     const t = Date.now();
     timings[name] = t - mark;
     mark = t;
     if (t > deadline && budget.exhausted === undefined) budget.exhausted = name;
+    progress({ stage: name, state: 'end', stageMs: timings[name] });
   };
-  const begin = (name: string): void => watchdog.stage(name);
+  const begin = (name: string): void => {
+    watchdog.stage(name);
+    progress({ stage: name, state: 'start' });
+  };
 
   begin('policy');
   const doc = await loadPolicy(options.policyFile, { workspace: options.workspace });
@@ -190,6 +216,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
 
   const datasetPath = resolvePolicyPath(doc, policy.dataset.path, ['dataset', 'path']);
   const { dataset, labels, groupings } = await readEvaluationData(doc, datasetPath);
+  rows = dataset.rows;
   lap('dataset');
   // issue #13: the data checks (drift, integrity, leakage, representation) run before any model check
   const dataStage = policy.data !== undefined ? (begin('data'), await runDataStage(doc, { dataset, labels, groupings })) : undefined;
@@ -218,6 +245,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
       groupMetrics({ yTrue: fair.labels.yTrue, yPred: fair.yPred, scores: withScores ? fair.scores : null, grouping, minGroupSize: policy.min_group_size, scoreOrder: fairOrder }),
     );
     lap('metrics');
+    begin('checks');
 
     const checks: CheckResult[] = [...(dataStage?.checks ?? []), ...performanceChecks(ctx, performance), ...fairnessChecks(fair, fairness)];
     lap('checks');
@@ -282,7 +310,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     for (const g of fairness) {
       if (g.insufficientGroups.length > 0) {
         notes.push(
-          `${g.name}: ${g.insufficientGroups.length} group(s) below min_group_size ${policy.min_group_size} are reported as insufficient data and left out of comparisons: ${g.insufficientGroups.slice(0, 10).join(', ')}${g.insufficientGroups.length > 10 ? ', …' : ''}`,
+          `${g.name}: ${g.insufficientGroups.length} group(s) below min_group_size ${policy.min_group_size} are left out of the aggregates and named on the line of every fairness check of ${g.name}; such a group still fails a check when its own exact interval shows the breach: ${g.insufficientGroups.slice(0, 10).join(', ')}${g.insufficientGroups.length > 10 ? ', …' : ''}`,
         );
       }
     }

@@ -60,10 +60,10 @@ export function applyMultipleTestingCorrection(
       ev.familySize = members.length;
       const name = method === 'holm' ? 'Holm' : 'Benjamini-Hochberg';
       if (c.status !== 'fail' || ev.basis !== 'interval' || !(adjusted[k] >= alpha)) {
-        if (c.status === 'fail' || ev.basis === 'interval') c.message += ` (${name}-adjusted p = ${formatP(adjusted[k])} over ${members.length} checks)`;
+        if (c.status === 'fail' || ev.basis === 'interval') c.message += ` (${name}-adjusted p ${formatP(adjusted[k])} over ${members.length} checks)`;
         return;
       }
-      const why = `after the ${name} correction over ${members.length} checks the breach is not significant: adjusted p = ${formatP(adjusted[k])} ≥ ${formatNumber(alpha)}`;
+      const why = `after the ${name} correction over ${members.length} checks the breach is not significant: adjusted p ${formatP(adjusted[k])} ≥ ${formatNumber(alpha)}`;
       const shown = c.message.replace(/ breaches .*$/, '');
       const required = `required ${c.threshold.kind === 'min' ? '≥' : '≤'} ${formatNumber(c.threshold.value)}`;
       c.status = 'insufficient';
@@ -75,8 +75,8 @@ export function applyMultipleTestingCorrection(
   return out;
 }
 
-/** A p-value in words: 4 significant digits, or '< 1e-12' below that. */
+/** A p-value with its relation: '= 0.0031', '= 2.4e-7', or '< 1e-12' below that. */
 function formatP(p: number): string {
   if (!(p >= 1e-12)) return '< 1e-12';
-  return p < 1e-4 ? p.toExponential(2) : formatNumber(p);
+  return `= ${p < 1e-4 ? p.toExponential(2) : formatNumber(p)}`;
 }

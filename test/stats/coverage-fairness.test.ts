@@ -90,7 +90,7 @@ describe(`fairness interval coverage (${REPS} repetitions, ${RESAMPLES} resample
     expect(total).toBe(REPS);
     expect(coverage).toBeGreaterThanOrEqual(0.93);
     expect(coverage).toBeLessThanOrEqual(0.97);
-  });
+  }, 180_000);
   it('prints the table', () => {
     console.log(['| setting | true value | coverage | missed (interval below / above) |', '|---|---|---|---|', ...rows].join('\n'));
     expect(rows.length).toBe(SCENARIOS.length);
