@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
+import { runInit } from './init/index.js';
 import { writeExtraFiles, writeReportFiles } from './files.js';
 import { renderCharts } from './report/charts/index.js';
 import { renderHtml } from './report/html.js';
@@ -23,6 +24,7 @@ const USAGE = `model-risk-gate ${TOOL_VERSION}: gate an ONNX model on performanc
 
 Usage:
   model-risk-gate check --policy <policy.yml> [options]
+  model-risk-gate init --model <model> --data <dataset> [--reference <training data>] [-o <policy.yml>]
   model-risk-gate inspect <model.onnx>
 
 Options for check:
@@ -58,6 +60,10 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
           'time-budget': { type: 'string' },
           baseline: { type: 'string' },
           'no-color': { type: 'boolean' },
+          model: { type: 'string' },
+          reference: { type: 'string' },
+          data: { type: 'string' },
+          output: { type: 'string', short: 'o' },
           help: { type: 'boolean', short: 'h' },
           version: { type: 'boolean', short: 'v' },
         },
@@ -70,6 +76,14 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     const command = positionals[0];
     if (values.help || command === undefined || command === 'help') { write(USAGE); return command === undefined && !values.help ? 2 : 0; }
 
+    if (command === 'init') {
+      // issue #13: a starter policy from a model and a dataset (never overwrites a file)
+      if (!values.model || !values.data) throw new UserError("init needs a model and a dataset: 'model-risk-gate init --model model.onnx --data eval.csv [--reference train.csv] [-o policy.yml]'");
+      const r = await runInit({ model: values.model, data: values.data, ...(values.reference ? { reference: values.reference } : {}), ...(values.output ? { output: values.output } : {}), workspace: resolve(values.workspace ?? workspaceDefault), cwd: process.cwd() });
+      const shown = relative(process.cwd(), r.file) || r.file;
+      write(`Wrote ${shown}: label ${r.label} = ${r.positiveLabel}${r.sensitive.length ? `, sensitive ${r.sensitive.join(', ')}` : ''}. Review it, then run: model-risk-gate check --policy ${shown}`);
+      return 0;
+    }
     if (command === 'inspect') {
       const file = positionals[1];
       if (!file) throw new UserError("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
@@ -77,7 +91,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       write(jsonWithoutCommands(JSON.stringify(info, null, 2)));
       return 0;
     }
-    if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check' or 'inspect' (see --help)`);
+    if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check', 'init' or 'inspect' (see --help)`);
 
     const workspace = resolve(values.workspace ?? workspaceDefault);
     const policyArg = values.policy ?? '.github/model-policy.yml';
