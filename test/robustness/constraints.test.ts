@@ -130,12 +130,16 @@ describe('every reported example satisfies the constraints (mlp_torch, std units
     }
   });
 
-  it('counterfactual rows differ from the original only in the attribute', () => {
+  it('counterfactual rows differ from the original only in the attribute and the dependents the relations name', () => {
     const input = ctx.input as MatrixInput;
     const d = input.width;
     expect(run.counterfactuals.map((c) => c.result.attribute)).toEqual(['sex', 'race', 'age_bin']);
+    // sex: relationship follows (no female husband is seen in the data), and the result says so
+    const sex = run.counterfactuals[0]!.result;
+    expect(sex.dependents!.find((x) => x.feature === 'relationship')!.changed).toBeGreaterThan(0);
     for (const c of run.counterfactuals) {
-      const own = c.result.attribute === 'age_bin' ? ['age'] : names.filter((n) => n.startsWith(`${c.result.attribute}=`));
+      const dependents = (c.result.dependents ?? []).map((x) => x.feature);
+      const own = c.result.attribute === 'age_bin' ? ['age'] : names.filter((n) => [c.result.attribute, ...dependents].some((a) => n.startsWith(`${a}=`)) || dependents.includes(n));
       const allowed = new Set(own.map(col));
       const enc = encodeCandidates(run.space, c.candidates, { numeric: c.changedNumeric, categorical: c.changedCategorical }) as MatrixInput;
       let differing = 0;

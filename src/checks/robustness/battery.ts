@@ -14,16 +14,22 @@ import { instancesOf, type AttackOutcome } from './outcome.js';
 import type { RobustnessSettings } from './policy.js';
 import { stratifiedSample } from './sample.js';
 import { buildAttackSpace, constraintSummary, type AttackSpace } from './space.js';
-import { buildRelations, type RelationLead, type Relations } from './relations.js';
+import { buildRelations, relationSummary, type RelationLead, type Relations } from './relations.js';
+import { certify, loadModelGraph, type Certificate } from './certify.js';
+import { certificationResult, featureChanges, rowOutcomes, worstCaseOutcome, worstCaseResult } from './worst-case.js';
 import { summarizeAttack } from './summarize.js';
 import type { AttackNorm, RobustnessReport, StopReason } from './types.js';
 
 export interface BatteryRun {
   section: RobustnessReport;
   space: AttackSpace;
+  relations: Relations;
   sample: Uint32Array;
   outcomes: AttackOutcome[];
   counterfactuals: CounterfactualOutcome[];
+  /** Per norm: the worst case over the attacks of that norm. */
+  worst: AttackOutcome[];
+  certificate: Certificate | null;
 }
 
 /** Optional observer (benchmarks: told when each attack starts and ends; never affects results) and tuning (tests). */
@@ -151,7 +157,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
     else {
       const o = oracle(ca.max_queries, 'categorical');
       mark('categorical_attack', 'start');
-      outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes, ...tuning }));
+      outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes, beamWidth: ca.beam_width, relations, ...tuning }));
       mark('categorical_attack', 'end');
       note(o, 'the categorical attack');
     }
@@ -178,6 +184,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
           scores: ctx.scores,
           rows: cf.rows,
           rng: ctx.rng.fork(`robustness/counterfactual/${spec.name}`),
+          relations,
         }),
       );
       mark(`counterfactual/${spec.name}`, 'end');
@@ -201,6 +208,21 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
     positives += ctx.labels.yTrue[r] as number;
     if (ctx.labels.yTrue[r] === ctx.yPred[r]) correct++;
   }
+  // worst case per norm, certified lower bounds, what the successful examples change, per-row outcomes
+  const norms = [...new Set(outcomes.filter((o) => o.kind === 'score_attack' || o.kind === 'decision_attack').map((o) => o.measure as AttackNorm))].sort();
+  let certificate: Certificate | null = null;
+  if (settings.certify && norms.length > 0 && !expired()) {
+    mark('certify', 'start');
+    certificate = certify({ space, relations, inst: instances, threshold, norms, info: ctx.model.info, proto: await loadModelGraph(ctx.doc, ctx.model.info) });
+    mark('certify', 'end');
+  }
+  const worst = norms.flatMap((norm) => worstCaseOutcome(space, outcomes, norm) ?? []);
+  const attacks = outcomes.map((o) => summarizeAttack(space, o, summaryOpts));
+  attacks.forEach((a, k) => {
+    const o = outcomes[k]!;
+    if (o.kind !== 'noise') a.featureChanges = featureChanges(space, [o]);
+    if (o.noStart) a.noStart = o.noStart.reduce((x, y) => x + y, 0);
+  });
   const section: RobustnessReport = {
     seed: policy.seed,
     threshold,
@@ -208,11 +230,17 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
     bounds: settings.bounds,
     sample: { rows: sample.length, positives, negatives: sample.length - positives, correct, method: 'stratified by label', datasetRows: ctx.dataset.rows },
     constraints: constraintSummary(space),
-    attacks: outcomes.map((o) => summarizeAttack(space, o, summaryOpts)),
+    attacks,
     counterfactual: counterfactuals.map((c) => c.result),
+    relations: relationSummary(space, relations),
+    worstCase: worst.map((w) => worstCaseResult(w, certificate, ctx.labels.yTrue)),
+    ...(certificate ? { certification: certificationResult(certificate, instances.correct) } : {}),
+    featureChanges: featureChanges(space, outcomes.filter((o) => o.kind !== 'noise')),
+    rowOutcomes: rowOutcomes(outcomes, worst, certificate),
     queries: settings.max_queries - shared.remaining,
     stopped,
     notes,
   };
-  return { section, space, sample, outcomes, counterfactuals };
+  if (certificate) for (const n of certificate.notes) notes.push(`robustness (certified bounds): ${n}`);
+  return { section, space, relations, sample, outcomes, counterfactuals, worst, certificate };
 }

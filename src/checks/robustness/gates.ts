@@ -49,11 +49,33 @@ interface GateContext {
   minGroupSize: number;
   /** Per-row data for confidence intervals (absent: point estimates only). */
   data?: GateData;
+  /** Smallest change any mutable numeric feature allows (units); null: none can move (see vacuousReason). */
+  smallestStep?: SmallestStep | null;
+  units: string;
+}
+
+export interface SmallestStep {
+  size: number;
+  feature: string;
+  why: string;
+}
+
+/** Why an ε budget cannot show anything (every allowed step is larger than ε), or undefined. */
+function vacuousReason(g: GateContext, eps: number): string | undefined {
+  if (g.smallestStep === undefined) return undefined;
+  const units = g.units === 'std' ? 'std' : 'raw units';
+  if (g.smallestStep === null) return `ε = ${formatNumber(eps)} ${units} cannot move any feature: no numeric feature may change`;
+  if (eps < g.smallestStep.size * (1 - 1e-12)) {
+    return `ε = ${formatNumber(eps)} ${units} cannot move any feature: the smallest step is ${formatNumber(g.smallestStep.size)} ${units} (${g.smallestStep.feature}, ${g.smallestStep.why})`;
+  }
+  return undefined;
 }
 
 /** The raw outcomes behind the section, so that gates can give makeCheckResults a way to re-estimate each value. */
 export interface GateData {
   outcomes: AttackOutcome[];
+  /** Worst case per norm (worst-case gates). */
+  worst?: AttackOutcome[];
   counterfactuals: CounterfactualOutcome[];
   yTrue: Uint8Array;
   groupings: Grouping[];
@@ -83,7 +105,8 @@ function attackChecks(
   ): void => {
     const b = pickBudget(a, gate);
     if (!b) return;
-    const reason = missing ?? insufficient?.(b);
+    const vacuous = a.kind === 'score_attack' || a.kind === 'decision_attack' ? vacuousReason(g, b.budget) : undefined;
+    const reason = missing ?? vacuous ?? insufficient?.(b);
     const estimate = outcome && g.data && estimateOf ? budgetEstimate(outcome, budgetIndex(b), estimateOf, g.data.yTrue) : undefined;
     const res = makeCheckResults({
       ...(estimate ? { estimate } : {}),
@@ -217,10 +240,18 @@ export interface GateOptions {
   missingReason: MissingReason;
   /** Per-row outcomes, for confidence intervals (policy `statistics`). */
   data?: GateData;
+  /** Smallest step of the attack space (undefined: not checked). */
+  smallestStep?: SmallestStep | null;
 }
 
 export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettings, section: RobustnessReport, opts: GateOptions): CheckResult[] {
-  const g: GateContext = { doc, minGroupSize: doc.policy.min_group_size, ...(opts.data ? { data: opts.data } : {}) };
+  const g: GateContext = {
+    doc,
+    minGroupSize: doc.policy.min_group_size,
+    units: settings.units,
+    ...(opts.data ? { data: opts.data } : {}),
+    ...(opts.smallestStep !== undefined ? { smallestStep: opts.smallestStep } : {}),
+  };
   const out: CheckResult[] = [];
   const result = (key: string, kind: AttackResult['kind'], measure: AttackResult['measure'], units: string, budgets: number[]): [AttackResult, string | undefined] => {
     const a = section.attacks.find((x) => x.key === key);
@@ -255,6 +286,7 @@ export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettin
     const [a, missing] = result('categorical_attack', 'categorical_attack', 'l0', 'features', [c.max_changes]);
     out.push(...attackChecks(g, a, asGates(c), [...ROBUSTNESS_POINTER, 'categorical_attack'], false, missing));
   }
+  out.push(...worstCaseChecks(g, settings, section, opts));
   const cf = settings.counterfactual;
   if (cf.enabled) {
     const expected = doc.policy.sensitive.filter((s) => cf.attributes === null || cf.attributes.includes(s.name)).map((s) => s.name);
@@ -287,6 +319,56 @@ export function robustnessChecks(doc: PolicyDocument, settings: RobustnessSettin
           }),
         );
       }
+    }
+  }
+  return out;
+}
+
+/** Gates on the worst case over the attacks of a norm: success rate and robust accuracy at a budget. */
+function worstCaseChecks(g: GateContext, settings: RobustnessSettings, section: RobustnessReport, opts: GateOptions): CheckResult[] {
+  const out: CheckResult[] = [];
+  const wc = settings.worst_case;
+  const norms = (['linf', 'l2'] as const).filter((n) => (settings.score_attack.enabled && settings.score_attack.epsilons[n]) || (settings.decision_attack.enabled && settings.decision_attack.norm === n));
+  for (const [key, metric, title] of [
+    ['success_rate', 'worst_case_success_rate', 'Worst-case attack success rate'],
+    ['robust_accuracy', 'robust_accuracy', 'Robust accuracy'],
+  ] as const) {
+    const gate = wc[key];
+    if (!gate) continue;
+    for (const norm of gate.norm ? [gate.norm] : norms) {
+      const w = section.worstCase?.find((x) => x.norm === norm);
+      const budgets = w?.budgets ?? [];
+      const b = gate.epsilon !== undefined ? budgets.find((x) => Math.abs(x.epsilon - gate.epsilon!) <= 1e-12 * Math.max(1, gate.epsilon!)) : budgets[budgets.length - 1];
+      const eps = b?.epsilon ?? gate.epsilon ?? 0;
+      const outcome = opts.data?.worst?.find((o) => o.key === `worst_case/${norm}`);
+      const bIndex = b && outcome ? outcome.budgets.indexOf(b.epsilon) : -1;
+      const reason = !w || !b ? opts.missingReason(`worst_case/${norm}`) : (vacuousReason(g, eps) ?? (b.correct === 0 ? 'no attacked row is classified correctly' : undefined));
+      const value = b ? (key === 'success_rate' ? b.successRate : b.robustAccuracy) : null;
+      const estimate = outcome && opts.data && bIndex >= 0 && reason === undefined ? budgetEstimate(outcome, bIndex, key === 'success_rate' ? 'success_rate' : 'accuracy_under_attack', opts.data.yTrue) : undefined;
+      out.push(
+        ...makeCheckResults({
+          ...(estimate ? { estimate } : {}),
+          doc: g.doc,
+          section: 'robustness',
+          metric,
+          scope: `worst_case/${norm}@${formatNumber(eps, 6)}`,
+          title: `${title} (worst case over the ${NORM_TITLE[norm]} attacks, ε ${formatNumber(eps)})`,
+          value,
+          threshold: gate,
+          pointer: [...ROBUSTNESS_POINTER, 'worst_case', key],
+          ...(reason !== undefined ? { insufficientReason: reason } : {}),
+          details: {
+            attack: `worst_case/${norm}`,
+            budget: eps,
+            rows: b?.rows ?? 0,
+            correct: b?.correct ?? 0,
+            successes: b?.successes ?? 0,
+            certified: b?.certified ?? null,
+            unknown: b?.unknown ?? null,
+            attacks: w?.attacks ?? [],
+          },
+        }),
+      );
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { runBattery } from './battery.js';
 import { robustnessChecks } from './gates.js';
 import { ROBUSTNESS_DEFAULTS, robustnessSettings } from './policy.js';
 import type { RobustnessReport } from './types.js';
+import { smallestStep } from './relations.js';
 
 export type { RobustnessReport } from './types.js';
 export { robustnessSettings, ROBUSTNESS_DEFAULTS, type RobustnessSettings } from './policy.js';
@@ -19,7 +20,8 @@ export async function runRobustness(ctx: CheckContext): Promise<SectionOutput<Ro
   const stopped = run.section.stopped;
   const checks = robustnessChecks(ctx.doc, settings, run.section, {
     groupings: ctx.groupings.map((g) => g.name),
-    data: { outcomes: run.outcomes, counterfactuals: run.counterfactuals, yTrue: ctx.labels.yTrue, groupings: ctx.groupings },
+    data: { outcomes: run.outcomes, worst: run.worst, counterfactuals: run.counterfactuals, yTrue: ctx.labels.yTrue, groupings: ctx.groupings },
+    smallestStep: smallestStep(run.space, run.relations),
     missingReason: (key) =>
       labelOnly && key.startsWith('score_attack/')
         ? 'the model outputs labels only: the score-based attack cannot run'

@@ -40,6 +40,8 @@ export interface AttackOutcome {
   stopped: StopReason | null;
   notes: string[];
   parameters: Record<string, number | string | boolean>;
+  /** Decision attack: per instance, 1 when no starting point flipped the decision (neither flipped nor shown robust). */
+  noStart?: Uint8Array;
 }
 
 export function instancesOf(rows: Uint32Array, yTrue: Uint8Array, yPred: Uint8Array, scores: Float32Array, repeats = 1): AttackInstances {

@@ -532,3 +532,19 @@ export function smallestStep(space: AttackSpace, rel: Relations): { size: number
   }
   return best;
 }
+
+/** Is the candidate's categorical state allowed (every combination seen, every functional partner able to follow)? */
+export function categoricalAllowed(space: AttackSpace, rel: Relations, c: Int32Array, k: number, origin: number): boolean {
+  for (const comb of rel.combinations) if (!combinationAllowed(space, comb, c, k)) return false;
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  for (const p of rel.functional) {
+    const level = c[k * nc + p.categorical] as number;
+    if (level === space.c0[origin * nc + p.categorical]) continue;
+    const a = space.x0[origin * nn + p.numeric] as number;
+    if (a !== a) continue;
+    const v = p.valueOfLevel[level] as number;
+    if (v !== v || !valueAllowed(space, p.numeric, v, a)) return false;
+  }
+  return true;
+}

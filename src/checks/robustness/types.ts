@@ -136,6 +136,84 @@ export interface AttackResult {
   parameters: Record<string, number | string | boolean>;
   /** Only with policy.report.include_examples: a few successful adversarial examples as feature changes. */
   examples?: AdversarialExample[];
+  /** Which features the successful examples (the smallest per flipped correct row) change, and by how much. */
+  featureChanges?: FeatureChange[];
+  /** Decision attack: correct rows for which no starting point flipped the decision (neither flipped nor robust). */
+  noStart?: number;
+}
+
+/** How often and how far a feature is moved among successful adversarial examples. */
+export interface FeatureChange {
+  feature: string;
+  kind: 'numeric' | 'categorical';
+  /** Examples that change it, and their share of all examples counted. */
+  examples: number;
+  share: number;
+  /** Numeric: mean and largest |change| in the policy's units over the examples that change it (null for categorical). */
+  meanAbsChange: number | null;
+  maxAbsChange: number | null;
+}
+
+/** The worst case over the attacks of one norm at one ε: a row counts as flipped when any attack flipped it. */
+export interface WorstCaseBudget {
+  epsilon: number;
+  rows: number;
+  correct: number;
+  successes: number;
+  successRate: number | null;
+  /** Rows classified correctly and flipped by no attack / attacked rows. */
+  robustAccuracy: number | null;
+  /** Correct rows certified robust at ε (null without a certificate) and their share of the correct rows. */
+  certified: number | null;
+  certifiedRate: number | null;
+  /** Correct rows neither flipped nor certified (null without a certificate). */
+  unknown: number | null;
+}
+
+export interface WorstCaseResult {
+  /** 'worst_case/linf' | 'worst_case/l2'. */
+  key: string;
+  norm: AttackNorm;
+  units: string;
+  /** Attacks combined (their keys). */
+  attacks: string[];
+  budgets: WorstCaseBudget[];
+}
+
+export interface CertificationResult {
+  /** 'linear' (exact minimal perturbation), 'tree_interval' (interval bounds on tree ensembles) or 'none'. */
+  method: 'linear' | 'tree_interval' | 'none';
+  /** Per norm: whether the radii are exact minima (else sound lower bounds). */
+  exact: Partial<Record<AttackNorm, boolean>>;
+  /** Per norm: certified radius over the correct rows (+∞ = no perturbation in the constraints flips the row). */
+  radius: Partial<Record<AttackNorm, Distribution & { unbounded: number }>>;
+  notes: string[];
+}
+
+/** One attacked row under one attack (or the worst case of a norm). No feature values. */
+export interface RowOutcome {
+  /** Dataset row index (0-based). */
+  row: number;
+  /** Attack key ('score_attack/linf', ..., 'worst_case/linf'). */
+  attack: string;
+  correct: boolean;
+  /** Flipped at the attack's largest budget. */
+  flipped: boolean;
+  /** Smallest perturbation found (null: none). */
+  perturbation: number | null;
+  /** 'no_start': the decision attack found no starting point (not shown robust either). */
+  status: 'flipped' | 'not_flipped' | 'no_start' | 'not_attacked';
+  /** Worst-case entries with a certificate: certified radius (null: +∞ or not certified). */
+  certified?: number | null;
+}
+
+/** A relation between features in force (issue #14). */
+export interface RelationInfo {
+  kind: 'functional' | 'combination' | 'less_equal' | 'sum';
+  features: string[];
+  source: 'learned' | 'policy';
+  /** Functional: allowed value pairs; combination: combinations seen (at least min_count rows). */
+  values?: number;
 }
 
 export interface AdversarialExample {
@@ -188,6 +266,8 @@ export interface CounterfactualResult {
   queries: number;
   stopped: StopReason | null;
   notes: string[];
+  /** Features changed with the attribute to keep the rows consistent with the relations (rows changed, rows that could not be). */
+  dependents?: Array<{ feature: string; changed: number; unresolved: number }>;
 }
 
 export interface FeatureConstraintSummary {
@@ -218,6 +298,15 @@ export interface RobustnessReport {
   constraints: FeatureConstraintSummary[];
   attacks: AttackResult[];
   counterfactual: CounterfactualResult[];
+  /** Relations between features every candidate was projected onto. */
+  relations?: RelationInfo[];
+  /** Per norm: the worst case over the attacks of that norm, with certified shares where the model allows. */
+  worstCase?: WorstCaseResult[];
+  certification?: CertificationResult;
+  /** Over all attacks: which features the successful examples change. */
+  featureChanges?: FeatureChange[];
+  /** Per attacked row and attack: flipped, smallest perturbation (no raw values). */
+  rowOutcomes?: RowOutcome[];
   /** Model rows scored by the whole battery. */
   queries: number;
   /** Null when everything ran; otherwise why the battery stopped early (results are partial). */

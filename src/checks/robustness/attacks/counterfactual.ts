@@ -11,6 +11,7 @@ import type { SensitiveSpec } from '../../../policy/types.js';
 import type { Rng } from '../../../util/rng.js';
 import { decide, type Oracle } from '../oracle.js';
 import { allocCandidates, setOriginal, type Candidates } from '../project.js';
+import { repairCounterfactual, type CounterfactualRepair, type Relations } from '../relations.js';
 import { stratifiedSample } from '../sample.js';
 import { NONE_LEVEL, type AttackSpace } from '../space.js';
 import type { CounterfactualGroup, CounterfactualResult, CounterfactualTransition } from '../types.js';
@@ -24,6 +25,8 @@ export interface CounterfactualOptions {
   scores: Float32Array;
   rows: number | 'all';
   rng: Rng;
+  /** Relations the counterfactual rows are kept consistent with (dependents of the attribute change with it). */
+  relations?: Relations;
 }
 
 export interface CounterfactualOutcome {
@@ -227,6 +230,10 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
   }
 
   const cands = allocCandidates(space, pairs);
+  const repair: CounterfactualRepair | null =
+    opts.relations && opts.relations.combinations.length + opts.relations.functional.length > 0
+      ? { categorical: [], numeric: [], changed: new Map(), unresolved: new Map() }
+      : null;
   const pairRow = new Int32Array(pairs);
   const pairFrom = new Int32Array(pairs);
   const pairTo = new Int32Array(pairs);
@@ -237,13 +244,24 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
       if (v === own) continue;
       setOriginal(space, cands, k, r);
       carrier.values[v]!.apply(cands, k);
+      if (repair && carrier.categorical.length === 1) repairCounterfactual(space, opts.relations!, cands, k, carrier.categorical[0] as number, repair);
       pairRow[k] = i;
       pairFrom[k] = own;
       pairTo[k] = v;
       k++;
     }
   });
-  const scores = await oracle.score(cands, { numeric: carrier.numeric, categorical: carrier.categorical });
+  const changedNumeric = [...new Set([...carrier.numeric, ...(repair?.numeric ?? [])])];
+  const changedCategorical = [...new Set([...carrier.categorical, ...(repair?.categorical ?? [])])];
+  if (repair) {
+    const names = [...new Set([...repair.changed.keys(), ...repair.unresolved.keys()])].sort();
+    result.dependents = names.map((feature) => ({ feature, changed: repair.changed.get(feature) ?? 0, unresolved: repair.unresolved.get(feature) ?? 0 }));
+    for (const d of result.dependents) {
+      if (d.changed > 0) result.notes.push(`${d.feature} changed with ${spec.name} on ${d.changed} of ${pairs} counterfactual rows, to keep combinations seen in the data`);
+      if (d.unresolved > 0) result.notes.push(`${d.feature}: on ${d.unresolved} of ${pairs} counterfactual rows no combination seen in the data fits the new ${spec.name}; left as it was`);
+    }
+  }
+  const scores = await oracle.score(cands, { numeric: changedNumeric, categorical: changedCategorical });
   result.queries = oracle.queries;
 
   // aggregates
@@ -320,5 +338,5 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
     }
   }
   result.transitions = transitions;
-  return { result, candidates: cands, scores, changedNumeric: carrier.numeric, changedCategorical: carrier.categorical, rows, rowFlip, rowAbsSum, rowPairs };
+  return { result, candidates: cands, scores, changedNumeric, changedCategorical, rows, rowFlip, rowAbsSum, rowPairs };
 }
