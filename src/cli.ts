@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
+import { terminalProgress } from './progress.js';
 import { runInit } from './init/index.js';
 import { writeExtraFiles, writeReportFiles } from './files.js';
 import { renderCharts } from './report/charts/index.js';
@@ -100,7 +101,10 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     if (!Number.isFinite(minutes) || minutes <= 0) throw new UserError(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
     let baseline = values.baseline;
     if (baseline !== undefined && existsSync(resolve(process.cwd(), baseline))) baseline = resolve(process.cwd(), baseline);
-    const { report } = await runGate({ policyFile, workspace, timeBudgetMs: minutes * 60_000, ...(baseline !== undefined ? { baseline } : {}) });
+    // stage, rows and elapsed time on stderr while the gate runs, when stderr is a terminal (erased before the report)
+    const progress = terminalProgress(err);
+    const { report } = await runGate({ policyFile, workspace, timeBudgetMs: minutes * 60_000, onProgress: progress.onProgress, ...(baseline !== undefined ? { baseline } : {}) }).finally(progress.done);
+    const written: string[] = [];
     if (values.out) {
       const policyRel = relative(workspace, policyFile) || policyArg;
       const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
@@ -110,10 +114,12 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
         { name: 'report.html', content: renderHtml(report, charts) },
         ...charts.map((c) => ({ name: `charts/${c.name}.svg`, content: c.svg })),
       ], workspace);
-      if (!values.json) for (const l of [`Report: ${files.reportPath}`, `HTML:   ${htmlPath}`, `SARIF:  ${files.sarifPath}`]) stdout.line(l);
+      written.push(`Report: ${files.reportPath}`, `HTML:   ${htmlPath}`, `SARIF:  ${files.sarifPath}`);
     }
     const color = !values['no-color'] && !process.env.NO_COLOR && Boolean((out as NodeJS.WriteStream).isTTY);
     write(values.json ? jsonWithoutCommands(JSON.stringify(report, null, 2)) : renderText(report, { color }));
+    // the files written come last, where they do not scroll away above a long report
+    if (!values.json) for (const l of written) stdout.line(l);
     return report.verdict === 'fail' ? 1 : 0;
   } catch (error) {
     const failure = describeFailure(error, workspaceDefault);

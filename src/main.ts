@@ -5,6 +5,8 @@
 import * as core from '@actions/core';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
+import { actionProgress } from './github/progress.js';
+import { timingsLine } from './progress.js';
 import { writeReportFiles } from './files.js';
 import { actionOutput, publishAnnotations, publishCommentForSavedReport, publishForReviewers, publishOutputs, publishSummary } from './github/publish.js';
 import { renderAnnotations } from './report/annotations.js';
@@ -50,14 +52,18 @@ export async function main(): Promise<number> {
     const failOnBreach = booleanInput('fail-on-breach', true);
     const minutes = Number(input('time-budget-minutes', '20'));
     const baselineInput = input('baseline', 'auto').trim();
+    // one log group per stage, opened when it starts: the log shows what is running and how long each stage took
+    const progress = actionProgress();
     const { report } = await runGate({
+      onProgress: progress.onProgress,
       policyFile,
       workspace,
       // 'auto': the pull request's base commit from the event; 'none': no comparison; otherwise a git revision
       ...(baselineInput === 'none' ? {} : { eventPath: process.env.GITHUB_EVENT_PATH }),
       ...(baselineInput !== 'auto' && baselineInput !== 'none' ? { baseline: baselineInput } : {}),
       timeBudgetMs: Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : undefined,
-    });
+    }).finally(progress.done);
+    actionOutput.info(timingsLine(report.timings));
     const policyRel = relative(workspace, policyFile) || policyInput;
     const sarif = renderSarif(report, { automationId: `model-risk-gate/${policyRel}/` });
     const files = await writeReportFiles(reportDir, JSON.stringify(report, null, 2) + '\n', JSON.stringify(sarif, null, 2) + '\n', workspace);
