@@ -13,6 +13,7 @@ import { renderDataMarkdown } from './data-section.js';
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
 import { escapeMarkdown } from './escape.js';
+import { selectionRateName } from './favourable-words.js';
 import { formatCheckMargin, formatCheckValue, formatCount, formatThreshold, plural } from './format.js';
 import {
   details,
@@ -67,7 +68,6 @@ export interface CommentOptions {
   maxChars?: number;
   /** Commit the report is about, shown in the footer. */
   sha?: string;
-}
   /**
    * `comment-from` (workflow_run) only: the run that produced the report. Its conclusion is shown next to the report's
    * verdict, and a passing report from a run that did not succeed is never shown as a plain pass (issue #10).
@@ -88,6 +88,7 @@ export function verdictHeaderWithRun(report: Report, run: CommentOptions['trigge
     return `## ⚠️ Model risk gate: not verified (the run that produced this report concluded ${escapeMarkdown(conclusion)})${rest}\n\n> [!WARNING]\n> ${line} A report from a run that did not succeed is not a pass; see the run.`;
   }
   return `${header}\n\n${line}`;
+}
 
 const SECTION_TITLES: Record<CheckSection, string> = {
   performance: 'Performance',
@@ -236,7 +237,7 @@ function compose(
   const charts = JSON.parse(memo('charts', () => JSON.stringify(chartBlocks(report)))) as ReturnType<typeof chartBlocks>;
   if (has('charts-breached') && charts.breached.length) parts.push(details('📈 <b>Charts of the breaches</b>', charts.breached.join('\n\n'), true));
   if (has('charts-other') && charts.other.length)
-    parts.push(details(`📈 <b>${charts.breached.length ? 'More charts' : 'Charts'}</b> (ROC curve, selection rate by group)`, charts.other.join('\n\n'), false));
+    parts.push(details(`📈 <b>${charts.breached.length ? 'More charts' : 'Charts'}</b> (ROC curve, ${escapeMarkdown(selectionRateName(report).toLowerCase(), { maxLength: 80 })} by group)`, charts.other.join('\n\n'), false));
 
   const bySection = (s: CheckSection) => report.checks.filter((c) => c.section === s);
   const dataChecks = bySection('data'); // issue #13: the data checks come before the model's

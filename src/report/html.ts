@@ -4,6 +4,7 @@
  * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
  * follow the reader's system preference. Pure: Report + charts in, HTML text out.
  */
+import { fairnessTitleIn, favourableSentence, groupColumnTitle } from './favourable-words.js';
 import { metricShortTitle } from '../metrics/names.js';
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
@@ -290,18 +291,18 @@ function groupRow(g: GroupResult, metrics: MetricName[]): string {
 
 function fairnessAttribute(report: Report, attr: AttributeResult, charts: Chart[]): string {
   const metrics = GROUP_METRICS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
-  const head = ['Group', 'Rows', ...metrics.map((m) => e(metricShortTitle(m))), 'Used in aggregates'];
+  const head = ['Group', 'Rows', ...metrics.map((m) => e(groupColumnTitle(report, m))), 'Used in aggregates'];
   const overall = `<tr><th>overall</th>${num(formatCount(attr.overall.count ?? report.dataset.rows))}${metrics.map((m) => num(formatMetric(m, attr.overall[m]))).join('')}<td></td></tr>`;
   const groups = table(head, [...attr.groups.map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
   const f = attr.fairlearn;
   const summaryRows = (
     [
-      ['Demographic parity difference', f.demographic_parity_difference],
-      ['Demographic parity ratio', f.demographic_parity_ratio],
-      ['Equalized odds difference', f.equalized_odds_difference],
-      ['Equalized odds ratio', f.equalized_odds_ratio],
-      ['Equal opportunity difference', f.equal_opportunity_difference],
-      ['Equal opportunity ratio', f.equal_opportunity_ratio],
+      [fairnessTitleIn(report, 'demographic_parity_difference'), f.demographic_parity_difference],
+      [fairnessTitleIn(report, 'demographic_parity_ratio'), f.demographic_parity_ratio],
+      [fairnessTitleIn(report, 'equalized_odds_difference'), f.equalized_odds_difference],
+      [fairnessTitleIn(report, 'equalized_odds_ratio'), f.equalized_odds_ratio],
+      [fairnessTitleIn(report, 'equal_opportunity_difference'), f.equal_opportunity_difference],
+      [fairnessTitleIn(report, 'equal_opportunity_ratio'), f.equal_opportunity_ratio],
     ] as Array<[string, number | null]>
   ).map(([k, v]) => `<tr><td>${e(k)}</td>${num(formatValue(v))}</tr>`);
   const checks = report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
@@ -610,7 +611,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       `${options.runUrl ? ` <a href="${e(options.runUrl)}">Workflow run</a>` : ''}</p>` +
       factsList([
         ['Model', fingerprint(report.model)],
-        ['Dataset', `${fingerprint(report.dataset)} · ${e(formatCount(report.dataset.rows))} rows, ${e(formatCount(report.dataset.positives))} positive (<code>${e(report.dataset.label)}</code> = <code>${e(report.dataset.positiveLabel)}</code>)`],
+        ['Dataset', `${fingerprint(report.dataset)} · ${e(formatCount(report.dataset.rows))} rows, ${e(formatCount(report.dataset.positives))} positive (<code>${e(report.dataset.label)}</code> = <code>${e(report.dataset.positiveLabel)}</code>)${report.dataset.favourable?.outcome === 'negative' ? ` · favourable outcome <code>${e(report.dataset.favourable.label)}</code> (the negative class; fairness is measured on it)` : ''}`],
         ['Policy', fingerprint(report.policy)],
         ['Decision threshold', e(formatCompact(report.threshold))],
         ['Minimum group size', e(formatCount(report.minGroupSize))],
@@ -641,6 +642,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
     } else if (sec === 'fairness') {
       const unscoped = checks.filter((c) => !report.fairness.some((a) => a.name === c.scope));
       if (unscoped.length) body += checksTable(unscoped, false, report.policy.path);
+      const favourable = favourableSentence(report, (l) => `<code>${e(l)}</code>`);
+      if (favourable) body += `<p class="favourable"><strong>${favourable}</strong></p>`;
       for (const attr of report.fairness) body += fairnessAttribute(report, attr, charts);
     } else if (sec === 'robustness') {
       body += checksTable(checks, false, report.policy.path) + robustnessTables(report) + chartFigures(robustnessCharts);

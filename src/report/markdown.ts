@@ -9,6 +9,7 @@
  * at most 1 MiB of summary per step).
  */
 import { METRIC_TITLES, metricShortTitle } from '../metrics/names.js';
+import { favourableSentence, groupColumnTitle } from './favourable-words.js';
 import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
 import { escapeMarkdown, escapeMarkdownHtml, markdownCode } from './escape.js';
 import {
@@ -291,6 +292,7 @@ export function renderProvenance(report: Report): string {
     `label ${codeCell(d.label)} = ${codeCell(d.positiveLabel)} (${plural(d.positives, 'positive')}` +
       `${baseRate !== undefined && baseRate !== null ? `, base rate ${formatValue(baseRate)}` : ''})`,
   ];
+  if (d.favourable?.outcome === 'negative') dataParts.push(`favourable outcome ${codeCell(d.favourable.label)} (the negative class; fairness is measured on it)`);
   const policyParts = [
     codeCell(p.path),
     p.name ? `“${escapeMarkdown(p.name, { maxLength: MAX_NAME_LENGTH })}”` : '',
@@ -385,7 +387,7 @@ export function selectGroups(groups: readonly GroupResult[], max: number): Group
 export function renderGroupTable(attr: AttributeResult, report: Report, opts: { maxGroups?: number } = {}): string {
   const max = opts.maxGroups ?? DEFAULT_MAX_GROUPS;
   const shown = selectGroups(attr.groups, max);
-  const headers = ['Group', 'Rows', ...GROUP_COLUMNS.map(([, h]) => h)];
+  const headers = ['Group', 'Rows', ...GROUP_COLUMNS.map(([m]) => groupColumnTitle(report, m))];
   const rows = shown.map((g) => {
     if (!g.sufficient) {
       return [`${groupLabel(attr, g)} — _${insufficientLabel(g, report.minGroupSize)}_`, formatCount(g.count), ...GROUP_COLUMNS.map(() => '—')];
@@ -435,7 +437,8 @@ export function renderFairnessOverview(report: Report): string {
     '_DP = demographic parity (selection rate), EO = equalized odds (TPR and FPR, worst case), EOpp = equal ' +
     'opportunity (TPR); differences are max − min between groups, ratios min / max (fairlearn). Insufficient groups ' +
     'are left out._';
-  return `### Fairness\n\n${markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}\n\n${legend}`;
+  const favourable = favourableSentence(report, (l) => markdownCode(l, { maxLength: MAX_NAME_LENGTH }));
+  return `### Fairness\n\n${markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}\n\n${favourable ? `**${favourable}**\n\n` : ''}${legend}`;
 }
 
 /** 'sex_x_age_bin (sex × age_bin)' for the raw-HTML summary line. */

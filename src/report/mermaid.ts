@@ -4,6 +4,7 @@
  * strings, so labels are reduced to a safe character set (a label can never close the string, the code fence or
  * inject markup). Pure: Report in, fenced ```mermaid blocks out.
  */
+import { selectionRateName } from './favourable-words.js';
 import type { AttributeResult, CurvePoint } from '../metrics/types.js';
 import { sanitizeText } from './escape.js';
 import { truncate } from './format.js';
@@ -43,7 +44,7 @@ function fenced(lines: string[]): string {
 }
 
 /** Selection rate by group of one attribute, with the overall rate as a line. undefined when no group has a rate. */
-export function mermaidSelectionRate(attr: AttributeResult): string | undefined {
+export function mermaidSelectionRate(attr: AttributeResult, report?: Pick<Report, 'dataset'>): string | undefined {
   let groups = attr.groups.filter((g) => typeof g.metrics.selection_rate === 'number');
   if (groups.length === 0) return undefined;
   let hidden = 0;
@@ -55,13 +56,15 @@ export function mermaidSelectionRate(attr: AttributeResult): string | undefined 
   const labels = groups.map((g) => `"${mermaidLabel(g.key)}${g.sufficient ? '' : ' (too few rows)'}"`);
   const rates = groups.map((g) => g.metrics.selection_rate as number);
   const overall = attr.overall.selection_rate;
+  // rate of favourable decisions when the favourable outcome is the negative class (report.fairness is on it)
+  const rateName = report ? selectionRateName(report) : 'Selection rate';
   const highest = Math.max(...rates, typeof overall === 'number' ? overall : 0);
   const top = Math.min(1, Math.max(0.1, Math.ceil(highest * 11) / 10));
   const lines = [
     'xychart-beta',
-    `  title "${mermaidLabel(`Selection rate by ${attr.name}`, 60)}${hidden ? ` (largest ${groups.length} groups)` : ''}"`,
+    `  title "${mermaidLabel(`${rateName} by ${attr.name}`, 60)}${hidden ? ` (largest ${groups.length} groups)` : ''}"`,
     `  x-axis [${labels.join(', ')}]`,
-    `  y-axis "Selection rate" 0 --> ${n4(top)}`,
+    `  y-axis "${mermaidLabel(rateName, 60)}" 0 --> ${n4(top)}`,
     `  bar [${rates.map(n4).join(', ')}]`,
   ];
   if (typeof overall === 'number') lines.push(`  line [${groups.map(() => n4(overall)).join(', ')}]`);
@@ -105,8 +108,8 @@ export function mermaidCharts(report: Report, options: { intersections?: boolean
   if (roc) out.push({ name: 'roc', title: 'ROC curve', block: roc });
   for (const attr of report.fairness) {
     if (attr.attributes.length > 1 && !options.intersections) continue;
-    const block = mermaidSelectionRate(attr);
-    if (block) out.push({ name: `selection-rate-${attr.name}`, title: `Selection rate by ${attr.name}`, block });
+    const block = mermaidSelectionRate(attr, report);
+    if (block) out.push({ name: `selection-rate-${attr.name}`, title: `${selectionRateName(report)} by ${attr.name}`, block });
   }
   return out;
 }

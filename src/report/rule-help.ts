@@ -425,7 +425,27 @@ function sectionOf(ruleId: string): { section: string; metric: string } {
  * Help for a rule. Rules without an entry get a generic text naming the metric with letters and digits only, so
  * that the result is safe in plain text and markdown alike.
  */
-export function ruleHelp(ruleId: string): RuleHelp {
+export function ruleHelp(ruleId: string, opts: RuleHelpOptions = {}): RuleHelp {
+  const help = ruleHelpOf(ruleId);
+  // dataset.favourable: negative — the fairness (and fairness baseline) rules read the favourable (negative) class
+  const { section, metric } = sectionOf(ruleId);
+  const fairness = section === 'fairness' || (section === 'baseline' && (FAIRNESS[metric] !== undefined || SUFFIXES.some(([s]) => metric.endsWith(s))));
+  if (opts.favourable === 'negative' && fairness) return { ...help, full: `${help.full} ${FAVOURABLE_NEGATIVE}` };
+  return help;
+}
+
+export interface RuleHelpOptions {
+  /** The report's favourable outcome (report.dataset.favourable.outcome); 'negative' adds how fairness rules read it. */
+  favourable?: 'positive' | 'negative';
+}
+
+const FAVOURABLE_NEGATIVE =
+  'Here the positive class is the adverse outcome (dataset.favourable: negative), so the metric is computed on the ' +
+  'favourable (negative) class, as fairlearn with pos_label set to it: the selection rate is the rate of favourable ' +
+  'decisions (1 − the adverse-outcome rate), the true and false positive rates are those of the favourable class, and ' +
+  'the group with the lowest selection rate is the group flagged adverse most.';
+
+function ruleHelpOf(ruleId: string): RuleHelp {
   const { section, metric } = sectionOf(ruleId);
   const name = ruleName(ruleId);
   if (section === 'performance' && METRICS[metric]) {

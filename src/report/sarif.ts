@@ -179,8 +179,8 @@ function isSemver(v: string): boolean {
   return /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(v);
 }
 
-function buildRule(ruleId: string): SarifRule {
-  const h = ruleHelp(ruleId);
+function buildRule(ruleId: string, favourable?: 'positive' | 'negative'): SarifRule {
+  const h = ruleHelp(ruleId, favourable ? { favourable } : {});
   return {
     id: ruleId,
     name: truncate(h.name, SARIF_LIMITS.ruleNameChars),
@@ -262,7 +262,7 @@ export function renderSarif(report: Report, opts: SarifOptions): SarifLog {
       ruleIds.push(c.ruleId);
     }
   }
-  const rules = ruleIds.map(buildRule);
+  const rules = ruleIds.map((id) => buildRule(id, report.dataset.favourable?.outcome));
 
   const breached = rankedBreaches(report.checks).filter((c) => ruleIndex.has(c.ruleId));
   let results = breached.slice(0, maxResults).map((c) => buildResult(c, ruleIndex.get(c.ruleId) as number));

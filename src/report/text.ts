@@ -4,6 +4,7 @@
  * base model (metric before -> after, change), one line per robustness attack, the top features, and notes.
  * Pure: Report -> string. ANSI colour only when opts.color; names from data are stripped of escape sequences.
  */
+import { adverseTerms } from './favourable-words.js';
 import { compareBySeverity, outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
 import { formatCheckMargin, formatCheckValue, formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
@@ -139,7 +140,11 @@ export function renderTextHeader(report: Report, color = false): string {
     `  model ${sanitizeTerminal(report.model.path, { maxLength: 80 })} (sha256 ${shortSha(report.model.sha256)})` +
     ` · data ${sanitizeTerminal(report.dataset.path, { maxLength: 80 })} (${plural(report.dataset.rows, 'row')})` +
     ` · policy ${sanitizeTerminal(report.policy.path, { maxLength: 80 })} · seed ${report.seed}`;
-  return `${line1}\n${paint(line2, color, 'dim')}`;
+  const t = adverseTerms(report);
+  const line3 = t
+    ? `\n${paint(`  fairness on the favourable outcome ${sanitizeTerminal(t.label, { maxLength: 40 })} (the positive class ${sanitizeTerminal(t.adverseLabel, { maxLength: 40 })} is adverse): selection rate = rate of ${sanitizeTerminal(t.label, { maxLength: 40 })} decisions; the lowest group is the one flagged ${sanitizeTerminal(t.adverseLabel, { maxLength: 40 })} most`, color, 'dim')}`
+    : '';
+  return `${line1}\n${paint(line2, color, 'dim')}${line3}`;
 }
 
 /** The checks table, breached first (then passing checks closest to their threshold first). */

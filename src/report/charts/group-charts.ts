@@ -6,6 +6,7 @@
 import type { AttributeResult, GroupResult } from '../../metrics/types.js';
 import { formatCompact, formatCount, formatPercent, formatValue } from '../format.js';
 import type { Report } from '../types.js';
+import { adverseTerms, favourableShort, selectionRateName } from '../favourable-words.js';
 import { barChart, type BarDatum, type LevelLine } from './bar-chart.js';
 import type { Chart } from './performance-charts.js';
 
@@ -30,6 +31,8 @@ function parityLevels(report: Report, attr: AttributeResult): LevelLine[] {
   const out: LevelLine[] = [];
   const highest = attr.aggregates.group_max?.selection_rate;
   const overall = attr.overall.selection_rate;
+  const terms = adverseTerms(report);
+  const rateWord = terms ? `rate of ${terms.label} decisions` : 'selection rate';
   for (const c of report.checks) {
     if (c.section !== 'fairness' || c.scope !== attr.name) continue;
     const toOverall = (c.details as { method?: string } | undefined)?.method === 'to_overall';
@@ -42,7 +45,7 @@ function parityLevels(report: Report, attr: AttributeResult): LevelLine[] {
     } else if (c.metric === 'demographic_parity_difference' && c.threshold.kind === 'max') {
       out.push({ y: reference - c.threshold.value, label: `lowest allowed: difference ≤ ${formatCompact(c.threshold.value)} from ${refName}`, cls });
     } else if (c.metric === 'selection_rate_group_min') {
-      out.push({ y: c.threshold.value, label: `selection rate ${c.threshold.kind === 'min' ? '≥' : '≤'} ${formatCompact(c.threshold.value)} (policy)`, cls });
+      out.push({ y: c.threshold.value, label: `${rateWord} ${c.threshold.kind === 'min' ? '≥' : '≤'} ${formatCompact(c.threshold.value)} (policy)`, cls });
     }
   }
   return out;
@@ -84,8 +87,12 @@ export function selectionRateChart(report: Report, attr: AttributeResult, name: 
   levels.push(...parityLevels(report, attr));
   const dpr = attr.fairlearn.demographic_parity_ratio;
   const dpd = attr.fairlearn.demographic_parity_difference;
-  const title = `Selection rate by ${attr.name}`;
+  const terms = adverseTerms(report);
+  const rateName = selectionRateName(report);
+  const title = `${rateName} by ${attr.name}`;
   const parts = [`demographic parity ratio ${formatValue(dpr)}`, `difference ${formatValue(dpd)}`];
+  const favourable = favourableShort(report, (l) => l);
+  if (favourable) parts.unshift(favourable);
   if (hidden) parts.push(`${formatCount(hidden)} smaller groups not shown`);
   return {
     name: `selection-rate-${name}`,
@@ -94,11 +101,13 @@ export function selectionRateChart(report: Report, attr: AttributeResult, name: 
       id: `selection-rate-${name}`,
       title,
       subtitle: parts.join(' · '),
-      description: `Share of rows predicted positive (score ≥ ${formatCompact(report.threshold)}) in each group of ${attr.name}.`,
+      description: terms
+        ? `Share of rows given the favourable decision ${terms.label} (score < ${formatCompact(report.threshold)}: not predicted ${terms.adverseLabel}) in each group of ${attr.name}; the lowest bar is the group flagged ${terms.adverseLabel} most.`
+        : `Share of rows predicted positive (score ≥ ${formatCompact(report.threshold)}) in each group of ${attr.name}.`,
       xLabel: attr.attributes.join(' × '),
-      yLabel: 'Selection rate (predicted positive)',
+      yLabel: terms ? `${rateName}` : 'Selection rate (predicted positive)',
       bars,
-      legend: [{ label: 'selection rate', cls: 's0', swatch: 'box' }],
+      legend: [{ label: terms ? `rate of ${terms.label} decisions` : 'selection rate', cls: 's0', swatch: 'box' }],
       levels,
       yTick: percentTick,
     }),
@@ -108,6 +117,8 @@ export function selectionRateChart(report: Report, attr: AttributeResult, name: 
 export function countChart(report: Report, attr: AttributeResult, name: string): Chart | undefined {
   const { groups, hidden } = shownGroups(attr);
   if (groups.length === 0) return undefined;
+  // on the favourable class when it is the negative one (report.fairness is): "positives" are then actual favourable
+  const terms = adverseTerms(report);
   const bars: BarDatum[] = groups.map((g) => {
     const positives = g.confusion.tp + g.confusion.fn;
     const negatives = g.confusion.tn + g.confusion.fp;
@@ -134,14 +145,21 @@ export function countChart(report: Report, attr: AttributeResult, name: string):
       id: `count-${name}`,
       title,
       subtitle: parts.join(' · '),
-      description: `Rows per group of ${attr.name}, split into actual positives and actual negatives; groups under ${report.minGroupSize} rows are excluded from fairness aggregates.`,
+      description: terms
+        ? `Rows per group of ${attr.name}, split into actual ${terms.adverseLabel} (the positive class) and actual ${terms.label} (favourable); groups under ${report.minGroupSize} rows are excluded from fairness aggregates.`
+        : `Rows per group of ${attr.name}, split into actual positives and actual negatives; groups under ${report.minGroupSize} rows are excluded from fairness aggregates.`,
       xLabel: attr.attributes.join(' × '),
       yLabel: 'Rows',
       bars,
-      legend: [
-        { label: `actual negatives`, cls: 's0', swatch: 'box' },
-        { label: `actual positives (${report.dataset.positiveLabel})`, cls: 's1', swatch: 'box' },
-      ],
+      legend: terms
+        ? [
+            { label: `actual ${terms.adverseLabel} (positive class)`, cls: 's0', swatch: 'box' },
+            { label: `actual ${terms.label} (favourable)`, cls: 's1', swatch: 'box' },
+          ]
+        : [
+            { label: `actual negatives`, cls: 's0', swatch: 'box' },
+            { label: `actual positives (${report.dataset.positiveLabel})`, cls: 's1', swatch: 'box' },
+          ],
       levels: [{ y: report.minGroupSize, label: `min_group_size ${formatCount(report.minGroupSize)}`, cls: 'thr' }],
     }),
   };
