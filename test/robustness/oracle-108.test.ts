@@ -70,7 +70,7 @@ describe('logreg_onehot, all 108 columns mutable, std units, README budgets', ()
   let hsjL2: BatteryRun;
   let hsjLinf: BatteryRun;
   beforeAll(async () => {
-    const ctx = await adultContext({ model: 'logreg_onehot', robustness: { ...BASE, rows: 200, decision_attack: { enabled: false }, certify: false } });
+    const ctx = await adultContext({ model: 'logreg_onehot', robustness: { ...BASE, rows: 200, decision_attack: { enabled: false } } });
     score = await runBattery(ctx, robustnessSettings(ctx.doc)!);
     const c2 = await adultContext({ model: 'logreg_onehot', robustness: { ...BASE, rows: 120, score_attack: { enabled: false }, decision_attack: { norm: 'l2' }, certify: false } });
     hsjL2 = await runBattery(c2, robustnessSettings(c2.doc)!);
@@ -103,6 +103,32 @@ describe('logreg_onehot, all 108 columns mutable, std units, README budgets', ()
         expect(found, `${key} ε=${budget.budget}`).toBeLessThanOrEqual(optimalHigh);
       }
     }
+  });
+
+  it('certified lower bound (linear, exact): equal to the exact minimum on every correctly classified row, L∞ and L2', () => {
+    expect(score.certificate?.method).toBe('linear');
+    expect(score.certificate?.exact).toEqual({ linf: true, l2: true });
+    const inst = score.outcomes[0]!.instances;
+    let rows = 0;
+    for (const norm of ['linf', 'l2'] as const) {
+      const exact = exactMinimum(score, norm);
+      const radius = score.certificate!.radius[norm]!;
+      for (let i = 0; i < inst.rows.length; i++) {
+        if (!inst.correct[i]) {
+          expect(radius[i]).toBeNaN();
+          continue;
+        }
+        const e = exact(inst.rows[i] as number);
+        expect(Math.abs((radius[i] as number) - e), `row ${inst.rows[i]} ${norm}`).toBeLessThanOrEqual(1e-9 * e);
+        rows++;
+      }
+      // certified and attacked never overlap; the rest is unknown
+      for (const b of score.section.worstCase!.find((w) => w.norm === norm)!.budgets) {
+        expect(b.certified! + b.successes + b.unknown!).toBe(b.correct);
+        expect(b.unknown).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(rows).toBeGreaterThan(300);
   });
 
   it('HopSkipJump: median found / exact <= 1.10 in L2 and L∞, never below the exact minimum', () => {
