@@ -174,3 +174,22 @@ describe('a budget that cannot move any feature (issue #9, item 5)', () => {
     expect(worst.status).toBe('insufficient');
   }, 60_000);
 });
+
+describe('report schema: the issue #14 fields of the robustness section', () => {
+  it('a real section with relations, worst case, certificate, feature changes and per-row outcomes validates; a raw value does not', async () => {
+    const { Ajv } = await import('ajv');
+    const schema = JSON.parse(readFileSync(resolve(ROOT, 'policies/report.schema.json'), 'utf8')) as { definitions: Record<string, unknown> };
+    // strictRequired off: another section's definition (in progress elsewhere) must not stop this one
+    const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true, strictTypes: false });
+    ajv.addSchema({ ...schema, $id: 'report' });
+    const validate = ajv.getSchema('report#/definitions/robustnessReport')!;
+    const ctx = await adultContext({ model: 'logreg_onehot', robustness: { rows: 60, decision_attack: { iterations: 3 }, counterfactual: { rows: 100 } } });
+    const r = await runRobustness(ctx);
+    const section = JSON.parse(JSON.stringify(r.section));
+    expect(validate(section), JSON.stringify(validate.errors)).toBe(true);
+    expect(section.certification.method).toBe('linear');
+    expect(section.worstCase.length).toBe(2);
+    section.rowOutcomes[0].age = 39;
+    expect(validate(section)).toBe(false);
+  }, 60_000);
+});
