@@ -8,12 +8,12 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
-import { terminalProgress } from './progress.js';
 import { runInit } from './init/index.js';
+import { terminalProgress } from './progress.js';
 import { writeExtraFiles, writeReportFiles } from './files.js';
 import { renderCharts } from './report/charts/index.js';
 import { renderHtml } from './report/html.js';
-import { inspectModel } from './model/session.js';
+import { checkCsv, convertModel, inspectAnyModel, renderInspect } from './model/sklearn/inspect.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { describeFailure } from './util/failure.js';
@@ -26,7 +26,10 @@ const USAGE = `model-risk-gate ${TOOL_VERSION}: gate an ONNX model on performanc
 Usage:
   model-risk-gate check --policy <policy.yml> [options]
   model-risk-gate init --model <model> --data <dataset> [--reference <training data>] [-o <policy.yml>]
-  model-risk-gate inspect <model.onnx>
+  model-risk-gate inspect <model> [--data file.csv] [--json]
+  model-risk-gate convert <model.joblib|model.pkl|xgboost.json> -o <model.onnx>
+
+Models: ONNX, scikit-learn .joblib / .pkl (read as data, never unpickled) and XGBoost JSON (see README "Models").
 
 Options for check:
   --policy <file>      policy file (YAML or JSON); default .github/model-policy.yml
@@ -88,11 +91,20 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     if (command === 'inspect') {
       const file = positionals[1];
       if (!file) throw new UserError("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
-      const info = await inspectModel(resolve(file), { displayPath: file });
-      write(jsonWithoutCommands(JSON.stringify(info, null, 2)));
+      const info = await inspectAnyModel(resolve(file), { displayPath: file });
+      if (values.data) info.data = await checkCsv(resolve(values.data), values.data, info.inputs);
+      write(values.json ? jsonWithoutCommands(JSON.stringify(info, null, 2)) : renderInspect(info));
+      return info.data && !info.data.ok ? 2 : 0;
+    }
+    if (command === 'convert') {
+      const file = positionals[1];
+      if (!file || !values.output) throw new UserError("convert needs a model file and an output: 'model-risk-gate convert model.joblib -o model.onnx'");
+      if (resolve(values.output) === resolve(file)) throw new UserError('convert would overwrite its input: give another -o file');
+      const r = await convertModel(resolve(file), file, resolve(values.output));
+      write(`Wrote ${values.output} (${r.bytes} bytes): ONNX graph of ${r.from}; inputs ${r.inputs.join(', ')}`);
       return 0;
     }
-    if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check', 'init' or 'inspect' (see --help)`);
+    if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check', 'init', 'inspect' or 'convert' (see --help)`);
 
     const workspace = resolve(values.workspace ?? workspaceDefault);
     const policyArg = values.policy ?? '.github/model-policy.yml';

@@ -13,13 +13,14 @@ import {
   DEFAULT_MAX_MODEL_BYTES,
   notOnnx,
   outputCandidates,
-  parseModel,
   readModelBytes,
   signatureOf,
   type ModelFile,
 } from './signature.js';
 import type { ModelInfo, ModelInput, ModelInputSignature, ScoringModel } from './types.js';
 import { bypassZipMaps } from './zipmap.js';
+import { openModel } from './sklearn/open.js';
+import { makeTreeView, type TranslatedTreeView } from './sklearn/tree-view.js';
 
 export { inspectModel, DEFAULT_MAX_MODEL_BYTES, type ModelSignature } from './signature.js';
 
@@ -58,6 +59,8 @@ function sessionError(e: unknown, runtime: LoadedRuntime, where: SourceLocation)
 
 class OnnxScoringModel implements ScoringModel {
   readonly info: ModelInfo;
+  /** Trees of a translated scikit-learn / XGBoost model on its encoded features (issue #11), for exact TreeSHAP. */
+  treeView?: TranslatedTreeView;
   private rowsScored = 0;
   constructor(
     info: ModelInfo,
@@ -115,8 +118,11 @@ async function createSession(runtime: LoadedRuntime, bytes: Uint8Array, where: S
  */
 export async function loadModel(opts: LoadModelOptions): Promise<ScoringModel> {
   const where: SourceLocation = { file: opts.displayPath };
-  const bytes = await readModelBytes(opts.file, where, opts.maxBytes ?? DEFAULT_MAX_MODEL_BYTES);
-  const parsed: ModelFile = parseModel(bytes, where);
+  const fileBytes = await readModelBytes(opts.file, where, opts.maxBytes ?? DEFAULT_MAX_MODEL_BYTES);
+  // ONNX, or a scikit-learn pickle / XGBoost JSON translated in memory; scanned first (issue #11)
+  const opened = openModel(fileBytes, where);
+  const bytes = opened.onnx;
+  const parsed: ModelFile = opened.parsed;
   const signature = signatureOf(opts.displayPath, parsed);
 
   const plan = planScoreOutput({
@@ -160,7 +166,16 @@ export async function loadModel(opts: LoadModelOptions): Promise<ScoringModel> {
     runtime: runtime.name,
     runtimeVersion: runtime.version,
     notes,
+    artifact: opened.scan,
   };
+  if (opened.foreign) {
+    const t = opened.foreign.translation;
+    info.translated = { format: opened.foreign.format, estimator: opened.scan.translatedFrom ?? t.tree.cls, inputs: t.inputs.map((i) => i.name), encodedFeatures: t.features.length, scoring: t.scoring, classes: t.classes };
+    if (t.sklearnVersion) info.translated.sklearnVersion = t.sklearnVersion;
+    notes.push(...t.notes);
+  }
   const batchSize = Number.isInteger(opts.spec.batch_size) && opts.spec.batch_size > 0 ? opts.spec.batch_size : DEFAULT_BATCH_SIZE;
-  return new OnnxScoringModel(info, runtime, session, plan, signature.inputs, batchSize, where);
+  const scoring = new OnnxScoringModel(info, runtime, session, plan, signature.inputs, batchSize, where);
+  if (opened.foreign) scoring.treeView = makeTreeView(opened.foreign.translation) ?? undefined;
+  return scoring;
 }

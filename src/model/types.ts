@@ -59,6 +59,20 @@ export interface ModelInfo {
   runtimeVersion: string;
   /** Plain-text notes for the report (e.g. "label-only model: score metrics skipped"). */
   notes: string[];
+  /** Issue #11: what the scan of the model file found (pickle globals, ONNX custom domains, external data, ...). */
+  artifact?: import('./sklearn/artifact.js').ArtifactScan;
+  /** Issue #11: the model was translated in memory from scikit-learn (.joblib/.pkl) or XGBoost JSON. */
+  translated?: {
+    format: string;
+    /** Estimator tree, e.g. 'Pipeline(ColumnTransformer(StandardScaler, OneHotEncoder), LogisticRegression)'. */
+    estimator: string;
+    sklearnVersion?: string;
+    /** Model inputs (raw columns). */
+    inputs: string[];
+    encodedFeatures: number;
+    scoring: string;
+    classes: Array<string | number>;
+  };
 }
 
 export interface ScoringModel {
@@ -70,5 +84,7 @@ export interface ScoringModel {
   score(input: ModelInput): Promise<Float32Array>;
   /** Number of rows scored so far (model queries), for budgets and benchmarks. */
   readonly queries: number;
+  /** Issue #11: the trees of a translated model on its encoded features (exact TreeSHAP through preprocessing). */
+  readonly treeView?: import('./sklearn/tree-view.js').TranslatedTreeView;
   dispose(): Promise<void>;
 }

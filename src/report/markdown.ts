@@ -8,6 +8,7 @@
  * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
  * at most 1 MiB of summary per step).
  */
+import { alertFindings, artifactSummaryText } from './artifact.js';
 import { METRIC_TITLES, metricShortTitle } from '../metrics/names.js';
 import { favourableSentence, groupColumnTitle } from './favourable-words.js';
 import { isBreached, outcomeCounts, rankedBreaches } from './breaches.js';
@@ -281,6 +282,8 @@ export function renderProvenance(report: Report): string {
       ? `labels only (${codeCell(info.scoreOutput)}): no score metrics`
       : `score = ${codeCell(info.scoreOutput)}${info.outputKind === 'probabilities' ? ` column ${escapeMarkdown(String(info.positiveIndex))}` : ''}`,
     info.zipMapBypassed ? 'ZipMap bypassed' : '',
+    info.translated ? `translated from ${escapeMarkdown(info.translated.format)}: ${escapeMarkdown(info.translated.estimator, { maxLength: 300 })}` : '',
+    info.artifact ? escapeMarkdown(artifactSummaryText(info.artifact)) + alertFindings(info.artifact).map((f) => ` ⚠️ ${escapeMarkdown(f.message, { maxLength: 300 })}`).join('') : '',
     `${escapeMarkdown(info.runtime)} ${escapeMarkdown(info.runtimeVersion)}`,
   ].filter((x) => x !== '');
   const baseRate = report.performance.metrics.base_rate;

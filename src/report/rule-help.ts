@@ -446,6 +446,16 @@ const FAVOURABLE_NEGATIVE =
   'the group with the lowest selection rate is the group flagged adverse most.';
 
 function ruleHelpOf(ruleId: string): RuleHelp {
+  if (ruleId === 'model-artifact') {
+    return {
+      name: 'ModelArtifact',
+      short: 'The model file asks for something unsafe or unusual when loaded.',
+      full: 'The artifact scan reads the model file as data before it is used: pickle globals outside the allowlist, unknown classes, ONNX custom operator domains, external data and oversized tensors are findings.',
+      why: 'A pickle runs code chosen by whoever wrote it when Python loads it; an ONNX file can ask the runtime for custom operator libraries or for data files outside the repository. Either way the pull request decides what runs on the machines that load the model.',
+      fix: 'Save the model without the flagged content (plain scikit-learn estimators, no lambdas or custom functions; ONNX with weights inside and standard operators), or export it to ONNX with skl2onnx.',
+      tags: ['security', 'model-risk', 'supply-chain'],
+    };
+  }
   const { section, metric } = sectionOf(ruleId);
   const name = ruleName(ruleId);
   if (section === 'performance' && METRICS[metric]) {

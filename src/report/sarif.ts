@@ -31,6 +31,7 @@ import { escapeSarifText, sanitizeText } from './escape.js';
 import { formatCompact, formatInterval, truncate } from './format.js';
 import { ruleHelp, ruleHelpMarkdown, ruleHelpText } from './rule-help.js';
 import type { CheckResult, Report } from './types.js';
+import { MODEL_ARTIFACT_RULE, MODEL_ARTIFACT_SECURITY_SEVERITY, alertFindings, artifactOf } from './artifact.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const DEFAULT_TOOL_URI = 'https://github.com/model-risk-gate/model-risk-gate';
@@ -266,6 +267,26 @@ export function renderSarif(report: Report, opts: SarifOptions): SarifLog {
 
   const breached = rankedBreaches(report.checks).filter((c) => ruleIndex.has(c.ruleId));
   let results = breached.slice(0, maxResults).map((c) => buildResult(c, ruleIndex.get(c.ruleId) as number));
+  // issue #11: artifact-scan warnings of the model file, as results of the model-artifact rule
+  const artifactAlerts = alertFindings(artifactOf(report));
+  if (artifactAlerts.length > 0) {
+    const rule = buildRule(MODEL_ARTIFACT_RULE);
+    rule.properties['security-severity'] = MODEL_ARTIFACT_SECURITY_SEVERITY;
+    rule.defaultConfiguration.level = 'warning';
+    rules.push(rule);
+    const { uri, relative } = toSarifUri(report.model.path);
+    results = results.concat(
+      artifactAlerts.slice(0, 50).map((f) => ({
+        ruleId: MODEL_ARTIFACT_RULE,
+        ruleIndex: rules.length - 1,
+        level: f.severity === 'error' ? 'error' : 'warning',
+        message: { text: sarifText(sanitizeText(f.message)) },
+        locations: [{ physicalLocation: { artifactLocation: relative ? { uri, uriBaseId: '%SRCROOT%' } : { uri }, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 } } }],
+        partialFingerprints: { primaryLocationLineHash: `${sha256Hex(`model-artifact\u0000${f.kind}\u0000${f.global ?? f.message}`).slice(0, 16)}:1` },
+        properties: { kind: f.kind, ...(f.global ? { global: sanitizeText(f.global) } : {}) },
+      }) as SarifResult),
+    );
+  }
 
   const version = sanitizeText(report.tool.version);
   const driver: SarifRun['tool']['driver'] = {

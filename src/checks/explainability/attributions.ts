@@ -14,6 +14,7 @@ import { countLeaves, parseTreeEnsemble, TreeParseError } from './tree-ensemble.
 import { locateTreeEnsemble } from './tree-graph.js';
 import { applyTransform, scalarizeTreeScore, treeMargin, type ScalarTreeScore } from './tree-score.js';
 import { treeShap, type ShapValues } from './tree-shap.js';
+import { encodedTreeRequest } from './translated-trees.js';
 import type { KernelShapSummary, ShapMethod, ShapSpace, TreeEnsembleSummary } from './types.js';
 
 /** Largest |model score - recomputed tree score| accepted before the parsed trees are trusted. */
@@ -230,7 +231,19 @@ async function runKernel(req: AttributionRequest, why: string): Promise<Attribut
 export async function computeAttributions(req: AttributionRequest): Promise<AttributionRun> {
   const method = req.settings.method;
   let why = 'KernelSHAP was asked for (method: kernel_shap)';
-  if (method !== 'kernel_shap') {
+  if (method !== 'kernel_shap' && req.model.treeView) {
+    // issue #11: a translated scikit-learn / XGBoost tree model: TreeSHAP on its encoded features, raw columns as players
+    const enc = await encodedTreeRequest(req, req.model.treeView);
+    if ('proto' in enc) {
+      const plan = planTreeShap(enc.proto, enc.info, enc.input, req.scores, Uint32Array.from([...req.explainedRows, ...req.backgroundRows]));
+      if (plan.ok) {
+        const run = runTree({ ...req, input: enc.input, players: enc.players }, { ...plan, reason: `${plan.reason.replace('the graph is one', 'the translated model is one')}; encoded features grouped by raw column` });
+        return run;
+      }
+      why = `${plan.reason}: KernelSHAP on the raw columns`;
+    } else why = `${enc.reason}: KernelSHAP on the raw columns`;
+    if (method === 'tree_shap') why = `tree_shap was asked for but ${why.charAt(0).toLowerCase()}${why.slice(1)}`;
+  } else if (method !== 'kernel_shap') {
     if (!req.proto) {
       why = `TreeSHAP needs the model file (${req.protoProblem ?? 'not available'}): KernelSHAP used`;
     } else {

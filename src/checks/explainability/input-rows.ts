@@ -40,7 +40,8 @@ function gatherTensor(t: InputTensorData, rows: ArrayLike<number>): InputTensorD
 export function gatherRows(input: ModelInput, rows: ArrayLike<number>): ModelInput {
   if (input.kind === 'matrix') {
     const w = input.width;
-    const data = new Float32Array(rows.length * w);
+    // float64 data stays float64 (the encoded features of a translated model, issue #11)
+    const data = input.data instanceof Float64Array ? (new Float64Array(rows.length * w) as unknown as Float32Array) : new Float32Array(rows.length * w);
     for (let i = 0; i < rows.length; i++) data.set(input.data.subarray(rows[i] * w, rows[i] * w + w), i * w);
     return { ...input, rows: rows.length, data };
   }
