@@ -8,7 +8,15 @@ import { performanceEstimate } from '../stats/estimators.js';
 import { PerformanceEvaluator } from '../stats/weighted/metrics.js';
 import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
-import { makeCheckResults } from './result.js';
+import { makeCheckResults, statisticsOf } from './result.js';
+import { aucEstimate, binnedEstimate, cellsEstimate, meanEstimate, SCALE_WORK } from '../stats/scaleIntervals.js';
+import type { IntervalEstimate } from '../stats/estimate.js';
+import type { StatisticsSettings } from '../stats/policy.js';
+import { thresholdSweep, type ThresholdSweep } from '../metrics/thresholdSweep.js';
+import { rowLosses } from '../stats/weighted/scores.js';
+import { weightedConfusion } from '../stats/weighted/confusion.js';
+import type { Predictions } from '../stats/weighted/metrics.js';
+import { createRng, type Rng } from '../util/rng.js';
 import { metricTitle } from '../metrics/names.js';
 
 export function hasScores(ctx: Pick<CheckContext, 'model'>): boolean {
@@ -25,6 +33,7 @@ export function performanceChecks(ctx: CheckContext, perf: PerformanceResult): C
   const withScores = hasScores(ctx);
   const predictions = { yTrue: labels.yTrue, yPred, scores: withScores ? scores : null };
   let evaluator: PerformanceEvaluator | undefined; // one sort by score, shared by every metric's bootstrap
+  let sweep: ThresholdSweep | undefined;
   const out: CheckResult[] = [];
   for (const [metric, threshold] of Object.entries(spec)) {
     const name = metric as MetricName;
@@ -43,11 +52,19 @@ export function performanceChecks(ctx: CheckContext, perf: PerformanceResult): C
     // bootstrap resamples as row weights, in O(n)
     evaluator ??= new PerformanceEvaluator(predictions);
     const gated = performanceEstimate(name, predictions, evaluator);
+    const value = perf.metrics[name] ?? null;
+    // at scale (rows × resamples above SCALE_WORK) the row bootstrap gives way to O(n log n) methods (issue #12)
+    const settings = statisticsOf(doc);
+    const atScale =
+      gated.insufficientReason === undefined && value !== null && settings.resamples > 0 &&
+      labels.yTrue.length * settings.resamples > (settings.scaleWork ?? SCALE_WORK) &&
+      !(gated.estimate?.proportion && settings.proportion !== 'bootstrap');
+    const scaled = atScale ? scaleEstimate(name, value as number, predictions, settings, createRng(doc.policy.seed).fork(`stats/performance/${metric}`), () => (sweep ??= thresholdSweep(labels.yTrue, scores))) : null;
     out.push(
       ...makeCheckResults({
-        doc, section: 'performance', metric, title, value: perf.metrics[name] ?? null, threshold, pointer,
+        doc, section: 'performance', metric, title, value, threshold, pointer,
         ...(gated.insufficientReason !== undefined ? { insufficientReason: gated.insufficientReason } : {}),
-        ...(gated.estimate ? { estimate: gated.estimate } : {}),
+        ...(scaled ? { intervalEstimate: scaled } : gated.estimate ? { estimate: gated.estimate } : {}),
       }),
     );
   }
@@ -56,3 +73,15 @@ export function performanceChecks(ctx: CheckContext, perf: PerformanceResult): C
 
 /** @deprecated import from util/arrays.js */
 export { gather } from '../util/arrays.js';
+
+/** The at-scale interval of a performance metric (src/stats/scaleIntervals.ts), or null to keep the row bootstrap. */
+function scaleEstimate(metric: string, value: number, pred: Predictions, settings: StatisticsSettings, rng: Rng, sweep: () => ThresholdSweep): IntervalEstimate | null {
+  if (pred.scores) {
+    if (metric === 'roc_auc') return aucEstimate(value, sweep(), settings);
+    if (metric === 'brier' || metric === 'log_loss' || metric === 'mean_score') return meanEstimate(rowLosses(metric, pred.yTrue, pred.scores), settings, pred.yTrue);
+    if (metric === 'average_precision' || metric === 'ks') return binnedEstimate(metric, value, sweep(), settings, rng);
+  }
+  if (metric === 'count') return null;
+  const cells = weightedConfusion(pred.yTrue, pred.yPred, new Uint32Array(pred.yTrue.length).fill(1));
+  return cellsEstimate(metric, value, cells, settings, rng);
+}

@@ -61,6 +61,8 @@ export interface StatisticsSettings {
   jackknifeBlocks: number;
   /** Wall-clock deadline (ms since epoch) of the run: bootstrap loops stop there (not a policy key; set by the gate). */
   deadline?: number;
+  /** rows × resamples above which performance intervals use the at-scale methods (not a policy key; tests lower it). */
+  scaleWork?: number;
 }
 
 export const STATISTICS_DEFAULTS = {
