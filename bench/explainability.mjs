@@ -11,7 +11,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ADULT = 'test/fixtures/adult';
 const imp = (p) => import(pathToFileURL(join(ROOT, 'build', p)).href);
 
-function policyText(model, explainability = {}) {
+function policyText(model, explainability = {}, statistics = undefined) {
   const matrix = !model.startsWith('logreg_pipeline');
   return JSON.stringify({
     version: 1,
@@ -20,10 +20,11 @@ function policyText(model, explainability = {}) {
     dataset: { path: `${ADULT}/test.csv`, label: 'income', positive_label: '>50K', missing_values: ['?'] },
     sensitive: [{ column: 'sex' }, { column: 'race' }],
     checks: { explainability },
+    ...(statistics ? { statistics } : {}),
   });
 }
 
-async function context(model, explainability) {
+async function context(model, explainability, statistics) {
   const { parsePolicy } = await imp('policy/load.js');
   const { readCsvDataset } = await imp('data/csv.js');
   const { encodeModelInput } = await imp('model/encode.js');
@@ -31,7 +32,7 @@ async function context(model, explainability) {
   const { buildGroupings } = await imp('data/groups.js');
   const { makeLabels } = await imp('data/labels.js');
   const { createRng } = await imp('util/rng.js');
-  const doc = parsePolicy(policyText(model, explainability), { workspace: ROOT, displayPath: 'bench-policy.json' });
+  const doc = parsePolicy(policyText(model, explainability, statistics), { workspace: ROOT, displayPath: 'bench-policy.json' });
   const { policy } = doc;
   const dataset = await readCsvDataset(join(ROOT, policy.dataset.path), {
     displayPath: policy.dataset.path,
@@ -114,6 +115,61 @@ export async function run(log) {
     );
   }
   await model.dispose();
+
+  // The gates' ranges (issue #9 item 8): the bootstrap of the explained rows' attributions (no model call) and, for
+  // TreeSHAP, 4 re-drawn backgrounds (one grouped TreeSHAP run each, the trees already parsed). Timed by component, best
+  // of 5 (the whole section's wall time is too noisy on a shared machine to show a difference of tens of ms).
+  // KernelSHAP re-draws nothing by default, so its extra cost is the bootstrap alone.
+  {
+    const { resampleImportance } = await imp('checks/explainability/uncertainty.js');
+    const { chooseBackground, sampleRows } = await imp('checks/explainability/background.js');
+    const bestOf = (k, f) => {
+      let t = Infinity;
+      for (let i = 0; i < k; i++) {
+        const s = performance.now();
+        f();
+        t = Math.min(t, performance.now() - s);
+      }
+      return t;
+    };
+    const c = await context('gbt_onehot');
+    const rng = createRng(0);
+    const rows = sampleRows(c.input.rows, 100, rng.fork('rows'));
+    const x = gatherRows(c.input, rows).data;
+    const shapAgainst = (bgRows) =>
+      treeShap({ score: plan.score, x, rows: 100, width: c.input.width, background: gatherRows(c.input, bgRows).data, backgroundRows: bgRows.length, playerOf: players.playerOfSlot, players: players.names.length });
+    const bg = chooseBackground(c.input, 50, 'sample', rng.fork('bg')).rows;
+    const values = shapAgainst(bg).probability.values;
+    const tShap = bestOf(5, () => shapAgainst(bg));
+    const redraws = [1, 2, 3, 4].map((k) => chooseBackground(c.input, 50, 'sample', rng.fork(`bg/${k}`)).rows);
+    const tRedraws = bestOf(5, () => redraws.forEach((r) => shapAgainst(r)));
+    const draws = [values, ...redraws.map((r) => shapAgainst(r).probability.values)];
+    const tBoot = bestOf(5, () => resampleImportance({ draws, rows: 100, names: players.names, resamples: 1000, rng: createRng(2), stability: null }));
+    await c.model.dispose();
+    log(
+      `  gate ranges, gbt_onehot (100 rows, 50-row background, 14 players): TreeSHAP itself ${ms(tShap)}; ranges +${ms(tRedraws + tBoot)} = ` +
+        `4 re-drawn backgrounds ${ms(tRedraws)} + 1,000 bootstrap resamples ${ms(tBoot)} (${((tRedraws + tBoot) / tShap).toFixed(1)}x one TreeSHAP run)`,
+    );
+    const gates = { rows: 100, permutation: { enabled: false }, sensitive_rank: { min: 6 } };
+    const rangesOf = async (name, explainability) => {
+      const ctx = await context(name, explainability);
+      const out = await runExplainability(ctx);
+      await ctx.model.dispose();
+      const u = out.section.uncertainty;
+      return out.section.importance.slice(0, 6).map((e, i) => `${e.feature} ${e.rank} (${u.features[i].rankLow}–${u.features[i].rankHigh})`).join(', ');
+    };
+    log(`    rank (95% range), gbt_onehot, default: ${await rangesOf('gbt_onehot', gates)}`);
+    log(`    rank (95% range), gbt_onehot, rows only (redraws 0): ${await rangesOf('gbt_onehot', { ...gates, background: { size: 50, redraws: 0 } })}`);
+    log(`    rank (95% range), mlp_torch (KernelSHAP, one background): ${await rangesOf('mlp_torch', gates)}`);
+    const P = 14;
+    for (const n of [100, 10_000]) {
+      const g = createRng(1);
+      const synthetic = [0, 1, 2, 3, 4].map(() => Float64Array.from({ length: n * P }, () => g.normal()));
+      const names = Array.from({ length: P }, (_, i) => `f${i}`);
+      const t = bestOf(3, () => resampleImportance({ draws: synthetic, rows: n, names, resamples: 1000, rng: createRng(2), stability: 'halves' }));
+      log(`  bootstrap alone: 1,000 resamples of ${n.toLocaleString('en-US')} rows x ${P} players (ranks, shares, halves stability), best of 3: ${ms(t)}`);
+    }
+  }
 
   for (const name of ['gbt_onehot', 'mlp_torch', 'logreg_pipeline']) {
     const c = await context(name);

@@ -19,6 +19,7 @@ import {
   rangeCrosses,
   resampleImportance,
 } from '../../src/checks/explainability/uncertainty.js';
+import { rankDescending } from '../../src/checks/explainability/rank.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { createRng } from '../../src/util/rng.js';
 import { adultPolicy, contextFromPolicy, REPO } from './helpers.js';
@@ -60,6 +61,18 @@ describe('ranges', () => {
     expect(rangeCrosses('max', 0, { low: 0, high: 1 })).toBe(true);
     expect(rangeCrosses('max', 0, { low: 1, high: 2 })).toBe(false);
     expect(rangeCrosses('max', 0.05, { low: 0.049, high: 0.051 })).toBe(true);
+  });
+
+  it('ranks each resample as the point ranking does (by value, ties by name, NaN last)', () => {
+    // one explained row: every resample is that row, so every resample's ranking is the point ranking of |values|
+    const names = ['e', 'b', 'd', 'a', 'c', 'f'];
+    const v = Float64Array.of(0.5, -2, Number.NaN, 0.5, 2, 0);
+    const r = resampleImportance({ draws: [v], rows: 1, names, resamples: 3, rng: createRng(0), stability: null });
+    const order = rankDescending(Float64Array.from(v, Math.abs), names);
+    const expected = new Int32Array(names.length);
+    order.forEach((p, k) => (expected[p] = k + 1));
+    expect(Array.from(expected)).toEqual([4, 1, 6, 3, 2, 5]); // b, c (2, by name), a, e (0.5, by name), f, d (NaN)
+    for (let b = 0; b < 3; b++) expect(Array.from(r.ranks.subarray(b * 6, b * 6 + 6))).toEqual(Array.from(expected));
   });
 
   it('the bootstrap of per-row values: a dominant feature ranks 1 in every resample, a near tie spans both ranks; seeded', () => {

@@ -15,7 +15,7 @@ import { associationWith } from './association.js';
 import { statisticsOf } from '../result.js';
 import type { Rng } from '../../util/rng.js';
 import { computeAttributions, type AttributionRequest, type AttributionRun } from './attributions.js';
-import { chooseBackground, sampleRows } from './background.js';
+import { chooseBackground, sampleRows, type Background } from './background.js';
 import { attributeName, explainabilityChecks } from './gates.js';
 import { globalImportance, meanAbsolute } from './global-importance.js';
 import { gatherRows } from './input-rows.js';
@@ -23,6 +23,9 @@ import { permutationImportance } from './permutation-importance.js';
 import { playersOf, type Players } from './players.js';
 import { AUTO_REDRAWS, readExplainabilitySettings, type ExplainabilitySettings } from './policy.js';
 import { rankDescending, spearman } from './rank.js';
+import type { ScalarTreeScore } from './tree-score.js';
+import { treeShap, type ShapValues } from './tree-shap.js';
+import type { MatrixInput } from '../../model/types.js';
 import type {
   AssociationEntry,
   ExplainabilityReport,
@@ -151,6 +154,7 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
     backgroundsReason = 'KernelSHAP would score every coalition again for each new background; set explainability.background.redraws to re-draw it';
   }
   let modelRows = a.redrawModelRows;
+  let treeX: Float32Array | undefined;
   while (draws.length < 1 + wanted) {
     if (Date.now() > ctx.deadline) {
       backgroundsReason = 'the time limit was reached before more backgrounds were drawn';
@@ -158,10 +162,17 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
     }
     const k = draws.length;
     const other = chooseBackground(ctx.input, settings.background.size, settings.background.method, a.rng.fork(`background/redraw-${k}`));
-    const r = await computeAttributions({ ...a.request, explainedRows: a.explained, backgroundRows: other.rows, backgroundWeights: other.weights, rng: a.rng.fork(`redraw-${k}`) });
-    modelRows += r.modelRows;
-    const v = r.spaces[a.space]?.values;
-    if (r.rows !== run.rows || !v || v.length !== draws[0].length) {
+    let v: Float64Array | undefined;
+    if (run.tree) {
+      // The trees are already parsed and checked: one grouped TreeSHAP run against the new background.
+      treeX ??= (gatherRows(ctx.input, a.explained) as MatrixInput).data;
+      v = redrawTreeShap(run.tree.score, ctx.input as MatrixInput, treeX, run.rows, other, a.request, a.space);
+    } else {
+      const r = await computeAttributions({ ...a.request, explainedRows: a.explained, backgroundRows: other.rows, backgroundWeights: other.weights, rng: a.rng.fork(`redraw-${k}`) });
+      modelRows += r.modelRows;
+      v = r.rows === run.rows ? r.spaces[a.space]?.values : undefined;
+    }
+    if (!v || v.length !== draws[0].length) {
       backgroundsReason = 'a re-drawn background could not be explained on every row within the limits';
       break;
     }
@@ -182,6 +193,35 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
     a.notes.push(`Explainability: ${resamples.resamples} of ${stats.resamples} bootstrap resamples of the importance were done before the time limit.`);
   }
   return { resamples, level: stats.level, rows: run.rows, modelRows, ...(backgroundsReason ? { backgroundsReason } : {}) };
+}
+
+/** Grouped TreeSHAP values of the explained rows against another background, in the ranking space (undefined when cut short). */
+function redrawTreeShap(
+  score: ScalarTreeScore,
+  input: MatrixInput,
+  x: Float32Array,
+  rows: number,
+  other: Background,
+  request: AttributionRequest,
+  space: ShapSpace,
+): Float64Array | undefined {
+  const r = treeShap({
+    score,
+    x,
+    rows,
+    width: input.width,
+    background: (gatherRows(input, other.rows) as MatrixInput).data,
+    backgroundRows: other.rows.length,
+    weights: other.weights,
+    playerOf: request.players.playerOfSlot,
+    players: request.players.names.length,
+    deadline: request.deadline,
+  });
+  if (r.rows !== rows) return undefined;
+  const logistic = score.transform === 'logistic';
+  // the spaces runTree reports: logistic -> log_odds = margin, probability; otherwise probability = margin
+  if (space === 'log_odds') return logistic ? r.margin.values : undefined;
+  return logistic ? (r.probability as ShapValues).values : r.margin.values;
 }
 
 function uncertaintyReport(u: UncertaintyData, importance: ImportanceEntry[], names: string[]): ImportanceUncertainty {

@@ -17,7 +17,7 @@
  * the limit" implies the point is on that side too.
  */
 import type { Rng } from '../../util/rng.js';
-import { rankDescending, spearman } from './rank.js';
+import { spearman } from './rank.js';
 
 export interface ResampleInput {
   /** Per-row values of each background draw, [rows x players] row-major; draws[0] is the reported run. */
@@ -52,15 +52,43 @@ function absolute(values: Float64Array): Float64Array {
   return out;
 }
 
-function weightedMeans(abs: Float64Array, counts: Float64Array, rows: number, players: number, total: number, out: Float64Array): void {
-  out.fill(0);
-  for (let i = 0; i < rows; i++) {
-    const c = counts[i];
-    if (c === 0) continue;
-    const base = i * players;
-    for (let p = 0; p < players; p++) out[p] += c * abs[base + p];
+/** Order of the names (ascending), for the ties of rankInto. */
+function nameOrder(names: readonly string[]): Int32Array {
+  const idx = Array.from({ length: names.length }, (_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  const out = new Int32Array(names.length);
+  idx.forEach((p, k) => (out[p] = k));
+  return out;
+}
+
+/**
+ * ranks[offset + p] = rank of player p (1 = largest value; ties by name, NaN last), the order rankDescending gives, by
+ * insertion sort into `order` (few players: no comparator calls, no allocation).
+ */
+function rankInto(values: Float64Array, byName: Int32Array, order: Int32Array, ranks: Int32Array, offset: number): void {
+  const P = values.length;
+  const key = (p: number): number => (Number.isNaN(values[p]) ? -Infinity : values[p]);
+  for (let p = 0; p < P; p++) {
+    const kp = key(p);
+    let j = p - 1;
+    while (j >= 0) {
+      const q = order[j];
+      const kq = key(q);
+      if (kq > kp || (kq === kp && byName[q] < byName[p])) break;
+      order[j + 1] = q;
+      j--;
+    }
+    order[j + 1] = p;
   }
-  if (total > 0) for (let p = 0; p < players; p++) out[p] /= total;
+  for (let k = 0; k < P; k++) ranks[offset + order[k]] = k + 1;
+}
+
+/** Σ over the resampled rows idx of |values| per player, into out. */
+function sumRows(abs: Float64Array, idx: Int32Array, P: number, out: Float64Array): void {
+  out.fill(0);
+  for (let k = 0; k < idx.length; k++) {
+    const base = idx[k] * P;
+    for (let p = 0; p < P; p++) out[p] += abs[base + p];
+  }
 }
 
 /** The bootstrap distributions of ranks, shares and stability. */
@@ -73,40 +101,43 @@ export function resampleImportance(input: ResampleInput): ImportanceResamples {
   const ranks = new Int32Array(B * P);
   const shares = new Float64Array(B * P);
   const stab = stability ? new Float64Array(B).fill(Number.NaN) : null;
-  const counts = new Float64Array(n);
-  const even = new Float64Array(n);
-  const odd = new Float64Array(n);
+  const seeds = stability === 'seeds' && D >= 2;
+  const byName = nameOrder(names);
+  const order = new Int32Array(P);
+  const idx = new Int32Array(n);
   const mean = new Float64Array(P);
-  const meanA = new Float64Array(P);
-  const meanB = new Float64Array(P);
+  const even = new Float64Array(P);
+  const odd = new Float64Array(P);
+  const first = new Float64Array(P);
+  const second = new Float64Array(P);
   let done = 0;
   for (let b = 0; b < B; b++) {
     if (input.deadline !== undefined && (b & 63) === 0 && Date.now() > input.deadline) break;
+    for (let k = 0; k < n; k++) idx[k] = input.rng.int(n);
+    // Sums, not means: ranks, shares and rank correlations do not depend on the scale.
     const abs = draws[b % D];
-    counts.fill(0);
-    if (stability === 'halves') {
-      even.fill(0);
-      odd.fill(0);
-    }
+    even.fill(0);
+    odd.fill(0);
     for (let k = 0; k < n; k++) {
-      const i = input.rng.int(n);
-      counts[i]++;
-      if (stability === 'halves') (k % 2 === 0 ? even : odd)[i]++;
+      const base = idx[k] * P;
+      const target = (k & 1) === 0 ? even : odd;
+      for (let p = 0; p < P; p++) target[p] += abs[base + p];
     }
-    weightedMeans(abs, counts, n, P, n, mean);
     let total = 0;
-    for (let p = 0; p < P; p++) total += mean[p];
-    const order = rankDescending(mean, names);
-    for (let k = 0; k < P; k++) ranks[b * P + order[k]] = k + 1;
+    for (let p = 0; p < P; p++) {
+      mean[p] = even[p] + odd[p];
+      total += mean[p];
+    }
+    rankInto(mean, byName, order, ranks, b * P);
     for (let p = 0; p < P; p++) shares[b * P + p] = total > 0 ? mean[p] / total : 0;
     if (stab && stability === 'halves' && n >= 2) {
-      weightedMeans(abs, even, n, P, Math.ceil(n / 2), meanA);
-      weightedMeans(abs, odd, n, P, Math.floor(n / 2), meanB);
-      stab[b] = spearman(meanA, meanB) ?? Number.NaN;
-    } else if (stab && stability === 'seeds' && D >= 2) {
-      weightedMeans(draws[0], counts, n, P, n, meanA);
-      weightedMeans(draws[1], counts, n, P, n, meanB);
-      stab[b] = spearman(meanA, meanB) ?? Number.NaN;
+      // the even and odd positions of the resample, as the point statistic splits the explained rows
+      stab[b] = spearman(even, odd) ?? Number.NaN;
+    } else if (stab && seeds) {
+      // the same resampled rows under the reported background and the second one
+      sumRows(draws[0], idx, P, first);
+      sumRows(draws[1], idx, P, second);
+      stab[b] = spearman(first, second) ?? Number.NaN;
     }
     done++;
   }
