@@ -5,8 +5,19 @@
  */
 import type { Column, Dataset } from '../../data/types.js';
 
-/** The non-missing values of a numeric column, ascending. */
+const sortedCache = new WeakMap<Float64Array, Float64Array>();
+
+/** The non-missing values of a numeric column, ascending (cached per array: drift and integrity share the sort). */
 export function sortedValues(values: Float64Array): Float64Array {
+  let out = sortedCache.get(values);
+  if (!out) {
+    out = sortValues(values);
+    sortedCache.set(values, out);
+  }
+  return out;
+}
+
+function sortValues(values: Float64Array): Float64Array {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
   const out = new Float64Array(n);
@@ -181,4 +192,21 @@ export function pairedPlans(a: Dataset, b: Dataset, columns: readonly string[]):
     pb.push({ column: cb, asText });
   }
   return [pa, pb];
+}
+
+/** Keys ascending (a sorted copy). */
+export function sortedKeys(keys: Float64Array): Float64Array {
+  return Float64Array.from(keys).sort();
+}
+
+/** Whether x occurs in an ascending array (binary search). */
+export function containsSorted(sorted: Float64Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === x;
 }

@@ -4,7 +4,7 @@
  */
 import type { Column, Dataset, Grouping } from '../../data/types.js';
 import { adjustPValues } from '../../stats/multipleTesting.js';
-import { hasMixedTypes, missingCount, pairedPlans, rowKeys, sortedValues, textCounts } from './columns.js';
+import { containsSorted, hasMixedTypes, missingCount, pairedPlans, rowKeys, sortedKeys, sortedValues, textCounts } from './columns.js';
 import {
   binCounts,
   chiSquareHomogeneity,
@@ -289,13 +289,10 @@ export function integrity(current: Dataset, reference: Dataset | undefined, colu
     }
     out.push(r);
   }
-  const keys = rowKeys(current.rows, current.columns.map((column) => ({ column, asText: false })));
-  const seen = new Set<number>();
+  // duplicates: equal neighbours among the sorted row keys (a typed sort, no hash set of a million numbers)
+  const keys = sortedKeys(rowKeys(current.rows, current.columns.map((column) => ({ column, asText: false }))));
   let duplicates = 0;
-  for (let i = 0; i < keys.length; i++) {
-    if (seen.has(keys[i])) duplicates++;
-    else seen.add(keys[i]);
-  }
+  for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) duplicates++;
   return {
     rows: current.rows,
     duplicateRows: duplicates,
@@ -327,12 +324,10 @@ export interface OverlapResult {
 /** Evaluation rows that also occur in the training data: equal on every compared column (hashed, 53-bit keys). */
 export function trainingOverlap(evaluation: Dataset, training: Dataset, columns: readonly string[]): OverlapResult {
   const [pe, pt] = pairedPlans(evaluation, training, columns);
-  const trainKeys = rowKeys(training.rows, pt);
-  const set = new Set<number>();
-  for (let i = 0; i < trainKeys.length; i++) set.add(trainKeys[i]);
+  const trainKeys = sortedKeys(rowKeys(training.rows, pt));
   const evalKeys = rowKeys(evaluation.rows, pe);
   const hits: number[] = [];
-  for (let i = 0; i < evalKeys.length; i++) if (set.has(evalKeys[i])) hits.push(i);
+  for (let i = 0; i < evalKeys.length; i++) if (containsSorted(trainKeys, evalKeys[i])) hits.push(i);
   return { rows: Uint32Array.from(hits) };
 }
 
@@ -342,28 +337,35 @@ export function trainingOverlap(evaluation: Dataset, training: Dataset, columns:
  */
 export function rocAucOf(scores: Float64Array, yTrue: Uint8Array): number | null {
   const n = scores.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const key = (i: number): number => (Number.isNaN(scores[i]) ? -Infinity : scores[i]);
-  order.sort((a, b) => key(a) - key(b));
   let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    const v = key(order[i]);
-    let pos = 0;
-    while (j < n && key(order[j]) === v) {
-      pos += yTrue[order[j]];
-      j++;
-    }
-    const avgRank = (i + 1 + j) / 2;
-    rankSum += pos * avgRank;
-    positives += pos;
-    i = j;
-  }
+  for (let i = 0; i < n; i++) positives += yTrue[i];
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return null;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  // the positives' and the negatives' scores, each sorted (typed sorts), merged: U = Σ_pos (#neg below + ½ #neg equal)
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  let p = 0;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Number.isNaN(scores[i]) ? -Infinity : scores[i];
+    if (yTrue[i]) pos[p++] = v;
+    else neg[q++] = v;
+  }
+  pos.sort();
+  neg.sort();
+  let u = 0;
+  let below = 0;
+  for (let i = 0; i < positives; ) {
+    const v = pos[i];
+    let j = i;
+    while (j < positives && pos[j] === v) j++;
+    while (below < negatives && neg[below] < v) below++;
+    let equal = 0;
+    while (below + equal < negatives && neg[below + equal] === v) equal++;
+    u += (j - i) * (below + equal / 2);
+    i = j;
+  }
+  return u / (positives * negatives);
 }
 
 /**
