@@ -580,7 +580,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
   const policyName = report.policy.name ?? report.policy.path;
   const byName = (prefix: string) => charts.filter((c) => c.name === prefix || c.name.startsWith(`${prefix}-`));
   const performanceCharts = ['roc', 'precision-recall', 'precision-threshold', 'ks'].flatMap((n) => charts.filter((c) => c.name === n));
-  const robustnessCharts = byName('ks-adversarial');
+  const robustnessCharts = [...byName('ks-adversarial'), ...byName('robustness-feature-changes')];
   const importanceCharts = ['feature-importance', 'permutation-importance'].flatMap((n) => charts.filter((c) => c.name === n));
   const placed = new Set([...performanceCharts, ...robustnessCharts, ...importanceCharts].map((c) => c.name));
   if (report.data !== undefined) for (const c of byName('drift')) placed.add(c.name); // issue #13: in the data section

@@ -40,9 +40,13 @@ import type {
   AttackResult,
   BudgetResult,
   CounterfactualResult,
+  FeatureChange,
   GroupingRobustness,
   GroupRobustness,
+  RelationInfo,
   RobustnessReport,
+  WorstCaseBudget,
+  WorstCaseResult,
 } from '../checks/robustness/types.js';
 import {
   associationMeasureName,
@@ -645,6 +649,57 @@ function counterfactualTable(report: Report, r: RobustnessReport, maxGroups: num
   );
 }
 
+/**
+ * Worst case per row over the attacks of each norm, next to the certified share (issue #14), then which features the
+ * successful examples change and the relations kept. Empty without these fields.
+ */
+function worstCaseTable(r: RobustnessReport): string {
+  const parts: string[] = [];
+  const rows: string[][] = [];
+  const cert = isPresent(r.certification) ? r.certification : undefined;
+  for (const w of list<WorstCaseResult>(r.worstCase, 4)) {
+    for (const b of list<WorstCaseBudget>(w.budgets, 12)) {
+      rows.push([
+        w.norm === 'linf' ? 'L∞' : 'L2',
+        formatValue(b.epsilon),
+        formatPercent(b.successRate),
+        b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate),
+        b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct),
+        formatPercent(b.robustAccuracy),
+      ]);
+    }
+  }
+  if (rows.length > 0) {
+    const how =
+      cert && cert.method === 'linear'
+        ? 'certified: the exact minimal perturbation of the linear model'
+        : cert && cert.method === 'tree_interval'
+          ? 'certified: interval bounds over the trees (a lower bound)'
+          : 'no certificate for this model';
+    parts.push(
+      `**Worst case per row** — a row counts as attacked when any attack of the norm flips it within ε; ${escapeMarkdown(how)}:\n\n` +
+        markdownTable(['Norm', 'ε', 'Attacked', 'Certified robust', 'Unknown', 'Robust accuracy'], rows, ['l', 'r', 'r', 'r', 'r', 'r']),
+    );
+  }
+  const changes = list<FeatureChange>(r.featureChanges, 8);
+  if (changes.length > 0) {
+    const shown = changes.map(
+      (f) => `${codeCell(String(f.feature))} ${formatPercent(f.share)}${f.meanAbsChange !== null && f.meanAbsChange !== undefined ? ` (mean ${formatValue(f.meanAbsChange, 3)} ${r.units === 'raw' ? 'units' : 'std'})` : ''}`,
+    );
+    parts.push(`Features the successful attacks change (share of examples): ${shown.join(', ')}.`);
+  }
+  const rel = list<RelationInfo>(r.relations, 200);
+  if (rel.length > 0) {
+    const functional = rel.filter((x) => x.kind === 'functional').slice(0, 6).map((x) => list<string>(x.features, 2).map((f) => codeCell(String(f))).join(' ↔ '));
+    const combos = rel.filter((x) => x.kind === 'combination').length;
+    const other = rel.filter((x) => x.kind === 'less_equal' || x.kind === 'sum').length;
+    parts.push(
+      `Relations every candidate keeps: ${[...functional, combos > 0 ? `${formatCount(combos)} categorical combinations seen in the data` : '', other > 0 ? `${formatCount(other)} numeric relations` : ''].filter(Boolean).join(', ')}.`,
+    );
+  }
+  return parts.join('\n\n');
+}
+
 /** The robustness section of the summary: the attack battery, per-group details, the counterfactual test. */
 export function renderRobustness(report: Report, opts: SectionOptions = {}): string {
   const r = robustnessOf(report);
@@ -668,6 +723,7 @@ export function renderRobustness(report: Report, opts: SectionOptions = {}): str
     if (r.stopped) parts.push(`> [!WARNING]\n> The battery stopped early (${escapeMarkdown(String(r.stopped).replace(/_/g, ' '))}): the results are partial.`);
     parts.push(attackTable(report, r, maxRows));
     parts.push(`_${escapeMarkdown(ROBUSTNESS_TERMS.attacks)}_`);
+    parts.push(worstCaseTable(r));
     if (opts.details !== false) parts.push(attackGroupsTable(r, 150));
     parts.push(counterfactualTable(report, r, 6));
     if (fixed.length > 0) {

@@ -289,6 +289,21 @@ const ROBUSTNESS: Record<string, RuleText> = {
       'Remove the sensitive attribute from the model’s inputs (and check its proxies in the explainability section), or ' +
       'constrain the model so the attribute cannot move the score; retrain and re-run the counterfactual test.',
   },
+  worst_case_success_rate: {
+    title: 'Worst-case attack success rate',
+    definition:
+      'Share of the correctly classified attacked rows that at least one attack of the norm (score-based, decision-based) ' +
+      'flipped within the budget ε: per row, the worst case over the attacks. Shown next to the share certified robust ' +
+      '(where the model allows a certificate) and what is unknown between the two.',
+    why: 'Each attack alone under-counts; the rows any attack flips are what an adversary with all of them achieves.',
+    fix: ROBUSTNESS_FIX,
+  },
+  robust_accuracy: {
+    title: 'Robust accuracy',
+    definition: 'Share of the attacked rows that are classified correctly and that no attack of the norm flips within the budget ε.',
+    why: 'It is the accuracy that survives the strongest attack the battery has, row by row.',
+    fix: ROBUSTNESS_FIX,
+  },
   counterfactual_mean_abs_score_change: {
     title: 'Counterfactual mean |Δscore|',
     definition: 'Mean absolute change of the score when only the sensitive attribute is changed to another of its values.',

@@ -8,7 +8,7 @@ import { adverseTerms } from './favourable-words.js';
 import { compareBySeverity, outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
 import { formatCheckMargin, formatCheckValue, formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
-import type { AttackResult, CounterfactualResult } from '../checks/robustness/types.js';
+import type { AttackResult, CounterfactualResult, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
 import {
   baselineOf,
   budgetText,
@@ -289,7 +289,13 @@ export function renderTextRobustness(report: Report): string {
         `  Counterfactual ${sanitizeTerminal(c.attribute, { maxLength: 60 })}: flip rate ${formatValue(c.flipRate)}, mean |Δscore| ${formatValue(c.meanAbsScoreChange)}` +
         ` (${plural(numberOr(c.rows) ?? 0, 'row')})`,
     );
-    return [head, ...attacks, ...counterfactual].join('\n');
+    const worst = list<WorstCaseResult>(r.worstCase, 4).map((w) => {
+      const b = list<WorstCaseBudget>(w.budgets, 20).at(-1);
+      if (!b) return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'}: no result`;
+      const certified = b.certifiedRate === null || b.certifiedRate === undefined ? '' : `, certified robust ${formatValue(b.certifiedRate)}, unknown ${plural(numberOr(b.unknown) ?? 0, 'row')}`;
+      return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'} @ ε ${formatValue(b.epsilon)}: attacked ${formatValue(b.successRate)}${certified}, robust accuracy ${formatValue(b.robustAccuracy)}`;
+    });
+    return [head, ...attacks, ...worst, ...counterfactual].join('\n');
   }, 'Robustness: (malformed section; see the JSON report)');
 }
 

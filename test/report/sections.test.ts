@@ -293,10 +293,10 @@ describe('terminal', () => {
     expect(base[1 + noise]).toMatch(/\] +not significant( |$)/);
     expect(base[1 + noise]).not.toMatch(/ (better|worse)( |$)/);
     const rob = renderTextRobustness(r).split('\n');
-    expect(rob).toHaveLength(1 + r.robustness!.attacks.length + r.robustness!.counterfactual.length);
+    expect(rob).toHaveLength(1 + r.robustness!.attacks.length + (r.robustness!.worstCase?.length ?? 0) + r.robustness!.counterfactual.length);
     const cat = r.robustness!.attacks.find((a) => a.key === 'categorical_attack')!;
     expect(rob).toContain(
-      `  Categorical attack (greedy value changes) @ ≤ 1 feature: accuracy ${formatValue(cat.budgets[0]!.accuracyOriginal)} -> ${formatValue(cat.budgets[0]!.accuracyUnderAttack)}, ` +
+      `  Categorical attack (every single value change) @ ≤ 1 feature: accuracy ${formatValue(cat.budgets[0]!.accuracyOriginal)} -> ${formatValue(cat.budgets[0]!.accuracyUnderAttack)}, ` +
         `success rate ${formatValue(cat.budgets[0]!.successRate)}, median min. perturbation > 1, KS ${formatValue(cat.budgets[0]!.ks.statistic)}`,
     );
     const ex = renderTextExplainability(r).split('\n');

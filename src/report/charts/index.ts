@@ -110,6 +110,38 @@ export function importanceCharts(report: Report): Chart[] {
   return out;
 }
 
+/** Issue #14: how often each feature is changed among the successful adversarial examples (over all attacks). */
+export function featureChangeChart(report: Report): Chart | null {
+  const r = report.robustness as { featureChanges?: unknown; units?: unknown } | undefined;
+  const list = Array.isArray(r?.featureChanges) ? (r.featureChanges as Array<Record<string, unknown>>) : [];
+  const rows = list.filter((f) => typeof f.feature === 'string' && typeof f.share === 'number' && Number.isFinite(f.share)).slice(0, MAX_IMPORTANCE_BARS);
+  if (rows.length === 0) return null;
+  const units = r?.units === 'raw' ? 'units' : 'std';
+  const name = 'robustness-feature-changes';
+  const title = 'Features the attacks change';
+  return {
+    name,
+    title,
+    svg: rankedBarChart({
+      id: name,
+      title,
+      subtitle: `Share of successful adversarial examples that change each feature${list.length > rows.length ? ` · top ${rows.length} of ${list.length}` : ''}`,
+      description: 'For each feature, the share of the successful adversarial examples (the smallest per flipped row, over all attacks) that change it; numeric features with their mean change.',
+      xLabel: 'Share of successful examples',
+      bars: rows.map((f) => ({
+        label: String(f.feature),
+        value: f.share as number,
+        valueLabel: `${formatPercent(f.share as number)}${typeof f.meanAbsChange === 'number' ? ` (${formatValue(f.meanAbsChange, 2)} ${units})` : ''}`,
+        cls: f.kind === 'categorical' ? ('s4' as const) : ('s0' as const),
+      })),
+      legend: [
+        { label: 'numeric feature (mean change)', cls: 's0', swatch: 'box' },
+        { label: 'categorical feature', cls: 's4', swatch: 'box' },
+      ],
+    }),
+  };
+}
+
 function uniqueName(base: string, used: Set<string>): string {
   let name = base;
   for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
@@ -139,6 +171,8 @@ export function renderCharts(report: Report): Chart[] {
     if (c) charts.push(c);
   }
   charts.push(...adversarialKsCharts(report));
+  const changes = featureChangeChart(report);
+  if (changes) charts.push(changes);
   charts.push(...importanceCharts(report));
   charts.push(...dataCharts(report));
   return charts;

@@ -40,7 +40,7 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
   const rel = opts.relations ?? NO_RELATIONS;
   const out = emptyOutcome(
     space,
-    { key: 'categorical_attack', kind: 'categorical_attack', title: 'Categorical attack (every value change up to 2 features, beam search beyond)', measure: 'l0', units: 'features' },
+    { key: 'categorical_attack', kind: 'categorical_attack', title: 'Categorical attack', measure: 'l0', units: 'features' },
     inst,
     [opts.maxChanges],
   );
@@ -158,6 +158,11 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
     frontier = next.filter((s) => !flippedAt[s.inst]);
   }
   out.parameters.exhaustive_changes = exhaustive;
+  out.title = beamUsed
+    ? `Categorical attack (every combination of ≤ ${exhaustive} changes, beam search beyond)`
+    : opts.maxChanges === 1
+      ? 'Categorical attack (every single value change)'
+      : `Categorical attack (every combination of ≤ ${exhaustive} changes)`;
   if (beamUsed) out.parameters.search = `exhaustive up to ${exhaustive} change${exhaustive === 1 ? '' : 's'}, beam (width ${beamWidth}) beyond`;
   else out.parameters.search = `exhaustive up to ${exhaustive} change${exhaustive === 1 ? '' : 's'}`;
   out.queries = oracle.queries;
