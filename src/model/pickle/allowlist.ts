@@ -53,6 +53,10 @@ const EXACT: Record<string, GlobalKind> = {
   'builtins.type': 'type',
   '__builtin__.object': 'type',
   'collections.OrderedDict': 'collections.OrderedDict',
+  // a partial application is inert data here (its function must itself pass this list); scikit-learn >= 1.4's
+  // HistGradientBoosting preprocessor holds FunctionTransformer(partial(check_array, ...))
+  'functools.partial': 'class',
+  'sklearn.utils.validation.check_array': 'type',
   'joblib.numpy_pickle.NumpyArrayWrapper': 'class',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper': 'class',
   'numpy.random._pickle.__randomstate_ctor': 'inert',
@@ -119,6 +123,10 @@ export function resolveGlobal(module: string, name: string): GlobalDecision {
   const q = `${module}.${name}`;
   const exact = EXACT[q];
   if (exact) return { allowed: true, kind: exact };
+  // numpy's random generators (a fitted estimator's rng state): constructors and Cython unpicklers, read as inert data
+  if (module.startsWith('numpy.random.') && (/^__pyx_unpickle_[A-Za-z_]\w*$/.test(name) || /^__\w+_ctor$/.test(name) || /^(RandomState|Generator|SeedSequence|MT19937|PCG64|PCG64DXSM|Philox|SFC64|BitGenerator)$/.test(name))) {
+    return { allowed: true, kind: 'inert' };
+  }
   if (module === 'sklearn' || module.startsWith('sklearn.')) {
     if (/^__pyx_unpickle_[A-Za-z_]\w*$/.test(name)) return { allowed: true, kind: 'cython.unpickle', unknownClass: false };
     if (/^_?[A-Z][A-Za-z0-9_]*$/.test(name)) return { allowed: true, kind: 'class', unknownClass: !KNOWN_SKLEARN_CLASSES.has(q) };

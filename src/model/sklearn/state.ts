@@ -49,7 +49,7 @@ export function unsupported(cls: string, why = ''): TranslationError {
 
 /** The oldest and newest scikit-learn versions whose pickled state this translator reads. */
 export const SKLEARN_MIN = [0, 24];
-export const SKLEARN_MAX_EXCLUSIVE = [1, 8];
+export const SKLEARN_MAX_EXCLUSIVE = [1, 10];
 
 export function parseVersion(v: string): number[] {
   return v.split(/[.+-]/).slice(0, 3).map((p) => Number.parseInt(p, 10) || 0);

@@ -190,7 +190,10 @@ class Translator {
         return this.ordinal(est, table, stepName);
       case 'FunctionTransformer': {
         const func = est.attr('func');
-        if (func !== null && func !== undefined) throw unsupported(est.cls, `func=${func instanceof PyGlobal ? func.qualified : describe(func)}`);
+        // func=None, or check_array (HistGradientBoosting's own preprocessor): identity on numbers
+        const checkArray = (f: PyValue): boolean => f instanceof PyGlobal && f.qualified === 'sklearn.utils.validation.check_array';
+        const identity = func === null || func === undefined || checkArray(func) || (func instanceof PyObject && func.cls === 'functools.partial' && checkArray(func.args[0]));
+        if (!identity) throw unsupported(est.cls, `func=${func instanceof PyGlobal ? func.qualified : describe(func)}`);
         return { out: table, node: { name: stepName, cls: 'FunctionTransformer', detail: 'identity (func=None)', children: [] } };
       }
       default:
@@ -465,15 +468,25 @@ class Translator {
 
   // ------------------------------------------------------------------------------------------------ classifiers
 
-  classifier(est: PyObject, table: Feat[], stepName: string): { node: EstimatorNode; p1: string; features: Feat; trees: TreePart | null; scoring: string; classes: Array<string | number> } {
+  classifier(est: PyObject, table0: Feat[], stepName: string): { node: EstimatorNode; p1: string; features: Feat; trees: TreePart | null; scoring: string; classes: Array<string | number> } {
     this.version(est);
     this.estimators.push(est.shortName);
+    let table = table0;
+    const inWidth = table.reduce((a, f) => a + f.width, 0);
+    const pre = est.shortName === 'HistGradientBoostingClassifier' ? est.attr('_preprocessor') : undefined;
+    let preNode: EstimatorNode | null = null;
+    if (pre instanceof PyObject) {
+      // scikit-learn >= 1.4: categorical features are ordinal-encoded (and moved first) by an internal ColumnTransformer
+      const r = this.transform(pre, table, '_preprocessor');
+      table = r.out;
+      preNode = r.node;
+    }
     const x = this.concat(table, est.shortName);
     const nIn = est.attr('n_features_in_');
-    if (typeof nIn === 'number' && nIn !== x.width) throw new TranslationError(`${est.shortName} was fitted on ${nIn} features but the preceding steps make ${x.width}`);
+    if (typeof nIn === 'number' && nIn !== (pre instanceof PyObject ? inWidth : x.width)) throw new TranslationError(`${est.shortName} was fitted on ${nIn} features but the preceding steps make ${x.width}`);
     const classes = est.hasAttr('classes_') ? classesOf(est) : [];
     if (classes.length !== 2) throw unsupported(est.cls, `${classes.length} classes; only binary classifiers are translated`);
-    const node = (detail: string): EstimatorNode => ({ name: stepName, cls: est.shortName, detail, children: [] });
+    const node = (detail: string): EstimatorNode => ({ name: stepName, cls: est.shortName, detail, children: preNode ? [preNode] : [] });
     switch (est.shortName) {
       case 'LogisticRegression': {
         const coef = arr(est, 'coef_', 2);
@@ -527,7 +540,6 @@ class Translator {
         return { node: node(`${trees.length} stages, learning_rate=${lr}, loss=${loss}`), p1: part.score, features: x, trees: part.part, scoring: `sigmoid(${exp ? '2·' : ''}(${init.toPrecision(6)} + ${lr}·sum of ${trees.length} regression trees)) (float32 features, float64 thresholds)`, classes };
       }
       case 'HistGradientBoostingClassifier': {
-        if (est.attr('_preprocessor') instanceof PyObject) throw unsupported(est.cls, 'categorical_features="from_dtype" with an internal preprocessor');
         const loss = str(est, 'loss', 'log_loss');
         if (!['log_loss', 'auto', 'binary_crossentropy'].includes(loss)) throw unsupported(est.cls, `loss=${loss}`);
         const k = est.attr('n_trees_per_iteration_');
