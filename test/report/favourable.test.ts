@@ -4,7 +4,7 @@
  * markdown summary, the PR comment, the terminal text, the HTML report, the SVG and mermaid charts and the SARIF rule
  * help — while the default (`favourable: positive`) reads as before.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +121,20 @@ describe('renderers with `bad` as the positive class and `favourable: negative`'
     const m = mermaidCharts(report).find((c) => c.name === 'selection-rate-sex')!;
     expect(m.title).toBe('Rate of favourable decisions (good) by sex');
     expect(m.block).toContain('y-axis "Rate of favourable decisions (good)"');
+  });
+
+  it('report.json: dataset.favourable validates against policies/report.schema.json; a wrong outcome does not', async () => {
+    const { Ajv } = await import('ajv');
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'policies', 'report.schema.json'), 'utf8'));
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const datasetErrors = (r: unknown) => {
+      validate(r);
+      return (validate.errors ?? []).filter((e) => e.instancePath.startsWith('/dataset'));
+    };
+    const json = JSON.parse(JSON.stringify(report));
+    expect(datasetErrors(json)).toEqual([]);
+    json.dataset.favourable.outcome = 'good';
+    expect(datasetErrors(json).length).toBeGreaterThan(0);
   });
 
   it('SARIF: fairness rule help explains the favourable (negative) class; performance rules do not', () => {
