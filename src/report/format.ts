@@ -70,7 +70,7 @@ export function formatMetric(metric: string, v: number | null | undefined): stri
  * Check metrics whose values are whole numbers (ranks and counts): shown as '4', not '4.0000'. The categorical
  * attack's median perturbation counts changed features (a whole number, or a half-way median such as 1.5).
  */
-const INTEGER_CHECK_METRICS = new Set(['count', 'sensitive_rank', 'proxies_in_top_k']);
+const INTEGER_CHECK_METRICS = new Set(['count', 'sensitive_rank', 'proxies_in_top_k', 'group_count', 'constant_columns', 'mixed_types']);
 
 /** True when a check's value is a rank or a count (shown without decimals when it is a whole number). */
 export function isIntegerValuedCheck(check: Pick<CheckResult, 'metric' | 'details'>): boolean {
