@@ -91,7 +91,11 @@ export function parsePolicy(source: Uint8Array | string, opts: { workspace: stri
   }
   const yamlErrors: Located[] = yamlDoc.errors.map((err) => {
     const { line, col } = lineCounter.linePos(err.pos[0]);
-    return { location: { file, line, column: col }, message: yamlMessage(err.code, err.message, text, line) };
+    const tooDeepToRead = /Maximum call stack/i.test(err.message);
+    return {
+      location: { file, line, column: col },
+      message: tooDeepToRead ? `the policy nests lists or mappings too deeply to read; a policy needs a few levels` : yamlMessage(err.code, err.message, text, line),
+    };
   });
   if (yamlErrors.length === 0) {
     const bad = structureProblems(yamlDoc);
@@ -235,8 +239,15 @@ function linePosOf(text: string, offset: number): { line: number; column: number
 function flowNestingTooDeep(text: string): number | undefined {
   let depth = 0;
   let quote = '';
+  let lineStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (lineStart && !quote) {
+      // compact block sequences ("- - - - x") nest one level per dash on a single line
+      const m = /^[ \t]*(?:-[ \t]+)+/.exec(text.slice(i, i + 4 * MAX_POLICY_DEPTH + 200));
+      if (m && (m[0].match(/-/g) ?? []).length > MAX_POLICY_DEPTH) return i;
+    }
+    lineStart = c === '\n';
     if (quote) {
       if (c === quote) {
         if (quote === "'" && text[i + 1] === "'") i++;

@@ -144,7 +144,7 @@ export function installStdioGuard(): void {
 export interface OutputWriter {
   /** One message line (untrusted parts included): sanitised with `messageLine`. */
   line(text: unknown): void;
-  /** Rendered multi-line output (a table, JSON): every physical line is guarded against workflow commands. */
+  /** Rendered multi-line output (a table, JSON): `::` broken up everywhere, and every line start guarded. */
   text(text: string): void;
 }
 
@@ -152,7 +152,9 @@ export function createWriter(stream: NodeJS.WritableStream): OutputWriter {
   const guard = createLineGuard();
   return {
     line: (text) => void stream.write(guard.write(`${messageLine(text)}\n`)),
-    text: (text) => void stream.write(guard.write(text.endsWith('\n') ? text : `${text}\n`)),
+    // `::` / `##[` are broken up anywhere in rendered text too (JSON goes through jsonWithoutCommands first, so it
+    // has none left and stays byte-identical)
+    text: (text) => void stream.write(guard.write(breakWorkflowCommands(text.endsWith('\n') ? text : `${text}\n`))),
   };
 }
 
