@@ -78,10 +78,13 @@ export function overlayChart(id: string, title: string, subtitle: string, overla
   );
 }
 
+const METHOD: Record<string, string> = { ks: 'KS D', wasserstein: 'Wasserstein / σ', psi: 'PSI', jensen_shannon: 'Jensen–Shannon distance', chi_square: 'χ²' };
+
 function statisticText(c: DriftColumnResult): string {
   const p = c.adjustedPValue ?? c.pValue;
-  const stat = `${c.method} ${c.statistic.toPrecision(3)}`;
-  return `${c.drifted ? 'drifted' : 'no drift'}: ${stat}${p !== undefined ? `, p = ${p.toPrecision(3)}` : ''}`;
+  const stat = `${METHOD[c.method] ?? c.method} = ${c.statistic.toPrecision(3)}`;
+  const test = p !== undefined ? `, ${c.adjustedPValue !== undefined && c.adjustedPValue !== c.pValue ? 'adjusted ' : ''}p = ${p.toPrecision(3)}` : c.threshold !== undefined ? `, threshold ${c.threshold}` : '';
+  return `${c.drifted ? 'drifted' : 'no drift'}: ${stat}${test}`;
 }
 
 /** Overlay charts of the compared columns (drifted first), then of the model's scores. */
