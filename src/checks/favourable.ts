@@ -24,5 +24,6 @@ export function outcomeTerms(ctx: Pick<CheckContext, 'doc' | 'labels'>): Outcome
 
 /** Title of a fairness metric for this run: names the favourable class when it is the negative one (metrics/names.ts). */
 export function fairnessTitle(ctx: Pick<CheckContext, 'doc' | 'labels'>, metric: string): string {
+  if (favourableOutcome(ctx.doc.policy.dataset) === 'positive') return fairnessMetricTitle(metric);
   return fairnessMetricTitle(metric, outcomeTerms(ctx));
 }

@@ -158,8 +158,9 @@ function firstRowWhere(n: number, test: (i: number) => boolean): number {
  */
 export type FavourableOutcome = 'positive' | 'negative';
 
-export function favourableOutcome(spec: Pick<DatasetSpec, 'favourable'>): FavourableOutcome {
-  return spec.favourable === 'negative' ? 'negative' : 'positive';
+/** The policy's dataset.favourable; 'positive' when absent (also for a context built without a dataset section). */
+export function favourableOutcome(spec: Pick<DatasetSpec, 'favourable'> | undefined): FavourableOutcome {
+  return spec?.favourable === 'negative' ? 'negative' : 'positive';
 }
 
 /** The favourable and the adverse class by their label texts, as the report records them. */
