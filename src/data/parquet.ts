@@ -7,7 +7,7 @@
  * Codecs: uncompressed and snappy (hyparquet), gzip and brotli (node:zlib), zstd where node:zlib has it (Node >= 22.15).
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors } from 'hyparquet';
 import { UserError } from '../util/errors.js';
@@ -27,9 +27,9 @@ function compressors(): Compressors {
   return out;
 }
 
-export async function readParquetDataset(file: string, size: number, opts: ReadDatasetOptions): Promise<Dataset> {
+/** Reads from an open descriptor (src/data/read.ts opens it; the caller closes it). */
+export async function readParquetDataset(fh: FileHandle, size: number, opts: ReadDatasetOptions): Promise<Dataset> {
   const where = opts.displayPath;
-  const fh = await open(file, 'r');
   const hash = createHash('sha256');
   try {
     const buffer: AsyncBuffer = {
@@ -141,6 +141,6 @@ export async function readParquetDataset(file: string, size: number, opts: ReadD
     }
     return builder.finish(hash.digest('hex'));
   } finally {
-    await fh.close();
+    // the descriptor belongs to the caller
   }
 }

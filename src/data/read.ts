@@ -9,8 +9,8 @@
  * names the policy uses. The dataset's sha256 is that of the file's bytes as stored.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { didYouMean } from '../policy/suggest.js';
 import { UserError } from '../util/errors.js';
@@ -57,41 +57,56 @@ export function sniffFormat(head: Uint8Array): DatasetFormat | 'zip' | 'binary' 
 export async function readDataset(file: string, opts: ReadDatasetOptions): Promise<Dataset> {
   const where = opts.displayPath;
   const prefix = opts.optionPrefix ?? 'dataset';
-  let size: number;
+  const { fh, size } = await openRegularFile(file, where, prefix);
   try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new UserError(`not a file; point ${prefix}.path at a CSV, TSV, .csv.gz or Parquet file`, { file: where });
-    size = st.size;
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`cannot read the dataset (${describeFsError(e)}); check ${prefix === 'dataset' ? 'dataset.path' : prefix} in the policy`, { file: where });
-  }
-  if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-    throw new UserError(`dataset is ${formatBytes(size)}, more than the limit of ${formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
-  }
-  const head = await readHead(file, 4096);
-  const format = sniffFormat(head);
-  if (format === 'zip') {
-    throw new UserError('this is a ZIP file (an .xlsx workbook or a zipped folder), not a table the gate reads; export it as CSV or Parquet, or gzip the CSV', { file: where });
-  }
-  if (format === 'binary') {
-    throw new UserError('this is a binary file, not CSV/TSV text, gzip-compressed text or Parquet; export the data as CSV or Parquet', { file: where });
-  }
-  if (format === 'parquet') {
-    return readParquetDataset(file, size, opts);
-  }
-  return readDelimitedFile(file, format === 'gzip', opts);
-}
-
-async function readHead(file: string, bytes: number): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+      throw new UserError(`dataset is ${formatBytes(size)}, more than the limit of ${formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
+    }
+    const head = await readHead(fh, 4096);
+    const format = sniffFormat(head);
+    if (format === 'zip') {
+      throw new UserError('this is a ZIP file (an .xlsx workbook or a zipped folder), not a table the gate reads; export it as CSV or Parquet, or gzip the CSV', { file: where });
+    }
+    if (format === 'binary') {
+      throw new UserError('this is a binary file, not CSV/TSV text, gzip-compressed text or Parquet; export the data as CSV or Parquet', { file: where });
+    }
+    if (format === 'parquet') return await readParquetDataset(fh, size, opts);
+    return await readDelimitedFile(fh, format === 'gzip', opts);
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Opens a dataset file the way the CSV reader does (issue #10): without following a final symbolic link, without
+ * blocking (a FIFO), and only a regular file (not a device, FIFO, socket or directory). Every later read uses this
+ * descriptor, so the file checked is the file read.
+ */
+export async function openRegularFile(file: string, where: string, prefix = 'dataset'): Promise<{ fh: FileHandle; size: number }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ELOOP') throw new UserError('the dataset file is a symbolic link; point at a regular file', { file: where });
+    if (code === 'EISDIR') throw new UserError('the dataset path is a directory; point at a file', { file: where });
+    throw new UserError(`cannot read the dataset (${describeFsError(e)}); check ${prefix === 'dataset' ? 'dataset.path' : prefix} in the policy`, { file: where });
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new UserError('the dataset path is a directory; point at a file', { file: where });
+    if (!st.isFile()) throw new UserError('the dataset path is not a regular file (a device, FIFO or socket); point at a regular file', { file: where });
+    return { fh, size: st.size };
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+}
+
+async function readHead(fh: FileHandle, bytes: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(bytes);
+  const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+  return buf.subarray(0, bytesRead);
 }
 
 /** Header, renames, ragged rows and the row bound, shared by the text and Parquet readers. */
@@ -244,13 +259,15 @@ export function applyRenames(fields: string[], opts: ReadDatasetOptions, line: n
 }
 
 /** Text chunks of a (possibly gzip-compressed) file, and its sha256 once read. */
-async function* textChunks(file: string, gzip: boolean, hash: ReturnType<typeof createHash>, where: string): AsyncGenerator<string> {
-  const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+async function* textChunks(fh: FileHandle, gzip: boolean, hash: ReturnType<typeof createHash>, where: string): AsyncGenerator<string> {
+  const raw = fh.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
   raw.on('data', (b) => hash.update(b as Buffer));
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
   const decoder = new TextDecoder('utf-8', { fatal: false });
+  let ended = false;
   try {
     for await (const chunk of stream) yield decoder.decode(chunk as Uint8Array, { stream: true });
+    ended = true;
     const tail = decoder.decode();
     if (tail) yield tail;
   } catch (e) {
@@ -261,11 +278,12 @@ async function* textChunks(file: string, gzip: boolean, hash: ReturnType<typeof 
     }
     throw e;
   } finally {
-    raw.destroy();
+    // destroying a FileHandle stream closes the descriptor: only on an early exit (the caller closes it otherwise)
+    if (!ended) raw.destroy();
   }
 }
 
-async function readDelimitedFile(file: string, gzip: boolean, opts: ReadDatasetOptions): Promise<Dataset> {
+async function readDelimitedFile(fh: FileHandle, gzip: boolean, opts: ReadDatasetOptions): Promise<Dataset> {
   const where = opts.displayPath;
   const hash = createHash('sha256');
   const builder = new DatasetBuilder(opts, 'CSV');
@@ -273,7 +291,7 @@ async function readDelimitedFile(file: string, gzip: boolean, opts: ReadDatasetO
   let pending = '';
   let delimiter: Delimiter | null = null;
   const option = `${opts.optionPrefix ?? 'dataset'}.delimiter`;
-  for await (const text of textChunks(file, gzip, hash, where)) {
+  for await (const text of textChunks(fh, gzip, hash, where)) {
     if (parser === null) {
       pending += text;
       // detect from the first two lines (wait for them, up to 1 MiB)
@@ -301,12 +319,12 @@ async function readDelimitedFile(file: string, gzip: boolean, opts: ReadDatasetO
     }
   }
   const second = builder.needsTexts();
-  if (second.length > 0) await secondPass(file, gzip, delimiter as Delimiter, builder, second, where);
+  if (second.length > 0) await secondPass(fh, gzip, delimiter as Delimiter, builder, second, where);
   return builder.finish(hash.digest('hex'));
 }
 
 /** Re-reads the texts of the columns that turned categorical after dropping their dictionaries. */
-async function secondPass(file: string, gzip: boolean, delimiter: Delimiter, builder: DatasetBuilder, columns: number[], where: string): Promise<void> {
+async function secondPass(fh: FileHandle, gzip: boolean, delimiter: Delimiter, builder: DatasetBuilder, columns: number[], where: string): Promise<void> {
   let row = -1;
   const width = builder.header!.length;
   const parser = new DelimitedParser(
@@ -321,7 +339,7 @@ async function secondPass(file: string, gzip: boolean, delimiter: Delimiter, bui
     },
     where,
   );
-  for await (const text of textChunks(file, gzip, createHash('sha256'), where)) parser.push(text);
+  for await (const text of textChunks(fh, gzip, createHash('sha256'), where)) parser.push(text);
   parser.end();
 }
 
