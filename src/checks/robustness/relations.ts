@@ -48,6 +48,9 @@ export interface Combination {
   table: Uint32Array | null;
   minCount: number;
   source: 'learned' | 'policy';
+  /** The combinations seen at least minCount times, flat (features.length levels each), and their counts. */
+  tuples: Int32Array;
+  counts: Uint32Array;
 }
 
 export interface Ordering {
@@ -158,7 +161,10 @@ function learnCombination(space: AttackSpace, features: number[], minCount: numb
     const key = features.map((f) => space.c0[r * nc + f]).join(',');
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
-  return { features, seen, table, minCount, source };
+  const allowed = [...seen].filter(([, c]) => c >= minCount);
+  const tuples = new Int32Array(allowed.length * features.length);
+  allowed.forEach(([key], q) => tuples.set(key.split(',').map(Number), q * features.length));
+  return { features, seen, table, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
 }
 
 /** The relations of the policy plus, unless `learn: false`, those learned from the data. Freezes partners as needed. */
@@ -437,6 +443,8 @@ export interface CounterfactualRepair {
   /** Per dependent feature name: rows changed, rows that could not be made consistent. */
   changed: Map<string, number>;
   unresolved: Map<string, number>;
+  /** Repairs already worked out: combination index and levels -> the seen combination chosen (null: none). */
+  memo?: Map<string, Int32Array | null>;
 }
 
 /**
@@ -451,28 +459,33 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
   const { x, c, origin } = cands;
   const o = origin[k] as number;
   for (let pass = 0; pass < 2; pass++) {
-    for (const comb of rel.combinations) {
+    for (let ci = 0; ci < rel.combinations.length; ci++) {
+      const comb = rel.combinations[ci]!;
       if (!comb.features.includes(attribute) || combinationAllowed(space, comb, c, k)) continue;
       const others = comb.features.filter((f) => f !== attribute);
-      // the seen combination with the attribute's new value that changes the fewest others
-      let best: number[] | null = null;
-      let bestChanges = Infinity;
-      let bestCount = -1;
-      const pos = comb.features.indexOf(attribute);
-      const want = c[k * nc + attribute] as number;
-      for (const [key, count] of comb.seen) {
-        if (count < comb.minCount) continue;
-        const levels = key.split(',').map(Number);
-        if (levels[pos] !== want) continue;
-        let changes = 0;
-        comb.features.forEach((f, q) => {
-          if (f !== attribute && levels[q] !== c[k * nc + f]) changes++;
-        });
-        if (changes < bestChanges || (changes === bestChanges && count > bestCount)) {
-          best = levels;
-          bestChanges = changes;
-          bestCount = count;
+      // the seen combination with the attribute's new value that changes the fewest others (ties: the most frequent)
+      const memoKey = `${ci}:${comb.features.map((f) => c[k * nc + f]).join(',')}`;
+      repair.memo ??= new Map();
+      let best = repair.memo.get(memoKey);
+      if (best === undefined) {
+        best = null;
+        let bestChanges = Infinity;
+        let bestCount = -1;
+        const w = comb.features.length;
+        const pos = comb.features.indexOf(attribute);
+        const want = c[k * nc + attribute] as number;
+        for (let q = 0; q < comb.counts.length; q++) {
+          if (comb.tuples[q * w + pos] !== want) continue;
+          let changes = 0;
+          for (let f = 0; f < w; f++) if (f !== pos && comb.tuples[q * w + f] !== c[k * nc + (comb.features[f] as number)]) changes++;
+          const count = comb.counts[q] as number;
+          if (changes < bestChanges || (changes === bestChanges && count > bestCount)) {
+            best = comb.tuples.subarray(q * w, q * w + w);
+            bestChanges = changes;
+            bestCount = count;
+          }
         }
+        repair.memo.set(memoKey, best);
       }
       if (!best) {
         for (const f of others) {

@@ -12,7 +12,7 @@
  */
 import { decide, margin, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
-import { CandidatePool, setOriginal } from '../project.js';
+import { CandidatePool } from '../project.js';
 import { categoricalAllowed, NO_RELATIONS, type Relations } from '../relations.js';
 import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
@@ -26,13 +26,57 @@ export interface CategoricalAttackOptions {
   maxStepRows?: number;
 }
 
-interface State {
-  inst: number;
-  /** Categorical levels of the row in this state. */
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** States of the search, flat: instance, categorical levels (nc each), largest changed feature, margin. */
+class StateSet {
+  count = 0;
+  inst: Int32Array;
   levels: Int32Array;
   /** Largest feature index changed (exhaustive steps only add features after it: each set once). */
-  last: number;
-  margin: number;
+  last: Int32Array;
+  margin: Float64Array;
+  constructor(
+    private readonly nc: number,
+    cap: number,
+  ) {
+    cap = Math.max(cap, 16);
+    this.inst = new Int32Array(cap);
+    this.levels = new Int32Array(cap * nc);
+    this.last = new Int32Array(cap);
+    this.margin = new Float64Array(cap);
+  }
+  push(inst: number, levels: Int32Array, offset: number, last: number, margin: number): void {
+    if (this.count === this.inst.length) {
+      const cap = this.count * 2;
+      const grown = new StateSet(this.nc, cap);
+      grown.inst.set(this.inst);
+      grown.levels.set(this.levels);
+      grown.last.set(this.last);
+      grown.margin.set(this.margin);
+      this.inst = grown.inst;
+      this.levels = grown.levels;
+      this.last = grown.last;
+      this.margin = grown.margin;
+    }
+    const k = this.count++;
+    this.inst[k] = inst;
+    this.levels.set(levels.subarray(offset, offset + this.nc), k * this.nc);
+    this.last[k] = last;
+    this.margin[k] = margin;
+  }
+  /** The states of rows not flipped, grouped by instance (stable). */
+  sortedWithout(flipped: Int32Array): StateSet {
+    const order = Array.from({ length: this.count }, (_, k) => k).filter((k) => !flipped[this.inst[k] as number]);
+    order.sort((a, b) => (this.inst[a] as number) - (this.inst[b] as number) || a - b);
+    const out = new StateSet(this.nc, order.length);
+    for (const k of order) out.push(this.inst[k] as number, this.levels, k * this.nc, this.last[k] as number, this.margin[k] as number);
+    return out;
+  }
 }
 
 export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: CategoricalAttackOptions): Promise<AttackOutcome> {
@@ -52,88 +96,115 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
     return out;
   }
   const nc = space.categorical.length;
+  const nn = space.numeric.length;
   const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
   const pool = new CandidatePool(space);
   const flippedAt = new Int32Array(n); // 0 = not flipped
-  let frontier: State[] = [];
+  // states in flat typed arrays: instance, levels (nc each), largest changed feature, margin
+  let states = new StateSet(nc, 0);
   for (let i = 0; i < n; i++) {
     if (!inst.correct[i]) continue;
     const o = inst.rows[i] as number;
-    frontier.push({ inst: i, levels: space.c0.slice(o * nc, o * nc + nc), last: -1, margin: margin(inst.s0[i] as number, oracle.threshold, inst.d0[i] as number) });
+    states.push(i, space.c0, o * nc, -1, margin(inst.s0[i] as number, oracle.threshold, inst.d0[i] as number));
   }
   let exhaustive = 0;
   let beamUsed = false;
   const scratch = new Int32Array(nc);
+  const levelCount = Int32Array.from(space.categorical, (f) => f.levels.length);
 
-  /** Children of a parent: exhaustive (features after `last`) or beam (features not changed yet). */
-  const forEachChild = (p: State, exact: boolean, visit: (j: number, v: number) => void): void => {
-    const o = inst.rows[p.inst] as number;
+  /** Children of state s: exhaustive (features after `last`) or beam (features not changed yet). */
+  const forEachChild = (set: StateSet, s: number, exact: boolean, visit: (j: number, v: number) => void): void => {
+    const o = inst.rows[set.inst[s] as number] as number;
+    const base = s * nc;
+    const last = set.last[s] as number;
     for (let q = 0; q < mutC.length; q++) {
       const j = mutC[q] as number;
-      if (exact ? j <= p.last : p.levels[j] !== space.c0[o * nc + j]) continue;
-      const L = space.categorical[j]!.levels.length;
-      for (let v = 0; v < L; v++) if (v !== p.levels[j]) visit(j, v);
+      const cur = set.levels[base + j] as number;
+      if (exact ? j <= last : cur !== space.c0[o * nc + j]) continue;
+      const L = levelCount[j] as number;
+      for (let v = 0; v < L; v++) if (v !== cur) visit(j, v);
     }
   };
 
-  for (let depth = 1; depth <= opts.maxChanges && frontier.length > 0 && oracle.stopped() === null; depth++) {
-    // parents: every state (exhaustive) or each row's beamWidth best
+  for (let depth = 1; depth <= opts.maxChanges && states.count > 0 && oracle.stopped() === null; depth++) {
     let exact = depth <= 2;
     if (exact && depth === 2) {
       let count = 0;
-      for (const p of frontier) forEachChild(p, true, () => void count++);
+      for (let s = 0; s < states.count; s++) forEachChild(states, s, true, () => void count++);
       if (count > oracle.remaining()) {
         exact = false;
         out.notes.push(`the ${count} two-change combinations exceed the query budget: beam search (width ${beamWidth}) from 2 changes on, a lower bound on the exhaustive search`);
       }
     }
-    let parents = frontier;
-    if (!exact) {
+    // parents: every state (exhaustive) or each row's beamWidth best (states of a row are consecutive)
+    let parents: Int32Array;
+    if (exact) parents = Int32Array.from({ length: states.count }, (_, s) => s);
+    else {
       beamUsed = true;
-      const byRow = new Map<number, State[]>();
-      for (const s of frontier) {
-        const l = byRow.get(s.inst) ?? [];
-        l.push(s);
-        byRow.set(s.inst, l);
+      const picked: number[] = [];
+      for (let s = 0; s < states.count; ) {
+        let e = s;
+        while (e < states.count && states.inst[e] === states.inst[s]) e++;
+        const idx = Array.from({ length: e - s }, (_, q) => s + q).sort((a, b) => (states.margin[a] as number) - (states.margin[b] as number) || a - b);
+        picked.push(...idx.slice(0, beamWidth));
+        s = e;
       }
-      parents = [];
-      for (const l of byRow.values()) parents.push(...l.sort((a, b) => a.margin - b.margin).slice(0, beamWidth));
+      parents = Int32Array.from(picked);
     }
-    // children, valid under the relations, deduplicated per row (beam steps can reach a state twice)
-    const children: Array<{ parent: State; j: number; v: number }> = [];
+    // children valid under the relations, deduplicated per row in beam steps
+    let childParent: Int32Array = new Int32Array(1024);
+    let childJ: Int32Array = new Int32Array(1024);
+    let childV: Int32Array = new Int32Array(1024);
+    let nChildren = 0;
+    const keepStates = depth < opts.maxChanges;
+    const next = new StateSet(nc, keepStates ? 1024 : 0);
     const seen = new Set<string>();
-    const next: State[] = [];
     for (const p of parents) {
-      if (flippedAt[p.inst]) continue;
-      const o = inst.rows[p.inst] as number;
-      forEachChild(p, exact, (j, v) => {
-        scratch.set(p.levels);
+      const i = states.inst[p] as number;
+      if (flippedAt[i]) continue;
+      const o = inst.rows[i] as number;
+      forEachChild(states, p, exact, (j, v) => {
+        scratch.set(states.levels.subarray(p * nc, p * nc + nc));
         scratch[j] = v;
         if (!categoricalAllowed(space, rel, scratch, 0, o)) {
           // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
-          if (exact && depth < opts.maxChanges) next.push({ inst: p.inst, levels: scratch.slice(), last: Math.max(p.last, j), margin: Infinity });
+          if (exact && keepStates) next.push(i, scratch, 0, Math.max(states.last[p] as number, j), Infinity);
           return;
         }
         if (!exact) {
-          const key = `${p.inst}:${scratch.join(',')}`;
+          const key = `${i}:${scratch.join(',')}`;
           if (seen.has(key)) return;
           seen.add(key);
         }
-        children.push({ parent: p, j, v });
+        if (nChildren === childParent.length) {
+          childParent = grow(childParent);
+          childJ = grow(childJ);
+          childV = grow(childV);
+        }
+        childParent[nChildren] = p;
+        childJ[nChildren] = j;
+        childV[nChildren++] = v;
       });
     }
-    for (let s = 0; s < children.length; s += maxRows) {
-      const part = children.slice(s, s + maxRows);
-      if (!oracle.canAfford(part.length)) break;
-      const cands = pool.take(part.length);
-      part.forEach((ch, k) => {
-        setOriginal(space, cands, k, inst.rows[ch.parent.inst] as number);
-        cands.c.set(ch.parent.levels, k * nc);
-        cands.c[k * nc + ch.j] = ch.v;
-      });
+    for (let s0 = 0; s0 < nChildren; s0 += maxRows) {
+      const count = Math.min(maxRows, nChildren - s0);
+      if (!oracle.canAfford(count)) break;
+      const cands = pool.take(count);
+      const { x, c, origin } = cands;
+      for (let k = 0; k < count; k++) {
+        const p = childParent[s0 + k] as number;
+        const o = inst.rows[states.inst[p] as number] as number;
+        if (origin[k] !== o) {
+          origin[k] = o;
+          for (let q = 0; q < nn; q++) x[k * nn + q] = space.x0[o * nn + q] as number;
+        }
+        c.set(states.levels.subarray(p * nc, p * nc + nc), k * nc);
+        c[k * nc + (childJ[s0 + k] as number)] = childV[s0 + k] as number;
+      }
       const scores = await oracle.score(cands);
-      part.forEach((ch, k) => {
-        const i = ch.parent.inst;
+      for (let k = 0; k < count; k++) {
+        const p = childParent[s0 + k] as number;
+        const i = states.inst[p] as number;
         const sc = scores[k] as number;
         const d0 = inst.d0[i] as number;
         const m = margin(sc, oracle.threshold, d0);
@@ -148,14 +219,15 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
             out.minPerturbation[i] = Number.NaN;
             offerExample(space, out, i, cands, k, depth, sc);
           }
-          return;
+          continue;
         }
         if (m < margin(out.attackedScore[i] as number, oracle.threshold, d0)) out.attackedScore[i] = sc;
-        next.push({ inst: i, levels: cands.c.slice(k * nc, k * nc + nc), last: Math.max(ch.parent.last, ch.j), margin: m });
-      });
+        if (keepStates) next.push(i, c, k * nc, Math.max(states.last[p] as number, childJ[s0 + k] as number), m);
+      }
     }
     if (exact) exhaustive = depth;
-    frontier = next.filter((s) => !flippedAt[s.inst]);
+    // the next step's states, grouped by row (consecutive), without rows already flipped
+    states = next.sortedWithout(flippedAt);
   }
   out.parameters.exhaustive_changes = exhaustive;
   out.title = beamUsed
