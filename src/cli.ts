@@ -10,6 +10,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
 import { runInit } from './init/index.js';
 import { terminalProgress } from './progress.js';
+import { argsError } from './cli-args.js';
 import { writeExtraFiles, writeReportFiles } from './files.js';
 import { renderCharts } from './report/charts/index.js';
 import { renderHtml } from './report/html.js';
@@ -73,7 +74,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
         },
       });
     } catch (e) {
-      throw new UserError(`${(e as Error).message.split('\n')[0]}. Run 'model-risk-gate --help' for the options.`);
+      throw argsError(e, USAGE); // the tool's own words, with did-you-mean from the options --help documents
     }
     const { values, positionals } = parsed;
     if (values.version) { write(TOOL_VERSION); return 0; }
