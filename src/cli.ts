@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
+import { encodeShard, runMerge, runShard } from './shard.js';
+import { writeFile } from 'node:fs/promises';
 import { runInit } from './init/index.js';
 import { terminalProgress } from './progress.js';
 import { argsError } from './cli-args.js';
@@ -29,6 +31,11 @@ Usage:
   model-risk-gate init --model <model> --data <dataset> [--reference <training data>] [-o <policy.yml>]
   model-risk-gate inspect <model> [--data file.csv] [--json]
   model-risk-gate convert <model.joblib|model.pkl|xgboost.json> -o <model.onnx>
+  model-risk-gate shard --policy <policy.yml> --index <i> --of <n> -o <shard-i.bin>
+  model-risk-gate merge --policy <policy.yml> [check options] <shard-0.bin> <shard-1.bin> ...
+
+Shards (large evaluation sets, a GitHub Actions matrix): each 'shard' job scores rows [i·N/n, (i+1)·N/n) and writes
+their scores; 'merge' checks the shards and runs the gate on all of them, with the same output as 'check'.
 
 Models: ONNX, scikit-learn .joblib / .pkl (read as data, never unpickled) and XGBoost JSON (see README "Models").
 
@@ -69,6 +76,8 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
           reference: { type: 'string' },
           data: { type: 'string' },
           output: { type: 'string', short: 'o' },
+          index: { type: 'string' },
+          of: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
           version: { type: 'boolean', short: 'v' },
         },
@@ -105,7 +114,18 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       write(`Wrote ${values.output} (${r.bytes} bytes): ONNX graph of ${r.from}; inputs ${r.inputs.join(', ')}`);
       return 0;
     }
-    if (command !== 'check') throw new UserError(`unknown command '${command}'; use 'check', 'init', 'inspect' or 'convert' (see --help)`);
+    if (command === 'shard') {
+      // issue #12: score one slice of the rows (a job of a matrix); 'merge' combines the slices
+      if (values.index === undefined || values.of === undefined || !values.output) throw new UserError("shard needs --index, --of and an output: 'model-risk-gate shard --policy policy.yml --index 0 --of 4 -o shard-0.bin'");
+      const policyArg = values.policy ?? '.github/model-policy.yml';
+      const shard = await runShard({ policyFile: isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg), workspace: resolve(values.workspace ?? workspaceDefault), index: Number(values.index), of: Number(values.of) });
+      await writeFile(resolve(values.output), encodeShard(shard));
+      write(`Wrote ${values.output}: shard ${shard.header.index} of ${shard.header.of}, rows ${shard.header.start}..${shard.header.end - 1} of ${shard.header.rows}`);
+      return 0;
+    }
+    const merging = command === 'merge';
+    if (merging && positionals.length < 2) throw new UserError("merge needs the shard files: 'model-risk-gate merge --policy policy.yml shard-*.bin'");
+    if (command !== 'check' && !merging) throw new UserError(`unknown command '${command}'; use 'check', 'init', 'inspect', 'convert', 'shard' or 'merge' (see --help)`);
 
     const workspace = resolve(values.workspace ?? workspaceDefault);
     const policyArg = values.policy ?? '.github/model-policy.yml';
@@ -116,7 +136,11 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     if (baseline !== undefined && existsSync(resolve(process.cwd(), baseline))) baseline = resolve(process.cwd(), baseline);
     // stage, rows and elapsed time on stderr while the gate runs, when stderr is a terminal (erased before the report)
     const progress = terminalProgress(err);
-    const { report } = await runGate({ policyFile, workspace, timeBudgetMs: minutes * 60_000, onProgress: progress.onProgress, ...(baseline !== undefined ? { baseline } : {}) }).finally(progress.done);
+    const gateOptions = { policyFile, workspace, timeBudgetMs: minutes * 60_000, onProgress: progress.onProgress, ...(baseline !== undefined ? { baseline } : {}) };
+    const { report } = await (merging
+      ? runMerge(positionals.slice(1).map((f) => ({ path: resolve(process.cwd(), f), name: f })), gateOptions)
+      : runGate(gateOptions)
+    ).finally(progress.done);
     const written: string[] = [];
     if (values.out) {
       const policyRel = relative(workspace, policyFile) || policyArg;

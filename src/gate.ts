@@ -11,6 +11,7 @@ import type { CheckContext } from './checks/context.js';
 import { runRobustness } from './checks/robustness/index.js';
 import { runExplainability } from './checks/explainability/index.js';
 import { readDataset } from './data/read.js';
+import { bottomKRows, sliceDataset, subsetDataset } from './data/subset.js';
 import { runDataStage } from './checks/data/stage.js';
 import { buildGroupings } from './data/groups.js';
 import { favourableClasses, invertedLabelNote, makeLabels } from './data/labels.js';
@@ -19,7 +20,7 @@ import { groupMetrics, orderByScoreDescending, performanceMetrics, scoresToPredi
 import { encodeModelInput } from './model/encode.js';
 import { baselineStage } from './baseline/index.js';
 import { resolveBaselineSettings } from './baseline/policy.js';
-import { isUserError } from './util/errors.js';
+import { isUserError, UserError } from './util/errors.js';
 import { formatNumber, setRunDeadline, statisticsOf } from './checks/result.js';
 import { hardDeadlineOf, startWatchdog, type Watchdog } from './util/watchdog.js';
 import { applyMultipleTestingCorrection } from './stats/correction.js';
@@ -48,6 +49,13 @@ export interface GateOptions {
   eventPath?: string;
   /** Told when each stage starts and ends (terminal progress line, Action log groups). Never prints; errors ignored. */
   onProgress?: (event: GateProgress) => void;
+  /**
+   * Scores of every evaluation row computed elsewhere (`merge`: the shards' scores, src/shard.ts): the model is still
+   * loaded (robustness, explainability, fingerprints) but not run over the rows. Must have one score per row.
+   */
+  scores?: Float32Array;
+  /** Rows above which scoring is chunked and the input checks run on a sample (default SAMPLE_ROWS; tests lower it). */
+  sampleRows?: number;
 }
 
 /** A stage of the run starting or ending (the stages are the keys of report.timings). */
@@ -103,12 +111,68 @@ async function readEvaluationData(doc: PolicyDocument, file: string): Promise<Ev
 }
 
 /** Scores every row with the model (batched) and assembles what the checks receive. */
-async function scoreContext(doc: PolicyDocument, data: EvaluationData, model: ScoringModel, workspace: string, deadline: number): Promise<CheckContext> {
+/**
+ * Above this many rows (issue #12) the gate never holds the encoded input of every row: rows are encoded and scored
+ * in chunks (what stays per row is the score, the decision, the label and the group codes), and the checks that need
+ * model inputs (robustness, explainability, the baseline comparison) run on a seeded sample of this many rows
+ * (bottomKRows: independent of chunking and sharding). At or below it nothing changes.
+ */
+export const SAMPLE_ROWS = 100_000;
+/** Rows encoded and scored at a time above SAMPLE_ROWS. */
+export const SCORE_CHUNK_ROWS = 65_536;
+
+/** Scores of rows [start, end) of a dataset, encoded and scored in chunks of SCORE_CHUNK_ROWS (shards, large data). */
+export async function scoreRows(doc: PolicyDocument, dataset: Dataset, model: ScoringModel, workspace: string, start: number, end: number): Promise<Float32Array> {
+  const encode = (ds: Dataset) => encodeModelInput(ds, model.info.inputs, doc.policy.model.features, { workspace, policyFile: doc.file, locate: doc.locate });
+  const scores = new Float32Array(end - start);
+  for (let a = start; a < end; a += SCORE_CHUNK_ROWS) {
+    const b = Math.min(end, a + SCORE_CHUNK_ROWS);
+    scores.set(await model.score(encode(sliceDataset(dataset, a, b))), a - start);
+  }
+  return scores;
+}
+
+export { readEvaluationData, type EvaluationData };
+
+async function scoreContext(doc: PolicyDocument, data: EvaluationData, model: ScoringModel, workspace: string, deadline: number, given?: Float32Array, sampleRows = SAMPLE_ROWS): Promise<CheckContext> {
   const { policy } = doc;
-  const input = encodeModelInput(data.dataset, model.info.inputs, policy.model.features, { workspace, policyFile: doc.file, locate: doc.locate });
-  const scores = await model.score(input);
+  const encode = (ds: Dataset) => encodeModelInput(ds, model.info.inputs, policy.model.features, { workspace, policyFile: doc.file, locate: doc.locate });
+  const n = data.dataset.rows;
+  if (given !== undefined && given.length !== n) {
+    throw new UserError(`the shards hold ${given.length} scores but ${policy.dataset.path} has ${n} rows: run every shard on the same data`, { file: doc.file, line: 1 });
+  }
+  if (n <= sampleRows) {
+    const input = encode(data.dataset);
+    const scores = given ?? (await model.score(input));
+    const yPred = scoresToPredictions(scores, policy.model.threshold);
+    return { doc, ...data, model, input, scores, yPred, rng: createRng(policy.seed), deadline };
+  }
+  const scores = given ?? (await scoreRows(doc, data.dataset, model, workspace, 0, n));
   const yPred = scoresToPredictions(scores, policy.model.threshold);
-  return { doc, ...data, model, input, scores, yPred, rng: createRng(policy.seed), deadline };
+  const rows = bottomKRows(n, sampleRows, policy.seed);
+  const sampled = subsetDataset(data.dataset, rows);
+  const full: CheckContext = { doc, ...data, model, input: encode(sampled), scores, yPred, rng: createRng(policy.seed), deadline };
+  const yTrue = gather8(data.labels.yTrue, rows);
+  full.sample = {
+    ...full,
+    dataset: sampled,
+    labels: { ...data.labels, yTrue, positives: count1(yTrue) },
+    groupings: data.groupings.map((g) => ({ ...g, codes: Int32Array.from(rows, (r) => g.codes[r]) })),
+    scores: Float32Array.from(rows, (r) => scores[r]),
+    yPred: gather8(yPred, rows),
+    rows,
+  };
+  return full;
+}
+
+function gather8(a: Uint8Array, rows: Uint32Array): Uint8Array {
+  return Uint8Array.from(rows, (r) => a[r]);
+}
+
+function count1(a: Uint8Array): number {
+  let k = 0;
+  for (let i = 0; i < a.length; i++) k += a[i];
+  return k;
 }
 
 export async function runGate(options: GateOptions): Promise<GateRun> {
@@ -229,7 +293,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     model = await loadModel({ file: modelPath, displayPath: policy.model.path, spec: policy.model, locate: doc.locate });
     lap('model');
     begin('scoring');
-    const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline);
+    const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline, options.scores, options.sampleRows);
     if (dataStage) await dataStage.scorePrediction(model, ctx.scores, options.workspace);
     lap('scoring');
     begin('metrics');
@@ -250,13 +314,18 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     const checks: CheckResult[] = [...(dataStage?.checks ?? []), ...performanceChecks(ctx, performance), ...fairnessChecks(fair, fairness)];
     lap('checks');
     const notes: string[] = [...(dataStage?.notes ?? [])]; // the model's own notes stay in report.model.info.notes
+    if (ctx.sample) {
+      notes.push(
+        `${dataset.rows.toLocaleString('en-US')} rows: scored in chunks of ${SCORE_CHUNK_ROWS.toLocaleString('en-US')}; performance and fairness use every row, while robustness, explainability and the baseline comparison run on a seeded sample of ${ctx.sample.rows.length.toLocaleString('en-US')} rows (the same sample however the rows are read or sharded).`,
+      );
+    }
     const inverted = invertedLabelNote(performance.metrics.roc_auc, String(policy.dataset.positive_label), labels.negativeLabel);
     if (inverted !== undefined) notes.push(inverted);
 
     let robustness: Report['robustness'];
     if (policy.checks.robustness !== undefined) {
       begin('robustness');
-      const r = await runRobustness(ctx);
+      const r = await runRobustness(ctx.sample ?? ctx);
       robustness = r.section;
       checks.push(...r.checks);
       notes.push(...r.notes);
@@ -266,7 +335,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     let explainability: Report['explainability'];
     if (policy.checks.explainability !== undefined) {
       begin('explainability');
-      const r = await runExplainability(ctx);
+      const r = await runExplainability(ctx.sample ?? ctx);
       explainability = r.section;
       checks.push(...r.checks);
       notes.push(...r.notes);
@@ -282,7 +351,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     let stage: Awaited<ReturnType<typeof baselineStage>>;
     begin('baseline');
     try {
-      stage = await baselineStage(ctx, {
+      stage = await baselineStage(ctx.sample ?? ctx, {
         workspace: options.workspace,
         ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
         ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),

@@ -22,6 +22,12 @@ export interface CheckContext {
   rng: Rng;
   /** Epoch ms after which long-running checks must stop and report what they have (bounded time on PR content). */
   deadline: number;
+  /**
+   * Above SAMPLE_ROWS rows (src/gate.ts): the seeded row sample that robustness, explainability and the baseline run
+   * on — the same fields restricted to `rows` (ascending indices into the full data); `input` then covers these rows
+   * only, on this context and on the full one.
+   */
+  sample?: CheckContext & { rows: Uint32Array };
 }
 
 /** What a section (robustness, explainability, ...) returns to the gate. */
