@@ -44,8 +44,8 @@ function messageOf(check: CheckResult): string {
   const first = sanitizeText(check.message);
   const facts: string[] = [];
   if (check.margin !== null) facts.push(`margin ${formatCheckMargin(check)}`);
-  // The checks' messages may already carry the interval; do not repeat it.
-  if (check.interval && !/\bCI\b/.test(first)) facts.push(formatInterval(check.interval));
+  // The checks' messages may already carry the interval (a CI, or an explainability gate's '95% range 2–4'); do not repeat it.
+  if (check.interval && !/\bCI\b|% range \d/.test(first)) facts.push(formatInterval(check.interval));
   facts.push(`check ${sanitizeText(check.id)}`);
   return truncate(`${first}\n${facts.join(' · ')}`, MAX_MESSAGE);
 }

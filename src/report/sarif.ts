@@ -195,7 +195,7 @@ function buildRule(ruleId: string, favourable?: 'positive' | 'negative'): SarifR
 
 function resultMessage(check: CheckResult): string {
   // The first sentence is what code scanning shows as the alert title; the numbers are also in result.properties.
-  const interval = check.interval && !/\bCI\b/.test(check.message) ? ` (${formatInterval(check.interval)})` : '';
+  const interval = check.interval && !/\bCI\b|% range \d/.test(check.message) ? ` (${formatInterval(check.interval)})` : '';
   return sarifText(`${sanitizeText(check.message)}${interval}.`);
 }
 

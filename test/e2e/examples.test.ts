@@ -108,7 +108,7 @@ describe(`the ${examples.length} example policies, through node dist/cli.js`, ()
     expect(value('robustness/attack_success_rate/categorical_attack@2')).toBeGreaterThan(0.3);
     expect(value('explainability/sensitive_rank/age_bin')).toBe(4);
     // Ranks and counts read as integers in the table: value, threshold, margin.
-    expect(r.stdout).toMatch(/\n {2}FAIL +Importance rank of age +age_bin +4 {2}>= 6 +-2\n/);
+    expect(r.stdout).toMatch(/\n {2}FAIL +Importance rank of age \(1 = top\) +age_bin +4 {2}>= 6 +-2\n/);
     expect(r.stdout).toMatch(/\n {2}PASS +Proxies of race in the top 5 +race +0 {2}<= 0 +0\n/);
     // No base model outside a pull request: max_regression is not checked, and the report says so.
     expect(rep.baseline).toBeUndefined();

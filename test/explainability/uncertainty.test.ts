@@ -185,7 +185,7 @@ describe('explainability gates with ranges, on Adult gbt', { timeout: 120_000 },
       expect(c.interval!.low).toBeLessThanOrEqual(3);
       expect(c.interval!.high).toBeGreaterThanOrEqual(4);
       expect(c.message).toMatch(
-        new RegExp(`^age is ranked ${c.value} of 14 \\(95% range ${c.interval!.low}–${c.interval!.high}\\): inconclusive whether it is among the 3 most important features \\(the 95% range of age’s rank \\(1,000 bootstrap resamples of the 100 explained rows and 5 background draws\\) reaches both sides of the limit min 4, so another seed could decide either way\\); it must not be among the 3 most important features$`),
+        new RegExp(`^Importance rank of age \\(1 = top\\) = ${c.value} \\(95% range ${c.interval!.low}–${c.interval!.high}\\): inconclusive whether age is among the 3 most important features \\(the 95% range of age’s rank \\(1,000 bootstrap resamples of the 100 explained rows and 5 background draws\\) reaches both sides of the limit min 4, so another seed could decide either way\\); it must not be among the 3 most important features$`),
       );
     }
     // on_insufficient: fail makes it block
@@ -213,25 +213,25 @@ describe('explainability gates with ranges, on Adult gbt', { timeout: 120_000 },
 
     const by = new Map(withRanges.checks.map((c) => [c.id, c]));
     const age = by.get('explainability/sensitive_rank/age_bin')!;
-    expect(age.title).toBe('Importance rank of age (1 = most important)');
+    expect(age.title).toBe('Importance rank of age (1 = top)');
     expect(age.interval!.high).toBeLessThan(6);
-    expect(age.message).toBe(`age must not be among the 5 most important features; it is ranked ${age.value} of 14 (95% range ${age.interval!.low}–${age.interval!.high})`);
+    expect(age.message).toBe(`Importance rank of age (1 = top) = ${age.value} (95% range ${age.interval!.low}–${age.interval!.high}): age must not be among the 5 most important features; it is ranked ${age.value} of 14`);
     const sex = by.get('explainability/sensitive_rank/sex')!;
     expect(sex.interval!.low).toBeGreaterThanOrEqual(6);
-    expect(sex.message).toMatch(/^sex is not among the 5 most important features: it is ranked \d+ of 14 \(95% range \d+–\d+\)$/);
+    expect(sex.message).toMatch(/^Importance rank of sex \(1 = top\) = \d+ \(95% range \d+–\d+\): sex is not among the 5 most important features, as required$/);
     expect(sex.details).toMatchObject({ range: { low: sex.interval!.low, high: sex.interval!.high, level: 0.95, resamples: 1000, backgrounds: 5 } });
 
     const proxies = by.get('explainability/proxies_in_top_k/sex')!;
     expect(proxies.title).toBe('Proxies of sex in the top 5: marital_status');
     expect(proxies.value).toBe(1);
     expect(proxies.interval!.low).toBeGreaterThanOrEqual(1);
-    expect(proxies.message).toMatch(/^1 proxy of sex is among the 5 most important features \(95% range 1–\d\): marital_status \(rank 1, 95% range 1–1; Cramér’s V 0\.46\)/);
+    expect(proxies.message).toMatch(/^Proxies of sex in the top 5: marital_status = 1 \(95% range 1–\d\): marital_status \(rank 1, 95% range 1–1; Cramér’s V 0\.46\) is a proxy of sex among the 5 most important features/);
     expect(proxies.message).toMatch(/; at most 0 allowed$/);
     // occupation (Cramér's V 0.42 with sex) ranks 6th, within reach of the top 5: named as the reason the count may be 2
     expect(proxies.message).toMatch(/ranked lower but within reach of the top 5: occupation \(rank 6, 95% range [45]–\d; Cramér’s V 0\.42\)/);
     const race = by.get('explainability/proxies_in_top_k/race')!;
     expect(race.title).toBe('Proxies of race in the top 5');
-    expect(race.message).toBe('No proxy of race is among the 5 most important features (95% range 0–0); at most 0 allowed');
+    expect(race.message).toBe('Proxies of race in the top 5 = 0 (95% range 0–0): no proxy of race is among the 5 most important features; at most 0 allowed');
   });
 
   it('share and stability: a limit inside the range is inconclusive, one outside decides; the section validates against the report schema', async () => {
@@ -239,7 +239,7 @@ describe('explainability gates with ranges, on Adult gbt', { timeout: 120_000 },
     const by = new Map(out.checks.map((c) => [c.id, c]));
     const age = by.get('explainability/sensitive_share/age_bin')!;
     expect(age.status).toBe('fail');
-    expect(age.message).toMatch(/^age carries 1\d\.\d+% of the total importance \(95% range 1\d\.\d+%–1\d\.\d+%\); at most 5% allowed$/);
+    expect(age.message).toMatch(/^Share of importance of age = 1\d\.\d+% of the total importance \(95% range 1\d\.\d+%–1\d\.\d+%\); at most 5% allowed$/);
     expect(by.get('explainability/stability')!.status).toBe('pass');
     // the same share limit set inside age's range
     const u = out.section.uncertainty!.features.find((f) => f.feature === 'age')!;

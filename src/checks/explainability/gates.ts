@@ -7,8 +7,9 @@
  * of the limit makes the gate "insufficient" (the seed would decide it); a range wholly on one side leaves the point
  * value to decide, as before. Ranks and counts are integers, so their ranges are ranks some resample gave.
  *
- * Messages say what is wrong in the words of the gate (issue #15 item 4): "age must not be among the 5 most important
- * features; it is ranked 3 of 14 (95% range 3–4)"; a proxy gate names the proxies with their rank and association.
+ * Messages start with the title and value, as every check's do, then say what is wrong in the words of the gate (issue
+ * #15 item 4): "Importance rank of age (1 = top) = 3 (95% range 3–4): age must not be among the 5 most important
+ * features; it is ranked 3 of 14"; a proxy gate names the proxies with their rank and association.
  */
 import type { PolicyDocument, SensitiveSpec } from '../../policy/types.js';
 import type { CheckResult, Interval } from '../../report/types.js';
@@ -199,7 +200,7 @@ export function explainabilityChecks(g: GateInput): CheckResult[] {
       const value = e ? e.rank : players + 1;
       const r = e ? ranges.rank(s.column, e.rank) : null;
       const insufficientReason = ranges.crossing(gate, r, `${s.column}’s rank`);
-      const ranked = `ranked ${count(value)} of ${count(players)}${ranges.text(r)}`;
+      const ranked = `ranked ${count(value)} of ${count(players)}`;
       const interval = ranges.interval(r, true);
       out.push(
         ...gateChecks(
@@ -208,7 +209,7 @@ export function explainabilityChecks(g: GateInput): CheckResult[] {
             section: 'explainability',
             metric: 'sensitive_rank',
             scope: name,
-            title: e ? `Importance rank of ${s.column} (1 = most important)` : `Importance rank of ${s.column} (not a model input)`,
+            title: e ? `Importance rank of ${s.column} (1 = top)` : `Importance rank of ${s.column} (not a model input)`,
             value,
             threshold: gate,
             pointer: [...POINTER, 'sensitive_rank'],
@@ -222,14 +223,16 @@ export function explainabilityChecks(g: GateInput): CheckResult[] {
             const top = c.threshold.kind === 'min' ? Math.ceil(limit) - 1 : Math.floor(limit);
             if (top < 1 || top >= players + 1) return undefined;
             const rule = c.threshold.kind === 'min' ? `must not be among ${topText(top)}` : `must be among ${topText(top)}`;
+            // "<title> = 4 (95% range 2–4): ..." — every message starts with the check's title and value.
+            const shown = `${c.title} = ${count(value)}${ranges.text(r)}`;
             if (!e) {
-              const where = `${s.column} is not a model input, so it ranks after all ${count(players)} inputs (${count(value)})`;
-              return c.status === 'fail' ? `${s.column} ${rule}; ${where}` : `${where}: it ${c.threshold.kind === 'min' ? 'is not' : 'is'} among ${topText(top)}`;
+              const where = `${s.column} is not a model input, so it ranks after all ${count(players)} inputs`;
+              return c.status === 'fail' ? `${shown}: ${s.column} ${rule}; ${where}` : `${shown}: ${where}, so it ${c.threshold.kind === 'min' ? 'is not' : 'is'} among ${topText(top)}`;
             }
-            if (c.status === 'fail') return `${s.column} ${rule}; it is ${ranked}`;
-            if (c.status === 'pass') return `${s.column} ${c.threshold.kind === 'min' ? 'is not' : 'is'} among ${topText(top)}: it is ${ranked}`;
+            if (c.status === 'fail') return `${shown}: ${s.column} ${rule}; it is ${ranked}`;
+            if (c.status === 'pass') return `${shown}: ${s.column} ${c.threshold.kind === 'min' ? 'is not' : 'is'} among ${topText(top)}, as required`;
             if (insufficientReason) {
-              return `${s.column} is ${ranked}: inconclusive whether it is among ${topText(top)} (${insufficientReason}); it ${rule}`;
+              return `${shown}: inconclusive whether ${s.column} is among ${topText(top)} (${insufficientReason}); it ${rule}`;
             }
             return undefined;
           },
@@ -263,7 +266,7 @@ export function explainabilityChecks(g: GateInput): CheckResult[] {
           details: { attribute: name, column: s.column, rank: e?.rank ?? null, modelInput: Boolean(e), ...ranges.details(r) },
         }, (c) => {
           if (!e) return undefined;
-          const carries = `${s.column} carries ${pct(e.share)} of the total importance${ranges.text(r, pct)}`;
+          const carries = `${c.title} = ${pct(e.share)} of the total importance${ranges.text(r, pct)}`;
           const allowed = c.threshold.kind === 'max' ? `at most ${pct(c.threshold.value)} allowed` : `at least ${pct(c.threshold.value)} required`;
           if (c.status === 'fail') return `${carries}; ${allowed}`;
           if (c.status === 'pass') return `${carries}, ${allowed}`;
@@ -325,10 +328,11 @@ export function explainabilityChecks(g: GateInput): CheckResult[] {
           (c) => {
             const n = proxies.length;
             const allowed = c.threshold.kind === 'max' ? `at most ${formatNumber(c.threshold.value)} allowed` : `at least ${formatNumber(c.threshold.value)} required`;
+            const listed = proxies.map(describe);
+            const names = listed.length <= 1 ? listed.join('') : `${listed.slice(0, -1).join(', ')} and ${listed[listed.length - 1]}`;
             const head =
-              n === 0
-                ? `No proxy of ${name} is among ${topText(k)}${ranges.text(r)}`
-                : `${count(n)} ${n === 1 ? 'proxy' : 'proxies'} of ${name} ${n === 1 ? 'is' : 'are'} among ${topText(k)}${ranges.text(r)}: ${proxies.map(describe).join(', ')}`;
+              `${c.title} = ${count(n)}${ranges.text(r)}: ` +
+              (n === 0 ? `no proxy of ${name} is among ${topText(k)}` : `${names} ${n === 1 ? 'is a proxy' : 'are proxies'} of ${name} among ${topText(k)}`);
             const nearText = near.length ? `; ranked lower but within reach of the top ${count(k)}: ${near.slice(0, 3).map(describe).join(', ')}` : '';
             if (c.status === 'insufficient') {
               if (!insufficientReason) return undefined;
