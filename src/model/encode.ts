@@ -16,7 +16,7 @@ import { readRegularFileSync } from '../util/safe-fs.js';
 import { lineOfRow } from '../data/csv.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../data/types.js';
 import { resolvePolicyPath } from '../policy/load.js';
-import { didYouMean, listNames } from '../policy/suggest.js';
+import { closestNames, didYouMean, listNames } from '../policy/suggest.js';
 import type { FeatureSpec, OneHotRule, PolicyPointer } from '../policy/types.js';
 import { UserError, type SourceLocation } from '../util/errors.js';
 import type { ColumnsInput, InputTensorData, MatrixInput, ModelInput, ModelInputSignature } from './types.js';
@@ -276,7 +276,7 @@ function featurePlan(
     const content = readFeatureFile(abs, features.file, at);
     if (content.rule) {
       const plan = planFromRule(dataset, content.rule, fileLoc);
-      if (content.featureNames) checkNamesMatch(plan, content.featureNames, fileLoc);
+      if (content.featureNames) checkNamesMatch(dataset, plan, content.featureNames, fileLoc);
       return { plan, origin: fileLoc, pointer };
     }
     return { plan: planFromNames(dataset, content.featureNames ?? [], fileLoc), origin: fileLoc, pointer };
@@ -351,19 +351,68 @@ function planFromNames(dataset: Dataset, names: string[], at: SourceLocation): F
     } else if (prefix !== undefined && dataset.byName.has(prefix)) {
       plan.push({ kind: 'indicator', name, column: prefix, category: name.slice(sep + 1) });
     } else {
-      problems.push(name);
+      const sk = sklearnFeature(dataset, name, at);
+      if (sk) plan.push(sk);
+      else problems.push(name);
     }
   }
   if (problems.length > 0) {
     const names = dataset.columns.map((c) => c.name);
-    const hint = didYouMean(problems[0], names);
+    // a scikit-learn name (`num__agee`): suggest the column under the same transformer prefix (`num__age`)
+    const cut = problems[0].lastIndexOf(SKLEARN_PREFIX_SEPARATOR);
+    const prefix = cut > 0 ? problems[0].slice(0, cut + SKLEARN_PREFIX_SEPARATOR.length) : '';
+    const close = prefix ? closestNames(problems[0].slice(prefix.length), names, 2) : [];
+    const hint = close.length > 0 ? `did you mean ${close.map((c) => `\`${prefix}${c}\``).join(' or ')}?` : didYouMean(problems[0], names);
     throw new UserError(
       `feature ${listNames(problems, 5)} ${problems.length === 1 ? 'is' : 'are'} not a column of ${dataset.file}` +
-        (hint ? `; ${hint}` : '; list dataset columns (or `column=value` indicators of a dataset column)'),
+        (hint ? `; ${hint}` : '; list dataset columns, `column=value` indicators of a dataset column, or scikit-learn names (`num__age`, `cat__sex_Female`)'),
       at,
     );
   }
   return plan;
+}
+
+/** Separator scikit-learn's ColumnTransformer puts between a transformer's name and its feature: `num__age`. */
+const SKLEARN_PREFIX_SEPARATOR = '__';
+
+/**
+ * A name from scikit-learn's `get_feature_names_out()` read as the raw column it stands for: `num__age` -> the numeric
+ * column `age`; `cat__checking_status_A11` (a OneHotEncoder's `<column>_<category>`) -> the indicator
+ * `checking_status=A11`; nested transformers (`outer__inner__age`) and `remainder__x` alike. The feature is then named
+ * in this tool's terms (`age`, `checking_status=A11`), so reports, explanations and attacks see raw columns. The matrix
+ * gets the column's raw values: a scaler in the scikit-learn pipeline must be inside the ONNX graph too.
+ * Undefined when no reading of the name is a dataset column.
+ */
+function sklearnFeature(dataset: Dataset, name: string, at: SourceLocation): FeaturePlan | undefined {
+  let rest = name;
+  for (let k = rest.indexOf(SKLEARN_PREFIX_SEPARATOR); k > 0; k = rest.indexOf(SKLEARN_PREFIX_SEPARATOR)) {
+    rest = rest.slice(k + SKLEARN_PREFIX_SEPARATOR.length);
+    if (dataset.byName.has(rest)) return { kind: 'numeric', name: rest, column: rest };
+    const hit = oneHotReading(dataset, rest);
+    if (hit) {
+      if (hit.category === 'infrequent_sklearn') {
+        throw new UserError(
+          `feature \`${clip(name)}\` is scikit-learn's indicator of the infrequent categories of \`${clip(hit.column)}\`, which a features file cannot ` +
+            `rebuild; list the features as \`column=category\` indicators, or train the encoder without min_frequency / max_categories`,
+          at,
+        );
+      }
+      return { kind: 'indicator', name: `${hit.column}${ONE_HOT_SEPARATOR}${hit.category}`, column: hit.column, category: hit.category };
+    }
+  }
+  return undefined;
+}
+
+/** `<column>_<category>` (OneHotEncoder's naming): the dataset column it starts with, preferring one that has the category. */
+function oneHotReading(dataset: Dataset, text: string): { column: string; category: string } | undefined {
+  let best: { column: string; category: string; known: boolean } | undefined;
+  for (const c of dataset.columns) {
+    if (!text.startsWith(`${c.name}_`) || text.length === c.name.length + 1) continue;
+    const category = text.slice(c.name.length + 1);
+    const known = c.kind === 'categorical' ? c.levels.includes(category) : category.trim() !== '' && Number.isFinite(Number(category));
+    if (!best || (known && !best.known) || (known === best.known && c.name.length > best.column.length)) best = { column: c.name, category, known };
+  }
+  return best && { column: best.column, category: best.category };
 }
 
 function planFromRule(dataset: Dataset, rule: OneHotRule, at: SourceLocation): FeaturePlan[] {
@@ -389,14 +438,15 @@ function planFromRule(dataset: Dataset, rule: OneHotRule, at: SourceLocation): F
   return plan;
 }
 
-function checkNamesMatch(plan: FeaturePlan[], featureNames: string[], at: SourceLocation): void {
+function checkNamesMatch(dataset: Dataset, plan: FeaturePlan[], featureNames: string[], at: SourceLocation): void {
   if (featureNames.length !== plan.length) {
     throw new UserError(
       `the features file's rule builds ${plan.length} features but its \`feature_names\` lists ${featureNames.length}; make them agree`,
       at,
     );
   }
-  const k = plan.findIndex((f, i) => f.name !== featureNames[i]);
+  const same = (f: FeaturePlan, given: string): boolean => f.name === given || (!given.includes(ONE_HOT_SEPARATOR) && sklearnFeature(dataset, given, at)?.name === f.name);
+  const k = plan.findIndex((f, i) => !same(f, featureNames[i]));
   if (k !== -1) {
     throw new UserError(
       `the features file's rule gives feature ${k + 1} as \`${plan[k].name}\` but \`feature_names\` says \`${featureNames[k]}\`; make them agree`,
