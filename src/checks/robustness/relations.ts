@@ -103,17 +103,36 @@ function resolve(space: AttackSpace, name: string, doc: PolicyDocument, pointer:
 }
 
 /** The one-to-one map between categorical c and numeric j in the data, or null (strict: any conflict -> null). */
-function learnPair(space: AttackSpace, c: number, j: number, strict: boolean): FunctionalPair | null {
+/** The distinct non-missing values of numeric feature j, ascending, or null when there are more than `max`. */
+export function distinctValues(space: AttackSpace, j: number, max: number): Float64Array | null {
+  const nn = space.numeric.length;
+  const seen = new Set<number>();
+  for (let r = 0; r < space.rows; r++) {
+    const v = space.x0[r * nn + j] as number;
+    if (v !== v || seen.has(v)) continue;
+    seen.add(v);
+    if (seen.size > max) return null;
+  }
+  return Float64Array.from(seen).sort();
+}
+
+function learnPair(space: AttackSpace, c: number, j: number, strict: boolean, distinct?: Float64Array | null): FunctionalPair | null {
   const nn = space.numeric.length;
   const nc = space.categorical.length;
   const L = space.categorical[c]!.levels.length;
-  const counts = new Map<string, number>();
+  const values = distinct === undefined ? distinctValues(space, j, strict ? MAX_LEARN_VALUES : 1_000_000) : distinct;
+  if (!values) return null;
+  const V = values.length;
+  const index = new Map<number, number>();
+  values.forEach((v, q) => index.set(v, q));
+  const table = new Uint32Array(L * V);
   for (let r = 0; r < space.rows; r++) {
     const v = space.x0[r * nn + j] as number;
     if (v !== v) continue;
-    const key = `${space.c0[r * nc + c]}|${v}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    table[(space.c0[r * nc + c] as number) * V + (index.get(v) as number)]++;
   }
+  const counts = new Map<string, number>();
+  for (let l = 0; l < L; l++) for (let q = 0; q < V; q++) if ((table[l * V + q] as number) > 0) counts.set(`${l}|${values[q]}`, table[l * V + q] as number);
   // most frequent value per level, most frequent level per value
   const bestOfLevel = new Map<number, [number, number]>();
   const bestOfValue = new Map<number, [number, number]>();
@@ -157,9 +176,14 @@ function learnCombination(space: AttackSpace, features: number[], minCount: numb
     table = new Uint32Array(space.categorical[a]!.levels.length * lb);
     for (let r = 0; r < space.rows; r++) table[(space.c0[r * nc + a] as number) * lb + (space.c0[r * nc + b] as number)]++;
   }
-  for (let r = 0; r < space.rows; r++) {
-    const key = features.map((f) => space.c0[r * nc + f]).join(',');
-    seen.set(key, (seen.get(key) ?? 0) + 1);
+  if (table) {
+    const lb = space.categorical[features[1] as number]!.levels.length;
+    for (let q = 0; q < table.length; q++) if ((table[q] as number) > 0) seen.set(`${Math.floor(q / lb)},${q % lb}`, table[q] as number);
+  } else {
+    for (let r = 0; r < space.rows; r++) {
+      const key = features.map((f) => space.c0[r * nc + f]).join(',');
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
   }
   const allowed = [...seen].filter(([, c]) => c >= minCount);
   const tuples = new Int32Array(allowed.length * features.length);
@@ -221,11 +245,11 @@ export function buildRelations(space: AttackSpace, settings: RelationSettings, d
 
   if (settings.learn) {
     const small = space.categorical.flatMap((f, i) => (f.levels.length <= MAX_LEARN_VALUES ? [i] : []));
+    const discrete = space.numeric.map((f, j) => (f.integer ? distinctValues(space, j, MAX_LEARN_VALUES) : null));
     for (const c of small) {
       for (let j = 0; j < space.numeric.length; j++) {
-        const f = space.numeric[j]!;
-        if (!f.integer || pairKey.has(`${c}:${j}`)) continue;
-        const p = learnPair(space, c, j, true);
+        if (!discrete[j] || pairKey.has(`${c}:${j}`)) continue;
+        const p = learnPair(space, c, j, true, discrete[j]);
         if (p) rel.functional.push(p);
       }
     }
@@ -268,6 +292,19 @@ export function relationSummary(space: AttackSpace, rel: Relations): RelationSum
   for (const o of rel.orderings) out.push({ kind: 'less_equal', features: [space.numeric[o.lesser]!.name, space.numeric[o.greater]!.name], source: 'policy' });
   for (const s of rel.sums) out.push({ kind: 'sum', features: [...s.parts.map((j) => space.numeric[j]!.name), space.numeric[s.total]!.name], source: 'policy' });
   return out;
+}
+
+const combinationIndex = new WeakMap<Relations, Combination[][]>();
+
+/** The combinations that involve categorical feature j (indexed once per Relations). */
+function combinationsOf(rel: Relations, j: number): Combination[] {
+  let idx = combinationIndex.get(rel);
+  if (!idx) {
+    idx = [];
+    for (const comb of rel.combinations) for (const f of comb.features) (idx[f] ??= []).push(comb);
+    combinationIndex.set(rel, idx);
+  }
+  return idx[j] ?? [];
 }
 
 export function hasRelations(rel: Relations): boolean {
@@ -327,7 +364,8 @@ export function projectRelations(space: AttackSpace, rel: Relations, cands: Cand
   for (let k = from; k < to; k++) {
     const o = origin[k] as number;
     if (lead === 'numeric') {
-      for (let j = 0; j < nc; j++) c[k * nc + j] = c0[o * nc + j] as number;
+      // numeric attacks change no level on purpose: a level differs from the original only through its partner
+      for (const p of rel.functional) c[k * nc + p.categorical] = c0[o * nc + p.categorical] as number;
       for (const p of rel.functional) {
         const j = p.numeric;
         const a = x0[o * nn + j] as number;
@@ -343,8 +381,7 @@ export function projectRelations(space: AttackSpace, rel: Relations, cands: Cand
         const level = p.levelOfValue[binarySearch(p.values, w)] as number;
         c[k * nc + p.categorical] = level;
         // the new level must fit every combination it is part of
-        for (const comb of rel.combinations) {
-          if (!comb.features.includes(p.categorical)) continue;
+        for (const comb of combinationsOf(rel, p.categorical)) {
           if (!combinationAllowed(space, comb, c, k)) {
             x[k * nn + j] = a;
             c[k * nc + p.categorical] = c0[o * nc + p.categorical] as number;
@@ -357,13 +394,7 @@ export function projectRelations(space: AttackSpace, rel: Relations, cands: Cand
       for (let j = 0; j < nc; j++) if (c[k * nc + j] !== c0[o * nc + j]) changed = true;
       for (const p of rel.functional) x[k * nn + p.numeric] = x0[o * nn + p.numeric] as number;
       if (changed) {
-        let ok = true;
-        for (const comb of rel.combinations) {
-          if (!combinationAllowed(space, comb, c, k)) {
-            ok = false;
-            break;
-          }
-        }
+        let ok = categoricalAllowed(space, rel, c, k, o);
         for (const p of rel.functional) {
           if (!ok) break;
           const level = c[k * nc + p.categorical] as number;
@@ -444,7 +475,7 @@ export interface CounterfactualRepair {
   changed: Map<string, number>;
   unresolved: Map<string, number>;
   /** Repairs already worked out: combination index and levels -> the seen combination chosen (null: none). */
-  memo?: Map<string, Int32Array | null>;
+  memo?: Map<number, Int32Array | null>;
 }
 
 /**
@@ -464,7 +495,8 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
       if (!comb.features.includes(attribute) || combinationAllowed(space, comb, c, k)) continue;
       const others = comb.features.filter((f) => f !== attribute);
       // the seen combination with the attribute's new value that changes the fewest others (ties: the most frequent)
-      const memoKey = `${ci}:${comb.features.map((f) => c[k * nc + f]).join(',')}`;
+      let memoKey = ci;
+      for (const f of comb.features) memoKey = memoKey * (space.categorical[f]!.levels.length + 1) + (c[k * nc + f] as number);
       repair.memo ??= new Map();
       let best = repair.memo.get(memoKey);
       if (best === undefined) {
@@ -548,9 +580,13 @@ export function smallestStep(space: AttackSpace, rel: Relations): { size: number
 
 /** Is the candidate's categorical state allowed (every combination seen, every functional partner able to follow)? */
 export function categoricalAllowed(space: AttackSpace, rel: Relations, c: Int32Array, k: number, origin: number): boolean {
-  for (const comb of rel.combinations) if (!combinationAllowed(space, comb, c, k)) return false;
   const nn = space.numeric.length;
   const nc = space.categorical.length;
+  // the original row's combinations are seen (it is a row of the data): only those with a changed feature can break
+  for (let j = 0; j < nc; j++) {
+    if (c[k * nc + j] === space.c0[origin * nc + j]) continue;
+    for (const comb of combinationsOf(rel, j)) if (!combinationAllowed(space, comb, c, k)) return false;
+  }
   for (const p of rel.functional) {
     const level = c[k * nc + p.categorical] as number;
     if (level === space.c0[origin * nc + p.categorical]) continue;
