@@ -67,7 +67,8 @@ export function terminalProgress(stream: NodeJS.WritableStream, opts: ProgressOp
 
   const draw = (): void => {
     if (!current) return;
-    const width = Math.max(20, (tty.columns ?? 80) - 1); // a wrapped line could not be redrawn in place
+    // a wrapped line could not be redrawn in place; a terminal that reports no size (0) gets 80 columns
+    const width = Math.max(20, (tty.columns || 80) - 1);
     const text = messageLine(progressText(current.stage, current.elapsedMs + (now() - current.at), current.rows), width);
     stream.write(`${ERASE_LINE}${text}`);
     shown = true;

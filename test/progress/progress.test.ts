@@ -101,6 +101,14 @@ describe('terminal progress line', () => {
     expect(tty.text).not.toContain('::');
   });
 
+  it('a terminal that reports no width (columns 0, as under `script`) gets 80 columns', () => {
+    const tty = new Capture(true, 0);
+    const p = terminalProgress(tty, { now: () => 0, intervalMs: 60_000 });
+    p.onProgress({ stage: 'explainability', state: 'start', elapsedMs: 61_000, rows: 16281 });
+    p.done();
+    expect(tty.chunks[0]).toBe('\r\x1b[2Kmodel-risk-gate: explanations (SHAP) 16,281 rows · 1 min 01 s');
+  });
+
   it('is silent when stderr is not a terminal', () => {
     const pipe = new Capture(false);
     const p = terminalProgress(pipe);
