@@ -110,7 +110,7 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
         // label metrics between groups: counts per group × label × decision, smoothed count bootstrap with the
         // near-tie correction, groups left out named with what they could do to the verdict (src/stats/fairnessCounts.ts)
         const rng = createRng(doc.policy.seed).fork(`stats/fairness/${metric}/${name}`);
-        const counts = countFairness(fullPlan, pred, grouping, minGroupSize, doc.policy.min_denominator ?? 10, statisticsOf(doc), rng);
+        const counts = countFairness(fullPlan, pred, grouping, minGroupSize, doc.policy.min_denominator ?? 1, statisticsOf(doc), rng);
         const results = makeCheckResults({
           doc, section: 'fairness', metric, scope: name, title, value: counts.value, threshold, pointer,
           details: { ...details, ...(counts.method ? { intervalMethod: counts.method } : {}), excludedGroups: counts.excluded.map((e) => ({ key: e.key, reason: e.reason })) },

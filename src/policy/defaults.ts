@@ -7,7 +7,7 @@ import type { Policy } from './types.js';
 
 export const DEFAULT_SEED = 0;
 export const DEFAULT_MIN_GROUP_SIZE = 30;
-export const DEFAULT_MIN_DENOMINATOR = 10;
+export const DEFAULT_MIN_DENOMINATOR = 1;
 export const DEFAULT_THRESHOLD = 0.5;
 export const DEFAULT_BATCH_SIZE = 8192;
 export const DEFAULT_MISSING_VALUES: readonly string[] = ['', '?', 'NA', 'NaN'];

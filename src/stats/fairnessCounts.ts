@@ -18,7 +18,7 @@ import { normalCdf, normalQuantile } from './normal.js';
 import { drawGroupCells, pivotReplicates } from './groupRates.js';
 import type { StatisticsSettings } from './policy.js';
 import { weightedGroupConfusion, confusionAt } from './weighted/confusion.js';
-import { estimableLabelMetric, isLabelMetric, type FairnessPlan, type GroupCodes, type Predictions } from './weighted/metrics.js';
+import { estimableLabelMetric, isLabelMetric, labelMetricUndefinedBecause, type FairnessPlan, type GroupCodes, type Predictions } from './weighted/metrics.js';
 
 /** successes / trials of a base metric that is a binomial rate of the counts; undefined for f1 / balanced accuracy. */
 export function rateParts(base: string, c: ConfusionCounts): { successes: number; trials: number } | undefined {
@@ -121,11 +121,19 @@ export function countFairness(
     } else if (!e.reason.includes(reason)) e.reason += `; ${reason}`;
     return e;
   };
+  const undefinedFor: string[] = [];
   plan.bases.forEach((base, j) => {
     for (let g = 0; g < G; g++) {
       if (rows[g] === 0) continue;
       const c = confusionAt(cells, g);
       const denominator = denominatorOf(base, c);
+      if (rows[g] >= minGroupSize && denominator === 0) {
+        // a group big enough to count whose rate does not exist (no actual positives for a TPR): the comparison
+        // cannot be made for it, and leaving it out would pass it unseen
+        const why0 = labelMetricUndefinedBecause(base, c) ?? `no ${denominatorWords(base)}`;
+        undefinedFor.push(`group '${grouping.keys[g]}' has ${why0}, so its ${base.replace(/_/g, ' ')} cannot be estimated`);
+        continue;
+      }
       let why: string | undefined;
       if (rows[g] < minGroupSize) why = `${rows[g]} rows < min_group_size ${minGroupSize}`;
       else if (denominator < minDenominator) why = `${denominator} ${denominatorWords(base)} < min_denominator ${minDenominator}`;
@@ -145,6 +153,9 @@ export function countFairness(
     }
   });
   const needed = plan.aggregate === 'difference' || plan.aggregate === 'ratio' ? 2 : 1;
+  if (undefinedFor.length > 0) {
+    return { value: null, insufficientReason: undefinedFor.join('; '), included, excluded: [...excludedByKey.values()], bases: [...plan.bases], aggregateWith: () => null, aggregateCandidates: () => [] };
+  }
   const pointRates = (j: number): number[] => included[j].map((g) => estimableLabelMetric(plan.bases[j] as LabelMetricName, confusionAt(cells, g)) as number);
   const aggregateWith = (extra: Array<{ base: number; value: number }>): number | null => {
     const parts: number[] = [];

@@ -181,10 +181,11 @@ describe('runBaseline end to end (Adult: logistic regression on the base, MLP in
     expect(fail.location).toEqual({ file: 'policy.yml', line: 4, column: 1 });
     expect(fail.message).toMatch(/^Equalized odds difference \(age_bin\) rise vs base = 0\.1089 \[0\.\d+, 0\.\d+\] 95% CI breaches max 0\.01 by 0\.0989 \(base 0\.2978 → 0\.4067\)$/);
     const race = out.checks.find((c) => c.id === 'baseline/demographic_parity_ratio/race')!;
-    expect(race).toMatchObject({ status: 'insufficient', outcome: 'warn' });
-    expect(race.message).toMatch(/insufficient evidence \(the 95% CI contains the threshold 0\.02 and is 0\.\d+ wide, more than inconclusive_width 0\.1\)/);
+    // rule point (issue #9): the point decides; the wide interval that reaches the limit is shown, not a verdict
+    expect(race).toMatchObject({ status: 'pass', outcome: 'pass' });
+    expect(race.message).toMatch(/close to the limit: the 95% CI reaches it/);
     expect(out.checks.filter((c) => c.status === 'pass').map((c) => c.id).sort()).toEqual([
-      'baseline/accuracy', 'baseline/demographic_parity_ratio/age_bin', 'baseline/demographic_parity_ratio/sex',
+      'baseline/accuracy', 'baseline/demographic_parity_ratio/age_bin', 'baseline/demographic_parity_ratio/race', 'baseline/demographic_parity_ratio/sex',
       'baseline/demographic_parity_ratio/sex_x_age_bin', 'baseline/roc_auc',
     ]);
     const auc = out.checks.find((c) => c.id === 'baseline/roc_auc')!;
