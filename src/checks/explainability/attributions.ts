@@ -52,7 +52,8 @@ export interface AttributionRun {
   rows: number;
   modelCalls: number;
   modelRows: number;
-  tree?: { summary: TreeEnsembleSummary; score: ScalarTreeScore };
+  /** `input` / `playerOfSlot`: the matrix and players the trees were explained on when not ctx.input's (issue #11). */
+  tree?: { summary: TreeEnsembleSummary; score: ScalarTreeScore; input?: MatrixInput; playerOfSlot?: Int32Array };
   kernel?: KernelShapSummary;
   truncated: boolean;
   notes: string[];
@@ -237,7 +238,8 @@ export async function computeAttributions(req: AttributionRequest): Promise<Attr
     if ('proto' in enc) {
       const plan = planTreeShap(enc.proto, enc.info, enc.input, req.scores, Uint32Array.from([...req.explainedRows, ...req.backgroundRows]));
       if (plan.ok) {
-        const run = runTree({ ...req, input: enc.input, players: enc.players }, { ...plan, reason: `${plan.reason.replace('the graph is one', 'the translated model is one')}; encoded features grouped by raw column` });
+        const run = runTree({ ...req, input: enc.input, players: enc.players }, { ...plan, reason: `${plan.reason.replace('the graph is one', 'the translated model is one').replace('on the input matrix', 'on its encoded features')}, grouped by raw column` });
+        if (run.tree) Object.assign(run.tree, { input: enc.input, playerOfSlot: enc.players.playerOfSlot });
         return run;
       }
       why = `${plan.reason}: KernelSHAP on the raw columns`;

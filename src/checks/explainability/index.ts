@@ -165,8 +165,9 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
     let v: Float64Array | undefined;
     if (run.tree) {
       // The trees are already parsed and checked: one grouped TreeSHAP run against the new background.
-      treeX ??= (gatherRows(ctx.input, a.explained) as MatrixInput).data;
-      v = redrawTreeShap(run.tree.score, ctx.input as MatrixInput, treeX, run.rows, other, a.request, a.space);
+      const treeInput = run.tree.input ?? (ctx.input as MatrixInput); // a translated model's encoded features (issue #11)
+      treeX ??= (gatherRows(treeInput, a.explained) as MatrixInput).data;
+      v = redrawTreeShap(run.tree.score, treeInput, treeX, run.rows, other, a.request, a.space, run.tree.playerOfSlot);
     } else {
       const r = await computeAttributions({ ...a.request, explainedRows: a.explained, backgroundRows: other.rows, backgroundWeights: other.weights, rng: a.rng.fork(`redraw-${k}`) });
       modelRows += r.modelRows;
@@ -204,6 +205,7 @@ function redrawTreeShap(
   other: Background,
   request: AttributionRequest,
   space: ShapSpace,
+  playerOfSlot?: Int32Array,
 ): Float64Array | undefined {
   const r = treeShap({
     score,
@@ -213,7 +215,7 @@ function redrawTreeShap(
     background: (gatherRows(input, other.rows) as MatrixInput).data,
     backgroundRows: other.rows.length,
     weights: other.weights,
-    playerOf: request.players.playerOfSlot,
+    playerOf: playerOfSlot ?? request.players.playerOfSlot,
     players: request.players.names.length,
     deadline: request.deadline,
   });

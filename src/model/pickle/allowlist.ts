@@ -109,6 +109,7 @@ export const KNOWN_SKLEARN_CLASSES = new Set([
   'sklearn._loss.link.LogitLink',
   'sklearn._loss.link.Interval',
   'sklearn.preprocessing._label.LabelEncoder',
+  'sklearn.preprocessing._function_transformer.FunctionTransformer',
 ]);
 
 export interface GlobalDecision {
