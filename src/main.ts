@@ -3,8 +3,10 @@
  * Exit 0 = pass, 1 = the model breached the policy, 2 = the policy, data or model could not be used.
  */
 import * as core from '@actions/core';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
+import { runMerge } from './shard.js';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { actionProgress } from './github/progress.js';
 import { timingsLine } from './progress.js';
 import { writeReportFiles } from './files.js';
@@ -54,7 +56,10 @@ export async function main(): Promise<number> {
     const baselineInput = input('baseline', 'auto').trim();
     // one log group per stage, opened when it starts: the log shows what is running and how long each stage took
     const progress = actionProgress();
-    const { report } = await runGate({
+    // issue #12: the final job of a sharding matrix merges the shards' scores instead of scoring
+    const shardFiles = await shardInputFiles(core.getInput('shards'), workspace);
+    const gate = shardFiles.length > 0 ? (o: Parameters<typeof runGate>[0]) => runMerge(shardFiles, o) : runGate;
+    const { report } = await gate({
       onProgress: progress.onProgress,
       policyFile,
       workspace,
@@ -124,3 +129,26 @@ main().then(
     process.exitCode = 2;
   },
 );
+
+/**
+ * The `shards` input: a directory (its shard-*.bin files) or whitespace-separated files, inside the workspace.
+ * Empty: no merge.
+ */
+async function shardInputFiles(value: string, workspace: string): Promise<Array<{ path: string; name: string }>> {
+  const items = value.split(/\s+/).filter((x) => x !== '');
+  const root = await realpath(workspace);
+  const out: Array<{ path: string; name: string }> = [];
+  for (const item of items) {
+    const full = resolve(workspace, item);
+    const real = await realpath(full).catch(() => {
+      throw new UserError(`shards: ${item} does not exist; give the directory the shard artifacts were downloaded to`);
+    });
+    if (real !== root && !real.startsWith(root + '/')) throw new UserError(`shards: ${item} is outside the workspace`);
+    if ((await stat(real)).isDirectory()) {
+      const names = (await readdir(real)).filter((n) => /^shard-.*\.bin$/.test(n)).sort();
+      if (names.length === 0) throw new UserError(`shards: ${item} holds no shard-*.bin files`);
+      for (const n of names) out.push({ path: join(real, n), name: `${item}/${n}` });
+    } else out.push({ path: real, name: item });
+  }
+  return out;
+}
