@@ -181,6 +181,9 @@ export async function loadModel(opts: LoadModelOptions): Promise<ScoringModel> {
     info.translated = { format: opened.foreign.format, estimator: opened.scan.translatedFrom ?? t.tree.cls, inputs: t.inputs.map((i) => i.name), encodedFeatures: t.features.length, scoring: t.scoring, classes: t.classes };
     if (t.sklearnVersion) info.translated.sklearnVersion = t.sklearnVersion;
     notes.push(...t.notes);
+    if (plan.kind === 'probabilities' && t.classes[plan.positiveIndex] !== undefined) {
+      notes.push(`translated from ${opened.foreign.format}: the score is predict_proba column ${plan.positiveIndex}, class ${JSON.stringify(t.classes[plan.positiveIndex])} of classes_ ${JSON.stringify(t.classes)}`);
+    }
   }
   const batchSize = Number.isInteger(opts.spec.batch_size) && opts.spec.batch_size > 0 ? opts.spec.batch_size : DEFAULT_BATCH_SIZE;
   const scoring = new OnnxScoringModel(info, runtime, session, plan, signature.inputs, batchSize, where);
