@@ -13,6 +13,8 @@ import { renderDataMarkdown } from '../../src/report/data-section.js';
 import { ruleHelp } from '../../src/report/rule-help.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import type { Report } from '../../src/report/types.js';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 
 let report: Report;
 beforeAll(async () => {
@@ -74,5 +76,18 @@ describe('data section renderers', () => {
     const help = ruleHelp('data/training_overlap');
     expect(help.short).toBe('Share of evaluation rows found in the training data is outside the policy threshold.');
     for (const c of report.checks.filter((x) => x.section === 'data')) expect(ruleHelp(c.ruleId).tags).toEqual(['model-risk', 'data']);
+  });
+
+  it('the report with its data section validates against policies/report.schema.json (strict)', () => {
+    const schema = JSON.parse(readFileSync('policies/report.schema.json', 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv({ strict: true, allErrors: true, strictTypes: false }).compile(schema);
+    const ok = validate(JSON.parse(JSON.stringify(report)));
+    expect(validate.errors?.filter((e) => e.instancePath.startsWith('/data')) ?? []).toEqual([]);
+    // a wrong type inside the data section is caught
+    const bad = JSON.parse(JSON.stringify(report)) as Report;
+    (bad.data!.drift!.columns[0] as unknown as { statistic: string }).statistic = 'high';
+    expect(validate(bad)).toBe(false);
+    expect(validate.errors?.some((e) => e.instancePath === '/data/drift/columns/0/statistic')).toBe(true);
+    void ok;
   });
 });
