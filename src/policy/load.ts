@@ -4,7 +4,7 @@
  * one line: "file:line:col: what is wrong; what to do".
  */
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UserError, type SourceLocation } from '../util/errors.js';
@@ -44,7 +44,7 @@ export async function loadPolicy(file: string, opts: LoadPolicyOptions): Promise
   const display = opts.displayPath ?? displayPathOf(abs, workspace, file);
   // Confined like every input (issue #10): realpath inside the workspace, regular file, not under .git/, size checked on
   // the open descriptor and while reading (a symlink to /proc/self/pagemap reports size 0).
-  if (!existsSync(abs)) {
+  if (!existsSync(abs) && lstatSync(abs, { throwIfNoEntry: false }) === undefined) {
     throw new UserError('policy file not found (ENOENT); check the `policy` path', { file: display });
   }
   const bytes = await readConfined(abs, {

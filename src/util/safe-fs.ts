@@ -130,8 +130,13 @@ export function readRegularFileSync(real: string, opts: { maxBytes: number; what
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UserError(`the ${opts.what} path is a directory; point at a file`, where);
     if (!st.isFile()) throw new UserError(`the ${opts.what} path is not a regular file (a device, FIFO or socket); point at a regular file`, where);
-    const tooBig = (n: number | string): UserError =>
-      new UserError(`the ${opts.what} file is ${typeof n === 'number' ? fmtBytes(n) : n}, more than the limit of ${fmtBytes(opts.maxBytes)}${opts.tooBigHint ? `; ${opts.tooBigHint}` : ''}`, where);
+    const tooBig = (n: number | string): UserError => {
+      // exact byte counts when the rounded sizes would read the same ("1.0 MiB, more than the limit of 1.0 MiB")
+      const exact = typeof n === 'number' && fmtBytes(n) === fmtBytes(opts.maxBytes);
+      const size = typeof n === 'number' ? (exact ? `${n.toLocaleString('en-US')} bytes` : fmtBytes(n)) : n;
+      const limit = exact ? `${opts.maxBytes.toLocaleString('en-US')} bytes` : fmtBytes(opts.maxBytes);
+      return new UserError(`the ${opts.what} file is ${size}, more than the limit of ${limit}${opts.tooBigHint ? `; ${opts.tooBigHint}` : ''}`, where);
+    };
     if (st.size > opts.maxBytes) throw tooBig(st.size);
     // read what fstat announced, then keep reading in bounded chunks (a file that grows, or reports size 0)
     let buf = Buffer.allocUnsafe(Math.min(opts.maxBytes, st.size) + 1);

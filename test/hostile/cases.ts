@@ -315,8 +315,9 @@ const baselineCases: HostileCase[] = [
   { id: 'baseline: file symlinked to /proc/self/pagemap', area: 'baseline', git: true, setup: link('/proc/self/pagemap', 'base.onnx'), args: ['check', '--policy', 'policy.yml', '--baseline', 'base.onnx'], exit: 2 },
   { id: 'baseline: a FIFO', area: 'baseline', git: true, setup: mkfifo('base.onnx'), args: ['check', '--policy', 'policy.yml', '--baseline', 'base.onnx'], exit: 2 },
   { id: 'baseline: revision with ::warning::', area: 'baseline', git: true, args: ['check', '--policy', 'policy.yml', '--baseline', `main${PAYLOADS.warning}`], exit: 2 },
-  { id: 'baseline: git option injection (--output=)', area: 'baseline', git: true, args: ['check', '--policy', 'policy.yml', '--baseline', '--output=../outside/pwned'], exit: 2 },
-  { id: 'baseline: rev:path option injection', area: 'baseline', git: true, args: ['check', '--policy', 'policy.yml', '--baseline', '--upload-pack=touch ../outside/pwned:model.onnx'], exit: 2 },
+  { id: 'baseline: git option injection (--output=)', area: 'baseline', git: true, args: ['check', '--policy', 'policy.yml', '--baseline=--output=../outside/pwned'], exit: 2, says: /neither a file nor a git revision/ },
+  { id: 'baseline: rev:path option injection', area: 'baseline', git: true, args: ['check', '--policy', 'policy.yml', '--baseline=--upload-pack=touch ../outside/pwned:model.onnx'], exit: 2 },
+  { id: 'baseline: option-looking value rejected by the argument parser', area: 'baseline', git: true, args: ['check', '--policy', 'policy.yml', '--baseline', '--output=../outside/pwned'], exit: 2, says: /needs a value/ },
   { id: 'baseline: base model is a pickle', area: 'baseline', git: true, setup: writes({ 'base.pkl': maliciousPickle() }), args: ['check', '--policy', 'policy.yml', '--baseline', 'base.pkl'], exit: [0, 2], says: /not compared[\s\S]*(pickle|posix|unsafe)|pickle|posix/i },
   { id: 'baseline: base model of 3 million empty nodes', area: 'baseline', git: true, setup: writes({ 'base.onnx': emptyNodesModel(3_000_000) }), args: ['check', '--policy', 'policy.yml', '--baseline', 'base.onnx'], exit: [0, 2], says: /nodes/ },
 ];

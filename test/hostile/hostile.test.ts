@@ -157,6 +157,9 @@ describe('hostile pull requests against the committed bundle', () => {
       `${all.filter((x) => x.problems.length > 0).length} failing; peak RSS max ${Math.max(0, ...rss).toFixed(0)} MB (bound ${MAX_RSS_MB} MB)`;
     console.log(summary);
     for (const x of all.filter((y) => y.problems.length > 0)) console.log(`  ✗ ${x.c.id}: ${x.problems.join(' ; ').slice(0, 500)}`);
+    if (process.env.HOSTILE_VERBOSE) {
+      for (const x of all) console.log(`  ${x.r.code} ${(x.rssMb ?? 0).toFixed(0)}MB ${x.c.id}\n      ${(errorLine(x.c, x.r) ?? x.r.stdout.split('\n')[0] ?? '').slice(0, 300)}`);
+    }
   });
 
   it('has at least 120 cases over every input', () => {
@@ -183,8 +186,11 @@ describe('hostile pull requests against the committed bundle', () => {
   it('comment-from: every hostile field is escaped in the posted comment', () => {
     const res = results.get('comment-from: hostile strings are escaped in the posted comment')!;
     expect(res.comment).toBeDefined();
-    expect(res.comment).not.toMatch(/<img/);
-    expect(res.comment).not.toMatch(/@admin|@team/);
+    // inside a code span text is literal (no HTML, no mentions); everywhere else it must be escaped
+    const prose = res.comment!.replace(/`[^`\n]*`/g, '');
+    expect(prose).not.toMatch(/<img/);
+    expect(prose).not.toMatch(/@admin|@team/);
+    expect(res.comment).toContain('`m<img src=y>@team.onnx`');
     expect(res.comment).not.toContain('::warning::PWN');
     expect(res.comment).not.toContain('](javascript:');
     expect(res.comment).toContain('concluded **failure**');
