@@ -8,6 +8,8 @@ import { parseCsvDataset } from '../../src/data/csv.js';
 import type { Dataset, Grouping } from '../../src/data/types.js';
 import { runGate } from '../../src/gate.js';
 import { adult, subset } from './helpers.js';
+import { createRng } from '../../src/util/rng.js';
+import { sortedValues } from '../../src/checks/data/columns.js';
 
 const csv = (text: string): Dataset => parseCsvDataset(Buffer.from(text), { displayPath: 'd.csv', missingValues: ['', '?'], maxRows: 1000 });
 
@@ -69,6 +71,37 @@ describe('leakage', () => {
     const y = Uint8Array.from([1, 0, 1, 0, 1, 0]);
     expect(singleColumnAuc(d.byName.get('leak')!, y)).toEqual({ auc: 1, fittedOn: 'evaluation' });
     expect(singleColumnAuc(d.byName.get('noise')!, y)!.auc).toBeCloseTo(2 / 3, 15);
+  });
+});
+
+describe('fast paths give the general answers', () => {
+  it('AUC: integer scores by histogram = the sorted merge; a text column by per-level counts = its scores ranked', () => {
+    const rng = createRng(7).fork('auc');
+    const n = 3000;
+    const ints = Float64Array.from({ length: n }, () => rng.int(40));
+    const y = Uint8Array.from({ length: n }, (_, i) => (rng.next() < 0.2 + ints[i] / 100 ? 1 : 0));
+    ints[3] = Number.NaN;
+    const shifted = ints.map((v) => v + 0.5); // same order and ties, not integers: the sort path
+    expect(Math.abs(rocAucOf(ints, y)! - rocAucOf(shifted, y)!)).toBeLessThan(1e-15);
+    const text = parseCsvDataset(Buffer.from(['c', ...Array.from(ints, (v) => (Number.isNaN(v) ? '?' : `k${v % 7}`))].join('\n')), { displayPath: 'c.csv', missingValues: ['?'], maxRows: 10_000 });
+    const col = text.byName.get('c')!;
+    if (col.kind !== 'categorical') throw new Error('expected text');
+    const rate = col.levels.map((_, k) => {
+      let p = 0;
+      let c = 0;
+      for (let i = 0; i < n; i++) if (col.codes[i] === k) (c++, (p += y[i]));
+      return p / c;
+    });
+    const scores = Float64Array.from(col.codes, (k) => rate[k] + 0.25); // non-integer: the sort path
+    const direct = rocAucOf(scores, y)!;
+    expect(Math.abs(singleColumnAuc(col, y)!.auc - Math.max(direct, 1 - direct))).toBeLessThan(1e-14);
+  });
+
+  it('sorted values: counting sort of integer columns = a typed sort', () => {
+    const rng = createRng(8).fork('sort');
+    const v = Float64Array.from({ length: 5000 }, () => (rng.next() < 0.01 ? Number.NaN : rng.int(900) - 300));
+    const expected = Float64Array.from(v.filter((x) => !Number.isNaN(x))).sort();
+    expect(Array.from(sortedValues(v))).toEqual(Array.from(expected));
   });
 });
 

@@ -17,10 +17,39 @@ export function sortedValues(values: Float64Array): Float64Array {
   return out;
 }
 
+/** Integer columns with a range up to this many values are sorted by counting (O(n + range)), others by a typed sort. */
+export const COUNTING_SORT_MAX_RANGE = 1 << 22;
+
 function sortValues(values: Float64Array): Float64Array {
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integer = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    n++;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (integer && !Number.isInteger(v)) integer = false;
+  }
   const out = new Float64Array(n);
+  if (n > 0 && integer && hi - lo < COUNTING_SORT_MAX_RANGE && hi - lo < 4 * n) {
+    const counts = new Int32Array(hi - lo + 1);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isNaN(v)) counts[v - lo]++;
+    }
+    let k = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const c = counts[b];
+      if (c > 0) {
+        out.fill(b + lo, k, k + c);
+        k += c;
+      }
+    }
+    return out;
+  }
   let k = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[k++] = values[i];
   return out.sort();

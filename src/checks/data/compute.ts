@@ -324,10 +324,26 @@ export interface OverlapResult {
 /** Evaluation rows that also occur in the training data: equal on every compared column (hashed, 53-bit keys). */
 export function trainingOverlap(evaluation: Dataset, training: Dataset, columns: readonly string[]): OverlapResult {
   const [pe, pt] = pairedPlans(evaluation, training, columns);
+  // both key sets sorted and merged: the keys they share (few, usually) — then one pass marks the evaluation rows
   const trainKeys = sortedKeys(rowKeys(training.rows, pt));
   const evalKeys = rowKeys(evaluation.rows, pe);
+  const evalSorted = sortedKeys(evalKeys);
+  const shared = new Set<number>();
+  for (let i = 0, j = 0; i < evalSorted.length && j < trainKeys.length; ) {
+    if (evalSorted[i] < trainKeys[j]) i++;
+    else if (evalSorted[i] > trainKeys[j]) j++;
+    else {
+      shared.add(evalSorted[i]);
+      i++;
+    }
+  }
   const hits: number[] = [];
-  for (let i = 0; i < evalKeys.length; i++) if (containsSorted(trainKeys, evalKeys[i])) hits.push(i);
+  if (shared.size > 0) {
+    // a large share of shared keys: binary search per row is cheaper than a huge Set
+    if (shared.size > 1 << 16) {
+      for (let i = 0; i < evalKeys.length; i++) if (containsSorted(trainKeys, evalKeys[i])) hits.push(i);
+    } else for (let i = 0; i < evalKeys.length; i++) if (shared.has(evalKeys[i])) hits.push(i);
+  }
   return { rows: Uint32Array.from(hits) };
 }
 
@@ -338,9 +354,35 @@ export function trainingOverlap(evaluation: Dataset, training: Dataset, columns:
 export function rocAucOf(scores: Float64Array, yTrue: Uint8Array): number | null {
   const n = scores.length;
   let positives = 0;
-  for (let i = 0; i < n; i++) positives += yTrue[i];
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integer = true;
+  let nan = false;
+  for (let i = 0; i < n; i++) {
+    positives += yTrue[i];
+    const v = scores[i];
+    if (Number.isNaN(v)) nan = true;
+    else {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (integer && !Number.isInteger(v)) integer = false;
+    }
+  }
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return null;
+  if (integer && Number.isFinite(lo) && hi - lo < 4 * n + 16) {
+    // counts of positives and negatives per integer score (NaN first, lowest): U from the two histograms
+    const size = hi - lo + 2;
+    const pos = new Float64Array(size);
+    const neg = new Float64Array(size);
+    for (let i = 0; i < n; i++) {
+      const b = Number.isNaN(scores[i]) ? 0 : scores[i] - lo + 1;
+      if (yTrue[i]) pos[b]++;
+      else neg[b]++;
+    }
+    return aucFromHistograms(pos, neg, positives, negatives);
+  }
+  void nan;
   // the positives' and the negatives' scores, each sorted (typed sorts), merged: U = Σ_pos (#neg below + ½ #neg equal)
   const pos = new Float64Array(positives);
   const neg = new Float64Array(negatives);
@@ -368,6 +410,17 @@ export function rocAucOf(scores: Float64Array, yTrue: Uint8Array): number | null
   return u / (positives * negatives);
 }
 
+/** U / (P N) from counts of positives and negatives per ascending score bin (ties within a bin count one half). */
+export function aucFromHistograms(pos: ArrayLike<number>, neg: ArrayLike<number>, positives: number, negatives: number): number {
+  let below = 0;
+  let u = 0;
+  for (let b = 0; b < pos.length; b++) {
+    if (pos[b] > 0) u += pos[b] * (below + neg[b] / 2);
+    below += neg[b];
+  }
+  return u / (positives * negatives);
+}
+
 /**
  * How well one column alone predicts the label, as a symmetrized ROC AUC max(AUC, 1 − AUC) on the evaluation rows:
  * a numeric column is its own score; a text column scores each row with its category's positive rate, learned on the
@@ -385,20 +438,45 @@ export function singleColumnAuc(
     const source = training && training.column.kind === 'categorical' ? training : { column, yTrue };
     fittedOn = source === training ? 'training' : 'evaluation';
     const col = source.column as Column & { kind: 'categorical' };
-    const pos = new Float64Array(col.levels.length);
+    const fitPos = new Float64Array(col.levels.length);
     const cnt = new Float64Array(col.levels.length);
     let allPos = 0;
     for (let i = 0; i < col.codes.length; i++) {
-      pos[col.codes[i]] += source.yTrue[i];
+      fitPos[col.codes[i]] += source.yTrue[i];
       cnt[col.codes[i]]++;
       allPos += source.yTrue[i];
     }
     const overall = col.codes.length > 0 ? allPos / col.codes.length : 0;
     const rate = new Map<string, number>();
-    col.levels.forEach((l, i) => rate.set(l, cnt[i] > 0 ? pos[i] / cnt[i] : overall));
+    col.levels.forEach((l, i) => rate.set(l, cnt[i] > 0 ? fitPos[i] / cnt[i] : overall));
     const perLevel = Float64Array.from(column.levels, (l) => rate.get(l) ?? overall);
-    scores = new Float64Array(column.codes.length);
-    for (let i = 0; i < column.codes.length; i++) scores[i] = perLevel[column.codes[i]];
+    // the score takes one value per level: AUC from per-level counts, levels in ascending score order
+    const pos = new Float64Array(column.levels.length);
+    const neg = new Float64Array(column.levels.length);
+    let positives = 0;
+    for (let i = 0; i < column.codes.length; i++) {
+      if (yTrue[i]) {
+        pos[column.codes[i]]++;
+        positives++;
+      } else neg[column.codes[i]]++;
+    }
+    const negatives = column.codes.length - positives;
+    if (positives === 0 || negatives === 0) return null;
+    const order = Array.from(column.levels, (_, k) => k).sort((a, b) => perLevel[a] - perLevel[b]);
+    const gp: number[] = [];
+    const gn: number[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const lv = order[k];
+      if (k > 0 && perLevel[lv] === perLevel[order[k - 1]]) {
+        gp[gp.length - 1] += pos[lv];
+        gn[gn.length - 1] += neg[lv];
+      } else {
+        gp.push(pos[lv]);
+        gn.push(neg[lv]);
+      }
+    }
+    const auc = aucFromHistograms(gp, gn, positives, negatives);
+    return { auc: Math.max(auc, 1 - auc), fittedOn };
   }
   const auc = rocAucOf(scores, yTrue);
   if (auc === null) return null;
