@@ -130,8 +130,23 @@ describe('gbt_onehot, default constraints and learned relations', () => {
       checked += c.candidates.count;
     }
     expect(checked).toBeGreaterThan(500);
-    // the sex counterfactual moved relationship with it (no female husband exists in the data)
-    expect(run.counterfactuals[0]!.result.dependents!.find((d) => d.feature === 'relationship')!.changed).toBeGreaterThan(0);
+    // the sex counterfactual moved relationship with it (no female husband exists in the data): husbands become wives
+    const sex = run.counterfactuals[0]!;
+    expect(sex.result.dependents!.find((d) => d.feature === 'relationship')!.changed).toBeGreaterThan(0);
+    const nc = run.space.categorical.length;
+    const rj = run.space.categorical.findIndex((f) => f.name === 'relationship');
+    const levels = run.space.categorical[rj]!.levels;
+    let husbands = 0;
+    let wives = 0;
+    for (let k = 0; k < sex.candidates.count; k++) {
+      const o = sex.candidates.origin[k] as number;
+      if (levels[run.space.c0[o * nc + rj] as number] !== 'Husband') continue;
+      husbands++;
+      if (levels[sex.candidates.c[k * nc + rj] as number] === 'Wife') wives++;
+    }
+    expect(husbands).toBeGreaterThan(50);
+    // the replacement is the level most likely given the rest of the row (naive Bayes over the pair tables)
+    expect(wives).toBeGreaterThanOrEqual(0.9 * husbands);
   });
 
   it('per-row outcomes, worst case and feature summary in the section (no raw values)', () => {

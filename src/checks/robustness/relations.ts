@@ -311,6 +311,33 @@ export function hasRelations(rel: Relations): boolean {
   return rel.functional.length + rel.combinations.length + rel.orderings.length + rel.sums.length > 0;
 }
 
+const levelCounts = new WeakMap<Relations, Uint32Array[]>();
+
+/** Rows of the data with level v of categorical feature j. */
+function levelCount(space: AttackSpace, rel: Relations, j: number, v: number): number {
+  let all = levelCounts.get(rel);
+  if (!all) {
+    const nc = space.categorical.length;
+    all = space.categorical.map((f, q) => {
+      const counts = new Uint32Array(f.levels.length);
+      for (let r = 0; r < space.rows; r++) counts[space.c0[r * nc + q] as number]++;
+      return counts;
+    });
+    levelCounts.set(rel, all);
+  }
+  return (all[j]?.[v] as number) ?? 0;
+}
+
+/** Rows of the data with the combination `comb` takes in candidate k. */
+function combinationCount(space: AttackSpace, comb: Combination, c: Int32Array, k: number): number {
+  const nc = space.categorical.length;
+  if (comb.table) {
+    const lb = space.categorical[comb.features[1] as number]!.levels.length;
+    return comb.table[(c[k * nc + (comb.features[0] as number)] as number) * lb + (c[k * nc + (comb.features[1] as number)] as number)] as number;
+  }
+  return comb.seen.get(comb.features.map((f) => c[k * nc + f]).join(',')) ?? 0;
+}
+
 /** Is combination `comb` allowed for the levels of candidate k? */
 function combinationAllowed(space: AttackSpace, comb: Combination, c: Int32Array, k: number): boolean {
   const nc = space.categorical.length;
@@ -475,7 +502,7 @@ export interface CounterfactualRepair {
   changed: Map<string, number>;
   unresolved: Map<string, number>;
   /** Repairs already worked out: combination index and levels -> the seen combination chosen (null: none). */
-  memo?: Map<number, Int32Array | null>;
+  memo?: Map<string, Int32Array | null>;
 }
 
 /**
@@ -494,27 +521,53 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
       const comb = rel.combinations[ci]!;
       if (!comb.features.includes(attribute) || combinationAllowed(space, comb, c, k)) continue;
       const others = comb.features.filter((f) => f !== attribute);
-      // the seen combination with the attribute's new value that changes the fewest others (ties: the most frequent)
-      let memoKey = ci;
-      for (const f of comb.features) memoKey = memoKey * (space.categorical[f]!.levels.length + 1) + (c[k * nc + f] as number);
+      // the seen combination with the attribute's new value that changes the fewest others; ties: the one that fits
+      // the rest of the row best (fewest other combinations broken, then the most rows of the data behind the
+      // combinations it forms: a husband who becomes female becomes a wife, not 'not in family')
+      const memoKey = `${ci}:${c.subarray(k * nc, k * nc + nc).join(',')}`;
       repair.memo ??= new Map();
       let best = repair.memo.get(memoKey);
       if (best === undefined) {
         best = null;
         let bestChanges = Infinity;
-        let bestCount = -1;
+        let bestBroken = Infinity;
+        let bestSupport = -Infinity;
         const w = comb.features.length;
         const pos = comb.features.indexOf(attribute);
         const want = c[k * nc + attribute] as number;
+        const trial = c.slice(k * nc, k * nc + nc);
         for (let q = 0; q < comb.counts.length; q++) {
           if (comb.tuples[q * w + pos] !== want) continue;
           let changes = 0;
           for (let f = 0; f < w; f++) if (f !== pos && comb.tuples[q * w + f] !== c[k * nc + (comb.features[f] as number)]) changes++;
-          const count = comb.counts[q] as number;
-          if (changes < bestChanges || (changes === bestChanges && count > bestCount)) {
+          if (changes > bestChanges) continue;
+          trial.set(c.subarray(k * nc, k * nc + nc));
+          for (let f = 0; f < w; f++) trial[comb.features[f] as number] = comb.tuples[q * w + f] as number;
+          // broken: other combinations the change breaks; support: naive-Bayes log-likelihood of each changed level
+          // given the row's other levels (pair tables): log n(v) + Σ_g log((n(v, level_g) + ½) / (n(v) + ½))
+          let broken = 0;
+          let support = 0;
+          const counted = new Set<Combination>();
+          for (let f = 0; f < w; f++) {
+            const feature = comb.features[f] as number;
+            const changed = trial[feature] !== c[k * nc + feature];
+            if (!changed && feature !== attribute) continue;
+            const nv = changed ? levelCount(space, rel, feature, trial[feature] as number) : 0;
+            if (changed) support += Math.log(nv + 0.5);
+            for (const other of combinationsOf(rel, feature)) {
+              const n = combinationCount(space, other, trial, 0);
+              if (!counted.has(other)) {
+                counted.add(other);
+                if (n < other.minCount) broken++;
+              }
+              if (changed && other.table) support += Math.log((n + 0.5) / (nv + 0.5));
+            }
+          }
+          if (changes < bestChanges || broken < bestBroken || (broken === bestBroken && support > bestSupport)) {
             best = comb.tuples.subarray(q * w, q * w + w);
             bestChanges = changes;
-            bestCount = count;
+            bestBroken = broken;
+            bestSupport = support;
           }
         }
         repair.memo.set(memoKey, best);
