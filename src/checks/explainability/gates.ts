@@ -227,7 +227,8 @@ export function explainabilityChecks(g: GateInput): CheckResult[] {
             const shown = `${c.title} = ${count(value)}${ranges.text(r)}`;
             if (!e) {
               const where = `${s.column} is not a model input, so it ranks after all ${count(players)} inputs`;
-              return c.status === 'fail' ? `${shown}: ${s.column} ${rule}; ${where}` : `${shown}: ${where}, so it ${c.threshold.kind === 'min' ? 'is not' : 'is'} among ${topText(top)}`;
+              if (c.status === 'fail') return `${shown}: ${s.column} ${rule}; ${where}`;
+              return c.status === 'pass' ? `${shown}: ${where}; it is not among ${topText(top)}, as required` : undefined;
             }
             if (c.status === 'fail') return `${shown}: ${s.column} ${rule}; it is ${ranked}`;
             if (c.status === 'pass') return `${shown}: ${s.column} ${c.threshold.kind === 'min' ? 'is not' : 'is'} among ${topText(top)}, as required`;
