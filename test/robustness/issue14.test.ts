@@ -208,3 +208,70 @@ describe('report schema: the issue #14 fields of the robustness section', () => 
     expect(validate(section)).toBe(false);
   }, 60_000);
 });
+
+describe('categorical attack: exhaustive up to 2 changes (no relations, to compare with a brute force here)', () => {
+  it('a row it does not flip is flipped by no pair of changes; each flipped row is flipped by a valid change set', async () => {
+    const ctx = await adultContext({
+      model: 'gbt_onehot',
+      robustness: { rows: 60, relations: { learn: false }, noise: { enabled: false }, score_attack: { enabled: false }, decision_attack: { enabled: false }, counterfactual: { enabled: false } },
+    });
+    const run = await runBattery(ctx, robustnessSettings(ctx.doc)!);
+    const o = run.outcomes.find((x) => x.key === 'categorical_attack')!;
+    expect(o.parameters.exhaustive_changes).toBe(2);
+    const { space } = run;
+    const nc = space.categorical.length;
+    const mut = [...space.mutableCategorical];
+    // brute force: every single and pair change of every correct row not flipped, scored here in one batch
+    const { allocCandidates, setOriginal } = await import('../../src/checks/robustness/project.js');
+    const { encodeCandidates } = await import('../../src/checks/robustness/encode.js');
+    const list: Array<[number, number, number, number, number]> = [];
+    for (let i = 0; i < o.instances.rows.length; i++) {
+      if (!o.instances.correct[i] || o.flipped[i]) continue;
+      for (let a = 0; a < mut.length; a++) {
+        const ja = mut[a]!;
+        for (let va = 0; va < space.categorical[ja]!.levels.length; va++) {
+          list.push([i, ja, va, -1, -1]);
+          for (let b = a + 1; b < mut.length; b++) {
+            const jb = mut[b]!;
+            for (let vb = 0; vb < space.categorical[jb]!.levels.length; vb++) list.push([i, ja, va, jb, vb]);
+          }
+        }
+      }
+    }
+    const cands = allocCandidates(space, list.length);
+    list.forEach(([i, ja, va, jb, vb], k) => {
+      setOriginal(space, cands, k, o.instances.rows[i]!);
+      cands.c[k * nc + ja] = va;
+      if (jb >= 0) cands.c[k * nc + jb] = vb;
+    });
+    const scores = await ctx.model.score(encodeCandidates(space, cands));
+    let flips = 0;
+    list.forEach(([i], k) => {
+      if ((scores[k]! >= 0.5 ? 1 : 0) !== o.instances.d0[i]) flips++;
+    });
+    expect(list.length).toBeGreaterThan(10_000);
+    expect(flips).toBe(0);
+    const flipped = o.flipped.reduce((a, b) => a + b, 0);
+    expect(flipped).toBeGreaterThan(0);
+    for (let i = 0; i < o.instances.rows.length; i++) if (o.flipped[i]) expect(o.minPerturbation[i]).toBeLessThanOrEqual(2);
+  }, 120_000);
+});
+
+describe('decision attack: rows with no starting point', () => {
+  it('are reported as no_start (count, note, per-row status), not as robust', async () => {
+    const ctx = await adultContext({
+      model: 'gbt_onehot',
+      robustness: { rows: 120, mutable: ['capital_loss'], noise: { enabled: false }, score_attack: { enabled: false }, categorical_attack: { enabled: false }, counterfactual: { enabled: false }, decision_attack: { iterations: 2 } },
+    });
+    const r = await runRobustness(ctx);
+    const a = r.section.attacks.find((x) => x.key === 'decision_attack/l2')!;
+    const rows = r.section.rowOutcomes!.filter((x) => x.attack === 'decision_attack/l2' && x.status === 'no_start');
+    expect(a.noStart).toBeGreaterThan(0);
+    expect(rows.length).toBe(a.noStart);
+    expect(a.notes.join(' ')).toMatch(/no starting point found .* not shown to be robust either/);
+    for (const x of rows) {
+      expect(x.flipped).toBe(false);
+      expect(x.perturbation).toBeNull();
+    }
+  }, 60_000);
+});
