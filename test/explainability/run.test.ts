@@ -161,12 +161,16 @@ checks:
       expect(rank.value).toBe(21);
       expect(rank.title).toMatch(/not a model input/);
       expect(rank.status).toBe('pass');
+      expect(rank.interval).toBeUndefined(); // nothing to resample: it ranks after every input whatever the rows
+      expect(rank.message).toBe('Importance rank of sex (not a model input) = 21: sex is not a model input, so it ranks after all 20 inputs; it is not among the 5 most important features, as required');
       expect(out.checks.find((c) => c.id === 'explainability/sensitive_share/sex')!.value).toBe(0);
       const proxy = out.section.associations.find((a) => a.feature === 'personal_status_sex')!;
       expect(proxy.value).toBeCloseTo(1, 9);
       const gate = out.checks.find((c) => c.id === 'explainability/proxies_in_top_k/sex')!;
       expect(gate.status).toBe('fail');
       expect(gate.details!.proxies).toContainEqual(expect.objectContaining({ feature: 'personal_status_sex' }));
+      expect(gate.title).toMatch(/^Proxies of sex in the top 20: .*personal_status_sex/);
+      expect(gate.message).toMatch(/personal_status_sex \(rank \d+, 95% range \d+–\d+; Cramér’s V 1\.00\)/);
     } finally {
       await ctx.model.dispose();
     }
