@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGate } from '../../src/gate.js';
-import { fixtures, repoRoot, runNode } from './harness.js';
+import { fixtures, makeWorkspace, repoRoot, runNode } from './harness.js';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -61,6 +61,13 @@ function workspaceWith(rows: number): string {
   return dir;
 }
 
+/** Where two strings first differ, with some context (a readable failure instead of two megabytes of JSON). */
+function firstDifference(x: string, y: string): string {
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return `first difference at ${i}: …${x.slice(Math.max(0, i - 80), i + 80)}… vs …${y.slice(Math.max(0, i - 80), i + 80)}…`;
+}
+
 const strip = (json: string): unknown => {
   const r = JSON.parse(json);
   delete r.createdAt;
@@ -82,7 +89,20 @@ describe('shard and merge (node dist/cli.js)', () => {
     expect(merged.code, merged.stderr).toBe(single.code);
     const a = strip(single.stdout) as { notes: string[]; robustness: unknown };
     expect(a.notes.join('\n')).toMatch(/162,810 rows: scored in chunks .* seeded sample of 100,000 rows/);
-    expect(JSON.stringify(strip(merged.stdout))).toBe(JSON.stringify(a));
+    const fromMerge = JSON.stringify(strip(merged.stdout));
+    expect(fromMerge === JSON.stringify(a), firstDifference(fromMerge, JSON.stringify(a))).toBe(true);
+
+    // the Action as the final job of the matrix: INPUT_SHARDS names the directory of the downloaded shards
+    const ws = makeWorkspace(POLICY, {
+      'gbt.onnx': join(dir, 'gbt.onnx'), 'features.json': join(dir, 'features.json'), 'eval.csv': join(dir, 'eval.csv'),
+      ...Object.fromEntries([0, 1, 2, 3].map((i) => [`shards/shard-${i}.bin`, join(dir, `shard-${i}.bin`)])),
+    });
+    writeFileSync(join(ws.dir, 'policy.yml'), POLICY);
+    const action = await runNode([join(repoRoot, 'dist', 'index.js')], { env: ws.env({ INPUT_POLICY: 'policy.yml', INPUT_SHARDS: 'shards', 'INPUT_REPORT-DIR': 'out', INPUT_BASELINE: 'none' }), cwd: ws.dir, timeoutMs: 300_000 });
+    expect(action.code === 0 ? 'pass' : 'fail').toBe(ws.outputs().verdict);
+    const fromAction = JSON.stringify(strip(readFileSync(join(ws.dir, 'out', 'report.json'), 'utf8')));
+    expect(fromAction === JSON.stringify(a), firstDifference(fromAction, JSON.stringify(a))).toBe(true);
+    expect(ws.summary()).toMatch(/model-risk-gate|Model risk gate/i);
 
     const missing = await runNode([cli, 'merge', '--policy', 'policy.yml', 'shard-0.bin', 'shard-1.bin', 'shard-3.bin'], opts);
     expect(missing.code).toBe(2);
