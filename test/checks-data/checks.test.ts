@@ -144,3 +144,47 @@ describe('the data section in the gate (policies/example-adult-data.yml)', () =>
     expect(data.filter((c) => c.outcome !== 'pass').map((c) => c.metric)).toEqual(['training_overlap']);
   }, 60_000);
 });
+
+describe('the data section when something is missing', () => {
+  it('a reference the model cannot score: prediction drift is insufficient evidence, not a silent pass; a small group is a finding', async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'mrg-data-gate-'));
+    copyFileSync('test/fixtures/adult/logreg_pipeline.onnx', join(dir, 'model.onnx'));
+    const test = (await import('node:fs')).readFileSync('test/fixtures/adult/test.csv', 'utf8').split('\n');
+    writeFileSync(join(dir, 'eval.csv'), test.slice(0, 2001).join('\n') + '\n');
+    // the reference without the education column (a model input)
+    const train = adult('train', 3000);
+    const keep = train.columns.filter((c) => c.name !== 'education');
+    const lines = [keep.map((c) => c.name).join('\t')];
+    for (let r = 0; r < train.rows; r++) lines.push(keep.map((c) => (c.kind === 'numeric' ? String(c.values[r]) : c.levels[c.codes[r]])).join('\t'));
+    writeFileSync(join(dir, 'ref.tsv'), lines.join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'policy.yml'),
+      [
+        'version: 1',
+        'model: { path: model.onnx }',
+        "dataset: { path: eval.csv, label: income, positive_label: '>50K', missing_values: ['?'] }",
+        'sensitive: [{ column: race }]',
+        'data:',
+        '  reference: ref.tsv',
+        '  drift: { share: { max: 0.5 }, prediction: { max: 0.1 } }',
+        '  representation: { min_count: { min: 30 } }',
+        'checks: { performance: { roc_auc: { min: 0.5 } } }',
+      ].join('\n') + '\n',
+    );
+    const { report } = await runGate({ policyFile: join(dir, 'policy.yml'), workspace: dir });
+    const prediction = report.checks.find((c) => c.metric === 'prediction_drift')!;
+    expect(prediction.status).toBe('insufficient');
+    expect(prediction.message).toMatch(/the model cannot score the reference ref\.tsv/);
+    expect(report.data?.drift?.columns.map((c) => c.column)).not.toContain('education');
+    expect(report.notes.some((n) => n.startsWith('data: the reference ref.tsv has no column education'))).toBe(true);
+    const race = report.checks.find((c) => c.metric === 'group_count' && c.scope === 'race')!;
+    const smallest = report.data!.representation!.attributes[0].groups.reduce((m, g) => (g.count < m.count ? g : m));
+    expect(race.value).toBe(smallest.count);
+    expect(smallest.count).toBeLessThan(30);
+    expect(race.outcome).toBe('fail');
+    expect(report.notes.some((n) => n.startsWith('data: race: ') && n.includes(`${smallest.key} (${smallest.count}, reference`))).toBe(true);
+  }, 60_000);
+});

@@ -13,6 +13,7 @@ import { encodeModelInput } from '../../model/encode.js';
 import type { ScoringModel } from '../../model/types.js';
 import type { CheckResult } from '../../report/types.js';
 import { isUserError } from '../../util/errors.js';
+import { makeCheckResults } from '../result.js';
 import { dataPolicy, predictionDriftChecks, runDataChecks } from './index.js';
 import type { DataReport } from './types.js';
 
@@ -82,6 +83,22 @@ export async function runDataStage(
       } catch (e) {
         if (!isUserError(e)) throw e;
         allNotes.push(`data: no prediction drift: the model cannot score the reference (${e.message})`);
+        // a gated check that could not run never passes silently
+        const threshold = policy.drift?.prediction;
+        if (threshold) {
+          checks.push(
+            ...makeCheckResults({
+              doc,
+              section: 'data',
+              metric: 'prediction_drift',
+              title: "Drift of the model's scores",
+              value: null,
+              threshold,
+              pointer: ['data', 'drift', 'prediction'],
+              insufficientReason: `the model cannot score the reference ${policy.reference}: ${e.message}`,
+            }),
+          );
+        }
         return;
       }
       checks.push(...predictionDriftChecks(doc, out.section, referenceScores, scores));
