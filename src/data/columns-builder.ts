@@ -15,6 +15,14 @@ import type { CategoricalColumn, Column, NumericColumn } from './types.js';
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export const MAX_NUMERIC_DICTIONARY = 4096;
+/** Bound on the characters of all distinct texts kept by the columns of one dataset (memory stays bounded). */
+export const MAX_DISTINCT_TEXT_CHARS = 64 * 1024 * 1024;
+
+/** Shared by the columns of one dataset: characters of distinct texts kept so far; throws past the bound. */
+export interface TextBudget {
+  chars: number;
+  onExceeded(): never;
+}
 
 class GrowingFloat64 {
   data = new Float64Array(1024);
@@ -79,6 +87,7 @@ export class ColumnBuilder {
   constructor(
     readonly name: string,
     private readonly missing: ReadonlySet<string>,
+    private readonly budget?: TextBudget,
   ) {}
 
   get rows(): number {
@@ -91,6 +100,10 @@ export class ColumnBuilder {
       c = this.levels.length;
       this.levels.push(text);
       this.index.set(text, c);
+      if (this.budget) {
+        this.budget.chars += text.length + 16;
+        if (this.budget.chars > MAX_DISTINCT_TEXT_CHARS) this.budget.onExceeded();
+      }
     }
     return c;
   }

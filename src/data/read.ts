@@ -14,7 +14,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { didYouMean } from '../policy/suggest.js';
 import { UserError } from '../util/errors.js';
-import { ColumnBuilder, GrowingUint32 } from './columns-builder.js';
+import { ColumnBuilder, GrowingUint32, MAX_DISTINCT_TEXT_CHARS, type TextBudget } from './columns-builder.js';
 import { MAX_CSV_COLUMNS, setRowLines } from './csv.js';
 import { DelimitedParser, delimiterName, detectDelimiter, type Delimiter } from './delimited.js';
 import type { Column, Dataset } from './types.js';
@@ -152,7 +152,18 @@ export class DatasetBuilder {
     if (problems.length > 0) throw new UserError(problems[0].message, problems[0].location, problems.slice(1, MAX_REPORTED_PROBLEMS));
     const names = applyRenames(fields, this.opts, line);
     this.header = names;
-    this.builders = names.map((n) => new ColumnBuilder(n, this.missing));
+    const where2 = this.opts.displayPath;
+    const lines = this.lines;
+    const budget: TextBudget = {
+      chars: 0,
+      onExceeded(): never {
+        throw new UserError(
+          `the text columns hold more than ${MAX_DISTINCT_TEXT_CHARS / (1024 * 1024)} Mi characters of distinct values (by row ${lines.length + 1}); an identifier or free-text column does not belong in the evaluation data: drop it`,
+          { file: where2 },
+        );
+      },
+    };
+    this.builders = names.map((n) => new ColumnBuilder(n, this.missing, budget));
   }
 
   /** A text record: the header first, then data rows. */

@@ -164,3 +164,13 @@ describe('bounds on hostile text (the same as the CSV reader, issue #10)', () =>
     expect(await message(read(`a,b\n"${'q'.repeat(1_100_000)}`, 'open.csv'))).toMatch(/a field is longer than 1048576 characters/);
   });
 });
+
+describe('memory bound on distinct texts', () => {
+  it('a column of millions of distinct long texts stops with a message instead of filling memory', async () => {
+    const { MAX_DISTINCT_TEXT_CHARS } = await import('../../src/data/columns-builder.js');
+    const cell = 'x'.repeat(9_000);
+    const rows = Math.ceil(MAX_DISTINCT_TEXT_CHARS / 9_000) + 10;
+    const body = Array.from({ length: rows }, (_, i) => `${i},${cell}${i}`).join('\n');
+    expect(await message(read(`id,text\n${body}\n`, 'big.csv'))).toMatch(/^big\.csv: the text columns hold more than 64 Mi characters of distinct values \(by row \d+\)/);
+  }, 60_000);
+});
