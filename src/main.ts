@@ -18,6 +18,7 @@ import { renderSarif } from './report/sarif.js';
 import { UserError } from './util/errors.js';
 import { describeFailure } from './util/failure.js';
 import { installStdioGuard, messageLine } from './util/output.js';
+import { isInside } from './util/safe-fs.js';
 
 function input(name: string, fallback: string): string {
   const v = core.getInput(name);
@@ -52,6 +53,8 @@ export async function main(): Promise<number> {
       return 0;
     }
     const failOnBreach = booleanInput('fail-on-breach', true);
+    // the report directory lives in the workspace (written with no-follow semantics there; issue #10)
+    if (!isInside(reportDir, workspace)) throw new UserError("input 'report-dir' must be a directory inside the workspace", { file: input('report-dir', '') });
     const minutes = Number(input('time-budget-minutes', '20'));
     const baselineInput = input('baseline', 'auto').trim();
     // one log group per stage, opened when it starts: the log shows what is running and how long each stage took

@@ -64,7 +64,8 @@ export function publishAnnotations(annotations: Annotation[]): void {
 }
 
 export function publishOutputs(outputs: Record<string, string>): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  // GITHUB_OUTPUT file (random delimiter); the `::set-output` fallback of old runners is escaped by core
+  for (const [name, value] of Object.entries(outputs)) withWorkflowCommands(() => core.setOutput(name, value));
 }
 
 /** The publishers' log: @actions/core (annotations for warnings and notices). */

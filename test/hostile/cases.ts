@@ -38,7 +38,7 @@ export interface HostileCase {
   setup?: (ws: HostileWorkspace) => void;
   /** CLI arguments (default: check --policy policy.yml --out model-risk-gate-report). */
   args?: string[];
-  /** Action inputs/env on top of kit.actionEnv. */
+  /** Environment: Action inputs on top of kit.actionEnv; for the CLI, the whole environment beyond PATH/HOME. */
   env?: (ws: HostileWorkspace) => Record<string, string | undefined>;
   exit: number | number[];
   /** Exit 2: what the first message line must name (a file). */
@@ -244,6 +244,9 @@ const modelCases: HostileCase[] = [
   { id: 'model: under .git/', area: 'model', setup: all(writes({ '.git/m.onnx': modelBytes() }), writes({ 'policy.yml': P('path: model.onnx', 'path: .git/m.onnx') })), exit: 2, file: /policy\.yml/, says: /\.git/ },
   { id: 'model: external data pointing outside', area: 'model', setup: rawModel(modelBytes({ extraInitializers: [{ name: 'ext', dataType: 1, dims: [4], dataLocation: 1, externalData: [{ key: 'location', value: '../outside/victim.txt' }, { key: 'length', value: '16' }] }], extraNodes: [{ opType: 'Identity', input: ['ext'], output: ['ext_out'], name: 'ei' }] })), exit: [0, 1, 2] },
   { id: 'model: external data at an absolute path', area: 'model', setup: rawModel(modelBytes({ extraInitializers: [{ name: 'ext', dataType: 1, dims: [4], dataLocation: 1, externalData: [{ key: 'location', value: '/proc/self/environ' }] }], extraNodes: [{ opType: 'Identity', input: ['ext'], output: ['ext_out'], name: 'ei' }] })), exit: [0, 1, 2] },
+  { id: 'model (wasm runtime): node names with forged commands, model passes', area: 'model', env: () => ({ MODEL_RISK_GATE_RUNTIME: 'wasm' }), setup: rawModel(modelBytes({ nodeName: EVIL, extraInitializers: [{ name: `${EVIL}unused`, dataType: 1, dims: [1], floatData: [1] }] })), exit: [0, 1], after: (_ws, r) => (r.stderr.trim() !== '' ? [`stderr not empty: ${r.stderr.slice(0, 200)}`] : []) },
+  { id: 'model (wasm runtime): scoring fails in a node named with forged commands', area: 'model', env: () => ({ MODEL_RISK_GATE_RUNTIME: 'wasm' }), setup: rawModel(failingModelBytes(EVIL)), exit: 2, file: /model\.onnx/ },
+  { id: 'model (wasm runtime): unknown operator in a domain named with commands', area: 'model', env: () => ({ MODEL_RISK_GATE_RUNTIME: 'wasm' }), setup: rawModel(modelBytes({ extraNodes: [{ opType: `Evil${PAYLOADS.warning}`, domain: `dom${PAYLOADS.outputs}`, input: ['z'], output: ['e'], name: 'e' }] })), exit: 2, file: /model\.onnx/ },
   { id: 'action: node names with forged commands, model passes', area: 'model', entry: 'action', setup: rawModel(modelBytes({ nodeName: EVIL, extraInitializers: [{ name: `${EVIL}unused`, dataType: 1, dims: [1], floatData: [1] }] })), exit: [0, 1], after: (_ws, r) => (r.stderr.trim() !== '' ? [`stderr not empty: ${r.stderr.slice(0, 200)}`] : []) },
   { id: 'action: scoring fails in a node named with forged commands', area: 'model', entry: 'action', setup: rawModel(failingModelBytes(EVIL)), exit: 2, file: /model\.onnx/, after: (_ws, r) => (r.stderr.trim() !== '' ? [`stderr not empty: ${r.stderr.slice(0, 200)}`] : []) },
   { id: 'action: 3 million empty nodes', area: 'model', entry: 'action', setup: rawModel(emptyNodesModel(3_000_000)), exit: 2, file: /model\.onnx/ },
@@ -343,6 +346,7 @@ const outputCases: HostileCase[] = [
   { id: 'action: SARIF symlinked outside', area: 'output', entry: 'action', setup: link('victim.txt', `${out}/model-risk-gate.sarif`), exit: [0, 1], after: victimUnchanged },
   { id: 'action: charts/ symlinked to a directory outside (a warning, verdict unaffected)', area: 'output', entry: 'action', setup: link('victim-dir', `${out}/charts`), exit: [0, 1] },
   { id: 'action: the report directory symlinked outside', area: 'output', entry: 'action', setup: link('victim-dir', out), exit: 2, file: /model-risk-gate-report/ },
+  { id: 'action: report-dir input outside the workspace', area: 'output', entry: 'action', env: () => ({ 'INPUT_REPORT-DIR': '../outside/victim-dir' }), exit: 2, says: /inside the workspace/ },
   { id: 'action: report-dir input under .git', area: 'output', entry: 'action', env: () => ({ 'INPUT_REPORT-DIR': '.git/out' }), exit: 2, says: /\.git/ },
 ];
 
