@@ -275,3 +275,91 @@ describe('decision attack: rows with no starting point', () => {
     }
   }, 60_000);
 });
+
+describe('tree ensembles: exact certificate by leaf boxes on a small ensemble (the first 3 trees of gbt_onehot)', () => {
+  it('each radius is attained by a witness that flips the decision, and no sampled point closer does', async () => {
+    const { decodeModel, nodeAttribute } = await import('../../src/model/onnx-graph.js');
+    const { parseTreeEnsemble } = await import('../../src/checks/explainability/tree-ensemble.js');
+    const { scalarizeTreeScore, treeMargin } = await import('../../src/checks/explainability/tree-score.js');
+    const { certify, treeExactSolver } = await import('../../src/checks/robustness/certify.js');
+    const { logit } = await import('../../src/checks/robustness/oracle.js');
+    const { createRng } = await import('../../src/util/rng.js');
+    const proto = decodeModel(new Uint8Array(readFileSync(resolve(ROOT, ADULT, 'gbt_onehot.onnx'))));
+    const node = proto.graph!.node!.find((x) => x.opType === 'TreeEnsembleClassifier')!;
+    const K = 3;
+    const keep = (nodeAttribute(node, 'nodes_treeids') as number[]).map((t) => t < K);
+    const keepClass = (nodeAttribute(node, 'class_treeids') as number[]).map((t) => t < K);
+    for (const a of node.attribute!) {
+      const mask = a.name!.startsWith('nodes_') ? keep : a.name!.startsWith('class_') && a.name !== 'classlabels_int64s' ? keepClass : null;
+      if (!mask) continue;
+      for (const field of ['ints', 'floats', 'strings'] as const) {
+        const v = a[field] as unknown[] | null | undefined;
+        if (v && v.length === mask.length) (a as Record<string, unknown>)[field] = v.filter((_, i) => mask[i]);
+      }
+    }
+    const scalar = scalarizeTreeScore(parseTreeEnsemble(node), 1);
+    if (!scalar.ok) throw new Error(scalar.reason);
+    const s = scalar.score;
+    const ctx = await adultContext({
+      model: 'gbt_onehot',
+      robustness: { rows: 200, units: 'std', relations: { learn: false }, integers: 'none', noise: { enabled: false }, decision_attack: { enabled: false }, categorical_attack: { enabled: false }, counterfactual: { enabled: false }, score_attack: { steps: 2 } },
+    });
+    const run = await runBattery(ctx, robustnessSettings(ctx.doc)!);
+    const { space } = run;
+    const input = ctx.input as { data: Float32Array; width: number };
+    const inst0 = run.outcomes[0]!.instances;
+    // the small ensemble's own scores and decisions for the same rows
+    const m = Array.from(inst0.rows, (r) => treeMargin(s, input.data, r * input.width));
+    // 3 trees move the margin little: the threshold at the median margin, so that rows can flip; every row attacked
+    const T = [...m].sort((a, b) => a - b)[m.length >> 1]! + 1e-3;
+    const threshold = 1 / (1 + Math.exp(-T));
+    const inst = { rows: inst0.rows, d0: Uint8Array.from(m, (x) => (x >= T ? 1 : 0)), correct: new Uint8Array(m.length).fill(1), s0: Float32Array.from(m, (x) => 1 / (1 + Math.exp(-x))) };
+    const cert = certify({ space, relations: run.relations, inst, threshold, norms: ['linf', 'l2'], info: ctx.model.info, proto });
+    expect(cert.method).toBe('tree_interval');
+    expect(cert.exact).toEqual({ linf: true, l2: true });
+    const solve = treeExactSolver(space, s)!;
+    const rng = createRng(3);
+    const nn = space.numeric.length;
+    let attained = 0;
+    for (const norm of ['linf', 'l2'] as const) {
+      const radius = cert.radius[norm]!;
+      for (let i = 0; i < inst.rows.length; i++) {
+        if (!inst.correct[i]) continue;
+        const o = inst.rows[i]!;
+        const r = radius[i]!;
+        const res = solve(o, inst.d0[i]!, logit(threshold), norm)!;
+        expect(res.radius).toBe(r);
+        if (!Number.isFinite(r)) continue;
+        // the witness flips and sits at the radius
+        const w = res.witness!;
+        expect(treeMargin(s, w, 0) >= T ? 1 : 0, `row ${o}`).not.toBe(inst.d0[i]);
+        let size = 0;
+        for (const j of space.mutableNumeric) {
+          const col = (space.numeric[j]!.source as { column: number }).column;
+          const u = Math.abs((w[col]! - input.data[o * input.width + col]!) / space.limits.scale[j]!);
+          size = norm === 'linf' ? Math.max(size, u) : size + u * u;
+        }
+        if (norm === 'l2') size = Math.sqrt(size);
+        expect(Math.abs(size - r), `row ${o}`).toBeLessThanOrEqual(1e-5 * Math.max(1, r));
+        attained++;
+        // no sampled point strictly inside the radius flips (random directions, at 0.999 r, inside the feasible box)
+        for (let k = 0; k < 50; k++) {
+          const x = Float64Array.from(input.data.subarray(o * input.width, (o + 1) * input.width));
+          const dir = space.mutableNumeric.length;
+          const u = Float64Array.from({ length: dir }, () => rng.normal());
+          let un = 0;
+          for (const v of u) un = norm === 'linf' ? Math.max(un, Math.abs(v)) : un + v * v;
+          if (norm === 'l2') un = Math.sqrt(un);
+          space.mutableNumeric.forEach((j, q) => {
+            const col = (space.numeric[j]!.source as { column: number }).column;
+            const a = space.x0[o * nn + j]!;
+            const v = a + (0.999 * r * u[q]!) / un * space.limits.scale[j]!;
+            x[col] = Math.min(Math.max(v, Math.min(space.limits.lower[j]!, a)), Math.max(space.limits.upper[j]!, a));
+          });
+          expect(treeMargin(s, x, 0) >= T ? 1 : 0).toBe(inst.d0[i]);
+        }
+      }
+    }
+    expect(attained).toBeGreaterThan(100);
+  }, 120_000);
+});

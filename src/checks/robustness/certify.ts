@@ -456,6 +456,219 @@ function treeRadius(space: AttackSpace, rel: Relations, tc: TreeContext, o: numb
   return uniq[hi2] as number;
 }
 
+// ------------------------------------------------------------------------------- trees: exact by leaf boxes
+
+/** Ensembles of at most this many trees are solved exactly (when every row's search fits EXACT_MAX_VISITS). */
+export const EXACT_MAX_TREES = 8;
+const EXACT_MAX_VISITS = 200_000;
+
+/** A leaf and the box of inputs that reach it: per constrained column, the interval and whether each end is open. */
+interface LeafBox {
+  value: number;
+  cols: Int32Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  loOpen: Uint8Array;
+  hiOpen: Uint8Array;
+}
+
+/** The leaf boxes of every tree, or null when a split is not a threshold comparison (EQ, NEQ, MEMBER). */
+function leafBoxes(s: ScalarTreeScore): LeafBox[][] | null {
+  const e = s.ensemble;
+  const out: LeafBox[][] = [];
+  for (let t = 0; t < e.roots.length; t++) {
+    const leaves: LeafBox[] = [];
+    const walk = (node: number, cons: Map<number, [number, number, number, number]>): boolean => {
+      if (e.mode[node] === MODE_LEAF) {
+        const cols = Int32Array.from(cons.keys());
+        const get = (q: number): [number, number, number, number] => cons.get(cols[q] as number)!;
+        leaves.push({
+          value: s.leafValue[node] as number,
+          cols,
+          lo: Float64Array.from(cols, (_, q) => get(q)[0]),
+          hi: Float64Array.from(cols, (_, q) => get(q)[1]),
+          loOpen: Uint8Array.from(cols, (_, q) => get(q)[2]),
+          hiOpen: Uint8Array.from(cols, (_, q) => get(q)[3]),
+        });
+        return true;
+      }
+      const mode = e.mode[node] as number;
+      if (mode !== MODE_LEQ && mode !== MODE_LT && mode !== MODE_GTE && mode !== MODE_GT) return false;
+      const f = e.feature[node] as number;
+      const th = e.threshold[node] as number;
+      const cur = cons.get(f) ?? [-Infinity, Infinity, 0, 0];
+      // x <= t (LEQ true, GT false), x < t (LT true, GTE false), x >= t (GTE true, LT false), x > t (GT true, LEQ false)
+      const upper = (open: number): [number, number, number, number] => (th < cur[1] || (th === cur[1] && open) ? [cur[0], th, cur[2], open] : cur);
+      const lower = (open: number): [number, number, number, number] => (th > cur[0] || (th === cur[0] && open) ? [th, cur[1], open, cur[3]] : cur);
+      const tBox = mode === MODE_LEQ ? upper(0) : mode === MODE_LT ? upper(1) : mode === MODE_GTE ? lower(0) : lower(1);
+      const fBox = mode === MODE_LEQ ? lower(1) : mode === MODE_LT ? lower(0) : mode === MODE_GTE ? upper(1) : upper(0);
+      for (const [child, box] of [
+        [e.trueChild[node] as number, tBox],
+        [e.falseChild[node] as number, fBox],
+      ] as const) {
+        if (box[0] > box[1] || (box[0] === box[1] && (box[2] || box[3]))) continue; // empty
+        const next = new Map(cons);
+        next.set(f, box);
+        if (!walk(child, next)) return false;
+      }
+      return true;
+    };
+    if (!walk(e.roots[t] as number, new Map())) return null;
+    out.push(leaves);
+  }
+  return out;
+}
+
+interface ExactContext {
+  boxes: LeafBox[][];
+  /** Per input column: mutable (index of the numeric feature) or -1. */
+  mutableOf: Int32Array;
+  offset: number;
+  /** Suffix sums of the smallest / largest leaf value of trees t.. (index t). */
+  minAfter: Float64Array;
+  maxAfter: Float64Array;
+}
+
+function exactContext(space: AttackSpace, s: ScalarTreeScore, boxes: LeafBox[][]): ExactContext {
+  const width = (space.input as Extract<ModelInput, { kind: 'matrix' }>).width;
+  const mutableOf = new Int32Array(width).fill(-1);
+  for (const j of space.mutableNumeric) {
+    const col = matrixColumn(space, j);
+    if (col >= 0) mutableOf[col] = j;
+  }
+  const T = boxes.length;
+  const minAfter = new Float64Array(T + 1);
+  const maxAfter = new Float64Array(T + 1);
+  for (let t = T - 1; t >= 0; t--) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const b of boxes[t]!) {
+      lo = Math.min(lo, b.value);
+      hi = Math.max(hi, b.value);
+    }
+    minAfter[t] = (minAfter[t + 1] as number) + lo;
+    maxAfter[t] = (maxAfter[t + 1] as number) + hi;
+  }
+  return { boxes, mutableOf, offset: s.offset, minAfter, maxAfter };
+}
+
+/**
+ * The exact smallest perturbation (norm, units) that moves row o into a combination of leaves (one per tree) whose
+ * boxes intersect inside the feasible ranges and whose sum flips the decision, with the nearest point of that box
+ * (integers relaxed); null when the search exceeds its budget. Depth-first over the trees, pruned by the distance
+ * found so far and by the sums the remaining trees can still reach.
+ */
+export function exactTreeRadius(space: AttackSpace, ec: ExactContext, o: number, d0: number, T: number, norm: AttackNorm): { radius: number; witness: Float64Array | null } | null {
+  const row = inputRow(space, o);
+  const width = row.length;
+  const nn = space.numeric.length;
+  const lo = new Float64Array(width).fill(-Infinity);
+  const hi = new Float64Array(width).fill(Infinity);
+  const loOpen = new Uint8Array(width);
+  const hiOpen = new Uint8Array(width);
+  // feasible interval of each mutable column (bounds, direction)
+  const fLo = new Float64Array(width);
+  const fHi = new Float64Array(width);
+  const scale = new Float64Array(width).fill(1);
+  for (let col = 0; col < width; col++) {
+    const j = ec.mutableOf[col] as number;
+    if (j < 0) continue;
+    const a = space.x0[o * nn + j] as number;
+    const dir = space.limits.direction[j] as number;
+    fLo[col] = dir === 1 ? a : Math.min(space.limits.lower[j] as number, a);
+    fHi[col] = dir === -1 ? a : Math.max(space.limits.upper[j] as number, a);
+    scale[col] = space.limits.scale[j] as number;
+  }
+  const slack = 1e-5 * Math.max(1, Math.abs(T));
+  let best = Infinity;
+  let bestBox: { lo: Float64Array; hi: Float64Array; loOpen: Uint8Array; hiOpen: Uint8Array } | null = null;
+  let visits = 0;
+  const colDist = (col: number, l: number, h: number): number => {
+    const j = ec.mutableOf[col] as number;
+    const a = row[col] as number;
+    if (j < 0) return a >= l && a <= h ? 0 : Infinity; // open ends checked separately
+    const L = Math.max(l, fLo[col] as number);
+    const H = Math.min(h, fHi[col] as number);
+    if (L > H) return Infinity;
+    return (a < L ? L - a : a > H ? a - H : 0) / (scale[col] as number);
+  };
+  const search = (t: number, sum: number, dist: number): boolean => {
+    if (dist >= best) return true;
+    const reachLo = sum + (ec.minAfter[t] as number);
+    const reachHi = sum + (ec.maxAfter[t] as number);
+    if (d0 === 1 ? reachLo >= T - slack : reachHi < T + slack) return true; // cannot flip from here
+    if (t === ec.boxes.length) {
+      // every tree chose a leaf: the box flips the decision when the sum crosses the threshold (with float slack)
+      if (d0 === 1 ? sum < T - slack : sum >= T + slack) {
+        best = dist;
+        bestBox = { lo: lo.slice(), hi: hi.slice(), loOpen: loOpen.slice(), hiOpen: hiOpen.slice() };
+      }
+      return true;
+    }
+    for (const leaf of ec.boxes[t]!) {
+      if (++visits > EXACT_MAX_VISITS) return false;
+      // intersect, remembering what to restore
+      const n = leaf.cols.length;
+      const saved: number[] = [];
+      let ok = true;
+      let d = dist;
+      let sq = norm === 'l2' ? dist * dist : 0;
+      for (let q = 0; q < n; q++) {
+        const col = leaf.cols[q] as number;
+        saved.push(col, lo[col] as number, hi[col] as number, loOpen[col] as number, hiOpen[col] as number);
+        const before = colDist(col, lo[col] as number, hi[col] as number);
+        const l = leaf.lo[q] as number;
+        const h = leaf.hi[q] as number;
+        if (l > (lo[col] as number) || (l === lo[col] && leaf.loOpen[q])) {
+          lo[col] = l;
+          loOpen[col] = leaf.loOpen[q] as number;
+        }
+        if (h < (hi[col] as number) || (h === hi[col] && leaf.hiOpen[q])) {
+          hi[col] = h;
+          hiOpen[col] = leaf.hiOpen[q] as number;
+        }
+        const L = lo[col] as number;
+        const H = hi[col] as number;
+        if (L > H || (L === H && (loOpen[col] || hiOpen[col]))) ok = false;
+        const a = row[col] as number;
+        if (ok && (ec.mutableOf[col] as number) < 0 && ((loOpen[col] && a === L) || (hiOpen[col] && a === H))) ok = false;
+        const after = ok ? colDist(col, L, H) : Infinity;
+        if (!Number.isFinite(after)) ok = false;
+        if (!ok) break;
+        if (norm === 'linf') d = Math.max(d, after);
+        else sq += after * after - before * before;
+      }
+      if (ok) {
+        const nd = norm === 'linf' ? d : Math.sqrt(Math.max(0, sq));
+        if (!search(t + 1, sum + leaf.value, nd)) return false;
+      }
+      for (let q = saved.length - 5; q >= 0; q -= 5) {
+        const col = saved[q] as number;
+        lo[col] = saved[q + 1] as number;
+        hi[col] = saved[q + 2] as number;
+        loOpen[col] = saved[q + 3] as number;
+        hiOpen[col] = saved[q + 4] as number;
+      }
+    }
+    return true;
+  };
+  if (!search(0, ec.offset, 0)) return null;
+  if (!bestBox) return { radius: Infinity, witness: null };
+  // the nearest point of the box (inside its open ends by a hair)
+  const box = bestBox as { lo: Float64Array; hi: Float64Array; loOpen: Uint8Array; hiOpen: Uint8Array };
+  const witness = Float64Array.from(row);
+  for (let col = 0; col < width; col++) {
+    if ((ec.mutableOf[col] as number) < 0) continue;
+    const L = Math.max(box.lo[col] as number, fLo[col] as number);
+    const H = Math.min(box.hi[col] as number, fHi[col] as number);
+    const a = row[col] as number;
+    const hair = 1e-7 * Math.max(1, Math.abs(a)) * (scale[col] as number > 0 ? 1 : 1);
+    if (a < L) witness[col] = box.loOpen[col] && L === box.lo[col] ? L + hair : L;
+    else if (a > H) witness[col] = box.hiOpen[col] && H === box.hi[col] ? H - hair : H;
+  }
+  return { radius: best, witness };
+}
+
 // ---------------------------------------------------------------------------------------------------- entry
 
 export interface CertifyOptions {
@@ -535,7 +748,6 @@ export function certify(opts: CertifyOptions): Certificate {
   }
   const tc: TreeContext = { score: s, thresholds: new Map([...thresholds].map(([k, v]) => [k, Float64Array.from(v).sort()])), stack };
   const Tm = logOdds ? T : threshold;
-  const single = e.roots.length === 1;
   const cert: Certificate = { method: 'tree_interval', exact: { linf: false, l2: false }, radius: {}, notes: [] };
   const r = new Float64Array(n).fill(Number.NaN);
   for (let i = 0; i < n; i++) {
@@ -543,9 +755,43 @@ export function certify(opts: CertifyOptions): Certificate {
     r[i] = treeRadius(space, rel, tc, inst.rows[i] as number, inst.d0[i] as number, Tm);
   }
   for (const norm of norms) cert.radius[norm] = r;
-  cert.exact.linf = single && space.mutableNumeric.every((j) => space.limits.integer[j] === 0) && rel.functional.length === 0;
-  cert.notes.push(
-    `interval bounds over ${e.roots.length} trees: a box of radius ε around the row (inside the bounds and directions) is shown to keep the decision${norms.includes('l2') ? '; the L2 radius is the L∞ one (the L2 ball lies in the box)' : ''}`,
-  );
+  // small ensembles: exact by enumerating leaf boxes (per norm), when no functional pair moves a one-hot group
+  const coupled = rel.functional.some((p) => space.numeric[p.numeric]!.mutable);
+  const boxes = e.roots.length <= EXACT_MAX_TREES && !coupled ? leafBoxes(s) : null;
+  if (boxes) {
+    const ec = exactContext(space, s, boxes);
+    const relaxed = space.mutableNumeric.some((j) => space.limits.integer[j] === 1);
+    for (const norm of norms) {
+      const exact = new Float64Array(n).fill(Number.NaN);
+      let complete = true;
+      for (let i = 0; i < n && complete; i++) {
+        if (!inst.correct[i]) continue;
+        const o = inst.rows[i] as number;
+        if (inputRow(space, o).some((v) => v !== v)) complete = false;
+        const res = complete ? exactTreeRadius(space, ec, o, inst.d0[i] as number, Tm, norm) : null;
+        if (!res) complete = false;
+        else exact[i] = Math.max(res.radius, r[i] as number);
+      }
+      if (complete) {
+        cert.radius[norm] = exact;
+        cert.exact[norm] = !relaxed;
+      }
+    }
+    if (cert.exact.linf || cert.exact.l2) cert.notes.push(`exact: every combination of leaves of the ${e.roots.length} trees enumerated (leaf boxes)`);
+    else if (Object.values(cert.radius).some((x) => x !== r)) cert.notes.push(`leaf boxes of the ${e.roots.length} trees enumerated; integer features relaxed, so the radii are lower bounds`);
+  }
+  if (!cert.exact.linf && !cert.exact.l2) {
+    cert.notes.push(
+      `interval bounds over ${e.roots.length} trees: a box of radius ε around the row (inside the bounds and directions) is shown to keep the decision${norms.includes('l2') ? '; the L2 radius is the L∞ one (the L2 ball lies in the box)' : ''}`,
+    );
+  }
   return cert;
+}
+
+/** For tests and tools: the exact leaf-box solver of a scalarised tree ensemble (null: unsupported splits). */
+export function treeExactSolver(space: AttackSpace, s: ScalarTreeScore): ((o: number, d0: number, T: number, norm: AttackNorm) => ReturnType<typeof exactTreeRadius>) | null {
+  const boxes = leafBoxes(s);
+  if (!boxes) return null;
+  const ec = exactContext(space, s, boxes);
+  return (o, d0, T, norm) => exactTreeRadius(space, ec, o, d0, T, norm);
 }
