@@ -6,9 +6,9 @@
  */
 import type { ColumnSummary, DataReport, DriftColumnResult } from '../checks/data/types.js';
 import type { Chart } from './charts/performance-charts.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, escapeMarkdown } from './escape.js';
 import { formatCompact, formatCount, formatPercent, formatValue, plural } from './format.js';
-import { markdownTable, nameCell } from './markdown.js';
+import { MAX_NAME_LENGTH, markdownTable, nameCell } from './markdown.js';
 import type { Report } from './types.js';
 
 export const MAX_DATA_ROWS = 30;
@@ -30,7 +30,7 @@ function summaryText(s: ColumnSummary, kind: 'numeric' | 'categorical'): string 
   const missing = s.missing > 0 ? `, ${formatPercent(s.missing / Math.max(1, s.rows))} missing` : '';
   if (kind === 'numeric') {
     if (s.mean === undefined) return `no values${missing}`;
-    return `mean ${formatValue(s.mean)} [${formatValue(s.min)}, ${formatValue(s.max)}]${missing}`;
+    return `mean ${formatCompact(s.mean)} [${formatCompact(s.min)}, ${formatCompact(s.max)}]${missing}`;
   }
   if (s.top === undefined) return `no values${missing}`;
   return `${s.top} ${formatPercent(s.topShare)} (${formatCount(s.distinct)} values)${missing}`;
@@ -120,7 +120,7 @@ export function renderDataMarkdown(report: Report, opts: { heading?: boolean; ma
     if (d.drift.columns.length > rows.length) parts.push(`_${plural(d.drift.columns.length - rows.length, 'more column')} without drift not shown; see the JSON report._`);
   }
   const lines = driftLines(d);
-  if (lines.length) parts.push(lines.map((l) => `- **${l.label}:** ${nameCell(l.text)}`).join('\n'));
+  if (lines.length) parts.push(lines.map((l) => `- **${escapeMarkdown(l.label, { maxLength: MAX_NAME_LENGTH })}:** ${escapeMarkdown(l.text, { maxLength: 600 })}`).join('\n'));
   return parts.join('\n\n');
 }
 
