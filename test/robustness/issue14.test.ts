@@ -187,6 +187,8 @@ describe('a budget that cannot move any feature (issue #9, item 5)', () => {
     expect(gate.message).toMatch(/ε = 0\.05 std cannot move any feature: the smallest step is 0\.0\d+ std \(hours_per_week, integer\)/);
     const worst = r.checks.find((c) => c.id === 'robustness/worst_case_success_rate/worst_case/linf@0.05')!;
     expect(worst.status).toBe('insufficient');
+    // the attack's notes say it too (without a gate); 0.5 std moves hours_per_week, so only 0.05 is listed
+    expect(r.notes.join('\n')).toMatch(/score_attack\/linf\): ε = 0\.05 std cannot move any feature \(the smallest step is 0\.0\d+ std: hours_per_week, integer\)/);
   }, 60_000);
 });
 
@@ -361,5 +363,37 @@ describe('tree ensembles: exact certificate by leaf boxes on a small ensemble (t
       }
     }
     expect(attained).toBeGreaterThan(100);
+  }, 120_000);
+});
+
+describe('worst-case gates', () => {
+  it('gate the worst case over the attacks of a norm, with a Wilson interval, pointing at their policy line', async () => {
+    const ctx = await adultContext({
+      model: 'logreg_onehot',
+      robustness: {
+        rows: 120,
+        noise: { enabled: false },
+        categorical_attack: { enabled: false },
+        counterfactual: { enabled: false },
+        decision_attack: { iterations: 4 },
+        worst_case: { success_rate: { max: 0.5, norm: 'l2', epsilon: 0.5 }, robust_accuracy: { min: 0.5, norm: 'linf' } },
+      },
+    });
+    const r = await runRobustness(ctx);
+    const sr = r.checks.find((c) => c.id === 'robustness/worst_case_success_rate/worst_case/l2@0.5')!;
+    const wl2 = r.section.worstCase!.find((w) => w.norm === 'l2')!;
+    expect(wl2.attacks).toEqual(['score_attack/l2', 'decision_attack/l2']);
+    const b = wl2.budgets.find((x) => x.epsilon === 0.5)!;
+    expect(sr.value).toBe(b.successRate);
+    expect(sr.status).toBe('pass');
+    expect(sr.interval?.method).toMatch(/wilson|clopper/);
+    // the worst case is at least each attack's success rate
+    for (const key of ['score_attack/l2', 'decision_attack/l2']) {
+      const a = r.section.attacks.find((x) => x.key === key)!.budgets.find((x) => x.budget === 0.5)!;
+      expect(b.successes).toBeGreaterThanOrEqual(a.successes);
+    }
+    const ra = r.checks.find((c) => c.id === 'robustness/robust_accuracy/worst_case/linf@0.25')!;
+    expect(ra.value).toBe(r.section.worstCase!.find((w) => w.norm === 'linf')!.budgets.at(-1)!.robustAccuracy);
+    expect(ra.location.line).toBeGreaterThan(1);
   }, 120_000);
 });

@@ -32,6 +32,19 @@ export async function runRobustness(ctx: CheckContext): Promise<SectionOutput<Ro
             : 'not run',
   });
   const notes = [...run.section.notes];
+  // budgets that cannot move any feature say so even without a gate on them (issue #9, item 5)
+  const step = smallestStep(run.space, run.relations);
+  for (const a of run.section.attacks) {
+    if (a.kind !== 'score_attack' && a.kind !== 'decision_attack') continue;
+    const vacuous = a.budgets.filter((b) => step === null || b.budget < step.size * (1 - 1e-12)).map((b) => b.budget);
+    if (vacuous.length === 0) continue;
+    const units = settings.units === 'std' ? 'std' : 'raw units';
+    const msg =
+      step === null
+        ? 'no numeric feature may change: its budgets cannot move anything'
+        : `ε = ${vacuous.join(', ')} ${units} cannot move any feature (the smallest step is ${Number(step.size.toPrecision(3))} ${units}: ${step.feature}, ${step.why}); 0 successes there show nothing`;
+    a.notes.push(msg);
+  }
   for (const a of run.section.attacks) for (const n of a.notes) notes.push(`robustness (${a.key}): ${n}`);
   for (const c of run.section.counterfactual) for (const n of c.notes) notes.push(`robustness (counterfactual ${c.attribute}): ${n}`);
   return { section: run.section, checks, notes };
