@@ -128,6 +128,8 @@ export function resolveGlobal(module: string, name: string): GlobalDecision {
   if (module.startsWith('numpy.random.') && (/^__pyx_unpickle_[A-Za-z_]\w*$/.test(name) || /^__\w+_ctor$/.test(name) || /^(RandomState|Generator|SeedSequence|MT19937|PCG64|PCG64DXSM|Philox|SFC64|BitGenerator)$/.test(name))) {
     return { allowed: true, kind: 'inert' };
   }
+  // scikit-learn's Cython loss objects pickle under the bare module name `_loss` (scikit-learn 1.1+): inert data
+  if (module === '_loss' && /^Cy[A-Z][A-Za-z0-9]*$/.test(name)) return { allowed: true, kind: 'class', unknownClass: false };
   if (module === 'sklearn' || module.startsWith('sklearn.')) {
     if (/^__pyx_unpickle_[A-Za-z_]\w*$/.test(name)) return { allowed: true, kind: 'cython.unpickle', unknownClass: false };
     if (/^_?[A-Z][A-Za-z0-9_]*$/.test(name)) return { allowed: true, kind: 'class', unknownClass: !KNOWN_SKLEARN_CLASSES.has(q) };

@@ -13,24 +13,26 @@ import { describe, expect, it } from 'vitest';
 import { openForeignModel } from '../../../src/model/sklearn/load.js';
 import { sk } from './helpers.js';
 
-const meta = JSON.parse(readFileSync(sk('variants', 'variants.json'), 'utf8')) as { models: Record<string, string>; numeric: string[] };
 const tables = new Map<string, Array<Record<string, string>>>();
-function table(kind: string): Array<Record<string, string>> {
+function table(dir: string, kind: string): Array<Record<string, string>> {
   const file = kind === 'clean' ? 'variants_clean.csv' : 'variants_nan.csv';
-  let t = tables.get(file);
+  let t = tables.get(`${dir}/${file}`);
   if (!t) {
-    t = parse(readFileSync(sk('variants', file)), { columns: true }) as Array<Record<string, string>>;
-    tables.set(file, t);
+    t = parse(readFileSync(sk(dir, file)), { columns: true }) as Array<Record<string, string>>;
+    tables.set(`${dir}/${file}`, t);
   }
   return t;
 }
 
-describe('scikit-learn option combinations (variants generated with scikit-learn 1.9)', () => {
+for (const dir of ['variants', 'variants-1.6']) {
+const meta = JSON.parse(readFileSync(sk(dir, 'variants.json'), 'utf8')) as { models: Record<string, string>; numeric: string[]; 'scikit-learn': string };
+describe(`scikit-learn option combinations (${dir}: generated with scikit-learn ${meta['scikit-learn']})`, () => {
   for (const [name, kind] of Object.entries(meta.models)) {
     it(name, async () => {
-      const m = openForeignModel(new Uint8Array(readFileSync(sk('variants', `${name}.joblib`))));
+      const m = openForeignModel(new Uint8Array(readFileSync(sk(dir, `${name}.joblib`))));
       const tr = m.translation;
-      const rows = table(kind);
+      const rows = table(dir, kind);
+      expect(m.translation.sklearnVersion).toBe(meta['scikit-learn']);
       const n = rows.length;
       const feeds: Record<string, ort.Tensor> = {};
       const num = (s: string): number => (s === '' ? NaN : Number(s));
@@ -59,3 +61,4 @@ describe('scikit-learn option combinations (variants generated with scikit-learn
     });
   }
 });
+}
