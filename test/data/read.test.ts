@@ -12,6 +12,7 @@ import { lineOfRow } from '../../src/data/csv.js';
 import { detectDelimiter, DelimitedParser } from '../../src/data/delimited.js';
 import type { Column, Dataset } from '../../src/data/types.js';
 import { UserError } from '../../src/util/errors.js';
+import { createRng } from '../../src/util/rng.js';
 import { csv, fixture, MISSING, tempFile } from './helpers.js';
 
 const TABLE = [
@@ -94,6 +95,31 @@ describe('format from the content', () => {
       [['multi\nline', '2'], 3],
       [['3', '4'], 5],
     ]);
+  });
+
+  it('any chunking gives the same records and lines (fast path for quote-free text, CRLF split across chunks, blank lines, a lone CR)', () => {
+    const inputs = ['a;b\r\n1;2\r\n\r\n3;4\r\n5;6', 'a,b\n1,2\n\n3,4\n', 'a,b\r1,2\r3,4\r\n5,6\n', 'a,b\n"q,1",2\n3,4\n5,6'];
+    const rng = createRng(21).fork('chunks');
+    for (const input of inputs) {
+      const d = input.startsWith('a;') ? ';' : ',';
+      const whole: Array<[string[], number]> = [];
+      const p1 = new DelimitedParser(d, (f, line) => whole.push([f, line]), 'x');
+      p1.push(input);
+      p1.end();
+      if (input === inputs[0]) expect(whole.map(([, line]) => line)).toEqual([1, 2, 4, 5]);
+      if (input === inputs[2]) expect(whole).toEqual([[['a', 'b'], 1], [['1', '2'], 2], [['3', '4'], 3], [['5', '6'], 4]]);
+      for (let rep = 0; rep < 30; rep++) {
+        const parts: Array<[string[], number]> = [];
+        const p2 = new DelimitedParser(d, (f, line) => parts.push([f, line]), 'x');
+        for (let i = 0; i < input.length; ) {
+          const k = 1 + rng.int(5);
+          p2.push(input.slice(i, i + k));
+          i += k;
+        }
+        p2.end();
+        expect(parts).toEqual(whole);
+      }
+    }
   });
 
   it('Adult test data: the streaming reader gives the CSV reader\'s dataset (columns, hash, line numbers), gzip too', async () => {
