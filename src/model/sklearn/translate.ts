@@ -647,8 +647,9 @@ export function selectColumns(cols: PyValue, names: string[], who: string): numb
   let items: PyValue[];
   if (Array.isArray(cols)) items = cols;
   else if (cols instanceof NdArray) items = list(cols, who);
-  else if (cols instanceof PyObject && (cols.listItems.length > 0 || cols.shortName === '_RemainderColsList')) items = cols.listItems; // a list subclass (_RemainderColsList, scikit-learn 1.5+)
+  // _RemainderColsList (scikit-learn 1.5+): a UserList, its columns in `data`
   else if (cols instanceof PyObject && Array.isArray(cols.attr('data'))) items = cols.attr('data') as PyValue[];
+  else if (cols instanceof PyObject && (cols.listItems.length > 0 || cols.shortName === '_RemainderColsList')) items = cols.listItems;
   else if (cols instanceof PyObject) throw new TranslationError(`${who} selects its columns with ${cols.shortName}, whose resolved columns the file does not hold`);
   else throw new TranslationError(`${who} selects columns with ${describe(cols)}`);
   if (cols instanceof NdArray && cols.dtype.kind === 'b') return items.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
