@@ -33,67 +33,7 @@ export class DelimitedParser {
     private readonly where: string,
   ) {}
 
-  /** No record, field or quote in progress: the next character starts a new record. */
-  private clean(): boolean {
-    return this.fields.length === 0 && this.field === '' && !this.fieldStarted && !this.inQuotes && !this.quoteClosed;
-  }
-
   push(text: string): void {
-    // Fast path for text without quotes or lone carriage returns (the common case): whole lines split at the separator.
-    if (text.indexOf('"') === -1) {
-      let start = 0;
-      if (!this.clean()) {
-        const nl = text.indexOf('\n');
-        if (nl === -1) {
-          this.pushGeneral(text);
-          return;
-        }
-        this.pushGeneral(text.slice(0, nl + 1));
-        start = nl + 1;
-      }
-      if (this.afterCr && text.charCodeAt(start) === 10) start++;
-      this.afterCr = false;
-      const lastNl = text.lastIndexOf('\n');
-      const hasLoneCr = (from: number, to: number): boolean => {
-        for (let k = text.indexOf('\r', from); k !== -1 && k < to; k = text.indexOf('\r', k + 1)) if (text.charCodeAt(k + 1) !== 10) return true;
-        return false;
-      };
-      if (lastNl >= start && !hasLoneCr(start, lastNl)) {
-        const d = this.delimiter;
-        let pos = start;
-        while (pos <= lastNl) {
-          const end = text.indexOf('\n', pos);
-          let stop = end;
-          if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--;
-          if (stop - pos > MAX_FIELD_CHARS * 4) this.tooLong(this.line);
-          if (stop > pos) {
-            const fields = text.slice(pos, stop).split(d);
-            for (const f of fields) if (f.length > MAX_FIELD_CHARS) this.tooLong(this.line);
-            this.onRecord(fields, this.line);
-          }
-          this.line++;
-          this.recordLine = this.line;
-          pos = end + 1;
-        }
-        if (pos < text.length) this.pushGeneral(text.slice(pos));
-        return;
-      }
-      if (start > 0) {
-        this.pushGeneral(text.slice(start));
-        return;
-      }
-    }
-    this.pushGeneral(text);
-  }
-
-  private tooLong(line: number): never {
-    throw new UserError(`a field is longer than ${MAX_FIELD_CHARS} characters (an unclosed quote, or not a text table); fix the file or its quoting`, {
-      file: this.where,
-      line,
-    });
-  }
-
-  private pushGeneral(text: string): void {
     const d = this.delimiter;
     const n = text.length;
     let i = 0;
