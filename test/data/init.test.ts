@@ -71,6 +71,16 @@ describe('init', () => {
     }
   }, 60_000);
 
+  it('without a reference: integrity and single-column leakage only, and the policy still loads and runs', async () => {
+    const dir = workspace();
+    const r = await runInit({ model: 'model.onnx', data: 'data/eval.csv', output: 'p.yml', workspace: dir, cwd: dir });
+    expect(r.text).not.toContain('reference:');
+    expect(r.text).toContain('single_column: { max: 0.95 }');
+    const doc = await loadPolicy(join(dir, 'p.yml'), { workspace: dir });
+    expect(Object.keys(doc.policy.data as object).sort()).toEqual(['integrity', 'leakage', 'representation']);
+    await expect(runInit({ model: 'model.onnx', data: '../outside.csv', output: 'q.yml', workspace: dir, cwd: dir })).rejects.toThrow(/cannot read the dataset|outside the workspace/);
+  });
+
   it('label guess: a two-valued column the model does not read; the positive is an obvious positive text or the rarer value', () => {
     const d = parseCsvDataset(Buffer.from('x,flag,z\n1,no,a\n2,yes,b\n3,no,c\n'), { displayPath: 'd.csv', missingValues: [], maxRows: 10 });
     expect(guessLabel(d, new Set(['x', 'z']))).toEqual({ column: 'flag', positive: 'yes' });
