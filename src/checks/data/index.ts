@@ -266,6 +266,14 @@ export function runDataChecks(input: DataInputs): DataOutput {
 
   // ---- representation
   const rp = policy.representation;
+  if (rp && input.groupings.length === 0) {
+    // limits without groups to apply them to: insufficient evidence at their lines, never a silent pass
+    for (const [key, metric] of [['min_count', 'group_count'], ['min_share', 'group_share'], ['share_change', 'group_share_change']] as const) {
+      gate(metric, `Representation (${key})`, null, rp[key], ['data', 'representation', key], {
+        insufficientReason: 'the policy names no sensitive attributes (`sensitive:`), so there are no groups to count',
+      });
+    }
+  }
   if (rp || input.groupings.length > 0) {
     const minCountThreshold: Threshold = rp?.min_count ?? { min: doc.policy.min_group_size };
     const minCount = minCountThreshold.min ?? doc.policy.min_group_size;
