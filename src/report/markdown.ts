@@ -694,7 +694,7 @@ function worstCaseTable(r: RobustnessReport): string {
     const combos = rel.filter((x) => x.kind === 'combination').length;
     const other = rel.filter((x) => x.kind === 'less_equal' || x.kind === 'sum').length;
     parts.push(
-      `Relations every candidate keeps: ${[...functional, combos > 0 ? `${formatCount(combos)} categorical combinations seen in the data` : '', other > 0 ? `${formatCount(other)} numeric relations` : ''].filter(Boolean).join(', ')}.`,
+      `Relations every candidate keeps: ${[...functional, combos > 0 ? `${formatCount(combos)} groups of categorical features with impossible combinations ruled out` : '', other > 0 ? `${formatCount(other)} numeric relations` : ''].filter(Boolean).join(', ')}.`,
     );
   }
   return parts.join('\n\n');

@@ -24,6 +24,11 @@ function rawRelations(): { eduNum: Map<string, Set<number>>; pairs: Map<string, 
   const col = (n: string): number => head.indexOf(n);
   const eduNum = new Map<string, Set<number>>();
   const pairs = new Map<string, Set<string>>();
+  const counts = new Map<string, Map<string, number>>();
+  const bump = (key: string, v: string): void => {
+    if (!counts.has(key)) counts.set(key, new Map());
+    counts.get(key)!.set(v, (counts.get(key)!.get(v) ?? 0) + 1);
+  };
   for (const line of lines.slice(1)) {
     const v = line.split(',');
     const e = v[col('education')]!;
@@ -37,6 +42,15 @@ function rawRelations(): { eduNum: Map<string, Set<number>>; pairs: Map<string, 
       if (!pairs.has(key)) pairs.set(key, new Set());
       pairs.get(key)!.add(`${v[col(a!)]}|${v[col(b!)]}`);
     }
+    for (const name of ['relationship', 'sex', 'marital_status']) bump(name, v[col(name)]!);
+  }
+  // a pair never seen is allowed when independence predicts fewer than 5 rows (not a structural zero)
+  const n = lines.length - 1;
+  for (const [a, b] of [
+    ['relationship', 'sex'],
+    ['relationship', 'marital_status'],
+  ]) {
+    for (const [va, na] of counts.get(a!)!) for (const [vb, nb] of counts.get(b!)!) if ((na * nb) / n < 5) pairs.get(`${a}|${b}`)!.add(`${va}|${vb}`);
   }
   return { eduNum, pairs };
 }
@@ -80,7 +94,11 @@ describe('gbt_onehot, default constraints and learned relations', () => {
   it('learns education <-> education_num and the seen categorical pairs', () => {
     const rel = run.section.relations!;
     expect(rel.find((r) => r.kind === 'functional')).toEqual({ kind: 'functional', features: ['education', 'education_num'], source: 'learned', values: 16 });
-    expect(rel.filter((r) => r.kind === 'combination').length).toBeGreaterThanOrEqual(21);
+    const combos = rel.filter((r) => r.kind === 'combination');
+    expect(combos.length).toBeGreaterThanOrEqual(10);
+    const rs = combos.find((r) => r.features.join() === 'relationship,sex')!;
+    expect(rs.excluded).toBe(1); // a female husband (2,171 rows expected under independence, none seen); one male wife is seen
+
   });
 
   it('certified <= attacked on every row and budget (interval bounds on the trees), the gap reported', () => {

@@ -42,7 +42,9 @@ function setup(relations: Partial<RelationSettings> = {}, robustness: Record<str
   const d = doc();
   const settings = robustnessSettings({ ...d, policy: { ...d.policy, checks: { robustness: { units: 'raw', ...robustness } } } } as unknown as PolicyDocument)!;
   const space = buildAttackSpace({ input, dataset, doc: d, settings });
-  const rel = buildRelations(space, { ...settings.relations, ...relations }, d);
+  // 5 rows are too few for learned pairs to rule anything out (structural zeros need >= 5 expected rows): the
+  // combinations are named, which requires them to have been seen
+  const rel = buildRelations(space, { ...settings.relations, combinations: [['e', 'r'], ['r', 's']], ...relations }, d);
   return { space, rel };
 }
 
@@ -53,7 +55,10 @@ describe('relations', () => {
   it('learns the one-to-one pair e <-> edu_num and the seen categorical pairs; nothing when learn: false', () => {
     const { space, rel } = setup();
     expect(rel.functional.map((p) => [space.categorical[p.categorical]!.name, space.numeric[p.numeric]!.name])).toEqual([['e', 'edu_num']]);
-    expect(rel.combinations.length).toBe(3); // (e, r), (e, s), (r, s)
+    const learned = rel.combinations.filter((c) => c.source === 'learned');
+    expect(learned.length).toBe(3); // (e, r), (e, s), (r, s)
+    expect(learned.every((c) => c.excluded === 0)).toBe(true); // nothing expected >= 5 times in 5 rows
+    expect(rel.combinations.filter((c) => c.source === 'policy').map((c) => c.excluded)).toEqual([5, 3]);
     expect(setup({ learn: false }).rel.functional).toEqual([]);
   });
 

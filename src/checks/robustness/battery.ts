@@ -37,6 +37,8 @@ export interface BatteryHooks {
   onAttack?(key: string, phase: 'start' | 'end'): void;
   /** Tests: most candidates per model call (default MAX_STEP_ROWS), to exercise the chunked paths. */
   maxStepRows?: number;
+  /** The model as ONNX bytes when the model file is not ONNX itself (translated models), for the certificates. */
+  modelBytes?: Uint8Array;
 }
 
 export async function runBattery(ctx: CheckContext, settings: RobustnessSettings, hooks: BatteryHooks = {}): Promise<BatteryRun> {
@@ -213,7 +215,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   let certificate: Certificate | null = null;
   if (settings.certify && norms.length > 0 && !expired()) {
     mark('certify', 'start');
-    certificate = certify({ space, relations, inst: instances, threshold, norms, info: ctx.model.info, proto: await loadModelGraph(ctx.doc, ctx.model.info) });
+    certificate = certify({ space, relations, inst: instances, threshold, norms, info: ctx.model.info, proto: await loadModelGraph(ctx.doc, ctx.model.info, hooks.modelBytes) });
     mark('certify', 'end');
   }
   const worst = norms.flatMap((norm) => worstCaseOutcome(space, outcomes, norm) ?? []);

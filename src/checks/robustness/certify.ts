@@ -49,8 +49,18 @@ function none(reason: string): Certificate {
   return { method: 'none', exact: { linf: false, l2: false }, radius: {}, notes: [reason] };
 }
 
-/** Read the model file again (the same bytes as the loaded model) and decode its graph. */
-export async function loadModelGraph(doc: PolicyDocument, info: ModelInfo): Promise<ModelProto | string> {
+/**
+ * The model's ONNX graph: `bytes` when the caller has them (e.g. the ONNX translation of a scikit-learn/XGBoost model),
+ * else the model file read again (checked to be the bytes that were loaded).
+ */
+export async function loadModelGraph(doc: PolicyDocument, info: ModelInfo, bytes?: Uint8Array): Promise<ModelProto | string> {
+  if (bytes) {
+    try {
+      return decodeModel(bytes);
+    } catch {
+      return 'the model graph could not be decoded';
+    }
+  }
   try {
     const bytes = new Uint8Array(await readFile(resolvePolicyPath(doc as PolicyDocument & { workspace?: string }, doc.policy.model.path)));
     if (createHash('sha256').update(bytes).digest('hex') !== info.sha256) return 'the model file changed after it was loaded';

@@ -13,9 +13,14 @@ export type { RobustnessReport } from './types.js';
 export { robustnessSettings, ROBUSTNESS_DEFAULTS, type RobustnessSettings } from './policy.js';
 export { runBattery, type BatteryRun } from './battery.js';
 
-export async function runRobustness(ctx: CheckContext): Promise<SectionOutput<RobustnessReport>> {
+export interface RobustnessOptions {
+  /** The model as ONNX bytes when the model file is not ONNX (a translated scikit-learn/XGBoost model): certificates. */
+  modelBytes?: Uint8Array;
+}
+
+export async function runRobustness(ctx: CheckContext, options: RobustnessOptions = {}): Promise<SectionOutput<RobustnessReport>> {
   const settings = robustnessSettings(ctx.doc) ?? ROBUSTNESS_DEFAULTS;
-  const run = await runBattery(ctx, settings);
+  const run = await runBattery(ctx, settings, options.modelBytes ? { modelBytes: options.modelBytes } : {});
   const labelOnly = ctx.model.info.outputKind === 'label';
   const stopped = run.section.stopped;
   const checks = robustnessChecks(ctx.doc, settings, run.section, {

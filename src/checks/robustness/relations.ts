@@ -44,8 +44,11 @@ export interface Combination {
   features: number[];
   /** Rows of the data per seen combination (key: levels joined by ','). */
   seen: Map<string, number>;
-  /** For pairs: a dense table levels(a) × levels(b) of counts (fast path). */
+  /** For pairs: a dense table levels(a) × levels(b) of counts (fast path), and which cells are allowed. */
   table: Uint32Array | null;
+  allowedCell: Uint8Array | null;
+  /** Combinations ruled out (pairs: cells not allowed; groups: not counted). */
+  excluded: number;
   minCount: number;
   source: 'learned' | 'policy';
   /** The combinations seen at least minCount times, flat (features.length levels each), and their counts. */
@@ -77,8 +80,10 @@ export interface RelationSummary {
   kind: 'functional' | 'combination' | 'less_equal' | 'sum';
   features: string[];
   source: 'learned' | 'policy';
-  /** Functional: allowed pairs; combination: seen combinations. */
+  /** Functional: allowed pairs; combination: allowed combinations. */
   values?: number;
+  /** Combination: combinations ruled out. */
+  excluded?: number;
 }
 
 export const NO_RELATIONS: Relations = { functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
@@ -185,11 +190,39 @@ function learnCombination(space: AttackSpace, features: number[], minCount: numb
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
   }
-  const allowed = [...seen].filter(([, c]) => c >= minCount);
+  let allowedCell: Uint8Array | null = null;
+  let allowed: Array<[string, number]>;
+  let excluded = 0;
+  if (table) {
+    // a learned pair rules out only structural zeros: combinations seen fewer than min_count times although
+    // independence would put at least MIN_EXPECTED rows there (no female husband: 2,171 expected, 0 seen); rare
+    // combinations of rare values stay allowed (the data is too small to say they cannot exist)
+    const la = space.categorical[features[0] as number]!.levels.length;
+    const lb = space.categorical[features[1] as number]!.levels.length;
+    const rowTotal = new Float64Array(la);
+    const colTotal = new Float64Array(lb);
+    for (let q = 0; q < table.length; q++) {
+      rowTotal[Math.floor(q / lb)] += table[q] as number;
+      colTotal[q % lb] += table[q] as number;
+    }
+    allowedCell = new Uint8Array(table.length);
+    allowed = [];
+    for (let q = 0; q < table.length; q++) {
+      const n = table[q] as number;
+      const expected = ((rowTotal[Math.floor(q / lb)] as number) * (colTotal[q % lb] as number)) / Math.max(1, space.rows);
+      const ok = n >= minCount || (source === 'learned' && expected < MIN_EXPECTED);
+      allowedCell[q] = ok ? 1 : 0;
+      if (ok) allowed.push([`${Math.floor(q / lb)},${q % lb}`, n]);
+      else excluded++;
+    }
+  } else allowed = [...seen].filter(([, c]) => c >= minCount);
   const tuples = new Int32Array(allowed.length * features.length);
   allowed.forEach(([key], q) => tuples.set(key.split(',').map(Number), q * features.length));
-  return { features, seen, table, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
+  return { features, seen, table, allowedCell, excluded, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
 }
+
+/** A learned pair of values is ruled out only when independence would put at least this many rows there. */
+export const MIN_EXPECTED = 5;
 
 /** The relations of the policy plus, unless `learn: false`, those learned from the data. Freezes partners as needed. */
 export function buildRelations(space: AttackSpace, settings: RelationSettings, doc: PolicyDocument): Relations {
@@ -285,9 +318,9 @@ export function relationSummary(space: AttackSpace, rel: Relations): RelationSum
     out.push({ kind: 'functional', features: [space.categorical[p.categorical]!.name, space.numeric[p.numeric]!.name], source: p.source, values: p.values.length });
   }
   for (const c of rel.combinations) {
-    let n = 0;
-    for (const v of c.seen.values()) if (v >= c.minCount) n++;
-    out.push({ kind: 'combination', features: c.features.map((f) => space.categorical[f]!.name), source: c.source, values: n });
+    // learned pairs that rule nothing out are not worth listing
+    if (c.source === 'learned' && c.excluded === 0) continue;
+    out.push({ kind: 'combination', features: c.features.map((f) => space.categorical[f]!.name), source: c.source, values: c.counts.length, excluded: c.excluded });
   }
   for (const o of rel.orderings) out.push({ kind: 'less_equal', features: [space.numeric[o.lesser]!.name, space.numeric[o.greater]!.name], source: 'policy' });
   for (const s of rel.sums) out.push({ kind: 'sum', features: [...s.parts.map((j) => space.numeric[j]!.name), space.numeric[s.total]!.name], source: 'policy' });
@@ -341,11 +374,11 @@ function combinationCount(space: AttackSpace, comb: Combination, c: Int32Array, 
 /** Is combination `comb` allowed for the levels of candidate k? */
 function combinationAllowed(space: AttackSpace, comb: Combination, c: Int32Array, k: number): boolean {
   const nc = space.categorical.length;
-  if (comb.table) {
+  if (comb.allowedCell) {
     const a = comb.features[0] as number;
     const b = comb.features[1] as number;
     const lb = space.categorical[b]!.levels.length;
-    return (comb.table[(c[k * nc + a] as number) * lb + (c[k * nc + b] as number)] as number) >= comb.minCount;
+    return comb.allowedCell[(c[k * nc + a] as number) * lb + (c[k * nc + b] as number)] === 1;
   }
   const key = comb.features.map((f) => c[k * nc + f]).join(',');
   return (comb.seen.get(key) ?? 0) >= comb.minCount;
@@ -558,7 +591,7 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
               const n = combinationCount(space, other, trial, 0);
               if (!counted.has(other)) {
                 counted.add(other);
-                if (n < other.minCount) broken++;
+                if (!combinationAllowed(space, other, trial, 0)) broken++;
               }
               if (changed && other.table) support += Math.log((n + 0.5) / (nv + 0.5));
             }

@@ -212,8 +212,10 @@ export interface RelationInfo {
   kind: 'functional' | 'combination' | 'less_equal' | 'sum';
   features: string[];
   source: 'learned' | 'policy';
-  /** Functional: allowed value pairs; combination: combinations seen (at least min_count rows). */
+  /** Functional: allowed value pairs; combination: allowed combinations. */
   values?: number;
+  /** Combination: combinations ruled out (learned pairs: never seen although independence predicts >= 5 rows). */
+  excluded?: number;
 }
 
 export interface AdversarialExample {
