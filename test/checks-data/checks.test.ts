@@ -188,3 +188,29 @@ describe('the data section when something is missing', () => {
     expect(report.notes.some((n) => n.startsWith('data: race: ') && n.includes(`${smallest.key} (${smallest.count}, reference`))).toBe(true);
   }, 60_000);
 });
+
+describe('limits that cannot be applied', () => {
+  it('representation limits without sensitive attributes, integrity against a missing reference: insufficient, at their lines', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadPolicy } = await import('../../src/policy/load.js');
+    const { runDataChecks } = await import('../../src/checks/data/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'mrg-data-limits-'));
+    writeFileSync(join(dir, 'm.onnx'), 'x');
+    writeFileSync(join(dir, 'd.csv'), 'x,y\n1,0\n2,1\n');
+    writeFileSync(
+      join(dir, 'p.yml'),
+      "version: 1\nmodel: { path: m.onnx }\ndataset: { path: d.csv, label: y, positive_label: 1 }\ndata:\n  integrity:\n    missing_increase: { max: 0.1 }\n  representation:\n    min_share: { min: 0.1 }\nchecks: { performance: {} }\n",
+    );
+    const doc = await loadPolicy(join(dir, 'p.yml'), { workspace: dir });
+    const dataset = csv('x,y\n1,0\n2,1\n');
+    const out = runDataChecks({ doc, dataset, labels: { yTrue: Uint8Array.from([0, 1]), positives: 1 }, groupings: [] });
+    const byMetric = new Map(out.checks.map((c) => [c.metric, c]));
+    expect(byMetric.get('group_share')?.status).toBe('insufficient');
+    expect(byMetric.get('group_share')?.location.line).toBe(8);
+    expect(byMetric.get('missing_increase')?.status).toBe('insufficient');
+    expect(byMetric.get('missing_increase')?.message).toMatch(/no reference to compare with/);
+    expect(out.checks.every((c) => c.outcome !== 'pass')).toBe(true);
+  });
+});
