@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { encodeModel } from '../../src/model/onnx-graph.js';
 import {
   csvCell,
@@ -176,6 +177,12 @@ const datasetCases: HostileCase[] = [
   { id: 'dataset: 100,000 ragged rows (messages capped)', area: 'dataset', setup: writes({ 'data.csv': 'x1,x2,g,y\n' + '1,2\n'.repeat(100_000) }), exit: 2, file: /data\.csv:\d+/, line: true, after: (_ws, r) => (r.stderr.split('\n').length > 15 ? [`${r.stderr.split('\n').length} lines`] : []) },
   { id: 'dataset: random binary bytes', area: 'dataset', setup: writes({ 'data.csv': Uint8Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) % 256) }), exit: 2, file: /data\.csv|policy\.yml/ },
   { id: 'dataset: 20,000 columns', area: 'dataset', setup: writes({ 'data.csv': Array.from({ length: 20_000 }, (_, i) => `c${i}`).join(',') + '\n' }), exit: 2, file: /data\.csv:1/, line: true },
+  { id: 'dataset: gzip bomb, one 64 MB line from 64 KB', area: 'dataset', setup: all(writes({ 'bomb.csv.gz': gzipSync(Buffer.concat([Buffer.from('x1,x2,g,y\n'), Buffer.alloc(64 * 1024 * 1024, 'x')]), { level: 9 }) }), writes({ 'policy.yml': P('path: data.csv', 'path: bomb.csv.gz') })), exit: 2, file: /bomb\.csv\.gz/ },
+  { id: 'dataset: gzip of 2,000 columns x 20,000 rows (cells bounded)', area: 'dataset', setup: all((ws) => {
+    const header = ['x1', 'x2', 'g', 'y', ...Array.from({ length: 1996 }, (_, i) => `c${i}`)].join(',') + '\n';
+    const row = Array.from({ length: 2000 }, (_, i) => (i === 2 ? 'a' : i === 3 ? '1' : '0')).join(',') + '\n';
+    ws.write('wide.csv.gz', gzipSync(Buffer.from(header + row.repeat(20_000)), { level: 6 }));
+  }, writes({ 'policy.yml': P('path: data.csv', 'path: wide.csv.gz') })), exit: 2, file: /wide\.csv\.gz/, says: /cells/ },
   { id: 'dataset: empty', area: 'dataset', setup: writes({ 'data.csv': '' }), exit: 2, file: /data\.csv/ },
   { id: 'dataset: unterminated quote over the whole file', area: 'dataset', setup: writes({ 'data.csv': 'x1,x2,g,y\n1,2,"a' + 'b\n'.repeat(50_000) }), exit: 2, file: /data\.csv/ },
   { id: 'dataset: ANSI escapes in group names', area: 'dataset', setup: writes({ 'data.csv': datasetCsv({ groups: (i) => (i % 2 ? 'a\u001b[2J\u001b[31m' : 'b\u202e') }) }), exit: [0, 1], never: /\u001b\[2J|\u202e/ },
