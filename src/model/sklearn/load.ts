@@ -9,16 +9,18 @@ import { readJoblib, sniffContainer, type Container } from '../pickle/joblib.js'
 import type { PickleLimits } from '../pickle/reader.js';
 import { PyObject, type PyValue } from '../pickle/values.js';
 import { translateXgboost, looksLikeXgboost } from '../xgboost/translate.js';
+import { looksLikeLightgbm, translateLightgbm } from '../xgboost/lightgbm.js';
 import type { ArtifactFinding, ArtifactScan } from './artifact.js';
 import { EXPORT_RECIPE, TranslationError } from './state.js';
 import { translateSklearn, type Translation } from './translate.js';
 
-export type ModelFormat = 'onnx' | 'pickle' | 'json';
+export type ModelFormat = 'onnx' | 'pickle' | 'json' | 'lightgbm';
 
 /** The format of a model file from its first bytes. */
 export function detectFormat(bytes: Uint8Array): ModelFormat {
   const c = sniffContainer(bytes);
   if (c !== 'unknown') return 'pickle';
+  if (looksLikeLightgbm(bytes)) return 'lightgbm';
   let i = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
   while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
@@ -27,7 +29,7 @@ export function detectFormat(bytes: Uint8Array): ModelFormat {
 }
 
 export interface ForeignModel {
-  format: 'joblib' | 'pickle' | 'xgboost-json';
+  format: 'joblib' | 'pickle' | 'xgboost-json' | 'lightgbm-text';
   container: Container;
   translation: Translation;
   scan: ArtifactScan;
@@ -55,6 +57,7 @@ function describeTree(t: Translation['tree']): string {
 export function openForeignModel(bytes: Uint8Array, opts: { limits?: Partial<PickleLimits>; fileName?: string } = {}): ForeignModel {
   const format = detectFormat(bytes);
   if (format === 'json') return openXgboost(bytes);
+  if (format === 'lightgbm') return openLightgbm(bytes);
   if (format !== 'pickle') throw new Error('not a pickle or JSON model');
   const container = sniffContainer(bytes);
   const compression = container === 'pickle' ? 'none' : container;
@@ -90,6 +93,19 @@ export function openForeignModel(bytes: Uint8Array, opts: { limits?: Partial<Pic
   }
   scan.translatedFrom = describeTree(translation.tree);
   return { format: fileFormat, container, translation, scan };
+}
+
+function openLightgbm(bytes: Uint8Array): ForeignModel {
+  const scan: ArtifactScan = { format: 'lightgbm-text', compression: 'none', safe: true, findings: [] };
+  try {
+    const translation = translateLightgbm(bytes);
+    scan.translatedFrom = translation.tree.cls;
+    scan.findings.push({ severity: 'note', kind: 'text-read', message: 'LightGBM model text read as data; nothing was executed' });
+    return { format: 'lightgbm-text', container: 'unknown', translation, scan };
+  } catch (e) {
+    if (e instanceof TranslationError) throw new ArtifactRefusal(e.message, scan, 'unsupported');
+    throw e;
+  }
 }
 
 function openXgboost(bytes: Uint8Array): ForeignModel {
