@@ -125,7 +125,8 @@ export function renderInspect(r: InspectResult): string {
   out.push(`Model: ${r.file}`);
   out.push(`  format   ${r.format}${r.artifact.compression !== 'none' ? ` (${r.artifact.compression}-compressed)` : ''}, ${mb(r.bytes)}, sha256 ${r.sha256.slice(0, 16)}…`);
   if (r.translated) {
-    out.push(`  source   ${r.translated.format === 'xgboost-json' ? 'XGBoost' : `scikit-learn ${r.translated.sklearnVersion ?? '(version not recorded)'}`}, translated to ONNX in memory (nothing executed)`);
+    const source = r.translated.format === 'xgboost-json' ? 'XGBoost' : r.translated.format === 'lightgbm-text' ? 'LightGBM' : `scikit-learn ${r.translated.sklearnVersion ?? '(version not recorded)'}`;
+    out.push(`  source   ${source}, translated to ONNX in memory (nothing executed)`);
   } else {
     out.push(`  producer ${r.producer || '(none)'}, IR ${r.irVersion}, opsets ${Object.entries(r.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ')}`);
   }
