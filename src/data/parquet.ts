@@ -12,17 +12,21 @@ import * as zlib from 'node:zlib';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors } from 'hyparquet';
 import { UserError } from '../util/errors.js';
 import type { Dataset } from './types.js';
-import { DatasetBuilder, type ReadDatasetOptions } from './read.js';
+import { DatasetBuilder, MAX_DATASET_CELLS, type ReadDatasetOptions } from './read.js';
+
+/** Largest decompressed Parquet page (a 2 MB gzip page can inflate to gigabytes; issue #10). */
+export const MAX_PARQUET_PAGE_BYTES = 256 * 1024 * 1024;
 
 function compressors(): Compressors {
+  const limit = { maxOutputLength: MAX_PARQUET_PAGE_BYTES };
   const out: Compressors = {
-    GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
-    BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
+    GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input, limit)),
+    BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input, limit)),
   };
-  const z = zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer };
+  const z = zlib as unknown as { zstdDecompressSync?: (b: Uint8Array, o?: object) => Buffer };
   if (typeof z.zstdDecompressSync === 'function') {
     const f = z.zstdDecompressSync;
-    out.ZSTD = (input: Uint8Array) => new Uint8Array(f(input));
+    out.ZSTD = (input: Uint8Array) => new Uint8Array(f(input, limit));
   }
   return out;
 }
@@ -71,6 +75,15 @@ export async function readParquetDataset(fh: FileHandle, size: number, opts: Rea
     builder.setHeader([...names], 1);
     const total = Number(metadata.num_rows);
     if (total > opts.maxRows) builder.checkRowBound(); // fast refusal from the footer (the bound is also checked per row)
+    // a row group is decoded whole before its rows reach the builder: bound its cells from the footer first (issue #10)
+    for (const group of metadata.row_groups) {
+      if (Number(group.num_rows) * Math.max(1, names.length) > MAX_DATASET_CELLS) {
+        throw new UserError(
+          `a Parquet row group has ${Number(group.num_rows)} rows × ${names.length} columns, more than ${MAX_DATASET_CELLS.toLocaleString('en-US')} cells; evaluate on a sample, or write fewer columns`,
+          { file: where },
+        );
+      }
+    }
     let rowStart = 0;
     for (const group of metadata.row_groups) {
       const rows = Number(group.num_rows);
@@ -91,7 +104,10 @@ export async function readParquetDataset(fh: FileHandle, size: number, opts: Rea
         });
       } catch (e) {
         if (e instanceof UserError) throw e;
-        throw new UserError(`cannot decode the Parquet file (${(e as Error).message}); write it with snappy, gzip or no compression`, { file: where });
+        if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+          throw new UserError(`a Parquet page decompresses to more than ${MAX_PARQUET_PAGE_BYTES / (1024 * 1024)} MiB (or cannot be allocated); write the file with smaller pages`, { file: where });
+        }
+        throw new UserError(`cannot decode the Parquet file (${(e as Error).message.split('\n')[0]}); write it with snappy, gzip or no compression`, { file: where });
       }
       const perColumn = names.map((n) => {
         const list = chunks.get(n) ?? [];
