@@ -322,8 +322,9 @@ const EXPLAINABILITY_FIX =
 
 /** How every explainability gate's range is formed and used (issue #9). */
 const EXPLAINABILITY_RANGE =
-  'The value comes with a range (at the policy’s statistics level) over bootstrap resamples of the explained rows, ' +
-  'cycling over re-drawn backgrounds: a range that reaches both sides of the limit makes the check inconclusive ' +
+  'The value comes with a range (at the policy’s statistics level) over bootstrap resamples of the explained rows and ' +
+  'of the background (re-drawn for TreeSHAP, its rows resampled for KernelSHAP): a range that reaches both sides of the ' +
+  'limit makes the check inconclusive ' +
   '(insufficient evidence, per on_insufficient) instead of letting the seed decide; a range wholly on one side decides ' +
   'as the value does. More explained rows (explainability.rows) and a larger background narrow it.';
 

@@ -235,7 +235,10 @@ export function importanceUncertaintyText(e: Pick<ExplainabilityReport, 'uncerta
   const u = e.uncertainty;
   if (!isPresent(u)) return '';
   const draws = numberOr(u.backgrounds) ?? 1;
-  const bg = draws > 1 ? ` and ${formatCount(draws)} background draws` : `, one background${typeof u.backgroundsReason === 'string' ? ` (${u.backgroundsReason})` : ''}`;
+  const resampled = numberOr(u.backgroundRowsResampled);
+  const bg =
+    (resampled !== null ? ` and their ${formatCount(resampled)} background rows` : '') +
+    (draws > 1 ? ` and ${formatCount(draws)} background draws` : resampled !== null ? '' : `, one background${typeof u.backgroundsReason === 'string' ? ` (${u.backgroundsReason})` : ''}`);
   return `${formatLevel(numberOr(u.level) ?? 0.95)} ranges from ${plural(numberOr(u.resamples) ?? 0, 'bootstrap resample')} of the explained rows${bg}`;
 }
 

@@ -22,7 +22,10 @@ import {
 import { rankDescending } from '../../src/checks/explainability/rank.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { createRng } from '../../src/util/rng.js';
-import { adultPolicy, contextFromPolicy, REPO } from './helpers.js';
+import { gatherRows } from '../../src/checks/explainability/input-rows.js';
+import { kernelShap } from '../../src/checks/explainability/kernel-shap.js';
+import { playersOf } from '../../src/checks/explainability/players.js';
+import { adultPolicy, contextFromPolicy, loadDataset, oneHotInput, openModel, REPO } from './helpers.js';
 
 describe('ranges', () => {
   it('integer range = numpy.quantile(method="inverted_cdf") at α/2 and 1 - α/2, widened to the point', () => {
@@ -102,6 +105,42 @@ describe('ranges', () => {
     // deterministic for a seed, different for another
     expect(Array.from(run(1).shares)).toEqual(Array.from(r.shares));
     expect(Array.from(run(2).shares)).not.toEqual(Array.from(r.shares));
+  });
+});
+
+describe('KernelSHAP against each background row alone', { timeout: 60_000 }, () => {
+  it('the weighted sum of the per-background-row values is the reported value (sampled and exact, probability and log-odds)', async () => {
+    const dataset = await loadDataset('adult');
+    const model = await openModel('adult', 'mlp_torch.onnx');
+    try {
+      const input = oneHotInput('adult', dataset);
+      const players = playersOf(input, dataset.columns.map((c) => c.name));
+      const P = players.names.length;
+      const explain = gatherRows(input, [100, 101, 102]);
+      const background = gatherRows(input, [0, 1, 2, 3, 4, 5]);
+      const weights = [0.3, 0.1, 0.2, 0.15, 0.15, 0.1];
+      for (const exact of [false, true]) {
+        const r = await kernelShap({ model, players, explain, background, backgroundWeights: weights, logOdds: true, samples: 96, exact, rng: createRng(1), perBackground: true });
+        const pb = r.perBackground!;
+        expect(pb.backgroundRows).toBe(6);
+        for (const [space, values] of [['probability', r.probability.values], ['log-odds', r.logOdds!.values]] as const) {
+          const per = space === 'probability' ? pb.probability : pb.logOdds!;
+          let worst = 0;
+          for (let i = 0; i < r.rows; i++) {
+            for (let p = 0; p < P; p++) {
+              let sum = 0;
+              for (let b = 0; b < 6; b++) sum += pb.weights[b] * per[(i * 6 + b) * P + p];
+              worst = Math.max(worst, Math.abs(sum - values[i * P + p]));
+            }
+          }
+          expect(worst, `${space}, exact ${exact}`).toBeLessThan(1e-9);
+          // and they are not all the same: the background rows disagree
+          expect(per.some((v, k) => Math.abs(v - per[k % P]) > 1e-3)).toBe(true);
+        }
+      }
+    } finally {
+      await model.dispose();
+    }
   });
 });
 
@@ -259,7 +298,7 @@ describe('explainability gates with ranges, on Adult gbt', { timeout: 120_000 },
     expect(checkSchema(JSON.parse(JSON.stringify(by.get('explainability/sensitive_share/age_bin')!.interval)))).toBe(true);
   });
 
-  it('is deterministic for a seed, and the KernelSHAP default keeps the one background and says why', async () => {
+  it('is deterministic for a seed; KernelSHAP resamples its background rows instead of re-drawing (no model call)', async () => {
     const a = await run(3, GATES);
     const b = await run(3, GATES);
     expect(JSON.stringify(b.section.uncertainty)).toBe(JSON.stringify(a.section.uncertainty));
@@ -267,8 +306,9 @@ describe('explainability gates with ranges, on Adult gbt', { timeout: 120_000 },
     const c = await run(4, GATES);
     expect(JSON.stringify(c.section.uncertainty)).not.toBe(JSON.stringify(a.section.uncertainty));
     const k = await run(3, 'method: kernel_shap\nrows: 6\nbackground: { size: 10 }\nkernel_shap: { samples: 64, exact: never }\nsensitive_rank: { min: 6 }');
-    expect(k.section.uncertainty).toMatchObject({ backgrounds: 1, modelRows: 0 });
-    expect(k.section.uncertainty!.backgroundsReason).toMatch(/KernelSHAP would score every coalition again/);
+    expect(k.section.uncertainty).toMatchObject({ backgrounds: 1, modelRows: 0, backgroundRowsResampled: 10 });
+    expect(k.section.uncertainty!.backgroundsReason).toBeUndefined();
+    expect(k.checks[0].message).toMatch(/95% range/);
     const k2 = await run(3, 'method: kernel_shap\nrows: 6\nbackground: { size: 10, redraws: 1 }\nkernel_shap: { samples: 64, exact: never }\nsensitive_rank: { min: 6 }');
     expect(k2.section.uncertainty!.backgrounds).toBe(2);
     expect(k2.section.uncertainty!.modelRows).toBe(k2.section.modelRows);

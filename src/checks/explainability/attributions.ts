@@ -7,7 +7,7 @@ import type { MatrixInput, ModelInput, ModelInfo, ScoringModel } from '../../mod
 import type { Rng } from '../../util/rng.js';
 import { gatherRows } from './input-rows.js';
 import { properCoalitions } from './coalitions.js';
-import { kernelShap } from './kernel-shap.js';
+import { kernelShap, type PerBackgroundValues } from './kernel-shap.js';
 import type { Players } from './players.js';
 import type { ExplainabilitySettings } from './policy.js';
 import { countLeaves, parseTreeEnsemble, TreeParseError } from './tree-ensemble.js';
@@ -40,7 +40,12 @@ export interface AttributionRequest {
   /** Why no model file could be read, when proto is null. */
   protoProblem?: string;
   deadline?: number;
+  /** KernelSHAP: also keep the values against each background row (for the gates' ranges), within MAX_PER_BACKGROUND. */
+  perBackground?: boolean;
 }
+
+/** Bounds on what KernelSHAP keeps per background row: model rows scored (4 bytes each), and values (8 bytes each). */
+export const MAX_PER_BACKGROUND = { modelRows: 25_000_000, values: 5_000_000 };
 
 export interface AttributionRun {
   method: ShapMethod;
@@ -55,6 +60,8 @@ export interface AttributionRun {
   /** `input` / `playerOfSlot`: the matrix and players the trees were explained on when not ctx.input's (issue #11). */
   tree?: { summary: TreeEnsembleSummary; score: ScalarTreeScore; input?: MatrixInput; playerOfSlot?: Int32Array };
   kernel?: KernelShapSummary;
+  /** KernelSHAP's values against each background row alone (when asked for and within MAX_PER_BACKGROUND). */
+  perBackground?: PerBackgroundValues;
   truncated: boolean;
   notes: string[];
 }
@@ -202,6 +209,7 @@ async function runKernel(req: AttributionRequest, why: string): Promise<Attribut
     exact,
     rng: req.rng.fork('kernel-shap'),
     deadline: req.deadline,
+    perBackground: req.perBackground === true && perRow * rows <= MAX_PER_BACKGROUND.modelRows && rows * K * P <= MAX_PER_BACKGROUND.values,
   });
   const spaces: AttributionRun['spaces'] = { probability: result.probability };
   const additivityError: AttributionRun['additivityError'] = { probability: result.additivityError.probability };
@@ -223,6 +231,7 @@ async function runKernel(req: AttributionRequest, why: string): Promise<Attribut
     modelCalls: result.modelCalls,
     modelRows: result.modelRows,
     kernel: { coalitions: result.coalitions, exact: result.exact, completeSizes: result.completeSizes, paired: !result.exact },
+    ...(result.perBackground ? { perBackground: result.perBackground } : {}),
     truncated: result.truncated || result.rows < requested,
     notes,
   };

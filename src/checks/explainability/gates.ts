@@ -28,6 +28,8 @@ export interface UncertaintyData {
   /** Model rows scored for re-drawn backgrounds. */
   modelRows: number;
   backgroundsReason?: string;
+  /** KernelSHAP: the reported background's rows, resampled with the explained rows (values linear in their weights). */
+  backgroundRowsResampled?: number;
 }
 
 export interface GateInput {
@@ -68,7 +70,8 @@ export function resamplingText(u: UncertaintyData): string {
   const r = u.resamples;
   return (
     `${count(r.resamples)} bootstrap resamples of the ${count(u.rows)} explained rows` +
-    (r.draws > 1 ? ` and ${count(r.draws)} background draws` : ', one background')
+    (u.backgroundRowsResampled !== undefined ? ` and the ${count(u.backgroundRowsResampled)} background rows` : '') +
+    (r.draws > 1 ? ` and ${count(r.draws)} background draws` : u.backgroundRowsResampled !== undefined ? '' : ', one background')
   );
 }
 

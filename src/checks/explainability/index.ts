@@ -148,10 +148,16 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
   const everyRow = settings.background.size >= ctx.input.rows;
   const asked = settings.background.redraws;
   const wanted = everyRow ? 0 : (asked ?? (run.method === 'tree_shap' ? AUTO_REDRAWS : 0));
+  // KernelSHAP's values are linear in the background's weights: its rows are resampled with the explained rows, free.
+  const pb = run.perBackground;
+  const pbValues = pb ? (a.space === 'log_odds' ? pb.logOdds : pb.probability) : null;
+  const background = pb && pbValues && pbValues.length === run.rows * pb.backgroundRows * a.request.players.names.length
+    ? { values: pbValues, weights: pb.weights, rows: pb.backgroundRows }
+    : undefined;
   let backgroundsReason: string | undefined;
-  if (everyRow) backgroundsReason = 'the background is every row of the dataset, so there is nothing to re-draw';
-  else if (asked === undefined && run.method !== 'tree_shap' && draws.length === 1) {
-    backgroundsReason = 'KernelSHAP would score every coalition again for each new background; set explainability.background.redraws to re-draw it';
+  if (everyRow && !background) backgroundsReason = 'the background is every row of the dataset, so there is nothing to re-draw';
+  else if (asked === undefined && run.method !== 'tree_shap' && draws.length === 1 && !background) {
+    backgroundsReason = 'KernelSHAP would score every coalition again for each new background, and its values against each background row were too many to keep; set explainability.background.redraws to re-draw it';
   }
   let modelRows = a.redrawModelRows;
   let treeX: Float32Array | undefined;
@@ -169,7 +175,7 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
       treeX ??= (gatherRows(treeInput, a.explained) as MatrixInput).data;
       v = redrawTreeShap(run.tree.score, treeInput, treeX, run.rows, other, a.request, a.space, run.tree.playerOfSlot);
     } else {
-      const r = await computeAttributions({ ...a.request, explainedRows: a.explained, backgroundRows: other.rows, backgroundWeights: other.weights, rng: a.rng.fork(`redraw-${k}`) });
+      const r = await computeAttributions({ ...a.request, explainedRows: a.explained, backgroundRows: other.rows, backgroundWeights: other.weights, rng: a.rng.fork(`redraw-${k}`), perBackground: false });
       modelRows += r.modelRows;
       v = r.rows === run.rows ? r.spaces[a.space]?.values : undefined;
     }
@@ -188,12 +194,20 @@ async function importanceUncertainty(a: UncertaintyArgs): Promise<UncertaintyDat
     rng: a.rng.fork('uncertainty'),
     stability: stabilityKind === 'seeds' && draws.length < 2 ? null : stabilityKind,
     deadline: ctx.deadline,
+    ...(background ? { background } : {}),
   });
   if (resamples.resamples === 0) return null;
   if (resamples.resamples < stats.resamples) {
     a.notes.push(`Explainability: ${resamples.resamples} of ${stats.resamples} bootstrap resamples of the importance were done before the time limit.`);
   }
-  return { resamples, level: stats.level, rows: run.rows, modelRows, ...(backgroundsReason ? { backgroundsReason } : {}) };
+  return {
+    resamples,
+    level: stats.level,
+    rows: run.rows,
+    modelRows,
+    ...(background ? { backgroundRowsResampled: background.rows } : {}),
+    ...(backgroundsReason ? { backgroundsReason } : {}),
+  };
 }
 
 /** Grouped TreeSHAP values of the explained rows against another background, in the ranking space (undefined when cut short). */
@@ -243,6 +257,7 @@ function uncertaintyReport(u: UncertaintyData, importance: ImportanceEntry[], na
     }),
   };
   if (u.backgroundsReason) out.backgroundsReason = u.backgroundsReason;
+  if (u.backgroundRowsResampled !== undefined) out.backgroundRowsResampled = u.backgroundRowsResampled;
   return out;
 }
 
@@ -274,6 +289,7 @@ export async function runExplainability(
     proto,
     protoProblem: problem,
     deadline: ctx.deadline,
+    perBackground: statisticsOf(ctx.doc).resamples > 0,
   };
   const run = await computeAttributions(request);
   notes.push(...run.notes);
@@ -302,6 +318,7 @@ export async function runExplainability(
       backgroundRows: other.rows,
       backgroundWeights: other.weights,
       rng: rng.fork('second-seed'),
+      perBackground: false,
     });
     const secondValues = second.spaces[space]?.values ?? second.spaces.probability?.values ?? new Float64Array(0);
     const o = orderOf(secondValues, players.names);

@@ -14,7 +14,7 @@ import type { Rng } from '../../util/rng.js';
 import { kernelCoalitions, properCoalitions } from './coalitions.js';
 import { shapleyFromCoalitionValues } from './exact-shapley.js';
 import { HybridRowWriter, cellsPerRow } from './input-rows.js';
-import { constrainedKernelRegression } from './least-squares.js';
+import { constrainedKernelRegression, constrainedKernelRegressionMany } from './least-squares.js';
 import type { Players } from './players.js';
 import type { ShapValues } from './tree-shap.js';
 
@@ -38,6 +38,21 @@ export interface KernelShapInput {
   maxRowsPerCall?: number;
   /** Epoch ms after which no new batch starts; rows finished so far are returned. */
   deadline?: number;
+  /**
+   * Also keep the values against each background row alone (issue #9: the gates' ranges resample the background's
+   * weights without scoring again; the values are linear in them). Memory: 4 bytes per model row scored.
+   */
+  perBackground?: boolean;
+}
+
+/** Values against each background row alone: Σ_b weights[b] · values[(i K + b) P + p] is the reported value (i, p). */
+export interface PerBackgroundValues {
+  backgroundRows: number;
+  /** Normalised background weights. */
+  weights: Float64Array;
+  /** [rows x backgroundRows x players]. */
+  probability: Float64Array;
+  logOdds: Float64Array | null;
 }
 
 export interface KernelShapResult {
@@ -54,6 +69,7 @@ export interface KernelShapResult {
   exact: boolean;
   completeSizes: number[];
   truncated: boolean;
+  perBackground?: PerBackgroundValues;
 }
 
 const LOGIT_EPS = 1e-15;
@@ -90,6 +106,8 @@ interface RowPlan {
   completeSizes: number[];
   vProb: Float64Array;
   vLogit: Float64Array | null;
+  /** f per coalition and background row, [count x K] (perBackground only). */
+  raw: Float32Array | null;
   /** Coalitions evaluated so far. */
   done: number;
 }
@@ -176,6 +194,7 @@ export async function kernelShap(input: KernelShapInput): Promise<KernelShapResu
       completeSizes,
       vProb: new Float64Array(count),
       vLogit: input.logOdds ? new Float64Array(count) : null,
+      raw: input.perBackground ? new Float32Array(count * K) : null,
       done: 0,
     });
   }
@@ -196,6 +215,7 @@ export async function kernelShap(input: KernelShapInput): Promise<KernelShapResu
       let vp = 0;
       let vl = 0;
       const base = k * K;
+      if (plan.raw) plan.raw.set(f.subarray(base, base + K), c * K);
       for (let b = 0; b < K; b++) {
         const y = f[base + b];
         vp += w[b] * y;
@@ -243,6 +263,9 @@ export async function kernelShap(input: KernelShapInput): Promise<KernelShapResu
   const prob = new Float64Array(rows * P);
   const lo = input.logOdds ? new Float64Array(rows * P) : null;
   const fxLogit = new Float64Array(rows);
+  const perBg: PerBackgroundValues | null = input.perBackground
+    ? { backgroundRows: K, weights: w, probability: new Float64Array(rows * K * P), logOdds: input.logOdds ? new Float64Array(rows * K * P) : null }
+    : null;
   let errProb = 0;
   let errLogit = 0;
   let maxCoalitions = 0;
@@ -279,6 +302,11 @@ export async function kernelShap(input: KernelShapInput): Promise<KernelShapResu
     if (lo && plan.vLogit) {
       errLogit = Math.max(errLogit, place(lo, solve(plan.vLogit, expectedLogit, fxLogit[i]), expectedLogit, fxLogit[i]));
     }
+    if (perBg) {
+      perRowBackground(plan, i, headScores.subarray(n, n + K), fx[i], K, P, perBg.probability, (v) => v);
+      if (perBg.logOdds) perRowBackground(plan, i, headScores.subarray(n, n + K), fxLogit[i], K, P, perBg.logOdds, logit);
+      plan.raw = null;
+    }
   }
   return {
     rows,
@@ -292,5 +320,47 @@ export async function kernelShap(input: KernelShapInput): Promise<KernelShapResu
     exact: allExact,
     completeSizes: completeSizes ?? [],
     truncated,
+    ...(perBg ? { perBackground: perBg } : {}),
   };
+}
+
+/**
+ * Row i's values against each background row alone (v(S) = f(x_S, b), v(∅) = f(b)), into target[(i K + b) P + p]: the
+ * same linear solve as the weighted game, so Σ_b w_b of them is the row's reported value.
+ */
+function perRowBackground(
+  plan: RowPlan,
+  i: number,
+  fb: Float32Array,
+  output: number,
+  K: number,
+  P: number,
+  target: Float64Array,
+  transform: (v: number) => number,
+): void {
+  const m = plan.varying.length;
+  if (m === 0) return;
+  let phi: Float64Array;
+  if (m === 1) {
+    phi = Float64Array.from(fb, (e) => output - transform(e));
+  } else if (plan.exact) {
+    phi = new Float64Array(K * m);
+    const table = new Float64Array(2 ** m);
+    for (let b = 0; b < K; b++) {
+      table[0] = transform(fb[b]);
+      table[table.length - 1] = output;
+      for (let c = 0; c < plan.count; c++) table[c + 1] = transform((plan.raw as Float32Array)[c * K + b]);
+      phi.set(shapleyFromCoalitionValues(table, m), b * m);
+    }
+  } else {
+    // values per background row: [K x count]
+    const raw = plan.raw as Float32Array;
+    const byRow = new Float64Array(K * plan.count);
+    for (let c = 0; c < plan.count; c++) for (let b = 0; b < K; b++) byRow[b * plan.count + c] = raw[c * K + b];
+    phi = constrainedKernelRegressionMany(plan.masks, byRow, K, plan.weights, plan.count, m, fb, output, transform);
+  }
+  for (let b = 0; b < K; b++) {
+    const base = (i * K + b) * P;
+    for (let j = 0; j < m; j++) target[base + plan.varying[j]] = phi[b * m + j];
+  }
 }

@@ -87,3 +87,67 @@ export function constrainedKernelRegression(
   phi[n] = total - sum;
   return phi;
 }
+
+/**
+ * The same regression for several value vectors at once (one per background row): the normal matrix depends only on
+ * the coalitions and their weights, so it is built once; each right-hand side is solved on a copy of it with the same
+ * pivots, so the solutions are linear in (v, expected, output): Σ_b w_b φ_b is the φ of Σ_b w_b v_b (issue #9: the
+ * background's weights can be resampled without scoring anything again).
+ * values: [rhs x count] row-major; expected: v(∅) per rhs; output: v(full), shared. out: [rhs x m].
+ */
+export function constrainedKernelRegressionMany(
+  masks: Uint8Array,
+  values: ArrayLike<number>,
+  rhs: number,
+  weights: ArrayLike<number>,
+  count: number,
+  m: number,
+  expected: ArrayLike<number>,
+  output: number,
+  transform: (v: number) => number = (v) => v,
+): Float64Array {
+  const out = new Float64Array(rhs * m);
+  if (m === 1) {
+    for (let r = 0; r < rhs; r++) out[r] = output - transform(expected[r]);
+    return out;
+  }
+  const n = m - 1;
+  const ata = new Float64Array(n * n);
+  const rows = new Float64Array(count * n);
+  const zl = new Float64Array(count);
+  for (let c = 0; c < count; c++) {
+    const base = c * m;
+    zl[c] = masks[base + n];
+    for (let j = 0; j < n; j++) rows[c * n + j] = masks[base + j] - zl[c];
+    const w = weights[c];
+    if (w === 0) continue;
+    for (let i = 0; i < n; i++) {
+      const wri = w * rows[c * n + i];
+      if (wri === 0) continue;
+      for (let j = 0; j < n; j++) ata[i * n + j] += wri * rows[c * n + j];
+    }
+  }
+  const a = new Float64Array(n * n);
+  const atb = new Float64Array(n);
+  for (let r = 0; r < rhs; r++) {
+    const e = transform(expected[r]);
+    const total = output - e;
+    atb.fill(0);
+    for (let c = 0; c < count; c++) {
+      const w = weights[c];
+      if (w === 0) continue;
+      const y = transform(values[r * count + c]) - e - zl[c] * total;
+      const wy = w * y;
+      for (let i = 0; i < n; i++) atb[i] += wy * rows[c * n + i];
+    }
+    a.set(ata);
+    const sol = solveLinearSystem(a, atb, n);
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      out[r * m + j] = sol[j];
+      sum += sol[j];
+    }
+    out[r * m + n] = total - sum;
+  }
+  return out;
+}

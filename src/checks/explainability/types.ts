@@ -126,6 +126,11 @@ export interface ImportanceUncertainty {
   backgrounds: number;
   /** Why there are no more background draws than that (e.g. KernelSHAP's cost, a background that is every row). */
   backgroundsReason?: string;
+  /**
+   * KernelSHAP: the background rows (this many) were resampled too, by weight, in every resample on the reported
+   * background — its values are linear in the background's weights, so no model call is needed.
+   */
+  backgroundRowsResampled?: number;
   /** Confidence level of the ranges (statistics.level). */
   level: number;
   /** Model rows scored for the re-drawn backgrounds (KernelSHAP; 0 for TreeSHAP). */

@@ -31,6 +31,12 @@ export interface ResampleInput {
   stability: 'halves' | 'seeds' | null;
   /** Epoch ms after which no new resample starts. */
   deadline?: number;
+  /**
+   * draws[0]'s values against each of its K background rows alone ([rows x K x players]; Σ_b weights[b] of them is
+   * draws[0]): then every resample on draws[0] also resamples the background rows (K draws by weight), the values being
+   * linear in the background's weights (KernelSHAP, issue #9) — the background's variation without scoring again.
+   */
+  background?: { values: Float64Array; weights: Float64Array; rows: number };
 }
 
 export interface ImportanceResamples {
@@ -110,6 +116,16 @@ export function resampleImportance(input: ResampleInput): ImportanceResamples {
   const odd = new Float64Array(P);
   const first = new Float64Array(P);
   const second = new Float64Array(P);
+  const bg = input.background && input.background.rows > 0 ? input.background : undefined;
+  const bgCumulative = new Float64Array(bg ? bg.rows : 0);
+  if (bg) {
+    let c = 0;
+    for (let j = 0; j < bg.rows; j++) bgCumulative[j] = c += bg.weights[j];
+    for (let j = 0; j < bg.rows; j++) bgCumulative[j] /= c;
+  }
+  const bgWeights = new Float64Array(bg ? bg.rows : 0);
+  const bgUsed = new Int32Array(bg ? bg.rows : 0);
+  const phi = new Float64Array(P);
   let done = 0;
   for (let b = 0; b < B; b++) {
     if (input.deadline !== undefined && (b & 63) === 0 && Date.now() > input.deadline) break;
@@ -118,10 +134,30 @@ export function resampleImportance(input: ResampleInput): ImportanceResamples {
     const abs = draws[b % D];
     even.fill(0);
     odd.fill(0);
-    for (let k = 0; k < n; k++) {
-      const base = idx[k] * P;
-      const target = (k & 1) === 0 ? even : odd;
-      for (let p = 0; p < P; p++) target[p] += abs[base + p];
+    if (bg && b % D === 0) {
+      // resampled background weights: K draws by weight, each counting 1/K
+      bgWeights.fill(0);
+      for (let k = 0; k < bg.rows; k++) bgWeights[pickByWeight(bgCumulative, input.rng.next())] += 1 / bg.rows;
+      let used = 0;
+      for (let j = 0; j < bg.rows; j++) if (bgWeights[j] > 0) bgUsed[used++] = j;
+      const K = bg.rows;
+      for (let k = 0; k < n; k++) {
+        const target = (k & 1) === 0 ? even : odd;
+        phi.fill(0);
+        for (let u = 0; u < used; u++) {
+          const j = bgUsed[u];
+          const wj = bgWeights[j];
+          const base = (idx[k] * K + j) * P;
+          for (let p = 0; p < P; p++) phi[p] += wj * bg.values[base + p];
+        }
+        for (let p = 0; p < P; p++) target[p] += Math.abs(phi[p]);
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const base = idx[k] * P;
+        const target = (k & 1) === 0 ? even : odd;
+        for (let p = 0; p < P; p++) target[p] += abs[base + p];
+      }
     }
     let total = 0;
     for (let p = 0; p < P; p++) {
@@ -149,6 +185,18 @@ export function resampleImportance(input: ResampleInput): ImportanceResamples {
     shares: done === B ? shares : shares.slice(0, done * P),
     stability: stab ? (done === B ? stab : stab.slice(0, done)) : null,
   };
+}
+
+/** The index j with cumulative[j - 1] <= u < cumulative[j] (cumulative ascending, ending at 1). */
+function pickByWeight(cumulative: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (u < cumulative[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Player p's column of a [resamples x players] matrix. */
