@@ -17,7 +17,15 @@ import type { CheckResult } from '../report/types.js';
 import type { CheckContext } from './context.js';
 import { hasScores } from './performance.js';
 import { formatNumber, makeCheckResults, outcomeOf, statisticsOf } from './result.js';
-import { countEngineApplies, countFairness, type CountFairness } from '../stats/fairnessCounts.js';
+import { countEngineApplies, countFairness, groupAggregateInterval, type CountFairness } from '../stats/fairnessCounts.js';
+import { binnedEstimate, delongStandardError, meanEstimate, SCALE_WORK } from '../stats/scaleIntervals.js';
+import type { IntervalEstimate } from '../stats/estimate.js';
+import { thresholdSweep } from '../metrics/thresholdSweep.js';
+import { averagePrecisionFromSweep } from '../metrics/averagePrecision.js';
+import { ksFromSweep } from '../metrics/ksStatistic.js';
+import { rowLosses } from '../stats/weighted/scores.js';
+import { isLabelMetric, type FairnessPlan, type Predictions } from '../stats/weighted/metrics.js';
+import type { Grouping } from '../data/types.js';
 import { createRng } from '../util/rng.js';
 import { fairnessTitle } from './favourable.js';
 
@@ -123,6 +131,11 @@ export function fairnessChecks(ctx: CheckContext, results: AttributeResult[]): C
       }
       const gated = fairnessEstimate(fullPlan, pred, grouping, minGroupSize);
       const value = gated.insufficientReason !== undefined ? null : fairnessValue(result, plan, method);
+      const scaled = gated.insufficientReason === undefined && value !== null ? scoreFairnessAtScale(ctx, fullPlan, pred, grouping, minGroupSize, value, `${metric}/${name}`) : null;
+      if (scaled) {
+        out.push(...makeCheckResults({ doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details: { ...details, intervalMethod: scaled.interval.method }, intervalEstimate: scaled }));
+        continue;
+      }
       out.push(
         ...makeCheckResults({
           doc, section: 'fairness', metric, scope: name, title, value, threshold, pointer, details,
@@ -206,4 +219,69 @@ export function applyExcludedGroups(r: CheckResult, counts: CountFairness, level
 
 function baseIndex(counts: CountFairness, base: string): number {
   return counts.bases.indexOf(base);
+}
+
+/**
+ * Score-based fairness metrics (ROC AUC, AP, KS, Brier, log loss, mean score per group) at scale (issue #12: rows ×
+ * resamples above SCALE_WORK, where a row bootstrap per group would grow with both): each group's value gets a replicate
+ * series from its at-scale interval (DeLong draws on the logit scale for AUC, CLT draws for means, the binned Bayesian
+ * bootstrap for AP and KS), and the aggregate's interval comes from groupAggregateInterval, as for label metrics.
+ * null below the scale threshold (the row bootstrap, stratified by group × label, is kept) or for to_overall.
+ */
+export function scoreFairnessAtScale(ctx: CheckContext, plan: FairnessPlan, pred: Predictions, grouping: Grouping, minGroupSize: number, value: number, label: string): IntervalEstimate | null {
+  const settings = statisticsOf(ctx.doc);
+  const n = pred.yTrue.length;
+  if (!pred.scores || settings.resamples <= 0 || n * settings.resamples <= (settings.scaleWork ?? SCALE_WORK)) return null;
+  if (plan.method === 'to_overall' && plan.aggregate !== 'group_min' && plan.aggregate !== 'group_max') return null;
+  const G = grouping.keys.length;
+  const members: number[][] = grouping.keys.map(() => []);
+  for (let i = 0; i < n; i++) members[grouping.codes[i]].push(i);
+  const included = plan.bases.map(() => members.map((m, g) => (m.length >= minGroupSize && m.length > 0 ? g : -1)).filter((g) => g >= 0));
+  const theta = new Float64Array(plan.bases.length * G).fill(Number.NaN);
+  const series = new Map<number, Float64Array>();
+  const rng = createRng(ctx.doc.policy.seed).fork(`stats/fairness-scale/${label}`);
+  const B = settings.resamples;
+  for (let j = 0; j < plan.bases.length; j++) {
+    const base = plan.bases[j];
+    for (const g of included[j]) {
+      const rows = Uint32Array.from(members[g]);
+      const yTrue = Uint8Array.from(rows, (r) => pred.yTrue[r]);
+      const scores = Float32Array.from(rows, (r) => (pred.scores as Float32Array)[r]);
+      let point: number | null;
+      let draws: Float64Array;
+      if (isLabelMetric(base)) return null; // mixed plans keep the row bootstrap
+      if (base === 'brier' || base === 'log_loss' || base === 'mean_score') {
+        const e = meanEstimate(rowLosses(base, yTrue, scores), settings, yTrue);
+        if (!e) return null;
+        point = (e.interval.low + e.interval.high) / 2;
+        const se = e.standardError ?? 0;
+        draws = Float64Array.from({ length: B }, () => (point as number) + se * rng.normal());
+      } else {
+        const sweep = thresholdSweep(yTrue, scores);
+        if (base === 'roc_auc') {
+          const d = delongStandardError(sweep);
+          if (!d || !(d.auc > 0 && d.auc < 1)) return null;
+          point = d.auc;
+          const c = Math.log(d.auc / (1 - d.auc));
+          const se = d.se / (d.auc * (1 - d.auc));
+          draws = Float64Array.from({ length: B }, () => 1 / (1 + Math.exp(-(c + se * rng.normal()))));
+        } else if (base === 'average_precision' || base === 'ks') {
+          point = base === 'average_precision' ? averagePrecisionFromSweep(sweep) : ksFromSweep(sweep)?.statistic ?? null;
+          if (point === null) return null;
+          const e = binnedEstimate(base, point, sweep, { ...settings, level: settings.level }, rng.fork(`${base}/${g}`));
+          if (!e) return null;
+          // the binned replicates themselves are not kept by binnedEstimate: redraw them as a normal series of its spread
+          const se = e.standardError ?? (e.interval.high - e.interval.low) / 3.92;
+          draws = Float64Array.from({ length: B }, () => (point as number) + se * rng.normal());
+        } else return null;
+      }
+      theta[j * G + g] = point;
+      series.set(j * G + g, draws);
+    }
+  }
+  const needed = plan.aggregate === 'difference' || plan.aggregate === 'ratio' ? 2 : 1;
+  if (included.some((x) => x.length < needed)) return null;
+  const est = groupAggregateInterval(plan, included, G, theta, (j, g) => series.get(j * G + g) as Float64Array, B, settings, value, plan.bases.some((b) => b === 'log_loss') ? [0, Number.POSITIVE_INFINITY] : [0, 1]);
+  est.interval.method = `at-scale/${est.interval.method}`;
+  return est;
 }

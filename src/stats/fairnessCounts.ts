@@ -232,16 +232,40 @@ export function countFairness(
       }
     });
   }
+  const estimate = groupAggregateInterval(plan, included, G, theta, (j, g) => perRate.get(j * G + g) as Float64Array, nDraws, settings, value, rangeOf(plan));
+  out.method = `counts-dirichlet/${estimate.interval.method}`;
+  estimate.interval.method = out.method;
+  out.intervalEstimate = estimate;
+  return out;
+}
+
+/**
+ * The interval of an aggregate of group values (min, max, difference, ratio; several bases combined) from each
+ * group's replicate series (draws of its value): two groups by the folded contrast, the lowest/highest by the
+ * moment-selection projection, three or more by the near-tie pivot (see countFairness). `value` is the point value.
+ */
+export function groupAggregateInterval(
+  plan: FairnessPlan,
+  included: number[][],
+  G: number,
+  theta: Float64Array,
+  seriesOf: (j: number, g: number) => Float64Array,
+  nDraws: number,
+  settings: StatisticsSettings,
+  value: number,
+  range: [number, number],
+): IntervalEstimate {
+  const B = plan.bases.length;
   const alpha = 1 - settings.level;
   const parts: Array<{ low: number; high: number; method: string }> = [];
   for (let j = 0; j < B; j++) {
     const groupsJ = included[j];
-    const series = groupsJ.map((g) => sortedFinite(perRate.get(j * G + g) as Float64Array));
+    const series = groupsJ.map((g) => sortedFinite(seriesOf(j, g)));
     const point = groupsJ.map((g) => theta[j * G + g]);
     if (plan.aggregate === 'group_min' || plan.aggregate === 'group_max') {
       parts.push(extremeInterval(plan.aggregate === 'group_min' ? 'min' : 'max', series, alpha));
     } else if (groupsJ.length === 2) {
-      parts.push(twoGroupInterval(plan.aggregate, point, groupsJ.map((g) => perRate.get(j * G + g) as Float64Array), alpha));
+      parts.push(twoGroupInterval(plan.aggregate, point, groupsJ.map((g) => seriesOf(j, g)), alpha));
     } else {
       // three or more groups: the moment-selection pivot (src/stats/groupRates.ts). A ratio min/max is the exponential
       // of minus the difference of the log rates, so it is handled as that difference when every rate is positive.
@@ -249,7 +273,7 @@ export function countFairness(
       const tr = (x: number): number => (logScale ? Math.log(x) : x);
       const single: FairnessPlan = { ...plan, bases: [plan.bases[j]], aggregate: logScale ? 'difference' : plan.aggregate };
       const th = Float64Array.from(point, tr);
-      const pv = pivotReplicates(th, nDraws, (b, into) => groupsJ.forEach((g, k) => (into[k] = tr((perRate.get(j * G + g) as Float64Array)[b]))), (r) => aggregateOne(single, [...r]), groupsJ.length);
+      const pv = pivotReplicates(th, nDraws, (b, into) => groupsJ.forEach((g, k) => (into[k] = tr((seriesOf(j, g))[b]))), (r) => aggregateOne(single, [...r]), groupsJ.length);
       const sorted = sortedFinite(pv.replicates);
       const qlo = quantileSorted(sorted, alpha / 2), qhi = quantileSorted(sorted, 1 - alpha / 2);
       const method = pv.bias !== 0 ? 'pivot-near-ties' : 'percentile';
@@ -257,23 +281,22 @@ export function countFairness(
     }
   }
   const combined = combineIntervals(plan, parts);
-  const [lo, hi] = rangeOf(plan);
+  const [lo, hi] = range;
   const low = Math.max(lo, Math.min(combined.low, value));
   const high = Math.min(hi, Math.max(combined.high, value));
-  out.method = `counts-dirichlet/${[...new Set(parts.map((p) => p.method))].join('+')}`;
+  const method = [...new Set(parts.map((p) => p.method))].join('+');
   const z = normalQuantile(1 - alpha / 2);
   const center = (low + high) / 2;
   const se = (high - low) / (2 * z);
   const pBelow = (limit: number): number => (se > 0 ? normalCdf((center - limit) / se) : center < limit ? 0 : 1);
-  out.intervalEstimate = {
-    interval: { low, high, level: settings.level, method: out.method },
+  return {
+    interval: { low, high, level: settings.level, method },
     pValueBelow: pBelow,
     pValueAbove: (limit) => (se > 0 ? normalCdf((limit - center) / se) : center > limit ? 0 : 1),
     undefinedShare: 0,
     standardError: se,
     ...(nDraws < settings.resamples ? { truncated: `the time budget ran out after ${nDraws} of ${settings.resamples} resamples` } : {}),
   };
-  return out;
 }
 
 function denominatorWords(base: string): string {

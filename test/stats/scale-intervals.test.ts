@@ -66,3 +66,37 @@ describe('DeLong', () => {
     expect(d.se).toBeCloseTo(se, 14);
   });
 });
+
+describe('score-based fairness metrics at scale agree with the row bootstrap (Adult gbt by sex and by race)', () => {
+  const groupCsv = readFileSync(join(__dirname, '..', 'fixtures', 'adult', 'gbt_onehot.predictions.csv'), 'utf8').trimEnd().split('\n');
+  const head = groupCsv[0].split(',');
+  const col = (name: string) => groupCsv.slice(1).map((l) => l.split(',')[head.indexOf(name)]);
+  const grouping = (name: string) => {
+    const values = col(name);
+    const keys = [...new Set(values)].sort();
+    return { name, attributes: [name], keys, values: keys.map((k) => ({ [name]: k })), codes: Int32Array.from(values, (v) => keys.indexOf(v)) };
+  };
+  it.each([
+    ['roc_auc', 'difference', 'sex'],
+    ['roc_auc', 'group_min', 'race'],
+    ['brier', 'group_max', 'race'],
+    ['average_precision', 'ratio', 'sex'],
+  ] as const)('%s %s by %s', async (base, aggregate, attr) => {
+    const { scoreFairnessAtScale } = await import('../../src/checks/fairness.js');
+    const { fairnessEstimate } = await import('../../src/stats/estimators.js');
+    const plan = { bases: [base], aggregate, combine: 'worst', method: 'between_groups' } as never;
+    const g = grouping(attr);
+    const pred = { yTrue, yPred, scores };
+    const gated = fairnessEstimate(plan, pred, g, 30);
+    const settings = resolveStatistics({});
+    const boot = estimateInterval(gated.value as number, gated.estimate!, settings, createRng(9).fork(`${base}/${attr}`))!;
+    const doc = { policy: { seed: 0, statistics: {} } } as never;
+    const { statisticsOf } = await import('../../src/checks/result.js');
+    statisticsOf(doc).scaleWork = 0;
+    const fast = scoreFairnessAtScale({ doc } as never, plan, pred, g as never, 30, gated.value as number, 'test')!;
+    const width = boot.interval.high - boot.interval.low;
+    console.log(`${base} ${aggregate} by ${attr} = ${(gated.value as number).toFixed(4)}: row bootstrap [${boot.interval.low.toFixed(4)}, ${boot.interval.high.toFixed(4)}], at scale (${fast.interval.method}) [${fast.interval.low.toFixed(4)}, ${fast.interval.high.toFixed(4)}]`);
+    expect(Math.abs(fast.interval.low - boot.interval.low)).toBeLessThan(0.3 * width);
+    expect(Math.abs(fast.interval.high - boot.interval.high)).toBeLessThan(0.3 * width);
+  }, 60_000);
+});
