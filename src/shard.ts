@@ -9,10 +9,10 @@
  * (labels, groups, and the seeded row sample that robustness and explainability run on) and runs the model only on
  * that sample. A shard file is "MRGSHARD 1\n", one line of JSON (the header), then the scores as float32 little-endian.
  */
-import { readFile } from 'node:fs/promises';
 import { loadModel } from './model/session.js';
 import { loadPolicy, resolvePolicyPath } from './policy/load.js';
 import { readEvaluationData, runGate, scoreRows, type GateOptions, type GateRun } from './gate.js';
+import { readConfinedSync } from './util/safe-fs.js';
 import { UserError } from './util/errors.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -140,10 +140,8 @@ const MAX_SHARD_BYTES = 2_000_000_000 + MAX_HEADER_BYTES;
 export async function runMerge(files: Array<{ path: string; name: string }>, options: Omit<GateOptions, 'scores'>): Promise<GateRun> {
   const shards: Shard[] = [];
   for (const f of files) {
-    const bytes = await readFile(f.path).catch((e: NodeJS.ErrnoException) => {
-      throw new UserError(`cannot read shard ${f.name} (${e.code ?? 'error'})`);
-    });
-    if (bytes.length > MAX_SHARD_BYTES) throw new UserError(`${f.name} is larger than a shard can be`);
+    // confined like every input (issue #10): no symlink out of the workspace, regular file, bounded read
+    const bytes = readConfinedSync(f.path, { workspace: options.workspace, maxBytes: MAX_SHARD_BYTES, what: 'shard', location: { file: f.name } });
     shards.push(decodeShard(bytes, f.name));
   }
   const { scores, header } = mergeShards(shards);
