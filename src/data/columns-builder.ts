@@ -24,51 +24,58 @@ export interface TextBudget {
   onExceeded(): never;
 }
 
-class GrowingFloat64 {
-  data = new Float64Array(1024);
+/**
+ * A typed array grown in fixed chunks of 2^16 elements (issue #12): growth never copies (a doubling array peaks at
+ * 3× its data while it grows), and done() concatenates once into an array of exactly the right length. So a column
+ * costs its final size plus at most one chunk while it is built, and 2× for the moment of done().
+ */
+type TypedCtor<T> = { new (n: number): T };
+class ChunkedArray<T extends Float64Array | Int32Array | Uint32Array> {
+  private static readonly SHIFT = 16;
+  private static readonly SIZE = 1 << 16;
+  private readonly chunks: T[] = [];
   length = 0;
+  constructor(private readonly make: TypedCtor<T>) {}
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+    const c = this.length >>> ChunkedArray.SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new this.make(ChunkedArray.SIZE));
+    this.chunks[c][this.length & (ChunkedArray.SIZE - 1)] = v;
+    this.length++;
   }
-  done(): Float64Array {
-    return this.data.slice(0, this.length);
+  get(i: number): number {
+    return this.chunks[i >>> ChunkedArray.SHIFT][i & (ChunkedArray.SIZE - 1)];
+  }
+  set(i: number, v: number): void {
+    this.chunks[i >>> ChunkedArray.SHIFT][i & (ChunkedArray.SIZE - 1)] = v;
+  }
+  done(): T {
+    const out = new this.make(this.length);
+    for (let c = 0; c < this.chunks.length; c++) {
+      const start = c << ChunkedArray.SHIFT;
+      const n = Math.min(ChunkedArray.SIZE, this.length - start);
+      if (n <= 0) break;
+      out.set(this.chunks[c].subarray(0, n) as never, start);
+    }
+    this.chunks.length = 0; // the chunks can go as soon as the column is built
+    return out;
   }
 }
 
-export class GrowingInt32 {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): Int32Array {
-    return this.data.slice(0, this.length);
+class GrowingFloat64 extends ChunkedArray<Float64Array> {
+  constructor() {
+    super(Float64Array);
   }
 }
 
-export class GrowingUint32 {
-  data = new Uint32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+export class GrowingInt32 extends ChunkedArray<Int32Array> {
+  constructor() {
+    super(Int32Array);
   }
-  done(): Uint32Array {
-    return this.data.slice(0, this.length);
+}
+
+export class GrowingUint32 extends ChunkedArray<Uint32Array> {
+  constructor() {
+    super(Uint32Array);
   }
 }
 
@@ -184,7 +191,7 @@ export class ColumnBuilder {
 
   /** Second pass: the text of row i for a column that lost its dictionary (only rows with placeholder codes). */
   fillText(row: number, text: string): void {
-    if (this.codes && this.codes.data[row] === -1) this.codes.data[row] = this.code(text);
+    if (this.codes && this.codes.get(row) === -1) this.codes.set(row, this.code(text));
   }
 
   finish(): Column {
