@@ -9,6 +9,11 @@
  * by name, as the point ranking), and the stability statistic (Spearman between the resample's even and odd positions,
  * or between the two backgrounds of the 'seeds' method on the same resampled rows).
  *
+ * KernelSHAP's values are linear in the background's weights (v(S) = Σ_b w_b f(x_S, b), and the regression is linear
+ * in v), so with its values against each background row alone (`background`), a resample on the reported background
+ * also draws K background rows by weight and uses φ*(x) = Σ_b w*_b φ_b(x): the background's variation at no model call.
+ * (TreeSHAP is re-drawn instead: a tree pass costs about what the per-row, per-background values would.)
+ *
  * Ranges at the policy's level L (α = 1 - L):
  *   ranks and counts (integers): [Q(α/2), Q(1 - α/2)] with Q the inverted empirical CDF (numpy.quantile(...,
  *     method='inverted_cdf')), so both ends are ranks some resample actually gave;
