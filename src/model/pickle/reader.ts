@@ -235,7 +235,8 @@ export function readPickleAt(cursor: Cursor, opts: ReadOptions = {}): PickleResu
         message:
           `the pickle names \`${q}\` at byte ${at}` +
           (dangerous ? ', which runs code when a Python loader opens the file' : ', which is outside the allowlist of scikit-learn / numpy classes') +
-          '; the file was not loaded',
+          '; the file was not loaded' +
+          libraryHint(module),
       });
     }
     if (d.unknownClass && !seenUnknown.has(q)) {
@@ -697,6 +698,15 @@ export function readPickleAt(cursor: Cursor, opts: ReadOptions = {}): PickleResu
     if (cls.kind === 'type' && cls.module === 'numpy' && cls.name === 'ndarray') return new NdArray(makeDType('b1'), [0], false);
     throw new PickleRefusal({ severity: 'error', kind: 'disallowed-call', global: cls.qualified, offset: at, message: `the pickle instantiates \`${cls.qualified}\` at byte ${at}, which the reader does not build` });
   }
+}
+
+/** What to commit instead when a pickle holds another library's model. */
+function libraryHint(module: string): string {
+  const root = module.split('.')[0];
+  if (root === 'xgboost') return ' (an XGBoost model inside a pickle: commit booster.save_model("model.json") instead, which the gate reads)';
+  if (root === 'lightgbm') return ' (a LightGBM model inside a pickle: commit booster.save_model("model.txt") instead, which the gate reads)';
+  if (['torch', 'tensorflow', 'keras', 'catboost'].includes(root)) return ` (a ${root} model: export it to ONNX, e.g. torch.onnx.export)`;
+  return '';
 }
 
 function isDType(v: unknown): v is DType {

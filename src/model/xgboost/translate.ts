@@ -39,7 +39,7 @@ export function translateXgboost(doc: unknown): Translation {
   const version = Array.isArray(root.version) ? (root.version as number[]).join('.') : 'unknown';
   const objective = obj(learner.objective, 'learner.objective');
   const objName = String(objective.name);
-  if (objName !== 'binary:logistic') {
+  if (objName !== 'binary:logistic' && objName !== 'reg:logistic') {
     throw new TranslationError(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
   }
   const booster = obj(learner.gradient_booster, 'learner.gradient_booster');

@@ -177,6 +177,12 @@ describe('hostile pickles end in one clean refusal', () => {
     expect(refused(() => readPickle(fn)).finding.kind).toBe('disallowed-global');
   });
 
+  it("another library's model inside a pickle: refused, with what to commit instead", () => {
+    const r = refused(() => readPickle(new P().global('xgboost.sklearn', 'XGBClassifier').op(0x29, 0x81, 0x2e).bytes()));
+    expect(r.finding.kind).toBe('disallowed-global');
+    expect(r.message).toContain('booster.save_model("model.json")');
+  });
+
   it('the file-level entry names the refusal and marks the scan unsafe', () => {
     try {
       openForeignModel(new P().global('nt', 'system').op(0x2e).bytes());
