@@ -142,7 +142,7 @@ function columnTensor(dataset: Dataset, column: Column, sig: ModelInputSignature
       { file: dataset.file, line: 1 },
     );
   }
-  const numeric = requireNumbers(dataset, column, `model input \`${sig.name}\` (${type})`);
+  const numeric = requireNumbers(dataset, column, `model input \`${sig.name}\` (${type})`, sig.missing === 'nan' && (type === 'float32' || type === 'float64'));
   const values = numeric.values;
   switch (type) {
     case 'float32':
@@ -162,7 +162,7 @@ function columnTensor(dataset: Dataset, column: Column, sig: ModelInputSignature
 }
 
 /** The column as numbers without missing values, or a UserError naming the first offending line. */
-function requireNumbers(dataset: Dataset, column: Column, what: string): NumericColumn {
+function requireNumbers(dataset: Dataset, column: Column, what: string, nanAllowed = false): NumericColumn {
   if (column.kind === 'categorical') {
     const row = firstTextRow(column);
     const text = column.levels[column.codes[row]];
@@ -172,7 +172,7 @@ function requireNumbers(dataset: Dataset, column: Column, what: string): Numeric
       { file: dataset.file, line: lineOfRow(dataset, row) },
     );
   }
-  if (column.missing > 0) {
+  if (column.missing > 0 && !nanAllowed) {
     const row = column.values.findIndex((v) => Number.isNaN(v));
     throw new UserError(
       `column \`${column.name}\` has a missing value on this line (and ${column.missing - 1} more) but ${what} ` +

@@ -178,6 +178,8 @@ export async function loadModel(opts: LoadModelOptions): Promise<ScoringModel> {
   };
   if (opened.foreign) {
     const t = opened.foreign.translation;
+    // numeric inputs whose blank cells the translated model handles (imputer, NaN-aware trees) may be left blank
+    for (const sig of signature.inputs) if (t.nanInputs.includes(sig.name)) sig.missing = 'nan';
     info.translated = { format: opened.foreign.format, estimator: opened.scan.translatedFrom ?? t.tree.cls, inputs: t.inputs.map((i) => i.name), encodedFeatures: t.features.length, scoring: t.scoring, classes: t.classes };
     if (t.sklearnVersion) info.translated.sklearnVersion = t.sklearnVersion;
     notes.push(...t.notes);

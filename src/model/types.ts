@@ -38,6 +38,8 @@ export interface ModelInputSignature {
   name: string;
   type: string; // 'float32' | 'string' | 'int64' | 'float64' | ...
   shape: Array<number | string | null>;
+  /** Issue #11: the (translated) model reads a missing cell as NaN, so the CSV may leave this numeric input blank. */
+  missing?: 'nan';
 }
 
 export interface ModelInfo {

@@ -81,6 +81,8 @@ export interface Translation {
   notes: string[];
   /** Estimator class names met, outermost first. */
   estimators: string[];
+  /** Numeric inputs whose missing cells (NaN) the model handles (an imputer reads them, or a NaN-aware tree model). */
+  nanInputs: string[];
 }
 
 const PASSTHROUGH_NAMES = new Set(['passthrough']);
@@ -93,6 +95,10 @@ class Translator {
   private readonly rawInputs = new Map<string, { type: 'double' | 'string'; tensor: string }>();
   private matrixInput: { tensor: string; width: number } | null = null;
   rawNames: string[] = [];
+  /** Per raw column: does every step that reads it handle NaN (a NaN-imputer)? */
+  private readonly rawNanSafe = new Map<string, boolean>();
+  /** The final estimator handles NaN itself (HistGradientBoosting). */
+  finalNanAware = false;
 
   constructor(readonly root: PyObject) {}
 
@@ -116,7 +122,8 @@ class Translator {
   }
 
   /** The feature block as a tensor of the wanted type (creates graph inputs for raw columns). */
-  materialize(f: Feat, type: 'double' | 'string', who: string): Feat {
+  materialize(f: Feat, type: 'double' | 'string', who: string, nanSafe = false): Feat {
+    if (f.lazyRaw && type === 'double') this.rawNanSafe.set(f.lazyRaw.name, (this.rawNanSafe.get(f.lazyRaw.name) ?? true) && nanSafe);
     if (!f.lazyRaw) {
       if (f.type !== type) throw new TranslationError(`${who} reads ${f.names.join(', ')} as ${type === 'string' ? 'text' : 'numbers'}, but an earlier step made them ${f.type === 'string' ? 'text' : 'numbers'}`);
       return f;
@@ -135,6 +142,11 @@ class Translator {
     this.g.input(name, type === 'string' ? T_STRING : T_DOUBLE, ['N', 1]);
     this.rawInputs.set(name, { type, tensor: name });
     return { tensor: name, width: 1, type, raws: f.raws, names: f.names };
+  }
+
+  nanInputs(): string[] {
+    if (this.matrixInput) return [];
+    return [...this.rawInputs.entries()].filter(([name, v]) => v.type === 'double' && (this.finalNanAware || this.rawNanSafe.get(name) === true)).map(([name]) => name);
   }
 
   inputs(): Array<{ name: string; type: 'double' | 'string' }> {
@@ -324,7 +336,7 @@ class Translator {
         const v = values[at++];
         if (typeof v === 'number') {
           // numeric column imputed with a number inside an object array
-          const f = this.materialize(f0, 'double', 'SimpleImputer');
+          const f = this.materialize(f0, 'double', 'SimpleImputer', isNanMarker(mv));
           out.push({ ...f, tensor: this.imputeDouble(f.tensor, mv, [v]) });
           continue;
         }
@@ -343,7 +355,7 @@ class Translator {
     if (s.some((x) => Number.isNaN(x))) throw unsupported(est.cls, 'a feature with no observed value (statistic NaN), which scikit-learn drops');
     let at = 0;
     for (const f0 of table) {
-      const f = this.materialize(f0, 'double', 'SimpleImputer');
+      const f = this.materialize(f0, 'double', 'SimpleImputer', isNanMarker(mv));
       out.push({ ...f, tensor: this.imputeDouble(f.tensor, mv, Array.from(s.subarray(at, at + f.width))) });
       at += f.width;
     }
@@ -474,6 +486,7 @@ class Translator {
     let table = table0;
     const inWidth = table.reduce((a, f) => a + f.width, 0);
     const pre = est.shortName === 'HistGradientBoostingClassifier' ? est.attr('_preprocessor') : undefined;
+    if (est.shortName === 'HistGradientBoostingClassifier') this.finalNanAware = true;
     let preNode: EstimatorNode | null = null;
     if (pre instanceof PyObject) {
       // scikit-learn >= 1.4: categorical features are ordinal-encoded (and moved first) by an internal ColumnTransformer
@@ -575,6 +588,10 @@ class Translator {
     }
     return { score, part: { trees: scaled, offset: o.offset, logistic: o.logistic, marginScale: o.marginScale, float32Inputs: o.float32, featuresTensor: input } };
   }
+}
+
+function isNanMarker(mv: PyValue): boolean {
+  return mv === null || mv === undefined || (typeof mv === 'number' && Number.isNaN(mv));
 }
 
 function countNodes(trees: IrTree[]): number {
@@ -714,6 +731,7 @@ export function translateSklearn(root: PyValue): Translation {
     sklearnVersion: tr.sklearnVersion,
     notes: [...new Set(tr.notes)],
     estimators: tr.estimators,
+    nanInputs: tr.nanInputs(),
   };
 }
 

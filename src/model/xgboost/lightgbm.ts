@@ -98,6 +98,7 @@ export function translateLightgbm(bytes: Uint8Array): Translation {
     sklearnVersion: null,
     notes: [],
     estimators: ['LightGBM'],
+    nanInputs: built.inputs.filter((i) => i.type === 'double' && i.name !== 'X').map((i) => i.name),
   };
 }
 

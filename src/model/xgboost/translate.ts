@@ -189,5 +189,6 @@ export function translateXgboost(doc: unknown): Translation {
     sklearnVersion: null,
     notes: [],
     estimators: ['XGBoost'],
+    nanInputs: inputs.filter((i) => i.type === 'double' && i.name !== 'X').map((i) => i.name),
   };
 }

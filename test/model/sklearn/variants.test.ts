@@ -62,3 +62,29 @@ describe(`scikit-learn option combinations (${dir}: generated with scikit-learn 
   }
 });
 }
+
+describe('blank numeric cells reach models that handle them, through the gate loader and CSV encoding', () => {
+  it('imputer and HistGradientBoosting variants: inputs marked missing=nan, blanks scored as NaN; a model without an imputer still refuses them', async () => {
+    const { loadModel } = await import('../../../src/model/session.js');
+    const { readCsvDataset } = await import('../../../src/data/csv.js');
+    const { encodeModelInput } = await import('../../../src/model/encode.js');
+    const dataset = await readCsvDataset(sk('variants', 'variants_nan.csv'), { displayPath: 'variants_nan.csv', missingValues: [''], maxRows: 100_000 });
+    const rows = table('variants', 'nan');
+    for (const name of ['imputer_median_std_lr_nan', 'hgb_cat_by_name_nan', 'nested_imputers_gb']) {
+      const model = await loadModel({ file: sk('variants', `${name}.joblib`), displayPath: `${name}.joblib`, spec: { path: name, threshold: 0.5, batch_size: 8192 } });
+      const age = model.info.inputs.find((i) => i.name === 'age');
+      expect(age?.missing, name).toBe('nan');
+      const input = encodeModelInput(dataset, model.info.inputs, undefined, { workspace: sk('variants'), policyFile: 'p.yml' });
+      const scores = await model.score(input);
+      let maxDelta = 0;
+      for (let i = 0; i < rows.length; i++) maxDelta = Math.max(maxDelta, Math.abs(scores[i] - Number(rows[i][name])));
+      expect(maxDelta, name).toBeLessThan(1e-6);
+      await model.dispose();
+    }
+    // a logistic regression whose numeric columns are only scaled cannot take NaN: the CSV's blank is refused by line
+    const lr = await loadModel({ file: sk('variants', 'ct_std_nomean_ohe_dropfirst_lr.joblib'), displayPath: 'lr.joblib', spec: { path: 'lr', threshold: 0.5, batch_size: 8192 } });
+    expect(lr.info.inputs.find((i) => i.name === 'age')?.missing).toBeUndefined();
+    expect(() => encodeModelInput(dataset, lr.info.inputs, undefined, { workspace: sk('variants'), policyFile: 'p.yml' })).toThrow(/has a missing value on this line/);
+    await lr.dispose();
+  });
+});
