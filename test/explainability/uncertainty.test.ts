@@ -219,7 +219,7 @@ describe('explainability gates with ranges, on Adult gbt', { timeout: 120_000 },
       expect(c.status, c.message).toBe('insufficient');
       expect(c.outcome).toBe('warn');
       expect(c.evidence?.pValue).toBeUndefined();
-      expect((c.evidence as unknown as Record<string, unknown>).insufficientKind).toBe('inconclusive');
+      expect(c.evidence?.insufficientKind).toBe('inconclusive');
       expect(c.interval).toMatchObject({ level: 0.95, method: 'shap-bootstrap-range', integer: true });
       expect(c.interval!.low).toBeLessThanOrEqual(3);
       expect(c.interval!.high).toBeGreaterThanOrEqual(4);

@@ -132,7 +132,10 @@ class Ranges {
     return out;
   }
 
-  /** insufficientReason when the range reaches both sides of a limit (of the threshold's only bound; both: either). */
+  /**
+   * insufficientReason when the range reaches both sides of a limit. A threshold with both min and max is one
+   * makeCheckResults call, so a range across either bound makes both of its results inconclusive.
+   */
   crossing(gate: ExplainabilityGate, r: Range | null, what: string): string | undefined {
     const u = this.u;
     if (!u || !r) return undefined;
@@ -172,8 +175,7 @@ function gateChecks(
     const m = word(c);
     const out = m === undefined ? c : { ...c, message: m };
     if (out.status === 'insufficient' && input.insufficientReason?.includes(CROSSING) && out.evidence) {
-      out.evidence = { ...out.evidence };
-      (out.evidence as unknown as Record<string, unknown>).insufficientKind = 'inconclusive';
+      out.evidence = { ...out.evidence, insufficientKind: 'inconclusive' };
     }
     return out;
   });
