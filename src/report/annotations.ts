@@ -40,14 +40,22 @@ function titleOf(check: CheckResult): string {
   return truncate(sanitizeText(`${check.title}${what}`), MAX_TITLE);
 }
 
+/**
+ * The check's own message (value, interval, limit and by how much), said once: the margin is added only when the
+ * message does not already give it ('breaches max 0.05 by 0.0992'), the interval only when it is not already there.
+ * No internal check id: the title names the check, the annotation sits on its policy line.
+ */
 function messageOf(check: CheckResult): string {
   const first = sanitizeText(check.message);
   const facts: string[] = [];
-  if (check.margin !== null) facts.push(`margin ${formatCheckMargin(check)}`);
+  if (check.margin !== null && check.margin !== undefined && check.status !== 'insufficient' && check.status !== 'not-run') {
+    const margin = formatCheckMargin(check);
+    const magnitude = margin.replace(/^[-+−]/, '');
+    if (!first.includes(` by ${magnitude}`)) facts.push(`margin ${margin}`);
+  }
   // The checks' messages may already carry the interval (a CI, or an explainability gate's '95% range 2–4'); do not repeat it.
   if (check.interval && !/\bCI\b|% range \d/.test(first)) facts.push(formatInterval(check.interval));
-  facts.push(`check ${sanitizeText(check.id)}`);
-  return truncate(`${first}\n${facts.join(' · ')}`, MAX_MESSAGE);
+  return truncate(facts.length ? `${first}\n${facts.join(' · ')}` : first, MAX_MESSAGE);
 }
 
 function toAnnotation(check: CheckResult): Annotation {

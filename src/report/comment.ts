@@ -69,6 +69,11 @@ export interface CommentOptions {
   /** Commit the report is about, shown in the footer. */
   sha?: string;
   /**
+   * `https://github.com/OWNER/REPO/blob/<head sha>`: the policy lines of the breached checks link to the policy
+   * file at the commit the report is about.
+   */
+  blobUrl?: string;
+  /**
    * `comment-from` (workflow_run) only: the run that produced the report. Its conclusion is shown next to the report's
    * verdict, and a passing report from a run that did not succeed is never shown as a plain pass (issue #10).
    */
@@ -150,8 +155,8 @@ function chartBlocks(report: Report): { breached: string[]; other: string[] } {
   const perfBreached = report.checks.some((c) => c.section === 'performance' && isBreached(c));
   const out = { breached: [] as string[], other: [] as string[] };
   for (const c of mermaidCharts(report)) {
-    const hot = c.name === 'roc' ? perfBreached : breachedAttrs.has(c.name.slice('selection-rate-'.length));
-    (hot ? out.breached : out.other).push(c.block);
+    const hot = c.name === 'roc' ? perfBreached : c.attribute !== undefined && breachedAttrs.has(c.attribute);
+    (hot ? out.breached : out.other).push(c.caption ? `${c.block}\n\n${c.caption}` : c.block);
   }
   return out;
 }
@@ -227,7 +232,9 @@ function compose(
 ): string {
   const has = (key: string) => !dropped.has(key);
   const parts: string[] = [opts.marker, verdictHeaderWithRun(report, opts.triggeringRun)];
-  const breached = memo(`breached-${breachedRows ?? 'all'}`, () => renderBreachedChecks(report, breachedRows !== undefined ? { maxRows: breachedRows } : {}));
+  const breached = memo(`breached-${breachedRows ?? 'all'}`, () =>
+    renderBreachedChecks(report, { ...(breachedRows !== undefined ? { maxRows: breachedRows } : {}), ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) }),
+  );
   parts.push(breached || '**No threshold was breached.**');
   if (has('baseline') && report.baseline !== undefined) {
     const table = memo('baseline', () => renderBaseline(report, { maxRows: COMMENT_BASELINE_ROWS }));

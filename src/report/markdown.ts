@@ -36,6 +36,9 @@ import type { CheckResult, Report } from './types.js';
 import type { BaselineMetricChange } from '../baseline/types.js';
 import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
 import { renderDataMarkdown } from './data-section.js';
+import { readableScope } from './scope-words.js';
+import { mermaidCharts } from './mermaid.js';
+import { groupsInDisplayOrder } from './group-order.js';
 import type {
   AttackResult,
   BudgetResult,
@@ -108,6 +111,11 @@ export interface SummaryOptions {
   maxChecks?: number;
   /** Byte budget of the whole summary (default 512 KiB; GitHub's hard limit is 1 MiB per step). */
   maxBytes?: number;
+  /**
+   * `https://github.com/OWNER/REPO/blob/<head sha>`: the policy lines of the breached checks link to the file at the
+   * commit the report is about (see policyLineUrl).
+   */
+  blobUrl?: string;
 }
 
 export const DEFAULT_MAX_GROUPS = 50;
@@ -172,15 +180,47 @@ export function statusLabel(check: CheckResult): string {
   return `${emoji} ${word}`;
 }
 
-/** 'line 23' of the policy, or 'file:line' when the threshold lives in another file. */
-function policyLine(check: CheckResult, report: Report): string {
-  return check.location.file === report.policy.path
-    ? `line ${check.location.line}`
-    : `${codeCell(check.location.file)}:${check.location.line}`;
+/**
+ * `<blobUrl>/<file>#L<line>` for a workspace-relative file, or undefined (no blobUrl, an absolute path or one that
+ * leaves the workspace). Each path segment is percent-encoded.
+ */
+export function policyLineUrl(blobUrl: string | undefined, file: string, line: number): string | undefined {
+  if (!blobUrl || !safeUrl(blobUrl)) return undefined;
+  const path = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  if (path === '' || path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.split('/').some((seg) => seg === '..' || seg === '')) return undefined;
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  return safeUrl(`${blobUrl.replace(/\/+$/, '')}/${encoded}#L${Math.max(1, Math.trunc(line))}`);
+}
+
+/** 'line 23' of the policy, or 'file:line' when the threshold lives in another file; a link with `blobUrl`. */
+function policyLine(check: CheckResult, report: Report, blobUrl?: string): string {
+  const text = check.location.file === report.policy.path ? `line ${check.location.line}` : `${codeCell(check.location.file)}:${check.location.line}`;
+  const url = policyLineUrl(blobUrl, check.location.file, check.location.line);
+  return url ? `[${text}](${url})` : text;
 }
 
 function scopeCell(check: CheckResult): string {
-  return check.scope === undefined ? '—' : nameCell(check.scope);
+  return check.scope === undefined ? '—' : nameCell(readableScope(check.scope));
+}
+
+/** The check's title, with its scope in words when the title does not already say it. */
+export function checkTitleWithScope(check: CheckResult): string {
+  if (check.scope === undefined) return check.title;
+  const words = readableScope(check.scope);
+  if (check.title.includes(check.scope) || check.title.includes(words)) return check.title;
+  // Robustness titles say the attack and budget in their own words ('categorical, ≤ 2 changes').
+  if (check.section === 'robustness' && /\(.+\)$/.test(check.title)) return check.title;
+  return `${check.title} (${words})`;
+}
+
+/** 'drop vs base: ▲ better, 0.2064 → 0.2863' for a baseline check (from its details), '' otherwise. */
+function baselineChangeText(check: CheckResult): string {
+  if (check.section !== 'baseline') return '';
+  const d = check.details as { before?: unknown; after?: unknown; delta?: unknown; higherIsBetter?: unknown } | undefined;
+  if (!d || typeof d.before !== 'number' || typeof d.after !== 'number' || typeof d.delta !== 'number') return '';
+  const arrow = d.delta > 0 ? '▲' : d.delta < 0 ? '▼' : '▬';
+  const better = typeof d.higherIsBetter === 'boolean' && d.delta !== 0 ? ((d.delta > 0) === d.higherIsBetter ? 'better' : 'worse') : d.delta === 0 ? 'unchanged' : 'changed';
+  return `${arrow} ${better}, ${formatValue(d.before)} → ${formatValue(d.after)}`;
 }
 
 /** Check title without the '(scope)' suffix the checks add, since scope has its own column. */
@@ -215,30 +255,47 @@ export function renderVerdictHeader(report: Report): string {
 }
 
 /** The checks that failed or warned, worst first, with value, threshold and margin. Empty string when none. */
-export function renderBreachedChecks(report: Report, opts: { maxRows?: number } = {}): string {
-  const breached = rankedBreaches(report.checks);
-  if (breached.length === 0) return '';
+export function renderBreachedChecks(report: Report, opts: { maxRows?: number; blobUrl?: string } = {}): string {
+  const all = rankedBreaches(report.checks);
+  if (all.length === 0) return '';
+  // A check whose evidence does not decide (a wide interval, too few rows) is not a measured breach: it is listed
+  // apart, so an improvement with a wide interval never reads as "breached" (the outcome still counts as the policy's
+  // on_insufficient says).
+  const breached = all.filter((c) => c.status !== 'insufficient');
+  const undecided = all.filter((c) => c.status === 'insufficient');
   const max = opts.maxRows ?? DEFAULT_MAX_CHECKS;
-  const shown = breached.slice(0, max);
-  const rows = shown.map((c) => [
-    statusLabel(c),
-    checkName(c),
-    scopeCell(c),
-    formatCheckValue(c),
-    formatThreshold(c.threshold),
-    formatCheckMargin(c),
-    policyLine(c, report),
-  ]);
-  const parts = [
-    `### Breached (${formatCount(breached.length)})`,
-    markdownTable(['', 'Check', 'Scope', 'Value', 'Threshold', 'Margin', 'Policy'], rows, ['l', 'l', 'l', 'r', 'l', 'r', 'l']),
-  ];
-  if (breached.length > shown.length) parts.push(`_${plural(breached.length - shown.length, 'more breached check')} not shown._`);
-  const insufficient = shown.filter((c) => c.status === 'insufficient');
-  if (insufficient.length > 0) {
+  const parts: string[] = [];
+  if (breached.length > 0) {
+    const shown = breached.slice(0, max);
+    const rows = shown.map((c) => {
+      const change = baselineChangeText(c);
+      return [
+        statusLabel(c),
+        `${escapeMarkdown(checkTitleWithScope(c), { maxLength: MAX_NAME_LENGTH })}${change ? ` (${change})` : ''}`,
+        formatCheckValue(c),
+        formatThreshold(c.threshold),
+        formatCheckMargin(c),
+        policyLine(c, report, opts.blobUrl),
+      ];
+    });
+    parts.push(`### Breached (${formatCount(breached.length)})`, markdownTable(['', 'Check', 'Value', 'Limit', 'Margin', 'Policy'], rows, ['l', 'l', 'r', 'l', 'r', 'l']));
+    if (breached.length > shown.length) parts.push(`_${plural(breached.length - shown.length, 'more breached check')} not shown._`);
+  }
+  if (undecided.length > 0) {
+    const room = Math.max(0, max - Math.min(breached.length, max));
+    const shown = undecided.slice(0, Math.max(1, room));
+    const items = shown.map((c) => {
+      const change = baselineChangeText(c);
+      const why =
+        c.evidence?.insufficientKind === 'inconclusive' && c.interval
+          ? `value ${formatCheckValue(c)}, its ${formatLevel(c.interval.level)} interval ${formatIntervalBounds(c.interval)} reaches both sides of the limit ${formatThreshold(c.threshold)}`
+          : escapeMarkdown(c.message.startsWith(`${c.title}: `) ? c.message.slice(c.title.length + 2) : c.message, { maxLength: 400 });
+      return `- ${statusLabel(c)} **${escapeMarkdown(checkTitleWithScope(c), { maxLength: MAX_NAME_LENGTH })}**${change ? ` (${change})` : ''}: ${why} · ${policyLine(c, report, opts.blobUrl)}`;
+    });
     parts.push(
-      `Insufficient evidence (not a measured breach; the policy's \`on_insufficient\` decides):\n\n` +
-        insufficient.map((c) => `- ${escapeMarkdown(c.message, { maxLength: 400 })}`).join('\n'),
+      `### Not decided (${formatCount(undecided.length)})`,
+      `The evidence does not decide these checks either way; they are not measured breaches, and the policy's \`on_insufficient\` sets their outcome:\n\n${items.join('\n')}` +
+        (undecided.length > shown.length ? `\n\n_${plural(undecided.length - shown.length, 'more undecided check')} not shown._` : ''),
     );
   }
   return parts.join('\n\n');
@@ -393,7 +450,7 @@ export function selectGroups(groups: readonly GroupResult[], max: number): Group
 /** Per-group table of one sensitive attribute (or intersection), with the overall row last. */
 export function renderGroupTable(attr: AttributeResult, report: Report, opts: { maxGroups?: number } = {}): string {
   const max = opts.maxGroups ?? DEFAULT_MAX_GROUPS;
-  const shown = selectGroups(attr.groups, max);
+  const shown = selectGroups(groupsInDisplayOrder(attr, report.fairness), max);
   const headers = ['Group', 'Rows', ...GROUP_COLUMNS.map(([m]) => groupColumnTitle(report, m))];
   const rows = shown.map((g) => {
     if (!g.sufficient) {
@@ -437,15 +494,18 @@ export function renderFairnessOverview(report: Report): string {
     const insufficient = attr.groups.filter((g) => !g.sufficient).length;
     const groups = `${formatCount(attr.groups.length)}${insufficient > 0 ? ` (${formatCount(insufficient)} insufficient)` : ''}`;
     const gate = checks.length === 0 ? '—' : `${worstOutcomeEmoji(checks)} ${formatCount(checks.filter(isBreached).length)}/${formatCount(checks.length)} breached`;
-    return [attributeLabel(attr), groups, ...FAIRLEARN_COLUMNS.map(([k]) => formatValue(attr.fairlearn[k])), gate];
+    const pairs: string[] = [];
+    for (let i = 0; i < FAIRLEARN_COLUMNS.length; i += 2) pairs.push(`${formatValue(attr.fairlearn[FAIRLEARN_COLUMNS[i]![0]])} / ${formatValue(attr.fairlearn[FAIRLEARN_COLUMNS[i + 1]![0]])}`);
+    return [attributeLabel(attr), groups, ...pairs, gate];
   });
-  const headers = ['Attribute', 'Groups', ...FAIRLEARN_COLUMNS.map(([, h]) => h), 'Gate'];
+  // Difference and ratio of each criterion share a column ('0.1622 / 0.3121'): 6 columns fit a PR comment.
+  const headers = ['Attribute', 'Groups', 'DP difference / ratio', 'EO difference / ratio', 'EOpp difference / ratio', 'Gate'];
   const legend =
     '_DP = demographic parity (selection rate), EO = equalized odds (TPR and FPR, worst case), EOpp = equal ' +
     'opportunity (TPR); differences are max − min between groups, ratios min / max (fairlearn). Insufficient groups ' +
     'are left out._';
   const favourable = favourableSentence(report, (l) => markdownCode(l, { maxLength: MAX_NAME_LENGTH }));
-  return `### Fairness\n\n${markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}\n\n${favourable ? `**${favourable}**\n\n` : ''}${legend}`;
+  return `### Fairness\n\n${markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'l'])}\n\n${favourable ? `**${favourable}**\n\n` : ''}${legend}`;
 }
 
 /** 'sex_x_age_bin (sex × age_bin)' for the raw-HTML summary line. */
@@ -533,9 +593,21 @@ function disparityCell(attack: AttackResult, b: BudgetResult, maxGroupings = 3):
   return `${parts.join(' · ')}${more > 0 ? ` · +${formatCount(more)} more` : ''}`;
 }
 
-/** One row per attack and budget of the battery. */
+/** The disparity at the largest budget, one grouping per line ('sex 0.0259 (Male)'). */
+function disparityLines(a: AttackResult, maxGroupings = 4): string {
+  const b = largestBudget(a);
+  if (!b) return '—';
+  return disparityCell(a, b, maxGroupings).split(' · ').join('<br>');
+}
+
+/**
+ * The battery as two narrow tables (a PR comment is about 760 pixels wide): one row per attack and budget with the
+ * accuracy, success rate, flip rate and KS; then one row per attack with the median minimal perturbation, the
+ * disparity across groups at the largest budget, and the gate.
+ */
 function attackTable(report: Report, r: RobustnessReport, maxRows: number): string {
   const rows: string[][] = [];
+  const perAttack: string[][] = [];
   let omitted = 0;
   for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
     const budgets = list<BudgetResult>(a.budgets, MAX_BUDGETS);
@@ -552,24 +624,17 @@ function attackTable(report: Report, r: RobustnessReport, maxRows: number): stri
         `${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)}`,
         formatValue(b.successRate),
         formatValue(b.flipRate),
-        i === 0 ? escapeMarkdown(`${medianPerturbationText(a)}`) : '',
         formatValue(isPresent(b.ks) ? b.ks.statistic : null),
-        disparityCell(a, b),
-        i === 0 ? gateSummary(attackChecks) : '',
       ]);
     });
-    if (budgets.length === 0 && rows.length < maxRows) {
-      rows.push([title, '—', 'n/a', 'n/a', 'n/a', escapeMarkdown(medianPerturbationText(a)), 'n/a', '—', gateSummary(attackChecks)]);
-    }
+    if (budgets.length === 0 && rows.length < maxRows) rows.push([title, '—', 'n/a', 'n/a', 'n/a', 'n/a']);
+    if (perAttack.length < maxRows) perAttack.push([title, escapeMarkdown(medianPerturbationText(a)), disparityLines(a), gateSummary(attackChecks)]);
   }
   omitted += Math.max(0, lengthOf(r.attacks) - MAX_ATTACKS);
   if (rows.length === 0) return '_No attack ran._';
-  let table = markdownTable(
-    ['Attack', 'Budget', 'Accuracy: original → under attack', 'Success rate', 'Flip rate', 'Median min. perturbation', 'KS original vs adversarial', 'Success-rate disparity (most vulnerable)', 'Gate (attack)'],
-    rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
-  );
+  let table = markdownTable(['Attack', 'Budget', 'Accuracy → under attack', 'Success rate', 'Flip rate', 'KS'], rows, ['l', 'l', 'r', 'r', 'r', 'r']);
   if (omitted > 0) table += `\n\n_${plural(omitted, 'more attack budget')} not shown; see the JSON report._`;
+  table += `\n\n${markdownTable(['Attack', 'Median min. perturbation', 'Success-rate disparity, largest budget (most vulnerable group)', 'Gate (attack)'], perAttack, ['l', 'r', 'l', 'l'])}`;
   return table;
 }
 
@@ -616,34 +681,37 @@ function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
   return details('Robustness by group (largest budget of each attack)', table, false);
 }
 
-/** One row per sensitive attribute: flip rate when only that attribute changes, by original group. */
+/**
+ * One row per sensitive attribute: flip rates and score changes when only that attribute changes, and the gate; then
+ * one line per attribute with what it was changed to and the flip rate by original group (long texts stay out of
+ * the table, so it fits a PR comment).
+ */
 function counterfactualTable(report: Report, r: RobustnessReport, maxGroups: number): string {
   const tests = list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS);
   if (tests.length === 0) return '';
-  const rows = tests.map((c) => {
+  const rows: string[][] = [];
+  const lines: string[] = [];
+  for (const c of tests) {
     const { shown, omitted } = counterfactualGroupsByFlipRate(c, maxGroups);
     const byGroup = shown.map((g) => `${nameCell(String(g.key))} ${formatValue(g.flipRate)}`).join(' · ') + (omitted > 0 ? ` · +${formatCount(omitted)} more` : '');
     const feature = c.feature === null || c.feature === undefined ? '_not a model input_' : `${codeCell(String(c.feature))}: ${escapeMarkdown(counterfactualMethodText(c))}`;
-    return [
-      `${nameCell(String(c.attribute))}${c.stopped ? ' ⏱' : ''}`,
-      feature,
+    const name = `${nameCell(String(c.attribute))}${c.stopped ? ' ⏱' : ''}`;
+    rows.push([
+      name,
       formatCount(c.rows),
       formatValue(c.flipRate),
       formatValue(c.pairFlipRate),
       formatValue(c.meanAbsScoreChange),
       formatValue(c.maxAbsScoreChange),
-      byGroup || '—',
       gateSummary(checksOnCounterfactual(report, String(c.attribute))),
-    ];
-  });
+    ]);
+    lines.push(`- **${name}**: ${feature}; flip rate by original group: ${byGroup || '—'}`);
+  }
   const more = lengthOf(r.counterfactual) - tests.length;
   return (
     `**Counterfactual test** — the same rows with only the sensitive attribute changed; a flip is a changed decision:\n\n` +
-    markdownTable(
-      ['Attribute', 'Changed to', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean \\|Δscore\\|', 'Max \\|Δscore\\|', 'Flip rate by original group', 'Gate'],
-      rows,
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
-    ) +
+    markdownTable(['Attribute', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean \\|Δscore\\|', 'Max \\|Δscore\\|', 'Gate'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l']) +
+    `\n\n${lines.join('\n')}` +
     (more > 0 ? `\n\n_${plural(more, 'more attribute')} not shown._` : '') +
     `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.counterfactual)}_`
   );
@@ -848,20 +916,28 @@ function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string 
   return `sha256 ${codeCell(shortSha(String(m.sha256 ?? '')))}, ${formatBytes(numberOr(m.bytes))}`;
 }
 
-/** One row of the before/after table. */
+/**
+ * The Change cell: direction, signed change and, when significant, better / worse in words ('▼ -0.0129 worse'); a
+ * change within resampling noise says so. The arrow is the direction of the number, the word what it means for this
+ * metric, so they never disagree with each other or with the Gate column's ✅ / ❌ (the check's outcome).
+ */
+function baselineChangeCell(m: BaselineMetricChange): string {
+  const marked = markedEffect(m);
+  const word = marked === 'better' || marked === 'worse' ? ` **${marked}**` : m.significant === false && m.delta !== null && m.delta !== 0 ? ' _(noise)_' : '';
+  return `${directionArrow(m.direction)} ${formatSigned(m.delta)}${word}`;
+}
+
+/** One row of the before/after table: metric, base → PR, change, its interval, the gate (limit and outcome). */
 function baselineRow(report: Report, m: BaselineMetricChange): string[] {
   const check = checkOfChange(report, m);
-  const marked = markedEffect(m);
-  const mark = marked ? effectMark(marked) : '';
   const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
+  const limit = escapeMarkdown(maxRegressionText(m));
   return [
     `${nameCell(String(m.title ?? m.id))}${note}`,
     `${formatValue(m.before)} → ${formatValue(m.after)}`,
-    `${directionArrow(m.direction)} ${formatSigned(m.delta)}${mark ? ` ${mark}` : ''}`,
+    baselineChangeCell(m),
     isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—',
-    significanceText(m),
-    escapeMarkdown(maxRegressionText(m)) || '—',
-    check ? statusLabel(check) : 'not gated',
+    check ? `${statusLabel(check)}${limit ? ` (${limit})` : ''}` : '—',
   ];
 }
 
@@ -926,21 +1002,41 @@ export function renderBaseline(report: Report, opts: SectionOptions = {}): strin
     const level = isPresent(b.interval) ? numberOr(b.interval.level) : null;
     const ciHeader = level !== null ? `${formatLevel(level)} CI of change` : 'CI of change';
     let table = markdownTable(
-      ['Metric', 'Base → PR', 'Change', ciHeader, 'Significant', 'Max regression', 'Gate'],
+      ['Metric', 'Base → PR', 'Change', ciHeader, 'Gate (limit)'],
       shown.map((m) => baselineRow(report, m)),
-      ['l', 'r', 'r', 'l', 'l', 'l', 'l'],
+      ['l', 'r', 'r', 'l', 'l'],
     );
     if (omitted > 0) table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
     parts.push(table);
-    if (shown.some((m) => m.significant === true)) {
-      parts.push('_▲ ▼ direction of the change; ✅ better, ❌ worse for that metric, marked when the change is significant: its interval excludes 0 (more than resampling noise)._');
-    }
+    parts.push(
+      '_Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_: within resampling noise. Gate: the regression limit and its outcome (✅ ❌ ⚠️ only there); — not gated._',
+    );
     return parts.join('\n\n');
   }, MALFORMED('Compared with the base model'));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The whole summary
+
+/**
+ * The compact mermaid charts (the same as in the PR comment): those of the breaches open, the others collapsed.
+ * Each chart about a breached fairness check draws its limit and marks the failing groups; the caption says so.
+ */
+export function renderMermaidCharts(report: Report, opts: { heading?: boolean } = {}): string {
+  const breachedAttrs = new Set(report.checks.filter((c) => c.section === 'fairness' && isBreached(c)).map((c) => c.scope));
+  const perfBreached = report.checks.some((c) => c.section === 'performance' && isBreached(c));
+  const hot: string[] = [];
+  const other: string[] = [];
+  for (const c of mermaidCharts(report)) {
+    const breached = c.name === 'roc' ? perfBreached : c.attribute !== undefined && breachedAttrs.has(c.attribute);
+    (breached ? hot : other).push(c.caption ? `${c.block}\n\n${c.caption}` : c.block);
+  }
+  if (hot.length === 0 && other.length === 0) return '';
+  const parts: string[] = opts.heading === false ? [] : ['### Charts'];
+  if (hot.length) parts.push(details('📈 <b>Charts of the breaches</b>', hot.join('\n\n'), true));
+  if (other.length) parts.push(details(`📈 <b>${hot.length ? 'More charts' : 'Charts'}</b> (ROC curve, per-group rates)`, other.join('\n\n'), hot.length === 0));
+  return parts.join('\n\n');
+}
 
 function footer(report: Report, opts: SummaryOptions): string {
   const links: string[] = [];
@@ -964,8 +1060,9 @@ interface Caps {
 function compose(report: Report, opts: SummaryOptions, caps: Caps): string {
   const sections = [
     renderVerdictHeader(report),
-    renderBreachedChecks(report, { maxRows: caps.maxChecks }),
+    renderBreachedChecks(report, { maxRows: caps.maxChecks, ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) }),
     renderBaseline(report, { maxRows: caps.sectionRows }),
+    renderMermaidCharts(report),
     renderChecksTable(report, { maxRows: caps.maxChecks }),
     renderProvenance(report),
     renderNotes(report),

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { AttributeResult, GroupResult } from '../../src/metrics/types.js';
 import {
   markdownTable,
+  policyLineUrl,
   renderBreachedChecks,
   renderChecksTable,
   renderFairnessAttribute,
@@ -75,18 +76,34 @@ describe('renderSummary on the failing sample', () => {
     );
   });
 
-  test('breached checks, worst first, with value, threshold, margin and policy line', () => {
-    const rows = tableRows(md, '|   | Check | Scope | Value | Threshold | Margin | Policy |');
+  test('breached checks, worst first, with value, limit, margin and policy line; undecided ones apart', () => {
+    // six narrow columns (a PR comment is ~760 px wide): the scope is in the check's name, said once
+    const rows = tableRows(md, '|   | Check | Value | Limit | Margin | Policy |');
     expect(rows).toEqual([
-      '| ❌ fail | Demographic parity difference | sex\\_x\\_age\\_bin | 0.3732 | ≤ 0.2 | -0.1732 | line 23 |',
-      '| ❌ fail | Demographic parity difference | age\\_bin | 0.2867 | ≤ 0.2 | -0.0867 | line 23 |',
-      '| ❌ fail | Accuracy | — | 0.8531 | ≥ 0.86 | -0.0069 | line 21 |',
-      '| ⚠️ insufficient | ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | ≤ 0.1 | -0.0455 | line 25 |',
-      '| ⚠️ warn | Equalized odds difference | race | 0.3383 | ≤ 0.3 | -0.0383 | line 24 |',
-      '| ⚠️ warn | Equalized odds difference | sex\\_x\\_age\\_bin | 0.3275 | ≤ 0.3 | -0.0275 | line 24 |',
+      '| ❌ fail | Demographic parity difference (sex\\_x\\_age\\_bin) | 0.3732 | ≤ 0.2 | -0.1732 | line 23 |',
+      '| ❌ fail | Demographic parity difference (age\\_bin) | 0.2867 | ≤ 0.2 | -0.0867 | line 23 |',
+      '| ❌ fail | Accuracy | 0.8531 | ≥ 0.86 | -0.0069 | line 21 |',
+      '| ⚠️ warn | Equalized odds difference (race) | 0.3383 | ≤ 0.3 | -0.0383 | line 24 |',
+      '| ⚠️ warn | Equalized odds difference (sex\\_x\\_age\\_bin) | 0.3275 | ≤ 0.3 | -0.0275 | line 24 |',
     ]);
-    expect(md).toContain('### Breached (6)');
-    expect(md).toContain('insufficient evidence (group Female\\|&lt;25 has 9 actual positives, fewer than 30)');
+    expect(md).toContain('### Breached (5)');
+    // insufficient evidence is not a measured breach: its own list, the reason said once (not the title twice)
+    expect(md).toContain('### Not decided (1)');
+    expect(md).toContain(
+      '- ⚠️ insufficient **ROC AUC, difference between groups (sex\\_x\\_age\\_bin)**: insufficient evidence (group Female\\|&lt;25 has 9 actual positives, fewer than 30); required ≤ 0.1 · line 25',
+    );
+  });
+
+  test('policy lines link to the policy file at the head commit', () => {
+    const linked = renderSummary(report, { blobUrl: 'https://github.com/octo-org/credit/blob/0123456789abcdef0123456789abcdef01234567' });
+    expect(linked).toContain(
+      '| ❌ fail | Accuracy | 0.8531 | ≥ 0.86 | -0.0069 | [line 21](https://github.com/octo-org/credit/blob/0123456789abcdef0123456789abcdef01234567/.github/model-policy.yml#L21) |',
+    );
+    expect(policyLineUrl('https://github.com/o/r/blob/abc', 'policies/a b.yml', 7)).toBe('https://github.com/o/r/blob/abc/policies/a%20b.yml#L7');
+    expect(policyLineUrl('https://github.com/o/r/blob/abc', '../outside.yml', 7)).toBeUndefined();
+    expect(policyLineUrl('https://github.com/o/r/blob/abc', '/etc/passwd', 7)).toBeUndefined();
+    expect(policyLineUrl('javascript:alert(1)', 'p.yml', 7)).toBeUndefined();
+    expect(policyLineUrl(undefined, 'p.yml', 7)).toBeUndefined();
   });
 
   test('a row for every check, with interval when present', () => {
@@ -114,7 +131,13 @@ describe('renderSummary on the failing sample', () => {
     );
     expect(md).toContain('| Female · &lt;25 | 1,311 | 0.0069 | 0.0053 | 0.3333 | 0.0031 | 0.4286 | 0.9750 |');
     expect(md).toContain('| **All rows** | 16,281 | 0.2362 | 0.1938 | 0.5993 | 0.0684 | 0.7304 | 0.9054 |');
-    expect(md).toContain('| race | 6 (1 insufficient) | 0.1914 | 0.2082 | 0.3383 | 0.1709 | 0.3383 | 0.4828 | ⚠️ 1/2 breached |');
+    expect(md).toContain('| Attribute | Groups | DP difference / ratio | EO difference / ratio | EOpp difference / ratio | Gate |');
+    expect(md).toContain('| race | 6 (1 insufficient) | 0.1914 / 0.2082 | 0.3383 / 0.1709 | 0.3383 / 0.4828 | ⚠️ 1/2 breached |');
+    // bins in their declared order, intersections by the order of each part
+    const age = tableRows(md.slice(md.indexOf('Groups of <b>age_bin</b>')), '| Group | Rows |').map((r) => r.split(' | ')[0]);
+    expect(age).toEqual(['| &lt;25', '| 25-45', '| &gt;45', '| **All rows**']);
+    const both = tableRows(md.slice(md.indexOf('Groups of <b>sex_x_age_bin')), '| Group | Rows |').map((r) => r.split(' | ')[0]);
+    expect(both).toEqual(['| Female · &lt;25', '| Female · 25-45', '| Female · &gt;45', '| Male · &lt;25', '| Male · 25-45', '| Male · &gt;45', '| **All rows**']);
     // failing attributes are open, passing ones collapsed
     expect(md).toContain('<details>\n<summary>✅ Groups of <b>sex</b> (2 groups)</summary>');
     expect(md).toContain('<details open>\n<summary>❌ Groups of <b>age_bin</b> (3 groups)</summary>');
@@ -158,7 +181,15 @@ describe('hostile names', () => {
   test('nothing executes, pings, breaks a table or becomes a command', () => {
     expect(md).not.toMatch(/<img|<script/i);
     expect(md).not.toMatch(/@[A-Za-z0-9]/);
-    expect(md).not.toMatch(/(?<!&)#\d/); // "&#8203;" is our own entity
+    // "&#8203;" is our own entity; inside a ```mermaid block GitHub links nothing, and the colours there are hex ('#0969da')
+    const outsideCode = md.replace(/```mermaid\n[\s\S]*?\n```/g, '');
+    expect(outsideCode).not.toMatch(/(?<!&)#\d/);
+    for (const block of md.match(/```mermaid\n[\s\S]*?\n```/g) ?? []) {
+      // the data's text in the labels loses '#', '@', '<', quotes and backticks; only the init line carries '#' colours
+      const labels = block.split('\n').slice(1, -1).filter((l) => !l.startsWith('%%{init')).join('\n').match(/"[^"\n]*"/g) ?? [];
+      expect(labels.length).toBeGreaterThan(2);
+      for (const label of labels) expect(label).not.toMatch(/[#@<>`]/);
+    }
     expect(md).not.toMatch(/https?:\/\/evil/);
     expect(md).not.toMatch(/^::/m);
     expect(md).not.toMatch(/[\u001b\u202e\u0000]/);
@@ -259,7 +290,7 @@ describe('sections', () => {
   test('are pure functions usable alone', () => {
     expect(renderVerdictHeader(report).split('\n')[0]).toBe('## ❌ Model risk gate failed');
     expect(renderBreachedChecks(samplePassingReport())).toBe('');
-    expect(renderBreachedChecks(report, { maxRows: 2 })).toContain('_4 more breached checks not shown._');
+    expect(renderBreachedChecks(report, { maxRows: 2 })).toContain('_3 more breached checks not shown._');
     expect(renderChecksTable(report, { maxRows: 3 })).toContain('_8 more checks not shown; see the JSON report._');
     expect(renderProvenance(report)).toContain('label `income` = `>50K` (3,846 positives, base rate 0.2362)');
     expect(renderPerformance(report)).toContain('<summary><b>Performance on 16,281 rows</b></summary>');
@@ -274,7 +305,7 @@ describe('sections', () => {
     const md = renderSummary(r);
     expect(md).toContain('| ROC AUC | n/a |');
     expect(md).toContain('| Brier score | n/a |');
-    expect(md).toContain('| ⚠️ insufficient | ROC AUC | — | n/a | ≥ 0.85 | n/a | line 20 |');
+    expect(md).toContain('- ⚠️ insufficient **ROC AUC**: ROC AUC = 0.9054, required ≥ 0.85 · line 20');
     expect(md).not.toContain('NaN');
   });
 

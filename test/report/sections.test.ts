@@ -66,24 +66,28 @@ describe('job summary sections', () => {
     const md = renderBaseline(r);
     expect(md.startsWith('### Compared with the base model\n\nBase: file ')).toBe(true);
     expect(md).toContain(`both scored on the same 2,000 rows · ${r.baseline!.decisionsChanged} decisions changed · 95% intervals of each change from a paired bootstrap (200 resamples`);
-    const rows = tableAfter(md, '| Metric | Base → PR | Change | 95% CI of change |');
+    // five columns; one meaning per mark: ▲ ▼ the direction, better / worse in words (significant changes only),
+    // ✅ ❌ ⚠️ only in the Gate column (the check's outcome)
+    const rows = tableAfter(md, '| Metric | Base → PR | Change | 95% CI of change | Gate (limit) |');
     expect(rows).toHaveLength(r.baseline!.metrics.length);
     const arrows = { up: '▲', down: '▼', flat: '▬', unknown: '·' } as const;
-    const marks = { better: ' ✅', worse: ' ❌', neutral: '', unknown: ' ❔' } as const;
     r.baseline!.metrics.forEach((m, i) => {
       const check = r.checks.find((c) => c.id === m.checkId);
-      const gate = !check ? 'not gated' : check.status === 'insufficient' ? '⚠️ insufficient' : check.outcome === 'fail' ? '❌ fail' : '✅ pass';
-      const limit = m.maxRegression === undefined ? '—' : `drop ≤ ${formatCompact(m.maxRegression)}`;
+      const gate = !check ? '—' : `${check.status === 'insufficient' ? '⚠️ insufficient' : check.outcome === 'fail' ? '❌ fail' : '✅ pass'} (drop ≤ ${formatCompact(m.maxRegression!)})`;
+      const word = m.significant && (m.effect === 'better' || m.effect === 'worse') ? ` **${m.effect}**` : m.significant === false && m.delta !== 0 ? ' _(noise)_' : '';
       expect(rows[i]).toBe(
-        `| ${esc(m.title)} | ${formatValue(m.before)} → ${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${m.significant ? marks[m.effect] : ''} | ` +
-          `${formatIntervalBounds(m.deltaInterval!)} | ${m.significant ? 'yes' : 'no'} | ${m.maxRegression === undefined && m.metric === 'brier' ? '—' : limit} | ${gate} |`,
+        `| ${esc(m.title)} | ${formatValue(m.before)} → ${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${word} | ` +
+          `${formatIntervalBounds(m.deltaInterval!)} | ${gate} |`,
       );
+      // the arrow and the word agree with the metric's direction: a drop of a higher-is-better metric is never "better"
+      if (m.significant && m.higherIsBetter === true) expect(m.effect).toBe(m.direction === 'up' ? 'better' : 'worse');
+      expect(rows[i]!.split(' | ').slice(0, 4).join(' | ')).not.toMatch(/[✅❌]/);
     });
     // The PR's logistic regression ranks worse than the base tree ensemble: a significant, gated drop.
     const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
     expect(auc.direction).toBe('down');
     expect(auc.effect).toBe('worse');
-    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3} → 0\.8\d{3} \| ▼ -0\.0\d{3} ❌ \| \[-0\.\d{4}, -0\.\d{4}\] \| yes \| drop ≤ 0\.01 \| ❌ fail \|$/);
+    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3} → 0\.8\d{3} \| ▼ -0\.0\d{3} \*\*worse\*\* \| \[-0\.\d{4}, -0\.\d{4}\] \| ❌ fail \(drop ≤ 0\.01\) \|$/);
   });
 
   test('baseline: an unchanged model and an incompatible base are said in words', () => {
@@ -108,36 +112,40 @@ describe('job summary sections', () => {
     const rob = r.robustness!;
     const md = renderRobustness(r);
     expect(md).toContain(`${rob.sample.rows} rows attacked (stratified by label: ${rob.sample.positives} positive, ${rob.sample.negatives} negative; ${rob.sample.correct} classified correctly) out of 2,000`);
-    const rows = tableAfter(md, '| Attack | Budget | Accuracy: original → under attack |');
+    // Two narrow tables (a PR comment is ~760 px wide): per attack and budget, then per attack.
+    const rows = tableAfter(md, '| Attack | Budget | Accuracy → under attack | Success rate | Flip rate | KS |');
     expect(rows).toHaveLength(rob.attacks.reduce((n, a) => n + a.budgets.length, 0));
     const noise = rob.attacks[0]!;
     const b = noise.budgets[1]!;
-    const sex = b.groups.find((g) => g.grouping === 'sex')!;
-    expect(
-      rows[1]!.startsWith(
-        `| ″ | strength ${formatCompact(b.budget)} std | ${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)} | ${formatValue(b.successRate)} | ` +
-          `${formatValue(b.flipRate)} |   | ${formatValue(b.ks.statistic)} | sex ${formatValue(sex.flipRateDisparity)} (${sex.mostVulnerable}) · race `,
-      ),
-      rows[1],
-    ).toBe(true);
-    expect(rows[0]).toMatch(/^\| Random noise \(Gaussian, per-feature scale\) \| strength 0\.1 std \| .* \| &gt; 0\.25 \| .* \| ❌ 1\/1 breached \|$/);
+    expect(rows[1]).toBe(
+      `| ″ | strength ${formatCompact(b.budget)} std | ${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)} | ${formatValue(b.successRate)} | ` +
+        `${formatValue(b.flipRate)} | ${formatValue(b.ks.statistic)} |`,
+    );
+    const perAttack = tableAfter(md, '| Attack | Median min. perturbation | Success-rate disparity, largest budget (most vulnerable group) | Gate (attack) |');
+    expect(perAttack).toHaveLength(rob.attacks.length);
+    const last = noise.budgets[noise.budgets.length - 1]!;
+    const sex = last.groups.find((g) => g.grouping === 'sex')!;
+    expect(perAttack[0]).toMatch(/^\| Random noise \(Gaussian, per-feature scale\) \| &gt; 0\.25 \| .* \| ❌ 1\/1 breached \|$/);
+    // one grouping per line in the disparity cell
+    expect(perAttack[0]).toContain(`| sex ${formatValue(sex.flipRateDisparity)} (${sex.mostVulnerable})<br>race `);
     const decision = rob.attacks.find((a) => a.key === 'decision_attack/l2')!;
-    const decisionRow = rows.find((row) => row.startsWith('| Decision-based attack'))!;
+    const decisionRow = perAttack.find((row) => row.startsWith('| Decision-based attack'))!;
     expect(decisionRow).toContain(`| ${formatValue(decision.medianPerturbation!.value)} |`);
     expect(decisionRow).toMatch(/✅ 1\/1 passed \|$/);
-    // Counterfactual flip rates per sensitive attribute and per original group (highest first).
-    const cf = tableAfter(md, '| Attribute | Changed to |');
+    // Counterfactual flip rates per sensitive attribute, then per original group (highest first) below the table.
+    const cf = tableAfter(md, '| Attribute | Rows | Flip rate | Pair flip rate |');
     expect(cf).toHaveLength(3);
     const sexCf = rob.counterfactual.find((c) => c.attribute === 'sex')!;
     const [hi, lo] = [...sexCf.groups].sort((x, y) => (y.flipRate ?? 0) - (x.flipRate ?? 0));
     expect(cf[0]).toBe(
-      `| sex | \`sex\`: each other category (2 values) | ${sexCf.rows} | ${formatValue(sexCf.flipRate)} | ${formatValue(sexCf.pairFlipRate)} | ` +
-        `${formatValue(sexCf.meanAbsScoreChange)} | ${formatValue(sexCf.maxAbsScoreChange)} | ${hi!.key} ${formatValue(hi!.flipRate)} · ${lo!.key} ${formatValue(lo!.flipRate)} | ❌ 1/1 breached |`,
+      `| sex | ${sexCf.rows} | ${formatValue(sexCf.flipRate)} | ${formatValue(sexCf.pairFlipRate)} | ` +
+        `${formatValue(sexCf.meanAbsScoreChange)} | ${formatValue(sexCf.maxAbsScoreChange)} | ❌ 1/1 breached |`,
     );
+    expect(md).toContain(`- **sex**: \`sex\`: each other category (2 values); flip rate by original group: ${hi!.key} ${formatValue(hi!.flipRate)} · ${lo!.key} ${formatValue(lo!.flipRate)}`);
     // A numeric attribute is moved to each other bin's median: the values the report used are named.
     const ageCf = rob.counterfactual.find((c) => c.attribute === 'age_bin')!;
     const medians = ageCf.values.map((v) => `${esc(v.key)}: ${formatCompact(v.value as number)}`).join(', ');
-    expect(cf[2]).toContain(`| age\\_bin | \`age\`: moved to each other bin (3 bins), set to the bin's median (${medians}) |`);
+    expect(md).toContain(`- **age\\_bin**: \`age\`: moved to each other bin (3 bins), set to the bin's median (${medians});`);
     expect(md).toContain('_Flip rate: share of rows whose decision changes for at least one other value of the attribute. Pair flip rate:');
     // The per-group median only counts flipped rows: its column and note say so.
     expect(md).toContain('| Median perturbation of flipped rows |');
@@ -214,7 +222,7 @@ describe('PR comment', () => {
     expect(at('### Compared with the base model')).toBeLessThan(at('📈'));
     expect(body).toContain('| ROC AUC | ');
     expect(body).toMatch(/<summary>❌ <b>Robustness<\/b> \(10 checks, \d+ breached\)<\/summary>/);
-    expect(body).toContain('| Attack | Budget | Accuracy: original → under attack |');
+    expect(body).toContain('| Attack | Budget | Accuracy → under attack |');
     expect(body).toContain('**Counterfactual test**');
     expect(body).toMatch(/<summary>❌ <b>Explainability<\/b> \(10 checks, \d+ breached\)<\/summary>/);
     // The comment shows the top 10 features and says how many it left out.
