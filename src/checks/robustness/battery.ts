@@ -157,7 +157,8 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   if (ca.enabled) {
     if (expired()) skipped.push('categorical_attack');
     else {
-      const o = oracle(ca.max_queries, 'categorical');
+      // the categorical attack checks its candidates against the relations itself (before spending queries)
+      const o = oracle(ca.max_queries);
       mark('categorical_attack', 'start');
       outcomes.push(await categoricalAttack(space, o, instances, { maxChanges: ca.max_changes, beamWidth: ca.beam_width, relations, ...tuning }));
       mark('categorical_attack', 'end');

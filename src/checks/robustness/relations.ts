@@ -683,3 +683,40 @@ export function categoricalAllowed(space: AttackSpace, rel: Relations, c: Int32A
   }
   return true;
 }
+
+/**
+ * categoricalAllowed for a state that differs from a valid parent state in feature j only: only the combinations of j
+ * and j's functional partner can break.
+ */
+export function categoricalAllowedChange(space: AttackSpace, rel: Relations, c: Int32Array, k: number, origin: number, j: number): boolean {
+  for (const comb of combinationsOf(rel, j)) if (!combinationAllowed(space, comb, c, k)) return false;
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  for (const p of rel.functional) {
+    if (p.categorical !== j) continue;
+    const level = c[k * nc + j] as number;
+    if (level === space.c0[origin * nc + j]) continue;
+    const a = space.x0[origin * nn + p.numeric] as number;
+    if (a !== a) continue;
+    const v = p.valueOfLevel[level] as number;
+    if (v !== v || !valueAllowed(space, p.numeric, v, a)) return false;
+  }
+  return true;
+}
+
+/** Functional partners of candidates [from, to) follow their categorical level (candidates already checked valid). */
+export function applyFunctionalPartners(space: AttackSpace, rel: Relations, cands: Candidates, from = 0, to = cands.count): void {
+  if (rel.functional.length === 0) return;
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const { x, c, origin } = cands;
+  for (let k = from; k < to; k++) {
+    const o = origin[k] as number;
+    for (const p of rel.functional) {
+      const level = c[k * nc + p.categorical] as number;
+      const a = space.x0[o * nn + p.numeric] as number;
+      const v = level === space.c0[o * nc + p.categorical] || a !== a ? a : (p.valueOfLevel[level] as number);
+      x[k * nn + p.numeric] = v === v ? v : a;
+    }
+  }
+}

@@ -199,7 +199,7 @@ export interface RowOutcome {
   correct: boolean;
   /** Flipped at the attack's largest budget. */
   flipped: boolean;
-  /** Smallest perturbation found (null: none). */
+  /** Smallest perturbation found (null: none), 6 significant digits. */
   perturbation: number | null;
   /** 'no_start': the decision attack found no starting point (not shown robust either). */
   status: 'flipped' | 'not_flipped' | 'no_start' | 'not_attacked';

@@ -6,7 +6,7 @@
  */
 import { BALL_SLACK } from './attacks/common.js';
 import type { Certificate } from './certify.js';
-import { distributionOf } from './distribution.js';
+import { chartNumber, distributionOf } from './distribution.js';
 import { emptyOutcome, type AttackOutcome } from './outcome.js';
 import type { AttackSpace } from './space.js';
 import type { AttackNorm, CertificationResult, FeatureChange, RowOutcome, WorstCaseBudget, WorstCaseResult } from './types.js';
@@ -161,12 +161,12 @@ export function rowOutcomes(outcomes: AttackOutcome[], worst: AttackOutcome[], c
         attack: o.key,
         correct,
         flipped,
-        perturbation: mp === mp ? mp : null,
+        perturbation: mp === mp ? chartNumber(mp) : null,
         status: !correct ? 'not_attacked' : flipped ? 'flipped' : o.noStart?.[i] ? 'no_start' : 'not_flipped',
       };
       if (radius) {
         const r = radius[i] as number;
-        entry.certified = Number.isFinite(r) ? r : null;
+        entry.certified = Number.isFinite(r) ? chartNumber(r) : null;
       }
       out.push(entry);
     }

@@ -13,7 +13,7 @@
 import { decide, margin, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { CandidatePool } from '../project.js';
-import { categoricalAllowed, NO_RELATIONS, type Relations } from '../relations.js';
+import { applyFunctionalPartners, categoricalAllowed, categoricalAllowedChange, NO_RELATIONS, type Relations } from '../relations.js';
 import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
 
@@ -166,7 +166,9 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
       forEachChild(states, p, exact, (j, v) => {
         scratch.set(states.levels.subarray(p * nc, p * nc + nc));
         scratch[j] = v;
-        if (!categoricalAllowed(space, rel, scratch, 0, o)) {
+        // a parent that is a real record (finite margin) differs from the child in feature j only
+        const valid = Number.isFinite(states.margin[p] as number) ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
+        if (!valid) {
           // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
           if (exact && keepStates) next.push(i, scratch, 0, Math.max(states.last[p] as number, j), Infinity);
           return;
@@ -201,6 +203,8 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
         c.set(states.levels.subarray(p * nc, p * nc + nc), k * nc);
         c[k * nc + (childJ[s0 + k] as number)] = childV[s0 + k] as number;
       }
+      // every candidate was checked against the relations above: only the numeric partners remain to be set
+      applyFunctionalPartners(space, rel, cands);
       const scores = await oracle.score(cands);
       for (let k = 0; k < count; k++) {
         const p = childParent[s0 + k] as number;
