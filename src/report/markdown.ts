@@ -934,10 +934,11 @@ function baselineRow(report: Report, m: BaselineMetricChange): string[] {
   const limit = escapeMarkdown(maxRegressionText(m));
   return [
     `${nameCell(String(m.title ?? m.id))}${note}`,
-    `${formatValue(m.before)} → ${formatValue(m.after)}`,
+    // numbers never wrap inside (a non-breaking space): the metric's name and the gate wrap instead
+    `${formatValue(m.before)}&nbsp;→&nbsp;${formatValue(m.after)}`,
     baselineChangeCell(m),
-    isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—',
-    check ? `${statusLabel(check)}${limit ? ` (${limit})` : ''}` : '—',
+    isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval).replace(', ', ',&nbsp;') : '—',
+    check ? `${statusLabel(check)}${limit ? ` (${limit.replace(/ /g, '&nbsp;')})` : ''}` : '—',
   ];
 }
 
@@ -1009,7 +1010,7 @@ export function renderBaseline(report: Report, opts: SectionOptions = {}): strin
     if (omitted > 0) table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
     parts.push(table);
     parts.push(
-      '_Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_: within resampling noise. Gate: the regression limit and its outcome (✅ ❌ ⚠️ only there); — not gated._',
+      'Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_ within resampling noise. Gate: the regression limit and the outcome of its check (✅ ❌ ⚠️ appear only there); — not gated.',
     );
     return parts.join('\n\n');
   }, MALFORMED('Compared with the base model'));

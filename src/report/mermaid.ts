@@ -273,7 +273,7 @@ export function mermaidGroupChart(
   let caption: string | undefined;
   if (limit) {
     const below = groups.filter((_, i) => failing[i]).map((g) => `**${esc(g.key)}** (${formatValue(g.metrics[base] as number)})`);
-    const rule = check ? ` (${esc(check.title)} ${check.threshold.kind === 'min' ? '≥' : '≤'} ${formatCompact(check.threshold.value as number)})` : '';
+    const rule = check ? `; policy: ${esc(check.title)} ${check.threshold.kind === 'min' ? '≥' : '≤'} ${formatCompact(check.threshold.value as number)}` : '';
     caption =
       `Red line: ${esc(limit.words)}${rule}. ` +
       (below.length ? `Orange: ${below.join(', ')}, below the limit.` : 'No single group lies beyond it (the check failed on its interval).');

@@ -90,7 +90,7 @@ describe('mermaid charts', () => {
     ]);
     expect(initOf(chart.block).themeVariables.xyChart.plotColorPalette).toBe(`${MERMAID_COLORS.failing}, ${MERMAID_COLORS.series}, ${MERMAID_COLORS.limit}`);
     expect(chart.caption).toBe(
-      'Red line: lowest allowed 0.1887 = 0.8 × highest group (Male 0.2358) (Demographic parity ratio (sex) ≥ 0.8). Orange: **Female** (0.0736), below the limit.',
+      'Red line: lowest allowed 0.1887 = 0.8 × highest group (Male 0.2358); policy: Demographic parity ratio (sex) ≥ 0.8. Orange: **Female** (0.0736), below the limit.',
     );
     // the charts of the report use it for the breached attribute
     expect(mermaidCharts(report).find((c) => c.attribute === 'sex')!.block).toBe(chart.block);
