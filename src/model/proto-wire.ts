@@ -127,20 +127,34 @@ export interface WireCost {
   nodes: number;
   /** Every length-delimited field (messages, strings, bytes): one JS object each once decoded. */
   objects: number;
-  /** Numbers in repeated numeric fields and every scalar field. */
+  /** Fixed-width numbers (float/double elements, packed or not). */
   numbers: number;
+  /** Varint numbers, packed or not (int32/int64/uint64 data, ints attributes, dims, scalars): costlier to decode. */
+  varints: number;
   /** Deepest nesting of graphs (If/Loop bodies). */
   depth: number;
 }
 
+/**
+ * Measured peak memory of decoding (node dist/cli.js, RSS over a small model): about 320 bytes per message or string,
+ * 40 per float/double and 100 per varint element (3.9M empty attributes took 1.4 GB, 10M floats 0.48 GB, 10M int64
+ * 1.0 GB). The estimate bounds decoding, whatever mix a file uses.
+ */
+export const DECODE_BYTES = { object: 320, number: 40, varint: 100 } as const;
+
+/** Estimated bytes that decoding a model of this cost takes. */
+export function estimatedDecodeBytes(c: Pick<WireCost, 'objects' | 'numbers' | 'varints'>): number {
+  return c.objects * DECODE_BYTES.object + c.numbers * DECODE_BYTES.number + c.varints * DECODE_BYTES.varint;
+}
+
 export interface WireLimits {
   maxNodes: number;
-  maxObjects: number;
-  maxNumbers: number;
+  /** Bound on estimatedDecodeBytes. */
+  maxDecodeBytes: number;
   maxDepth: number;
 }
 
-export const DEFAULT_WIRE_LIMITS: WireLimits = { maxNodes: 500_000, maxObjects: 4_000_000, maxNumbers: 48_000_000, maxDepth: 64 };
+export const DEFAULT_WIRE_LIMITS: WireLimits = { maxNodes: 500_000, maxDecodeBytes: 768 * 1024 * 1024, maxDepth: 64 };
 
 /** Thrown by measureOnnxWire when a limit is passed: `what` names it, for the user's message. */
 export class WireLimitError extends Error {
@@ -154,7 +168,7 @@ export class WireLimitError extends Error {
  * soon as a limit is passed, and throws a plain Error on malformed wire data (the decoder would fail too).
  */
 export function measureOnnxWire(bytes: Uint8Array, limits: WireLimits = DEFAULT_WIRE_LIMITS): WireCost {
-  const cost: WireCost = { nodes: 0, objects: 0, numbers: 0, depth: 0 };
+  const cost: WireCost = { nodes: 0, objects: 0, numbers: 0, varints: 0, depth: 0 };
   const varint = (pos: number, end: number): [number, number] => {
     let value = 0;
     let scale = 1;
@@ -169,8 +183,12 @@ export function measureOnnxWire(bytes: Uint8Array, limits: WireLimits = DEFAULT_
   };
   const check = (): void => {
     if (cost.nodes > limits.maxNodes) throw new WireLimitError(`more than ${limits.maxNodes.toLocaleString('en-US')} nodes`);
-    if (cost.objects > limits.maxObjects) throw new WireLimitError(`more than ${limits.maxObjects.toLocaleString('en-US')} messages and strings`);
-    if (cost.numbers > limits.maxNumbers) throw new WireLimitError(`more than ${limits.maxNumbers.toLocaleString('en-US')} numbers in repeated fields`);
+    if (estimatedDecodeBytes(cost) > limits.maxDecodeBytes) {
+      const mb = (n: number): string => `${Math.round(n / (1024 * 1024)).toLocaleString('en-US')} MB`;
+      throw new WireLimitError(
+        `decoding it would take more than ${mb(limits.maxDecodeBytes)} of memory (${cost.objects.toLocaleString('en-US')} messages and strings, ${(cost.numbers + cost.varints).toLocaleString('en-US')} numbers so far)`,
+      );
+    }
   };
   // depth-first with an explicit stack of open messages (no recursion, and the stack holds only the nesting path)
   const stack: Array<{ type: string; pos: number; end: number; graphDepth: number }> = [{ type: 'Model', pos: 0, end: bytes.length, graphDepth: 0 }];
@@ -192,7 +210,7 @@ export function measureOnnxWire(bytes: Uint8Array, limits: WireLimits = DEFAULT_
     let child: { type: string; pos: number; end: number; graphDepth: number } | undefined;
     if (wireType === 0) {
       next = varint(afterTag, frame.end)[1];
-      cost.numbers++;
+      cost.varints++;
     } else if (wireType === 1 || wireType === 5) {
       next = afterTag + (wireType === 1 ? 8 : 4);
       cost.numbers++;
@@ -202,7 +220,7 @@ export function measureOnnxWire(bytes: Uint8Array, limits: WireLimits = DEFAULT_
       if (next > frame.end) throw new Error(`field ${field} at byte ${pos} runs past the end of its message`);
       const kind = schema[field];
       if (kind === 'packed-varint') {
-        for (let i = start; i < next; i++) if ((bytes[i]! & 0x80) === 0) cost.numbers++;
+        for (let i = start; i < next; i++) if ((bytes[i]! & 0x80) === 0) cost.varints++;
       } else if (kind === 'packed-f32') cost.numbers += Math.floor(len / 4);
       else if (kind === 'packed-f64') cost.numbers += Math.floor(len / 8);
       else {

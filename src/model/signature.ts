@@ -141,7 +141,7 @@ export function parseModel(bytes: Uint8Array, where: SourceLocation): ModelFile 
     measureOnnxWire(bytes);
   } catch (e) {
     if (e instanceof WireLimitError) {
-      throw new UserError(`the model is too large to inspect safely: ${e.what} (limits: ${DEFAULT_WIRE_LIMITS.maxNodes.toLocaleString('en-US')} nodes, ${DEFAULT_WIRE_LIMITS.maxObjects.toLocaleString('en-US')} messages); simplify or split the model`, where);
+      throw new UserError(`the model is too large to load safely: ${e.what} (limits: ${DEFAULT_WIRE_LIMITS.maxNodes.toLocaleString('en-US')} nodes, ${Math.round(DEFAULT_WIRE_LIMITS.maxDecodeBytes / (1024 * 1024))} MB to decode; weights in raw_data cost only their bytes); simplify the model or store its weights as raw_data`, where);
     }
     throw notOnnx(e, where);
   }

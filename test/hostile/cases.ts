@@ -216,6 +216,15 @@ const modelCases: HostileCase[] = [
   { id: 'model: 3 million empty nodes (6 MB; checked on the wire)', area: 'model', setup: rawModel(emptyNodesModel(3_000_000)), exit: 2, file: /model\.onnx/, says: /nodes/ },
   { id: 'model: 600,000 empty nodes', area: 'model', setup: rawModel(emptyNodesModel(600_000)), exit: 2, file: /model\.onnx/, says: /nodes/ },
   { id: 'model: graphs nested 100 deep', area: 'model', setup: rawModel(nestedGraphsModel(100)), exit: 2, file: /model\.onnx/ },
+  { id: 'model: 12 million packed int64 (costlier than floats to decode)', area: 'model', setup: (ws) => {
+    const n = 12_000_000;
+    const tensorPayloadLen = 1 + varint(n).length + n;
+    const graphPayloadLen = 1 + varint(tensorPayloadLen).length + tensorPayloadLen;
+    const head = [0x08, 0x07, 0x3a, ...varint(graphPayloadLen), 0x2a, ...varint(tensorPayloadLen), 0x3a, ...varint(n)];
+    const bytes = new Uint8Array(head.length + n).fill(1, head.length);
+    bytes.set(head, 0);
+    ws.write('model.onnx', bytes);
+  }, exit: 2, file: /model\.onnx/, says: /memory/ },
   { id: 'model: 5 million attributes', area: 'model', setup: (ws) => {
     // one node whose attribute field (5) repeats: tag 0x2a, length 0
     const node = new Uint8Array(5_000_000 * 2).map((_, i) => (i % 2 === 0 ? 0x2a : 0));
@@ -235,7 +244,7 @@ const modelCases: HostileCase[] = [
     const bytes = new Uint8Array(head.length + n * 4);
     bytes.set(head, 0);
     ws.write('model.onnx', bytes);
-  }, exit: 2, file: /model\.onnx/, says: /numbers/ },
+  }, exit: 2, file: /model\.onnx/, says: /memory/ },
   { id: 'model: pickle importing posix.system', area: 'model', setup: rawModel(maliciousPickle()), exit: 2, file: /model\.onnx/, says: /pickle|posix|unsafe/i, never: /index out of range/ },
   { id: 'model: .joblib pickle importing os.system (STACK_GLOBAL)', area: 'model', setup: all(writes({ 'model.joblib': stackGlobalPickle() }), writes({ 'policy.yml': P('path: model.onnx', 'path: model.joblib') })), exit: 2, file: /model\.joblib/, says: /pickle|os|system|unsafe/i, never: /index out of range/ },
   { id: 'model: .pkl pickle via the Action', area: 'model', entry: 'action', setup: all(writes({ 'm.pkl': maliciousPickle() }), writes({ '.github/model-policy.yml': P('path: model.onnx', 'path: m.pkl') })), exit: 2, file: /m\.pkl/, says: /pickle|posix|unsafe/i },

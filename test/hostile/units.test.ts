@@ -4,20 +4,22 @@
  * detection, the saved-report reader, and name shortening.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, readdirSync, lstatSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, readdirSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, loadPolicy, MAX_POLICY_NODES } from '../../src/policy/load.js';
-import { measureOnnxWire, WireLimitError } from '../../src/model/proto-wire.js';
+import { DEFAULT_WIRE_LIMITS, estimatedDecodeBytes, measureOnnxWire, WireLimitError } from '../../src/model/proto-wire.js';
 import { looksLikePickle, parseModel, pickleImports } from '../../src/model/signature.js';
 import { shortenName, escapeHtml, escapeMarkdown, sanitizeTerminal } from '../../src/report/escape.js';
 import { breakWorkflowCommands, createLineGuard, createWriter, jsonWithoutCommands, messageLine } from '../../src/util/output.js';
 import { prepareOutputDir, readConfinedSync, writeFileAtomic } from '../../src/util/safe-fs.js';
 import { jsonNestingBeyond, parseSavedReport } from '../../src/util/saved-report.js';
 import { UserError } from '../../src/util/errors.js';
+import { repoRoot } from '../e2e/harness.js';
 import { emptyNodesModel, maliciousPickle, modelBytes, nestedGraphsModel, stackGlobalPickle } from './kit.js';
 
+const FIXTURES = join(repoRoot, 'test', 'fixtures');
 const commandStart = (text: string): string[] => text.split(/\r\n|\r|\n/).filter((l) => /^\s*(::|##\[)/.test(l));
 
 describe('output writer', () => {
@@ -192,7 +194,16 @@ describe('models: bounded on the wire, pickles named', () => {
     expect(() => measureOnnxWire(emptyNodesModel(3_000_000))).toThrow(/more than 500,000 nodes/);
     expect(() => measureOnnxWire(nestedGraphsModel(100))).toThrow(/nested more than 64 levels/);
     const where = { file: 'm.onnx' };
-    expect(() => parseModel(emptyNodesModel(600_000), where)).toThrow(/^the model is too large to inspect safely: more than 500,000 nodes/);
+    expect(() => parseModel(emptyNodesModel(600_000), where)).toThrow(/^the model is too large to load safely: more than 500,000 nodes/);
+    // the memory estimate: every fixture model is far below it
+    const fixtures = ['adult', 'german-credit'].flatMap((d) => readdirSync(join(FIXTURES, d)).filter((n) => n.endsWith('.onnx')).map((n) => `${d}/${n}`));
+    expect(fixtures.length).toBeGreaterThan(3);
+    for (const f of fixtures) {
+      const path = join(FIXTURES, f);
+      if (!existsSync(path)) continue;
+      const bytes = readFileSync(path);
+      expect(estimatedDecodeBytes(measureOnnxWire(bytes)), f).toBeLessThan(DEFAULT_WIRE_LIMITS.maxDecodeBytes / 4);
+    }
   });
 
   it('pickles: detected by content, their imports listed from the opcodes (never executed)', () => {
