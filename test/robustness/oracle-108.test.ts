@@ -134,7 +134,6 @@ describe('logreg_onehot, all 108 columns mutable, std units, README budgets', ()
   it('HopSkipJump: median found / exact <= 1.10 in L2 and L∞, never below the exact minimum', () => {
     const l2 = medianRatio(hsjL2, 'decision_attack/l2', 'l2');
     const linf = medianRatio(hsjLinf, 'decision_attack/linf', 'linf');
-    console.log('HSJ median ratio', l2, linf);
     expect(l2.below).toBe(0);
     expect(linf.below).toBe(0);
     expect(l2.median).toBeLessThanOrEqual(1.1);

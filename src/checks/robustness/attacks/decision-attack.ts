@@ -567,40 +567,40 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
       for (let a = 0; a < nt; a++) if (Number.isFinite(dist[t0 + a] as number) && (dist[t0 + a] as number) > 0) tasksWithPoint.push(t0 + a);
       // groups of tasks bound the memory of the M candidates per task
       const group = Math.max(1, Math.floor(SIGN_POINTS / (M * M)));
-      const flipPts = new Float64Array(Math.min(group, tasksWithPoint.length) * M * M);
+      const flipPts = new Float64Array(M <= SIGN_MAX_FEATURES ? Math.min(group, tasksWithPoint.length) * M * M : 0);
       for (let g0 = 0; ok && g0 < tasksWithPoint.length && M <= SIGN_MAX_FEATURES; g0 += group) {
-      const all = Int32Array.from(tasksWithPoint.slice(g0, g0 + group));
-      const nall = all.length;
-      for (const eta of SIGN_ROUNDS) {
-        if (!ok || nall === 0 || !oracle.canAfford(nall * M)) break;
-        for (let a = 0; a < nall; a++) {
-          const t = all[a] as number;
-          const off = (t - t0) * M;
-          const lam = (dist[t] as number) * (1 - eta);
-          for (let p = 0; p < M; p++) {
-            const at = (p * nall + a) * M;
-            for (let m = 0; m < M; m++) {
-              const sg = (acc[off + m] as number) >= 0 ? 1 : -1;
-              flipPts[at + m] = lam * (m === p ? -sg : sg);
+        const all = Int32Array.from(tasksWithPoint.slice(g0, g0 + group));
+        const nall = all.length;
+        for (const eta of SIGN_ROUNDS) {
+          if (!ok || nall === 0 || !oracle.canAfford(nall * M)) break;
+          for (let a = 0; a < nall; a++) {
+            const t = all[a] as number;
+            const off = (t - t0) * M;
+            const lam = (dist[t] as number) * (1 - eta);
+            for (let p = 0; p < M; p++) {
+              const at = (p * nall + a) * M;
+              for (let m = 0; m < M; m++) {
+                const sg = (acc[off + m] as number) >= 0 ? 1 : -1;
+                flipPts[at + m] = lam * (m === p ? -sg : sg);
+              }
+              clampToFeasible(space, taskOrigin[t] as number, flipPts, at);
             }
-            clampToFeasible(space, taskOrigin[t] as number, flipPts, at);
           }
-        }
-        const res = await evaluate(all, nall, flipPts, M);
-        if (!res) {
-          ok = false;
-          break;
-        }
-        for (let a = 0; a < nall; a++) {
-          const off = ((all[a] as number) - t0) * M;
-          for (let p = 0; p < M; p++) {
-            if (!res[p * nall + a]) continue;
-            const v = acc[off + p] as number;
-            acc[off + p] = v >= 0 ? -Math.max(Math.abs(v), 1e-12) : Math.max(Math.abs(v), 1e-12);
+          const res = await evaluate(all, nall, flipPts, M);
+          if (!res) {
+            ok = false;
+            break;
           }
+          for (let a = 0; a < nall; a++) {
+            const off = ((all[a] as number) - t0) * M;
+            for (let p = 0; p < M; p++) {
+              if (!res[p * nall + a]) continue;
+              const v = acc[off + p] as number;
+              acc[off + p] = v >= 0 ? -Math.max(Math.abs(v), 1e-12) : Math.max(Math.abs(v), 1e-12);
+            }
+          }
+          ok = await raySearch(all, nall);
         }
-        ok = await raySearch(all, nall);
-      }
       }
     }
   };
