@@ -5,6 +5,7 @@
  * follow the reader's system preference. Pure: Report + charts in, HTML text out.
  */
 import { fairnessTitleIn, favourableSentence, groupColumnTitle } from './favourable-words.js';
+import { groupsInDisplayOrder } from './group-order.js';
 import { metricShortTitle } from '../metrics/names.js';
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
@@ -293,7 +294,7 @@ function fairnessAttribute(report: Report, attr: AttributeResult, charts: Chart[
   const metrics = GROUP_METRICS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
   const head = ['Group', 'Rows', ...metrics.map((m) => e(groupColumnTitle(report, m))), 'Used in aggregates'];
   const overall = `<tr><th>overall</th>${num(formatCount(attr.overall.count ?? report.dataset.rows))}${metrics.map((m) => num(formatMetric(m, attr.overall[m]))).join('')}<td></td></tr>`;
-  const groups = table(head, [...attr.groups.map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
+  const groups = table(head, [...groupsInDisplayOrder(attr, report.fairness).map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
   const f = attr.fairlearn;
   const summaryRows = (
     [

@@ -8,20 +8,23 @@ import { formatCompact, formatCount, formatPercent, formatValue } from '../forma
 import type { Report } from '../types.js';
 import { adverseTerms, favourableShort, selectionRateName } from '../favourable-words.js';
 import { barChart, type BarDatum, type LevelLine } from './bar-chart.js';
+import { groupsInDisplayOrder } from '../group-order.js';
 import type { Chart } from './performance-charts.js';
 
 /** At most this many groups per chart (the largest by count); the subtitle says how many were left out. */
 export const MAX_GROUPS_PER_CHART = 40;
 
-function shownGroups(attr: AttributeResult): { groups: GroupResult[]; hidden: number } {
-  if (attr.groups.length <= MAX_GROUPS_PER_CHART) return { groups: attr.groups, hidden: 0 };
+/** The groups in display order (bins as declared: '<25', '25-45', '>45'), at most MAX_GROUPS_PER_CHART of the largest. */
+function shownGroups(attr: AttributeResult, all: readonly AttributeResult[] = [attr]): { groups: GroupResult[]; hidden: number } {
+  const ordered = groupsInDisplayOrder(attr, all);
+  if (ordered.length <= MAX_GROUPS_PER_CHART) return { groups: ordered, hidden: 0 };
   const keep = new Set(
     [...attr.groups]
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
       .slice(0, MAX_GROUPS_PER_CHART)
       .map((g) => g.key),
   );
-  return { groups: attr.groups.filter((g) => keep.has(g.key)), hidden: attr.groups.length - keep.size };
+  return { groups: ordered.filter((g) => keep.has(g.key)), hidden: attr.groups.length - keep.size };
 }
 
 const percentTick = (v: number, step: number) => `${(v * 100).toFixed(step * 100 < 1 ? 1 : 0)}%`;
@@ -67,7 +70,7 @@ function note(g: GroupResult): string | undefined {
 }
 
 export function selectionRateChart(report: Report, attr: AttributeResult, name: string): Chart | undefined {
-  const { groups, hidden } = shownGroups(attr);
+  const { groups, hidden } = shownGroups(attr, report.fairness);
   if (groups.length === 0) return undefined;
   const bars: BarDatum[] = groups.map((g) => {
     const rate = g.metrics.selection_rate;
@@ -115,7 +118,7 @@ export function selectionRateChart(report: Report, attr: AttributeResult, name: 
 }
 
 export function countChart(report: Report, attr: AttributeResult, name: string): Chart | undefined {
-  const { groups, hidden } = shownGroups(attr);
+  const { groups, hidden } = shownGroups(attr, report.fairness);
   if (groups.length === 0) return undefined;
   // on the favourable class when it is the negative one (report.fairness is): "positives" are then actual favourable
   const terms = adverseTerms(report);
