@@ -254,6 +254,10 @@ export async function computeAttributions(req: AttributionRequest): Promise<Attr
       why = `${plan.reason}: KernelSHAP on the raw columns`;
     } else why = `${enc.reason}: KernelSHAP on the raw columns`;
     if (method === 'tree_shap') why = `tree_shap was asked for but ${why.charAt(0).toLowerCase()}${why.slice(1)}`;
+  } else if (method !== 'kernel_shap' && req.model.info.translated) {
+    // issue #11: a translated model without trees (e.g. LogisticRegression)
+    why = `the model translated from ${req.model.info.translated.format} (${req.model.info.translated.estimator}) has no tree ensemble: KernelSHAP on the raw columns`;
+    if (method === 'tree_shap') why = `tree_shap was asked for but ${why}`;
   } else if (method !== 'kernel_shap') {
     if (!req.proto) {
       why = `TreeSHAP needs the model file (${req.protoProblem ?? 'not available'}): KernelSHAP used`;

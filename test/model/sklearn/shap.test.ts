@@ -83,3 +83,12 @@ describe('TreeSHAP on encoded features grouped by raw column == brute-force Shap
     }, 120_000);
   }
 });
+
+describe('a translated model without trees', () => {
+  it('LogisticRegression pipeline: KernelSHAP on the raw columns, saying why', async () => {
+    const r = await explain('lr_pipeline.joblib', 'adult', 'income', '>50K', 'auto', 2, 5);
+    const e = r.explainability!;
+    expect(['kernel_shap', 'exact_shapley']).toContain(e.method);
+    expect(e.methodReason).toMatch(/translated from joblib \(Pipeline\(ColumnTransformer\(StandardScaler, OneHotEncoder\), LogisticRegression\)\) has no tree ensemble/);
+  }, 60_000);
+});
