@@ -48,9 +48,9 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   const threshold = policy.model.threshold;
   const space = buildAttackSpace({ input: ctx.input, dataset: ctx.dataset, doc: ctx.doc, settings });
   const relations = buildRelations(space, settings.relations, ctx.doc);
+  const notes: string[] = [...relations.notes];
   const sample = stratifiedSample(ctx.labels.yTrue, settings.rows, ctx.rng.fork('robustness/sample'));
   const shared = { remaining: settings.max_queries };
-  const notes: string[] = [];
   let stopped: StopReason | null = null;
   const labelOnly = ctx.model.info.outputKind === 'label';
 
@@ -216,7 +216,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   let certificate: Certificate | null = null;
   if (settings.certify && norms.length > 0 && !expired()) {
     mark('certify', 'start');
-    certificate = certify({ space, relations, inst: instances, threshold, norms, info: ctx.model.info, proto: await loadModelGraph(ctx.doc, ctx.model.info, hooks.modelBytes) });
+    certificate = certify({ space, relations, inst: instances, threshold, norms, info: ctx.model.info, proto: await loadModelGraph(ctx.doc, ctx.model.info, hooks.modelBytes), deadline: ctx.deadline });
     mark('certify', 'end');
   }
   const worst = norms.flatMap((norm) => worstCaseOutcome(space, outcomes, norm) ?? []);

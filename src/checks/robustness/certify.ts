@@ -690,6 +690,8 @@ export interface CertifyOptions {
   info: ModelInfo;
   /** The decoded model graph, or why there is none. */
   proto: ModelProto | string;
+  /** Epoch ms after which rows left get no certificate (radius 0: nothing claimed); default none. */
+  deadline?: number;
 }
 
 export function certify(opts: CertifyOptions): Certificate {
@@ -760,10 +762,19 @@ export function certify(opts: CertifyOptions): Certificate {
   const Tm = logOdds ? T : threshold;
   const cert: Certificate = { method: 'tree_interval', exact: { linf: false, l2: false }, radius: {}, notes: [] };
   const r = new Float64Array(n).fill(Number.NaN);
+  const deadline = opts.deadline ?? Infinity;
+  let late = 0;
   for (let i = 0; i < n; i++) {
     if (!inst.correct[i]) continue;
+    // past the time limit a row gets radius 0: no claim is made about it (sound, and said in the notes)
+    if (Date.now() > deadline) {
+      r[i] = 0;
+      late++;
+      continue;
+    }
     r[i] = treeRadius(space, rel, tc, inst.rows[i] as number, inst.d0[i] as number, Tm);
   }
+  if (late > 0) cert.notes.push(`the time limit was reached: ${late} rows got no certificate (counted as not certified)`);
   for (const norm of norms) cert.radius[norm] = r;
   // small ensembles: exact by enumerating leaf boxes (per norm), when no functional pair moves a one-hot group
   const coupled = rel.functional.some((p) => space.numeric[p.numeric]!.mutable);
@@ -776,6 +787,7 @@ export function certify(opts: CertifyOptions): Certificate {
       let complete = true;
       for (let i = 0; i < n && complete; i++) {
         if (!inst.correct[i]) continue;
+        if (Date.now() > deadline) complete = false;
         const o = inst.rows[i] as number;
         if (inputRow(space, o).some((v) => v !== v)) complete = false;
         const res = complete ? exactTreeRadius(space, ec, o, inst.d0[i] as number, Tm, norm) : null;

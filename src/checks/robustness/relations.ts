@@ -26,6 +26,8 @@ import type { AttackSpace } from './space.js';
 
 /** Features with more distinct values than this are not learned into relations. */
 const MAX_LEARN_VALUES = 64;
+/** Row visits spent learning relations at most (feature pairs × rows). */
+const MAX_LEARN_WORK = 400_000_000;
 
 export interface FunctionalPair {
   /** Categorical feature index and numeric feature index. */
@@ -67,6 +69,8 @@ export interface SumRelation {
 }
 
 export interface Relations {
+  /** Plain-text remarks (learning skipped on very large data). */
+  notes: string[];
   functional: FunctionalPair[];
   combinations: Combination[];
   orderings: Ordering[];
@@ -86,7 +90,7 @@ export interface RelationSummary {
   excluded?: number;
 }
 
-export const NO_RELATIONS: Relations = { functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
+export const NO_RELATIONS: Relations = { notes: [], functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
 
 function at(doc: PolicyDocument, ...rest: Array<string | number>): ReturnType<PolicyDocument['locate']> {
   const ptr: PolicyPointer = [...ROBUSTNESS_POINTER, 'relations', ...rest];
@@ -226,7 +230,7 @@ export const MIN_EXPECTED = 5;
 
 /** The relations of the policy plus, unless `learn: false`, those learned from the data. Freezes partners as needed. */
 export function buildRelations(space: AttackSpace, settings: RelationSettings, doc: PolicyDocument): Relations {
-  const rel: Relations = { functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
+  const rel: Relations = { notes: [], functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
   const pairKey = new Set<string>();
   settings.functional.forEach((names, i) => {
     const [a, b] = names.map((n, q) => resolve(space, n, doc, ['functional', i, q])) as [Target, Target];
@@ -279,6 +283,14 @@ export function buildRelations(space: AttackSpace, settings: RelationSettings, d
   if (settings.learn) {
     const small = space.categorical.flatMap((f, i) => (f.levels.length <= MAX_LEARN_VALUES ? [i] : []));
     const discrete = space.numeric.map((f, j) => (f.integer ? distinctValues(space, j, MAX_LEARN_VALUES) : null));
+    // bounded work on big data: each candidate pair is one pass over the rows
+    const pairPasses = small.length * discrete.filter(Boolean).length + (small.length * (small.length - 1)) / 2;
+    if (pairPasses * space.rows > MAX_LEARN_WORK) {
+      rel.notes.push(
+        `relations: ${pairPasses} feature pairs × ${space.rows} rows is too much to learn from; only the policy's relations apply (name them under relations)`,
+      );
+      small.length = 0;
+    }
     for (const c of small) {
       for (let j = 0; j < space.numeric.length; j++) {
         if (!discrete[j] || pairKey.has(`${c}:${j}`)) continue;
