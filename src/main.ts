@@ -11,6 +11,8 @@ import { actionProgress } from './github/progress.js';
 import { timingsLine } from './progress.js';
 import { writeReportFiles } from './files.js';
 import { actionOutput, publishAnnotations, publishCommentForSavedReport, publishForReviewers, publishOutputs, publishSummary } from './github/publish.js';
+import { blobUrlOf } from './github/comment.js';
+import { readRunContext } from './github/context.js';
 import { renderAnnotations } from './report/annotations.js';
 import { renderSummary } from './report/markdown.js';
 import { renderErrorSummary } from './report/error-summary.js';
@@ -83,7 +85,8 @@ export async function main(): Promise<number> {
       artifactName: core.getInput('artifact-name'),
       retentionDays: core.getInput('retention-days'),
     });
-    await publishSummary(renderSummary(report, { runUrl: runUrl(), artifactUrl: review['artifact-url'] }));
+    const blobUrl = blobUrlOf(readRunContext()); // policy lines link to the file at the head commit
+    await publishSummary(renderSummary(report, { runUrl: runUrl(), artifactUrl: review['artifact-url'], ...(blobUrl ? { blobUrl } : {}) }));
     const failed = report.checks.filter((c) => c.outcome === 'fail');
     publishOutputs({
       ...review,

@@ -119,6 +119,18 @@ export interface PublishCommentInput {
   triggeringRun?: { conclusion: string | null; url?: string };
 }
 
+/**
+ * `https://github.com/OWNER/REPO/blob/<sha>`: the base of links to files at the commit the report is about (the
+ * policy line of each breached check). The head sha of a pull_request event is in its payload (GITHUB_SHA is the
+ * merge commit there); on push it is GITHUB_SHA. undefined without a repository or a full 40-hex sha.
+ */
+export function blobUrlOf(ctx: Pick<RunContext, 'serverUrl' | 'owner' | 'repo' | 'sha' | 'pullRequest'>, sha?: string): string | undefined {
+  const commit = sha ?? ctx.pullRequest?.headSha ?? ctx.sha;
+  if (!commit || !/^[0-9a-f]{40}$/i.test(commit) || !ctx.owner || !ctx.repo) return undefined;
+  if (!/^[A-Za-z0-9_.-]+$/.test(ctx.owner) || !/^[A-Za-z0-9_.-]+$/.test(ctx.repo)) return undefined;
+  return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/blob/${commit.toLowerCase()}`;
+}
+
 async function postComment(input: PublishCommentInput, octokit: Octokit, issueNumber: number, sha: string | undefined): Promise<PublishCommentResult> {
   const { report, context: ctx, log } = input;
   const marker = commentMarker(report.policy.path);
@@ -127,6 +139,8 @@ async function postComment(input: PublishCommentInput, octokit: Octokit, issueNu
   if (input.artifactUrl) opts.artifactUrl = input.artifactUrl;
   if (input.maxChars !== undefined) opts.maxChars = input.maxChars;
   if (sha) opts.sha = sha;
+  const blobUrl = blobUrlOf(ctx, sha);
+  if (blobUrl) opts.blobUrl = blobUrl;
   if (input.triggeringRun) opts.triggeringRun = input.triggeringRun;
   let body: string;
   try {

@@ -149,6 +149,9 @@ function explainabilityBody(report: Report, checks: CheckResult[]): string {
   return parts.filter((p) => p !== '').join('\n\n');
 }
 
+/** Most charts in the open block of the breaches; the others join the collapsed block. */
+export const COMMENT_BREACH_CHARTS = 4;
+
 /** Charts about what breached (shown open), and the other compact charts (collapsed). */
 function chartBlocks(report: Report): { breached: string[]; other: string[] } {
   const breachedAttrs = new Set(report.checks.filter((c) => c.section === 'fairness' && isBreached(c)).map((c) => c.scope));
@@ -158,6 +161,9 @@ function chartBlocks(report: Report): { breached: string[]; other: string[] } {
     const hot = c.name === 'roc' ? perfBreached : c.attribute !== undefined && breachedAttrs.has(c.attribute);
     (hot ? out.breached : out.other).push(c.caption ? `${c.block}\n\n${c.caption}` : c.block);
   }
+  // Each chart is about 1.5 KB: past a few, the breach charts go with the other charts (trimmed early), so that many
+  // breached attributes do not crowd the group tables out of the comment.
+  if (out.breached.length > COMMENT_BREACH_CHARTS) out.other.unshift(...out.breached.splice(COMMENT_BREACH_CHARTS));
   return out;
 }
 

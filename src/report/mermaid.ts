@@ -174,7 +174,7 @@ export function fairnessLimit(check: CheckResult, attr: AttributeResult): GroupL
   const refValue = toOverall ? overall : highestGroup?.metrics[plan.base];
   if (typeof refValue !== 'number') return undefined;
   const f = formatValue;
-  const refWords = toOverall ? `overall ${f(refValue)}` : `${highestGroup!.key} ${f(refValue)}`;
+  const refWords = toOverall ? `overall ${f(refValue)}` : `${truncate(highestGroup!.key, 40)} ${f(refValue)}`;
   if (plan.aggregate === 'ratio' && t.kind === 'min') {
     const low = v * refValue;
     return { base: plan.base, low, words: `lowest allowed ${f(low)} = ${formatCompact(v)} × ${toOverall ? 'overall' : 'highest group'} (${refWords})` };
@@ -272,10 +272,12 @@ export function mermaidGroupChart(
   const esc = (t: string) => escapeMarkdown(t, { maxLength: 120 });
   let caption: string | undefined;
   if (limit) {
-    const below = groups.filter((_, i) => failing[i]).map((g) => `**${esc(g.key)}** (${formatValue(g.metrics[base] as number)})`);
+    const beyond = groups.filter((_, i) => failing[i]);
+    const below = beyond.slice(0, 5).map((g) => `**${escapeMarkdown(g.key, { maxLength: 40 })}** (${formatValue(g.metrics[base] as number)})`);
+    if (beyond.length > below.length) below.push(`${beyond.length - below.length} more`);
     const rule = check ? `; policy: ${esc(check.title)} ${check.threshold.kind === 'min' ? '≥' : '≤'} ${formatCompact(check.threshold.value as number)}` : '';
     caption =
-      `Red line: ${esc(limit.words)}${rule}. ` +
+      `Red line: ${escapeMarkdown(limit.words, { maxLength: 200 })}${rule}. ` +
       (below.length ? `Orange: ${below.join(', ')}, below the limit.` : 'No single group lies beyond it (the check failed on its interval).');
     if (limit.high !== undefined && limit.low === undefined) caption = caption.replace(', below the limit.', ', above the limit.');
     else if (limit.high !== undefined) caption = caption.replace(', below the limit.', ', outside the limits.');

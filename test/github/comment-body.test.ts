@@ -30,7 +30,8 @@ describe('renderComment', () => {
     expect(body.startsWith(`${marker}\n\n## ❌ Model risk gate failed\n\n**8 failed**`)).toBe(true);
     const order = [
       '## ❌ Model risk gate failed',
-      '### Breached (10)',
+      '### Breached (9)',
+      '### Not decided (1)',
       '📈 <b>Charts of the breaches</b>',
       '❌ <b>Performance</b> (4 checks, 1 breached)',
       '❌ <b>Fairness</b> (9 checks, 8 breached)',
@@ -42,9 +43,9 @@ describe('renderComment', () => {
     ].map((s) => body.indexOf(s));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(body).toContain('| ❌ fail | Recall | — | 0.6123 | ≥ 0.65 | -0.0377 | line 12 |');
+    expect(body).toContain('| ❌ fail | Recall | 0.6123 | ≥ 0.65 | -0.0377 | line 12 |');
     expect(body).toContain('<details open>\n<summary>📈 <b>Charts of the breaches</b></summary>');
-    expect(body).toContain('```mermaid\nxychart-beta\n  title "Selection rate by sex"');
+    expect(body).toMatch(/```mermaid\n%%\{init: \{"theme":"base",[^\n]*\}%%\nxychart-beta\n {2}title "Selection rate by sex - red line = limit"/);
     expect(body).toContain(`📋 [Job summary](${links.runUrl}) · 📦 [Report artifact](${links.artifactUrl}) (HTML report with every chart, JSON, SARIF, SVG charts)`);
     expect(body).toMatch(/<sub>model-risk-gate 0\\?\.1\.0 · commit a1b2c3d4e5f6 · seed 42 · 2025-01-01T00:00:00\.000Z<\/sub>/);
     expect(body.length).toBeLessThan(GITHUB_COMMENT_MAX_CHARS);
@@ -72,7 +73,7 @@ describe('renderComment', () => {
     // The mermaid label cannot close the code fence.
     const fences = out.match(/^```/gm) ?? [];
     expect(fences.length % 2).toBe(0);
-    expect(out).toContain(`"''' ＜/details＞"`);
+    expect(out).toContain(`"''' lt /details gt`);
   });
 
   it('trims the least important sections first and names what it cut', () => {
@@ -88,7 +89,7 @@ describe('renderComment', () => {
     expect(trimmed).not.toContain('baseline');
     // Kept: verdict, breaches, links.
     expect(trimmed).toContain('## ❌ Model risk gate failed');
-    expect(trimmed).toContain('### Breached (10)');
+    expect(trimmed).toContain('### Breached (9)');
     expect(trimmed).toContain(`[Report artifact](${links.artifactUrl})`);
     expect(trimmed.startsWith(marker)).toBe(true);
   });
