@@ -178,7 +178,8 @@ const datasetCases: HostileCase[] = [
   { id: 'dataset: random binary bytes', area: 'dataset', setup: writes({ 'data.csv': Uint8Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) % 256) }), exit: 2, file: /data\.csv|policy\.yml/ },
   { id: 'dataset: 20,000 columns', area: 'dataset', setup: writes({ 'data.csv': Array.from({ length: 20_000 }, (_, i) => `c${i}`).join(',') + '\n' }), exit: 2, file: /data\.csv:1/, line: true },
   { id: 'dataset: gzip bomb, one 64 MB line from 64 KB', area: 'dataset', setup: all(writes({ 'bomb.csv.gz': gzipSync(Buffer.concat([Buffer.from('x1,x2,g,y\n'), Buffer.alloc(64 * 1024 * 1024, 'x')]), { level: 9 }) }), writes({ 'policy.yml': P('path: data.csv', 'path: bomb.csv.gz') })), exit: 2, file: /bomb\.csv\.gz/ },
-  { id: 'dataset: gzip of 2,000 columns x 20,000 rows (cells bounded)', area: 'dataset', setup: all((ws) => {
+  // the cell bound scales with the machine's memory (src/data/read.ts); the workflow may set it, as here
+  { id: 'dataset: gzip of 2,000 columns x 20,000 rows (cells bounded)', area: 'dataset', env: () => ({ MODEL_RISK_GATE_MAX_CELLS: '32000000' }), setup: all((ws) => {
     const header = ['x1', 'x2', 'g', 'y', ...Array.from({ length: 1996 }, (_, i) => `c${i}`)].join(',') + '\n';
     const row = Array.from({ length: 2000 }, (_, i) => (i === 2 ? 'a' : i === 3 ? '1' : '0')).join(',') + '\n';
     ws.write('wide.csv.gz', gzipSync(Buffer.from(header + row.repeat(20_000)), { level: 6 }));
