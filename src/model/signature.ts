@@ -225,5 +225,7 @@ export async function inspectModel(
 ): Promise<ModelSignature> {
   const where = { file: opts.displayPath ?? file };
   const bytes = await readModelBytes(file, where, opts.maxBytes);
-  return signatureOf(where.file, parseModel(bytes, where));
+  // ONNX, or a scikit-learn pickle / XGBoost / LightGBM file translated in memory (issue #11)
+  const { openModel } = await import('./sklearn/open.js');
+  return signatureOf(where.file, openModel(bytes, where).parsed);
 }
