@@ -4,6 +4,7 @@
  * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
  * follow the reader's system preference. Pure: Report + charts in, HTML text out.
  */
+import { alertFindings, artifactSummaryText } from './artifact.js';
 import { fairnessTitleIn, favourableSentence, groupColumnTitle } from './favourable-words.js';
 import { groupsInDisplayOrder } from './group-order.js';
 import { metricShortTitle } from '../metrics/names.js';
@@ -670,6 +671,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
         ['Report schema', e(String(report.schemaVersion))],
         ['Runtime', e(`${info.runtime} ${info.runtimeVersion}`)],
         ['Model producer', e(info.producer)],
+        ...(info.translated ? ([['Translated from', e(`${info.translated.format}: ${info.translated.estimator}`)]] as Array<[string, string]>) : []),
+        ...(info.artifact ? ([['Artifact scan', e([artifactSummaryText(info.artifact), ...alertFindings(info.artifact).map((f) => f.message)].join(' · '))]] as Array<[string, string]>) : []),
         ['Score output', `<code>${e(info.scoreOutput)}</code> (${e(info.outputKind)}, positive index ${e(String(info.positiveIndex))})${info.zipMapBypassed ? ' · ZipMap bypassed' : ''}`],
         ['Model inputs', io(info.inputs)],
         ['Model outputs', io(info.outputs)],

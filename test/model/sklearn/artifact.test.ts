@@ -14,6 +14,7 @@ import { ModelArtifactError, openModel } from '../../../src/model/sklearn/open.j
 import { runGate } from '../../../src/gate.js';
 import { renderSummary as renderMarkdown } from '../../../src/report/markdown.js';
 import { renderSarif } from '../../../src/report/sarif.js';
+import { renderHtml } from '../../../src/report/html.js';
 import { ROOT } from './helpers.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,5 +124,8 @@ describe('the scan in the report, the summary and SARIF', () => {
     expect(result?.message.text).toContain('com.example.evil');
     expect(result?.locations[0].physicalLocation.artifactLocation.uri).toBe('test/fixtures/sklearn/german-credit/dt_pipeline.joblib');
     expect(renderMarkdown(report)).toContain('⚠️ the graph uses operators of the custom domain com.example.evil');
+    const html = renderHtml(report, []);
+    expect(html).toContain('<dt>Translated from</dt><dd>joblib: Pipeline(ColumnTransformer(');
+    expect(html).toMatch(/<dt>Artifact scan<\/dt><dd>artifact scan safe \(joblib; 1 warning\(s\)\) · the graph uses operators of the custom domain com\.example\.evil/);
   }, 60_000);
 });
