@@ -561,11 +561,12 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
   const nc = space.categorical.length;
   const { x, c, origin } = cands;
   const o = origin[k] as number;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let ci = 0; ci < rel.combinations.length; ci++) {
-      const comb = rel.combinations[ci]!;
-      if (!comb.features.includes(attribute) || combinationAllowed(space, comb, c, k)) continue;
-      const others = comb.features.filter((f) => f !== attribute);
+  const mine = combinationsOf(rel, attribute);
+  for (let pass = 0, changedAny = true; pass < 2 && changedAny; pass++) {
+    changedAny = false;
+    for (let ci = 0; ci < mine.length; ci++) {
+      const comb = mine[ci]!;
+      if (combinationAllowed(space, comb, c, k)) continue;
       // the seen combination with the attribute's new value that changes the fewest others; ties: the one that fits
       // the rest of the row best (fewest other combinations broken, then the most rows of the data behind the
       // combinations it forms: a husband who becomes female becomes a wife, not 'not in family')
@@ -617,20 +618,24 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
         }
         repair.memo.set(memoKey, best);
       }
-      if (!best) {
-        for (const f of others) {
-          const name = space.categorical[f]!.name;
-          repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
-        }
-        continue;
-      }
+      if (!best) continue;
       comb.features.forEach((f, q) => {
         if (f === attribute || best![q] === c[k * nc + f]) return;
         c[k * nc + f] = best![q] as number;
+        changedAny = true;
         const name = space.categorical[f]!.name;
         repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
         if (!repair.categorical.includes(f)) repair.categorical.push(f);
       });
+    }
+  }
+  // what is still inconsistent after the repairs: counted once per counterfactual row
+  for (const comb of mine) {
+    if (combinationAllowed(space, comb, c, k)) continue;
+    for (const f of comb.features) {
+      if (f === attribute) continue;
+      const name = space.categorical[f]!.name;
+      repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
     }
   }
   for (const p of rel.functional) {
