@@ -621,7 +621,7 @@ function attackTable(report: Report, r: RobustnessReport, maxRows: number): stri
       rows.push([
         i === 0 ? title : '″',
         escapeMarkdown(budgetText(a, b.budget)),
-        `${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)}`,
+        `${formatValue(b.accuracyOriginal)}&nbsp;→&nbsp;${formatValue(b.accuracyUnderAttack)}`,
         formatValue(b.successRate),
         formatValue(b.flipRate),
         formatValue(isPresent(b.ks) ? b.ks.statistic : null),

@@ -118,7 +118,7 @@ describe('job summary sections', () => {
     const noise = rob.attacks[0]!;
     const b = noise.budgets[1]!;
     expect(rows[1]).toBe(
-      `| ″ | strength ${formatCompact(b.budget)} std | ${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)} | ${formatValue(b.successRate)} | ` +
+      `| ″ | strength ${formatCompact(b.budget)} std | ${formatValue(b.accuracyOriginal)}&nbsp;→&nbsp;${formatValue(b.accuracyUnderAttack)} | ${formatValue(b.successRate)} | ` +
         `${formatValue(b.flipRate)} | ${formatValue(b.ks.statistic)} |`,
     );
     const perAttack = tableAfter(md, '| Attack | Median min. perturbation | Success-rate disparity, largest budget (most vulnerable group) | Gate (attack) |');
