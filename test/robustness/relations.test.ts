@@ -153,3 +153,38 @@ describe('relations', () => {
     expect(() => setup({ combinations: [['r', 'a']] })).toThrow(/`a` is numeric/);
   });
 });
+
+describe('policy: relations, worst_case, certify, beam_width', () => {
+  const read = (robustness: Record<string, unknown>) => {
+    const d = doc();
+    return robustnessSettings({ ...d, policy: { ...d.policy, sensitive: [], checks: { robustness } } } as unknown as PolicyDocument)!;
+  };
+  it('defaults: learned relations, certificates on, beam width 10, no worst-case gate', () => {
+    const s = read({});
+    expect(s.relations).toEqual({ learn: true, min_count: 1, functional: [], combinations: [], less_equal: [], sums: [] });
+    expect(s.certify).toBe(true);
+    expect(s.categorical_attack.beam_width).toBe(10);
+    expect(s.worst_case).toEqual({});
+  });
+  it('reads the keys and adds a worst-case gate budget to the attacks that run its norm', () => {
+    const s = read({
+      relations: { learn: false, min_count: 3, functional: [['a', 'b']], combinations: [['x', 'y', 'z']], less_equal: [['p', 'q']], sums: [{ parts: ['p', 'q'], total: 't' }] },
+      worst_case: { success_rate: { max: 0.1, norm: 'l2', epsilon: 0.3 } },
+      certify: false,
+    });
+    expect(s.relations.min_count).toBe(3);
+    expect(s.relations.sums).toEqual([{ parts: ['p', 'q'], total: 't' }]);
+    expect(s.worst_case.success_rate).toMatchObject({ max: 0.1, norm: 'l2', epsilon: 0.3 });
+    expect(s.score_attack.epsilons.l2).toEqual([0.1, 0.25, 0.3, 0.5]);
+    expect(s.decision_attack.epsilons).toEqual([0.1, 0.25, 0.3, 0.5]);
+    expect(s.score_attack.epsilons.linf).toEqual([0.05, 0.1, 0.25]);
+    expect(s.certify).toBe(false);
+  });
+  it('bad values are UserErrors that say what is allowed', () => {
+    expect(() => read({ relations: { functional: [['a']] } })).toThrow(/each entry of `functional` must list 2 feature names/);
+    expect(() => read({ relations: { sums: [{ parts: ['a'] }] } })).toThrow(/parts: \[at least two feature names\], total/);
+    expect(() => read({ relations: { learned: true } })).toThrow(/unknown key `learned` in relations; allowed: learn, min_count/);
+    expect(() => read({ worst_case: { flip_rate: { max: 0.1 } } })).toThrow(/unknown key `flip_rate` in worst_case/);
+    expect(() => read({ worst_case: { success_rate: { max: 0.1 } }, score_attack: { enabled: false }, decision_attack: { enabled: false } })).toThrow(UserError);
+  });
+});

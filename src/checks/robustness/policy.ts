@@ -583,9 +583,10 @@ export function robustnessSettings(doc: PolicyDocument): RobustnessSettings | nu
     if (k !== 'success_rate' && k !== 'robust_accuracy') wr.fail(k, `unknown key \`${k}\` in worst_case; allowed: success_rate, robust_accuracy`);
   }
   for (const [key, g] of Object.entries(worst) as Array<[string, BudgetGate]>) {
-    const norms = g.norm !== undefined ? [g.norm] : NORMS.filter((n) => epsilons[n] || (decision.enabled && decision.norm === n));
+    const runs = (n: AttackNorm): boolean => (score.enabled && epsilons[n] !== undefined) || (decision.enabled && decision.norm === n);
+    const norms = g.norm !== undefined ? [g.norm] : NORMS.filter(runs);
     if (norms.length === 0) wr.fail(key, 'the worst case needs a norm that an attack runs (score_attack epsilons or the decision attack)');
-    if (g.norm !== undefined && !epsilons[g.norm] && !(decision.enabled && decision.norm === g.norm)) {
+    if (g.norm !== undefined && !runs(g.norm)) {
       wr.child(key).fail('norm', `no attack runs norm ${g.norm}`);
     }
     if (g.epsilon !== undefined) {
