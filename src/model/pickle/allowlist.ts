@@ -88,6 +88,7 @@ export const KNOWN_SKLEARN_CLASSES = new Set([
   'sklearn.preprocessing._data.MaxAbsScaler',
   'sklearn.preprocessing._data.RobustScaler',
   'sklearn.impute._base.SimpleImputer',
+  'sklearn.impute._base.MissingIndicator',
   'sklearn.preprocessing._encoders.OneHotEncoder',
   'sklearn.preprocessing._encoders.OrdinalEncoder',
   'sklearn.linear_model._logistic.LogisticRegression',

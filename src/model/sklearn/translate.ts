@@ -319,9 +319,6 @@ class Translator {
   }
 
   imputer(est: PyObject, table: Feat[], stepName: string): { out: Feat[]; node: EstimatorNode } {
-    if (bool(est, 'add_indicator', false) || (est.attr('indicator_') !== null && est.attr('indicator_') !== undefined)) {
-      throw unsupported(est.cls, 'add_indicator=True');
-    }
     const stats = arr(est, 'statistics_', 1);
     const width = table.reduce((a, f) => a + f.width, 0);
     if (stats.size !== width) throw new TranslationError(`SimpleImputer.statistics_ has ${stats.size} values for ${width} features`);
@@ -329,6 +326,9 @@ class Translator {
     const strategy = str(est, 'strategy', 'mean');
     const textual = stats.dtype.kind === 'O' || stats.dtype.kind === 'U';
     const out: Feat[] = [];
+    /** The step's inputs as materialized (before imputation), for the missing indicators. */
+    const seen: Feat[] = [];
+    let detail = `strategy=${strategy}`;
     if (textual) {
       const values = list(stats, 'SimpleImputer.statistics_');
       let at = 0;
@@ -337,10 +337,12 @@ class Translator {
         if (typeof v === 'number') {
           // numeric column imputed with a number inside an object array
           const f = this.materialize(f0, 'double', 'SimpleImputer', isNanMarker(mv));
+          seen.push(f);
           out.push({ ...f, tensor: this.imputeDouble(f.tensor, mv, [v]) });
           continue;
         }
         const f = this.materialize(f0, 'string', 'SimpleImputer');
+        seen.push(f);
         if (typeof mv === 'string') {
           const isMissing = this.g.op('Equal', [f.tensor, this.g.constString([mv], [1, 1])]);
           out.push({ ...f, tensor: this.g.op('Where', [isMissing, this.g.constString([String(v)], [1, 1]), f.tensor]) });
@@ -349,17 +351,36 @@ class Translator {
           out.push(f);
         }
       }
-      return { out, node: { name: stepName, cls: 'SimpleImputer', detail: `strategy=${strategy} (text)`, children: [] } };
+      detail += ' (text)';
+    } else {
+      const s = toFloat64(stats);
+      if (s.some((x) => Number.isNaN(x))) throw unsupported(est.cls, 'a feature with no observed value (statistic NaN), which scikit-learn drops');
+      let at = 0;
+      for (const f0 of table) {
+        const f = this.materialize(f0, 'double', 'SimpleImputer', isNanMarker(mv));
+        seen.push(f);
+        out.push({ ...f, tensor: this.imputeDouble(f.tensor, mv, Array.from(s.subarray(at, at + f.width))) });
+        at += f.width;
+      }
     }
-    const s = toFloat64(stats);
-    if (s.some((x) => Number.isNaN(x))) throw unsupported(est.cls, 'a feature with no observed value (statistic NaN), which scikit-learn drops');
-    let at = 0;
-    for (const f0 of table) {
-      const f = this.materialize(f0, 'double', 'SimpleImputer', isNanMarker(mv));
-      out.push({ ...f, tensor: this.imputeDouble(f.tensor, mv, Array.from(s.subarray(at, at + f.width))) });
-      at += f.width;
+    const indicator = est.attr('indicator_');
+    if (indicator instanceof PyObject) {
+      // add_indicator=True: one 0/1 column per feature listed in indicator_.features_, after the imputed features
+      const cols = this.splitToColumns(seen);
+      const which = list(attr(indicator, 'features_'), 'MissingIndicator.features_').map(Number);
+      for (const j of which) {
+        const c = cols[j];
+        if (!c) throw new TranslationError(`SimpleImputer's MissingIndicator lists feature ${j} of ${cols.length}`);
+        let mask: string;
+        if (c.type === 'string') mask = this.g.op('Equal', [c.tensor, this.g.constString([typeof mv === 'string' ? mv : '\u0000(never)'], [1, 1])]);
+        else mask = isNanMarker(mv) ? this.g.op('IsNaN', [c.tensor]) : this.g.op('Equal', [c.tensor, this.g.constDouble([Number(mv)], [1])]);
+        out.push({ tensor: this.g.op('Cast', [mask], { to: { i: T_DOUBLE } }), width: 1, type: 'double', raws: c.raws, names: [`missingindicator_${c.names[0]}`] });
+      }
+      detail += `, add_indicator (${which.length})`;
+    } else if (bool(est, 'add_indicator', false)) {
+      throw new TranslationError('SimpleImputer(add_indicator=True) has no fitted indicator_');
     }
-    return { out, node: { name: stepName, cls: 'SimpleImputer', detail: `strategy=${strategy}`, children: [] } };
+    return { out, node: { name: stepName, cls: 'SimpleImputer', detail, children: [] } };
   }
 
   imputeDouble(tensor: string, mv: PyValue, fill: number[]): string {
