@@ -34,21 +34,54 @@ class ChunkedArray<T extends Float64Array | Int32Array | Uint32Array> {
   private static readonly SHIFT = 16;
   private static readonly SIZE = 1 << 16;
   private readonly chunks: T[] = [];
+  /** With a capacity hint (the reader counted the lines first): one array of that size, filled in place, no copy. */
+  private flat: T | null;
   length = 0;
-  constructor(private readonly make: TypedCtor<T>) {}
+  constructor(private readonly make: TypedCtor<T>, capacity = 0) {
+    this.flat = capacity > 0 ? new make(capacity) : null;
+  }
   push(v: number): void {
+    const flat = this.flat;
+    if (flat !== null) {
+      if (this.length < flat.length) {
+        flat[this.length++] = v;
+        return;
+      }
+      this.spill();
+    }
     const c = this.length >>> ChunkedArray.SHIFT;
     if (c === this.chunks.length) this.chunks.push(new this.make(ChunkedArray.SIZE));
     this.chunks[c][this.length & (ChunkedArray.SIZE - 1)] = v;
     this.length++;
   }
+  /** More rows than the hint: move to chunks (rare: the hint counts line breaks, an upper bound on records). */
+  private spill(): void {
+    const flat = this.flat as T;
+    this.flat = null;
+    for (let start = 0; start < this.length; start += ChunkedArray.SIZE) {
+      const chunk = new this.make(ChunkedArray.SIZE);
+      chunk.set(flat.subarray(start, Math.min(this.length, start + ChunkedArray.SIZE)) as never);
+      this.chunks.push(chunk);
+    }
+  }
   get(i: number): number {
+    if (this.flat !== null) return this.flat[i];
     return this.chunks[i >>> ChunkedArray.SHIFT][i & (ChunkedArray.SIZE - 1)];
   }
   set(i: number, v: number): void {
+    if (this.flat !== null) {
+      this.flat[i] = v;
+      return;
+    }
     this.chunks[i >>> ChunkedArray.SHIFT][i & (ChunkedArray.SIZE - 1)] = v;
   }
   done(): T {
+    if (this.flat !== null) {
+      const flat = this.flat;
+      this.flat = null;
+      // exact size: a view when the hint was (nearly) right, a copy when it overshot by more than 1/16
+      return (flat.length - this.length > flat.length / 16 ? flat.slice(0, this.length) : flat.subarray(0, this.length)) as T;
+    }
     const out = new this.make(this.length);
     for (let c = 0; c < this.chunks.length; c++) {
       const start = c << ChunkedArray.SHIFT;
@@ -62,28 +95,28 @@ class ChunkedArray<T extends Float64Array | Int32Array | Uint32Array> {
 }
 
 class GrowingFloat64 extends ChunkedArray<Float64Array> {
-  constructor() {
-    super(Float64Array);
+  constructor(capacity = 0) {
+    super(Float64Array, capacity);
   }
 }
 
 export class GrowingInt32 extends ChunkedArray<Int32Array> {
-  constructor() {
-    super(Int32Array);
+  constructor(capacity = 0) {
+    super(Int32Array, capacity);
   }
 }
 
 export class GrowingUint32 extends ChunkedArray<Uint32Array> {
-  constructor() {
-    super(Uint32Array);
+  constructor(capacity = 0) {
+    super(Uint32Array, capacity);
   }
 }
 
 /** One column under construction. */
 export class ColumnBuilder {
   private numeric = true;
-  private values: GrowingFloat64 | null = new GrowingFloat64();
-  private codes: GrowingInt32 | null = new GrowingInt32();
+  private values: GrowingFloat64 | null;
+  private codes: GrowingInt32 | null;
   private levels: string[] = [];
   private index = new Map<string, number>();
   private integer = true;
@@ -95,7 +128,12 @@ export class ColumnBuilder {
     readonly name: string,
     private readonly missing: ReadonlySet<string>,
     private readonly budget?: TextBudget,
-  ) {}
+    /** Expected rows (an upper bound from counting line breaks), 0 when unknown. */
+    private readonly capacity = 0,
+  ) {
+    this.values = new GrowingFloat64(capacity);
+    this.codes = new GrowingInt32(capacity);
+  }
 
   get rows(): number {
     return this.codes ? this.codes.length : (this.values as GrowingFloat64).length;
@@ -183,7 +221,7 @@ export class ColumnBuilder {
       // the texts of the rows so far are gone: the reader re-reads them (second pass); keep row count with placeholders
       this.needsTexts = true;
       const n = this.values!.length;
-      this.codes = new GrowingInt32();
+      this.codes = new GrowingInt32(this.capacity);
       for (let i = 0; i < n; i++) this.codes.push(-1);
     }
     this.values = null;
