@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { UserError, type SourceLocation } from '../util/errors.js';
 import { readRegularFileSync } from '../util/safe-fs.js';
+import { shortenName } from '../report/escape.js';
 import { DEFAULT_WIRE_LIMITS, measureOnnxWire, WireLimitError } from './proto-wire.js';
 import {
   decodeModel,
@@ -127,6 +128,9 @@ export function pickleRefusal(bytes: Uint8Array, where: SourceLocation): UserErr
   );
 }
 
+/** Longest model input/output name accepted. */
+export const MAX_MODEL_NAME_CHARS = 1024;
+
 /** UserError "not a valid ONNX model (<reason>)". */
 export function notOnnx(reason: unknown, where: SourceLocation): UserError {
   return new UserError(`not a valid ONNX model (${firstLine(reason)})`, where);
@@ -154,6 +158,13 @@ export function parseModel(bytes: Uint8Array, where: SourceLocation): ModelFile 
   const graph = proto.graph;
   if (!graph || (graph.output ?? []).length === 0 || (graph.node ?? []).length === 0) {
     throw notOnnx(bytes.length === 0 ? 'empty file' : 'no graph with nodes and outputs', where);
+  }
+  // input and output names reach the report and every renderer: bounded (issue #10)
+  for (const vi of [...(graph.input ?? []), ...(graph.output ?? [])]) {
+    const name = vi.name ?? '';
+    if (name.length > MAX_MODEL_NAME_CHARS) {
+      throw new UserError(`the model has an input or output name of ${name.length} characters, more than the limit of ${MAX_MODEL_NAME_CHARS}; name them shortly when exporting`, where);
+    }
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { bytes, sha256, proto, graph };
@@ -203,7 +214,7 @@ export function signatureOf(file: string, m: ModelFile): ModelSignature {
     file,
     sha256: m.sha256,
     bytes: m.bytes.length,
-    producer: producerOf(m.proto),
+    producer: shortenName(producerOf(m.proto), 200),
     irVersion: int64ToNumber(m.proto.irVersion),
     opsets: opsetImports(m.proto),
     operators: graphOperators(m.graph),

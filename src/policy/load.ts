@@ -23,6 +23,8 @@ const MAX_ALIAS_COUNT = 100;
 export const MAX_POLICY_NODES = 20_000;
 /** Nesting of mappings and lists: the schema needs 5. */
 export const MAX_POLICY_DEPTH = 32;
+/** Longest key or text value: names, paths and labels are short; a megabyte-long name would be in every report. */
+export const MAX_POLICY_STRING = 4096;
 /** Problems listed in one error (the first is the message, the rest in `more`). */
 const MAX_REPORTED_PROBLEMS = 20;
 
@@ -284,6 +286,9 @@ function structureProblems(doc: Document): { fatal?: { offset: number; message: 
     if (depth > MAX_POLICY_DEPTH) {
       return { fatal: { offset, message: `the policy nests lists or mappings more than ${MAX_POLICY_DEPTH} levels deep; a policy needs a few levels` }, duplicates };
     }
+    if (isScalar(node) && typeof node.value === 'string' && node.value.length > MAX_POLICY_STRING) {
+      return { fatal: { offset, message: `a key or value of ${node.value.length} characters, more than the limit of ${MAX_POLICY_STRING}; policy names, paths and labels are short` }, duplicates };
+    }
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
@@ -292,6 +297,9 @@ function structureProblems(doc: Document): { fatal?: { offset: number; message: 
         const name = isScalar(key) ? `s:${String(key.value)}` : key === null || key === undefined ? 's:null' : `n:${offsetOf(key)}`;
         if (seen.has(name)) duplicates.push(offsetOf(key));
         else seen.add(name);
+        if (isScalar(key) && typeof key.value === 'string' && key.value.length > MAX_POLICY_STRING) {
+          return { fatal: { offset: offsetOf(key), message: `a key or value of ${key.value.length} characters, more than the limit of ${MAX_POLICY_STRING}; policy names, paths and labels are short` }, duplicates };
+        }
         if (key !== null && typeof key === 'object' && !isScalar(key)) stack.push({ node: key, depth: depth + 1 });
         stack.push({ node: pair.value, depth: depth + 1 });
       }

@@ -39,11 +39,11 @@ export interface EscapeOptions {
 }
 
 /**
- * Longest text any renderer writes for one value when the caller sets no `maxLength` (issue #10: a megabyte-long group
- * name became hundreds of megabytes of HTML and SVG). Longer text is shortened with a hash, so distinct names stay
- * distinct.
+ * Names from the pull request (group values, model and column names) are bounded where they enter the Report (issue
+ * #10: a megabyte-long group name became hundreds of megabytes of HTML and SVG): longer ones are shortened there with
+ * `shortenName`, so every renderer shows the same short name and distinct names stay distinct. The escape functions
+ * themselves never cut (an SVG path or a table may be long).
  */
-export const MAX_RENDERED_TEXT = 2000;
 
 /** 8 hex digits of FNV-1a over the UTF-16 code units: a short, stable tag for a shortened name. */
 export function shortHash(text: string): string {
@@ -65,9 +65,8 @@ export function shortenName(text: string, max: number): string {
 }
 
 function prepare(text: unknown, opts?: EscapeOptions): string {
-  const raw = typeof text === 'string' && text.length > 4 * MAX_RENDERED_TEXT ? text.slice(0, 4 * MAX_RENDERED_TEXT) + shortHash(text) : text;
-  const clean = sanitizeText(raw);
-  return opts?.maxLength !== undefined ? truncate(clean, opts.maxLength) : shortenName(clean, MAX_RENDERED_TEXT);
+  const clean = sanitizeText(text);
+  return opts?.maxLength !== undefined ? truncate(clean, opts.maxLength) : clean;
 }
 
 /**

@@ -61,12 +61,14 @@ describe('output writer', () => {
     expect(breakWorkflowCommands('std::vector')).toBe('std: :vector');
   });
 
-  it('renderers: terminal text breaks ::; every escape caps a value with a hash (distinct names stay distinct)', () => {
+  it('renderers: terminal text breaks ::; long names are shortened with a hash where they enter the report', () => {
     expect(sanitizeTerminal('g\n::warning::PWN')).toBe('g : :warning: :PWN');
-    const a = 'n'.repeat(50_000) + 'a';
-    const b = 'n'.repeat(50_000) + 'b';
-    expect(escapeHtml(a).length).toBeLessThanOrEqual(2000);
-    expect(escapeMarkdown(a)).not.toBe(escapeMarkdown(b));
+    const a = shortenName('n'.repeat(50_000) + 'a', 100);
+    const b = shortenName('n'.repeat(50_000) + 'b', 100);
+    expect(a.length).toBe(100);
+    expect(a).not.toBe(b);
+    expect(escapeHtml(a)).toBe(a);
+    expect(escapeMarkdown(a)).toMatch(/^n+…#&#8203;[0-9a-f]{8}$/);
     expect(shortenName('abcdefghijklmnop', 12)).toMatch(/^ab…#[0-9a-f]{8}$/);
     expect(shortenName('short', 12)).toBe('short');
   });
@@ -142,6 +144,11 @@ describe('policy bounds', () => {
     }
     return '';
   };
+
+  it('a megabyte-long value or quoted key is refused at its line', () => {
+    expect(first(doc(`version: 1\nname: "${'v'.repeat(1_000_000)}"\n`))).toMatch(/^p\.yml:2:7: a key or value of 1000000 characters, more than the limit of 4096/);
+    expect(first(doc(`version: 1\n"${'k'.repeat(5000)}": 1\n`))).toMatch(/^p\.yml:2:1: /);
+  });
 
   it('many keys: refused in one linear pass, at the key where the limit is passed', () => {
     const text = 'version: 1\n' + Array.from({ length: MAX_POLICY_NODES + 10 }, (_, i) => `k${i}: 1`).join('\n');
