@@ -13,7 +13,7 @@ import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { renderDataHtml } from './data-section.js';
 import type { AssociationEntry } from '../checks/explainability/types.js';
-import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness } from '../checks/robustness/types.js';
+import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
 import {
   associationMeasureName,
   baselineOf,
@@ -477,6 +477,25 @@ function robustnessTables(report: Report): string {
         [false, false, true, true, true, true, true, true, false, true, false],
       );
       out += `<p class="muted">${e(ROBUSTNESS_TERMS.attacks)} Rows: attacked rows (noise: noisy copies, several per row). Mean |Δscore|: mean absolute change of the model’s score.</p>`;
+    }
+    // issue #14: the worst case per row over the attacks of each norm, next to what is certified
+    const worstRows: string[] = [];
+    for (const w of list<WorstCaseResult>(r.worstCase, 4)) {
+      for (const b of list<WorstCaseBudget>(w.budgets, MAX_BUDGETS)) {
+        const unknown = b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct);
+        worstRows.push(
+          `<tr><td>${e(w.norm === 'linf' ? 'L∞' : 'L2')} <span class="muted">(${e(list<string>(w.attacks, 4).join(' + '))})</span></td>${num(formatValue(b.epsilon))}` +
+            `${num(formatPercent(b.successRate))}${num(b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate))}${num(unknown)}${num(formatPercent(b.robustAccuracy))}</tr>`,
+        );
+      }
+    }
+    if (worstRows.length) {
+      const method = isPresent(r.certification) ? r.certification.method : 'none';
+      out += `<h3>Worst case per row</h3>`;
+      out += table(['Norm (attacks)', 'ε', 'Attacked', 'Certified robust', 'Unknown', 'Robust accuracy'], worstRows, [false, true, true, true, true, true]);
+      out += `<p class="muted">${e(
+        `A row counts as attacked when any attack of the norm flips it within ε. ${method === 'linear' ? 'Certified: the exact minimal perturbation of the linear model.' : method === 'tree_interval' ? 'Certified: interval bounds over the trees (a lower bound on the minimal perturbation).' : 'No certificate for this model.'}`,
+      )}</p>`;
     }
     const cfRows: string[] = [];
     for (const c of list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS)) {
