@@ -203,6 +203,12 @@ export function applyExcludedGroups(r: CheckResult, counts: CountFairness, level
   });
   const ev = r.evidence;
   const op = kind === 'min' ? '≥' : '≤';
+  if ((proven !== undefined || possible !== undefined) && ev) {
+    // the decision now rests on a left-out group's exact interval, not on the aggregate's interval: the aggregate's
+    // p-value no longer speaks for it, so the multiple-testing correction leaves this check as it is
+    delete ev.pValue;
+    delete ev.adjustedPValue;
+  }
   if (proven !== undefined) {
     r.status = 'fail';
     r.outcome = outcomeOf('fail', ev?.severity ?? 'error', ev?.onInsufficient ?? 'warn', ev?.onNotRun ?? 'fail');
