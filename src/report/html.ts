@@ -484,7 +484,7 @@ function robustnessTables(report: Report): string {
       for (const b of list<WorstCaseBudget>(w.budgets, MAX_BUDGETS)) {
         const unknown = b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct);
         worstRows.push(
-          `<tr><td>${e(w.norm === 'linf' ? 'L∞' : 'L2')} <span class="muted">(${e(list<string>(w.attacks, 4).join(' + '))})</span></td>${num(formatValue(b.epsilon))}` +
+          `<tr><td>${e(w.norm === 'linf' ? 'L∞' : 'L2')} <span class="muted">(${e(list<string>(w.attacks, 4).join(' + '))})</span></td>${num(formatCompact(b.epsilon))}` +
             `${num(formatPercent(b.successRate))}${num(b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate))}${num(unknown)}${num(formatPercent(b.robustAccuracy))}</tr>`,
         );
       }

@@ -729,7 +729,7 @@ function worstCaseTable(r: RobustnessReport): string {
     for (const b of list<WorstCaseBudget>(w.budgets, 12)) {
       rows.push([
         w.norm === 'linf' ? 'L∞' : 'L2',
-        formatValue(b.epsilon),
+        formatCompact(b.epsilon),
         formatPercent(b.successRate),
         b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate),
         b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct),
@@ -1010,7 +1010,7 @@ export function renderBaseline(report: Report, opts: SectionOptions = {}): strin
     if (omitted > 0) table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
     parts.push(table);
     parts.push(
-      'Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_ within resampling noise. Gate: the regression limit and the outcome of its check (✅ ❌ ⚠️ appear only there); — not gated.',
+      'Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_ within resampling noise. Gate (limit): the outcome of the regression check, the only column with a verdict mark, and its limit; — not gated.',
     );
     return parts.join('\n\n');
   }, MALFORMED('Compared with the base model'));

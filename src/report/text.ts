@@ -7,7 +7,7 @@
 import { adverseTerms } from './favourable-words.js';
 import { compareBySeverity, outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
-import { formatCheckMargin, formatCheckValue, formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate } from './format.js';
+import { formatCheckMargin, formatCheckValue, formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate, formatCompact } from './format.js';
 import type { AttackResult, CounterfactualResult, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
 import {
   baselineOf,
@@ -293,7 +293,7 @@ export function renderTextRobustness(report: Report): string {
       const b = list<WorstCaseBudget>(w.budgets, 20).at(-1);
       if (!b) return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'}: no result`;
       const certified = b.certifiedRate === null || b.certifiedRate === undefined ? '' : `, certified robust ${formatValue(b.certifiedRate)}, unknown ${plural(numberOr(b.unknown) ?? 0, 'row')}`;
-      return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'} @ ε ${formatValue(b.epsilon)}: attacked ${formatValue(b.successRate)}${certified}, robust accuracy ${formatValue(b.robustAccuracy)}`;
+      return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'} @ ε ${formatCompact(b.epsilon)}: attacked ${formatValue(b.successRate)}${certified}, robust accuracy ${formatValue(b.robustAccuracy)}`;
     });
     return [head, ...attacks, ...worst, ...counterfactual].join('\n');
   }, 'Robustness: (malformed section; see the JSON report)');
