@@ -307,7 +307,10 @@ export interface RobustnessReport {
   certification?: CertificationResult;
   /** Over all attacks: which features the successful examples change. */
   featureChanges?: FeatureChange[];
-  /** Per attacked row and attack: flipped, smallest perturbation (no raw values). */
+  /**
+   * Per attacked row and attack (score, decision, categorical; noise is left out: its instances are random draws, not
+   * attacks on a row) and per worst case: flipped, smallest perturbation, status (no raw values).
+   */
   rowOutcomes?: RowOutcome[];
   /** Model rows scored by the whole battery. */
   queries: number;
