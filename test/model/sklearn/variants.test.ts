@@ -15,7 +15,7 @@ import { sk } from './helpers.js';
 
 const tables = new Map<string, Array<Record<string, string>>>();
 function table(dir: string, kind: string): Array<Record<string, string>> {
-  const file = kind === 'clean' ? 'variants_clean.csv' : 'variants_nan.csv';
+  const file = kind.startsWith('clean') ? 'variants_clean.csv' : 'variants_nan.csv';
   let t = tables.get(`${dir}/${file}`);
   if (!t) {
     t = parse(readFileSync(sk(dir, file)), { columns: true }) as Array<Record<string, string>>;
