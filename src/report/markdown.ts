@@ -38,7 +38,7 @@ import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainabi
 import { renderDataMarkdown } from './data-section.js';
 import { readableScope } from './scope-words.js';
 import { mermaidCharts } from './mermaid.js';
-import { groupsInDisplayOrder } from './group-order.js';
+import { binOrder, groupsInDisplayOrder } from './group-order.js';
 import type {
   AttackResult,
   BudgetResult,
@@ -242,10 +242,13 @@ export function renderVerdictHeader(report: Report): string {
   const n = outcomeCounts(report.checks);
   const pass = report.verdict === 'pass';
   const title = pass ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
-  const onInsufficient = (k: number) => (k > 0 ? ` (${formatCount(k)} on insufficient data)` : '');
+  const onInsufficient = (k: number, notRun = 0) => {
+    const parts = [k > 0 ? `${formatCount(k)} on insufficient data` : '', notRun > 0 ? `${formatCount(notRun)} not run` : ''].filter((x) => x !== '');
+    return parts.length ? ` (${parts.join(', ')})` : '';
+  };
   const counts: string[] = [];
-  if (n.failed > 0) counts.push(`**${formatCount(n.failed)} failed**${onInsufficient(n.failedInsufficient)}`);
-  if (n.warned > 0) counts.push(`${formatCount(n.warned)} warned${onInsufficient(n.warnedInsufficient)}`);
+  if (n.failed > 0) counts.push(`**${formatCount(n.failed)} failed**${onInsufficient(n.failedInsufficient, n.failedNotRun)}`);
+  if (n.warned > 0) counts.push(`${formatCount(n.warned)} warned${onInsufficient(n.warnedInsufficient, n.warnedNotRun)}`);
   counts.push(`${formatCount(n.passed)} passed`);
   if (n.notGated > 0) counts.push(`${formatCount(n.notGated)} not gated (insufficient data)`);
   const what =
@@ -647,7 +650,10 @@ function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
     if (!b) continue;
     let first = true;
     for (const g of list<GroupingRobustness>(b.groups, MAX_GROUPINGS)) {
-      for (const grp of list<GroupRobustness>(g.groups)) {
+      const groups = list<GroupRobustness>(g.groups);
+      const order = binOrder(groups.map((x) => String(x.key))); // bins as declared ('<25', '25-45', '>45')
+      if (order) groups.sort((x, y) => order.indexOf(String(x.key)) - order.indexOf(String(y.key)));
+      for (const grp of groups) {
         if (rows.length >= maxRows) {
           omitted++;
           continue;

@@ -154,6 +154,10 @@ describe('job summary sections', () => {
     // Per-group table, collapsed.
     expect(md).toContain('<details>\n<summary>Robustness by group (largest budget of each attack)</summary>');
     expect(md).toContain('| Amer-Indian-Eskimo _(insufficient)_ |');
+    // bins in their declared order there too
+    const byGroup = tableAfter(md, '| Attack | Budget | Grouping | Group |');
+    const ageRows = byGroup.slice(0, 40).filter((row) => row.includes('| age\\_bin |')).map((row) => row.split(' | ')[3]);
+    expect(ageRows.slice(0, 3)).toEqual(['&lt;25', '25-45', '&gt;45']);
   });
 
   test('explainability: ranked raw-column importance with share, permutation ± std, sensitive attributes and proxies', () => {
