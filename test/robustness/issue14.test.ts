@@ -224,6 +224,15 @@ describe('report schema: the issue #14 fields of the robustness section', () => 
     expect(validate(section), JSON.stringify(validate.errors)).toBe(true);
     expect(section.certification.method).toBe('linear');
     expect(section.worstCase.length).toBe(2);
+    // default constraints and relations (integers, bounds, education <-> education_num): the linear certificate is a
+    // lower bound, so no worst-case example is smaller than it
+    let both = 0;
+    for (const row of section.rowOutcomes as Array<{ attack: string; perturbation: number | null; certified?: number | null }>) {
+      if (!row.attack.startsWith('worst_case/') || row.perturbation === null || row.certified === null || row.certified === undefined) continue;
+      both++;
+      expect(row.perturbation).toBeGreaterThanOrEqual(row.certified * (1 - 1e-5));
+    }
+    expect(both).toBeGreaterThan(0);
     section.rowOutcomes[0].age = 39;
     expect(validate(section)).toBe(false);
   }, 60_000);
