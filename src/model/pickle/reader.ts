@@ -32,7 +32,7 @@ export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxDepth: 200,
   maxArrayBytes: 1024 * 1024 * 1024,
   maxTotalBytes: 2 * 1024 * 1024 * 1024,
-  maxOps: 50_000_000,
+  maxOps: 10_000_000,
 };
 
 /** Shared allocation budget (one per file, shared by the nested pickles of a joblib file). */

@@ -138,6 +138,14 @@ describe('hostile pickles end in one clean refusal', () => {
     expect(r.message).toMatch(/expands beyond/);
   });
 
+  it('too many opcodes (a flood of small objects) stops at the opcode limit', () => {
+    const p = new P().op(0x5d);
+    for (let i = 0; i < 5000; i++) p.op(0x5d, 0x61); // append an empty list, 5,000 times
+    p.op(0x2e);
+    const r = refused(() => readPickle(p.bytes(), { limits: { maxOps: 1000 } }));
+    expect(r.message).toBe('more than 1000 pickle opcodes');
+  });
+
   it('an unknown opcode', () => {
     const r = refused(() => readPickle(new P().op(0xff, 0x2e).bytes()));
     expect(r.message).toMatch(/unknown opcode 0xff/);
