@@ -43,6 +43,9 @@ export interface OutcomeCounts {
   /** outcome warn, and how many of those rest on insufficient evidence. */
   warned: number;
   warnedInsufficient: number;
+  /** outcome fail / warn of checks that did not run (status not-run: the time budget). */
+  failedNotRun: number;
+  warnedNotRun: number;
   /** status pass. */
   passed: number;
   /** status insufficient with outcome pass (on_insufficient: pass): not gating. */
@@ -54,16 +57,19 @@ export interface OutcomeCounts {
  * counts insufficient evidence a second time; a headline adding up to more than the checks would read wrong.
  */
 export function outcomeCounts(checks: readonly CheckResult[]): OutcomeCounts {
-  const c: OutcomeCounts = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, passed: 0, notGated: 0 };
+  const c: OutcomeCounts = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, failedNotRun: 0, warnedNotRun: 0, passed: 0, notGated: 0 };
   for (const check of checks) {
-    const insufficient = check.status === 'insufficient' || check.status === 'not-run';
+    const insufficient = check.status === 'insufficient';
+    const notRun = check.status === 'not-run';
     if (check.outcome === 'fail') {
       c.failed++;
       if (insufficient) c.failedInsufficient++;
+      if (notRun) c.failedNotRun++;
     } else if (check.outcome === 'warn') {
       c.warned++;
       if (insufficient) c.warnedInsufficient++;
-    } else if (insufficient) c.notGated++;
+      if (notRun) c.warnedNotRun++;
+    } else if (insufficient || notRun) c.notGated++;
     else c.passed++;
   }
   return c;

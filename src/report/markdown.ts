@@ -285,6 +285,7 @@ export function renderBreachedChecks(report: Report, opts: { maxRows?: number; b
     if (breached.length > shown.length) parts.push(`_${plural(breached.length - shown.length, 'more breached check')} not shown._`);
   }
   if (undecided.length > 0) {
+    if (breached.length === 0) parts.push('**No threshold was breached** by a measured value.');
     const room = Math.max(0, max - Math.min(breached.length, max));
     const shown = undecided.slice(0, Math.max(1, room));
     const items = shown.map((c) => {

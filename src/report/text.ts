@@ -128,10 +128,13 @@ export function renderTextHeader(report: Report, color = false): string {
   const n = outcomeCounts(report.checks);
   const pass = report.verdict === 'pass';
   const verdict = paint(pass ? '✔ PASS' : '✖ FAIL', color, 'bold', pass ? 'green' : 'red');
-  const onInsufficient = (k: number) => (k > 0 ? ` (${formatCount(k)} on insufficient data)` : '');
+  const onInsufficient = (k: number, notRun = 0) => {
+    const parts = [k > 0 ? `${formatCount(k)} on insufficient data` : '', notRun > 0 ? `${formatCount(notRun)} not run` : ''].filter((x) => x !== '');
+    return parts.length ? ` (${parts.join(', ')})` : '';
+  };
   const counts = [
-    n.failed > 0 ? paint(`${formatCount(n.failed)} failed`, color, 'red') + onInsufficient(n.failedInsufficient) : '',
-    n.warned > 0 ? paint(`${formatCount(n.warned)} warned`, color, 'yellow') + onInsufficient(n.warnedInsufficient) : '',
+    n.failed > 0 ? paint(`${formatCount(n.failed)} failed`, color, 'red') + onInsufficient(n.failedInsufficient, n.failedNotRun) : '',
+    n.warned > 0 ? paint(`${formatCount(n.warned)} warned`, color, 'yellow') + onInsufficient(n.warnedInsufficient, n.warnedNotRun) : '',
     `${formatCount(n.passed)} passed`,
     n.notGated > 0 ? `${formatCount(n.notGated)} not gated (insufficient data)` : '',
   ].filter((x) => x !== '');
