@@ -21,7 +21,7 @@ export const SECRET = 'SECRET-CANARY-7f3a9c';
 /** Peak RSS a case may use (the Node + onnxruntime baseline is ~150 MB; the unbounded cases of issue #10 used GBs). */
 export const MAX_RSS_MB = 1024;
 /** A case still running after this long is a hang (killed). */
-export const KILL_AFTER_MS = 60_000;
+export const KILL_AFTER_MS = 120_000;
 
 /** Forged workflow commands, as a pull request would plant them in names and values. */
 export const PAYLOADS = {
