@@ -930,7 +930,7 @@ function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string 
  */
 function baselineChangeCell(m: BaselineMetricChange): string {
   const marked = markedEffect(m);
-  const word = marked === 'better' || marked === 'worse' ? ` **${marked}**` : m.significant === false && m.delta !== null && m.delta !== 0 ? ' _(noise)_' : '';
+  const word = marked === 'better' || marked === 'worse' ? `&nbsp;**${marked}**` : m.significant === false && m.delta !== null && m.delta !== 0 ? '&nbsp;_(noise)_' : '';
   return `${directionArrow(m.direction)} ${formatSigned(m.delta)}${word}`;
 }
 

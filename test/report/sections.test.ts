@@ -74,7 +74,7 @@ describe('job summary sections', () => {
     r.baseline!.metrics.forEach((m, i) => {
       const check = r.checks.find((c) => c.id === m.checkId);
       const gate = !check ? '—' : `${check.status === 'insufficient' ? '⚠️ insufficient' : check.outcome === 'fail' ? '❌ fail' : '✅ pass'} (drop&nbsp;≤&nbsp;${formatCompact(m.maxRegression!)})`;
-      const word = m.significant && (m.effect === 'better' || m.effect === 'worse') ? ` **${m.effect}**` : m.significant === false && m.delta !== 0 ? ' _(noise)_' : '';
+      const word = m.significant && (m.effect === 'better' || m.effect === 'worse') ? `&nbsp;**${m.effect}**` : m.significant === false && m.delta !== 0 ? '&nbsp;_(noise)_' : '';
       expect(rows[i]).toBe(
         `| ${esc(m.title)} | ${formatValue(m.before)}&nbsp;→&nbsp;${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${word} | ` +
           `${formatIntervalBounds(m.deltaInterval!).replace(', ', ',&nbsp;')} | ${gate} |`,
@@ -87,7 +87,7 @@ describe('job summary sections', () => {
     const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
     expect(auc.direction).toBe('down');
     expect(auc.effect).toBe('worse');
-    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3}&nbsp;→&nbsp;0\.8\d{3} \| ▼ -0\.0\d{3} \*\*worse\*\* \| \[-0\.\d{4},&nbsp;-0\.\d{4}\] \| ❌ fail \(drop&nbsp;≤&nbsp;0\.01\) \|$/);
+    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3}&nbsp;→&nbsp;0\.8\d{3} \| ▼ -0\.0\d{3}&nbsp;\*\*worse\*\* \| \[-0\.\d{4},&nbsp;-0\.\d{4}\] \| ❌ fail \(drop&nbsp;≤&nbsp;0\.01\) \|$/);
   });
 
   test('baseline: an unchanged model and an incompatible base are said in words', () => {
