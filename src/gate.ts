@@ -325,7 +325,9 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     let robustness: Report['robustness'];
     if (policy.checks.robustness !== undefined) {
       begin('robustness');
-      const r = await runRobustness(ctx.sample ?? ctx);
+      // a translated scikit-learn / XGBoost model: the certificates read the translated graph, not the pickle
+      const graphBytes = (model as { graphBytes?: Uint8Array }).graphBytes;
+      const r = await runRobustness(ctx.sample ?? ctx, graphBytes ? { modelBytes: graphBytes } : {});
       robustness = r.section;
       checks.push(...r.checks);
       notes.push(...r.notes);

@@ -61,6 +61,8 @@ class OnnxScoringModel implements ScoringModel {
   readonly info: ModelInfo;
   /** Trees of a translated scikit-learn / XGBoost model on its encoded features (issue #11), for exact TreeSHAP. */
   treeView?: TranslatedTreeView;
+  /** The ONNX graph of a translated model (the file itself is a pickle / JSON): certificates read its trees (#14). */
+  graphBytes?: Uint8Array;
   private rowsScored = 0;
   constructor(
     info: ModelInfo,
@@ -189,6 +191,9 @@ export async function loadModel(opts: LoadModelOptions): Promise<ScoringModel> {
   }
   const batchSize = Number.isInteger(opts.spec.batch_size) && opts.spec.batch_size > 0 ? opts.spec.batch_size : DEFAULT_BATCH_SIZE;
   const scoring = new OnnxScoringModel(info, runtime, session, plan, signature.inputs, batchSize, where);
-  if (opened.foreign) scoring.treeView = makeTreeView(opened.foreign.translation) ?? undefined;
+  if (opened.foreign) {
+    scoring.treeView = makeTreeView(opened.foreign.translation) ?? undefined;
+    scoring.graphBytes = bytes;
+  }
   return scoring;
 }

@@ -49,7 +49,11 @@ sensitive:
     bins: [25, 45]
 min_group_size: 30
 `;
-const germanFiles = { 'data/model.onnx': join(fixtures, 'german-credit', 'logreg_pipeline.onnx'), 'data/test.csv': join(fixtures, 'german-credit', 'test.csv') };
+const germanFiles = {
+  'data/model.onnx': join(fixtures, 'german-credit', 'logreg_pipeline.onnx'),
+  'data/logreg_pipeline.onnx': join(fixtures, 'german-credit', 'logreg_pipeline.onnx'),
+  'data/test.csv': join(fixtures, 'german-credit', 'test.csv'),
+};
 
 describe('no false pass: a breaching policy never exits 0 (node dist/cli.js)', () => {
   it('time budget: checks cut off by the budget are not run and fail the gate; the passing run still passes', async () => {
@@ -135,5 +139,37 @@ checks:
     const w = await check(loose);
     expect(w.stdout).toMatch(/INSUFFICIENT +Selection rate, lowest group +region/);
     expect(w.stdout).toMatch(/'Z'/);
+  });
+  it('a robustness budget that cannot move any feature does not pass with 0 successes: not run, the smallest step named', async () => {
+    const policy = `${ADULT_GBT}checks:
+  robustness:
+    rows: 60
+    mutable: [education_num, hours_per_week]
+    relations: { learn: false }
+    noise: { enabled: false }
+    categorical_attack: { enabled: false }
+    counterfactual: { enabled: false }
+    decision_attack: { enabled: false }
+    score_attack: { epsilons: { linf: [0.05] }, success_rate: { max: 0.2 } }
+`;
+    const r = await check(workspace(policy, adultFiles));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/NOT RUN +Attack success rate/);
+    expect(r.stdout).toMatch(/cannot move any feature: the smallest step is [\d.]+ std \(hours_per_week, integer\)/);
+    const moving = await check(workspace(policy.replace('linf: [0.05]', 'linf: [0.5]').replace('max: 0.2', 'max: 1'), adultFiles));
+    expect(moving.code, moving.stdout + moving.stderr).toBe(0);
+  });
+
+  it('an adverse positive class: fairness is read on the favourable outcome, so the breach there fails', async () => {
+    const adverse = readFileSync(join(repoRoot, 'policies', 'example-german-adverse.yml'), 'utf8');
+    const r = await runNode([cli, 'check', '--policy', 'policies/example-german-adverse.yml', '--no-color'], { timeoutMs: 170_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL .*Equal opportunity difference/);
+    // the same policy without `favourable: negative` reads fairness on `bad` and passes that check
+    const onPositive = adverse.replace(/^\s*favourable: negative.*$/m, '');
+    expect(onPositive).not.toBe(adverse);
+    const dir = workspace(onPositive.replaceAll('test/fixtures/german-credit/', 'data/'), germanFiles);
+    const p = await check(dir);
+    expect(p.stdout).toMatch(/PASS .*Equal opportunity difference/);
   });
 });

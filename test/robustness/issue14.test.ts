@@ -5,7 +5,7 @@
  * - an independent checker (relations re-derived from the raw test.csv, not from relations.ts) finds every reported
  *   example and every counterfactual row consistent: one education_num per education, and (relationship, sex),
  *   (relationship, marital_status) combinations seen in the data;
- * - a budget that cannot move any feature makes the gate insufficient, with the smallest step named (issue #9 item 5).
+ * - a budget that cannot move any feature did not test the model: not run (fails by default), with the smallest step named (issue #9 item 5).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -184,7 +184,7 @@ describe('gbt_onehot, default constraints and learned relations', () => {
 });
 
 describe('a budget that cannot move any feature (issue #9, item 5)', () => {
-  it('is insufficient, naming the smallest step, instead of passing with 0 successes', async () => {
+  it('did not test the model: not run (fails by default), naming the smallest step, instead of passing with 0 successes', async () => {
     const ctx = await adultContext({
       model: 'gbt_onehot',
       robustness: {
@@ -201,10 +201,10 @@ describe('a budget that cannot move any feature (issue #9, item 5)', () => {
     });
     const r = await runRobustness(ctx);
     const gate = r.checks.find((c) => c.id === 'robustness/attack_success_rate/score_attack/linf@0.05')!;
-    expect(gate.status).toBe('insufficient');
+    expect(gate).toMatchObject({ status: 'not-run', outcome: 'fail' });
     expect(gate.message).toMatch(/ε = 0\.05 std cannot move any feature: the smallest step is 0\.0\d+ std \(hours_per_week, integer\)/);
     const worst = r.checks.find((c) => c.id === 'robustness/worst_case_success_rate/worst_case/linf@0.05')!;
-    expect(worst.status).toBe('insufficient');
+    expect(worst).toMatchObject({ status: 'not-run', outcome: 'fail' });
     // the attack's notes say it too (without a gate); 0.5 std moves hours_per_week, so only 0.05 is listed
     expect(r.notes.join('\n')).toMatch(/score_attack\/linf\): ε = 0\.05 std cannot move any feature \(the smallest step is 0\.0\d+ std: hours_per_week, integer\)/);
   }, 60_000);

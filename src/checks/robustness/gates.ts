@@ -106,7 +106,7 @@ function attackChecks(
     const b = pickBudget(a, gate);
     if (!b) return;
     const vacuous = a.kind === 'score_attack' || a.kind === 'decision_attack' ? vacuousReason(g, b.budget) : undefined;
-    const reason = missing ?? vacuous ?? insufficient?.(b);
+    const reason = missing ?? (vacuous !== undefined ? undefined : insufficient?.(b));
     const estimate = outcome && g.data && estimateOf ? budgetEstimate(outcome, budgetIndex(b), estimateOf, g.data.yTrue) : undefined;
     const res = makeCheckResults({
       ...(estimate ? { estimate } : {}),
@@ -118,7 +118,9 @@ function attackChecks(
       value: value(b),
       threshold: gate,
       pointer: [...pointer, key],
-      ...(reason !== undefined ? { insufficientReason: reason } : {}),
+      // a budget that cannot move any feature did not test the model: not run (fails unless on_not_run: warn), never a
+      // pass of "0 successes" (issue #9, item 5)
+      ...(missing === undefined && vacuous !== undefined ? { notRunReason: `${vacuous}; give a budget of at least that step` } : reason !== undefined ? { insufficientReason: reason } : {}),
       details: { attack: a.key, budget: b.budget, rows: b.rows, correct: b.correct, successes: b.successes, ...(a.stopped ? { stopped: a.stopped } : {}) },
     });
     out.push(...res);
@@ -342,7 +344,8 @@ function worstCaseChecks(g: GateContext, settings: RobustnessSettings, section: 
       const eps = b?.epsilon ?? gate.epsilon ?? 0;
       const outcome = opts.data?.worst?.find((o) => o.key === `worst_case/${norm}`);
       const bIndex = b && outcome ? outcome.budgets.indexOf(b.epsilon) : -1;
-      const reason = !w || !b ? opts.missingReason(`worst_case/${norm}`) : (vacuousReason(g, eps) ?? (b.correct === 0 ? 'no attacked row is classified correctly' : undefined));
+      const vacuousWorst = w && b ? vacuousReason(g, eps) : undefined;
+      const reason = !w || !b ? opts.missingReason(`worst_case/${norm}`) : (vacuousWorst ?? (b.correct === 0 ? 'no attacked row is classified correctly' : undefined));
       const value = b ? (key === 'success_rate' ? b.successRate : b.robustAccuracy) : null;
       const estimate = outcome && opts.data && bIndex >= 0 && reason === undefined ? budgetEstimate(outcome, bIndex, key === 'success_rate' ? 'success_rate' : 'accuracy_under_attack', opts.data.yTrue) : undefined;
       out.push(
@@ -356,7 +359,7 @@ function worstCaseChecks(g: GateContext, settings: RobustnessSettings, section: 
           value,
           threshold: gate,
           pointer: [...ROBUSTNESS_POINTER, 'worst_case', key],
-          ...(reason !== undefined ? { insufficientReason: reason } : {}),
+          ...(vacuousWorst !== undefined ? { notRunReason: `${vacuousWorst}; give a budget of at least that step` } : reason !== undefined ? { insufficientReason: reason } : {}),
           details: {
             attack: `worst_case/${norm}`,
             budget: eps,
