@@ -931,7 +931,7 @@ function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string 
 function baselineChangeCell(m: BaselineMetricChange): string {
   const marked = markedEffect(m);
   const word = marked === 'better' || marked === 'worse' ? `&nbsp;**${marked}**` : m.significant === false && m.delta !== null && m.delta !== 0 ? '&nbsp;_(noise)_' : '';
-  return `${directionArrow(m.direction)} ${formatSigned(m.delta)}${word}`;
+  return `${directionArrow(m.direction)}&nbsp;${formatSigned(m.delta)}${word}`;
 }
 
 /** One row of the before/after table: metric, base → PR, change, its interval, the gate (limit and outcome). */

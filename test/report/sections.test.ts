@@ -76,7 +76,7 @@ describe('job summary sections', () => {
       const gate = !check ? '—' : `${check.status === 'insufficient' ? '⚠️ insufficient' : check.outcome === 'fail' ? '❌ fail' : '✅ pass'} (drop&nbsp;≤&nbsp;${formatCompact(m.maxRegression!)})`;
       const word = m.significant && (m.effect === 'better' || m.effect === 'worse') ? `&nbsp;**${m.effect}**` : m.significant === false && m.delta !== 0 ? '&nbsp;_(noise)_' : '';
       expect(rows[i]).toBe(
-        `| ${esc(m.title)} | ${formatValue(m.before)}&nbsp;→&nbsp;${formatValue(m.after)} | ${arrows[m.direction]} ${formatSigned(m.delta)}${word} | ` +
+        `| ${esc(m.title)} | ${formatValue(m.before)}&nbsp;→&nbsp;${formatValue(m.after)} | ${arrows[m.direction]}&nbsp;${formatSigned(m.delta)}${word} | ` +
           `${formatIntervalBounds(m.deltaInterval!).replace(', ', ',&nbsp;')} | ${gate} |`,
       );
       // the arrow and the word agree with the metric's direction: a drop of a higher-is-better metric is never "better"
@@ -87,14 +87,14 @@ describe('job summary sections', () => {
     const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
     expect(auc.direction).toBe('down');
     expect(auc.effect).toBe('worse');
-    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3}&nbsp;→&nbsp;0\.8\d{3} \| ▼ -0\.0\d{3}&nbsp;\*\*worse\*\* \| \[-0\.\d{4},&nbsp;-0\.\d{4}\] \| ❌ fail \(drop&nbsp;≤&nbsp;0\.01\) \|$/);
+    expect(rows[0]).toMatch(/^\| ROC AUC \| 0\.9\d{3}&nbsp;→&nbsp;0\.8\d{3} \| ▼&nbsp;-0\.0\d{3}&nbsp;\*\*worse\*\* \| \[-0\.\d{4},&nbsp;-0\.\d{4}\] \| ❌ fail \(drop&nbsp;≤&nbsp;0\.01\) \|$/);
   });
 
   test('baseline: an unchanged model and an incompatible base are said in words', () => {
     const unchanged = renderBaseline(reports.unchanged);
     expect(unchanged).toContain('▬ **Unchanged:** the model is byte-identical to the base model');
     expect(unchanged).toContain('| ROC AUC | ');
-    expect(tableAfter(unchanged, '| Metric | Base → PR |').every((row) => row.includes('| ▬ 0.0000 |'))).toBe(true);
+    expect(tableAfter(unchanged, '| Metric | Base → PR |').every((row) => row.includes('| ▬&nbsp;0.0000 |'))).toBe(true);
     const incompatible = renderBaseline(reports.incompatible);
     expect(incompatible).toContain("⚠️ **Not compared:** the base model (file ");
     expect(incompatible).toContain("could not be scored on this data — the base model's inputs cannot be built from the dataset");
