@@ -226,8 +226,8 @@ class Translator {
   }
 
   columnTransformer(ct: PyObject, table: Feat[], stepName: string): { out: Feat[]; node: EstimatorNode } {
-    const names = featureNamesIn(ct) ?? table.map((f, i) => (f.width === 1 ? f.names[0] : `x${i}`));
     const perFeature = this.splitToColumns(table);
+    const names = featureNamesIn(ct) ?? perFeature.map((f) => f.names[0]);
     if (perFeature.length !== names.length) throw new TranslationError(`ColumnTransformer was fitted on ${names.length} columns but receives ${perFeature.length}`);
     const fitted = attr(ct, 'transformers_');
     if (!Array.isArray(fitted)) throw new TranslationError('ColumnTransformer.transformers_ is not a list');
@@ -307,7 +307,9 @@ class Translator {
     }
     const out: Feat[] = [];
     let at = 0;
-    for (const f0 of table) {
+    // one block for all features (one node per operation instead of one per column; the same float64 arithmetic)
+    const blocks = table.length > 1 ? [this.concat(table, kind)] : table;
+    for (const f0 of blocks) {
       const f = this.materialize(f0, 'double', kind);
       let t = f.tensor;
       for (const o of ops) t = this.g.op(o.op, [t, this.g.constDouble(o.values.subarray(at, at + f.width), [1, f.width])]);
