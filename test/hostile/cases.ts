@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { createDeflate, gzipSync } from 'node:zlib';
 import { encodeModel } from '../../src/model/onnx-graph.js';
 import {
   csvCell,
@@ -36,7 +36,7 @@ export interface HostileCase {
   area: Area;
   /** Default 'cli' (`node dist/cli.js check --policy policy.yml --out model-risk-gate-report`). */
   entry?: 'cli' | 'action';
-  setup?: (ws: HostileWorkspace) => void;
+  setup?: (ws: HostileWorkspace) => void | Promise<void>;
   /** CLI arguments (default: check --policy policy.yml --out model-risk-gate-report). */
   args?: string[];
   /** Environment: Action inputs on top of kit.actionEnv; for the CLI, the whole environment beyond PATH/HOME. */
@@ -252,6 +252,19 @@ const modelCases: HostileCase[] = [
   { id: 'model: pickle importing posix.system', area: 'model', setup: rawModel(maliciousPickle()), exit: 2, file: /model\.onnx/, says: /pickle|posix|unsafe/i, never: /index out of range/ },
   { id: 'model: .joblib pickle importing os.system (STACK_GLOBAL)', area: 'model', setup: all(writes({ 'model.joblib': stackGlobalPickle() }), writes({ 'policy.yml': P('path: model.onnx', 'path: model.joblib') })), exit: 2, file: /model\.joblib/, says: /pickle|os|system|unsafe/i, never: /index out of range/ },
   { id: 'model: .pkl pickle via the Action', area: 'model', entry: 'action', setup: all(writes({ 'm.pkl': maliciousPickle() }), writes({ '.github/model-policy.yml': P('path: model.onnx', 'path: m.pkl') })), exit: 2, file: /m\.pkl/, says: /pickle|posix|unsafe/i },
+  { id: 'model: zlib joblib bomb (1 MB inflating to 1 GB)', area: 'model', setup: async (ws) => {
+    const z = createDeflate({ level: 1 });
+    const chunks: Buffer[] = [];
+    z.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise((r) => z.on('end', r));
+    const zeros = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < 1024; i++) if (!z.write(zeros)) await new Promise((r) => z.once('drain', r));
+    z.end();
+    await done;
+    ws.write('m.joblib', Buffer.concat(chunks));
+    ws.write('policy.yml', P('path: model.onnx', 'path: m.joblib'));
+  }, exit: 2, file: /m\.joblib/ },
+  { id: 'model: pickle of 2 million stack entries', area: 'model', setup: writes({ 'm.pkl': Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.alloc(2_000_000, 0x4e), Buffer.from([0x2e])]), 'policy.yml': P('path: model.onnx', 'path: m.pkl') }), exit: 2, file: /m\.pkl/ },
   { id: 'model: inspect of a pickle', area: 'model', setup: rawModel(maliciousPickle()), args: ['inspect', 'model.onnx'], exit: 2, says: /pickle|posix|unsafe/i },
   { id: 'model: symlink to a file outside', area: 'model', setup: link('victim.txt', 'model.onnx'), exit: 2, file: /policy\.yml/, says: /outside/ },
   { id: 'model: symlink to /proc/self/mem', area: 'model', setup: link('/proc/self/mem', 'model.onnx'), exit: 2, file: /policy\.yml/ },

@@ -64,7 +64,7 @@ function errorLine(c: HostileCase, r: RunOutcome): string | undefined {
 async function runCase(c: HostileCase): Promise<CaseResult> {
   const ws = hostileWorkspace();
   if (c.git) gitInit(ws);
-  c.setup?.(ws);
+  await c.setup?.(ws);
   const before = snapshot(ws.outside);
   const rootBefore = snapshot(ws.root).size;
   const secretBefore = new Set(filesUnder(ws.dir).filter((f) => readFileSync(f).includes(SECRET)));

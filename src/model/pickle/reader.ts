@@ -26,12 +26,16 @@ export interface PickleLimits {
 
 export { PickleRefusal, type PickleFinding } from './findings.js';
 
+/**
+ * Memory stays under ~1 GB on any file (issue #10's hostile suite): a 1 MB zlib joblib inflating to 1 GB took 3.2 GB
+ * and a 0.5 MB gzip pickle of 4M stack entries 1.7 GB with the earlier 2 GB / 4M defaults.
+ */
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
-  maxMemo: 4_000_000,
-  maxStack: 4_000_000,
+  maxMemo: 1_000_000,
+  maxStack: 1_000_000,
   maxDepth: 200,
-  maxArrayBytes: 1024 * 1024 * 1024,
-  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxArrayBytes: 512 * 1024 * 1024,
+  maxTotalBytes: 512 * 1024 * 1024,
   maxOps: 10_000_000,
 };
 
