@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
 import { encodeShard, runMerge, runShard } from './shard.js';
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from './util/safe-fs.js';
 import { runInit } from './init/index.js';
 import { terminalProgress } from './progress.js';
 import { argsError } from './cli-args.js';
@@ -119,7 +119,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       if (values.index === undefined || values.of === undefined || !values.output) throw new UserError("shard needs --index, --of and an output: 'model-risk-gate shard --policy policy.yml --index 0 --of 4 -o shard-0.bin'");
       const policyArg = values.policy ?? '.github/model-policy.yml';
       const shard = await runShard({ policyFile: isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg), workspace: resolve(values.workspace ?? workspaceDefault), index: Number(values.index), of: Number(values.of) });
-      await writeFile(resolve(values.output), encodeShard(shard));
+      writeOutputFile(resolve(values.output), encodeShard(shard), resolve(values.workspace ?? workspaceDefault)); // never through a planted symlink
       write(`Wrote ${values.output}: shard ${shard.header.index} of ${shard.header.of}, rows ${shard.header.start}..${shard.header.end - 1} of ${shard.header.rows}`);
       return 0;
     }

@@ -268,3 +268,15 @@ export function writeFileAtomic(dir: string, name: string, content: string | Uin
   }
   return target;
 }
+
+/**
+ * Writes one output file the CLI was asked for (`-o shard-0.bin`, `convert -o model.onnx`): its directory is prepared
+ * like the report directory and the file is renamed into place, so a symlink planted at that path in the checkout is
+ * replaced, never written through. Returns the path written.
+ */
+export function writeOutputFile(path: string, content: string | Uint8Array, workspace: string = process.cwd()): string {
+  const abs = resolve(workspace, path);
+  const dir = prepareOutputDir(join(abs, '..'), workspace, 'output directory');
+  const name = abs.slice(abs.lastIndexOf(sep) + 1);
+  return writeFileAtomic(dir, name, content);
+}

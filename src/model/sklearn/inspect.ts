@@ -3,7 +3,8 @@
  * what its scan found, its inputs and outputs, how the gate will score and explain it, and (with a CSV) whether the
  * CSV's columns feed its inputs. Human-readable text, or JSON. `convert` writes the translated ONNX graph.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeOutputFile } from '../../util/safe-fs.js';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../../util/errors.js';
 import { DEFAULT_MAX_MODEL_BYTES, readModelBytes, signatureOf, type ModelSignature } from '../signature.js';
@@ -171,6 +172,6 @@ export async function convertModel(file: string, displayPath: string, outFile: s
   const bytes = await readModelBytes(file, where, DEFAULT_MAX_MODEL_BYTES);
   const opened = openModel(bytes, where);
   if (!opened.foreign) throw new UserError('the model file is already ONNX: nothing to convert', where);
-  await writeFile(outFile, opened.onnx);
+  writeOutputFile(outFile, opened.onnx); // never through a planted symlink (issue #10)
   return { bytes: opened.onnx.length, inputs: opened.foreign.translation.inputs.map((i) => `${i.name} (${i.type})`), from: opened.scan.translatedFrom ?? opened.foreign.format };
 }
