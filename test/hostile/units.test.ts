@@ -17,6 +17,8 @@ import { prepareOutputDir, readConfinedSync, writeFileAtomic } from '../../src/u
 import { jsonNestingBeyond, parseSavedReport } from '../../src/util/saved-report.js';
 import { UserError } from '../../src/util/errors.js';
 import { repoRoot } from '../e2e/harness.js';
+import { samplePassingReport, sampleFailingReport } from '../report/sample-report.js';
+import { verdictHeaderWithRun } from '../../src/report/comment.js';
 import { emptyNodesModel, maliciousPickle, modelBytes, nestedGraphsModel, stackGlobalPickle } from './kit.js';
 
 const FIXTURES = join(repoRoot, 'test', 'fixtures');
@@ -246,5 +248,25 @@ describe('comment-from: the saved report', () => {
     expect(msg('['.repeat(200_000))).toMatch(/^downloaded\/report\.json: not a model-risk-gate report: arrays\/objects nested more than 64 levels deep/);
     expect(msg('{"secret": SECRET-VALUE}')).toMatch(/^downloaded\/report\.json: not a model-risk-gate report: the file is not valid JSON( \(at character \d+\))?$/);
     expect(msg('{"schemaVersion": 1}')).toMatch(/does not match policies\/report\.schema\.json/);
+  });
+});
+
+describe('comment-from: the verdict with the triggering run', () => {
+  const url = 'https://github.com/o/r/actions/runs/9';
+  it('a pass is a plain pass only when the run succeeded; otherwise "not verified", with the conclusion shown', () => {
+    const pass = samplePassingReport();
+    const ok = verdictHeaderWithRun(pass, { conclusion: 'success', url });
+    expect(ok.startsWith('## ✅ Model risk gate passed')).toBe(true);
+    expect(ok).toContain(`the [workflow run](${url}) that produced it concluded **success**.`);
+    for (const conclusion of ['failure', 'cancelled', 'timed_out', null, 'x\n::warning::PWN']) {
+      const h = verdictHeaderWithRun(pass, { conclusion, url });
+      expect(h).not.toContain('✅');
+      expect(h.startsWith('## ⚠️ Model risk gate: not verified')).toBe(true);
+      expect(h).toContain(`concluded **${conclusion === null || conclusion.includes('\n') ? 'unknown' : conclusion.replace('_', '\\_')}**`);
+    }
+    const fail = verdictHeaderWithRun(sampleFailingReport(), { conclusion: 'success', url: 'javascript:alert(1)' });
+    expect(fail.startsWith('## ❌ Model risk gate failed')).toBe(true);
+    expect(fail).toContain('the workflow run that produced it concluded **success**');
+    expect(verdictHeaderWithRun(pass, undefined)).toBe(verdictHeaderWithRun(pass, undefined).split('\n\nThe report says')[0]);
   });
 });
