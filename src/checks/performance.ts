@@ -15,6 +15,7 @@ import type { StatisticsSettings } from '../stats/policy.js';
 import { thresholdSweep, type ThresholdSweep } from '../metrics/thresholdSweep.js';
 import { rowLosses } from '../stats/weighted/scores.js';
 import { weightedConfusion } from '../stats/weighted/confusion.js';
+import { unitWeights } from '../stats/weighted/weights.js';
 import type { Predictions } from '../stats/weighted/metrics.js';
 import { createRng, type Rng } from '../util/rng.js';
 import { metricTitle } from '../metrics/names.js';
@@ -82,6 +83,6 @@ function scaleEstimate(metric: string, value: number, pred: Predictions, setting
     if (metric === 'average_precision' || metric === 'ks') return binnedEstimate(metric, value, sweep(), settings, rng);
   }
   if (metric === 'count') return null;
-  const cells = weightedConfusion(pred.yTrue, pred.yPred, new Uint32Array(pred.yTrue.length).fill(1));
+  const cells = weightedConfusion(pred.yTrue, pred.yPred, unitWeights(pred.yTrue.length));
   return cellsEstimate(metric, value, cells, settings, rng);
 }

@@ -44,10 +44,14 @@ export function performanceEstimate(metric: MetricName, pred: Predictions, evalu
   const value = evaluator.value(metric, null);
   if (value === null) return { value: null, insufficientReason: 'the value is undefined on this data' };
   const n = pred.yTrue.length;
-  const buffer = new Uint32Array(n);
+  // allocated only when a bootstrap runs (at scale the intervals come from sufficient statistics instead)
+  let buffer: Uint32Array | undefined;
+  let strata: Int32Array | undefined;
   const estimate: EstimateSpec = {
-    recompute: (rows) => evaluator.value(metric, rowsToWeights(rows, n, buffer)),
-    strata: labelStrata(pred.yTrue),
+    recompute: (rows) => evaluator.value(metric, rowsToWeights(rows, n, (buffer ??= new Uint32Array(n)))),
+    get strata(): Int32Array {
+      return (strata ??= labelStrata(pred.yTrue));
+    },
   };
   const proportion = proportionOfMetric(metric, weightedConfusion(pred.yTrue, pred.yPred, unitWeights(n)));
   if (proportion) estimate.proportion = proportion;

@@ -18,6 +18,7 @@ import { normalCdf, normalQuantile } from './normal.js';
 import { drawGroupCells, pivotReplicates } from './groupRates.js';
 import type { StatisticsSettings } from './policy.js';
 import { weightedGroupConfusion, confusionAt } from './weighted/confusion.js';
+import { unitWeights } from './weighted/weights.js';
 import { estimableLabelMetric, isLabelMetric, labelMetricUndefinedBecause, type FairnessPlan, type GroupCodes, type Predictions } from './weighted/metrics.js';
 
 /** successes / trials of a base metric that is a binomial rate of the counts; undefined for f1 / balanced accuracy. */
@@ -107,7 +108,7 @@ export function countFairness(
 ): CountFairness {
   const G = grouping.keys.length;
   const n = pred.yTrue.length;
-  const cells = weightedGroupConfusion(grouping.codes, G, pred.yTrue, pred.yPred, new Uint32Array(n).fill(1));
+  const cells = weightedGroupConfusion(grouping.codes, G, pred.yTrue, pred.yPred, unitWeights(n));
   const B = plan.bases.length;
   const rows = Array.from({ length: G }, (_, g) => cells[4 * g] + cells[4 * g + 1] + cells[4 * g + 2] + cells[4 * g + 3]);
   const included: number[][] = plan.bases.map(() => []);

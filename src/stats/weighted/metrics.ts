@@ -21,6 +21,7 @@ import type { ConfusionCounts, LabelMetricName, MetricName } from '../../metrics
 import { LABEL_METRICS, SCORE_METRICS } from '../../metrics/types.js';
 import { confusionAt, confusionCells, weightedCellCounts, weightedGroupConfusion } from './confusion.js';
 import { RankedRows, rowLosses, weightedMean, type ProbabilityMetric } from './scores.js';
+import { unitWeights } from './weights.js';
 
 /** One model's predictions on the evaluation rows. */
 export interface Predictions {
@@ -121,7 +122,7 @@ export class PerformanceEvaluator {
   private readonly counts = new Float64Array(4);
   constructor(readonly pred: Predictions) {
     this.scoreRows = pred.scores ? new ScoreRows(pred.yTrue, pred.scores, null) : null;
-    this.ones = new Uint32Array(pred.yTrue.length).fill(1);
+    this.ones = unitWeights(pred.yTrue.length);
     this.cells = confusionCells(pred.yTrue, pred.yPred);
   }
 
@@ -185,7 +186,7 @@ export class FairnessEvaluator {
   ) {
     const n = pred.yTrue.length;
     const G = grouping.keys.length;
-    this.ones = new Uint32Array(n).fill(1);
+    this.ones = unitWeights(n);
     this.cells = new Float64Array(4 * G);
     this.cellOf = confusionCells(pred.yTrue, pred.yPred, grouping.codes);
     const full = weightedGroupConfusion(grouping.codes, G, pred.yTrue, pred.yPred, this.ones);

@@ -11,7 +11,13 @@ export function rowsToWeights(rows: Uint32Array, n: number, out: Uint32Array = n
   return out;
 }
 
-/** Weight 1 for every row. */
+let ones = new Uint32Array(0);
+
+/**
+ * Weight 1 for every row: a view of one shared array of ones (read-only for callers), so that the many checks of a
+ * run over millions of rows do not each allocate 4 bytes a row (issue #12).
+ */
 export function unitWeights(n: number): Uint32Array {
-  return new Uint32Array(n).fill(1);
+  if (ones.length < n) ones = new Uint32Array(Math.max(n, ones.length * 2)).fill(1);
+  return ones.subarray(0, n);
 }
