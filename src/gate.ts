@@ -165,6 +165,14 @@ async function scoreContext(doc: PolicyDocument, data: EvaluationData, model: Sc
   return full;
 }
 
+/** Empties every column's cells in place (the Dataset keeps its shape: rows, names, levels, sha256). */
+function releaseCells(dataset: Dataset): void {
+  for (const c of dataset.columns) {
+    if (c.kind === 'numeric') c.values = new Float64Array(0);
+    else c.codes = new Int32Array(0);
+  }
+}
+
 function gather8(a: Uint8Array, rows: Uint32Array): Uint8Array {
   return Uint8Array.from(rows, (r) => a[r]);
 }
@@ -295,6 +303,9 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     begin('scoring');
     const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline, options.scores, options.sampleRows);
     if (dataStage) await dataStage.scorePrediction(model, ctx.scores, options.workspace);
+    // at scale, nothing after scoring reads the full rows' cells (labels and groups are codes already; robustness,
+    // explainability and the baseline read the sample): let them go before the metrics (issue #12, peak memory)
+    if (ctx.sample) releaseCells(dataset);
     lap('scoring');
     begin('metrics');
     const { scores, yPred } = ctx;
