@@ -24804,6 +24804,30 @@ function weightedMean(loss, w, rows) {
     return Number.isFinite(v) ? v : null;
 }
 
+;// CONCATENATED MODULE: ./build/stats/weighted/weights.js
+/**
+ * Metrics under integer sample weights: a bootstrap resample is the original rows, each counted as often as it was
+ * drawn. Evaluating a metric with weights is O(n) and needs no re-sorting (the order by score is computed once), which
+ * is what makes 1,000 resamples of tens of thousands of rows cheap. With every weight 1 the values equal src/metrics.
+ */
+/** weights[i] = number of times row i occurs in `rows` (out is zeroed first). */
+function rowsToWeights(rows, n, out = new Uint32Array(n)) {
+    out.fill(0);
+    for (let j = 0; j < rows.length; j++)
+        out[rows[j]]++;
+    return out;
+}
+let ones = new Uint32Array(0);
+/**
+ * Weight 1 for every row: a view of one shared array of ones (read-only for callers), so that the many checks of a
+ * run over millions of rows do not each allocate 4 bytes a row (issue #12).
+ */
+function unitWeights(n) {
+    if (ones.length < n)
+        ones = new Uint32Array(Math.max(n, ones.length * 2)).fill(1);
+    return ones.subarray(0, n);
+}
+
 ;// CONCATENATED MODULE: ./build/stats/weighted/metrics.js
 /**
  * Any performance metric, and any fairness metric of one sensitive attribute, under integer sample weights.
@@ -24811,6 +24835,7 @@ function weightedMean(loss, w, rows) {
  * empty is null ("cannot be estimated") instead of fairlearn's conventional 0: a TPR of a group without actual
  * positives, an FPR of a group without actual negatives, a precision with nothing predicted positive.
  */
+
 
 
 
@@ -24915,7 +24940,7 @@ class PerformanceEvaluator {
     constructor(pred) {
         this.pred = pred;
         this.scoreRows = pred.scores ? new ScoreRows(pred.yTrue, pred.scores, null) : null;
-        this.ones = new Uint32Array(pred.yTrue.length).fill(1);
+        this.ones = unitWeights(pred.yTrue.length);
         this.cells = confusionCells(pred.yTrue, pred.yPred);
     }
     confusion(w) {
@@ -24961,7 +24986,7 @@ class FairnessEvaluator {
         this.plan = plan;
         const n = pred.yTrue.length;
         const G = grouping.keys.length;
-        this.ones = new Uint32Array(n).fill(1);
+        this.ones = unitWeights(n);
         this.cells = new Float64Array(4 * G);
         this.cellOf = confusionCells(pred.yTrue, pred.yPred, grouping.codes);
         const full = weightedGroupConfusion(grouping.codes, G, pred.yTrue, pred.yPred, this.ones);
@@ -25065,24 +25090,6 @@ class FairnessEvaluator {
     }
 }
 
-;// CONCATENATED MODULE: ./build/stats/weighted/weights.js
-/**
- * Metrics under integer sample weights: a bootstrap resample is the original rows, each counted as often as it was
- * drawn. Evaluating a metric with weights is O(n) and needs no re-sorting (the order by score is computed once), which
- * is what makes 1,000 resamples of tens of thousands of rows cheap. With every weight 1 the values equal src/metrics.
- */
-/** weights[i] = number of times row i occurs in `rows` (out is zeroed first). */
-function rowsToWeights(rows, n, out = new Uint32Array(n)) {
-    out.fill(0);
-    for (let j = 0; j < rows.length; j++)
-        out[rows[j]]++;
-    return out;
-}
-/** Weight 1 for every row. */
-function unitWeights(n) {
-    return new Uint32Array(n).fill(1);
-}
-
 ;// CONCATENATED MODULE: ./build/stats/estimators.js
 
 
@@ -25114,10 +25121,14 @@ function performanceEstimate(metric, pred, evaluator = new PerformanceEvaluator(
     if (value === null)
         return { value: null, insufficientReason: 'the value is undefined on this data' };
     const n = pred.yTrue.length;
-    const buffer = new Uint32Array(n);
+    // allocated only when a bootstrap runs (at scale the intervals come from sufficient statistics instead)
+    let buffer;
+    let strata;
     const estimate = {
-        recompute: (rows) => evaluator.value(metric, rowsToWeights(rows, n, buffer)),
-        strata: labelStrata(pred.yTrue),
+        recompute: (rows) => evaluator.value(metric, rowsToWeights(rows, n, (buffer ??= new Uint32Array(n)))),
+        get strata() {
+            return (strata ??= labelStrata(pred.yTrue));
+        },
     };
     const proportion = proportionOfMetric(metric, weightedConfusion(pred.yTrue, pred.yPred, unitWeights(n)));
     if (proportion)
@@ -27323,6 +27334,7 @@ function gather(source, rows) {
 
 
 
+
 function hasScores(ctx) {
     return ctx.model.info.outputKind !== 'label';
 }
@@ -27381,7 +27393,7 @@ function scaleEstimate(metric, value, pred, settings, rng, sweep) {
     }
     if (metric === 'count')
         return null;
-    const cells = weightedConfusion(pred.yTrue, pred.yPred, new Uint32Array(pred.yTrue.length).fill(1));
+    const cells = weightedConfusion(pred.yTrue, pred.yPred, unitWeights(pred.yTrue.length));
     return cellsEstimate(metric, value, cells, settings, rng);
 }
 
@@ -27396,6 +27408,7 @@ function scaleEstimate(metric, value, pred, settings, rng, sweep) {
  * for a selection rate or accuracy). Excluded groups are not dropped silently: each carries its exact (Clopper-Pearson)
  * interval, and fairness.ts asks whether including it could change the verdict (insufficient) or must (fail).
  */
+
 
 
 
@@ -27456,7 +27469,7 @@ function rangeOf(plan) {
 function countFairness(plan, pred, grouping, minGroupSize, minDenominator, settings, rng) {
     const G = grouping.keys.length;
     const n = pred.yTrue.length;
-    const cells = weightedGroupConfusion(grouping.codes, G, pred.yTrue, pred.yPred, new Uint32Array(n).fill(1));
+    const cells = weightedGroupConfusion(grouping.codes, G, pred.yTrue, pred.yPred, unitWeights(n));
     const B = plan.bases.length;
     const rows = Array.from({ length: G }, (_, g) => cells[4 * g] + cells[4 * g + 1] + cells[4 * g + 2] + cells[4 * g + 3]);
     const included = plan.bases.map(() => []);
@@ -66155,6 +66168,15 @@ async function scoreContext(doc, data, model, workspace, deadline, given, sample
     };
     return full;
 }
+/** Empties every column's cells in place (the Dataset keeps its shape: rows, names, levels, sha256). */
+function releaseCells(dataset) {
+    for (const c of dataset.columns) {
+        if (c.kind === 'numeric')
+            c.values = new Float64Array(0);
+        else
+            c.codes = new Int32Array(0);
+    }
+}
 function gather8(a, rows) {
     return Uint8Array.from(rows, (r) => a[r]);
 }
@@ -66273,6 +66295,10 @@ async function runStages(options, budget) {
         const ctx = await scoreContext(doc, { dataset, labels, groupings }, model, options.workspace, deadline, options.scores, options.sampleRows);
         if (dataStage)
             await dataStage.scorePrediction(model, ctx.scores, options.workspace);
+        // at scale, nothing after scoring reads the full rows' cells (labels and groups are codes already; robustness,
+        // explainability and the baseline read the sample): let them go before the metrics (issue #12, peak memory)
+        if (ctx.sample)
+            releaseCells(dataset);
         lap('scoring');
         begin('metrics');
         const { scores, yPred } = ctx;
