@@ -6,20 +6,8 @@
 import { hasField, recordField, toFloat64 } from '../pickle/numpy.js';
 import { NdArray, PyObject, type PyValue } from '../pickle/values.js';
 import { arr, attr, TranslationError } from './state.js';
-import { MODE_LEQ, MODE_MEMBER, type IrTree } from './tree-ir.js';
+import { MODE_LEQ, MODE_MEMBER, type IrTree, emptyTree } from './tree-ir.js';
 
-function emptyTree(n: number): IrTree {
-  return {
-    feature: new Int32Array(n).fill(-1),
-    threshold: new Float64Array(n),
-    trueChild: new Int32Array(n).fill(-1),
-    falseChild: new Int32Array(n).fill(-1),
-    mode: new Uint8Array(n),
-    missingTrue: new Uint8Array(n),
-    members: new Array(n).fill(null),
-    value: new Float64Array(n),
-  };
-}
 
 /**
  * A fitted `Tree` as IR; `leafValue(values, node)` folds the node's value row ([n_outputs * max_n_classes]) into the

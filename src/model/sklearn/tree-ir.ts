@@ -150,3 +150,17 @@ export function irScore(trees: IrTree[], x: ArrayLike<number>): number {
   }
   return s;
 }
+
+/** An IR tree of n nodes, every node a leaf of value 0 until filled in (shared by the scikit-learn, XGBoost and LightGBM readers). */
+export function emptyTree(n: number): IrTree {
+  return {
+    feature: new Int32Array(n).fill(-1),
+    threshold: new Float64Array(n),
+    trueChild: new Int32Array(n).fill(-1),
+    falseChild: new Int32Array(n).fill(-1),
+    mode: new Uint8Array(n),
+    missingTrue: new Uint8Array(n),
+    members: new Array(n).fill(null),
+    value: new Float64Array(n),
+  };
+}

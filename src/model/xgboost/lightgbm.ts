@@ -8,7 +8,7 @@
  */
 import { GraphBuilder, T_DOUBLE } from '../sklearn/onnx-builder.js';
 import { TranslationError } from '../sklearn/state.js';
-import { MODE_LEQ, MODE_MEMBER, emitTreeEnsemble, type IrTree } from '../sklearn/tree-ir.js';
+import { MODE_LEQ, MODE_MEMBER, emitTreeEnsemble, emptyTree, type IrTree } from '../sklearn/tree-ir.js';
 import { buildEncoder, type Translation } from '../sklearn/translate.js';
 import { namedInputs } from './inputs.js';
 
@@ -116,16 +116,7 @@ function readTree(t: Map<string, string>, index: number, nFeatures: number): IrT
   if (!(Number.isInteger(L) && L >= 1 && L < 10_000_000)) throw new TranslationError(`LightGBM tree ${index} has num_leaves ${t.get('num_leaves')}`);
   const leaves = nums(t, 'leaf_value', L, index);
   const n = 2 * L - 1;
-  const ir: IrTree = {
-    feature: new Int32Array(n).fill(-1),
-    threshold: new Float64Array(n),
-    trueChild: new Int32Array(n).fill(-1),
-    falseChild: new Int32Array(n).fill(-1),
-    mode: new Uint8Array(n),
-    missingTrue: new Uint8Array(n),
-    members: new Array(n).fill(null),
-    value: new Float64Array(n),
-  };
+  const ir: IrTree = emptyTree(n);
   if (L === 1) {
     ir.value[0] = leaves[0];
     return ir;

@@ -5,10 +5,11 @@
  * computed in the graph: an unknown value gives all zeros); other named features are numeric inputs; without names,
  * one double matrix `X`.
  */
-import { GraphBuilder, T_DOUBLE, T_STRING } from '../sklearn/onnx-builder.js';
+import { GraphBuilder, T_DOUBLE } from '../sklearn/onnx-builder.js';
 import { TranslationError } from '../sklearn/state.js';
-import { MODE_LT, emitTreeEnsemble, type IrTree } from '../sklearn/tree-ir.js';
+import { MODE_LT, emitTreeEnsemble, emptyTree, type IrTree } from '../sklearn/tree-ir.js';
 import { buildEncoder, type Translation } from '../sklearn/translate.js';
+import { namedInputs } from './inputs.js';
 
 type Json = Record<string, unknown>;
 
@@ -68,16 +69,7 @@ export function translateXgboost(doc: unknown): Translation {
     const cond = arrOf(t.split_conditions, `trees[${ti}].split_conditions`, n);
     const dl = arrOf(t.default_left, `trees[${ti}].default_left`, n);
     const st = t.split_type === undefined ? new Array(n).fill(0) : arrOf(t.split_type, `trees[${ti}].split_type`, n);
-    const ir: IrTree = {
-      feature: new Int32Array(n).fill(-1),
-      threshold: new Float64Array(n),
-      trueChild: new Int32Array(n).fill(-1),
-      falseChild: new Int32Array(n).fill(-1),
-      mode: new Uint8Array(n),
-      missingTrue: new Uint8Array(n),
-      members: new Array(n).fill(null),
-      value: new Float64Array(n),
-    };
+    const ir: IrTree = emptyTree(n);
     for (let i = 0; i < n; i++) {
       if (left[i] === -1) {
         ir.value[i] = Math.fround(cond[i]);
@@ -101,71 +93,11 @@ export function translateXgboost(doc: unknown): Translation {
   const g = new GraphBuilder();
   const featureRaw: string[] = [];
   const features: string[] = [];
-  const inputs: Translation['inputs'] = [];
-  let x: string;
-  if (!names) {
-    g.input('X', T_DOUBLE, ['N', nFeatures]);
-    x = 'X';
-    for (let i = 0; i < nFeatures; i++) {
-      features.push(`f${i}`);
-      featureRaw.push(`f${i}`);
-    }
-    inputs.push({ name: 'X', type: 'double' });
-  } else {
-    // group `column=value` indicators by column (first appearance order), keep numeric features as they are
-    const parts: string[] = [];
-    const seen = new Map<string, { values: string[]; positions: number[] }>();
-    const order: Array<{ kind: 'num'; name: string; pos: number } | { kind: 'cat'; column: string }> = [];
-    names.forEach((nm, i) => {
-      const eq = nm.indexOf('=');
-      if (eq > 0) {
-        const col = nm.slice(0, eq);
-        let s = seen.get(col);
-        if (!s) {
-          s = { values: [], positions: [] };
-          seen.set(col, s);
-          order.push({ kind: 'cat', column: col });
-        }
-        s.values.push(nm.slice(eq + 1));
-        s.positions.push(i);
-      } else order.push({ kind: 'num', name: nm, pos: i });
-    });
-    // Columns are built in model feature order: gather per-feature tensors then permute with one Concat in order.
-    const columnOf = new Array<string>(nFeatures);
-    const block = new Map<number, { tensor: string; offset: number }>();
-    for (const o of order) {
-      if (o.kind === 'num') {
-        g.input(o.name, T_DOUBLE, ['N', 1]);
-        inputs.push({ name: o.name, type: 'double' });
-        block.set(o.pos, { tensor: o.name, offset: 0 });
-        columnOf[o.pos] = o.name;
-      } else {
-        const s = seen.get(o.column) as { values: string[]; positions: number[] };
-        g.input(o.column, T_STRING, ['N', 1]);
-        inputs.push({ name: o.column, type: 'string' });
-        const idx = g.op('LabelEncoder', [o.column], { keys_strings: { strings: s.values }, values_int64s: { ints: s.values.map((_, k) => k) }, default_int64: { i: -1 } }, 'ai.onnx.ml');
-        const oh = g.op('Cast', [g.op('Equal', [idx, g.constInt64(s.values.map((_, k) => k), [1, s.values.length])])], { to: { i: T_DOUBLE } });
-        s.positions.forEach((p, k) => {
-          block.set(p, { tensor: oh, offset: k });
-          columnOf[p] = o.column;
-        });
-      }
-    }
-    // assemble in feature order, slicing runs of one block
-    let i = 0;
-    while (i < nFeatures) {
-      const b = block.get(i) as { tensor: string; offset: number };
-      let j = i + 1;
-      while (j < nFeatures && block.get(j)?.tensor === b.tensor && (block.get(j) as { offset: number }).offset === b.offset + (j - i)) j++;
-      const width = j - i;
-      const whole = b.offset === 0 && ![...block.entries()].some(([p, v]) => v.tensor === b.tensor && (p < i || p >= j));
-      parts.push(whole ? b.tensor : g.op('Slice', [b.tensor, g.constInt64([b.offset], [1]), g.constInt64([b.offset + width], [1]), g.constInt64([1], [1])]));
-      i = j;
-    }
-    x = parts.length === 1 ? parts[0] : g.op('Concat', parts, { axis: { i: 1 } });
-    features.push(...names);
-    featureRaw.push(...columnOf);
-  }
+  // one input per raw column (indicators `column=value` grouped back into a string column), as LightGBM's reader does
+  const named = namedInputs(g, names, nFeatures);
+  const { x, inputs } = named;
+  features.push(...named.features);
+  featureRaw.push(...named.featureRaw);
   const x32 = g.op('Cast', [g.op('Cast', [x], { to: { i: 1 } })], { to: { i: T_DOUBLE } });
   const baseMargin = Math.log(baseScore / (1 - baseScore));
   let margin = emitTreeEnsemble(g, x32, trees);
