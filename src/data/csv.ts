@@ -328,7 +328,7 @@ function typeColumn(name: string, texts: string[], missing: Set<string>): Column
   return { kind: 'categorical', name, codes, levels, missing: missingCount };
 }
 
-function describeFsError(e: unknown): string {
+export function describeFsError(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
@@ -336,7 +336,7 @@ function describeFsError(e: unknown): string {
   return code ?? 'unknown error';
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${n} bytes`;

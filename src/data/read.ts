@@ -16,7 +16,7 @@ import { createGunzip } from 'node:zlib';
 import { didYouMean } from '../policy/suggest.js';
 import { UserError } from '../util/errors.js';
 import { ColumnBuilder, GrowingUint32, MAX_DISTINCT_TEXT_CHARS, type TextBudget } from './columns-builder.js';
-import { MAX_CSV_COLUMNS, setRowLines } from './csv.js';
+import { MAX_CSV_COLUMNS, describeFsError, formatBytes, setRowLines } from './csv.js';
 import { DelimitedParser, delimiterName, detectDelimiter, type Delimiter } from './delimited.js';
 import type { Column, Dataset } from './types.js';
 import { readParquetDataset } from './parquet.js';
@@ -409,18 +409,5 @@ async function secondPass(fh: FileHandle, gzip: boolean, delimiter: Delimiter, b
   parser.end();
 }
 
-function describeFsError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? 'unknown error';
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
-}
 
 export { delimiterName };
