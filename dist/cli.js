@@ -21382,18 +21382,6 @@ var tree_ir = __nccwpck_require__(6893);
 
 
 
-function emptyTree(n) {
-    return {
-        feature: new Int32Array(n).fill(-1),
-        threshold: new Float64Array(n),
-        trueChild: new Int32Array(n).fill(-1),
-        falseChild: new Int32Array(n).fill(-1),
-        mode: new Uint8Array(n),
-        missingTrue: new Uint8Array(n),
-        members: new Array(n).fill(null),
-        value: new Float64Array(n),
-    };
-}
 /**
  * A fitted `Tree` as IR; `leafValue(values, node)` folds the node's value row ([n_outputs * max_n_classes]) into the
  * leaf's margin contribution. `nFeatures` bounds the feature indices.
@@ -21415,7 +21403,7 @@ function irFromTree(treeObj, nFeatures, leafValue, owner) {
     const missingLeft = hasField(nodes, 'missing_go_to_left') ? recordField(nodes, 'missing_go_to_left') : null;
     const v = toFloat64(values);
     const width = v.length / n;
-    const t = emptyTree(n);
+    const t = (0,tree_ir/* emptyTree */["in"])(n);
     for (let i = 0; i < n; i++) {
         if (left[i] === -1) {
             t.value[i] = leafValue(v.subarray(i * width, (i + 1) * width));
@@ -21482,7 +21470,7 @@ function irFromPredictor(pred, nFeatures, knownCategories, owner) {
         words = rawAttr.shape[1];
         raw = uint32s(rawAttr);
     }
-    const t = emptyTree(n);
+    const t = (0,tree_ir/* emptyTree */["in"])(n);
     for (let i = 0; i < n; i++) {
         if (isLeaf[i]) {
             t.value[i] = value[i];
@@ -22339,210 +22327,6 @@ function buildEncoder(g, tensor, width) {
 
 
 
-;// CONCATENATED MODULE: ./build/model/xgboost/translate.js
-/**
- * An XGBoost `save_model` JSON (gbtree, binary:logistic) -> the same in-memory ONNX form as a translated scikit-learn
- * model. XGBoost reads its features as float32 and sends a row left when `x < split_condition` (float32), NaN along
- * `default_left`. Feature names of the form `column=value` become one text input per column (one-hot indicators
- * computed in the graph: an unknown value gives all zeros); other named features are numeric inputs; without names,
- * one double matrix `X`.
- */
-
-
-
-
-function obj(v, what) {
-    if (!v || typeof v !== 'object' || Array.isArray(v))
-        throw new TranslationError(`XGBoost JSON: ${what} is missing or not an object`);
-    return v;
-}
-function arrOf(v, what, n) {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number'))
-        throw new TranslationError(`XGBoost JSON: ${what} is not a list of numbers`);
-    if (n !== undefined && v.length !== n)
-        throw new TranslationError(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
-    return v;
-}
-function numText(v, what) {
-    const s = Array.isArray(v) ? v[0] : v;
-    const n = typeof s === 'number' ? s : typeof s === 'string' ? Number(s.replace(/^\[|\]$/g, '')) : NaN;
-    if (!Number.isFinite(n))
-        throw new TranslationError(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
-    return n;
-}
-/** Is this parsed JSON an XGBoost model? */
-function looksLikeXgboost(doc) {
-    return !!doc && typeof doc === 'object' && 'learner' in doc && typeof doc.learner === 'object';
-}
-function translateXgboost(doc) {
-    const root = obj(doc, 'the document');
-    const learner = obj(root.learner, 'learner');
-    const version = Array.isArray(root.version) ? root.version.join('.') : 'unknown';
-    const objective = obj(learner.objective, 'learner.objective');
-    const objName = String(objective.name);
-    if (objName !== 'binary:logistic' && objName !== 'reg:logistic') {
-        throw new TranslationError(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
-    }
-    const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
-    if (booster.name !== 'gbtree')
-        throw new TranslationError(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
-    const model = obj(booster.model, 'gradient_booster.model');
-    const mp = obj(learner.learner_model_param, 'learner.learner_model_param');
-    const nFeatures = numText(mp.num_feature, 'num_feature');
-    const baseScore = numText(mp.base_score, 'base_score');
-    if (!(baseScore > 0 && baseScore < 1))
-        throw new TranslationError(`XGBoost base_score ${baseScore} is not a probability`);
-    const treesJson = model.trees;
-    if (!Array.isArray(treesJson))
-        throw new TranslationError('XGBoost JSON: gradient_booster.model.trees is not a list');
-    const gparam = obj(model.gbtree_model_param ?? {}, 'gbtree_model_param');
-    const perIter = gparam.num_parallel_tree !== undefined ? numText(gparam.num_parallel_tree, 'num_parallel_tree') : 1;
-    let nTrees = treesJson.length;
-    const attrs = (learner.attributes ?? {});
-    if (attrs.best_iteration !== undefined)
-        nTrees = Math.min(nTrees, (numText(attrs.best_iteration, 'best_iteration') + 1) * perIter);
-    const info = model.tree_info;
-    if (Array.isArray(info) && info.some((c) => c !== 0))
-        throw new TranslationError('XGBoost JSON: trees for more than one class');
-    const trees = treesJson.slice(0, nTrees).map((tj, ti) => {
-        const t = obj(tj, `trees[${ti}]`);
-        const left = arrOf(t.left_children, `trees[${ti}].left_children`);
-        const n = left.length;
-        const right = arrOf(t.right_children, `trees[${ti}].right_children`, n);
-        const idx = arrOf(t.split_indices, `trees[${ti}].split_indices`, n);
-        const cond = arrOf(t.split_conditions, `trees[${ti}].split_conditions`, n);
-        const dl = arrOf(t.default_left, `trees[${ti}].default_left`, n);
-        const st = t.split_type === undefined ? new Array(n).fill(0) : arrOf(t.split_type, `trees[${ti}].split_type`, n);
-        const ir = {
-            feature: new Int32Array(n).fill(-1),
-            threshold: new Float64Array(n),
-            trueChild: new Int32Array(n).fill(-1),
-            falseChild: new Int32Array(n).fill(-1),
-            mode: new Uint8Array(n),
-            missingTrue: new Uint8Array(n),
-            members: new Array(n).fill(null),
-            value: new Float64Array(n),
-        };
-        for (let i = 0; i < n; i++) {
-            if (left[i] === -1) {
-                ir.value[i] = Math.fround(cond[i]);
-                continue;
-            }
-            if (st[i] !== 0)
-                throw new TranslationError('XGBoost categorical splits are not translated; one-hot encode the categories or export to ONNX', 'XGBoost categorical split');
-            if (!(left[i] > 0 && left[i] < n && right[i] > 0 && right[i] < n && idx[i] >= 0 && idx[i] < nFeatures)) {
-                throw new TranslationError(`XGBoost JSON: trees[${ti}] node ${i} points out of range`);
-            }
-            ir.feature[i] = idx[i];
-            ir.threshold[i] = Math.fround(cond[i]);
-            ir.mode[i] = tree_ir/* MODE_LT */.vu;
-            ir.trueChild[i] = left[i];
-            ir.falseChild[i] = right[i];
-            ir.missingTrue[i] = dl[i] ? 1 : 0;
-        }
-        return ir;
-    });
-    const names = Array.isArray(learner.feature_names) && learner.feature_names.length === nFeatures ? learner.feature_names : null;
-    const g = new onnx_builder/* GraphBuilder */.Q();
-    const featureRaw = [];
-    const features = [];
-    const inputs = [];
-    let x;
-    if (!names) {
-        g.input('X', onnx_builder/* T_DOUBLE */.F6, ['N', nFeatures]);
-        x = 'X';
-        for (let i = 0; i < nFeatures; i++) {
-            features.push(`f${i}`);
-            featureRaw.push(`f${i}`);
-        }
-        inputs.push({ name: 'X', type: 'double' });
-    }
-    else {
-        // group `column=value` indicators by column (first appearance order), keep numeric features as they are
-        const parts = [];
-        const seen = new Map();
-        const order = [];
-        names.forEach((nm, i) => {
-            const eq = nm.indexOf('=');
-            if (eq > 0) {
-                const col = nm.slice(0, eq);
-                let s = seen.get(col);
-                if (!s) {
-                    s = { values: [], positions: [] };
-                    seen.set(col, s);
-                    order.push({ kind: 'cat', column: col });
-                }
-                s.values.push(nm.slice(eq + 1));
-                s.positions.push(i);
-            }
-            else
-                order.push({ kind: 'num', name: nm, pos: i });
-        });
-        // Columns are built in model feature order: gather per-feature tensors then permute with one Concat in order.
-        const columnOf = new Array(nFeatures);
-        const block = new Map();
-        for (const o of order) {
-            if (o.kind === 'num') {
-                g.input(o.name, onnx_builder/* T_DOUBLE */.F6, ['N', 1]);
-                inputs.push({ name: o.name, type: 'double' });
-                block.set(o.pos, { tensor: o.name, offset: 0 });
-                columnOf[o.pos] = o.name;
-            }
-            else {
-                const s = seen.get(o.column);
-                g.input(o.column, onnx_builder/* T_STRING */.ts, ['N', 1]);
-                inputs.push({ name: o.column, type: 'string' });
-                const idx = g.op('LabelEncoder', [o.column], { keys_strings: { strings: s.values }, values_int64s: { ints: s.values.map((_, k) => k) }, default_int64: { i: -1 } }, 'ai.onnx.ml');
-                const oh = g.op('Cast', [g.op('Equal', [idx, g.constInt64(s.values.map((_, k) => k), [1, s.values.length])])], { to: { i: onnx_builder/* T_DOUBLE */.F6 } });
-                s.positions.forEach((p, k) => {
-                    block.set(p, { tensor: oh, offset: k });
-                    columnOf[p] = o.column;
-                });
-            }
-        }
-        // assemble in feature order, slicing runs of one block
-        let i = 0;
-        while (i < nFeatures) {
-            const b = block.get(i);
-            let j = i + 1;
-            while (j < nFeatures && block.get(j)?.tensor === b.tensor && block.get(j).offset === b.offset + (j - i))
-                j++;
-            const width = j - i;
-            const whole = b.offset === 0 && ![...block.entries()].some(([p, v]) => v.tensor === b.tensor && (p < i || p >= j));
-            parts.push(whole ? b.tensor : g.op('Slice', [b.tensor, g.constInt64([b.offset], [1]), g.constInt64([b.offset + width], [1]), g.constInt64([1], [1])]));
-            i = j;
-        }
-        x = parts.length === 1 ? parts[0] : g.op('Concat', parts, { axis: { i: 1 } });
-        features.push(...names);
-        featureRaw.push(...columnOf);
-    }
-    const x32 = g.op('Cast', [g.op('Cast', [x], { to: { i: 1 } })], { to: { i: onnx_builder/* T_DOUBLE */.F6 } });
-    const baseMargin = Math.log(baseScore / (1 - baseScore));
-    let margin = (0,tree_ir/* emitTreeEnsemble */.hE)(g, x32, trees);
-    margin = g.op('Add', [margin, g.constDouble([baseMargin], [1])]);
-    const p1 = g.op('Sigmoid', [margin]);
-    const p0 = g.op('Sub', [g.constDouble([1], [1]), p1]);
-    g.node('Concat', [p0, p1], { axis: { i: 1 } }, { names: ['probabilities'] });
-    g.output('probabilities', onnx_builder/* T_DOUBLE */.F6, ['N', 2]);
-    const onnx = g.build({ producer: 'model-risk-gate xgboost translator', metadata: { source: 'xgboost', xgboost_version: version, objective: objName } });
-    const encoderOnnx = buildEncoder(g, x32, nFeatures);
-    return {
-        onnx,
-        encoderOnnx,
-        tree: { name: 'model', cls: 'XGBoost gbtree', detail: `${trees.length} trees, ${objName}, base_score=${baseScore}, XGBoost ${version}`, children: [] },
-        inputs,
-        features,
-        featureRaw,
-        classes: [0, 1],
-        scoring: `sigmoid(logit(${baseScore}) + sum of ${trees.length} trees), features as float32, x < split goes left, NaN follows default_left`,
-        trees: { trees, offset: baseMargin, logistic: true, marginScale: 1, float32Inputs: true, featuresTensor: x32 },
-        sklearnVersion: null,
-        notes: [],
-        estimators: ['XGBoost'],
-        nanInputs: inputs.filter((i) => i.type === 'double' && i.name !== 'X').map((i) => i.name),
-    };
-}
-
 ;// CONCATENATED MODULE: ./build/model/xgboost/inputs.js
 /**
  * Inputs of a gradient-boosting model whose file names its features: a `column=value` indicator becomes part of one
@@ -22623,6 +22407,137 @@ function namedInputs(g, names, d, categoryLevels = new Map()) {
     }
     const x = parts.length === 1 ? parts[0] : g.op('Concat', parts, { axis: { i: 1 } });
     return { x, inputs, features: names.slice(), featureRaw };
+}
+
+;// CONCATENATED MODULE: ./build/model/xgboost/translate.js
+/**
+ * An XGBoost `save_model` JSON (gbtree, binary:logistic) -> the same in-memory ONNX form as a translated scikit-learn
+ * model. XGBoost reads its features as float32 and sends a row left when `x < split_condition` (float32), NaN along
+ * `default_left`. Feature names of the form `column=value` become one text input per column (one-hot indicators
+ * computed in the graph: an unknown value gives all zeros); other named features are numeric inputs; without names,
+ * one double matrix `X`.
+ */
+
+
+
+
+
+function obj(v, what) {
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+        throw new TranslationError(`XGBoost JSON: ${what} is missing or not an object`);
+    return v;
+}
+function arrOf(v, what, n) {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number'))
+        throw new TranslationError(`XGBoost JSON: ${what} is not a list of numbers`);
+    if (n !== undefined && v.length !== n)
+        throw new TranslationError(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
+    return v;
+}
+function numText(v, what) {
+    const s = Array.isArray(v) ? v[0] : v;
+    const n = typeof s === 'number' ? s : typeof s === 'string' ? Number(s.replace(/^\[|\]$/g, '')) : NaN;
+    if (!Number.isFinite(n))
+        throw new TranslationError(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
+    return n;
+}
+/** Is this parsed JSON an XGBoost model? */
+function looksLikeXgboost(doc) {
+    return !!doc && typeof doc === 'object' && 'learner' in doc && typeof doc.learner === 'object';
+}
+function translateXgboost(doc) {
+    const root = obj(doc, 'the document');
+    const learner = obj(root.learner, 'learner');
+    const version = Array.isArray(root.version) ? root.version.join('.') : 'unknown';
+    const objective = obj(learner.objective, 'learner.objective');
+    const objName = String(objective.name);
+    if (objName !== 'binary:logistic' && objName !== 'reg:logistic') {
+        throw new TranslationError(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
+    }
+    const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
+    if (booster.name !== 'gbtree')
+        throw new TranslationError(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
+    const model = obj(booster.model, 'gradient_booster.model');
+    const mp = obj(learner.learner_model_param, 'learner.learner_model_param');
+    const nFeatures = numText(mp.num_feature, 'num_feature');
+    const baseScore = numText(mp.base_score, 'base_score');
+    if (!(baseScore > 0 && baseScore < 1))
+        throw new TranslationError(`XGBoost base_score ${baseScore} is not a probability`);
+    const treesJson = model.trees;
+    if (!Array.isArray(treesJson))
+        throw new TranslationError('XGBoost JSON: gradient_booster.model.trees is not a list');
+    const gparam = obj(model.gbtree_model_param ?? {}, 'gbtree_model_param');
+    const perIter = gparam.num_parallel_tree !== undefined ? numText(gparam.num_parallel_tree, 'num_parallel_tree') : 1;
+    let nTrees = treesJson.length;
+    const attrs = (learner.attributes ?? {});
+    if (attrs.best_iteration !== undefined)
+        nTrees = Math.min(nTrees, (numText(attrs.best_iteration, 'best_iteration') + 1) * perIter);
+    const info = model.tree_info;
+    if (Array.isArray(info) && info.some((c) => c !== 0))
+        throw new TranslationError('XGBoost JSON: trees for more than one class');
+    const trees = treesJson.slice(0, nTrees).map((tj, ti) => {
+        const t = obj(tj, `trees[${ti}]`);
+        const left = arrOf(t.left_children, `trees[${ti}].left_children`);
+        const n = left.length;
+        const right = arrOf(t.right_children, `trees[${ti}].right_children`, n);
+        const idx = arrOf(t.split_indices, `trees[${ti}].split_indices`, n);
+        const cond = arrOf(t.split_conditions, `trees[${ti}].split_conditions`, n);
+        const dl = arrOf(t.default_left, `trees[${ti}].default_left`, n);
+        const st = t.split_type === undefined ? new Array(n).fill(0) : arrOf(t.split_type, `trees[${ti}].split_type`, n);
+        const ir = (0,tree_ir/* emptyTree */["in"])(n);
+        for (let i = 0; i < n; i++) {
+            if (left[i] === -1) {
+                ir.value[i] = Math.fround(cond[i]);
+                continue;
+            }
+            if (st[i] !== 0)
+                throw new TranslationError('XGBoost categorical splits are not translated; one-hot encode the categories or export to ONNX', 'XGBoost categorical split');
+            if (!(left[i] > 0 && left[i] < n && right[i] > 0 && right[i] < n && idx[i] >= 0 && idx[i] < nFeatures)) {
+                throw new TranslationError(`XGBoost JSON: trees[${ti}] node ${i} points out of range`);
+            }
+            ir.feature[i] = idx[i];
+            ir.threshold[i] = Math.fround(cond[i]);
+            ir.mode[i] = tree_ir/* MODE_LT */.vu;
+            ir.trueChild[i] = left[i];
+            ir.falseChild[i] = right[i];
+            ir.missingTrue[i] = dl[i] ? 1 : 0;
+        }
+        return ir;
+    });
+    const names = Array.isArray(learner.feature_names) && learner.feature_names.length === nFeatures ? learner.feature_names : null;
+    const g = new onnx_builder/* GraphBuilder */.Q();
+    const featureRaw = [];
+    const features = [];
+    // one input per raw column (indicators `column=value` grouped back into a string column), as LightGBM's reader does
+    const named = namedInputs(g, names, nFeatures);
+    const { x, inputs } = named;
+    features.push(...named.features);
+    featureRaw.push(...named.featureRaw);
+    const x32 = g.op('Cast', [g.op('Cast', [x], { to: { i: 1 } })], { to: { i: onnx_builder/* T_DOUBLE */.F6 } });
+    const baseMargin = Math.log(baseScore / (1 - baseScore));
+    let margin = (0,tree_ir/* emitTreeEnsemble */.hE)(g, x32, trees);
+    margin = g.op('Add', [margin, g.constDouble([baseMargin], [1])]);
+    const p1 = g.op('Sigmoid', [margin]);
+    const p0 = g.op('Sub', [g.constDouble([1], [1]), p1]);
+    g.node('Concat', [p0, p1], { axis: { i: 1 } }, { names: ['probabilities'] });
+    g.output('probabilities', onnx_builder/* T_DOUBLE */.F6, ['N', 2]);
+    const onnx = g.build({ producer: 'model-risk-gate xgboost translator', metadata: { source: 'xgboost', xgboost_version: version, objective: objName } });
+    const encoderOnnx = buildEncoder(g, x32, nFeatures);
+    return {
+        onnx,
+        encoderOnnx,
+        tree: { name: 'model', cls: 'XGBoost gbtree', detail: `${trees.length} trees, ${objName}, base_score=${baseScore}, XGBoost ${version}`, children: [] },
+        inputs,
+        features,
+        featureRaw,
+        classes: [0, 1],
+        scoring: `sigmoid(logit(${baseScore}) + sum of ${trees.length} trees), features as float32, x < split goes left, NaN follows default_left`,
+        trees: { trees, offset: baseMargin, logistic: true, marginScale: 1, float32Inputs: true, featuresTensor: x32 },
+        sklearnVersion: null,
+        notes: [],
+        estimators: ['XGBoost'],
+        nanInputs: inputs.filter((i) => i.type === 'double' && i.name !== 'X').map((i) => i.name),
+    };
 }
 
 ;// CONCATENATED MODULE: ./build/model/xgboost/lightgbm.js
@@ -22751,16 +22666,7 @@ function readTree(t, index, nFeatures) {
         throw new TranslationError(`LightGBM tree ${index} has num_leaves ${t.get('num_leaves')}`);
     const leaves = nums(t, 'leaf_value', L, index);
     const n = 2 * L - 1;
-    const ir = {
-        feature: new Int32Array(n).fill(-1),
-        threshold: new Float64Array(n),
-        trueChild: new Int32Array(n).fill(-1),
-        falseChild: new Int32Array(n).fill(-1),
-        mode: new Uint8Array(n),
-        missingTrue: new Uint8Array(n),
-        members: new Array(n).fill(null),
-        value: new Float64Array(n),
-    };
+    const ir = (0,tree_ir/* emptyTree */["in"])(n);
     if (L === 1) {
         ir.value[0] = leaves[0];
         return ir;
@@ -23022,6 +22928,7 @@ function openModel(bytes, where) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   dA: () => (/* binding */ MODE_MEMBER),
 /* harmony export */   hE: () => (/* binding */ emitTreeEnsemble),
+/* harmony export */   "in": () => (/* binding */ emptyTree),
 /* harmony export */   lF: () => (/* binding */ MODE_LEQ),
 /* harmony export */   vu: () => (/* binding */ MODE_LT)
 /* harmony export */ });
@@ -23166,6 +23073,19 @@ function irScore(trees, x) {
         s += t.value[i];
     }
     return s;
+}
+/** An IR tree of n nodes, every node a leaf of value 0 until filled in (shared by the scikit-learn, XGBoost and LightGBM readers). */
+function emptyTree(n) {
+    return {
+        feature: new Int32Array(n).fill(-1),
+        threshold: new Float64Array(n),
+        trueChild: new Int32Array(n).fill(-1),
+        falseChild: new Int32Array(n).fill(-1),
+        mode: new Uint8Array(n),
+        missingTrue: new Uint8Array(n),
+        members: new Array(n).fill(null),
+        value: new Float64Array(n),
+    };
 }
 
 
@@ -62191,7 +62111,7 @@ async function readDataset(file, opts) {
     const { fh, size } = await openRegularFile(file, where, prefix);
     try {
         if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-            throw new errors/* UserError */.yo(`dataset is ${read_formatBytes(size)}, more than the limit of ${read_formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
+            throw new errors/* UserError */.yo(`dataset is ${csv_formatBytes(size)}, more than the limit of ${csv_formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
         }
         const head = await readHead(fh, 4096);
         const format = sniffFormat(head);
@@ -62225,7 +62145,7 @@ async function openRegularFile(file, where, prefix = 'dataset') {
             throw new errors/* UserError */.yo('the dataset file is a symbolic link; point at a regular file', { file: where });
         if (code === 'EISDIR')
             throw new errors/* UserError */.yo('the dataset path is a directory; point at a file', { file: where });
-        throw new errors/* UserError */.yo(`cannot read the dataset (${read_describeFsError(e)}); check ${prefix === 'dataset' ? 'dataset.path' : prefix} in the policy`, { file: where });
+        throw new errors/* UserError */.yo(`cannot read the dataset (${describeFsError(e)}); check ${prefix === 'dataset' ? 'dataset.path' : prefix} in the policy`, { file: where });
     }
     try {
         const st = await fh.stat();
@@ -62528,23 +62448,6 @@ async function secondPass(fh, gzip, delimiter, builder, columns, where) {
     for await (const text of textChunks(fh, gzip, (0,external_node_crypto_.createHash)('sha256'), where))
         parser.push(text);
     parser.end();
-}
-function read_describeFsError(e) {
-    const code = e.code;
-    if (code === 'ENOENT')
-        return 'no such file';
-    if (code === 'EACCES')
-        return 'permission denied';
-    if (code === 'EISDIR')
-        return 'it is a directory';
-    return code ?? 'unknown error';
-}
-function read_formatBytes(n) {
-    if (n >= 1024 * 1024)
-        return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-    if (n >= 1024)
-        return `${(n / 1024).toFixed(1)} KiB`;
-    return `${n} bytes`;
 }
 
 
