@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, snappyUncompress, type AsyncBuffer, type Compressors } from 'hyparquet';
+import { checkParquetPages, ParquetPageError } from './parquet-pages.js';
 import { UserError } from '../util/errors.js';
 import type { Dataset } from './types.js';
 import { DatasetBuilder, MAX_DATASET_CELLS, type ReadDatasetOptions } from './read.js';
@@ -17,16 +18,27 @@ import { DatasetBuilder, MAX_DATASET_CELLS, type ReadDatasetOptions } from './re
 /** Largest decompressed Parquet page (a 2 MB gzip page can inflate to gigabytes; issue #10). */
 export const MAX_PARQUET_PAGE_BYTES = 256 * 1024 * 1024;
 
+/** A page's claimed uncompressed size, checked before anything is allocated for it. */
+function claimed(size: number): number {
+  if (!(size >= 0 && size <= MAX_PARQUET_PAGE_BYTES)) throw new RangeError('page too large');
+  return size;
+}
+
 function compressors(): Compressors {
   const limit = { maxOutputLength: MAX_PARQUET_PAGE_BYTES };
   const out: Compressors = {
-    GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input, limit)),
-    BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input, limit)),
+    GZIP: (input: Uint8Array, size: number) => (claimed(size), new Uint8Array(zlib.gunzipSync(input, limit))),
+    BROTLI: (input: Uint8Array, size: number) => (claimed(size), new Uint8Array(zlib.brotliDecompressSync(input, limit))),
+    SNAPPY: (input: Uint8Array, size: number) => {
+      const page = new Uint8Array(claimed(size));
+      snappyUncompress(input, page);
+      return page;
+    },
   };
   const z = zlib as unknown as { zstdDecompressSync?: (b: Uint8Array, o?: object) => Buffer };
   if (typeof z.zstdDecompressSync === 'function') {
     const f = z.zstdDecompressSync;
-    out.ZSTD = (input: Uint8Array) => new Uint8Array(f(input, limit));
+    out.ZSTD = (input: Uint8Array, size: number) => (claimed(size), new Uint8Array(f(input, limit)));
   }
   return out;
 }
@@ -83,6 +95,13 @@ export async function readParquetDataset(fh: FileHandle, size: number, opts: Rea
           { file: where },
         );
       }
+    }
+    // every page header against its row group before hyparquet trusts its counts (a 100-byte page can claim 2^31 values)
+    try {
+      await checkParquetPages(metadata, size, async (position, length) => new Uint8Array(await buffer.slice(position, position + length)), MAX_PARQUET_PAGE_BYTES);
+    } catch (e) {
+      if (e instanceof ParquetPageError) throw new UserError(`the Parquet file is malformed: ${e.message}; write it again with a standard Parquet writer`, { file: where });
+      throw e;
     }
     let rowStart = 0;
     for (const group of metadata.row_groups) {

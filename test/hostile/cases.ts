@@ -28,6 +28,7 @@ import {
   type HostileWorkspace,
   type RunOutcome,
 } from './kit.js';
+import { craftParquet } from '../helpers/parquet-craft.js';
 
 export type Area = 'policy' | 'dataset' | 'model' | 'comment-from' | 'baseline' | 'output';
 
@@ -179,6 +180,9 @@ const datasetCases: HostileCase[] = [
   { id: 'dataset: random binary bytes', area: 'dataset', setup: writes({ 'data.csv': Uint8Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) % 256) }), exit: 2, file: /data\.csv|policy\.yml/ },
   { id: 'dataset: 20,000 columns', area: 'dataset', setup: writes({ 'data.csv': Array.from({ length: 20_000 }, (_, i) => `c${i}`).join(',') + '\n' }), exit: 2, file: /data\.csv:1/, line: true },
   { id: 'dataset: gzip bomb, one 64 MB line from 64 KB', area: 'dataset', setup: all(writes({ 'bomb.csv.gz': gzipSync(Buffer.concat([Buffer.from('x1,x2,g,y\n'), Buffer.alloc(64 * 1024 * 1024, 'x')]), { level: 9 }) }), writes({ 'policy.yml': P('path: data.csv', 'path: bomb.csv.gz') })), exit: 2, file: /bomb\.csv\.gz/ },
+  // a 60-byte Parquet file whose page claims 2^31 values in one run: hyparquet would fill a 2-billion-element array
+  { id: 'dataset: Parquet page claiming 2^31 values', area: 'dataset', setup: all(writes({ 'bomb.parquet': craftParquet({ numValues: 2 ** 31 - 1 }) }), writes({ 'policy.yml': P('path: data.csv', 'path: bomb.parquet') })), exit: 2, file: /bomb\.parquet/, says: /values in 1 rows/ },
+  { id: 'dataset: Parquet snappy page claiming 2 GB', area: 'dataset', setup: all(writes({ 'bomb.parquet': craftParquet({ numValues: 1, codec: 'SNAPPY', uncompressedSize: 2 ** 31 - 2, body: new Uint8Array([1, 0, 7]) }) }), writes({ 'policy.yml': P('path: data.csv', 'path: bomb.parquet') })), exit: 2, file: /bomb\.parquet/, says: /uncompressed/ },
   // the cell bound scales with the machine's memory (src/data/read.ts); the workflow may set it, as here
   { id: 'dataset: gzip of 2,000 columns x 20,000 rows (cells bounded)', area: 'dataset', env: () => ({ MODEL_RISK_GATE_MAX_CELLS: '32000000' }), setup: all((ws) => {
     const header = ['x1', 'x2', 'g', 'y', ...Array.from({ length: 1996 }, (_, i) => `c${i}`)].join(',') + '\n';

@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import { parseAnnotations } from '../e2e/harness.js';
 import { CASES, REPORT_HOLDER, writeEvent, type HostileCase } from './cases.js';
+
+/** HOSTILE_ONLY=<text>: run only the cases whose id contains it (while working on one; CI runs them all). */
+const SELECTED = process.env.HOSTILE_ONLY ? CASES.filter((c) => c.id.includes(process.env.HOSTILE_ONLY!)) : CASES;
 import {
   actionEnv,
   filesUnder,
@@ -140,7 +143,7 @@ describe('hostile pull requests against the committed bundle', () => {
     const r = await runBundle('cli', ['check', '--policy', 'policy.yml', '--json'], { cwd: ws.dir, env: {}, runnerTemp: ws.runnerTemp });
     REPORT_HOLDER.json = JSON.parse(r.stdout) as Record<string, unknown>;
     rmSync(ws.root, { recursive: true, force: true });
-    await pool(CASES, POOL, async (c) => {
+    await pool(SELECTED, POOL, async (c) => {
       results.set(c.id, await runCase(c));
     });
   }, 20 * 60_000);
@@ -168,13 +171,13 @@ describe('hostile pull requests against the committed bundle', () => {
     for (const area of ['policy', 'dataset', 'model', 'comment-from', 'baseline', 'output']) expect(CASES.filter((c) => c.area === area).length, area).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(CASES.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+  it.each(SELECTED.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const res = results.get(c.id);
     expect(res, 'case ran').toBeDefined();
     expect(res!.problems).toEqual([]);
   });
 
-  it('comment-from: a forged pass from a failed run is not posted as passed, and shows the conclusion', () => {
+  it.skipIf(SELECTED !== CASES)('comment-from: a forged pass from a failed run is not posted as passed, and shows the conclusion', () => {
     const res = results.get('comment-from: forged pass from a failed run is posted as not verified')!;
     expect(res.comment).toBeDefined();
     expect(res.comment).not.toContain('✅ Model risk gate passed');
@@ -183,7 +186,7 @@ describe('hostile pull requests against the committed bundle', () => {
     expect(parseAnnotations(res.r.stdout).some((a) => a.level === 'warning' && /concluded failure/.test(a.message))).toBe(true);
   });
 
-  it('comment-from: every hostile field is escaped in the posted comment', () => {
+  it.skipIf(SELECTED !== CASES)('comment-from: every hostile field is escaped in the posted comment', () => {
     const res = results.get('comment-from: hostile strings are escaped in the posted comment')!;
     expect(res.comment).toBeDefined();
     // inside a code span text is literal (no HTML, no mentions); everywhere else it must be escaped
