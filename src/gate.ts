@@ -28,6 +28,8 @@ import { loadModel } from './model/session.js';
 import type { ScoringModel } from './model/types.js';
 import type { Dataset, Grouping, Labels } from './data/types.js';
 import { loadPolicy, resolvePolicyPath } from './policy/load.js';
+import { robustnessSettings } from './checks/robustness/policy.js';
+import { readExplainabilitySettings } from './checks/explainability/policy.js';
 import type { PolicyDocument } from './policy/types.js';
 import type { CheckResult, Report } from './report/types.js';
 import { REPORT_SCHEMA_VERSION } from './report/types.js';
@@ -283,6 +285,10 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
   const doc = await loadPolicy(options.policyFile, { workspace: options.workspace });
   const { policy } = doc;
   setRunDeadline(doc, deadline);
+  // the robustness and explainability settings are read by their stages; read them now too, so that a mistake in
+  // them (a limit of 5 meaning 5%) is reported before the dataset and the model are loaded, not minutes later
+  if (policy.checks?.robustness !== undefined) robustnessSettings(doc);
+  if (policy.checks?.explainability !== undefined) readExplainabilitySettings(doc);
   lap('policy');
   begin('dataset');
 

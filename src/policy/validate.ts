@@ -176,7 +176,29 @@ export function semanticProblems(data: Json, opts: SemanticOptions): Problem[] {
   const checks = isObj(data.checks) ? data.checks : {};
   checkPerformance(checks.performance, out);
   checkFairness(checks.fairness, attributeNames, out);
+  checkBaseline(data.baseline, out);
   return out;
+}
+
+/**
+ * `baseline.max_regression`: a regression of a metric bounded by 1 cannot exceed 1, so a larger limit never breaches
+ * (`accuracy: 5` meant 5 points, i.e. 0.05).
+ */
+function checkBaseline(b: Json, out: Problem[]): void {
+  if (!isObj(b) || !isObj(b.max_regression)) return;
+  for (const [metric, v] of Object.entries(b.max_regression)) {
+    const max = typeof v === 'number' ? v : isObj(v) && typeof v.max === 'number' ? v.max : undefined;
+    const range = metricRange(metric);
+    if (max === undefined || range === undefined || range.high !== 1 || max <= 1) continue;
+    const pointer = typeof v === 'number' ? ['baseline', 'max_regression', metric] : ['baseline', 'max_regression', metric, 'max'];
+    out.push({
+      pointer,
+      message:
+        max <= 100
+          ? `${code(metric)}: a regression of ${max} looks like a percentage; use ${Number((max / 100).toPrecision(12))} (${metric} is between 0 and 1, so it cannot fall by more than 1)`
+          : `${code(metric)}: a regression of ${max} can never happen (${metric} is between 0 and 1), so the limit checks nothing; use a limit between 0 and 1`,
+    });
+  }
 }
 
 /** Declared sensitive attribute names and intersection names (for `attributes` references). */
@@ -381,7 +403,7 @@ function rangeWords(range: MetricRange): string {
 }
 
 /** `accuracy`: min 75 looks like a percentage; use 0.75 — or what the limit means when it cannot be a percentage. */
-function rangeMessage(metric: string, kind: 'min' | 'max', v: number, range: MetricRange): string {
+export function rangeMessage(metric: string, kind: 'min' | 'max', v: number, range: MetricRange): string {
   const what = `${code(metric)}: ${kind} ${v}`;
   const between = `(${metric} is ${rangeWords(range)})`;
   if (range.high === 1 && v > 1 && v <= 100) {

@@ -9,6 +9,8 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { FAIRNESS_METRIC_NAMES, PERFORMANCE_METRIC_NAMES } from '../../src/policy/metric-names.js';
 import { metricRange } from '../../src/policy/validate.js';
 import { UserError } from '../../src/util/errors.js';
+import { robustnessSettings } from '../../src/checks/robustness/policy.js';
+import { readExplainabilitySettings } from '../../src/checks/explainability/policy.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -121,5 +123,57 @@ describe('dataset.favourable', () => {
     expect(problems(policy('good'))).toEqual([
       'policy.yml:8:15: `dataset.favourable` must be one of `positive`, `negative`, not the text `good`',
     ]);
+  });
+});
+
+describe('robustness, explainability and baseline limits outside their range (a percentage never passes silently)', () => {
+  const robustness = (body: string): string => {
+    try {
+      robustnessSettings(parsePolicy(`${HEAD}  robustness:\n${body}`, { workspace: repo, displayPath: 'policy.yml' }));
+      return '(accepted)';
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return e.oneLine();
+    }
+  };
+  const explainability = (body: string): string => {
+    try {
+      readExplainabilitySettings(parsePolicy(`${HEAD}  explainability:\n${body}`, { workspace: repo, displayPath: 'policy.yml' }));
+      return '(accepted)';
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return e.oneLine();
+    }
+  };
+
+  it('an attack success rate of 5 (meaning 5%) is refused at its line with the fix', () => {
+    expect(robustness('    score_attack:\n      success_rate: { max: 5, epsilon: 0.1 }\n')).toBe(
+      'policy.yml:13:28: checks.robustness: `success_rate`: max 5 looks like a percentage; use 0.05 (success_rate is between 0 and 1)',
+    );
+  });
+
+  it('every rate gate: counterfactual flip rate, worst-case robust accuracy, noise accuracy drop; a negative median perturbation', () => {
+    expect(robustness('    counterfactual:\n      flip_rate: { max: 10 }\n')).toMatch(/`flip_rate`: max 10 looks like a percentage; use 0\.1/);
+    expect(robustness('    worst_case:\n      robust_accuracy: { min: 70, epsilon: 0.1 }\n')).toMatch(/`robust_accuracy`: min 70 looks like a percentage; use 0\.7/);
+    expect(robustness('    noise:\n      accuracy_drop: { max: 2, strength: 0.1 }\n')).toMatch(/`accuracy_drop`: max 2 looks like a percentage; use 0\.02 \(accuracy_drop is between -1 and 1\)/);
+    expect(robustness('    score_attack:\n      median_perturbation: { min: -0.1, epsilon: 0.1 }\n')).toMatch(/`median_perturbation`: min -0\.1 is outside the range .*at least 0/);
+    expect(robustness('    score_attack:\n      success_rate: { min: 0.5, max: 0.2, epsilon: 0.1 }\n')).toMatch(/`min` \(0\.5\) is greater than `max` \(0\.2\)/);
+    expect(robustness('    score_attack:\n      success_rate: { max: 0.05, epsilon: 0.1 }\n      median_perturbation: { min: 0.5, epsilon: 0.1 }\n')).toBe('(accepted)');
+  });
+
+  it('explainability: a share of 10, a rank of 0, a stability above 1 are refused; sound limits accepted', () => {
+    expect(explainability('    sensitive_share: { max: 10 }\n')).toMatch(/`sensitive_share`: max 10 looks like a percentage; use 0\.1/);
+    expect(explainability('    sensitive_rank: { min: 0 }\n')).toMatch(/`sensitive_rank`: min 0 is outside the range .*at least 1/);
+    expect(explainability("    stability: { min: 80 }\n")).toMatch(/`stability`: min 80 looks like a percentage; use 0\.8 \(stability is between -1 and 1\)/);
+    expect(explainability('    sensitive_share: { max: 0.1 }\n    sensitive_rank: { min: 4 }\n    stability: { min: 0.8 }\n')).toBe('(accepted)');
+  });
+
+  it('a baseline regression limit of 2 on accuracy (meaning 2 points) is refused; 0.02 and log-loss limits above 1 are accepted', () => {
+    const base = HEAD.replace('checks:\n', '');
+    expect(problems(`${base}baseline:\n  max_regression:\n    accuracy: 2\n    f1: { max: 500 }\n`)).toEqual([
+      'policy.yml:12:15: `accuracy`: a regression of 2 looks like a percentage; use 0.02 (accuracy is between 0 and 1, so it cannot fall by more than 1)',
+      'policy.yml:13:16: `f1`: a regression of 500 can never happen (f1 is between 0 and 1), so the limit checks nothing; use a limit between 0 and 1',
+    ]);
+    expect(problems(`${base}baseline:\n  max_regression:\n    accuracy: 0.02\n    log_loss: 3\n`)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { PolicyDocument, PolicyPointer, Threshold } from '../../policy/types.js';
 import { UserError } from '../../util/errors.js';
+import { rangeMessage, type MetricRange } from '../../policy/validate.js';
 
 export type ExplainMethodSetting = 'auto' | 'tree_shap' | 'kernel_shap';
 export type RankingSpace = 'probability' | 'log_odds';
@@ -134,13 +135,19 @@ class Reader {
     return v;
   }
 
-  gate(v: unknown, pointer: PolicyPointer, extra: readonly string[], sensitiveNames: readonly string[]): Raw | undefined {
+  gate(v: unknown, pointer: PolicyPointer, extra: readonly string[], sensitiveNames: readonly string[], range?: MetricRange): Raw | undefined {
     if (v === undefined) return undefined;
     const allowed = ['min', 'max', 'rule', 'on_insufficient', 'severity', ...extra];
     const g = this.object(v, pointer, allowed);
     if (g.min === undefined && g.max === undefined) this.fail(pointer, 'needs a min or a max');
     for (const k of ['min', 'max'] as const) {
       if (g[k] !== undefined && (typeof g[k] !== 'number' || !Number.isFinite(g[k]))) this.fail([...pointer, k], 'must be a number');
+      // a limit outside what the measure can take never breaches (or never passes): `sensitive_share: { max: 10 }`
+      const n = g[k] as number | undefined;
+      if (range && n !== undefined && (n < range.low || n > range.high)) this.fail([...pointer, k], rangeMessage(String(pointer[pointer.length - 1]), k, n, range));
+    }
+    if (typeof g.min === 'number' && typeof g.max === 'number' && g.min > g.max) {
+      this.fail([...pointer, 'min'], `\`min\` (${g.min}) is greater than \`max\` (${g.max}); no value can pass — swap or fix them`);
     }
     this.oneOf(g.rule, [...pointer, 'rule'], 'point', ['point', 'interval']);
     this.oneOf(g.on_insufficient, [...pointer, 'on_insufficient'], 'warn', ['fail', 'warn', 'pass']);
@@ -203,13 +210,13 @@ export function readExplainabilitySettings(doc: PolicyDocument): ExplainabilityS
   const mi = r.num(px.mutual_information, p('proxy', 'mutual_information'), undefined, 0, 1);
   if (mi !== undefined) settings.proxy.mutual_information = mi;
 
-  const rank = r.gate(raw.sensitive_rank, p('sensitive_rank'), ['attributes'], sensitiveNames);
+  const rank = r.gate(raw.sensitive_rank, p('sensitive_rank'), ['attributes'], sensitiveNames, { low: 1, high: Number.POSITIVE_INFINITY });
   if (rank) settings.sensitive_rank = rank as ExplainabilityGate;
-  const share = r.gate(raw.sensitive_share, p('sensitive_share'), ['attributes'], sensitiveNames);
+  const share = r.gate(raw.sensitive_share, p('sensitive_share'), ['attributes'], sensitiveNames, { low: 0, high: 1 });
   if (share) settings.sensitive_share = share as ExplainabilityGate;
-  const proxies = r.gate(raw.proxies_in_top_k, p('proxies_in_top_k'), ['attributes'], sensitiveNames);
+  const proxies = r.gate(raw.proxies_in_top_k, p('proxies_in_top_k'), ['attributes'], sensitiveNames, { low: 0, high: Number.POSITIVE_INFINITY });
   if (proxies) settings.proxies_in_top_k = proxies as ExplainabilityGate;
-  const stability = r.gate(raw.stability, p('stability'), ['method'], sensitiveNames);
+  const stability = r.gate(raw.stability, p('stability'), ['method'], sensitiveNames, { low: -1, high: 1 });
   if (stability) {
     r.oneOf(stability.method, p('stability', 'method'), 'halves', ['halves', 'seeds']);
     settings.stability = stability as StabilityGate;

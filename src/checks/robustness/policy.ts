@@ -8,6 +8,7 @@
  */
 import type { PolicyDocument, PolicyPointer, Threshold } from '../../policy/types.js';
 import { UserError } from '../../util/errors.js';
+import { rangeMessage, type MetricRange } from '../../policy/validate.js';
 import type { AttackNorm } from './types.js';
 
 export type Direction = 'any' | 'increase' | 'decrease';
@@ -302,6 +303,17 @@ class Reader {
   }
 }
 
+/**
+ * The values a robustness gate's measure can take: shares of rows (success rates, flip rates, accuracies, KS,
+ * disparities of rates, mean score changes of probabilities) are in [0, 1]; an accuracy drop in [-1, 1]; a median
+ * perturbation is in the attack's units, [0, ∞). A limit outside the range never breaches or never passes.
+ */
+const GATE_RANGE: Record<string, MetricRange> = {
+  accuracy_drop: { low: -1, high: 1 },
+  median_perturbation: { low: 0, high: Number.POSITIVE_INFINITY },
+};
+const UNIT_RANGE: MetricRange = { low: 0, high: 1 };
+
 function readThreshold(r: Reader, key: string, extra: readonly string[]): Threshold | undefined {
   if (!r.has(key)) return undefined;
   const t = r.child(key);
@@ -309,6 +321,14 @@ function readThreshold(r: Reader, key: string, extra: readonly string[]): Thresh
   if (t.has('min')) out.min = t.num('min', 0);
   if (t.has('max')) out.max = t.num('max', 0);
   if (out.min === undefined && out.max === undefined) t.fail(null, `the gate \`${key}\` needs \`min\` or \`max\``);
+  const range = GATE_RANGE[key] ?? UNIT_RANGE;
+  for (const kind of ['min', 'max'] as const) {
+    const v = out[kind] as number | undefined;
+    if (v !== undefined && (v < range.low || v > range.high)) t.fail(kind, rangeMessage(key, kind, v, range));
+  }
+  if (typeof out.min === 'number' && typeof out.max === 'number' && out.min > out.max) {
+    t.fail('min', `\`min\` (${out.min}) is greater than \`max\` (${out.max}); no value can pass — swap or fix them`);
+  }
   if (t.has('rule')) out.rule = t.oneOf('rule', ['point', 'interval'] as const, 'point');
   if (t.has('on_insufficient')) out.on_insufficient = t.oneOf('on_insufficient', ['fail', 'warn', 'pass'] as const, 'warn');
   if (t.has('severity')) out.severity = t.oneOf('severity', ['error', 'warning'] as const, 'error');
