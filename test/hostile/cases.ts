@@ -13,6 +13,7 @@ import {
   csvCell,
   datasetCsv,
   emptyNodesModel,
+  expandBombModel,
   failingModelBytes,
   maliciousPickle,
   matrixModelBytes,
@@ -57,6 +58,11 @@ export interface HostileCase {
   after?: (ws: HostileWorkspace, r: RunOutcome) => string[];
   /** Needs the fake GitHub API (comment-from cases that post). */
   api?: boolean;
+  /**
+   * Stopped by the watchdog (memory bound): the process ends by SIGKILL after one fixed stderr line, which must match.
+   * Not a crash: a blocking native call (an onnxruntime run) cannot be interrupted any other way.
+   */
+  stopped?: RegExp;
 }
 
 const P = (from: string, to: string): string => {
@@ -253,6 +259,10 @@ const modelCases: HostileCase[] = [
     bytes.set(head, 0);
     ws.write('model.onnx', bytes);
   }, exit: 2, file: /model\.onnx/, says: /memory/ },
+  // a 400-byte model whose Expand builds a 30,000 x 40,000 float tensor from its input (4.8 GB inside one onnxruntime
+  // call, where no JavaScript check can run): the watchdog's memory bound stops it (the workflow sets the bound here)
+  { id: 'model: 400 bytes expanding to a 4.8 GB tensor (memory bound)', area: 'model', env: () => ({ MODEL_RISK_GATE_MAX_MEMORY_MB: '600' }), setup: writes({ 'model.onnx': expandBombModel(30_000, 40_000) }), exit: [137, -1], stopped: /^model-risk-gate: error: the gate used [\d.]+ GB of memory in stage "(model|scoring)", more than its bound of 600 MB: stopped\./m },
+  { id: 'action: 400-byte model expanding to 4.8 GB (memory bound)', area: 'model', entry: 'action', env: () => ({ MODEL_RISK_GATE_MAX_MEMORY_MB: '600' }), setup: writes({ 'model.onnx': expandBombModel(30_000, 40_000) }), exit: [137, -1], stopped: /^::error title=model-risk-gate::model-risk-gate: error: the gate used [\d.]+ GB of memory in stage "(model|scoring)", more than its bound of 600 MB: stopped\./m },
   { id: 'model: pickle importing posix.system', area: 'model', setup: rawModel(maliciousPickle()), exit: 2, file: /model\.onnx/, says: /pickle|posix|unsafe/i, never: /index out of range/ },
   { id: 'model: .joblib pickle importing os.system (STACK_GLOBAL)', area: 'model', setup: all(writes({ 'model.joblib': stackGlobalPickle() }), writes({ 'policy.yml': P('path: model.onnx', 'path: model.joblib') })), exit: 2, file: /model\.joblib/, says: /pickle|os|system|unsafe/i, never: /index out of range/ },
   { id: 'model: .pkl pickle via the Action', area: 'model', entry: 'action', setup: all(writes({ 'm.pkl': maliciousPickle() }), writes({ '.github/model-policy.yml': P('path: model.onnx', 'path: m.pkl') })), exit: 2, file: /m\.pkl/, says: /pickle|posix|unsafe/i },

@@ -88,10 +88,13 @@ async function runCase(c: HostileCase): Promise<CaseResult> {
   const expected = Array.isArray(c.exit) ? c.exit : [c.exit];
   const output = `${r.stdout}\n${r.stderr}`;
   const hang = r.killed;
-  const crash = !hang && (r.code === null || ![0, 1, 2].includes(r.code) || hasStackTrace(output));
+  // the watchdog's stop (memory bound): SIGKILL after its one fixed line, which the case names
+  const stopped = c.stopped !== undefined && (r.signal === 'SIGKILL' || r.code === 137) && c.stopped.test(r.stderr + r.stdout) && !hasStackTrace(output);
+  const crash = !hang && !stopped && (r.code === null || ![0, 1, 2].includes(r.code) || hasStackTrace(output));
+  if (c.stopped !== undefined && !stopped) problems.push(`not stopped by the watchdog as expected: exit ${r.code} signal ${r.signal}: ${output.slice(0, 400)}`);
   if (hang) problems.push(`hang: killed after ${KILL_AFTER_MS} ms`);
   if (crash) problems.push(`crash: exit ${r.code} signal ${r.signal}: ${output.slice(0, 400)}`);
-  if (!expected.includes(r.code ?? -1)) problems.push(`exit ${r.code}, expected ${expected.join(' or ')}: ${output.slice(0, 400)}`);
+  if (!expected.includes(r.code ?? -1) && !stopped) problems.push(`exit ${r.code}, expected ${expected.join(' or ')}: ${output.slice(0, 400)}`);
   let cleanError = false;
   if (r.code === 2) {
     const line = errorLine(c, r);
@@ -155,6 +158,7 @@ describe('hostile pull requests against the committed bundle', () => {
     const summary =
       `hostile suite: ${all.length} cases, ${all.filter((x) => x.r.code === 2 && x.cleanError).length} clean errors (exit 2), ` +
       `${all.filter((x) => x.r.code === 0 || x.r.code === 1).length} verdicts (exit 0/1), ` +
+      `${all.filter((x) => x.c.stopped !== undefined && x.problems.length === 0).length} stopped by the memory bound, ` +
       `${all.filter((x) => x.crash).length} crashes, ${all.filter((x) => x.hang).length} hangs, ${all.filter((x) => x.injection).length} injections, ` +
       `${all.filter((x) => x.outsideRead).length} outside reads, ${all.filter((x) => x.outsideWrite).length} outside writes, ` +
       `${all.filter((x) => x.problems.length > 0).length} failing; peak RSS max ${Math.max(0, ...rss).toFixed(0)} MB (bound ${MAX_RSS_MB} MB)`;

@@ -82,6 +82,38 @@ export function modelBytes(o: ModelOptions = {}): Uint8Array {
   });
 }
 
+/**
+ * The model of modelBytes plus a branch that Expands the input's maximum to a rows × cols float tensor and adds 0 ×
+ * its sum to the logit: the scores are those of modelBytes, the memory is rows × cols × 4 bytes, allocated inside one
+ * onnxruntime call (the shape depends on the input, so nothing is folded at load time).
+ */
+export function expandBombModel(rows: number, cols: number): Uint8Array {
+  return encodeModel({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: [
+        { opType: 'Concat', input: ['x1', 'x2'], output: ['x'], name: 'c', attribute: [{ name: 'axis', type: 2, i: 1 }] },
+        { opType: 'MatMul', input: ['x', 'w'], output: ['z'], name: 'mm' },
+        { opType: 'ReduceMax', input: ['x'], output: ['m'], name: 'rm', attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+        { opType: 'Expand', input: ['m', 'shape'], output: ['big'], name: 'ex' },
+        { opType: 'ReduceSum', input: ['big'], output: ['s'], name: 'rs', attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+        { opType: 'Mul', input: ['s', 'zero'], output: ['s0'], name: 'mu' },
+        { opType: 'Add', input: ['z', 's0'], output: ['z2'], name: 'ad' },
+        { opType: 'Sigmoid', input: ['z2'], output: ['prob'], name: 'sg' },
+      ],
+      initializer: [
+        { name: 'w', dataType: 1, dims: [2, 1], floatData: [1, -1] },
+        { name: 'zero', dataType: 1, dims: [], floatData: [0] },
+        { name: 'shape', dataType: 7, dims: [2], int64Data: [rows, cols] },
+      ],
+      input: [valueInfo('x1', ['N', 1]), valueInfo('x2', ['N', 1])],
+      output: [valueInfo('prob', ['N', 1])],
+    },
+  });
+}
+
 /** sigmoid(features · [1, -1]): one input `features` [N,2] (so the policy needs model.features). */
 export function matrixModelBytes(): Uint8Array {
   return encodeModel({
