@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { runGate } from './gate.js';
+import { hardDeadlineOf, startWatchdog } from './util/watchdog.js';
 import { encodeShard, runMerge, runShard } from './shard.js';
 import { writeOutputFile } from './util/safe-fs.js';
 import { runInit } from './init/index.js';
@@ -90,10 +91,25 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     const command = positionals[0];
     if (values.help || command === undefined || command === 'help') { write(USAGE); return command === undefined && !values.help ? 2 : 0; }
 
+    const minutes = values['time-budget'] !== undefined ? Number(values['time-budget']) : 20;
+    if (!Number.isFinite(minutes) || minutes <= 0) throw new UserError(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
+    // the commands that load a model or a dataset outside runGate get the same hard stop on time and memory (a hostile
+    // model can loop or allocate gigabytes inside one blocking onnxruntime call; issue #10)
+    const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+      const budgetMs = minutes * 60_000;
+      const dog = startWatchdog({ hardDeadline: hardDeadlineOf(Date.now(), budgetMs), budgetMs });
+      dog.stage(command);
+      try {
+        return await fn();
+      } finally {
+        dog.stop();
+      }
+    };
+
     if (command === 'init') {
       // issue #13: a starter policy from a model and a dataset (never overwrites a file)
       if (!values.model || !values.data) throw new UserError("init needs a model and a dataset: 'model-risk-gate init --model model.onnx --data eval.csv [--reference train.csv] [-o policy.yml]'");
-      const r = await runInit({ model: values.model, data: values.data, ...(values.reference ? { reference: values.reference } : {}), ...(values.output ? { output: values.output } : {}), workspace: resolve(values.workspace ?? workspaceDefault), cwd: process.cwd() });
+      const r = await guarded(() => runInit({ model: values.model!, data: values.data!, ...(values.reference ? { reference: values.reference } : {}), ...(values.output ? { output: values.output } : {}), workspace: resolve(values.workspace ?? workspaceDefault), cwd: process.cwd() }));
       const shown = relative(process.cwd(), r.file) || r.file;
       write(`Wrote ${shown}: label ${r.label} = ${r.positiveLabel}${r.sensitive.length ? `, sensitive ${r.sensitive.join(', ')}` : ''}. Review it, then run: model-risk-gate check --policy ${shown}`);
       return 0;
@@ -101,8 +117,11 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     if (command === 'inspect') {
       const file = positionals[1];
       if (!file) throw new UserError("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
-      const info = await inspectAnyModel(resolve(file), { displayPath: file });
-      if (values.data) info.data = await checkCsv(resolve(values.data), values.data, info.inputs);
+      const info = await guarded(async () => {
+        const i = await inspectAnyModel(resolve(file), { displayPath: file });
+        if (values.data) i.data = await checkCsv(resolve(values.data), values.data, i.inputs);
+        return i;
+      });
       write(values.json ? jsonWithoutCommands(JSON.stringify(info, null, 2)) : renderInspect(info));
       return info.data && !info.data.ok ? 2 : 0;
     }
@@ -110,7 +129,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       const file = positionals[1];
       if (!file || !values.output) throw new UserError("convert needs a model file and an output: 'model-risk-gate convert model.joblib -o model.onnx'");
       if (resolve(values.output) === resolve(file)) throw new UserError('convert would overwrite its input: give another -o file');
-      const r = await convertModel(resolve(file), file, resolve(values.output));
+      const r = await guarded(() => convertModel(resolve(file), file, resolve(values.output!)));
       write(`Wrote ${values.output} (${r.bytes} bytes): ONNX graph of ${r.from}; inputs ${r.inputs.join(', ')}`);
       return 0;
     }
@@ -118,7 +137,7 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
       // issue #12: score one slice of the rows (a job of a matrix); 'merge' combines the slices
       if (values.index === undefined || values.of === undefined || !values.output) throw new UserError("shard needs --index, --of and an output: 'model-risk-gate shard --policy policy.yml --index 0 --of 4 -o shard-0.bin'");
       const policyArg = values.policy ?? '.github/model-policy.yml';
-      const shard = await runShard({ policyFile: isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg), workspace: resolve(values.workspace ?? workspaceDefault), index: Number(values.index), of: Number(values.of) });
+      const shard = await guarded(() => runShard({ policyFile: isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg), workspace: resolve(values.workspace ?? workspaceDefault), index: Number(values.index), of: Number(values.of) }));
       writeOutputFile(resolve(values.output), encodeShard(shard), resolve(values.workspace ?? workspaceDefault)); // never through a planted symlink
       write(`Wrote ${values.output}: shard ${shard.header.index} of ${shard.header.of}, rows ${shard.header.start}..${shard.header.end - 1} of ${shard.header.rows}`);
       return 0;
@@ -130,8 +149,6 @@ export async function cli(argv: string[], out: NodeJS.WritableStream = process.s
     const workspace = resolve(values.workspace ?? workspaceDefault);
     const policyArg = values.policy ?? '.github/model-policy.yml';
     const policyFile = isAbsolute(policyArg) ? policyArg : resolve(process.cwd(), policyArg);
-    const minutes = values['time-budget'] !== undefined ? Number(values['time-budget']) : 20;
-    if (!Number.isFinite(minutes) || minutes <= 0) throw new UserError(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
     let baseline = values.baseline;
     if (baseline !== undefined && existsSync(resolve(process.cwd(), baseline))) baseline = resolve(process.cwd(), baseline);
     // stage, rows and elapsed time on stderr while the gate runs, when stderr is a terminal (erased before the report)
