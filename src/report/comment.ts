@@ -282,8 +282,8 @@ function compose(
   // Baseline checks without a before/after table (a report written before the table existed) keep their own block.
   if (has('baseline') && baseline.length && report.baseline === undefined)
     parts.push(details(sectionSummary('baseline', baseline), renderSectionChecks(baseline), false));
-  const notes = memo('notes', () => renderNotes(report));
-  if (has('notes') && notes) parts.push(details('<b>Notes</b>', notes.replace(/^### Notes\n\n/, ''), false));
+  const notes = memo('notes', () => renderNotes(report, { heading: false }));
+  if (has('notes') && notes) parts.push(details('<b>Notes</b>', notes, false));
   if (has('provenance'))
     parts.push(details('<b>Run details</b> (model, data and policy fingerprints)', memo('provenance', () => renderProvenance(report).replace(/^### Run\n\n/, '')), false));
   if (notice) parts.push(notice);

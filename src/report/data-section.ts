@@ -1,15 +1,18 @@
 /**
- * The data section (issue #13) in markdown (job summary, PR comment) and HTML: a table of the compared columns,
+ * The data section (issue #13), built once as a document (dataSection) for markdown (job summary, PR comment), HTML and
+ * the terminal: a table of the compared columns,
  * drifted first, with the method, the statistic, the (adjusted) p-value and the reference vs current values; then one
  * line each for prediction / label drift, integrity, leakage and representation. Everything comes from report.data;
  * every text from the data (column names, categories) is escaped.
  */
 import type { ColumnSummary, DataReport, DriftColumnResult } from '../checks/data/types.js';
 import type { Chart } from './charts/performance-charts.js';
-import { escapeHtml, escapeMarkdown } from './escape.js';
 import { formatCompact, formatCount, formatPercent, formatValue, plural } from './format.js';
-import { MAX_NAME_LENGTH, markdownTable, nameCell } from './markdown.js';
 import type { Report } from './types.js';
+import { code, col, em, fig, flag, name, para, strong, text, type Block, type Section } from './doc/model.js';
+import { MAX_NAME_LENGTH, mdBlocks } from './doc/markdown.js';
+import { htmlBlocks } from './doc/html.js';
+import { textBlocks, type TextDocOptions } from './doc/text.js';
 
 export const MAX_DATA_ROWS = 30;
 
@@ -96,52 +99,46 @@ function driftLines(d: DataReport): Array<{ label: string; text: string }> {
   return out;
 }
 
-/** The data section in markdown ('' when the report has none). */
-export function renderDataMarkdown(report: Report, opts: { heading?: boolean; maxRows?: number } = {}): string {
+/** The data section as a document: reference, drift sentence and table (drifted first), one line per other finding. */
+export function dataSection(report: Report): Section | undefined {
   const d = report.data;
-  if (!d) return '';
-  const parts: string[] = [];
-  if (opts.heading !== false) parts.push('### Data');
-  if (d.reference) parts.push(`Reference: ${nameCell(d.reference.path)} (${formatCount(d.reference.rows)} rows) · evaluation data: ${formatCount(report.dataset.rows)} rows`);
+  if (!d) return undefined;
+  const blocks: Block[] = [];
+  if (d.reference) blocks.push(para('Reference: ', code(d.reference.path), ` (${formatCount(d.reference.rows)} rows) · evaluation data: ${formatCount(report.dataset.rows)} rows`));
   if (d.drift) {
-    const max = opts.maxRows ?? MAX_DATA_ROWS;
-    const rows = d.drift.columns.slice(0, max).map((c) => [
-      c.drifted ? '⚠️ drifted' : 'ok',
-      nameCell(c.column),
-      method(c),
-      formatValue(c.statistic),
-      pText(c),
-      nameCell(summaryText(c.reference, c.kind)),
-      nameCell(summaryText(c.current, c.kind)),
-    ]);
     const correction = d.drift.correction === 'none' ? '' : `, ${d.drift.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'}-adjusted p`;
-    parts.push(`**Drift:** ${formatCount(d.drift.drifted)} of ${plural(d.drift.columns.length, 'column')} drifted (α = ${formatCompact(d.drift.alpha)}${correction}).`);
-    parts.push(markdownTable(['', 'Column', 'Test', 'Statistic', 'p / threshold', 'Reference', 'Current'], rows, ['l', 'l', 'l', 'r', 'r', 'l', 'l']));
-    if (d.drift.columns.length > rows.length) parts.push(`_${plural(d.drift.columns.length - rows.length, 'more column')} without drift not shown; see the JSON report._`);
+    blocks.push(para(strong('Drift:'), ` ${formatCount(d.drift.drifted)} of ${plural(d.drift.columns.length, 'column')} drifted (α = ${formatCompact(d.drift.alpha)}${correction}).`));
+    blocks.push({
+      k: 'table',
+      columns: [col('', 'status'), col('Column', 'name'), col('Test', 'label'), col('Statistic', 'number'), col('p / threshold', 'number'), col('Reference', 'text', ['markdown', 'html']), col('Current', 'text', ['markdown', 'html'])],
+      rows: d.drift.columns.map((c) => ({
+        cells: [[c.drifted ? flag('warn', 'drifted') : 'ok'], [name(c.column)], [method(c)], [fig(formatValue(c.statistic))], [fig(pText(c))], [name(summaryText(c.reference, c.kind))], [name(summaryText(c.current, c.kind))]],
+      })),
+      maxRows: MAX_DATA_ROWS,
+      more: (n) => [em(`${plural(n, 'more column')} without drift not shown; see the JSON report.`)],
+    });
   }
   const lines = driftLines(d);
-  if (lines.length) parts.push(lines.map((l) => `- **${escapeMarkdown(l.label, { maxLength: MAX_NAME_LENGTH })}:** ${escapeMarkdown(l.text, { maxLength: 600 })}`).join('\n'));
-  return parts.join('\n\n');
+  if (lines.length) blocks.push({ k: 'list', items: lines.map((l) => [strong(text(l.label, MAX_NAME_LENGTH), ':'), ' ', text(l.text, 600)]) });
+  blocks.push({ k: 'charts', prefix: 'drift-' });
+  return { id: 'data', title: 'Data', blocks };
+}
+
+/** The data section in markdown ('' when the report has none). */
+export function renderDataMarkdown(report: Report, opts: { heading?: boolean; maxRows?: number } = {}): string {
+  const s = dataSection(report);
+  if (!s) return '';
+  return mdBlocks([...(opts.heading !== false ? [{ k: 'heading', c: [s.title] } as Block] : []), ...s.blocks], opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {});
 }
 
 /** The data section's body in HTML: the drift table, the other lines and the overlay charts. */
 export function renderDataHtml(report: Report, charts: Chart[]): string {
-  const d = report.data;
-  if (!d) return '';
-  const e = (t: unknown): string => escapeHtml(t);
-  let out = '';
-  if (d.reference) out += `<p>Reference: <code>${e(d.reference.path)}</code> (${e(formatCount(d.reference.rows))} rows) · evaluation data: ${e(formatCount(report.dataset.rows))} rows</p>`;
-  if (d.drift) {
-    out += `<p><strong>Drift:</strong> ${e(formatCount(d.drift.drifted))} of ${e(plural(d.drift.columns.length, 'column'))} drifted (α = ${e(formatCompact(d.drift.alpha))}).</p>`;
-    out += '<table><thead><tr><th></th><th>Column</th><th>Test</th><th>Statistic</th><th>p / threshold</th><th>Reference</th><th>Current</th></tr></thead><tbody>';
-    for (const c of d.drift.columns) {
-      out += `<tr><td>${c.drifted ? '<span class="st warn">drifted</span>' : 'ok'}</td><td>${e(c.column)}</td><td>${e(method(c))}</td><td class="num">${e(formatValue(c.statistic))}</td><td class="num">${e(pText(c))}</td><td>${e(summaryText(c.reference, c.kind))}</td><td>${e(summaryText(c.current, c.kind))}</td></tr>`;
-    }
-    out += '</tbody></table>';
-  }
-  const lines = driftLines(d);
-  if (lines.length) out += `<ul>${lines.map((l) => `<li><strong>${e(l.label)}:</strong> ${e(l.text)}</li>`).join('')}</ul>`;
-  const mine = charts.filter((c) => c.name.startsWith('drift-'));
-  if (mine.length) out += `<div class="charts">${mine.map((c) => `<figure>${c.svg}</figure>`).join('')}</div>`;
-  return out;
+  const s = dataSection(report);
+  return s ? htmlBlocks(s.blocks, { charts }) : '';
+}
+
+/** The data section in the terminal ('' when the report has none). */
+export function renderDataText(report: Report, opts: TextDocOptions = {}): string {
+  const s = dataSection(report);
+  return s ? textBlocks([{ k: 'heading', c: [s.title] }, ...s.blocks], opts) : '';
 }

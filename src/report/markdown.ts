@@ -36,6 +36,8 @@ import type { CheckResult, Report } from './types.js';
 import type { BaselineMetricChange } from '../baseline/types.js';
 import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
 import { renderDataMarkdown } from './data-section.js';
+import { MAX_NAME_LENGTH, codeCell, details, markdownTable, mdSection, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
+import { notesSection } from './sections/notes.js';
 import { readableScope } from './scope-words.js';
 import { mermaidCharts } from './mermaid.js';
 import { binOrder, groupsInDisplayOrder } from './group-order.js';
@@ -121,64 +123,10 @@ export interface SummaryOptions {
 export const DEFAULT_MAX_GROUPS = 50;
 export const DEFAULT_MAX_CHECKS = 300;
 export const DEFAULT_SUMMARY_MAX_BYTES = 512 * 1024;
-/** Longest name (group, attribute, file) shown before it is cut with '…'. */
-export const MAX_NAME_LENGTH = 120;
+export { MAX_NAME_LENGTH, codeCell, details, markdownTable, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small building blocks
-
-/** A GFM table from cells that are already escaped. `align` per column: 'l' | 'r' | 'c'. */
-export function markdownTable(headers: string[], rows: string[][], align?: Array<'l' | 'r' | 'c'>): string {
-  const sep = headers.map((_, i) => {
-    const a = align?.[i] ?? 'l';
-    return a === 'r' ? '---:' : a === 'c' ? ':---:' : '---';
-  });
-  const line = (cells: string[]) => `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
-  return [line(headers), line(sep), ...rows.map(line)].join('\n');
-}
-
-/**
- * A collapsible block. `summary` is raw HTML (markdown is not parsed on that line): build it with
- * escapeMarkdownHtml, not escapeMarkdown. Markdown in the body needs the blank lines around it.
- */
-export function details(summary: string, body: string, open = false): string {
-  return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-
-/** A name from data, escaped and bounded; '(empty)' for an empty string. */
-export function nameCell(text: string): string {
-  return text === '' ? '_(empty)_' : escapeMarkdown(text, { maxLength: MAX_NAME_LENGTH });
-}
-
-/** A path or identifier as inline code when safe, escaped text otherwise. */
-export function codeCell(text: string): string {
-  return text === '' ? '_(empty)_' : markdownCode(text, { maxLength: MAX_NAME_LENGTH });
-}
-
-/** An http(s) URL safe to put in a markdown link destination, or undefined. */
-export function safeUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-  return parsed.href.replace(/[()[\]<>|`"'\s\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-const OUTCOME_EMOJI: Record<CheckResult['outcome'], string> = { pass: '✅', warn: '⚠️', fail: '❌' };
-
-/** Emoji for the effect on the verdict, word for the evidence: '✅ pass', '❌ fail', '⚠️ warn', '⚠️ insufficient'. */
-export function statusLabel(check: CheckResult): string {
-  const emoji = check.status === 'insufficient' && check.outcome === 'pass' ? '❔' : OUTCOME_EMOJI[check.outcome];
-  const word =
-    check.status === 'not-run' ? 'not run'
-    : check.status === 'insufficient' ? (check.evidence?.insufficientKind === 'data' || check.evidence?.insufficientKind === undefined ? 'insufficient' : 'inconclusive')
-    : check.status === 'pass' ? 'pass' : check.outcome;
-  return `${emoji} ${word}`;
-}
 
 /**
  * `<blobUrl>/<file>#L<line>` for a workspace-relative file, or undefined (no blobUrl, an absolute path or one that
@@ -387,13 +335,9 @@ function renderTimings(timings: Record<string, number>): string {
 }
 
 /** Notes about the model, data and skipped checks. Empty string when none. */
-export function renderNotes(report: Report, opts: { maxNotes?: number } = {}): string {
-  const notes = report.notes.concat(report.model.info.notes ?? []);
-  if (notes.length === 0) return '';
-  const max = opts.maxNotes ?? 50;
-  const lines = notes.slice(0, max).map((n) => `- ${escapeMarkdown(n, { maxLength: 500 })}`);
-  if (notes.length > max) lines.push(`- _${plural(notes.length - max, 'more note')} in the JSON report._`);
-  return `### Notes\n\n${lines.join('\n')}`;
+export function renderNotes(report: Report, opts: { maxNotes?: number; heading?: boolean } = {}): string {
+  const s = notesSection(report, opts.maxNotes);
+  return s ? mdSection(s, opts) : '';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

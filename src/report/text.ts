@@ -40,81 +40,18 @@ import {
 /** Most rows of the baseline block in the terminal. */
 const TEXT_BASELINE_ROWS = 20;
 import type { CheckResult, Report } from './types.js';
+import { fit, fitRight, paint, statusWord, textSection, textTable, width, type Style } from './doc/text.js';
+import { checksTableBlock } from './sections/checks.js';
+import { notesSection } from './sections/notes.js';
+import { renderDataText } from './data-section.js';
+
+export { statusWord, wrapCell } from './doc/text.js';
 
 export interface TextOptions {
   /** Use ANSI colours (the CLI passes true for a TTY without NO_COLOR). */
   color?: boolean;
   /** Terminal width in columns (default 100, at least 60). */
   width?: number;
-}
-
-const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m' };
-type Style = keyof typeof ANSI;
-
-function paint(text: string, color: boolean, ...styles: Style[]): string {
-  if (!color || styles.length === 0) return text;
-  return `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}`;
-}
-
-/** Code points, so that alignment is right for accented names (wide CJK characters are not measured). */
-function width(s: string): number {
-  return [...s].length;
-}
-
-function fit(s: string, w: number): string {
-  const chars = [...s];
-  if (chars.length <= w) return s + ' '.repeat(w - chars.length);
-  return `${chars.slice(0, Math.max(0, w - 1)).join('')}…`;
-}
-
-/** Most lines one table cell may wrap onto; a longer name is cut with '…' on the last one. */
-const MAX_CELL_LINES = 3;
-
-/**
- * Words of `s` on lines of at most `w` code points (a word longer than a line is split), at most MAX_CELL_LINES
- * lines, the last cut with '…' when text remains. Always at least one line.
- */
-export function wrapCell(s: string, w: number): string[] {
-  const width1 = Math.max(1, w);
-  const lines: string[] = [];
-  let current = '';
-  for (const word of s.split(' ').filter((x) => x !== '')) {
-    let rest = [...word];
-    const candidate = current === '' ? rest.length : [...current].length + 1 + rest.length;
-    if (candidate <= width1) {
-      current = current === '' ? word : `${current} ${word}`;
-      continue;
-    }
-    if (current !== '') lines.push(current);
-    current = '';
-    while (rest.length > width1) {
-      lines.push(rest.slice(0, width1).join(''));
-      rest = rest.slice(width1);
-    }
-    current = rest.join('');
-  }
-  if (current !== '' || lines.length === 0) lines.push(current);
-  if (lines.length <= MAX_CELL_LINES) return lines;
-  // The next line did not fit on the last kept one, so joining them overflows and fit() cuts with '…'.
-  const kept = lines.slice(0, MAX_CELL_LINES);
-  kept[MAX_CELL_LINES - 1] = fit(`${kept[MAX_CELL_LINES - 1]} ${lines.slice(MAX_CELL_LINES).join(' ')}`, width1);
-  return kept;
-}
-
-function fitRight(s: string, w: number): string {
-  const n = width(s);
-  return n >= w ? s : ' '.repeat(w - n) + s;
-}
-
-/** 'FAIL', 'WARN', 'PASS', 'INSUFFICIENT' and its colour. */
-export function statusWord(check: CheckResult): { word: string; style: Style } {
-  if (check.status === 'not-run') return { word: 'NOT RUN', style: check.outcome === 'fail' ? 'red' : 'yellow' };
-  if (check.status === 'insufficient' && check.evidence?.insufficientKind !== undefined && check.evidence.insufficientKind !== 'data') {
-    return { word: 'INCONCLUSIVE', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
-  }
-  if (check.status === 'insufficient') return { word: 'INSUFFICIENT', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
-  if (check.status === 'pass') return { word: 'PASS', style: 'green' };
-  return check.outcome === 'fail' ? { word: 'FAIL', style: 'red' } : { word: 'WARN', style: 'yellow' };
 }
 
 function checkName(check: CheckResult): string {
@@ -152,51 +89,8 @@ export function renderTextHeader(report: Report, color = false): string {
 
 /** The checks table, breached first (then passing checks closest to their threshold first). */
 export function renderTextTable(report: Report, opts: TextOptions = {}): string {
-  const color = opts.color ?? false;
-  const total = Math.max(60, Math.trunc(opts.width ?? 100));
   if (report.checks.length === 0) return '  (the policy names no checks)';
-  const checks = [...report.checks].sort(compareBySeverity);
-  const rows = checks.map((c) => ({
-    check: c,
-    status: statusWord(c),
-    name: checkName(c),
-    scope: c.scope === undefined ? '' : sanitizeTerminal(c.scope),
-    value: formatCheckValue(c),
-    threshold: formatThresholdAscii(c.threshold),
-    margin: formatCheckMargin(c),
-  }));
-  const head = { status: 'STATUS', name: 'CHECK', scope: 'SCOPE', value: 'VALUE', threshold: 'THRESHOLD', margin: 'MARGIN' };
-  const w = {
-    status: Math.max(width(head.status), ...rows.map((r) => width(r.status.word))),
-    name: Math.max(width(head.name), ...rows.map((r) => width(r.name))),
-    scope: Math.max(width(head.scope), ...rows.map((r) => width(r.scope))),
-    value: Math.max(width(head.value), ...rows.map((r) => width(r.value))),
-    threshold: Math.max(width(head.threshold), ...rows.map((r) => width(r.threshold))),
-    margin: Math.max(width(head.margin), ...rows.map((r) => width(r.margin))),
-  };
-  const gaps = 2 + 2 * 5; // indent + gaps between 6 columns
-  const fixed = w.status + w.value + w.threshold + w.margin + gaps;
-  const room = total - fixed;
-  // Share the remaining width between check and scope, the check name getting at least 60%.
-  if (w.name + w.scope > room) {
-    const scope = Math.min(w.scope, Math.max(width(head.scope), Math.floor(room * 0.4)));
-    w.scope = scope;
-    w.name = Math.max(width(head.name), room - scope);
-  }
-  const line = (r: { status: string; name: string; scope: string; value: string; threshold: string; margin: string }, style?: Style) =>
-    `  ${paint(fit(r.status, w.status), color, ...(style ? [style] : []))}  ${fit(r.name, w.name)}  ${fit(r.scope, w.scope)}  ` +
-    `${fitRight(r.value, w.value)}  ${fit(r.threshold, w.threshold)}  ${fitRight(r.margin, w.margin)}`;
-  const out = [paint(line(head).trimEnd(), color, 'bold')];
-  for (const r of rows) {
-    // A name or scope wider than its column wraps onto continuation lines (the other columns stay on the first).
-    const names = wrapCell(r.name, w.name);
-    const scopes = wrapCell(r.scope, w.scope);
-    out.push(line({ ...r, name: names[0] ?? '', scope: scopes[0] ?? '', status: r.status.word }, r.status.style).trimEnd());
-    for (let i = 1; i < Math.max(names.length, scopes.length); i++) {
-      out.push(line({ status: '', name: names[i] ?? '', scope: scopes[i] ?? '', value: '', threshold: '', margin: '' }).trimEnd());
-    }
-  }
-  return out.join('\n');
+  return textTable(checksTableBlock(report.checks), opts).join('\n');
 }
 
 /** `file:line:col: error: message` per breached check, worst first. Empty string when nothing breached. */
@@ -216,9 +110,8 @@ export function renderTextBreaches(report: Report, color = false): string {
 
 /** Notes, one per line. Empty string when none. */
 export function renderTextNotes(report: Report): string {
-  const notes = report.notes.concat(report.model.info.notes ?? []);
-  if (notes.length === 0) return '';
-  return ['Notes:', ...notes.slice(0, 50).map((n) => `  - ${sanitizeTerminal(n, { maxLength: 300 })}`)].join('\n');
+  const s = notesSection(report);
+  return s ? textSection(s) : '';
 }
 
 const EFFECT_STYLE: Record<string, Style | undefined> = { better: 'green', worse: 'red' };
@@ -328,6 +221,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     renderTextHeader(report, color),
     renderTextTable(report, opts),
     renderTextBreaches(report, color),
+    renderDataText(report, opts),
     renderTextBaseline(report, opts),
     renderTextRobustness(report),
     renderTextExplainability(report),

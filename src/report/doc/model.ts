@@ -1,0 +1,113 @@
+/**
+ * The document model of a report section (issue #15, "renderers from one view"): what a section says, built once from
+ * the Report by a builder in src/report/sections/, and written out by one serializer per format (doc/markdown.ts for
+ * the job summary and the PR comment, doc/html.ts, doc/text.ts for the terminal).
+ *
+ * Builders produce plain text and figures, never markup: every string in the model is escaped by the serializer for
+ * its target (escape.ts). Where formats show different amounts on purpose, the model says so (a column or block with
+ * `only: ['html']` is left out of the compact targets, row caps are options of the serializer), never a second copy.
+ */
+import type { CheckResult } from '../types.js';
+
+/**
+ * Inline content. A plain string is text from anywhere (escaped by every serializer). The tagged runs:
+ * - text: plain text cut to `max` characters;
+ * - name: a name from the data or the model (group, column, attribute): '(empty)' when empty, cut at 120 characters;
+ * - code: a path or identifier (inline code where the target has it);
+ * - fig: a figure formatted by format.ts ('0.8512', '[0.1, 0.2]', '≥ 0.8'): written as is in markdown (never escaped
+ *   there, so an interval's brackets stay brackets), escaped in HTML;
+ * - strong / em: emphasis of their content;
+ * - link: its content, linked to `href` where the target has links and the URL is http(s);
+ * - status: the verdict mark of a check (✅ pass in markdown, a coloured ✔ pass in HTML, PASS in the terminal);
+ * - flag: a word with a level ('drifted' as warn): ⚠️ drifted in markdown, a coloured word in HTML;
+ * - nowrap: content whose spaces do not break (markdown &nbsp;);
+ * - br: a line break inside a table cell.
+ */
+export type Inline =
+  | string
+  | { k: 'text'; text: string; max?: number }
+  | { k: 'name'; text: string }
+  | { k: 'code'; text: string }
+  | { k: 'fig'; text: string }
+  | { k: 'strong'; c: Inline[] }
+  | { k: 'em'; c: Inline[] }
+  | { k: 'link'; href: string | undefined; c: Inline[] }
+  | { k: 'status'; check: CheckResult }
+  | { k: 'flag'; level: Level; text: string }
+  | { k: 'nowrap'; c: Inline[] }
+  | { k: 'br' };
+
+export type Level = 'pass' | 'warn' | 'fail';
+
+/**
+ * What a column holds: numbers are right-aligned; names and text wrap in the terminal; status cells are marks;
+ * labels are short texts that never wrap (a limit such as '<= 0.2').
+ */
+export type ColumnKind = 'text' | 'name' | 'number' | 'status' | 'code' | 'label';
+
+/** The formats a serializer writes: markdown (job summary, PR comment), HTML, terminal text. */
+export type Target = 'markdown' | 'html' | 'text';
+
+export interface Column {
+  header: Inline[];
+  kind: ColumnKind;
+  /** Only in these targets (a detail column only in HTML, a wide one not in the terminal); default all. */
+  only?: Target[];
+}
+
+/** True when a column or block restricted by `only` is shown in `target`. */
+export function shownIn(x: { only?: Target[] }, target: Target): boolean {
+  return x.only === undefined || x.only.includes(target);
+}
+
+export interface Row {
+  cells: Inline[][];
+  /** The check the row is about (HTML colours the row by its outcome). */
+  check?: CheckResult;
+  /** A row of lesser weight (insufficient group): greyed in HTML. */
+  muted?: boolean;
+}
+
+export type Block =
+  | { k: 'heading'; c: Inline[] }
+  | { k: 'para'; c: Inline[]; muted?: boolean }
+  | {
+      k: 'table';
+      columns: Column[];
+      rows: Row[];
+      /** Rows the compact targets show at most (the job summary and comment); the full targets show all. */
+      maxRows?: number;
+      /** Said after the table when rows were left out: receives how many. */
+      more?: (omitted: number) => Inline[];
+    }
+  | { k: 'list'; items: Inline[][] }
+  | { k: 'details'; summary: Inline[]; open: boolean; blocks: Block[] }
+  | { k: 'alert'; level: 'warning' | 'note'; c: Inline[] }
+  /** Charts by name (or every chart whose name starts with `prefix`): SVG figures in HTML, nothing elsewhere. */
+  | { k: 'charts'; names?: string[]; prefix?: string }
+  /** Blocks shown only in some targets. */
+  | { k: 'only'; only: Target[]; blocks: Block[] };
+
+/** One section of a report: a heading and its blocks. */
+export interface Section {
+  /** Stable id (the HTML anchor, the comment's trimming key). */
+  id: string;
+  title: string;
+  blocks: Block[];
+}
+
+// Small constructors, so builders read as what they say.
+export const text = (t: string, max?: number): Inline => (max === undefined ? t : { k: 'text', text: t, max });
+export const name = (t: unknown): Inline => ({ k: 'name', text: String(t ?? '') });
+export const code = (t: unknown): Inline => ({ k: 'code', text: String(t ?? '') });
+export const fig = (t: string): Inline => ({ k: 'fig', text: t });
+export const strong = (...c: Inline[]): Inline => ({ k: 'strong', c });
+export const em = (...c: Inline[]): Inline => ({ k: 'em', c });
+export const flag = (level: Level, t: string): Inline => ({ k: 'flag', level, text: t });
+export const status = (check: CheckResult): Inline => ({ k: 'status', check });
+export const para = (...c: Inline[]): Block => ({ k: 'para', c });
+export const col = (header: string | Inline[], kind: ColumnKind = 'text', only?: Target[]): Column => ({
+  header: typeof header === 'string' ? [header] : header,
+  kind,
+  ...(only ? { only } : {}),
+});
