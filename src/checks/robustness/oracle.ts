@@ -48,7 +48,9 @@ export function createOracle(opts: OracleOptions): Oracle {
   let stop: StopReason | null = null;
   // the encoded matrix is reused between calls (the model reads it before score() resolves), and rows that hold the
   // same original row as in the previous call are only patched
-  const encoder = opts.space.input.kind === 'matrix' ? new MatrixEncoder(opts.space, opts.space.input) : undefined;
+  // one encoder per attack space, shared by the oracles of a battery (they score one after the other): its matrix is
+  // allocated once, not per attack
+  const encoder = opts.space.input.kind === 'matrix' ? sharedEncoder(opts.space) : undefined;
   return {
     space: opts.space,
     threshold: opts.threshold,
@@ -88,6 +90,18 @@ export function createOracle(opts: OracleOptions): Oracle {
       return out;
     },
   };
+}
+
+const encoders = new WeakMap<AttackSpace, MatrixEncoder>();
+
+function sharedEncoder(space: AttackSpace): MatrixEncoder | undefined {
+  if (space.input.kind !== 'matrix') return undefined;
+  let e = encoders.get(space);
+  if (!e) {
+    e = new MatrixEncoder(space, space.input);
+    encoders.set(space, e);
+  }
+  return e;
 }
 
 /** Rows encoded into one model input at most (the model splits it further into its own batches). */

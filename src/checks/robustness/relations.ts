@@ -49,6 +49,8 @@ export interface Combination {
   /** For pairs: a dense table levels(a) × levels(b) of counts (fast path), and which cells are allowed. */
   table: Uint32Array | null;
   allowedCell: Uint8Array | null;
+  /** Pairs: levels of the second feature (the table's row length). */
+  stride?: number;
   /** Combinations ruled out (pairs: cells not allowed; groups: not counted). */
   excluded: number;
   minCount: number;
@@ -222,7 +224,8 @@ function learnCombination(space: AttackSpace, features: number[], minCount: numb
   } else allowed = [...seen].filter(([, c]) => c >= minCount);
   const tuples = new Int32Array(allowed.length * features.length);
   allowed.forEach(([key], q) => tuples.set(key.split(',').map(Number), q * features.length));
-  return { features, seen, table, allowedCell, excluded, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
+  const stride = features.length === 2 ? space.categorical[features[1] as number]!.levels.length : 0;
+  return { features, seen, table, allowedCell, stride, excluded, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
 }
 
 /** A learned pair of values is ruled out only when independence would put at least this many rows there. */
@@ -339,17 +342,35 @@ export function relationSummary(space: AttackSpace, rel: Relations): RelationSum
   return out;
 }
 
-const combinationIndex = new WeakMap<Relations, Combination[][]>();
+const combinationIndex = new WeakMap<Relations, { byFeature: Combination[][]; ids: Int32Array[] }>();
+const NO_COMBINATIONS: Combination[] = [];
+const NO_IDS = new Int32Array(0);
+
+function indexOf(rel: Relations): { byFeature: Combination[][]; ids: Int32Array[] } {
+  let idx = combinationIndex.get(rel);
+  if (!idx) {
+    const byFeature: Combination[][] = [];
+    const idLists: number[][] = [];
+    rel.combinations.forEach((comb, q) => {
+      for (const f of comb.features) {
+        (byFeature[f] ??= []).push(comb);
+        (idLists[f] ??= []).push(q);
+      }
+    });
+    idx = { byFeature, ids: Array.from(idLists, (l) => Int32Array.from(l ?? [])) };
+    combinationIndex.set(rel, idx);
+  }
+  return idx;
+}
 
 /** The combinations that involve categorical feature j (indexed once per Relations). */
 function combinationsOf(rel: Relations, j: number): Combination[] {
-  let idx = combinationIndex.get(rel);
-  if (!idx) {
-    idx = [];
-    for (const comb of rel.combinations) for (const f of comb.features) (idx[f] ??= []).push(comb);
-    combinationIndex.set(rel, idx);
-  }
-  return idx[j] ?? [];
+  return indexOf(rel).byFeature[j] ?? NO_COMBINATIONS;
+}
+
+/** Indices in rel.combinations of combinationsOf(rel, j), in the same order. */
+function combinationIdsOf(rel: Relations, j: number): Int32Array {
+  return indexOf(rel).ids[j] ?? NO_IDS;
 }
 
 export function hasRelations(rel: Relations): boolean {
@@ -373,6 +394,52 @@ function levelCount(space: AttackSpace, rel: Relations, j: number, v: number): n
   return (all[j]?.[v] as number) ?? 0;
 }
 
+/** Group combinations (more than two features): counts keyed by a mixed-radix code of the levels (null: too many). */
+const groupCodes = new WeakMap<Combination, { radix: Float64Array; levels: Int32Array; counts: Map<number, number> } | null>();
+
+function codesOf(space: AttackSpace, comb: Combination): { radix: Float64Array; levels: Int32Array; counts: Map<number, number> } | null {
+  let g = groupCodes.get(comb);
+  if (g === undefined) {
+    const w = comb.features.length;
+    const radix = new Float64Array(w);
+    const levels = Int32Array.from(comb.features, (f) => space.categorical[f]!.levels.length);
+    let product = 1;
+    for (let f = 0; f < w; f++) {
+      radix[f] = product;
+      product *= Math.max(1, levels[f] as number);
+    }
+    if (product > Number.MAX_SAFE_INTEGER) g = null;
+    else {
+      const counts = new Map<number, number>();
+      for (const [key, n] of comb.seen) {
+        const parts = key.split(',').map(Number);
+        let code = 0;
+        for (let f = 0; f < w; f++) code += (parts[f] as number) * (radix[f] as number);
+        counts.set(code, n);
+      }
+      g = { radix, levels, counts };
+    }
+    groupCodes.set(comb, g);
+  }
+  return g;
+}
+
+/** Rows of the data with the levels candidate k gives a group combination (no table). */
+function groupCount(space: AttackSpace, comb: Combination, c: Int32Array, k: number): number {
+  const nc = space.categorical.length;
+  const g = codesOf(space, comb);
+  if (g === null) return comb.seen.get(comb.features.map((f) => c[k * nc + f]).join(',')) ?? 0;
+  const features = comb.features;
+  let code = 0;
+  for (let f = 0; f < features.length; f++) {
+    const v = c[k * nc + (features[f] as number)] as number;
+    // a level outside the feature's levels is no combination of the data (as its string key would not be)
+    if (!(v >= 0 && v < (g.levels[f] as number))) return 0;
+    code += v * (g.radix[f] as number);
+  }
+  return g.counts.get(code) ?? 0;
+}
+
 /** Rows of the data with the combination `comb` takes in candidate k. */
 function combinationCount(space: AttackSpace, comb: Combination, c: Int32Array, k: number): number {
   const nc = space.categorical.length;
@@ -380,20 +447,19 @@ function combinationCount(space: AttackSpace, comb: Combination, c: Int32Array, 
     const lb = space.categorical[comb.features[1] as number]!.levels.length;
     return comb.table[(c[k * nc + (comb.features[0] as number)] as number) * lb + (c[k * nc + (comb.features[1] as number)] as number)] as number;
   }
-  return comb.seen.get(comb.features.map((f) => c[k * nc + f]).join(',')) ?? 0;
+  return groupCount(space, comb, c, k);
 }
 
 /** Is combination `comb` allowed for the levels of candidate k? */
 function combinationAllowed(space: AttackSpace, comb: Combination, c: Int32Array, k: number): boolean {
   const nc = space.categorical.length;
-  if (comb.allowedCell) {
-    const a = comb.features[0] as number;
-    const b = comb.features[1] as number;
-    const lb = space.categorical[b]!.levels.length;
-    return comb.allowedCell[(c[k * nc + a] as number) * lb + (c[k * nc + b] as number)] === 1;
+  const cells = comb.allowedCell;
+  if (cells) {
+    const f = comb.features;
+    const lb = comb.stride ?? space.categorical[f[1] as number]!.levels.length;
+    return cells[(c[k * nc + (f[0] as number)] as number) * lb + (c[k * nc + (f[1] as number)] as number)] === 1;
   }
-  const key = comb.features.map((f) => c[k * nc + f]).join(',');
-  return (comb.seen.get(key) ?? 0) >= comb.minCount;
+  return groupCount(space, comb, c, k) >= comb.minCount;
 }
 
 /** The allowed value of a functional pair between a (original) and v, closest to v (a itself when none). */
@@ -547,7 +613,82 @@ export interface CounterfactualRepair {
   changed: Map<string, number>;
   unresolved: Map<string, number>;
   /** Repairs already worked out: combination index and levels -> the seen combination chosen (null: none). */
-  memo?: Map<string, Int32Array | null>;
+  memo?: Map<number | string, Int32Array | null>;
+  /** Scratch of the repair search (reused from row to row). */
+  trial?: Int32Array;
+  counted?: Uint32Array;
+  stamp?: number;
+}
+
+const levelRadix = new WeakMap<AttackSpace, { radix: Float64Array; product: number }>();
+
+/**
+ * A number that identifies (combination ci of `combs`, the levels of candidate k): mixed radix over the levels of every
+ * categorical feature, exact while combs × the product of the level counts stays below 2^53 (a string key beyond).
+ */
+function repairKey(space: AttackSpace, c: Int32Array, k: number, ci: number, combs: number): number | string {
+  const nc = space.categorical.length;
+  let r = levelRadix.get(space);
+  if (r === undefined) {
+    const radix = new Float64Array(nc);
+    let product = 1;
+    for (let j = 0; j < nc; j++) {
+      radix[j] = product;
+      product = Math.min(product * Math.max(1, space.categorical[j]!.levels.length), Number.MAX_VALUE);
+    }
+    r = { radix, product };
+    levelRadix.set(space, r);
+  }
+  if (r.product * combs > Number.MAX_SAFE_INTEGER) return `${ci}:${c.subarray(k * nc, k * nc + nc).join(',')}`;
+  let key = 0;
+  for (let j = 0; j < nc; j++) key += (c[k * nc + j] as number) * (r.radix[j] as number);
+  return key * combs + ci;
+}
+
+/**
+ * The log terms of the repair's support score, each computed once per Relations (the same expression on the same
+ * counts: the same numbers): log(n(v) + ½) per level, log((n(v, w) + ½) / (n(v) + ½)) per pair-table cell and side.
+ */
+class SupportLogs {
+  private readonly levels: Float64Array[];
+  private readonly cells: Array<[Float64Array, Float64Array] | undefined> = [];
+  constructor(private readonly space: AttackSpace) {
+    this.levels = space.categorical.map((f) => new Float64Array(f.levels.length).fill(Number.NaN));
+  }
+  level(j: number, v: number, nv: number): number {
+    const t = this.levels[j]!;
+    let x = t[v] as number;
+    if (x !== x) x = t[v] = Math.log(nv + 0.5);
+    return x;
+  }
+  /** The cell term of pair combination `comb` (index id) for the levels in `trial`, `feature` being the changed side. */
+  cell(id: number, comb: Combination, feature: number, trial: Int32Array, nv: number): number {
+    const a = comb.features[0] as number;
+    const b = comb.features[1] as number;
+    const lb = this.space.categorical[b]!.levels.length;
+    const q = (trial[a] as number) * lb + (trial[b] as number);
+    let sides = this.cells[id];
+    if (!sides) {
+      const n = comb.table!.length;
+      sides = [new Float64Array(n).fill(Number.NaN), new Float64Array(n).fill(Number.NaN)];
+      this.cells[id] = sides;
+    }
+    const t = sides[a === feature ? 0 : 1];
+    let x = t[q] as number;
+    if (x !== x) x = t[q] = Math.log(((comb.table![q] as number) + 0.5) / (nv + 0.5));
+    return x;
+  }
+}
+
+const supportLogCache = new WeakMap<Relations, SupportLogs>();
+
+function supportLogs(space: AttackSpace, rel: Relations): SupportLogs {
+  let l = supportLogCache.get(rel);
+  if (!l) {
+    l = new SupportLogs(space);
+    supportLogCache.set(rel, l);
+  }
+  return l;
 }
 
 /**
@@ -570,7 +711,7 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
       // the seen combination with the attribute's new value that changes the fewest others; ties: the one that fits
       // the rest of the row best (fewest other combinations broken, then the most rows of the data behind the
       // combinations it forms: a husband who becomes female becomes a wife, not 'not in family')
-      const memoKey = `${ci}:${c.subarray(k * nc, k * nc + nc).join(',')}`;
+      const memoKey = repairKey(space, c, k, ci, mine.length);
       repair.memo ??= new Map();
       let best = repair.memo.get(memoKey);
       if (best === undefined) {
@@ -581,32 +722,40 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
         const w = comb.features.length;
         const pos = comb.features.indexOf(attribute);
         const want = c[k * nc + attribute] as number;
-        const trial = c.slice(k * nc, k * nc + nc);
+        const trial = (repair.trial ??= new Int32Array(nc));
+        const counted = (repair.counted ??= new Uint32Array(rel.combinations.length));
+        const features = comb.features;
+        const tuples = comb.tuples;
+        const logs = supportLogs(space, rel);
         for (let q = 0; q < comb.counts.length; q++) {
-          if (comb.tuples[q * w + pos] !== want) continue;
+          if (tuples[q * w + pos] !== want) continue;
           let changes = 0;
-          for (let f = 0; f < w; f++) if (f !== pos && comb.tuples[q * w + f] !== c[k * nc + (comb.features[f] as number)]) changes++;
+          for (let f = 0; f < w; f++) if (f !== pos && tuples[q * w + f] !== c[k * nc + (features[f] as number)]) changes++;
           if (changes > bestChanges) continue;
-          trial.set(c.subarray(k * nc, k * nc + nc));
-          for (let f = 0; f < w; f++) trial[comb.features[f] as number] = comb.tuples[q * w + f] as number;
+          for (let j = 0; j < nc; j++) trial[j] = c[k * nc + j] as number;
+          for (let f = 0; f < w; f++) trial[features[f] as number] = tuples[q * w + f] as number;
           // broken: other combinations the change breaks; support: naive-Bayes log-likelihood of each changed level
           // given the row's other levels (pair tables): log n(v) + Σ_g log((n(v, level_g) + ½) / (n(v) + ½))
           let broken = 0;
           let support = 0;
-          const counted = new Set<Combination>();
+          // combinations counted for this tuple: counted[id] === stamp
+          const stamp = (repair.stamp = ((repair.stamp ?? 0) + 1) >>> 0 || 1);
           for (let f = 0; f < w; f++) {
-            const feature = comb.features[f] as number;
+            const feature = features[f] as number;
             const changed = trial[feature] !== c[k * nc + feature];
             if (!changed && feature !== attribute) continue;
             const nv = changed ? levelCount(space, rel, feature, trial[feature] as number) : 0;
-            if (changed) support += Math.log(nv + 0.5);
-            for (const other of combinationsOf(rel, feature)) {
-              const n = combinationCount(space, other, trial, 0);
-              if (!counted.has(other)) {
-                counted.add(other);
+            if (changed) support += logs.level(feature, trial[feature] as number, nv);
+            const others = combinationsOf(rel, feature);
+            const ids = combinationIdsOf(rel, feature);
+            for (let g = 0; g < others.length; g++) {
+              const other = others[g]!;
+              const id = ids[g] as number;
+              if (counted[id] !== stamp) {
+                counted[id] = stamp;
                 if (!combinationAllowed(space, other, trial, 0)) broken++;
               }
-              if (changed && other.table) support += Math.log((n + 0.5) / (nv + 0.5));
+              if (changed && other.table) support += logs.cell(id, other, feature, trial, nv);
             }
           }
           if (changes < bestChanges || broken < bestBroken || (broken === bestBroken && support > bestSupport)) {

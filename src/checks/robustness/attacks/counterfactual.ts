@@ -60,8 +60,9 @@ interface Carrier {
   categorical: number[];
 }
 
-function medianOf(values: number[]): number {
-  values.sort((a, b) => a - b);
+function medianOf(list: number[]): number {
+  // a typed array sorts numerically without a comparator call per comparison (no NaN here)
+  const values = Float64Array.from(list).sort();
   const n = values.length;
   return n % 2 === 1 ? (values[(n - 1) / 2] as number) : ((values[n / 2 - 1] as number) + (values[n / 2] as number)) / 2;
 }
@@ -97,11 +98,18 @@ function findCarrier(space: AttackSpace, opts: CounterfactualOptions): Carrier |
       }
       return level < 0 ? group.length : level;
     };
-    const seen = new Set<number>();
-    for (let r = 0; r < space.rows; r++) seen.add(levelOf(r));
-    seen.delete(-2);
-    const levels = [...seen].sort((a, b) => a - b);
-    const index = new Map(levels.map((l, i) => [l, i]));
+    // level of every row once (-2: not one-hot), the levels seen in ascending order
+    const rowLevel = new Int32Array(space.rows);
+    const present = new Uint8Array(group.length + 1);
+    for (let r = 0; r < space.rows; r++) {
+      const l = levelOf(r);
+      rowLevel[r] = l;
+      if (l >= 0) present[l] = 1;
+    }
+    const levels: number[] = [];
+    for (let l = 0; l <= group.length; l++) if (present[l]) levels.push(l);
+    const indexOfLevel = new Int32Array(group.length + 1).fill(-1);
+    levels.forEach((l, i) => (indexOfLevel[l] = i));
     return {
       feature: names.find((n) => space.indicatorGroups[n] !== undefined) as string,
       method: 'category',
@@ -116,7 +124,10 @@ function findCarrier(space: AttackSpace, opts: CounterfactualOptions): Carrier |
           },
         };
       }),
-      valueOf: (row) => index.get(levelOf(row)) ?? -1,
+      valueOf: (row) => {
+        const l = rowLevel[row] as number;
+        return l >= 0 ? (indexOfLevel[l] as number) : -1;
+      },
       numeric: group,
       categorical: [],
     };
@@ -206,9 +217,16 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
   }
 
   // rows: all, or a stratified sample; fewer when the pairs would exceed the budget
-  let rows: Uint32Array =
-    opts.rows === 'all' ? Uint32Array.from({ length: space.rows }, (_, i) => i) : stratifiedSample(opts.yTrue, opts.rows, opts.rng);
-  rows = rows.filter((r) => carrier.valueOf(r) >= 0);
+  let rows: Uint32Array = opts.rows === 'all' ? new Uint32Array(space.rows) : stratifiedSample(opts.yTrue, opts.rows, opts.rng);
+  if (opts.rows === 'all') for (let r = 0; r < space.rows; r++) rows[r] = r;
+  // the attribute's value of every dataset row, once (-1: unknown)
+  const valueOfRow = new Int32Array(space.rows);
+  for (let r = 0; r < space.rows; r++) valueOfRow[r] = carrier.valueOf(r);
+  {
+    let kept = 0;
+    for (let i = 0; i < rows.length; i++) if ((valueOfRow[rows[i] as number] as number) >= 0) rows[kept++] = rows[i] as number;
+    rows = kept === rows.length ? rows : rows.slice(0, kept);
+  }
   let pairs = rows.length * (V - 1);
   if (pairs > oracle.remaining()) {
     // shrink to what the budget allows (stratified by label within the rows kept)
@@ -238,19 +256,23 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
   const pairFrom = new Int32Array(pairs);
   const pairTo = new Int32Array(pairs);
   let k = 0;
-  rows.forEach((r, i) => {
-    const own = carrier.valueOf(r);
+  const applies = carrier.values.map((v) => v.apply);
+  const repairs = repair !== null && carrier.categorical.length === 1;
+  const attribute = carrier.categorical[0] as number;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    const own = valueOfRow[r] as number;
     for (let v = 0; v < V; v++) {
       if (v === own) continue;
       setOriginal(space, cands, k, r);
-      carrier.values[v]!.apply(cands, k);
-      if (repair && carrier.categorical.length === 1) repairCounterfactual(space, opts.relations!, cands, k, carrier.categorical[0] as number, repair);
+      applies[v]!(cands, k);
+      if (repairs) repairCounterfactual(space, opts.relations!, cands, k, attribute, repair);
       pairRow[k] = i;
       pairFrom[k] = own;
       pairTo[k] = v;
       k++;
     }
-  });
+  }
   const changedNumeric = [...new Set([...carrier.numeric, ...(repair?.numeric ?? [])])];
   const changedCategorical = [...new Set([...carrier.categorical, ...(repair?.categorical ?? [])])];
   if (repair) {
@@ -302,12 +324,15 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
     tPairs[from * V + to]++;
     tSigned[from * V + to] += d;
   }
-  rows.forEach((r, i) => {
-    const own = carrier.valueOf(r);
+  let flippedRows = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const own = valueOfRow[rows[i] as number] as number;
     gRows[own]++;
-    if (rowFlip[i]) gFlip[own]++;
-  });
-  const flippedRows = rowFlip.reduce((a, b) => a + b, 0);
+    if (rowFlip[i]) {
+      gFlip[own]++;
+      flippedRows++;
+    }
+  }
   result.rows = rows.length;
   result.pairs = pairs;
   result.flipRate = rows.length > 0 ? flippedRows / rows.length : null;
