@@ -43,6 +43,8 @@ export interface InitResult {
 const LABEL_NAMES = /^(label|target|y|class|outcome|income|default|churn|churned|fraud|is_fraud|approved|response|result)$/i;
 const SENSITIVE_NAMES = /^(sex|gender|race|ethnicity|ethnic_group|age|religion|nationality|native_country|marital_status|disability|citizenship|personal_status)$/i;
 const POSITIVE_TEXTS = /^(1|1\.0|yes|y|true|positive|pos|bad|default|fraud|churn|>50k|approved|accept(ed)?)$/i;
+/** Positive labels that name the outcome a person does not want: the starter policy sets `favourable: negative`. */
+const ADVERSE_TEXTS = /^(bad|default(ed)?|fraud(ulent)?|churn(ed)?|reject(ed)?|den(y|ied)|declined?|high[ _-]?risk|risky|delinquent|arrest(ed)?|recidivism|fail(ed)?)$/i;
 
 function quote(text: string): string {
   return JSON.stringify(text); // a YAML double-quoted scalar is a JSON string
@@ -150,6 +152,11 @@ export function starterPolicy(p: {
     `  path: ${quote(p.data)}`,
     `  label: ${quote(p.label.column)}          # guessed: check it`,
     `  positive_label: ${quote(p.label.positive)}`,
+    // fairness is computed on the favourable outcome: a positive label that reads adverse (bad, default, fraud, ...) is
+    // most likely not the outcome a person wants (see the README, "The favourable outcome")
+    ADVERSE_TEXTS.test(p.label.positive.trim())
+      ? `  favourable: negative          # ${quote(p.label.positive)} reads as the adverse outcome: fairness is computed on the other class`
+      : `  # favourable: negative        # if ${quote(p.label.positive)} is the adverse outcome (a rejection, a default), fairness is computed on the other class`,
     `  missing_values: [${p.missingValues.map(quote).join(', ')}]`,
     '',
   );

@@ -71,6 +71,22 @@ describe('init', () => {
     }
   }, 60_000);
 
+  it('favourable: set to negative when the positive label reads adverse (German credit: bad), offered as a comment otherwise', async () => {
+    const adult = workspace();
+    const a = await runInit({ model: 'model.onnx', data: 'data/eval.csv', output: 'p.yml', workspace: adult, cwd: adult });
+    expect(a.text).toContain('  # favourable: negative        # if ">50K" is the adverse outcome');
+    expect((await loadPolicy(join(adult, 'p.yml'), { workspace: adult })).policy.dataset.favourable).toBe('positive'); // the default
+    const dir = mkdtempSync(join(tmpdir(), 'mrg-init-'));
+    copyFileSync(fixture('german-credit/logreg_pipeline.onnx'), join(dir, 'model.onnx'));
+    copyFileSync(fixture('german-credit/test.csv'), join(dir, 'eval.csv'));
+    const g = await runInit({ model: 'model.onnx', data: 'eval.csv', output: 'p.yml', workspace: dir, cwd: dir });
+    expect(g.label).toBe('credit_risk');
+    expect(g.positiveLabel).toBe('bad');
+    expect(g.text).toContain('  favourable: negative          # "bad" reads as the adverse outcome');
+    const doc = await loadPolicy(join(dir, 'p.yml'), { workspace: dir });
+    expect(doc.policy.dataset.favourable).toBe('negative');
+  });
+
   it('without a reference: integrity and single-column leakage only, and the policy still loads and runs', async () => {
     const dir = workspace();
     const r = await runInit({ model: 'model.onnx', data: 'data/eval.csv', output: 'p.yml', workspace: dir, cwd: dir });
