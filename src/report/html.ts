@@ -12,7 +12,8 @@ import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { renderDataHtml } from './data-section.js';
-import { htmlSection } from './doc/html.js';
+import { htmlBlocks, htmlSection } from './doc/html.js';
+import { explainabilitySection } from './sections/explainability.js';
 import { notesSection } from './sections/notes.js';
 import type { AssociationEntry } from '../checks/explainability/types.js';
 import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
@@ -352,84 +353,6 @@ function tag(text: string, cls = 'warn'): string {
   return ` <span class="st ${cls}">${e(text)}</span>`;
 }
 
-/** Method, additivity, model calls; then one ranked table: mean |SHAP|, share, mean SHAP, permutation ± std, proxies. */
-function importanceTables(report: Report): string {
-  const ex = explainabilityOf(report);
-  if (!ex) return '';
-  return guardSection(() => {
-    const names = sensitiveNames(report);
-    const facts: Array<[string, string]> = [['Method', `${e(shapMethodName(ex.method))} <span class="muted">(${e(ex.methodReason ?? '')})</span>`]];
-    if (isPresent(ex.kernel)) {
-      const k = ex.kernel;
-      facts.push([
-        'Coalitions',
-        e(k.exact === true ? `all ${formatCount(k.coalitions)} enumerated (exact)` : `${formatCount(k.coalitions)} per row${k.paired === true ? ', paired' : ''}${lengthOf(k.completeSizes) ? `; sizes ${list<number>(k.completeSizes, 10).join(', ')} enumerated` : ''}`),
-      ]);
-    }
-    if (isPresent(ex.tree)) {
-      const t = ex.tree;
-      facts.push([
-        'Trees',
-        e(`${t.operator}: ${formatCount(t.trees)} trees, ${formatCount(t.nodes)} nodes, ${formatCount(t.leaves)} leaves, depth ≤ ${formatCount(t.maxDepth)}, post-transform ${t.postTransform}; max |model − parsed trees| ${formatValue(t.maxScoreDifference, 2)}`),
-      ]);
-    }
-    const bg = isPresent(ex.background) ? ex.background : undefined;
-    facts.push(['Rows', e(`${formatCount(ex.explainedRows)} explained; background ${bg ? `${formatCount(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'} from ${formatCount(bg.fromRows)}` : 'n/a'}`)]);
-    facts.push(['Space', e(shapSpaceName(ex.space))]);
-    if (isPresent(ex.additivityError)) {
-      facts.push(['Additivity error', e(Object.entries(ex.additivityError).slice(0, 3).map(([sp, v]) => `${formatValue(numberOr(v), 2)} (${shapSpaceName(sp)})`).join(', '))]);
-    }
-    facts.push(['Model calls', e(shapModelCallsText(ex))]);
-    if (isPresent(ex.stability)) facts.push(['Stability', e(`Spearman ${formatValue(ex.stability.spearman)} (${ex.stability.method === 'seeds' ? 'two background samples' : 'two halves of the explained rows'})`)]);
-    const uncertainty = importanceUncertaintyText(ex);
-    if (uncertainty !== '') {
-      const ranges = rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS).shown.map((f) => `${f.feature} ${rankRangeOf(ex, String(f.feature)) ?? 'n/a'}`);
-      facts.push(['Rank ranges', e(`${ranges.join(', ')} (${uncertainty}); a gate whose range reaches both sides of its limit is inconclusive`)]);
-    }
-    facts.push(['Top k of the gates', e(formatCount(ex.topK))]);
-    let out = `<h3>How the attributions were computed</h3>${factsList(facts)}`;
-    if (ex.truncated === true) out += '<p class="st warn">The time budget cut the computation short: fewer rows were explained than the policy asked for.</p>';
-
-    const perm = isPresent(ex.permutation) ? ex.permutation : null;
-    const { shown, omitted } = rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS);
-    if (shown.length > 0) {
-      const rows = shown.map((f) => {
-        const proxies = proxiesOf(ex, String(f.feature));
-        const proxyTags = proxies.length
-          ? tag(`proxy of ${proxies.slice(0, 4).map((a) => `${a.attribute} (${associationMeasureName(a.measure)} ${formatValue(a.value, 2)})`).join(', ')}`, proxies.some((a) => a.proxyInTopK === true) ? 'warn' : 'muted')
-          : list<string>(f.proxyOf, 4).length
-            ? tag(`proxy of ${list<string>(f.proxyOf, 4).join(', ')}`)
-            : '';
-        const sensitive = f.sensitive === true || names.has(String(f.feature)) ? tag('sensitive') : '';
-        const p = perm ? permutationOf(ex, String(f.feature)) : undefined;
-        return (
-          `<tr><td class="num">${e(formatCount(f.rank))}</td><td>${e(f.feature)}${sensitive}${proxyTags}</td>` +
-          `${num(formatValue(f.meanAbsShap))}${num(formatPercent(f.share))}${num(formatSigned(f.meanShap))}` +
-          `${perm ? num(p ? `${formatValue(p.mean)} ± ${formatValue(p.std)}` : 'n/a') : ''}</tr>`
-        );
-      });
-      const head = ['Rank', 'Feature', 'Mean |SHAP|', 'Share', 'Mean SHAP', ...(perm ? [`Permutation importance (${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)}) ± std`] : [])];
-      out += `<h3>Global importance <span class="muted">(mean |SHAP| per raw column, ${e(shapMethodName(ex.method))}, ${e(shapSpaceName(ex.space))})</span></h3>`;
-      out += table(head, rows, head.map((_, i) => i !== 1));
-      if (omitted > 0) out += `<p class="muted">${e(plural(omitted, 'more feature'))} not shown; see report.json.</p>`;
-      out += `<p class="muted">Orange: a sensitive attribute, or a proxy of one ranked in the top ${e(formatCount(ex.topK))} (what the rank and proxy gates look at); grey: a proxy ranked lower. A proxy is a feature strongly associated with a sensitive attribute (at or above the policy’s proxy thresholds), through which the model can lean on the attribute without seeing it.</p>`;
-      if (perm) {
-        out += `<p class="muted">Permutation importance: ${e(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ${e(plural(numberOr(perm.repeats) ?? 0, 'repeat'))} on ${e(plural(numberOr(perm.rows) ?? 0, 'row'))} (unshuffled ${e(formatValue(perm.baseline))}).</p>`;
-      }
-    }
-    const strong = list<AssociationEntry>(ex.associations).filter((a) => isPresent(a) && a.strong === true);
-    if (strong.length > 0) {
-      const rows = strong.slice(0, 50).map(
-        (a) =>
-          `<tr${a.proxyInTopK === true ? ' class="warn"' : ''}><td>${e(a.feature)}</td><td>${e(a.attribute)}</td><td>${e(associationMeasureName(a.measure))}</td>${num(formatValue(a.value))}${num(formatValue(a.mutualInformation))}${num(a.rank === null ? '—' : formatCount(a.rank))}<td>${a.proxyInTopK === true ? `in the top ${e(formatCount(ex.topK))}` : ''}</td></tr>`,
-      );
-      out += `<h3>Proxies of sensitive attributes <span class="muted">(associations at or above the policy threshold)</span></h3>`;
-      out += table(['Feature', 'Attribute', 'Measure', 'Association', 'Normalised mutual information', 'Importance rank', ''], rows, [false, false, false, true, true, true, false]);
-    }
-    return out;
-  }, MALFORMED_HTML);
-}
-
 /** Per attack and budget, the counterfactual test, and the per-group results at each attack's largest budget. */
 function robustnessTables(report: Report): string {
   const r = robustnessOf(report);
@@ -669,7 +592,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
     } else if (sec === 'data') {
       body += checksTable(checks, false, report.policy.path) + renderDataHtml(report, charts);
     } else if (sec === 'explainability') {
-      body += checksTable(checks, false, report.policy.path) + importanceTables(report) + chartFigures(importanceCharts);
+      const ex = explainabilitySection(report);
+      body += checksTable(checks, false, report.policy.path) + (ex ? htmlBlocks(ex.blocks, { charts }) : '');
     } else {
       body += baselineTables(report) + checksTable(checks, false, report.policy.path);
     }

@@ -38,6 +38,7 @@ import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainabi
 import { renderDataMarkdown } from './data-section.js';
 import { MAX_NAME_LENGTH, codeCell, details, markdownTable, mdSection, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
 import { notesSection } from './sections/notes.js';
+import { explainabilitySection } from './sections/explainability.js';
 import { readableScope } from './scope-words.js';
 import { mermaidCharts } from './mermaid.js';
 import { binOrder, groupsInDisplayOrder } from './group-order.js';
@@ -753,112 +754,11 @@ export function renderRobustness(report: Report, opts: SectionOptions = {}): str
   }, MALFORMED('Robustness'));
 }
 
-function proxyText(e: ExplainabilityReport, entry: ImportanceEntry): string {
-  const strong = proxiesOf(e, String(entry.feature));
-  if (strong.length > 0) {
-    return `${strong.some((a) => a.proxyInTopK === true) ? '⚠️' : '🔗'} proxy of ${strong
-      .slice(0, 4)
-      .map((a) => `${nameCell(String(a.attribute))} (${escapeMarkdown(associationMeasureName(a.measure))} ${formatValue(a.value, 2)})`)
-      .join(', ')}`;
-  }
-  const names = list<string>(entry.proxyOf, 4);
-  return names.length > 0 ? `🔗 proxy of ${names.map((n) => nameCell(String(n))).join(', ')}` : '';
-}
-
-/** 'KernelSHAP (sampled: 512 paired coalitions per row) on 60 rows against 30 background rows, probability space'. */
-function explainMethodLine(e: ExplainabilityReport): string {
-  const method = shapMethodName(e.method);
-  const detail: string[] = [];
-  if (isPresent(e.kernel)) {
-    const k = e.kernel;
-    detail.push(
-      k.exact === true
-        ? `all ${formatCount(k.coalitions)} coalitions enumerated: exact`
-        : `${formatCount(k.coalitions)} ${k.paired === true ? 'paired ' : ''}coalitions per row${lengthOf(k.completeSizes) > 0 ? `, sizes ${list<number>(k.completeSizes, 10).map((x) => formatCount(x)).join(', ')} enumerated` : ''}`,
-    );
-  }
-  if (isPresent(e.tree)) {
-    const t = e.tree;
-    detail.push(
-      `exact, interventional; ${escapeMarkdown(String(t.operator))}: ${plural(numberOr(t.trees) ?? 0, 'tree')}, ${formatCount(t.leaves)} leaves, depth ≤ ${formatCount(t.maxDepth)}, ` +
-        `post-transform ${escapeMarkdown(String(t.postTransform))}; trees reproduce the model's scores within ${formatValue(t.maxScoreDifference, 2)}`,
-    );
-  }
-  const bg = isPresent(e.background) ? e.background : undefined;
-  const background = bg ? `a background of ${formatCount(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'}` : 'a background sample';
-  return `**${escapeMarkdown(method)}**${detail.length ? ` (${detail.join('; ')})` : ''} on ${plural(numberOr(e.explainedRows) ?? 0, 'explained row')} against ${background}, in ${escapeMarkdown(shapSpaceName(e.space))} space.`;
-}
-
 /** The explainability section: method, ranked global importance with sensitive attributes and proxies marked. */
 export function renderExplainability(report: Report, opts: SectionOptions = {}): string {
-  const e = explainabilityOf(report);
-  if (!e) return '';
-  return guardSection(() => {
-    const maxRows = opts.maxRows ?? MAX_IMPORTANCE_ROWS;
-    const parts = [opts.heading ?? '### Explainability', explainMethodLine(e)].filter((p): p is string => p !== false);
-    const additivity = isPresent(e.additivityError)
-      ? Object.entries(e.additivityError)
-          .slice(0, 3)
-          .map(([space, v]) => `${formatValue(numberOr(v), 2)} (${escapeMarkdown(shapSpaceName(space))})`)
-      : [];
-    const facts = [
-      additivity.length ? `Additivity error ${additivity.join(', ')}` : '',
-      shapModelCallsText(e),
-      e.methodReason ? `why this method: ${escapeMarkdown(e.methodReason, { maxLength: 300 })}` : '',
-    ].filter((x) => x !== '');
-    parts.push(`${facts.join(' · ')}.`);
-    if (e.truncated === true) parts.push('> [!WARNING]\n> The time budget cut the computation short: fewer rows were explained than the policy asked for.');
-
-    const perm = isPresent(e.permutation) ? e.permutation : null;
-    const permHeader = perm ? `Permutation (${escapeMarkdown(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)}) ± std` : '';
-    const { shown, omitted } = rankedImportance(e, maxRows);
-    if (shown.length === 0) parts.push('_No importance was computed._');
-    else {
-      const rows = shown.map((f) => {
-        const p = perm ? permutationOf(e, String(f.feature)) : undefined;
-        const flags = [f.sensitive === true ? '⚠️ sensitive attribute' : '', proxyText(e, f)].filter((x) => x !== '').join('; ');
-        return [
-          formatCount(f.rank),
-          f.sensitive === true ? `**${nameCell(String(f.feature))}**` : nameCell(String(f.feature)),
-          formatValue(f.meanAbsShap),
-          formatPercent(f.share),
-          formatSigned(f.meanShap),
-          ...(perm ? [p ? `${formatValue(p.mean)} ± ${formatValue(p.std)}` : 'n/a'] : []),
-          flags,
-        ];
-      });
-      const headers = ['#', 'Feature', 'Mean \\|SHAP\\|', 'Share', 'Mean SHAP', ...(perm ? [permHeader] : []), 'Sensitive / proxy'];
-      let table = markdownTable(headers, rows, ['r', 'l', 'r', 'r', 'r', ...(perm ? (['r'] as const) : []), 'l']);
-      if (omitted > 0) table += `\n\n_${plural(omitted, 'more feature')} not shown; see the JSON report._`;
-      parts.push(table);
-    }
-    const notes: string[] = [];
-    notes.push(
-      `Share: the feature's part of the total mean \\|SHAP\\|. Mean SHAP: the average signed effect on the ${escapeMarkdown(shapSpaceName(e.space))}. ` +
-        `The rank and proxy gates look at the top ${formatCount(e.topK)}: ⚠️ marks a sensitive attribute, or a proxy of one ranked in the top ${formatCount(e.topK)}; ` +
-        `🔗 a proxy ranked lower. Proxy: a feature strongly associated with a sensitive attribute (Cramér’s V or correlation ratio at or above the policy’s \`proxy\` thresholds), through which a model can lean on the attribute without seeing it.`,
-    );
-    if (perm) {
-      notes.push(
-        `Permutation importance: ${escapeMarkdown(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ` +
-          `${plural(numberOr(perm.repeats) ?? 0, 'repeat')} on ${plural(numberOr(perm.rows) ?? 0, 'row')} (unshuffled ${escapeMarkdown(permutationMetricName(perm.metric))} ${formatValue(perm.baseline)}).`,
-      );
-    }
-    if (isPresent(e.stability)) {
-      notes.push(
-        `Ranking stability: Spearman ${formatValue(e.stability.spearman)} between ${e.stability.method === 'seeds' ? 'two background samples (seeds)' : 'the two halves of the explained rows'}.`,
-      );
-    }
-    const uncertainty = importanceUncertaintyText(e);
-    if (uncertainty !== '') {
-      const ranges = shown.map((f) => `${nameCell(String(f.feature))} ${rankRangeOf(e, String(f.feature)) ?? 'n/a'}`);
-      notes.push(
-        `Rank ranges (${escapeMarkdown(uncertainty)}): ${ranges.join(', ')}. A gate whose range reaches both sides of its limit is inconclusive rather than decided by the seed.`,
-      );
-    }
-    parts.push(`_${notes.join(' ')}_`);
-    return parts.join('\n\n');
-  }, MALFORMED('Explainability'));
+  const s = explainabilitySection(report);
+  if (!s) return '';
+  return mdSection(s, { heading: opts.heading !== false, maxRows: opts.maxRows ?? MAX_IMPORTANCE_ROWS });
 }
 
 /** 'models/x.onnx sha256 1a2b3c… (2.6 KiB)' */

@@ -43,6 +43,7 @@ import type { CheckResult, Report } from './types.js';
 import { fit, fitRight, paint, statusWord, textSection, textTable, width, type Style } from './doc/text.js';
 import { checksTableBlock } from './sections/checks.js';
 import { notesSection } from './sections/notes.js';
+import { explainabilitySection } from './sections/explainability.js';
 import { renderDataText } from './data-section.js';
 
 export { statusWord, wrapCell } from './doc/text.js';
@@ -195,23 +196,10 @@ export function renderTextRobustness(report: Report): string {
   }, 'Robustness: (malformed section; see the JSON report)');
 }
 
-/** The top features by mean |SHAP|, one per line, sensitive attributes and proxies marked. */
-export function renderTextExplainability(report: Report): string {
-  const e = explainabilityOf(report);
-  if (!e) return '';
-  return guardSection(() => {
-    const { shown, omitted } = rankedImportance(e, TEXT_IMPORTANCE_ROWS);
-    const head = `Explainability: ${shapMethodName(e.method)} on ${plural(numberOr(e.explainedRows) ?? 0, 'row')} (${shapSpaceName(e.space)}), top ${formatCount(shown.length)} of ${formatCount(shown.length + omitted)} features (mean |SHAP|, share):`;
-    const names = shown.map((f) => sanitizeTerminal(f.feature, { maxLength: 40 }));
-    const wn = Math.max(0, ...names.map(width));
-    const lines = shown.map((f, i) => {
-      const proxies = proxiesOf(e, String(f.feature)).map((a) => sanitizeTerminal(a.attribute, { maxLength: 40 }));
-      const flags = [f.sensitive === true ? 'sensitive attribute' : '', proxies.length ? `proxy of ${proxies.slice(0, 4).join(', ')}` : ''].filter((x) => x !== '');
-      const range = rankRangeOf(e, String(f.feature));
-      return `  ${fitRight(formatCount(f.rank), 3)}. ${fit(names[i] as string, wn)}  ${formatValue(f.meanAbsShap)}  ${fitRight(formatPercent(f.share), 6)}${flags.length ? `  (${flags.join('; ')})` : ''}${range ? `  rank range ${range}` : ''}`;
-    });
-    return [head, ...lines].join('\n');
-  }, 'Explainability: (malformed section; see the JSON report)');
+/** The method and the top features by mean |SHAP|, sensitive attributes and proxies flagged. */
+export function renderTextExplainability(report: Report, opts: TextOptions = {}): string {
+  const s = explainabilitySection(report);
+  return s ? textSection(s, { ...opts, maxRows: TEXT_IMPORTANCE_ROWS }) : '';
 }
 
 /** The whole terminal output. */
@@ -224,7 +212,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     renderDataText(report, opts),
     renderTextBaseline(report, opts),
     renderTextRobustness(report),
-    renderTextExplainability(report),
+    renderTextExplainability(report, opts),
     renderTextNotes(report),
   ];
   return `${parts.filter((p) => p !== '').join('\n\n')}\n`;

@@ -45,7 +45,8 @@ describe('renderHtml', () => {
     for (const attr of report.fairness) for (const g of attr.groups) expect(html).toContain(`<td>${g.key.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td>`);
     expect(html).toContain('no <span class="muted">(135 rows &lt; min_group_size 150)</span>');
     expect(html).toContain('<td>marital_status</td>');
-    expect(html).toContain('<td>sex <span class="st warn">sensitive</span></td>');
+    // Sensitive attributes: bold, flagged in the Sensitive / proxy column (the same table as the job summary's).
+    expect(html).toMatch(/<td><strong>sex<\/strong><\/td>(<td class="num">[^<]*<\/td>)+<td><span class="st warn">sensitive attribute<\/span><\/td>/);
     expect(html).toContain('<dt>Seed</dt><dd>42</dd>');
   });
 

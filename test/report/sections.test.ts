@@ -165,15 +165,16 @@ describe('job summary sections', () => {
     const ex = r.explainability!;
     const md = renderExplainability(r);
     expect(md).toContain(`**KernelSHAP** (${ex.kernel!.coalitions} paired coalitions per row`);
-    expect(md).toContain(`on ${ex.explainedRows} explained rows against a background of ${ex.background.size} sampled rows, in probability space.`);
+    expect(md).toContain(`on ${ex.explainedRows} explained rows against a background of ${ex.background.size} sampled rows from ${ex.background.fromRows.toLocaleString('en-US')}, in probability space.`);
     expect(md).toContain(`Additivity error ${formatValue(ex.additivityError.probability, 2)} (probability)`);
     expect(md).toContain(`${ex.modelCalls} model calls (`);
-    const rows = tableAfter(md, '| # | Feature | Mean \\|SHAP\\| | Share | Mean SHAP | Permutation (ROC AUC drop) ± std |');
+    const rows = tableAfter(md, '| # | Feature | Mean \\|SHAP\\| | Share | Mean SHAP | Permutation (ROC AUC drop) ± std | Rank range |');
     expect(rows).toHaveLength(ex.importance.length);
     ex.importance.forEach((f, i) => {
       const p = ex.permutation!.features.find((x) => x.feature === f.feature)!;
       const name = f.sensitive ? `**${esc(f.feature)}**` : esc(f.feature);
-      expect(rows[i]!.startsWith(`| ${f.rank} | ${name} | ${formatValue(f.meanAbsShap)} | ${formatPercent(f.share)} | ${formatSigned(f.meanShap)} | ${formatValue(p.mean)} ± ${formatValue(p.std)} | `)).toBe(true);
+      const range = ex.uncertainty!.features.find((x) => x.feature === f.feature)!;
+      expect(rows[i]!.startsWith(`| ${f.rank} | ${name} | ${formatValue(f.meanAbsShap)} | ${formatPercent(f.share)} | ${formatSigned(f.meanShap)} | ${formatValue(p.mean)} ± ${formatValue(p.std)} | ${range.rankLow}–${range.rankHigh} | `)).toBe(true);
       if (f.sensitive) expect(rows[i]).toContain('⚠️ sensitive attribute');
     });
     // Proxies carry the association measured; one in the top k is a warning, one further down a link.
@@ -182,7 +183,7 @@ describe('job summary sections', () => {
     expect(row).toContain(`⚠️ proxy of `);
     expect(row).toContain(`${esc(proxy.attribute)} (Cramér’s V ${formatValue(proxy.value, 2)})`);
     const unchanged = renderExplainability(reports.unchanged);
-    expect(unchanged).toMatch(/\*\*TreeSHAP\*\* \(exact, interventional; TreeEnsembleClassifier: 100 trees, [\d,]+ leaves, depth ≤ \d+, post-transform LOGISTIC;/);
+    expect(unchanged).toMatch(/\*\*TreeSHAP\*\* \(exact, interventional; TreeEnsembleClassifier: 100 trees, [\d,]+ nodes, [\d,]+ leaves, depth ≤ \d+, post-transform LOGISTIC;/);
     // Exact TreeSHAP reads the trees from the graph and never runs the model: said in words, not '0 model calls'.
     expect(reports.unchanged.explainability!.modelCalls).toBe(0);
     expect(unchanged).toContain('no model calls for SHAP (TreeSHAP reads the trees from the graph)');
@@ -271,10 +272,10 @@ describe('HTML report', () => {
     expect(rob).toContain('<summary>Robustness by group (largest budget of each attack;');
     expect(rob).toContain('data-chart="ks-adversarial-noise"');
     const ex = section('explainability');
-    expect(ex).toContain('<dt>Method</dt><dd>KernelSHAP');
+    expect(ex).toContain(`<p><strong>KernelSHAP</strong> (${r.explainability!.kernel!.coalitions} paired coalitions per row`);
     const first = r.explainability!.importance[0]!;
-    expect(ex).toContain(`<tr><td class="num">1</td><td>${first.feature} <span class="st warn">proxy of`);
-    expect(ex).toContain(`<td class="num">${formatValue(first.meanAbsShap)}</td><td class="num">${formatPercent(first.share)}</td>`);
+    expect(ex).toContain(`<tr><td class="num">1</td><td>${first.feature}</td><td class="num">${formatValue(first.meanAbsShap)}</td><td class="num">${formatPercent(first.share)}</td>`);
+    expect(ex).toMatch(new RegExp(`<td class="num">1</td><td>${first.feature}</td>.*?<td><span class="st warn">proxy of sex \\(Cramér’s V `));
     expect(ex).toContain('<h3>Proxies of sensitive attributes');
     const base = section('baseline');
     const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
@@ -312,9 +313,15 @@ describe('terminal', () => {
         `success rate ${formatValue(cat.budgets[0]!.successRate)}, median min. perturbation > 1, KS ${formatValue(cat.budgets[0]!.ks.statistic)}`,
     );
     const ex = renderTextExplainability(r).split('\n');
-    expect(ex[0]).toBe(`Explainability: KernelSHAP on ${r.explainability!.explainedRows} rows (probability), top 5 of ${r.explainability!.importance.length} features (mean |SHAP|, share):`);
-    expect(ex).toHaveLength(6);
-    expect(ex[1]).toMatch(new RegExp(`^    1\\. ${r.explainability!.importance[0]!.feature} +${formatValue(r.explainability!.importance[0]!.meanAbsShap)} +${formatPercent(r.explainability!.importance[0]!.share).replace('.', '\\.')}  \\(proxy of `));
+    // The same section as the summary's, terser: the method line, the top 5 rows, how many more.
+    expect(ex[0]).toBe('Explainability:');
+    expect(ex[1]).toMatch(/^  KernelSHAP \(\d+ paired coalitions per row/);
+    const head = ex.findIndex((l) => l.startsWith('  #  FEATURE'));
+    expect(ex[head]).toMatch(/^  # {2}FEATURE +MEAN \|SHAP\| {2}SHARE {2}RANK RANGE {2}SENSITIVE \/ PROXY$/);
+    const top = r.explainability!.importance[0]!;
+    expect(ex[head + 1]).toMatch(new RegExp(`^  1  ${top.feature} +${formatValue(top.meanAbsShap)} +${formatPercent(top.share).replace('.', '\\.')} +\\d+–\\d+  proxy of sex \\(Cramér’s V`));
+    expect(ex.slice(head + 1, -1).filter((l) => /^  \d /.test(l))).toHaveLength(5);
+    expect(ex.at(-1)).toBe(`  ${r.explainability!.importance.length - 5} more features not shown; see the JSON report.`);
     expect(text.indexOf('Baseline:')).toBeLessThan(text.indexOf('Robustness:'));
     expect(text.indexOf('Robustness:')).toBeLessThan(text.indexOf('Explainability:'));
     expect(renderTextBaseline(reports.unchanged).split('\n')[0]).toMatch(/^Baseline: the model is identical to file .* \(not rescored; every change is 0\):$/);

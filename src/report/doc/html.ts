@@ -58,7 +58,9 @@ function htmlRun(x: Inline): string {
     case 'status':
       return htmlStatus(x.check);
     case 'flag':
-      return `<span class="st ${x.level}">${e(x.text)}</span>`;
+      return `<span class="st ${x.level === 'note' ? 'muted' : x.level}">${htmlInline(x.c)}</span>`;
+    case 'only':
+      return x.only.includes('html') ? htmlInline(x.c) : '';
     case 'nowrap':
       return htmlInline(x.c);
     case 'br':
@@ -94,7 +96,9 @@ function htmlBlock(b: Block, opts: HtmlDocOptions): string {
         const cells = columns.map((c) => `<td${c.kind === 'number' ? ' class="num"' : ''}>${htmlInline(r.cells[b.columns.indexOf(c)] ?? [])}</td>`).join('');
         return `<tr${cls ? ` class="${cls}"` : ''}>${cells}</tr>`;
       });
-      return `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+      const table = `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+      const omitted = (b.total ?? b.rows.length) - b.rows.length;
+      return omitted > 0 && b.more ? `${table}<p class="muted">${htmlInline(b.more(omitted))}</p>` : table;
     }
     case 'list':
       return b.items.length ? `<ul>${b.items.map((i) => `<li>${htmlInline(i)}</li>`).join('')}</ul>` : '';

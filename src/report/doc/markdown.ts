@@ -52,7 +52,7 @@ export function safeUrl(url: string | undefined): string | undefined {
 }
 
 const OUTCOME_EMOJI: Record<CheckResult['outcome'], string> = { pass: '✅', warn: '⚠️', fail: '❌' };
-const FLAG_EMOJI: Record<Level, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+const FLAG_EMOJI: Record<Level, string> = { pass: '✅', warn: '⚠️', fail: '❌', note: '🔗' };
 
 /** Emoji for the effect on the verdict, word for the evidence: '✅ pass', '❌ fail', '⚠️ warn', '⚠️ insufficient'. */
 export function statusLabel(check: CheckResult): string {
@@ -92,7 +92,9 @@ function mdRun(x: Inline, html: boolean): string {
     case 'status':
       return statusLabel(x.check);
     case 'flag':
-      return `${FLAG_EMOJI[x.level]} ${esc(x.text)}`;
+      return `${FLAG_EMOJI[x.level]} ${mdInline(x.c, html)}`;
+    case 'only':
+      return x.only.includes('markdown') ? mdInline(x.c, html) : '';
     case 'nowrap':
       return mdInline(x.c, html).replace(/ /g, '&nbsp;');
     case 'br':
@@ -123,7 +125,7 @@ function mdBlock(b: Block, opts: MarkdownOptions): string {
     case 'heading':
       return `### ${mdInline(b.c)}`;
     case 'para':
-      return mdInline(b.c);
+      return b.muted ? `_${mdInline(b.c)}_` : mdInline(b.c);
     case 'table': {
       const columns = b.columns.map((c, i) => [c, i] as const).filter(([c]) => shownIn(c, 'markdown'));
       const max = opts.maxRows ?? b.maxRows ?? Number.POSITIVE_INFINITY;
@@ -133,7 +135,7 @@ function mdBlock(b: Block, opts: MarkdownOptions): string {
         shown.map((r) => columns.map(([, i]) => mdInline(r.cells[i] ?? []))),
         columns.map(([c]) => (c.kind === 'number' ? 'r' : 'l')),
       );
-      const omitted = b.rows.length - shown.length;
+      const omitted = (b.total ?? b.rows.length) - shown.length;
       return omitted > 0 && b.more ? `${table}\n\n${mdInline(b.more(omitted))}` : table;
     }
     case 'list':

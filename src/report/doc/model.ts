@@ -19,7 +19,9 @@ import type { CheckResult } from '../types.js';
  * - strong / em: emphasis of their content;
  * - link: its content, linked to `href` where the target has links and the URL is http(s);
  * - status: the verdict mark of a check (✅ pass in markdown, a coloured ✔ pass in HTML, PASS in the terminal);
- * - flag: a word with a level ('drifted' as warn): ⚠️ drifted in markdown, a coloured word in HTML;
+ * - flag: words with a level ('drifted' as warn): ⚠️ drifted in markdown, coloured words in HTML; 'note' is a
+ *   weaker mark (🔗 in markdown, grey in HTML);
+ * - only: content shown only in some targets (words about how that target draws its marks);
  * - nowrap: content whose spaces do not break (markdown &nbsp;);
  * - br: a line break inside a table cell.
  */
@@ -33,11 +35,12 @@ export type Inline =
   | { k: 'em'; c: Inline[] }
   | { k: 'link'; href: string | undefined; c: Inline[] }
   | { k: 'status'; check: CheckResult }
-  | { k: 'flag'; level: Level; text: string }
+  | { k: 'flag'; level: Level; c: Inline[] }
+  | { k: 'only'; only: Target[]; c: Inline[] }
   | { k: 'nowrap'; c: Inline[] }
   | { k: 'br' };
 
-export type Level = 'pass' | 'warn' | 'fail';
+export type Level = 'pass' | 'warn' | 'fail' | 'note';
 
 /**
  * What a column holds: numbers are right-aligned; names and text wrap in the terminal; status cells are marks;
@@ -77,6 +80,8 @@ export type Block =
       rows: Row[];
       /** Rows the compact targets show at most (the job summary and comment); the full targets show all. */
       maxRows?: number;
+      /** Rows there are, when `rows` holds only the first of them (default rows.length). */
+      total?: number;
       /** Said after the table when rows were left out: receives how many. */
       more?: (omitted: number) => Inline[];
     }
@@ -103,9 +108,12 @@ export const code = (t: unknown): Inline => ({ k: 'code', text: String(t ?? '') 
 export const fig = (t: string): Inline => ({ k: 'fig', text: t });
 export const strong = (...c: Inline[]): Inline => ({ k: 'strong', c });
 export const em = (...c: Inline[]): Inline => ({ k: 'em', c });
-export const flag = (level: Level, t: string): Inline => ({ k: 'flag', level, text: t });
+export const flag = (level: Level, ...c: Inline[]): Inline => ({ k: 'flag', level, c });
+export const only = (targets: Target[], ...c: Inline[]): Inline => ({ k: 'only', only: targets, c });
 export const status = (check: CheckResult): Inline => ({ k: 'status', check });
 export const para = (...c: Inline[]): Block => ({ k: 'para', c });
+/** A paragraph of lesser weight: a legend, a note (italic in markdown, grey in HTML). */
+export const aside = (...c: Inline[]): Block => ({ k: 'para', c, muted: true });
 export const col = (header: string | Inline[], kind: ColumnKind = 'text', only?: Target[]): Column => ({
   header: typeof header === 'string' ? [header] : header,
   kind,

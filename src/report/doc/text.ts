@@ -65,6 +65,20 @@ export function wrapCell(s: string, w: number): string[] {
   return kept;
 }
 
+/** Words on lines of at most `w` code points (a longer word stands alone on its line). */
+function wrapWords(s: string, w: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of s.split(' ')) {
+    if (current !== '' && width(current) + 1 + width(word) > w) {
+      lines.push(current);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  lines.push(current);
+  return lines;
+}
+
 /** 'FAIL', 'WARN', 'PASS', 'INSUFFICIENT' and its colour. */
 export function statusWord(check: CheckResult): { word: string; style: Style } {
   if (check.status === 'not-run') return { word: 'NOT RUN', style: check.outcome === 'fail' ? 'red' : 'yellow' };
@@ -76,10 +90,12 @@ export function statusWord(check: CheckResult): { word: string; style: Style } {
   return check.outcome === 'fail' ? { word: 'FAIL', style: 'red' } : { word: 'WARN', style: 'yellow' };
 }
 
-const FLAG_STYLE: Record<string, Style> = { pass: 'green', warn: 'yellow', fail: 'red' };
+const FLAG_STYLE: Record<string, Style> = { pass: 'green', warn: 'yellow', fail: 'red', note: 'dim' };
 
 export interface TextDocOptions {
   color?: boolean;
+  /** Rows of every table at most (else each table's own maxRows). */
+  maxRows?: number;
   /** Terminal width in columns (default 100, at least 60). */
   width?: number;
 }
@@ -108,7 +124,9 @@ function textRun(x: Inline): string {
     case 'status':
       return statusWord(x.check).word;
     case 'flag':
-      return x.text;
+      return textInline(x.c);
+    case 'only':
+      return x.only.includes('text') ? textInline(x.c) : '';
     case 'br':
       return '; ';
   }
@@ -136,6 +154,7 @@ export function textTable(block: Extract<Block, { k: 'table' }>, opts: TextDocOp
   const head = columns.map((c) => textInline(c.header).toUpperCase());
   const rows = block.rows.map((r) => index.map((i) => ({ text: textInline(r.cells[i] ?? []), style: cellStyle(r.cells[i] ?? []) })));
   const w = columns.map((_, j) => Math.max(width(head[j] as string), ...rows.map((r) => width(r[j]!.text))));
+  const widths = [...w];
   const wraps = columns.map((c, j) => (c.kind === 'text' || c.kind === 'name' ? j : -1)).filter((j) => j >= 0);
   const fixed = w.reduce((s, x, j) => (wraps.includes(j) ? s : s + x), 0) + 2 + 2 * (columns.length - 1);
   const room = total - fixed;
@@ -149,7 +168,15 @@ export function textTable(block: Extract<Block, { k: 'table' }>, opts: TextDocOp
       w[j] = share;
       rest -= share;
     }
-    w[wraps[0] as number] = Math.max(width(head[wraps[0] as number] as string), rest);
+    // The first column takes what it needs of the rest; what it leaves goes back to the columns cut above.
+    const first = wraps[0] as number;
+    w[first] = Math.max(width(head[first] as string), Math.min(widths[first] as number, rest));
+    let slack = rest - (w[first] as number);
+    for (const j of wraps.slice(1)) {
+      const give = Math.max(0, Math.min((widths[j] as number) - (w[j] as number), slack));
+      w[j] = (w[j] as number) + give;
+      slack -= give;
+    }
   } else if (wraps.length === 1 && (w[wraps[0] as number] as number) > room) {
     w[wraps[0] as number] = Math.max(width(head[wraps[0] as number] as string), room);
   }
@@ -186,11 +213,11 @@ function textBlock(b: Block, opts: TextDocOptions): string[] {
     case 'heading':
       return [`${textInline(b.c)}:`];
     case 'para':
-      return [`  ${textInline(b.c)}`];
+      return wrapWords(textInline(b.c), Math.max(60, Math.trunc(opts.width ?? 100)) - 2).map((l) => `  ${l}`);
     case 'table': {
-      const max = b.maxRows ?? Number.POSITIVE_INFINITY;
+      const max = opts.maxRows ?? b.maxRows ?? Number.POSITIVE_INFINITY;
       const shown = { ...b, rows: b.rows.slice(0, max) };
-      const omitted = b.rows.length - shown.rows.length;
+      const omitted = (b.total ?? b.rows.length) - shown.rows.length;
       return [...textTable(shown, opts), ...(omitted > 0 && b.more ? [`  ${textInline(b.more(omitted))}`] : [])];
     }
     case 'list':
