@@ -64,17 +64,35 @@ class StateSet {
       this.margin = grown.margin;
     }
     const k = this.count++;
+    const nc = this.nc;
     this.inst[k] = inst;
-    this.levels.set(levels.subarray(offset, offset + this.nc), k * this.nc);
+    const dst = this.levels;
+    for (let j = 0; j < nc; j++) dst[k * nc + j] = levels[offset + j] as number;
     this.last[k] = last;
     this.margin[k] = margin;
   }
-  /** The states of rows not flipped, grouped by instance (stable). */
-  sortedWithout(flipped: Int32Array): StateSet {
-    const order = Array.from({ length: this.count }, (_, k) => k).filter((k) => !flipped[this.inst[k] as number]);
-    order.sort((a, b) => (this.inst[a] as number) - (this.inst[b] as number) || a - b);
-    const out = new StateSet(this.nc, order.length);
-    for (const k of order) out.push(this.inst[k] as number, this.levels, k * this.nc, this.last[k] as number, this.margin[k] as number);
+  /** The states of rows not flipped, grouped by instance (stable: a counting sort by instance, ties in state order). */
+  sortedWithout(flipped: Int32Array, instances: number): StateSet {
+    const start = new Int32Array(instances + 1);
+    let kept = 0;
+    for (let k = 0; k < this.count; k++) {
+      const i = this.inst[k] as number;
+      if (flipped[i]) continue;
+      start[i + 1]++;
+      kept++;
+    }
+    for (let i = 0; i < instances; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+    const order = new Int32Array(kept);
+    for (let k = 0; k < this.count; k++) {
+      const i = this.inst[k] as number;
+      if (flipped[i]) continue;
+      order[start[i]++] = k;
+    }
+    const out = new StateSet(this.nc, kept);
+    for (let q = 0; q < kept; q++) {
+      const k = order[q] as number;
+      out.push(this.inst[k] as number, this.levels, k * this.nc, this.last[k] as number, this.margin[k] as number);
+    }
     return out;
   }
 }
@@ -111,26 +129,30 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
   let beamUsed = false;
   const scratch = new Int32Array(nc);
   const levelCount = Int32Array.from(space.categorical, (f) => f.levels.length);
-
-  /** Children of state s: exhaustive (features after `last`) or beam (features not changed yet). */
-  const forEachChild = (set: StateSet, s: number, exact: boolean, visit: (j: number, v: number) => void): void => {
-    const o = inst.rows[set.inst[s] as number] as number;
-    const base = s * nc;
-    const last = set.last[s] as number;
-    for (let q = 0; q < mutC.length; q++) {
-      const j = mutC[q] as number;
-      const cur = set.levels[base + j] as number;
-      if (exact ? j <= last : cur !== space.c0[o * nc + j]) continue;
-      const L = levelCount[j] as number;
-      for (let v = 0; v < L; v++) if (v !== cur) visit(j, v);
-    }
-  };
+  const c0 = space.c0;
+  const x0 = space.x0;
+  const threshold = oracle.threshold;
+  // margin of each instance's attackedScore and exampleScore, kept next to them (one log-odds per candidate)
+  const attackedMargin = new Float64Array(n);
+  const exampleMargin = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) attackedMargin[i] = margin(out.attackedScore[i] as number, threshold, inst.d0[i] as number);
 
   for (let depth = 1; depth <= opts.maxChanges && states.count > 0 && oracle.stopped() === null; depth++) {
     let exact = depth <= 2;
     if (exact && depth === 2) {
+      // children of every state: every (feature after its last changed one, other level)
       let count = 0;
-      for (let s = 0; s < states.count; s++) forEachChild(states, s, true, () => void count++);
+      for (let s = 0; s < states.count; s++) {
+        const base = s * nc;
+        const last = states.last[s] as number;
+        for (let q = 0; q < mutC.length; q++) {
+          const j = mutC[q] as number;
+          if (j <= last) continue;
+          const L = levelCount[j] as number;
+          const cur = states.levels[base + j] as number;
+          count += cur >= 0 && cur < L ? L - 1 : L;
+        }
+      }
       if (count > oracle.remaining()) {
         exact = false;
         out.notes.push(`the ${count} two-change combinations exceed the query budget: beam search (width ${beamWidth}) from 2 changes on, a lower bound on the exhaustive search`);
@@ -138,8 +160,10 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
     }
     // parents: every state (exhaustive) or each row's beamWidth best (states of a row are consecutive)
     let parents: Int32Array;
-    if (exact) parents = Int32Array.from({ length: states.count }, (_, s) => s);
-    else {
+    if (exact) {
+      parents = new Int32Array(states.count);
+      for (let s = 0; s < states.count; s++) parents[s] = s;
+    } else {
       beamUsed = true;
       const picked: number[] = [];
       for (let s = 0; s < states.count; ) {
@@ -159,34 +183,47 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
     const keepStates = depth < opts.maxChanges;
     const next = new StateSet(nc, keepStates ? 1024 : 0);
     const seen = new Set<string>();
-    for (const p of parents) {
+    const levels = states.levels;
+    for (let pi = 0; pi < parents.length; pi++) {
+      const p = parents[pi] as number;
       const i = states.inst[p] as number;
       if (flippedAt[i]) continue;
       const o = inst.rows[i] as number;
-      forEachChild(states, p, exact, (j, v) => {
-        scratch.set(states.levels.subarray(p * nc, p * nc + nc));
-        scratch[j] = v;
-        // a parent that is a real record (finite margin) differs from the child in feature j only
-        const valid = Number.isFinite(states.margin[p] as number) ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
-        if (!valid) {
-          // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
-          if (exact && keepStates) next.push(i, scratch, 0, Math.max(states.last[p] as number, j), Infinity);
-          return;
+      const base = p * nc;
+      const last = states.last[p] as number;
+      // a parent that is a real record (finite margin) differs from a child in the changed feature only
+      const realParent = Number.isFinite(states.margin[p] as number);
+      for (let q = 0; q < mutC.length; q++) {
+        const j = mutC[q] as number;
+        const cur = levels[base + j] as number;
+        // exhaustive: features after the last changed one; beam: features not changed yet
+        if (exact ? j <= last : cur !== c0[o * nc + j]) continue;
+        const L = levelCount[j] as number;
+        for (let v = 0; v < L; v++) {
+          if (v === cur) continue;
+          for (let f = 0; f < nc; f++) scratch[f] = levels[base + f] as number;
+          scratch[j] = v;
+          const valid = realParent ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
+          if (!valid) {
+            // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
+            if (exact && keepStates) next.push(i, scratch, 0, Math.max(last, j), Infinity);
+            continue;
+          }
+          if (!exact) {
+            const key = `${i}:${scratch.join(',')}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          if (nChildren === childParent.length) {
+            childParent = grow(childParent);
+            childJ = grow(childJ);
+            childV = grow(childV);
+          }
+          childParent[nChildren] = p;
+          childJ[nChildren] = j;
+          childV[nChildren++] = v;
         }
-        if (!exact) {
-          const key = `${i}:${scratch.join(',')}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-        }
-        if (nChildren === childParent.length) {
-          childParent = grow(childParent);
-          childJ = grow(childJ);
-          childV = grow(childV);
-        }
-        childParent[nChildren] = p;
-        childJ[nChildren] = j;
-        childV[nChildren++] = v;
-      });
+      }
     }
     for (let s0 = 0; s0 < nChildren; s0 += maxRows) {
       const count = Math.min(maxRows, nChildren - s0);
@@ -198,9 +235,9 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
         const o = inst.rows[states.inst[p] as number] as number;
         if (origin[k] !== o) {
           origin[k] = o;
-          for (let q = 0; q < nn; q++) x[k * nn + q] = space.x0[o * nn + q] as number;
+          for (let q = 0; q < nn; q++) x[k * nn + q] = x0[o * nn + q] as number;
         }
-        c.set(states.levels.subarray(p * nc, p * nc + nc), k * nc);
+        for (let f = 0; f < nc; f++) c[k * nc + f] = levels[p * nc + f] as number;
         c[k * nc + (childJ[s0 + k] as number)] = childV[s0 + k] as number;
       }
       // every candidate was checked against the relations above: only the numeric partners remain to be set
@@ -211,27 +248,32 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
         const i = states.inst[p] as number;
         const sc = scores[k] as number;
         const d0 = inst.d0[i] as number;
-        const m = margin(sc, oracle.threshold, d0);
-        if (decide(sc, oracle.threshold) !== d0) {
+        const m = margin(sc, threshold, d0);
+        if (decide(sc, threshold) !== d0) {
           if (!flippedAt[i]) {
             flippedAt[i] = depth;
             out.flipped[i] = 1;
             out.attackedScore[i] = sc;
+            attackedMargin[i] = m;
           }
           // the flip furthest past the threshold is the example
-          if (flippedAt[i] === depth && (out.exampleScore[i] !== out.exampleScore[i] || m < margin(out.exampleScore[i] as number, oracle.threshold, d0))) {
+          if (flippedAt[i] === depth && (out.exampleScore[i] !== out.exampleScore[i] || m < (exampleMargin[i] as number))) {
             out.minPerturbation[i] = Number.NaN;
             offerExample(space, out, i, cands, k, depth, sc);
+            exampleMargin[i] = m;
           }
           continue;
         }
-        if (m < margin(out.attackedScore[i] as number, oracle.threshold, d0)) out.attackedScore[i] = sc;
+        if (m < (attackedMargin[i] as number)) {
+          out.attackedScore[i] = sc;
+          attackedMargin[i] = m;
+        }
         if (keepStates) next.push(i, c, k * nc, Math.max(states.last[p] as number, childJ[s0 + k] as number), m);
       }
     }
     if (exact) exhaustive = depth;
     // the next step's states, grouped by row (consecutive), without rows already flipped
-    states = next.sortedWithout(flippedAt);
+    states = next.sortedWithout(flippedAt, n);
   }
   out.parameters.exhaustive_changes = exhaustive;
   out.title = beamUsed
