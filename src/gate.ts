@@ -27,7 +27,8 @@ import { applyMultipleTestingCorrection } from './stats/correction.js';
 import { loadModel } from './model/session.js';
 import type { ScoringModel } from './model/types.js';
 import type { Dataset, Grouping, Labels } from './data/types.js';
-import { loadPolicy, resolvePolicyPath } from './policy/load.js';
+import { loadPolicy, MAX_POLICY_BYTES, resolvePolicyPath } from './policy/load.js';
+import { comparePolicyWithBase, policyChangesNote, type PolicyComparison } from './baseline/policy-changes.js';
 import { robustnessSettings } from './checks/robustness/policy.js';
 import { readExplainabilitySettings } from './checks/explainability/policy.js';
 import type { PolicyDocument } from './policy/types.js';
@@ -391,6 +392,26 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
       checks.push(...stage.checks);
     }
     notes.push(...stage.notes);
+    // what the pull request changes in the policy itself: a lowered limit or a removed check turns a breach green
+    // without touching the model (informative: it never stops the gate)
+    let policyChanges: PolicyComparison | undefined;
+    try {
+      const cmp = await comparePolicyWithBase({
+        workspace: options.workspace,
+        doc,
+        policyFile: resolve(options.workspace, options.policyFile),
+        ...(options.baseline !== undefined ? { explicit: options.baseline } : {}),
+        ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+        maxBytes: MAX_POLICY_BYTES,
+      });
+      if (cmp !== null && 'unreadable' in cmp) notes.push(`Policy changes not compared: ${cmp.unreadable}.`);
+      else if (cmp !== null && (cmp.newFile || cmp.changes.length > 0)) {
+        policyChanges = cmp;
+        notes.unshift(policyChangesNote(cmp));
+      }
+    } catch (error) {
+      if (!isUserError(error)) notes.push('Policy changes not compared: git could not read the base version of the policy.');
+    }
     lap('baseline');
     if (budget.exhausted !== undefined) checks.push(budgetCheck(doc, budget, statisticsOf(doc).onNotRun));
     const gated = applyMultipleTestingCorrection(checks, statisticsOf(doc));
@@ -442,6 +463,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
     if (robustness !== undefined) report.robustness = robustness;
     if (explainability !== undefined) report.explainability = explainability;
     if (baseline !== undefined) report.baseline = baseline;
+    if (policyChanges !== undefined) report.policyChanges = policyChanges;
     if (dataStage) report.data = dataStage.section;
     timings.total = Date.now() - started;
     return { report, doc };

@@ -141,6 +141,8 @@ export interface Report {
   explainability?: import('../checks/explainability/types.js').ExplainabilityReport;
   /** Issue #6: the pull request's model against the base branch's model (src/baseline/types.ts). */
   baseline?: BaselineReport;
+  /** What the pull request changes in the policy against its base commit (absent when there is no base to compare). */
+  policyChanges?: import('../baseline/policy-changes.js').PolicyComparison;
   /** Issue #13: checks on the data before the model (drift, integrity, leakage, representation). */
   data?: import('../checks/data/types.js').DataReport;
   /** Plain-text notes shown in every renderer (warnings about the model, data, skipped checks). */
