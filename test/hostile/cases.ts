@@ -30,6 +30,7 @@ import {
   type RunOutcome,
 } from './kit.js';
 import { craftParquet } from '../helpers/parquet-craft.js';
+import { repoRoot } from '../e2e/harness.js';
 
 export type Area = 'policy' | 'dataset' | 'model' | 'comment-from' | 'baseline' | 'output';
 
@@ -264,6 +265,13 @@ const modelCases: HostileCase[] = [
   { id: 'model: 400 bytes expanding to a 4.8 GB tensor (memory bound)', area: 'model', env: () => ({ MODEL_RISK_GATE_MAX_MEMORY_MB: '600' }), setup: writes({ 'model.onnx': expandBombModel(30_000, 40_000) }), exit: [137, -1], stopped: /^model-risk-gate: error: the gate used [\d.]+ GB of memory in stage "(model|scoring)", more than its bound of 600 MB: stopped\./m },
   { id: 'shard: 400-byte model expanding to 4.8 GB (memory bound)', area: 'model', args: ['shard', '--policy', 'policy.yml', '--index', '0', '--of', '2', '-o', 's0.bin'], env: () => ({ MODEL_RISK_GATE_MAX_MEMORY_MB: '600' }), setup: writes({ 'model.onnx': expandBombModel(30_000, 40_000) }), exit: [137, -1], stopped: /^model-risk-gate: error: the gate used [\d.]+ GB of memory in stage "shard", more than its bound of 600 MB: stopped\./m },
   { id: 'action: 400-byte model expanding to 4.8 GB (memory bound)', area: 'model', entry: 'action', env: () => ({ MODEL_RISK_GATE_MAX_MEMORY_MB: '600' }), setup: writes({ 'model.onnx': expandBombModel(30_000, 40_000) }), exit: [137, -1], stopped: /^::error title=model-risk-gate::model-risk-gate: error: the gate used [\d.]+ GB of memory in stage "(model|scoring)", more than its bound of 600 MB: stopped\./m },
+  // an XGBoost JSON whose tree has a node pointing to itself (a cycle): refused at translation, naming the file
+  { id: 'model: XGBoost JSON with a cyclic tree', area: 'model', setup: all((ws) => {
+    const m = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/sklearn/adult/xgb_onehot.json'), 'utf8')) as { learner: { gradient_booster: { model: { trees: Array<{ left_children: number[] }> } } } };
+    m.learner.gradient_booster.model.trees[0]!.left_children[1] = 1;
+    ws.write('model.json', JSON.stringify(m));
+    ws.write('data.csv', readFileSync(join(repoRoot, 'test/fixtures/adult/test.csv'), 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
+  }, writes({ 'policy.yml': 'version: 1\nmodel: { path: model.json }\ndataset: { path: data.csv, label: income, positive_label: ">50K", missing_values: ["?"] }\nchecks: { performance: { accuracy: { min: 0.1 } } }\n' })), exit: 2, file: /model\.json/, says: /tree 1 of the model is not a tree: node 1 is reached twice/, never: /internal error|bug in model-risk-gate/ },
   { id: 'model: pickle importing posix.system', area: 'model', setup: rawModel(maliciousPickle()), exit: 2, file: /model\.onnx/, says: /pickle|posix|unsafe/i, never: /index out of range/ },
   { id: 'model: .joblib pickle importing os.system (STACK_GLOBAL)', area: 'model', setup: all(writes({ 'model.joblib': stackGlobalPickle() }), writes({ 'policy.yml': P('path: model.onnx', 'path: model.joblib') })), exit: 2, file: /model\.joblib/, says: /pickle|os|system|unsafe/i, never: /index out of range/ },
   { id: 'model: .pkl pickle via the Action', area: 'model', entry: 'action', setup: all(writes({ 'm.pkl': maliciousPickle() }), writes({ '.github/model-policy.yml': P('path: model.onnx', 'path: m.pkl') })), exit: 2, file: /m\.pkl/, says: /pickle|posix|unsafe/i },

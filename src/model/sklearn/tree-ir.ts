@@ -5,6 +5,7 @@
  * float32-vs-float64 comparisons).
  */
 import { GraphBuilder, doubleTensor, uint8Tensor } from './onnx-builder.js';
+import { TranslationError } from './state.js';
 
 export const MODE_LEQ = 0;
 export const MODE_LT = 1;
@@ -56,7 +57,7 @@ export function emitTreeEnsemble(g: GraphBuilder, input: string, trees: IrTree[]
     const seen = new Uint8Array(n);
     while (stack.length > 0) {
       const i = stack.pop() as number;
-      if (i < 0 || i >= n || seen[i]) throw new Error(`tree ${ti}: node ${i} is reached twice or out of range`);
+      if (i < 0 || i >= n || seen[i]) throw new TranslationError(`tree ${ti + 1} of the model is not a tree: node ${i} ${i < 0 || i >= n ? 'is out of range' : 'is reached twice (a cycle or a shared node)'}; the file is damaged or was edited by hand — save the model again`);
       seen[i] = 1;
       order.push(i);
       if (!isLeaf(t, i)) stack.push(t.falseChild[i], t.trueChild[i]);
