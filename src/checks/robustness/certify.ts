@@ -25,6 +25,7 @@ import { resolvePolicyPath } from '../../policy/load.js';
 import type { PolicyDocument } from '../../policy/types.js';
 import { MODE_LEAF, MODE_LEQ, MODE_LT, MODE_GTE, MODE_GT, goesTrue, parseTreeEnsemble, type TreeEnsemble } from '../explainability/tree-ensemble.js';
 import { locateTreeEnsemble } from '../explainability/tree-graph.js';
+import { linearPlan, readSymbolic, treePlan } from './certify-columns.js';
 import { scalarizeTreeScore, type ScalarTreeScore } from '../explainability/tree-score.js';
 import { logit } from './oracle.js';
 import type { AttackInstances } from './outcome.js';
@@ -697,9 +698,9 @@ export interface CertifyOptions {
 export function certify(opts: CertifyOptions): Certificate {
   const { space, relations: rel, inst, threshold, norms, info, proto } = opts;
   if (typeof proto === 'string') return none(proto);
-  if (space.input.kind !== 'matrix') return none('the model reads one input per column (preprocessing inside the graph): no certificate');
   if (info.outputKind === 'label') return none('the model outputs labels only: no certificate');
-  const n = inst.rows.length;
+  // one input per column (preprocessing inside the graph): the symbolic pass of certify-columns.ts
+  if (space.input.kind !== 'matrix') return certifyGraph(opts, proto);
   const T = logit(threshold);
 
   const lm = readLinear(proto, info, space.input);
@@ -712,26 +713,16 @@ export function certify(opts: CertifyOptions): Certificate {
     };
     const bad = mismatches(space, inst, fOf, true);
     if (bad > 0) return none(`the linear read of the graph disagrees with the model's scores on ${bad} rows: no certificate`);
-    const cert: Certificate = { method: 'linear', exact: { linf: true, l2: true }, radius: {}, notes: [] };
-    for (const norm of norms) {
-      const r = new Float64Array(n).fill(Number.NaN);
-      let exact = true;
-      for (let i = 0; i < n; i++) {
-        if (!inst.correct[i]) continue;
-        const o = inst.rows[i] as number;
-        const res = linearRadius(space, rel, lm, o, fOf(o) - T, norm);
-        r[i] = res.radius;
-        exact &&= res.exact;
-      }
-      cert.radius[norm] = r;
-      cert.exact[norm] = exact;
-    }
-    if (!cert.exact.linf || !cert.exact.l2) cert.notes.push('integer features and functional relations are relaxed: the certified radii are lower bounds');
-    return cert;
+    return linearCertificate(space, rel, inst, norms, lm, (o) => fOf(o) - T);
   }
 
   const where = locateTreeEnsemble(proto, info, space.input);
-  if (!where.ok) return none(where.hasTrees ? `no certificate: ${where.reason}` : 'no certificate for this kind of model (linear models and tree ensembles only)');
+  if (!where.ok) {
+    // preprocessing inside the graph of a feature-matrix model (e.g. a translated scikit-learn pipeline)
+    const viaGraph = certifyGraph(opts, proto);
+    if (viaGraph.method !== 'none') return viaGraph;
+    return none(where.hasTrees ? `no certificate: ${where.reason}` : 'no certificate for this kind of model (linear models and tree ensembles only)');
+  }
   let e: TreeEnsemble;
   try {
     e = parseTreeEnsemble(where.node);
@@ -750,6 +741,34 @@ export function certify(opts: CertifyOptions): Certificate {
   };
   const bad = mismatches(space, inst, margin, logOdds);
   if (bad > 0) return none(`the tree ensemble read from the graph disagrees with the model's scores on ${bad} rows: no certificate`);
+  return treeCertificate(space, rel, inst, norms, e, s, logOdds ? T : threshold, opts.deadline);
+}
+
+/** The exact linear certificate over a (possibly virtual) feature matrix; margin(o): signed, positive decision iff ≥ 0. */
+export function linearCertificate(space: AttackSpace, rel: Relations, inst: AttackInstances, norms: AttackNorm[], lm: LinearModel, margin: (o: number) => number): Certificate {
+  const n = inst.rows.length;
+  const cert: Certificate = { method: 'linear', exact: { linf: true, l2: true }, radius: {}, notes: [] };
+  for (const norm of norms) {
+    const r = new Float64Array(n).fill(Number.NaN);
+    let exact = true;
+    for (let i = 0; i < n; i++) {
+      if (!inst.correct[i]) continue;
+      const o = inst.rows[i] as number;
+      const res = linearRadius(space, rel, lm, o, margin(o), norm);
+      r[i] = res.radius;
+      exact &&= res.exact;
+    }
+    cert.radius[norm] = r;
+    cert.exact[norm] = exact;
+  }
+  if (!cert.exact.linf || !cert.exact.l2) cert.notes.push('integer features and functional relations are relaxed: the certified radii are lower bounds');
+  return cert;
+}
+
+/** Interval bounds (and exact leaf boxes for small ensembles) of a scalarised ensemble over a (possibly virtual) feature matrix; decision positive iff margin ≥ Tm. */
+export function treeCertificate(space: AttackSpace, rel: Relations, inst: AttackInstances, norms: AttackNorm[], e: TreeEnsemble, s: ScalarTreeScore, Tm: number, deadline0?: number): Certificate {
+  const n = inst.rows.length;
+  const stack = new Int32Array(e.mode.length + 1);
   const thresholds = new Map<number, Set<number>>();
   for (let node = 0; node < e.mode.length; node++) {
     if (e.mode[node] === MODE_LEAF) continue;
@@ -759,10 +778,9 @@ export function certify(opts: CertifyOptions): Certificate {
     set.add(e.threshold[node] as number);
   }
   const tc: TreeContext = { score: s, thresholds: new Map([...thresholds].map(([k, v]) => [k, Float64Array.from(v).sort()])), stack };
-  const Tm = logOdds ? T : threshold;
   const cert: Certificate = { method: 'tree_interval', exact: { linf: false, l2: false }, radius: {}, notes: [] };
   const r = new Float64Array(n).fill(Number.NaN);
-  const deadline = opts.deadline ?? Infinity;
+  const deadline = deadline0 ?? Infinity;
   let late = 0;
   for (let i = 0; i < n; i++) {
     if (!inst.correct[i]) continue;
@@ -806,6 +824,42 @@ export function certify(opts: CertifyOptions): Certificate {
     cert.notes.push(
       `interval bounds over ${e.roots.length} trees: a box of radius ε around the row (inside the bounds and directions) is shown to keep the decision${norms.includes('l2') ? '; the L2 radius is the L∞ one (the L2 ball lies in the box)' : ''}`,
     );
+  }
+  return cert;
+}
+
+/**
+ * Models whose preprocessing is inside the graph: the symbolic pass (certify-columns.ts) rewrites the linear head or
+ * the trees over the attack space's own features, then the solvers above run on that virtual feature matrix.
+ */
+function certifyGraph(opts: CertifyOptions, proto: ModelProto): Certificate {
+  const { space, relations: rel, inst, threshold, norms, info } = opts;
+  const sym = readSymbolic(proto, info, space, threshold);
+  if (typeof sym === 'string') return none(`${sym}: no certificate`);
+  const read = `read through the graph's preprocessing (${sym.ops.join(', ')})`;
+  if (sym.core.kind === 'lin') {
+    const plan = linearPlan(space, sym);
+    const bad = mismatches(plan.space, inst, (o) => (sym.logOdds ? logit(plan.modelScore(o)) : plan.modelScore(o)), sym.logOdds);
+    if (bad > 0) return none(`the linear read of the graph disagrees with the model's scores on ${bad} rows: no certificate`);
+    const cert = linearCertificate(plan.space, rel, inst, norms, plan.lm, plan.margin);
+    cert.notes.unshift(`linear model ${read}`);
+    return cert;
+  }
+  const plan = treePlan(space, rel, sym);
+  if (typeof plan === 'string') return none(`${plan}: no certificate`);
+  const bad = mismatches(plan.space, inst, (o) => (sym.logOdds ? logit(plan.modelScore(o)) : plan.modelScore(o)), sym.logOdds);
+  if (bad > 0) return none(`the tree ensemble read from the graph disagrees with the model's scores on ${bad} rows: no certificate`);
+  const cert = treeCertificate(plan.space, rel, inst, norms, plan.ensemble, plan.score, plan.T, opts.deadline);
+  cert.notes.unshift(`${plan.op} ${read}`);
+  let skipped = 0;
+  for (let i = 0; i < inst.rows.length; i++) {
+    if (!inst.correct[i] || !plan.unrepresentable.has(inst.rows[i] as number)) continue;
+    for (const r of Object.values(cert.radius)) if (r) r[i] = 0;
+    skipped++;
+  }
+  if (skipped > 0) {
+    cert.exact = { linf: false, l2: false };
+    cert.notes.push(`${skipped} rows with a missing value the trees read through differently imputed elements got no certificate`);
   }
   return cert;
 }
