@@ -150,6 +150,8 @@ interface Ctx {
   /** A float32 rounding inside an affine chain was ignored (linear heads: continuous relaxation). */
   roundingIgnored: boolean;
   depth: number;
+  /** Table cells and elements allocated so far (bounded). */
+  cells: number;
 }
 
 /** The level count of categorical feature c. */
@@ -178,6 +180,7 @@ function tabulate(ctx: Ctx, xs: Elem[], f: (vals: Array<number | string>) => num
     return typeof r === 'string' ? { k: 'sconst', s: r } : cst(r);
   }
   const n = levelsOf(ctx, c);
+  grow(ctx, n);
   const out: Array<number | string> = new Array(n);
   for (let q = 0; q < n; q++) out[q] = f(xs.map((x) => valueAt(x, q)));
   if (out.every((v) => typeof v === 'string')) return { k: 'str', c, v: out as string[] };
@@ -209,6 +212,7 @@ function broadcast(ctx: Ctx, vals: Val[], f: (els: Elem[]) => Elem, op: string):
   const batched = batchAxis === 0;
   const dims = batched ? out.slice(1) : out;
   const n = prod(dims);
+  if (n > MAX_ELEMENTS) fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
   const el: Elem[] = new Array(n);
   const idx: number[] = new Array(dims.length).fill(0);
   for (let p = 0; p < n; p++) {
@@ -238,6 +242,7 @@ function broadcast(ctx: Ctx, vals: Val[], f: (els: Elem[]) => Elem, op: string):
 
 function constVal(t: TensorProto): Val {
   const dims = tensorDims(t);
+  if (prod(dims) > MAX_ELEMENTS) fail(`a constant of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values`);
   const type = t.dataType ?? 0;
   if (type === 8) {
     const dec = new TextDecoder();
@@ -281,6 +286,7 @@ function selectAxis(v: Val, k: number, idx: number[]): Val {
   const outer = prod(dims.slice(0, k));
   const size = dims[k] as number;
   const inner = prod(dims.slice(k + 1));
+  if (outer * idx.length * inner > MAX_ELEMENTS) fail(`a selection of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
   const el: Elem[] = [];
   for (let o = 0; o < outer; o++) for (const i of idx) for (let q = 0; q < inner; q++) el.push(v.el[(o * size + i) * inner + q] as Elem);
   const nd = dims.slice();
@@ -299,17 +305,38 @@ function needBatched(v: Val, op: string): void {
   if (!v.batched) fail(`${op} on a constant`);
 }
 
-/** Sum over i of coef_i · z_i (+ bias) as one element. */
-function combine(z: Elem[], coef: (i: number) => number, bias: number): Elem {
-  let acc: Lin = cst(bias);
+/** Sum over i of coef_i · z_i (+ bias) as one element (terms collected once: linear in the number of terms). */
+function combine(ctx: Ctx, z: Elem[], coef: (i: number) => number, bias: number): Elem {
+  const out: Lin = cst(bias);
+  const tables = new Map<number, Float64Array>();
   for (let i = 0; i < z.length; i++) {
     const w = coef(i);
     if (w === 0) continue;
     const e = z[i] as Elem;
     if (e.k !== 'lin') bad(e.k === 'bad' ? e : { k: 'bad', why: 'a matrix product of strings or scores' });
-    acc = addLin(acc, scaleLin(e, w));
+    if (e.f32 && !isConst(e)) ctx.roundingIgnored = true;
+    out.b += w * e.b;
+    for (const t of e.num) out.num.push({ j: t.j, a: w * t.a, imp: t.imp });
+    for (const t of e.nan) out.nan.push({ j: t.j, w: w * t.w });
+    for (const t of e.cat) {
+      let acc = tables.get(t.c);
+      if (!acc) {
+        tables.set(t.c, (acc = new Float64Array(t.t.length)));
+        grow(ctx, acc.length);
+      }
+      for (let q = 0; q < acc.length; q++) acc[q] = (acc[q] as number) + w * (t.t[q] as number);
+    }
   }
-  return acc;
+  for (const [c, t] of tables) out.cat.push({ c, t });
+  return out;
+}
+
+/** Count allocated table cells and elements; a graph that needs more is not followed (bounded memory). */
+const MAX_CELLS = 20_000_000;
+const MAX_ELEMENTS = 200_000;
+function grow(ctx: Ctx, cells: number): void {
+  ctx.cells += cells;
+  if (ctx.cells > MAX_CELLS) fail(`a graph whose symbolic form exceeds ${MAX_CELLS.toLocaleString('en-US')} values`);
 }
 
 function sigmoidOf(e: Elem): Elem {
@@ -521,6 +548,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
     case 'FeatureVectorizer': {
       const vals = ins.map((n) => evalTensor(ctx, n));
       const widths = attrInts(node, 'inputdimensions') ?? vals.map((v) => prod(v.dims));
+      if (widths.reduce((a, b) => a + b, 0) > MAX_ELEMENTS) fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
       const el: Elem[] = [];
       vals.forEach((v, i) => {
         needBatched(v, op);
@@ -675,6 +703,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
       const v = single(ctx, node);
       const cats = (nodeAttribute(node, 'cats_strings') as string[] | undefined) ?? (nodeAttribute(node, 'cats_int64s') as number[] | undefined);
       if (!cats) fail('OneHotEncoder without categories');
+      if (v.el.length * cats.length > MAX_ELEMENTS) fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
       const el: Elem[] = [];
       for (const e of v.el) {
         if (!isTab(e)) fail('OneHotEncoder of a numeric input');
@@ -710,7 +739,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
         bias = bias.map((_, k) => beta * ((c.length === 1 ? c[0] : c[k]) as number));
       }
       const el: Elem[] = [];
-      for (let k = 0; k < cols; k++) el.push(combine(a.el, (i) => alpha * W(i, k), bias[k] as number));
+      for (let k = 0; k < cols; k++) el.push(combine(ctx, a.el, (i) => alpha * W(i, k), bias[k] as number));
       return { batched: true, dims: [cols], el };
     }
     case 'LinearClassifier':
@@ -724,7 +753,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
       const rows = coef.length / d;
       if (!Number.isInteger(rows) || rows < 1) fail(`${op} coefficients do not fit its ${d} inputs`);
       const post = attrStr(node, 'post_transform', 'NONE');
-      const s = Array.from({ length: rows }, (_, r) => combine(z, (i) => coef[r * d + i] as number, (inter[r] as number) ?? 0) as Lin);
+      const s = Array.from({ length: rows }, (_, r) => combine(ctx, z, (i) => coef[r * d + i] as number, (inter[r] as number) ?? 0) as Lin);
       if (op === 'LinearRegressor') {
         if (outIndex !== 0 || post !== 'NONE') fail(`${op} with post_transform ${post}`);
         return { batched: true, dims: [rows], el: s };
@@ -780,6 +809,8 @@ function evalTensor(ctx: Ctx, name: string): Val {
     v = evalNode(ctx, node, (node.output ?? []).indexOf(name));
   } else v = inputVal(ctx, name);
   ctx.depth--;
+  if (v.el.length > MAX_ELEMENTS) fail(`a tensor of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+  grow(ctx, v.el.length);
   ctx.memo.set(name, v);
   return v;
 }
@@ -839,7 +870,7 @@ const exactLogit = (p: number): number => Math.log(p / (1 - p));
 export function readSymbolic(proto: ModelProto, info: Pick<ModelInfo, 'scoreOutput' | 'positiveIndex'>, space: AttackSpace, threshold: number): SymbolicScore | string {
   const graph = proto.graph;
   if (!graph) return 'the model has no graph';
-  const ctx: Ctx = { space, made: new Map(), inits: new Map(), memo: new Map(), ops: new Set(), roundingIgnored: false, depth: 0 };
+  const ctx: Ctx = { space, made: new Map(), inits: new Map(), memo: new Map(), ops: new Set(), roundingIgnored: false, depth: 0, cells: 0 };
   for (const n of graph.node ?? []) for (const o of n.output ?? []) if (o) ctx.made.set(o, n);
   for (const t of graph.initializer ?? []) if (t.name) ctx.inits.set(t.name, t);
   // graph inputs of the matrix: their declared shape; the rest follow from the attack space
@@ -897,6 +928,24 @@ export function evalLin(space: AttackSpace, l: Lin, o: number): number {
     if (x !== x) v += t.w;
   }
   return l.f32 ? Math.fround(v) : v;
+}
+
+/**
+ * The attack space restricted to `rows` (original row indices; row i of the result is rows[i]): the certificate only
+ * needs the attacked rows, and the virtual matrix is built for those alone.
+ */
+export function subsetSpace(space: AttackSpace, rows: ArrayLike<number>): AttackSpace {
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const n = rows.length;
+  const x0 = new Float64Array(n * nn);
+  const c0 = new Int32Array(n * nc);
+  for (let i = 0; i < n; i++) {
+    const o = rows[i] as number;
+    x0.set(space.x0.subarray(o * nn, (o + 1) * nn), i * nn);
+    c0.set(space.c0.subarray(o * nc, (o + 1) * nc), i * nc);
+  }
+  return { ...space, rows: n, x0, c0 };
 }
 
 interface VirtualSpace {

@@ -25,7 +25,7 @@ import { resolvePolicyPath } from '../../policy/load.js';
 import type { PolicyDocument } from '../../policy/types.js';
 import { MODE_LEAF, MODE_LEQ, MODE_LT, MODE_GTE, MODE_GT, goesTrue, parseTreeEnsemble, type TreeEnsemble } from '../explainability/tree-ensemble.js';
 import { locateTreeEnsemble } from '../explainability/tree-graph.js';
-import { linearPlan, readSymbolic, treePlan } from './certify-columns.js';
+import { linearPlan, readSymbolic, subsetSpace, treePlan } from './certify-columns.js';
 import { scalarizeTreeScore, type ScalarTreeScore } from '../explainability/tree-score.js';
 import { logit } from './oracle.js';
 import type { AttackInstances } from './outcome.js';
@@ -581,10 +581,16 @@ export function exactTreeRadius(space: AttackSpace, ec: ExactContext, o: number,
   const fLo = new Float64Array(width);
   const fHi = new Float64Array(width);
   const scale = new Float64Array(width).fill(1);
+  // a missing cell is never changed: fixed for this row (the matrix may hold an imputed value there)
+  const mutableOf = ec.mutableOf.slice();
   for (let col = 0; col < width; col++) {
-    const j = ec.mutableOf[col] as number;
+    const j = mutableOf[col] as number;
     if (j < 0) continue;
     const a = space.x0[o * nn + j] as number;
+    if (a !== a) {
+      mutableOf[col] = -1;
+      continue;
+    }
     const dir = space.limits.direction[j] as number;
     fLo[col] = dir === 1 ? a : Math.min(space.limits.lower[j] as number, a);
     fHi[col] = dir === -1 ? a : Math.max(space.limits.upper[j] as number, a);
@@ -595,7 +601,7 @@ export function exactTreeRadius(space: AttackSpace, ec: ExactContext, o: number,
   let bestBox: { lo: Float64Array; hi: Float64Array; loOpen: Uint8Array; hiOpen: Uint8Array } | null = null;
   let visits = 0;
   const colDist = (col: number, l: number, h: number): number => {
-    const j = ec.mutableOf[col] as number;
+    const j = mutableOf[col] as number;
     const a = row[col] as number;
     if (j < 0) return a >= l && a <= h ? 0 : Infinity; // open ends checked separately
     const L = Math.max(l, fLo[col] as number);
@@ -642,7 +648,7 @@ export function exactTreeRadius(space: AttackSpace, ec: ExactContext, o: number,
         const H = hi[col] as number;
         if (L > H || (L === H && (loOpen[col] || hiOpen[col]))) ok = false;
         const a = row[col] as number;
-        if (ok && (ec.mutableOf[col] as number) < 0 && ((loOpen[col] && a === L) || (hiOpen[col] && a === H))) ok = false;
+        if (ok && (mutableOf[col] as number) < 0 && ((loOpen[col] && a === L) || (hiOpen[col] && a === H))) ok = false;
         const after = ok ? colDist(col, L, H) : Infinity;
         if (!Number.isFinite(after)) ok = false;
         if (!ok) break;
@@ -669,7 +675,7 @@ export function exactTreeRadius(space: AttackSpace, ec: ExactContext, o: number,
   const box = bestBox as { lo: Float64Array; hi: Float64Array; loOpen: Uint8Array; hiOpen: Uint8Array };
   const witness = Float64Array.from(row);
   for (let col = 0; col < width; col++) {
-    if ((ec.mutableOf[col] as number) < 0) continue;
+    if ((mutableOf[col] as number) < 0) continue;
     const L = Math.max(box.lo[col] as number, fLo[col] as number);
     const H = Math.min(box.hi[col] as number, fHi[col] as number);
     const a = row[col] as number;
@@ -833,7 +839,10 @@ export function treeCertificate(space: AttackSpace, rel: Relations, inst: Attack
  * the trees over the attack space's own features, then the solvers above run on that virtual feature matrix.
  */
 function certifyGraph(opts: CertifyOptions, proto: ModelProto): Certificate {
-  const { space, relations: rel, inst, threshold, norms, info } = opts;
+  const { relations: rel, threshold, norms, info } = opts;
+  // the attacked rows only (row i of the sub-space is instance i)
+  const space = subsetSpace(opts.space, opts.inst.rows);
+  const inst: AttackInstances = { ...opts.inst, rows: Uint32Array.from(opts.inst.rows, (_, i) => i) };
   const sym = readSymbolic(proto, info, space, threshold);
   if (typeof sym === 'string') return none(`${sym}: no certificate`);
   const read = `read through the graph's preprocessing (${sym.ops.join(', ')})`;
