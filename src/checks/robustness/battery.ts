@@ -55,7 +55,7 @@ export async function runBattery(ctx: CheckContext, settings: RobustnessSettings
   const labelOnly = ctx.model.info.outputKind === 'label';
 
   const oracle = (maxQueries: number, lead?: RelationLead): Oracle =>
-    createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared, relations, ...(lead ? { lead } : {}) });
+    createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared, relations, batchRows: policy.model.batch_size, ...(lead ? { lead } : {}) });
   const note = (o: Oracle, what: string): void => {
     const s = o.stopped();
     if (s === null) return;

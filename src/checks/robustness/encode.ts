@@ -13,6 +13,9 @@ import type { AttackSpace } from './space.js';
  * changed one-hot indicators rewritten, not a full copy. Attacks that keep a candidate in the same slot from one step
  * to the next (stable layouts) thus pay a few writes per candidate instead of a row copy.
  */
+/** Cached row views of a MatrixEncoder (a power of two). */
+const VIEW_SLOTS = 4096;
+
 export class MatrixEncoder {
   private data = new Float32Array(0);
   /** Original row held by each matrix row (-1: unknown). */
@@ -23,6 +26,12 @@ export class MatrixEncoder {
   private readonly contiguous: boolean;
   /** Per categorical feature: its one-hot indicator columns per level (null: not a one-hot group). */
   private readonly indicators: Array<Int32Array | null>;
+  /**
+   * Views of original rows of the input matrix, direct-mapped by row (VIEW_SLOTS of them): a full row copy reuses the
+   * view instead of allocating a subarray per candidate (attacks copy the same few hundred rows over and over).
+   */
+  private readonly views: Array<Float32Array | undefined> = new Array(VIEW_SLOTS);
+  private readonly viewRow = new Int32Array(VIEW_SLOTS).fill(-1);
 
   constructor(
     private readonly space: AttackSpace,
@@ -75,7 +84,13 @@ export class MatrixEncoder {
           out.copyWithin(base, base - width, base);
           for (let j = 0; j < nc; j++) rowLevels[k * nc + j] = rowLevels[(k - 1) * nc + j] as number;
         } else {
-          out.set(src.subarray(o * width, o * width + width), base);
+          const slot = o & (VIEW_SLOTS - 1);
+          let view = this.views[slot];
+          if (view === undefined || this.viewRow[slot] !== o) {
+            view = this.views[slot] = src.subarray(o * width, o * width + width);
+            this.viewRow[slot] = o;
+          }
+          out.set(view, base);
           for (let j = 0; j < nc; j++) rowLevels[k * nc + j] = c0[o * nc + j] as number;
         }
         rowOrigin[k] = o;

@@ -39,6 +39,8 @@ export interface OracleOptions {
   relations?: Relations;
   /** What the attack changes on purpose: numbers (noise, score, decision attacks) or levels (categorical attack). */
   lead?: RelationLead;
+  /** The model's rows per onnxruntime call (policy model.batch_size), to encode in cache-sized parts (see encodeRows). */
+  batchRows?: number;
 }
 
 export function createOracle(opts: OracleOptions): Oracle {
@@ -51,6 +53,7 @@ export function createOracle(opts: OracleOptions): Oracle {
   // one encoder per attack space, shared by the oracles of a battery (they score one after the other): its matrix is
   // allocated once, not per attack
   const encoder = opts.space.input.kind === 'matrix' ? sharedEncoder(opts.space) : undefined;
+  const partRows = encodeRows(opts.batchRows, opts.space.input.kind === 'matrix' ? opts.space.input.width : 1);
   return {
     space: opts.space,
     threshold: opts.threshold,
@@ -77,10 +80,10 @@ export function createOracle(opts: OracleOptions): Oracle {
     async score(cands: Candidates, extra?: { numeric?: number[]; categorical?: number[] }): Promise<Float32Array> {
       if (cands.count === 0) return new Float32Array(0);
       if (opts.relations && opts.lead && !extra) projectRelations(opts.space, opts.relations, cands, opts.lead);
-      // encode at most ENCODE_ROWS candidates at a time (bounds the memory of the model input)
+      // encode at most partRows candidates at a time (bounds the memory of the model input; see encodeRows)
       const out = new Float32Array(cands.count);
-      for (let from = 0; from < cands.count; from += ENCODE_ROWS) {
-        const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + ENCODE_ROWS));
+      for (let from = 0; from < cands.count; from += partRows) {
+        const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + partRows));
         const input = encodeCandidates(opts.space, part, extra, encoder);
         out.set(await opts.model.score(input), from);
         queries += part.count;
@@ -106,6 +109,22 @@ function sharedEncoder(space: AttackSpace): MatrixEncoder | undefined {
 
 /** Rows encoded into one model input at most (the model splits it further into its own batches). */
 export const ENCODE_ROWS = 65_536;
+/** Bytes of an encoded part that stay in the CPU cache while they are written. */
+const CACHED_PART_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Rows per encoded part: ENCODE_ROWS, or fewer when the model's batch size is a power of two — then parts of
+ * batchRows·2^k rows (as many as fit in CACHED_PART_BYTES, at least one batch) give onnxruntime exactly the same
+ * batches as ENCODE_ROWS parts would (the same rows per run, so the same scores), and the reused matrix stays in the
+ * CPU cache (measured: writing the rows of a 108-feature matrix 2× faster than into a 65,536-row one).
+ */
+export function encodeRows(batchRows: number | undefined, width: number): number {
+  const b = batchRows ?? 0;
+  if (!(Number.isInteger(b) && b > 0 && b <= ENCODE_ROWS && (b & (b - 1)) === 0)) return ENCODE_ROWS;
+  let rows = b;
+  while (rows * 2 <= ENCODE_ROWS && rows * 2 * Math.max(1, width) * 4 <= CACHED_PART_BYTES) rows *= 2;
+  return rows;
+}
 
 function sliceCandidates(space: AttackSpace, c: Candidates, from: number, to: number): Candidates {
   if (from === 0 && to === c.count) return c;
