@@ -12,57 +12,33 @@ import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { renderDataHtml } from './data-section.js';
-import { htmlBlocks, htmlSection } from './doc/html.js';
+import { chartFigures, htmlBlocks, htmlRowClass, htmlSection, htmlStatus } from './doc/html.js';
 import { explainabilitySection } from './sections/explainability.js';
+import { baselineSection } from './sections/baseline.js';
 import { notesSection } from './sections/notes.js';
-import type { AssociationEntry } from '../checks/explainability/types.js';
 import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
 import {
-  associationMeasureName,
-  baselineOf,
   budgetText,
-  checkOfChange,
   checksOnAttack,
   checksOnCounterfactual,
   counterfactualGroupsByFlipRate,
   counterfactualMethodText,
-  directionArrow,
   disparityOf,
-  changeEffectText,
-  effectWord,
-  markedEffect,
-  significanceText,
-  explainabilityOf,
-  importanceUncertaintyText,
-  rankRangeOf,
   guardSection,
   immutableFeatures,
-  incompatibleReason,
   isPresent,
   largestBudget,
-  lengthOf,
   list,
   MAX_ATTACKS,
-  MAX_BASELINE_ROWS,
   MAX_BUDGETS,
   MAX_COUNTERFACTUALS,
   MAX_GROUPINGS,
-  maxRegressionText,
   medianPerturbationText,
   mostVulnerableOf,
   numberOr,
-  permutationChangeWord,
-  permutationMetricName,
-  permutationOf,
   perturbationText,
-  proxiesOf,
-  rankedImportance,
   robustnessOf,
   ROBUSTNESS_TERMS,
-  selectBaselineRows,
-  shapMethodName,
-  shapModelCallsText,
-  shapSpaceName,
 } from './section-views.js';
 import { escapeHtml } from './escape.js';
 import {
@@ -97,9 +73,6 @@ const SECTION_TITLES: Record<CheckSection, string> = {
 
 const e = (t: unknown) => escapeHtml(t);
 
-/** Most features in the HTML importance table. */
-const MAX_HTML_IMPORTANCE_ROWS = 50;
-
 const STYLE = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--subtle:#f6f8fa;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--pass-bg:#dafbe1;--fail-bg:#ffebe9;--warn-bg:#fff8c5;--link:#0969da}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--subtle:#151b23;--pass:#3fb950;--fail:#f85149;--warn:#d29922;--pass-bg:#12261e;--fail-bg:#25171c;--warn-bg:#272115;--link:#4493f8}}
@@ -131,21 +104,8 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
-function statusLabel(c: CheckResult): string {
-  if (c.status === 'not-run') return 'not run';
-  if (c.status === 'insufficient') return c.evidence?.insufficientKind !== undefined && c.evidence.insufficientKind !== 'data' ? 'inconclusive' : 'insufficient data';
-  if (c.outcome === 'warn') return 'warning';
-  return c.outcome === 'pass' ? 'pass' : 'fail';
-}
-
 function statusCell(c: CheckResult): string {
-  const cls = c.outcome === 'pass' ? 'pass' : c.outcome === 'fail' ? 'fail' : 'warn';
-  const icon = c.outcome === 'pass' ? '✔' : c.outcome === 'fail' ? '✖' : '▲';
-  return `<td><span class="st ${cls}">${icon} ${e(statusLabel(c))}</span></td>`;
-}
-
-function rowClass(c: CheckResult): string {
-  return c.status === 'insufficient' || c.status === 'not-run' ? 'insufficient' : c.outcome;
+  return `<td>${htmlStatus(c)}</td>`;
 }
 
 function table(head: string[], rows: string[], numeric: boolean[] = []): string {
@@ -191,7 +151,7 @@ function checkRow(c: CheckResult, policyPath: string, withSection: boolean, with
     // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
     ...(withWhy ? [`<td>${c.status === 'insufficient' || c.status === 'not-run' ? e(c.message) : ''}</td>`] : []),
   ];
-  return `<tr class="${rowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
+  return `<tr class="${htmlRowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
 }
 
 function checksTable(checks: CheckResult[], withSection: boolean, policyPath: string): string {
@@ -216,13 +176,6 @@ function checksTable(checks: CheckResult[], withSection: boolean, policyPath: st
     checks.map((c) => checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy)),
     head.map((h) => ['Value', 'Threshold', 'Margin'].includes(h)),
   );
-}
-
-function chartFigures(charts: Chart[]): string {
-  if (charts.length === 0) return '';
-  return `<div class="charts">${charts
-    .map((c) => `<figure id="chart-${e(c.name)}" data-chart="${e(c.name)}">${c.svg}</figure>`)
-    .join('')}</div>`;
 }
 
 function factsList(items: Array<[string, string]>): string {
@@ -329,12 +282,6 @@ function fairnessAttribute(report: Report, attr: AttributeResult, charts: Chart[
 /** The chart-name suffix of an attribute (as renderCharts names them). */
 function chartSuffix(attr: AttributeResult, report: Report): string {
   return attributeChartNames(report)[report.fairness.indexOf(attr)] ?? 'attribute';
-}
-
-function sensitiveNames(report: Report): Set<string> {
-  const names = new Set<string>();
-  for (const a of report.fairness) for (const x of a.attributes) names.add(x);
-  return names;
 }
 
 const MALFORMED_HTML = '<p class="muted">This part of the report is malformed and is not shown; see report.json.</p>';
@@ -466,50 +413,6 @@ function robustnessTables(report: Report): string {
   }, MALFORMED_HTML);
 }
 
-/** Before → after per metric, with arrows, the paired interval of the change, significance, the limit and the gate. */
-function baselineTables(report: Report): string {
-  const b = baselineOf(report);
-  if (!b) return '';
-  return guardSection(() => {
-    const base = isPresent(b.base) ? b.base : undefined;
-    const fp = (m: { sha256?: unknown; bytes?: unknown } | undefined) =>
-      m ? `sha256 <code title="${e(m.sha256)}">${e(shortSha(String(m.sha256 ?? '')))}</code> · ${e(formatBytes(numberOr(m.bytes)))}` : 'n/a';
-    const iv = isPresent(b.interval) ? b.interval : null;
-    let out = factsList([
-      ['Base model', `${e(base?.source ?? '')} <span class="muted">${fp(base)}</span>`],
-      ['This pull request', `<span class="muted">${fp(isPresent(b.current) ? b.current : undefined)}</span>`],
-      ['Status', e(b.status === 'compared' ? 'compared on the same rows' : b.status === 'unchanged' ? 'unchanged: byte-identical to the base model, not rescored (every change is 0)' : 'not compared: the base model could not be scored on this data')],
-      ['Rows', e(`${formatCount(b.rows)}${numberOr(b.decisionsChanged) !== null ? ` · ${plural(b.decisionsChanged as number, 'decision')} changed` : ''}`)],
-      ...(b.dataset ? ([['Dataset', e(b.dataset)]] as Array<[string, string]>) : []),
-      ['Intervals', e(iv ? `${formatCompact((numberOr(iv.level) ?? NaN) * 100)}% paired bootstrap, ${formatCount(iv.resamples)} resamples (${iv.method}), seed ${iv.seed}` : 'none')],
-    ]);
-    if (b.status === 'incompatible') {
-      const reason = incompatibleReason(b);
-      out += `<p class="st warn">Not compared${reason ? `: ${e(reason)}` : ''}. Regression limits could not be checked.</p>`;
-    }
-    const { shown, omitted } = selectBaselineRows(b, MAX_BASELINE_ROWS);
-    if (shown.length > 0 && b.status !== 'incompatible') {
-      const rows = shown.map((m) => {
-        const check = checkOfChange(report, m);
-        const marked = markedEffect(m);
-        const cls = marked === 'better' ? 'pass' : marked === 'worse' ? 'fail' : '';
-        return (
-          `<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
-          `${num(formatValue(m.before))}${num(formatValue(m.after))}` +
-          `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${changeEffectText(m) === 'not significant' ? ' (not significant)' : ''}`)}">${e(directionArrow(m.direction))} ${e(formatSigned(m.delta))}</span></td>` +
-          `${num(isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval) : '—')}<td>${significanceText(m)}</td>` +
-          `<td>${e(maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`
-        );
-      });
-      const level = iv ? numberOr(iv.level) : null;
-      out += table(['Metric', 'Base', 'This PR', 'Change', level !== null ? `${e(formatCompact(level * 100))}% CI of change` : 'CI of change', 'Significant', 'Max regression', 'Gate'], rows, [false, true, true, true, true, false, false, false]);
-      if (omitted > 0) out += `<p class="muted">${e(plural(omitted, 'more metric'))} not shown; see report.json.</p>`;
-      out += '<p class="muted">▲ ▼ direction of the change; green = better, red = worse for that metric, coloured only when the change is significant: its interval excludes 0 (more than resampling noise).</p>';
-    }
-    return out;
-  }, MALFORMED_HTML);
-}
-
 export interface HtmlOptions {
   /** Link back to the workflow run (job summary), shown in the header. */
   runUrl?: string;
@@ -595,7 +498,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       const ex = explainabilitySection(report);
       body += checksTable(checks, false, report.policy.path) + (ex ? htmlBlocks(ex.blocks, { charts }) : '');
     } else {
-      body += baselineTables(report) + checksTable(checks, false, report.policy.path);
+      const base = baselineSection(report);
+      body += (base ? htmlBlocks(base.blocks, { charts }) : '') + checksTable(checks, false, report.policy.path);
     }
     parts.push(`<section id="${sec}"><h2>${e(SECTION_TITLES[sec])}</h2>${body}</section>`);
   }

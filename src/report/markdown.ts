@@ -24,7 +24,6 @@ import {
   formatLevel,
   formatMetric,
   formatPercent,
-  formatSigned,
   formatThreshold,
   formatValue,
   plural,
@@ -33,12 +32,13 @@ import {
 import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
 import { LABEL_METRICS, SCORE_METRICS } from '../metrics/types.js';
 import type { CheckResult, Report } from './types.js';
-import type { BaselineMetricChange } from '../baseline/types.js';
-import type { ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
+
+
 import { renderDataMarkdown } from './data-section.js';
 import { MAX_NAME_LENGTH, codeCell, details, markdownTable, mdSection, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
 import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
+import { baselineSection } from './sections/baseline.js';
 import { readableScope } from './scope-words.js';
 import { mermaidCharts } from './mermaid.js';
 import { binOrder, groupsInDisplayOrder } from './group-order.js';
@@ -55,26 +55,15 @@ import type {
   WorstCaseResult,
 } from '../checks/robustness/types.js';
 import {
-  associationMeasureName,
-  baselineOf,
   budgetText,
-  checkOfChange,
   checksOnAttack,
   checksOnCounterfactual,
   counterfactualGroupsByFlipRate,
   counterfactualMethodText,
-  directionArrow,
   disparityOf,
-  effectMark,
-  markedEffect,
-  significanceText,
-  explainabilityOf,
-  importanceUncertaintyText,
-  rankRangeOf,
   gateSummary,
   guardSection,
   immutableFeatures,
-  incompatibleReason,
   isPresent,
   largestBudget,
   lengthOf,
@@ -85,22 +74,12 @@ import {
   MAX_COUNTERFACTUALS,
   MAX_GROUPINGS,
   MAX_IMPORTANCE_ROWS,
-  maxRegressionText,
   medianPerturbationText,
   mostVulnerableOf,
   numberOr,
-  permutationChangeWord,
-  permutationMetricName,
-  permutationOf,
   perturbationText,
-  proxiesOf,
-  rankedImportance,
   robustnessOf,
   ROBUSTNESS_TERMS,
-  selectBaselineRows,
-  shapMethodName,
-  shapModelCallsText,
-  shapSpaceName,
 } from './section-views.js';
 
 export interface SummaryOptions {
@@ -761,110 +740,14 @@ export function renderExplainability(report: Report, opts: SectionOptions = {}):
   return mdSection(s, { heading: opts.heading !== false, maxRows: opts.maxRows ?? MAX_IMPORTANCE_ROWS });
 }
 
-/** 'models/x.onnx sha256 1a2b3c… (2.6 KiB)' */
-function modelRef(m: { sha256?: unknown; bytes?: unknown } | undefined): string {
-  if (!isPresent(m)) return 'n/a';
-  return `sha256 ${codeCell(shortSha(String(m.sha256 ?? '')))}, ${formatBytes(numberOr(m.bytes))}`;
-}
-
 /**
- * The Change cell: direction, signed change and, when significant, better / worse in words ('▼ -0.0129 worse'); a
- * change within resampling noise says so. The arrow is the direction of the number, the word what it means for this
- * metric, so they never disagree with each other or with the Gate column's ✅ / ❌ (the check's outcome).
- */
-function baselineChangeCell(m: BaselineMetricChange): string {
-  const marked = markedEffect(m);
-  const word = marked === 'better' || marked === 'worse' ? `&nbsp;**${marked}**` : m.significant === false && m.delta !== null && m.delta !== 0 ? '&nbsp;_(noise)_' : '';
-  return `${directionArrow(m.direction)}&nbsp;${formatSigned(m.delta)}${word}`;
-}
-
-/** One row of the before/after table: metric, base → PR, change, its interval, the gate (limit and outcome). */
-function baselineRow(report: Report, m: BaselineMetricChange): string[] {
-  const check = checkOfChange(report, m);
-  const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
-  const limit = escapeMarkdown(maxRegressionText(m));
-  return [
-    `${nameCell(String(m.title ?? m.id))}${note}`,
-    // numbers never wrap inside (a non-breaking space): the metric's name and the gate wrap instead
-    `${formatValue(m.before)}&nbsp;→&nbsp;${formatValue(m.after)}`,
-    baselineChangeCell(m),
-    isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval).replace(', ', ',&nbsp;') : '—',
-    check ? `${statusLabel(check)}${limit ? ` (${limit.replace(/ /g, '&nbsp;')})` : ''}` : '—',
-  ];
-}
-
-/**
- * The pull request's model against the base branch's: a before → after table with arrows (▲ ▼ ▬ from the direction
- * of the change, ✅ ❌ from whether it is better or worse, when significant), the paired interval of each change, its significance, the
- * regression limit and the check's outcome. Unchanged and incompatible bases are said in words.
+ * The pull request's model against the base branch's (sections/baseline.ts): before → after per metric, the direction
+ * and meaning of each change, its paired interval and the regression gate. Unchanged and incompatible bases in words.
  */
 export function renderBaseline(report: Report, opts: SectionOptions = {}): string {
-  const b = baselineOf(report);
-  if (!b) return '';
-  return guardSection(() => {
-    const base = isPresent(b.base) ? b.base : undefined;
-    const source = base ? escapeMarkdown(String(base.source ?? ''), { maxLength: 300 }) : 'the base model';
-    const parts = [opts.heading ?? '### Compared with the base model'].filter((p): p is string => p !== false);
-    if (b.status === 'incompatible') {
-      const reason = incompatibleReason(b);
-      parts.push(
-        `⚠️ **Not compared:** the base model (${source}; ${modelRef(base)}) could not be scored on this data` +
-          `${reason ? ` — ${escapeMarkdown(reason, { maxLength: 400 })}` : ''}. Regression limits could not be checked.`,
-      );
-      const gated = list<BaselineMetricChange>(b.metrics).filter((m) => isPresent(m) && m.maxRegression !== undefined);
-      if (gated.length > 0) {
-        const max = opts.maxRows ?? MAX_BASELINE_ROWS;
-        parts.push(
-          markdownTable(
-            ['Metric', 'Max regression', 'Gate'],
-            gated.slice(0, max).map((m) => {
-              const check = checkOfChange(report, m);
-              return [nameCell(String(m.title ?? m.id)), escapeMarkdown(maxRegressionText(m)), check ? statusLabel(check) : 'not gated'];
-            }),
-            ['l', 'l', 'l'],
-          ) + (gated.length > max ? `\n\n_${plural(gated.length - max, 'more limit')} not shown._` : ''),
-        );
-      }
-      return parts.join('\n\n');
-    }
-    if (b.status === 'unchanged') {
-      parts.push(`▬ **Unchanged:** the model is byte-identical to the base model (${source}; ${modelRef(base)}): not rescored, every change is 0.`);
-    } else {
-      const changed = numberOr(b.decisionsChanged);
-      const iv = isPresent(b.interval) ? b.interval : null;
-      parts.push(
-        [
-          `Base: ${source} (${modelRef(base)}) → this pull request (${modelRef(b.current)})`,
-          `both scored on the same ${plural(numberOr(b.rows) ?? 0, 'row')}`,
-          changed !== null ? `${plural(changed, 'decision')} changed` : '',
-          b.dataset ? `dataset: ${escapeMarkdown(b.dataset, { maxLength: 200 })}` : '',
-          iv
-            ? `${formatLevel(numberOr(iv.level) ?? NaN)} intervals of each change from a paired bootstrap (${formatCount(iv.resamples)} resamples, ${escapeMarkdown(String(iv.method))})`
-            : 'no intervals (statistics.resamples is 0)',
-        ]
-          .filter((x) => x !== '')
-          .join(' · ') + '.',
-      );
-    }
-    const { shown, omitted } = selectBaselineRows(b, opts.maxRows ?? MAX_BASELINE_ROWS);
-    if (shown.length === 0) {
-      parts.push('_No metric to compare._');
-      return parts.join('\n\n');
-    }
-    const level = isPresent(b.interval) ? numberOr(b.interval.level) : null;
-    const ciHeader = level !== null ? `${formatLevel(level)} CI of change` : 'CI of change';
-    let table = markdownTable(
-      ['Metric', 'Base → PR', 'Change', ciHeader, 'Gate (limit)'],
-      shown.map((m) => baselineRow(report, m)),
-      ['l', 'r', 'r', 'l', 'l'],
-    );
-    if (omitted > 0) table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
-    parts.push(table);
-    parts.push(
-      'Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_ within resampling noise. Gate (limit): the outcome of the regression check, the only column with a verdict mark, and its limit; — not gated.',
-    );
-    return parts.join('\n\n');
-  }, MALFORMED('Compared with the base model'));
+  const s = baselineSection(report);
+  if (!s) return '';
+  return mdSection(s, { heading: opts.heading !== false, ...(opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

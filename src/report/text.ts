@@ -5,60 +5,41 @@
  * Pure: Report -> string. ANSI colour only when opts.color; names from data are stripped of escape sequences.
  */
 import { adverseTerms } from './favourable-words.js';
-import { compareBySeverity, outcomeCounts, rankedBreaches } from './breaches.js';
+import { outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
-import { formatCheckMargin, formatCheckValue, formatCount, formatPercent, formatSigned, formatThresholdAscii, formatValue, plural, shortSha, truncate, formatCompact } from './format.js';
+import { formatCount, formatValue, plural, shortSha, truncate, formatCompact } from './format.js';
 import type { AttackResult, CounterfactualResult, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
 import {
-  baselineOf,
   budgetText,
-  checkOfChange,
-  directionArrow,
-  changeEffectText,
-  markedEffect,
-  explainabilityOf,
-  rankRangeOf,
   guardSection,
-  incompatibleReason,
   isPresent,
   largestBudget,
   list,
   MAX_ATTACKS,
   MAX_COUNTERFACTUALS,
-  maxRegressionText,
   medianPerturbationText,
   numberOr,
-  proxiesOf,
-  rankedImportance,
   robustnessOf,
-  selectBaselineRows,
-  shapMethodName,
-  shapSpaceName,
   TEXT_IMPORTANCE_ROWS,
 } from './section-views.js';
-
-/** Most rows of the baseline block in the terminal. */
-const TEXT_BASELINE_ROWS = 20;
-import type { CheckResult, Report } from './types.js';
-import { fit, fitRight, paint, statusWord, textSection, textTable, width, type Style } from './doc/text.js';
+import type { Report } from './types.js';
+import { paint, textSection, textTable } from './doc/text.js';
 import { checksTableBlock } from './sections/checks.js';
 import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
+import { baselineSection } from './sections/baseline.js';
 import { renderDataText } from './data-section.js';
 
 export { statusWord, wrapCell } from './doc/text.js';
+
+/** Most rows of the baseline block in the terminal. */
+const TEXT_BASELINE_ROWS = 20;
 
 export interface TextOptions {
   /** Use ANSI colours (the CLI passes true for a TTY without NO_COLOR). */
   color?: boolean;
   /** Terminal width in columns (default 100, at least 60). */
   width?: number;
-}
-
-function checkName(check: CheckResult): string {
-  const suffix = check.scope !== undefined ? ` (${check.scope})` : '';
-  const title = suffix !== '' && check.title.endsWith(suffix) ? check.title.slice(0, -suffix.length) : check.title;
-  return sanitizeTerminal(title);
 }
 
 /** The verdict line and what was evaluated. */
@@ -115,53 +96,10 @@ export function renderTextNotes(report: Report): string {
   return s ? textSection(s) : '';
 }
 
-const EFFECT_STYLE: Record<string, Style | undefined> = { better: 'green', worse: 'red' };
-
-/**
- * The comparison with the base model: one line per metric, 'ROC AUC  0.9212 -> 0.9044  ▼ -0.0169 [-0.0192, -0.0146]
- * worse  FAIL'. Empty string without a baseline section.
- */
+/** The comparison with the base model: what was compared, then metric, base -> PR, change, interval, gate. */
 export function renderTextBaseline(report: Report, opts: TextOptions = {}): string {
-  const b = baselineOf(report);
-  if (!b) return '';
-  const color = opts.color ?? false;
-  return guardSection(() => {
-    const source = sanitizeTerminal(b.base?.source ?? 'the base model', { maxLength: 120 });
-    if (b.status === 'incompatible') {
-      const reason = incompatibleReason(b);
-      return `Baseline: not compared with ${source}${reason ? `: ${sanitizeTerminal(reason, { maxLength: 200 })}` : ''}`;
-    }
-    const head =
-      b.status === 'unchanged'
-        ? `Baseline: the model is identical to ${source} (not rescored; every change is 0)`
-        : `Baseline: compared with ${source} on ${plural(numberOr(b.rows) ?? 0, 'row')}` +
-          (numberOr(b.decisionsChanged) !== null ? ` (${plural(b.decisionsChanged as number, 'decision')} changed)` : '');
-    const { shown, omitted } = selectBaselineRows(b, TEXT_BASELINE_ROWS);
-    const rows = shown.map((m) => {
-      const check = checkOfChange(report, m);
-      return {
-        name: sanitizeTerminal(m.title ?? m.id, { maxLength: 50 }),
-        values: `${formatValue(m.before)} -> ${formatValue(m.after)}`,
-        delta: `${directionArrow(m.direction)} ${formatSigned(m.delta)}`,
-        ci: isPresent(m.deltaInterval) ? `[${formatValue(m.deltaInterval.low)}, ${formatValue(m.deltaInterval.high)}]` : '',
-        effect: changeEffectText(m),
-        style: EFFECT_STYLE[String(markedEffect(m))],
-        gate: check ? `${statusWord(check).word} (${maxRegressionText(m)})` : '',
-        gateStyle: check ? statusWord(check).style : undefined,
-      };
-    });
-    const w = (k: 'name' | 'values' | 'delta' | 'ci' | 'effect') => Math.max(0, ...rows.map((r) => width(r[k])));
-    const wn = w('name');
-    const wv = w('values');
-    const wd = w('delta');
-    const wc = w('ci');
-    const we = w('effect');
-    const lines = rows.map((r) =>
-      `  ${fit(r.name, wn)}  ${fitRight(r.values, wv)}  ${paint(fitRight(r.delta, wd), color, ...(r.style ? [r.style] : []))}  ${fit(r.ci, wc)}  ${fit(r.effect, we)}  ${r.gate ? paint(r.gate, color, ...(r.gateStyle ? [r.gateStyle] : [])) : ''}`.trimEnd(),
-    );
-    if (omitted > 0) lines.push(`  (${plural(omitted, 'more metric')} in the JSON report)`);
-    return [head + (rows.length ? ':' : ''), ...lines].join('\n');
-  }, 'Baseline: (malformed section; see the JSON report)');
+  const s = baselineSection(report);
+  return s ? textSection(s, { ...opts, maxRows: TEXT_BASELINE_ROWS }) : '';
 }
 
 /** One line per attack (its largest budget) and per counterfactual attribute. Empty string without robustness. */

@@ -279,15 +279,16 @@ describe('HTML report', () => {
     expect(ex).toContain('<h3>Proxies of sensitive attributes');
     const base = section('baseline');
     const auc = r.baseline!.metrics.find((m) => m.id === 'roc_auc')!;
+    // The summary's table: base → PR, the change and what it means (only when significant), the gate with its limit.
     expect(base).toContain(
-      `<td class="num">${formatValue(auc.before)}</td><td class="num">${formatValue(auc.after)}</td><td class="num"><span class="st fail" title="worse">▼ ${formatSigned(auc.delta)}</span></td>`,
+      `<tr class="fail"><td>ROC AUC</td><td class="num">${formatValue(auc.before)} → ${formatValue(auc.after)}</td><td class="num">▼ ${formatSigned(auc.delta)} <strong>worse</strong></td>`,
     );
-    expect(base).toContain('<th class="num">95% CI of change</th>');
-    // Only a significant change is coloured better / worse.
+    expect(base).toContain('<th>95% CI of change</th><th>Significant</th><th>Gate (limit)</th>');
+    expect(base).toContain('<td><span class="st fail">✖ fail</span> (drop ≤ 0.01)</td>');
     const flat = r.baseline!.metrics.find((m) => m.significant === false && m.delta !== null && m.effect !== 'neutral')!;
-    expect(base).toContain(`<td class="num"><span class="st" title="${flat.effect} (not significant)">${directionArrow(flat.direction)} ${formatSigned(flat.delta)}</span></td>`);
-    expect(renderHtml(reports.unchanged, [])).toContain('unchanged: byte-identical to the base model, not rescored (every change is 0)');
-    expect(renderHtml(reports.incompatible, [])).toContain('<p class="st warn">Not compared: the base model&#39;s inputs cannot be built from the dataset');
+    expect(base).toContain(`<td class="num">${directionArrow(flat.direction)} ${formatSigned(flat.delta)} <em>(noise)</em></td>`);
+    expect(renderHtml(reports.unchanged, [])).toContain('▬ <strong>Unchanged:</strong> the model is byte-identical to the base model (');
+    expect(renderHtml(reports.incompatible, [])).toMatch(/<p>⚠️ <strong>Not compared:<\/strong> the base model \(.*\) could not be scored on this data — the base model&#39;s inputs cannot be built from the dataset/);
   });
 });
 
@@ -296,15 +297,20 @@ describe('terminal', () => {
     const r = reports.compared;
     const text = renderText(r);
     const base = renderTextBaseline(r).split('\n');
-    expect(base[0]).toMatch(/^Baseline: compared with file .*gbt_onehot\.onnx on 2,000 rows \(\d+ decisions changed\):$/);
+    // The summary's section, as terminal text: what was compared (wrapped), then one row per metric.
+    expect(base[0]).toBe('Compared with the base model:');
+    expect(base.slice(1, 4).join(' ')).toMatch(/^ {2}Base: file .*gbt_onehot\.onnx \(sha256 [0-9a-f]{12}, .*both scored on the same 2,000 rows · \d+ decisions changed ·/);
+    const top0 = base.findIndex((l) => l.startsWith('  METRIC'));
+    expect(base[top0]).toMatch(/^ {2}METRIC +BASE → PR +CHANGE {2}95% CI OF CHANGE +GATE \(LIMIT\)$/);
     const auc = r.baseline!.metrics[0]!;
-    expect(base[1]).toMatch(new RegExp(`^  ROC AUC +${formatValue(auc.before)} -> ${formatValue(auc.after)}  ▼ ${formatSigned(auc.delta)}  \\[-0\\.\\d{4}, -0\\.\\d{4}\\] +worse +FAIL \\(drop ≤ 0\\.01\\)$`));
-    expect(base).toHaveLength(1 + r.baseline!.metrics.length);
+    expect(base[top0 + 1]).toMatch(new RegExp(`^  ROC AUC +${formatValue(auc.before)} → ${formatValue(auc.after)} +▼ ${formatSigned(auc.delta)} worse  \\[-0\\.\\d{4}, -0\\.\\d{4}\\] +FAIL \\(drop ≤ 0\\.01\\)$`));
+    const rows = base.slice(top0 + 1).filter((l) => /\d → \d/.test(l));
+    expect(rows).toHaveLength(r.baseline!.metrics.length);
     // better / worse only for significant changes (the summary's rule); a change within noise says so.
     const noise = r.baseline!.metrics.findIndex((m) => m.significant === false && m.delta !== null && m.effect !== 'neutral');
     expect(noise).toBeGreaterThanOrEqual(0);
-    expect(base[1 + noise]).toMatch(/\] +not significant( |$)/);
-    expect(base[1 + noise]).not.toMatch(/ (better|worse)( |$)/);
+    expect(rows[noise]).toMatch(/\d \(noise\) +\[/);
+    expect(rows[noise]).not.toMatch(/ (better|worse)( |$)/);
     const rob = renderTextRobustness(r).split('\n');
     expect(rob).toHaveLength(1 + r.robustness!.attacks.length + (r.robustness!.worstCase?.length ?? 0) + r.robustness!.counterfactual.length);
     const cat = r.robustness!.attacks.find((a) => a.key === 'categorical_attack')!;
@@ -322,9 +328,9 @@ describe('terminal', () => {
     expect(ex[head + 1]).toMatch(new RegExp(`^  1  ${top.feature} +${formatValue(top.meanAbsShap)} +${formatPercent(top.share).replace('.', '\\.')} +\\d+–\\d+  proxy of sex \\(Cramér’s V`));
     expect(ex.slice(head + 1, -1).filter((l) => /^  \d /.test(l))).toHaveLength(5);
     expect(ex.at(-1)).toBe(`  ${r.explainability!.importance.length - 5} more features not shown; see the JSON report.`);
-    expect(text.indexOf('Baseline:')).toBeLessThan(text.indexOf('Robustness:'));
+    expect(text.indexOf('Compared with the base model:')).toBeLessThan(text.indexOf('Robustness:'));
     expect(text.indexOf('Robustness:')).toBeLessThan(text.indexOf('Explainability:'));
-    expect(renderTextBaseline(reports.unchanged).split('\n')[0]).toMatch(/^Baseline: the model is identical to file .* \(not rescored; every change is 0\):$/);
+    expect(renderTextBaseline(reports.unchanged).split('\n').slice(1, 3).join(' ')).toMatch(/^ {2}▬ Unchanged: the model is byte-identical to the base model \(file .*\): +not rescored, every change is 0\.$/);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { escapeMarkdown, escapeMarkdownHtml, markdownCode } from '../escape.js';
 import type { CheckResult } from '../types.js';
-import { shownIn, type Block, type Inline, type Level, type Section } from './model.js';
+import { capRows, shownIn, type Block, type Inline, type Level, type Section } from './model.js';
 
 /** Longest name (group, attribute, file) shown before it is cut with '…'. */
 export const MAX_NAME_LENGTH = 120;
@@ -129,7 +129,7 @@ function mdBlock(b: Block, opts: MarkdownOptions): string {
     case 'table': {
       const columns = b.columns.map((c, i) => [c, i] as const).filter(([c]) => shownIn(c, 'markdown'));
       const max = opts.maxRows ?? b.maxRows ?? Number.POSITIVE_INFINITY;
-      const shown = b.rows.slice(0, max);
+      const shown = capRows(b.rows, max);
       const table = markdownTable(
         columns.map(([c]) => mdInline(c.header)),
         shown.map((r) => columns.map(([, i]) => mdInline(r.cells[i] ?? []))),

@@ -65,6 +65,8 @@ export function shownIn(x: { only?: Target[] }, target: Target): boolean {
 
 export interface Row {
   cells: Inline[][];
+  /** When a cap leaves rows out, those of the lowest priority go first (default 0: keep the first rows). */
+  priority?: number;
   /** The check the row is about (HTML colours the row by its outcome). */
   check?: CheckResult;
   /** A row of lesser weight (insufficient group): greyed in HTML. */
@@ -92,6 +94,19 @@ export type Block =
   | { k: 'charts'; names?: string[]; prefix?: string }
   /** Blocks shown only in some targets. */
   | { k: 'only'; only: Target[]; blocks: Block[] };
+
+/** At most `max` rows: those of the highest priority (lowest number), in their order. */
+export function capRows<R extends Row>(rows: readonly R[], max: number): R[] {
+  if (rows.length <= max) return [...rows];
+  const keep = new Set(
+    rows
+      .map((r, i) => [r.priority ?? 0, i] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .slice(0, Math.max(0, max))
+      .map(([, i]) => i),
+  );
+  return rows.filter((_, i) => keep.has(i));
+}
 
 /** One section of a report: a heading and its blocks. */
 export interface Section {

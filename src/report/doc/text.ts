@@ -5,7 +5,7 @@
  */
 import { sanitizeTerminal } from '../escape.js';
 import type { CheckResult } from '../types.js';
-import { shownIn, type Block, type Inline, type Section } from './model.js';
+import { capRows, shownIn, type Block, type Inline, type Section } from './model.js';
 
 const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m' };
 export type Style = keyof typeof ANSI;
@@ -134,10 +134,10 @@ function textRun(x: Inline): string {
 
 /** The colour of a cell holding one mark. */
 function cellStyle(c: readonly Inline[]): Style | undefined {
-  const only = c.length === 1 ? c[0] : undefined;
-  if (only === undefined || typeof only === 'string') return undefined;
-  if (only.k === 'status') return statusWord(only.check).style;
-  if (only.k === 'flag') return FLAG_STYLE[only.level];
+  const first = c[0];
+  if (first === undefined || typeof first === 'string') return undefined;
+  if (first.k === 'status') return statusWord(first.check).style;
+  if (first.k === 'flag') return FLAG_STYLE[first.level];
   return undefined;
 }
 
@@ -216,7 +216,7 @@ function textBlock(b: Block, opts: TextDocOptions): string[] {
       return wrapWords(textInline(b.c), Math.max(60, Math.trunc(opts.width ?? 100)) - 2).map((l) => `  ${l}`);
     case 'table': {
       const max = opts.maxRows ?? b.maxRows ?? Number.POSITIVE_INFINITY;
-      const shown = { ...b, rows: b.rows.slice(0, max) };
+      const shown = { ...b, rows: capRows(b.rows, max) };
       const omitted = (b.total ?? b.rows.length) - shown.rows.length;
       return [...textTable(shown, opts), ...(omitted > 0 && b.more ? [`  ${textInline(b.more(omitted))}`] : [])];
     }
