@@ -51,18 +51,27 @@ export class MatrixEncoder {
    * the numeric features to write (the mutable ones, or more for counterfactuals; the others must equal the original
    * row); `widened`: written holds more than the mutable ones (the rows are then forgotten after this call).
    * Categorical levels are compared with the levels each matrix row holds, so every changed level is written.
+   * `offset`: candidate k goes to matrix row offset + k (a call encoded in parts keeps each candidate's row: the rows
+   * of stable layouts stay patched).
    */
-  encode(cands: Candidates, written: Int32Array, widened: boolean): MatrixInput {
+  encode(cands: Candidates, written: Int32Array, widened: boolean, offset = 0): MatrixInput {
     const { space, input } = this;
     const { width } = input;
     const n = cands.count;
     const nn = space.numeric.length;
     const nc = space.categorical.length;
-    if (this.data.length < n * width) {
-      const cap = Math.max(n, Math.ceil((this.data.length / width) * 1.5), 1024);
-      this.data = new Float32Array(cap * width);
-      this.rowOrigin = new Int32Array(cap).fill(-1);
-      this.rowLevels = new Int32Array(cap * nc);
+    if (this.data.length < (offset + n) * width) {
+      const cap = Math.max(offset + n, Math.ceil((this.data.length / width) * 1.5), 1024);
+      const data = new Float32Array(cap * width);
+      const rowOrigin = new Int32Array(cap).fill(-1);
+      const rowLevels = new Int32Array(cap * nc);
+      // keep what the rows before this part hold (a call encoded in parts grows the matrix part by part)
+      data.set(this.data);
+      rowOrigin.set(this.rowOrigin);
+      rowLevels.set(this.rowLevels);
+      this.data = data;
+      this.rowOrigin = rowOrigin;
+      this.rowLevels = rowLevels;
     }
     const out = this.data;
     const rowOrigin = this.rowOrigin;
@@ -76,13 +85,14 @@ export class MatrixEncoder {
     const nw = written.length;
     for (let k = 0; k < n; k++) {
       const o = origin[k] as number;
-      const base = k * width;
-      if (rowOrigin[k] !== o) {
+      const r = offset + k;
+      const base = r * width;
+      if (rowOrigin[r] !== o) {
         // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
         // are overwritten below, its levels are known), else from the original matrix
-        if (k > 0 && rowOrigin[k - 1] === o) {
+        if (k > 0 && rowOrigin[r - 1] === o) {
           out.copyWithin(base, base - width, base);
-          for (let j = 0; j < nc; j++) rowLevels[k * nc + j] = rowLevels[(k - 1) * nc + j] as number;
+          for (let j = 0; j < nc; j++) rowLevels[r * nc + j] = rowLevels[(r - 1) * nc + j] as number;
         } else {
           const slot = o & (VIEW_SLOTS - 1);
           let view = this.views[slot];
@@ -91,9 +101,9 @@ export class MatrixEncoder {
             this.viewRow[slot] = o;
           }
           out.set(view, base);
-          for (let j = 0; j < nc; j++) rowLevels[k * nc + j] = c0[o * nc + j] as number;
+          for (let j = 0; j < nc; j++) rowLevels[r * nc + j] = c0[o * nc + j] as number;
         }
-        rowOrigin[k] = o;
+        rowOrigin[r] = o;
       }
       if (this.contiguous) out.set(x.subarray(k * nn, k * nn + nn), base + first);
       else {
@@ -104,7 +114,7 @@ export class MatrixEncoder {
       }
       for (let j = 0; j < nc; j++) {
         const level = c[k * nc + j] as number;
-        const held = rowLevels[k * nc + j] as number;
+        const held = rowLevels[r * nc + j] as number;
         if (level === held) continue;
         const ind = indicators[j];
         if (!ind) continue;
@@ -112,12 +122,12 @@ export class MatrixEncoder {
         const to = ind[level] as number;
         if (from >= 0) out[base + from] = 0;
         if (to >= 0) out[base + to] = 1;
-        rowLevels[k * nc + j] = level;
+        rowLevels[r * nc + j] = level;
       }
     }
     // features outside the usual written set were changed: these rows no longer match the cache's assumptions
-    if (widened) rowOrigin.fill(-1, 0, n);
-    return { kind: 'matrix', rows: n, input: input.input, width, data: out.subarray(0, n * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
+    if (widened) rowOrigin.fill(-1, offset, offset + n);
+    return { kind: 'matrix', rows: n, input: input.input, width, data: out.subarray(offset * width, (offset + n) * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
   }
 }
 
@@ -190,12 +200,14 @@ export function encodeCandidates(
   extra?: { numeric?: number[]; categorical?: number[] },
   /** Reused between calls (its matrix is only valid until its next call); a fresh one by default. */
   encoder?: MatrixEncoder,
+  /** Matrix row of candidate 0 in the reused encoder (parts of one call keep their candidates' rows). */
+  offset = 0,
 ): ModelInput {
   const widened = !!extra && ((extra.numeric?.length ?? 0) > 0 || (extra.categorical?.length ?? 0) > 0);
   const numeric = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
   if (space.input.kind === 'matrix') {
     // categorical levels are compared with what each matrix row holds, so immutable ones need no widening here
-    return (encoder ?? new MatrixEncoder(space, space.input)).encode(cands, numeric, widened);
+    return encoder ? encoder.encode(cands, numeric, widened, offset) : new MatrixEncoder(space, space.input).encode(cands, numeric, widened);
   }
   if (!widened) return encodeColumns(space, space.input, cands);
   const wide: AttackSpace = {

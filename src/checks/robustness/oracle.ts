@@ -84,7 +84,8 @@ export function createOracle(opts: OracleOptions): Oracle {
       const out = new Float32Array(cands.count);
       for (let from = 0; from < cands.count; from += partRows) {
         const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + partRows));
-        const input = encodeCandidates(opts.space, part, extra, encoder);
+        // each part at its candidates' own rows of the reused matrix (ENCODE_ROWS rows at most; a multiple of partRows)
+        const input = encodeCandidates(opts.space, part, extra, encoder, from % ENCODE_ROWS);
         out.set(await opts.model.score(input), from);
         queries += part.count;
         if (opts.shared) opts.shared.remaining -= part.count;
