@@ -64,6 +64,8 @@ interface Lin {
   nan: Array<{ j: number; w: number }>;
   /** The value is rounded to float32 after the affine map (a Cast to float). */
   f32: boolean;
+  /** A single numeric term clipped to [lo, hi] after the affine map, before the rounding (MinMaxScaler(clip=True)). */
+  clip?: [number, number];
 }
 interface Str {
   k: 'str';
@@ -113,7 +115,7 @@ function bad(e: Elem): never {
 }
 
 function scaleLin(l: Lin, s: number): Lin {
-  return {
+  const out: Lin = {
     k: 'lin',
     b: l.b * s,
     num: l.num.map((t) => ({ ...t, a: t.a * s })),
@@ -121,9 +123,17 @@ function scaleLin(l: Lin, s: number): Lin {
     nan: l.nan.map((t) => ({ j: t.j, w: t.w * s })),
     f32: false,
   };
+  // s·clip(y, lo, hi) = clip(s·y, s·lo, s·hi) (bounds swapped when s < 0)
+  if (l.clip) out.clip = s >= 0 ? [l.clip[0] * s, l.clip[1] * s] : [l.clip[1] * s, l.clip[0] * s];
+  return out;
 }
 
 function addLin(x: Lin, y: Lin): Lin {
+  if (x.clip || y.clip) {
+    const [c, k] = x.clip ? [x, y] : [y, x];
+    if (!isConst(k)) fail('a clipped input combined with another input (not affine)');
+    return { ...c, b: c.b + k.b, clip: [c.clip![0] + k.b, c.clip![1] + k.b], f32: false };
+  }
   const cat = x.cat.map((t) => ({ c: t.c, t: t.t.slice() }));
   for (const t of y.cat) {
     const same = cat.find((u) => u.c === t.c);
@@ -314,6 +324,7 @@ function combine(ctx: Ctx, z: Elem[], coef: (i: number) => number, bias: number)
     if (w === 0) continue;
     const e = z[i] as Elem;
     if (e.k !== 'lin') bad(e.k === 'bad' ? e : { k: 'bad', why: 'a matrix product of strings or scores' });
+    if (e.clip) fail('Clip before a linear combination (not affine)');
     if (e.f32 && !isConst(e)) ctx.roundingIgnored = true;
     out.b += w * e.b;
     for (const t of e.num) out.num.push({ j: t.j, a: w * t.a, imp: t.imp });
@@ -344,6 +355,7 @@ function sigmoidOf(e: Elem): Elem {
   if (e.k === 'lin') {
     if (isConst(e)) return cst(1 / (1 + Math.exp(-e.b)));
     if (e.num.length === 0 && e.nan.length === 0 && e.cat.length === 1) return { ...e, b: 0, cat: [{ c: e.cat[0]!.c, t: e.cat[0]!.t.map((v) => 1 / (1 + Math.exp(-(v + e.b)))) }], f32: false };
+    if (e.clip) fail('Clip before a linear score (not affine)');
     return { k: 'mono', core: { kind: 'lin', lin: e }, chain: [{ op: 'sigmoid' }] };
   }
   bad(e);
@@ -516,7 +528,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
           // imputation: Where(IsNaN(x_j), const, affine in x_j)
           if (C.k === 'lin' && C.num.length === 0 && C.cat.length === 0 && C.nan.length === 1 && C.b === 0 && C.nan[0]!.w === 1) {
             const j = C.nan[0]!.j;
-            if (X.k === 'lin' && isConst(X) && Y.k === 'lin' && Y.num.length === 1 && Y.cat.length === 0 && Y.nan.length === 0 && Y.num[0]!.j === j && Y.num[0]!.imp !== Y.num[0]!.imp) {
+            if (X.k === 'lin' && isConst(X) && Y.k === 'lin' && !Y.clip && Y.num.length === 1 && Y.cat.length === 0 && Y.nan.length === 0 && Y.num[0]!.j === j && Y.num[0]!.imp !== Y.num[0]!.imp) {
               const t = Y.num[0]!;
               const imp = X.b !== X.b ? Number.NaN : (X.b - Y.b) / t.a;
               if (Y.f32 && X.b === X.b && Math.fround(X.b) !== X.b) fail('an imputed value that is not a float32 after a float32 rounding');
@@ -527,6 +539,30 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
         },
         op,
       );
+    }
+    case 'Clip': {
+      const v = single(ctx, node);
+      const bound = (i: number, attr: string, dflt: number): number => {
+        if (ins[i]) {
+          const c = constNumbers(ctx, ins[i]!, 'a Clip bound');
+          if (c.length !== 1) fail('a Clip bound that is not a scalar');
+          return c[0] as number;
+        }
+        return attrNum(node, attr, dflt);
+      };
+      const lo = bound(1, 'min', -Infinity);
+      const hi = bound(2, 'max', Infinity);
+      return {
+        ...v,
+        el: v.el.map((e) => {
+          if (isTab(e)) return tabulate(ctx, [e], ([a]) => Math.min(Math.max(a as number, lo), hi));
+          if (e.k === 'lin' && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && !e.f32) {
+            const [l0, h0] = e.clip ?? [-Infinity, Infinity];
+            return { ...e, clip: [Math.min(Math.max(l0, lo), hi), Math.min(Math.max(h0, lo), hi)] as [number, number] };
+          }
+          fail('Clip of a combination of inputs or after a float32 rounding');
+        }),
+      };
     }
     case 'Concat': {
       const vals = ins.map((n) => evalTensor(ctx, n));
@@ -673,7 +709,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
           if (fill === undefined) fail('Imputer without a value for every column');
           if (isTab(e)) return tabulate(ctx, [e], ([a]) => (rv !== rv ? (a as number) !== (a as number) : a === rv) ? fill : (a as number));
           if (rv === rv) fail('Imputer replacing a number (not NaN) in a numeric input');
-          if (e.k === 'lin' && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && e.num[0]!.imp !== e.num[0]!.imp) {
+          if (e.k === 'lin' && !e.clip && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && e.num[0]!.imp !== e.num[0]!.imp) {
             const t = e.num[0]!;
             return { ...e, num: [{ j: t.j, a: t.a, imp: (fill - e.b) / t.a }] };
           }
@@ -885,7 +921,7 @@ export function readSymbolic(proto: ModelProto, info: Pick<ModelInfo, 'scoreOutp
   if (!el || el.k === 'bad') return `the score is not a function the certificate can follow${el?.k === 'bad' ? ` (${el.why})` : ''}`;
   let m: Mono;
   if (el.k === 'mono') m = el;
-  else if (el.k === 'lin' && el.num.length > 0) m = { k: 'mono', core: { kind: 'lin', lin: el }, chain: [] };
+  else if (el.k === 'lin' && el.num.length > 0 && !el.clip) m = { k: 'mono', core: { kind: 'lin', lin: el }, chain: [] };
   else return 'the score does not depend on the numeric inputs';
   // invert the chain: decision ⇔ dir·(y − t) ≥ 0
   let t = threshold;
@@ -927,6 +963,7 @@ export function evalLin(space: AttackSpace, l: Lin, o: number): number {
     const x = space.x0[o * nn + t.j] as number;
     if (x !== x) v += t.w;
   }
+  if (l.clip) v = Math.min(Math.max(v, l.clip[0]), l.clip[1]);
   return l.f32 ? Math.fround(v) : v;
 }
 
@@ -1072,8 +1109,8 @@ function roundedLe(theta: number, strict: boolean): { m: number; closed: boolean
   return { m: mid, closed: even };
 }
 
-/** A threshold split on z = fround?(a·x + b) as a split on x: mode and threshold. */
-function convertSplit(mode: number, theta: number, a: number, b: number, f32: boolean): { mode: number; threshold: number } {
+/** A threshold split on z = fround?(clip?(a·x + b)) as a split on x: mode and threshold (±∞ when always / never true). */
+function convertSplit(mode: number, theta: number, a: number, b: number, f32: boolean, clip?: [number, number]): { mode: number; threshold: number } {
   // region where the node goes true, as y ≤/< m or y ≥/> m
   let le: boolean; // true-region is a lower half-line in y
   let m = theta;
@@ -1091,6 +1128,18 @@ function convertSplit(mode: number, theta: number, a: number, b: number, f32: bo
       m = r.m;
       closed = !r.closed;
     }
+  }
+  if (clip) {
+    // clip(y) in [lo, hi]: the half-line of clip(y) is the same half-line of y, or all / nothing
+    const [lo, hi] = clip;
+    let all: boolean | null = null;
+    if (le) {
+      if (closed ? m >= hi : m > hi) all = true;
+      else if (closed ? m < lo : m <= lo) all = false;
+    } else if (closed ? m <= lo : m < lo) all = true;
+    else if (closed ? m > hi : m >= hi) all = false;
+    // always: x ≤ +∞; never: x < −∞ (NaN keeps the node's missing rule)
+    if (all !== null) return all ? { mode: MODE_LEQ, threshold: Infinity } : { mode: MODE_LT, threshold: -Infinity };
   }
   // y = a·x + b
   const t = (m - b) / a;
@@ -1131,10 +1180,10 @@ export function treePlan(space: AttackSpace, rel: Relations, sym: SymbolicScore)
       else if (prev !== null && !sameImp(prev, t.imp)) imp[t.j] = null;
       feature[node] = t.j;
       if (m === MODE_LEQ || m === MODE_LT || m === MODE_GTE || m === MODE_GT) {
-        const cv = convertSplit(m, e0.threshold[node] as number, t.a, z.b, z.f32);
+        const cv = convertSplit(m, e0.threshold[node] as number, t.a, z.b, z.f32, z.clip);
         mode[node] = cv.mode;
         threshold[node] = cv.threshold;
-      } else if (!(t.a === 1 && z.b === 0 && !z.f32 && (m === MODE_EQ || m === MODE_NEQ || m === MODE_MEMBER))) {
+      } else if (!(t.a === 1 && z.b === 0 && !z.f32 && !z.clip && (m === MODE_EQ || m === MODE_NEQ || m === MODE_MEMBER))) {
         return `the ${core.op} compares a scaled numeric input for equality (feature ${fz})`;
       }
       continue;

@@ -826,7 +826,8 @@ export function treeCertificate(space: AttackSpace, rel: Relations, inst: Attack
     if (cert.exact.linf || cert.exact.l2) cert.notes.push(`exact: every combination of leaves of the ${e.roots.length} trees enumerated (leaf boxes)`);
     else if (Object.values(cert.radius).some((x) => x !== r)) cert.notes.push(`leaf boxes of the ${e.roots.length} trees enumerated; integer features relaxed, so the radii are lower bounds`);
   }
-  if (!cert.exact.linf && !cert.exact.l2) {
+  // the interval radii are what is reported unless the leaf boxes replaced them (then the note above says so)
+  if (!cert.exact.linf && !cert.exact.l2 && Object.values(cert.radius).some((x) => x === r)) {
     cert.notes.push(
       `interval bounds over ${e.roots.length} trees: a box of radius ε around the row (inside the bounds and directions) is shown to keep the decision${norms.includes('l2') ? '; the L2 radius is the L∞ one (the L2 ball lies in the box)' : ''}`,
     );
