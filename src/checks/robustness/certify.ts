@@ -839,7 +839,7 @@ export function treeCertificate(space: AttackSpace, rel: Relations, inst: Attack
  * Models whose preprocessing is inside the graph: the symbolic pass (certify-columns.ts) rewrites the linear head or
  * the trees over the attack space's own features, then the solvers above run on that virtual feature matrix.
  */
-function certifyGraph(opts: CertifyOptions, proto: ModelProto): Certificate {
+export function certifyGraph(opts: CertifyOptions, proto: ModelProto): Certificate {
   const { relations: rel, threshold, norms, info } = opts;
   // the attacked rows only (row i of the sub-space is instance i)
   const space = subsetSpace(opts.space, opts.inst.rows);
