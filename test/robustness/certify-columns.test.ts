@@ -465,3 +465,33 @@ describe('the symbolic pass agrees with the direct readers on feature-matrix mod
     }, 120_000);
   }
 });
+
+describe('hostile graphs', () => {
+  it('a 5,000-node chain is followed (no stack overflow); a cycle gives no certificate with a note, not a crash', async () => {
+    const s = await setup('test/fixtures/sklearn/adult/lr_pipeline.joblib', 'adult', { rows: 30, relations: { learn: false }, ...FAST, decision_attack: { enabled: false } });
+    const inst = s.run.outcomes[0]!.instances;
+    const base = { space: s.run.space, relations: s.run.relations, inst, threshold: 0.5, norms: ['linf'] as Array<'linf'>, info: s.ctx.model.info };
+    // a long Identity chain between the MatMul and its Add
+    const deep = decodeModel(s.bytes!);
+    const nodes = deep.graph!.node!;
+    const add = nodes.find((n) => n.opType === 'Add' && n.input![0]!.startsWith('matmul'))!;
+    let prev = add.input![0]!;
+    for (let k = 0; k < 5000; k++) {
+      nodes.push({ opType: 'Identity', input: [prev], output: [`deep_${k}`] });
+      prev = `deep_${k}`;
+    }
+    add.input![0] = prev;
+    // followed iteratively: the same certificate as without the chain
+    const c1 = certify({ ...base, proto: decodeModel(encodeModel(deep)) });
+    expect(c1.method).toBe('linear');
+    expect(Array.from(c1.radius.linf!)).toEqual(Array.from(certify({ ...base, proto: decodeModel(s.bytes!) }).radius.linf!));
+    // a cycle: the Add reads its own output through an Identity
+    const cyc = decodeModel(s.bytes!);
+    const add2 = cyc.graph!.node!.find((n) => n.opType === 'Add' && n.input![0]!.startsWith('matmul'))!;
+    cyc.graph!.node!.push({ opType: 'Identity', input: [add2.output![0]!], output: ['loop'] });
+    add2.input![0] = 'loop';
+    const c2 = certify({ ...base, proto: decodeModel(encodeModel(cyc)) });
+    expect(c2.method).toBe('none');
+    expect(c2.notes.join(' ')).toMatch(/cannot follow between the inputs and the score: a cycle in the graph: no certificate/);
+  }, 60_000);
+});

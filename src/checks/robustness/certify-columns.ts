@@ -159,7 +159,6 @@ interface Ctx {
   ops: Set<string>;
   /** A float32 rounding inside an affine chain was ignored (linear heads: continuous relaxation). */
   roundingIgnored: boolean;
-  depth: number;
   /** Table cells and elements allocated so far (bounded). */
   cells: number;
 }
@@ -836,19 +835,43 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
 function evalTensor(ctx: Ctx, name: string): Val {
   const got = ctx.memo.get(name);
   if (got) return got;
-  if (++ctx.depth > 2000) fail('a graph deeper than 2000 nodes');
-  let v: Val;
-  const init = ctx.inits.get(name);
-  const node = ctx.made.get(name);
-  if (init) v = constVal(init);
-  else if (node) {
-    v = evalNode(ctx, node, (node.output ?? []).indexOf(name));
-  } else v = inputVal(ctx, name);
-  ctx.depth--;
-  if (v.el.length > MAX_ELEMENTS) fail(`a tensor of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
-  grow(ctx, v.el.length);
-  ctx.memo.set(name, v);
-  return v;
+  // the tensors `name` depends on, in post-order (iterative: deep graphs do not exhaust the stack; cycles are refused)
+  const order: string[] = [];
+  const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
+  const stack: Array<[string, number]> = [[name, 0]];
+  state.set(name, 1);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [t, k] = top;
+    const node = ctx.inits.has(t) ? undefined : ctx.made.get(t);
+    const deps = node ? (node.input ?? []).filter((x) => x) : [];
+    if (k < deps.length) {
+      top[1] = k + 1;
+      const d = deps[k]!;
+      if (ctx.memo.has(d) || state.get(d) === 2) continue;
+      if (state.get(d) === 1) fail('a cycle in the graph');
+      state.set(d, 1);
+      stack.push([d, 0]);
+      if (state.size > 200_000) fail('a graph of more than 200,000 tensors');
+      continue;
+    }
+    stack.pop();
+    state.set(t, 2);
+    order.push(t);
+  }
+  for (const t of order) {
+    if (ctx.memo.has(t)) continue;
+    let v: Val;
+    const init = ctx.inits.get(t);
+    const node = ctx.made.get(t);
+    if (init) v = constVal(init);
+    else if (node) v = evalNode(ctx, node, (node.output ?? []).indexOf(t));
+    else v = inputVal(ctx, t);
+    if (v.el.length > MAX_ELEMENTS) fail(`a tensor of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+    grow(ctx, v.el.length);
+    ctx.memo.set(t, v);
+  }
+  return ctx.memo.get(name)!;
 }
 
 function inputVal(ctx: Ctx, name: string): Val {
@@ -906,7 +929,7 @@ const exactLogit = (p: number): number => Math.log(p / (1 - p));
 export function readSymbolic(proto: ModelProto, info: Pick<ModelInfo, 'scoreOutput' | 'positiveIndex'>, space: AttackSpace, threshold: number): SymbolicScore | string {
   const graph = proto.graph;
   if (!graph) return 'the model has no graph';
-  const ctx: Ctx = { space, made: new Map(), inits: new Map(), memo: new Map(), ops: new Set(), roundingIgnored: false, depth: 0, cells: 0 };
+  const ctx: Ctx = { space, made: new Map(), inits: new Map(), memo: new Map(), ops: new Set(), roundingIgnored: false, cells: 0 };
   for (const n of graph.node ?? []) for (const o of n.output ?? []) if (o) ctx.made.set(o, n);
   for (const t of graph.initializer ?? []) if (t.name) ctx.inits.set(t.name, t);
   // graph inputs of the matrix: their declared shape; the rest follow from the attack space
@@ -915,7 +938,8 @@ export function readSymbolic(proto: ModelProto, info: Pick<ModelInfo, 'scoreOutp
     v = evalTensor(ctx, info.scoreOutput);
   } catch (e) {
     if (e instanceof Unsupported) return `the graph has an operation the certificate cannot follow between the inputs and the score: ${e.message}`;
-    throw e;
+    // a graph the pass cannot take apart (too deep for the stack, malformed attributes): no certificate, never a crash
+    return `the graph could not be followed symbolically (${e instanceof RangeError ? 'too deep' : e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : String(e)})`;
   }
   const el = v.el.length === 1 ? v.el[0] : v.el[info.positiveIndex];
   if (!el || el.k === 'bad') return `the score is not a function the certificate can follow${el?.k === 'bad' ? ` (${el.why})` : ''}`;
