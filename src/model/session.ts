@@ -64,6 +64,9 @@ class OnnxScoringModel implements ScoringModel {
   /** The ONNX graph of a translated model (the file itself is a pickle / JSON): certificates read its trees (#14). */
   graphBytes?: Uint8Array;
   private rowsScored = 0;
+  /** The same fetch list and run options for every run (built once, not per batch). */
+  private readonly fetches: string[];
+  private readonly runOptions: InferenceSession.RunOptions = { logSeverityLevel: ORT_QUIET_SEVERITY, logVerbosityLevel: 0 };
   constructor(
     info: ModelInfo,
     private readonly runtime: LoadedRuntime,
@@ -74,6 +77,7 @@ class OnnxScoringModel implements ScoringModel {
     private readonly where: SourceLocation,
   ) {
     this.info = info;
+    this.fetches = [plan.fetch];
   }
 
   get queries(): number {
@@ -84,13 +88,13 @@ class OnnxScoringModel implements ScoringModel {
     checkInputFitsModel(input, this.feedSignature, this.where);
     const n = input.rows;
     const out = new Float32Array(n);
-    const fetches = [this.plan.fetch];
+    const fetches = this.fetches;
     for (let start = 0; start < n; start += this.batchSize) {
       const end = Math.min(n, start + this.batchSize);
       const feeds = batchFeeds(this.runtime.ort, input, this.feedSignature, start, end);
       let results: InferenceSession.OnnxValueMapType;
       try {
-        results = await this.session.run(feeds, fetches, { logSeverityLevel: ORT_QUIET_SEVERITY, logVerbosityLevel: 0 });
+        results = await this.session.run(feeds, fetches, this.runOptions);
       } catch (e) {
         throw new UserError(`${this.runtime.name} failed to score rows ${start}..${end - 1} (${firstLine(e)})`, this.where);
       }

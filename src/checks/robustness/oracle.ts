@@ -81,17 +81,20 @@ export function createOracle(opts: OracleOptions): Oracle {
       if (cands.count === 0) return new Float32Array(0);
       if (opts.relations && opts.lead && !extra) projectRelations(opts.space, opts.relations, cands, opts.lead);
       // encode at most partRows candidates at a time (bounds the memory of the model input; see encodeRows)
-      const out = new Float32Array(cands.count);
+      // (one part: the model's own score array is the result, no copy)
+      let out: Float32Array | null = null;
       for (let from = 0; from < cands.count; from += partRows) {
         const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + partRows));
         // each part at its candidates' own rows of the reused matrix (ENCODE_ROWS rows at most; a multiple of partRows)
         const input = encodeCandidates(opts.space, part, extra, encoder, from % ENCODE_ROWS);
-        out.set(await opts.model.score(input), from);
+        const scores = await opts.model.score(input);
+        if (part.count === cands.count) out = scores;
+        else (out ??= new Float32Array(cands.count)).set(scores, from);
         queries += part.count;
         if (opts.shared) opts.shared.remaining -= part.count;
       }
       calls++;
-      return out;
+      return out!;
     },
   };
 }
