@@ -14,11 +14,9 @@ import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
 import { escapeMarkdown } from './escape.js';
 import { selectionRateName } from './favourable-words.js';
-import { formatCheckMargin, formatCheckValue, formatCount, formatThreshold, plural } from './format.js';
+import { formatCount, plural } from './format.js';
 import {
   details,
-  markdownTable,
-  nameCell,
   renderBaseline,
   renderBreachedChecks,
   renderExplainability,
@@ -30,9 +28,11 @@ import {
   renderRobustness,
   renderVerdictHeader,
   safeUrl,
-  statusLabel,
 } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
+import { mdBlocks } from './doc/markdown.js';
+import { em } from './doc/model.js';
+import { checksTableBlock } from './sections/checks.js';
 import { COMMENT_BASELINE_ROWS } from './section-views.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
 
@@ -121,16 +121,18 @@ function sectionSummary(section: CheckSection, checks: CheckResult[]): string {
 /** Most rows in a section's table of checks (breaches first); the rest are counted. */
 export const SECTION_MAX_ROWS = 100;
 
-/** Table of a section's checks, breached first: status, check, value, threshold, margin. */
-export function renderSectionChecks(checks: CheckResult[]): string {
+/** Table of a section's checks, worst first: status, check (its scope in words), value, threshold, margin. */
+export function renderSectionChecks(checks: CheckResult[], policyPath = ''): string {
   if (checks.length === 0) return '';
-  const ordered = [...checks].sort((a, b) => Number(isBreached(b)) - Number(isBreached(a)));
-  const rows = ordered
-    .slice(0, SECTION_MAX_ROWS)
-    .map((c) => [statusLabel(c), nameCell(c.title), formatCheckValue(c), formatThreshold(c.threshold), formatCheckMargin(c)]);
-  const table = markdownTable(['', 'Check', 'Value', 'Threshold', 'Margin'], rows, ['l', 'l', 'r', 'l', 'r']);
-  const hidden = ordered.length - rows.length;
-  return hidden > 0 ? `${table}\n\n_${plural(hidden, 'more check')} not shown; see the job summary._` : table;
+  return mdBlocks([
+    checksTableBlock(checks, {
+      policyPath,
+      scope: false,
+      interval: false,
+      maxRows: SECTION_MAX_ROWS,
+      more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)],
+    }),
+  ]);
 }
 
 /** Rows of the attack table in the comment (the job summary shows more, and the per-group tables). */
@@ -140,12 +142,12 @@ const COMMENT_IMPORTANCE_ROWS = 10;
 const COMMENT_DATA_ROWS = 15;
 
 function robustnessBody(report: Report, checks: CheckResult[]): string {
-  const parts = [renderSectionChecks(checks), renderRobustness(report, { heading: false, details: false, maxRows: COMMENT_ATTACK_ROWS })];
+  const parts = [renderSectionChecks(checks, report.policy.path), renderRobustness(report, { heading: false, details: false, maxRows: COMMENT_ATTACK_ROWS })];
   return parts.filter((p) => p !== '').join('\n\n');
 }
 
 function explainabilityBody(report: Report, checks: CheckResult[]): string {
-  const parts = [renderSectionChecks(checks), renderExplainability(report, { heading: false, maxRows: COMMENT_IMPORTANCE_ROWS })];
+  const parts = [renderSectionChecks(checks, report.policy.path), renderExplainability(report, { heading: false, maxRows: COMMENT_IMPORTANCE_ROWS })];
   return parts.filter((p) => p !== '').join('\n\n');
 }
 
@@ -255,10 +257,10 @@ function compose(
   const bySection = (s: CheckSection) => report.checks.filter((c) => c.section === s);
   const dataChecks = bySection('data'); // issue #13: the data checks come before the model's
   if (has('data') && (dataChecks.length || report.data !== undefined))
-    parts.push(details(sectionSummary('data', dataChecks), memo('data', () => [renderSectionChecks(dataChecks), renderDataMarkdown(report, { heading: false, maxRows: COMMENT_DATA_ROWS })].filter(Boolean).join('\n\n')) || '_No data checks._', false));
+    parts.push(details(sectionSummary('data', dataChecks), memo('data', () => [renderSectionChecks(dataChecks, report.policy.path), renderDataMarkdown(report, { heading: false, maxRows: COMMENT_DATA_ROWS })].filter(Boolean).join('\n\n')) || '_No data checks._', false));
   const perf = bySection('performance');
   if (has('performance')) {
-    const body = [memo('perf-checks', () => renderSectionChecks(perf)), has('performance-metrics') ? memo('perf-metrics', () => renderPerformance(report)) : '']
+    const body = [memo('perf-checks', () => renderSectionChecks(perf, report.policy.path)), has('performance-metrics') ? memo('perf-metrics', () => renderPerformance(report)) : '']
       .filter(Boolean)
       .join('\n\n');
     parts.push(details(sectionSummary('performance', perf), body || '_No performance checks._', false));
@@ -266,7 +268,7 @@ function compose(
   const fair = bySection('fairness');
   if (has('fairness') && (report.fairness.length > 0 || fair.length > 0)) {
     const body = [
-      has('fairness-checks') ? memo('fair-checks', () => renderSectionChecks(fair)) : '',
+      has('fairness-checks') ? memo('fair-checks', () => renderSectionChecks(fair, report.policy.path)) : '',
       memo('fair-overview', () => renderFairnessOverview(report).replace(/^### Fairness\n\n/, '')),
       ...report.fairness.map((attr, i) => (has(`groups-${i}`) ? memo(`groups-${i}`, () => renderFairnessAttribute(attr, report)) : '')),
     ].filter(Boolean);
@@ -281,7 +283,7 @@ function compose(
   const baseline = bySection('baseline');
   // Baseline checks without a before/after table (a report written before the table existed) keep their own block.
   if (has('baseline') && baseline.length && report.baseline === undefined)
-    parts.push(details(sectionSummary('baseline', baseline), renderSectionChecks(baseline), false));
+    parts.push(details(sectionSummary('baseline', baseline), renderSectionChecks(baseline, report.policy.path), false));
   const notes = memo('notes', () => renderNotes(report, { heading: false }));
   if (has('notes') && notes) parts.push(details('<b>Notes</b>', notes, false));
   if (has('provenance'))

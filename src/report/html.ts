@@ -12,10 +12,11 @@ import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { renderDataHtml } from './data-section.js';
-import { chartFigures, htmlBlocks, htmlRowClass, htmlSection, htmlStatus } from './doc/html.js';
+import { chartFigures, htmlBlocks, htmlSection,} from './doc/html.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
 import { notesSection } from './sections/notes.js';
+import { checksTableBlock, SECTION_TITLES } from './sections/checks.js';
 import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
 import {
   budgetText,
@@ -43,17 +44,12 @@ import {
 import { escapeHtml } from './escape.js';
 import {
   formatBytes,
-  formatCheckMargin,
-  formatCheckValue,
   formatCompact,
   formatCount,
   formatDuration,
-  formatIntervalBounds,
-  formatLevel,
   formatMetric,
   formatPercent,
   formatSigned,
-  formatThreshold,
   formatValue,
   plural,
   shortSha,
@@ -61,15 +57,6 @@ import {
 import type { CheckResult, CheckSection, Report } from './types.js';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-
-const SECTION_TITLES: Record<CheckSection, string> = {
-  performance: 'Performance',
-  fairness: 'Fairness',
-  robustness: 'Robustness',
-  explainability: 'Explainability',
-  baseline: 'Baseline comparison',
-  data: 'Data',
-};
 
 const e = (t: unknown) => escapeHtml(t);
 
@@ -104,10 +91,6 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
-function statusCell(c: CheckResult): string {
-  return `<td>${htmlStatus(c)}</td>`;
-}
-
 function table(head: string[], rows: string[], numeric: boolean[] = []): string {
   const th = head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${h}</th>`).join('');
   return `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -117,65 +100,9 @@ function num(v: string): string {
   return `<td class="num">${e(v)}</td>`;
 }
 
-/** The title, and the scope (an id such as 'score_attack/linf@0.1') in grey when the title does not name it. */
-function checkTitleCell(c: CheckResult): string {
-  const scope = c.scope !== undefined && !c.title.includes(c.scope) ? ` <span class="muted">(${e(c.scope)})</span>` : '';
-  return `<td>${e(c.title)}${scope}</td>`;
-}
-
-/** 'line 75' of the report's policy (the full path in the tooltip), or 'file:line' for a threshold in another file. */
-function policyLineCell(c: CheckResult, policyPath: string): string {
-  const where = `${c.location.file}:${c.location.line}`;
-  return c.location.file === policyPath
-    ? `<td class="nowrap" title="${e(where)}">line ${e(String(c.location.line))}</td>`
-    : `<td><code>${e(where)}</code></td>`;
-}
-
-/** '[0.8912, 0.9190] wilson', the confidence level in the column header when all rows share it. */
-function intervalCell(c: CheckResult, sharedLevel: number | undefined): string {
-  if (!c.interval) return '<td></td>';
-  const level = sharedLevel === undefined ? `${formatLevel(c.interval.level)} ` : '';
-  return `<td class="nowrap"><span class="tnum">${e(`${level}${formatIntervalBounds(c.interval)}`)}</span> <span class="muted">${e(c.interval.method)}</span></td>`;
-}
-
-function checkRow(c: CheckResult, policyPath: string, withSection: boolean, withInterval: boolean, sharedLevel: number | undefined, withWhy: boolean): string {
-  const cells = [
-    statusCell(c),
-    checkTitleCell(c),
-    ...(withSection ? [`<td>${e(SECTION_TITLES[c.section] ?? c.section)}</td>`] : []),
-    num(formatCheckValue(c)),
-    ...(withInterval ? [intervalCell(c, sharedLevel)] : []),
-    num(formatThreshold(c.threshold)),
-    num(formatCheckMargin(c)),
-    policyLineCell(c, policyPath),
-    // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
-    ...(withWhy ? [`<td>${c.status === 'insufficient' || c.status === 'not-run' ? e(c.message) : ''}</td>`] : []),
-  ];
-  return `<tr class="${htmlRowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
-}
-
 function checksTable(checks: CheckResult[], withSection: boolean, policyPath: string): string {
   if (checks.length === 0) return '<p class="muted">No checks in this section.</p>';
-  const withInterval = checks.some((c) => c.interval !== undefined);
-  const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
-  const sharedLevel = levels.size === 1 ? ([...levels][0] as number) : undefined;
-  const withWhy = checks.some((c) => c.status === 'insufficient' || c.status === 'not-run');
-  const head = [
-    'Status',
-    'Check',
-    ...(withSection ? ['Section'] : []),
-    'Value',
-    ...(withInterval ? [sharedLevel !== undefined ? `${e(formatLevel(sharedLevel))} CI` : 'Interval'] : []),
-    'Threshold',
-    'Margin',
-    'Policy',
-    ...(withWhy ? ['Why insufficient'] : []),
-  ];
-  return table(
-    head,
-    checks.map((c) => checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy)),
-    head.map((h) => ['Value', 'Threshold', 'Margin'].includes(h)),
-  );
+  return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection })]);
 }
 
 function factsList(items: Array<[string, string]>): string {

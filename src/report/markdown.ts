@@ -35,11 +35,13 @@ import type { CheckResult, Report } from './types.js';
 
 
 import { renderDataMarkdown } from './data-section.js';
-import { MAX_NAME_LENGTH, codeCell, details, markdownTable, mdSection, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
+import { MAX_NAME_LENGTH, codeCell, details, markdownTable, mdBlocks, mdSection, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
+import { checksTableBlock, checkTitleWithScope } from './sections/checks.js';
+import { em, strong } from './doc/model.js';
 import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
-import { readableScope } from './scope-words.js';
+
 import { mermaidCharts } from './mermaid.js';
 import { binOrder, groupsInDisplayOrder } from './group-order.js';
 import type {
@@ -104,6 +106,7 @@ export const DEFAULT_MAX_GROUPS = 50;
 export const DEFAULT_MAX_CHECKS = 300;
 export const DEFAULT_SUMMARY_MAX_BYTES = 512 * 1024;
 export { MAX_NAME_LENGTH, codeCell, details, markdownTable, nameCell, safeUrl, statusLabel } from './doc/markdown.js';
+export { checkTitleWithScope } from './sections/checks.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small building blocks
@@ -127,20 +130,6 @@ function policyLine(check: CheckResult, report: Report, blobUrl?: string): strin
   return url ? `[${text}](${url})` : text;
 }
 
-function scopeCell(check: CheckResult): string {
-  return check.scope === undefined ? '—' : nameCell(readableScope(check.scope));
-}
-
-/** The check's title, with its scope in words when the title does not already say it. */
-export function checkTitleWithScope(check: CheckResult): string {
-  if (check.scope === undefined) return check.title;
-  const words = readableScope(check.scope);
-  if (check.title.includes(check.scope) || check.title.includes(words)) return check.title;
-  // Robustness titles say the attack and budget in their own words ('categorical, ≤ 2 changes').
-  if (check.section === 'robustness' && /\(.+\)$/.test(check.title)) return check.title;
-  return `${check.title} (${words})`;
-}
-
 /** 'drop vs base: ▲ better, 0.2064 → 0.2863' for a baseline check (from its details), '' otherwise. */
 function baselineChangeText(check: CheckResult): string {
   if (check.section !== 'baseline') return '';
@@ -149,17 +138,6 @@ function baselineChangeText(check: CheckResult): string {
   const arrow = d.delta > 0 ? '▲' : d.delta < 0 ? '▼' : '▬';
   const better = typeof d.higherIsBetter === 'boolean' && d.delta !== 0 ? ((d.delta > 0) === d.higherIsBetter ? 'better' : 'worse') : d.delta === 0 ? 'unchanged' : 'changed';
   return `${arrow} ${better}, ${formatValue(d.before)} → ${formatValue(d.after)}`;
-}
-
-/** Check title without the '(scope)' suffix the checks add, since scope has its own column. */
-function checkName(check: CheckResult): string {
-  const suffix = check.scope !== undefined ? ` (${check.scope})` : '';
-  const title = suffix !== '' && check.title.endsWith(suffix) ? check.title.slice(0, -suffix.length) : check.title;
-  return escapeMarkdown(title, { maxLength: MAX_NAME_LENGTH });
-}
-
-function intervalCell(check: CheckResult): string {
-  return check.interval ? `${formatIntervalBounds(check.interval)} ${escapeMarkdown(check.interval.method)}` : '—';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -233,31 +211,17 @@ export function renderBreachedChecks(report: Report, opts: { maxRows?: number; b
   return parts.join('\n\n');
 }
 
-/** A table of every check in report order: check, scope, value, interval (when any), threshold, status. */
+/** Every check, worst first (sections/checks.ts), in a block that is open unless long. */
 export function renderChecksTable(report: Report, opts: { maxRows?: number } = {}): string {
   const checks = report.checks;
   if (checks.length === 0) return '### Checks\n\n_The policy names no checks._';
-  const max = opts.maxRows ?? DEFAULT_MAX_CHECKS;
-  const shown = checks.slice(0, max);
-  const withInterval = checks.some((c) => c.interval !== undefined);
-  const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
-  const intervalHeader = levels.size === 1 ? `${formatLevel([...levels][0] as number)} interval` : 'Interval';
-  const headers = ['Check', 'Scope', 'Value', ...(withInterval ? [intervalHeader] : []), 'Threshold', 'Status'];
-  const align: Array<'l' | 'r'> = ['l', 'l', 'r', ...(withInterval ? (['l'] as const) : []), 'l', 'l'];
-  const rows = shown.map((c) => [
-    checkName(c),
-    scopeCell(c),
-    formatCheckValue(c),
-    ...(withInterval ? [intervalCell(c)] : []),
-    formatThreshold(c.threshold),
-    statusLabel(c),
-  ]);
-  let body = markdownTable(headers, rows, align);
-  if (checks.length > shown.length) body += `\n\n_${plural(checks.length - shown.length, 'more check')} not shown; see the JSON report._`;
-  const title = `All ${plural(checks.length, 'check')}`;
+  const table = checksTableBlock(checks, {
+    policyPath: report.policy.path,
+    maxRows: opts.maxRows ?? DEFAULT_MAX_CHECKS,
+    more: (n) => [em(`${plural(n, 'more check')} not shown; see the JSON report.`)],
+  });
   // Open unless long: the breached ones are already listed above it.
-  const open = checks.length <= 30;
-  return details(`<b>${title}</b>`, body, open);
+  return mdBlocks([{ k: 'details', summary: [strong(`All ${plural(checks.length, 'check')}`)], open: checks.length <= 30, blocks: [table] }]);
 }
 
 /** Model, data and policy fingerprints, decision settings, seed, tool version and runtime. */

@@ -72,7 +72,7 @@ export function renderTextHeader(report: Report, color = false): string {
 /** The checks table, breached first (then passing checks closest to their threshold first). */
 export function renderTextTable(report: Report, opts: TextOptions = {}): string {
   if (report.checks.length === 0) return '  (the policy names no checks)';
-  return textTable(checksTableBlock(report.checks), opts).join('\n');
+  return textTable(checksTableBlock(report.checks, { policyPath: report.policy.path }), opts).join('\n');
 }
 
 /** `file:line:col: error: message` per breached check, worst first. Empty string when nothing breached. */

@@ -107,11 +107,13 @@ describe('renderSummary on the failing sample', () => {
   });
 
   test('a row for every check, with interval when present', () => {
-    const rows = tableRows(md, '| Check | Scope | Value | 95% interval | Threshold | Status |');
+    // Worst first (the terminal's order), status first, the margin too.
+    const rows = tableRows(md, '| Status | Check | Scope | Value | 95% interval | Threshold | Margin |');
     expect(rows).toHaveLength(report.checks.length);
-    expect(rows[0]).toBe('| ROC AUC | — | 0.9054 | [0.8993, 0.9112] bootstrap-percentile | ≥ 0.85 | ✅ pass |');
-    expect(rows[1]).toBe('| Accuracy | — | 0.8531 | [0.8476, 0.8584] wilson | ≥ 0.86 | ❌ fail |');
-    expect(rows[10]).toBe('| ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | ⚠️ insufficient |');
+    expect(rows[0]).toBe('| ❌ fail | Demographic parity difference | sex\\_x\\_age\\_bin | 0.3732 | — | ≤ 0.2 | -0.1732 |');
+    expect(rows[2]).toBe('| ❌ fail | Accuracy | — | 0.8531 | [0.8476, 0.8584] wilson | ≥ 0.86 | -0.0069 |');
+    expect(rows[3]).toBe('| ⚠️ insufficient | ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | -0.0455 |');
+    expect(rows).toContain('| ✅ pass | ROC AUC | — | 0.9054 | [0.8993, 0.9112] bootstrap-percentile | ≥ 0.85 | +0.0554 |');
   });
 
   test('fingerprints, seed, runtime, notes', () => {
@@ -171,7 +173,7 @@ describe('renderSummary on the passing sample', () => {
   test('verdict pass, no breached section, insufficient shown as not gating', () => {
     expect(md.startsWith('## ✅ Model risk gate passed\n\n10 passed · 1 not gated (insufficient data) — 11 checks')).toBe(true);
     expect(md).not.toContain('### Breached');
-    expect(md).toContain('| ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | ❔ insufficient |');
+    expect(md).toContain('| ❔ insufficient | ROC AUC, difference between groups | sex\\_x\\_age\\_bin | 0.1455 | — | ≤ 0.1 | -0.0455 |');
     checkTables(md);
   });
 });

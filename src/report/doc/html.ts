@@ -94,7 +94,7 @@ function htmlBlock(b: Block, opts: HtmlDocOptions): string {
       const rows = b.rows.map((r) => {
         const cls = r.check ? htmlRowClass(r.check) : r.muted ? 'insufficient' : '';
         const cells = columns.map((c) => `<td${c.kind === 'number' ? ' class="num"' : ''}>${htmlInline(r.cells[b.columns.indexOf(c)] ?? [])}</td>`).join('');
-        return `<tr${cls ? ` class="${cls}"` : ''}>${cells}</tr>`;
+        return `<tr${cls ? ` class="${cls}"` : ''}${r.id ? ` id="${e(r.id)}"` : ''}>${cells}</tr>`;
       });
       const table = `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
       const omitted = (b.total ?? b.rows.length) - b.rows.length;

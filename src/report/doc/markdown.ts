@@ -128,7 +128,7 @@ function mdBlock(b: Block, opts: MarkdownOptions): string {
       return b.muted ? `_${mdInline(b.c)}_` : mdInline(b.c);
     case 'table': {
       const columns = b.columns.map((c, i) => [c, i] as const).filter(([c]) => shownIn(c, 'markdown'));
-      const max = opts.maxRows ?? b.maxRows ?? Number.POSITIVE_INFINITY;
+      const max = (b.fixedRows ? b.maxRows : (opts.maxRows ?? b.maxRows)) ?? Number.POSITIVE_INFINITY;
       const shown = capRows(b.rows, max);
       const table = markdownTable(
         columns.map(([c]) => mdInline(c.header)),

@@ -69,6 +69,8 @@ export interface Row {
   priority?: number;
   /** The check the row is about (HTML colours the row by its outcome). */
   check?: CheckResult;
+  /** HTML anchor of the row. */
+  id?: string;
   /** A row of lesser weight (insufficient group): greyed in HTML. */
   muted?: boolean;
 }
@@ -82,6 +84,8 @@ export type Block =
       rows: Row[];
       /** Rows the compact targets show at most (the job summary and comment); the full targets show all. */
       maxRows?: number;
+      /** maxRows holds whatever cap the serializer is given for the section's tables. */
+      fixedRows?: boolean;
       /** Rows there are, when `rows` holds only the first of them (default rows.length). */
       total?: number;
       /** Said after the table when rows were left out: receives how many. */

@@ -215,7 +215,7 @@ function textBlock(b: Block, opts: TextDocOptions): string[] {
     case 'para':
       return wrapWords(textInline(b.c), Math.max(60, Math.trunc(opts.width ?? 100)) - 2).map((l) => `  ${l}`);
     case 'table': {
-      const max = opts.maxRows ?? b.maxRows ?? Number.POSITIVE_INFINITY;
+      const max = (b.fixedRows ? b.maxRows : (opts.maxRows ?? b.maxRows)) ?? Number.POSITIVE_INFINITY;
       const shown = { ...b, rows: capRows(b.rows, max) };
       const omitted = (b.total ?? b.rows.length) - shown.rows.length;
       return [...textTable(shown, opts), ...(omitted > 0 && b.more ? [`  ${textInline(b.more(omitted))}`] : [])];
