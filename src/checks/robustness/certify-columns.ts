@@ -725,7 +725,8 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
       if (!(ks || ki) || !(vs || vi)) fail('LabelEncoder with tensor keys or values');
       const map = new Map<string | number, string | number>();
       (ks ?? ki ?? []).forEach((k, i) => map.set(k, (vs ?? vi ?? [])[i] as string | number));
-      const dflt: string | number = vs ? attrStr(node, 'default_string', '_Unused') : (nodeAttribute(node, 'default_int64') as number | undefined) ?? (nodeAttribute(node, 'default_float') as number | undefined) ?? -1;
+      const floatValues = !vs && nodeAttribute(node, 'values_int64s') === undefined;
+      const dflt: string | number = vs ? attrStr(node, 'default_string', '_Unused') : floatValues ? attrNum(node, 'default_float', -0) : attrNum(node, 'default_int64', -1);
       return {
         ...v,
         el: v.el.map((e) => {
@@ -749,6 +750,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
     case 'Normalizer': {
       const v = single(ctx, node);
       if (!v.el.every((e) => e.k === 'mono')) fail('Normalizer on features (not affine)');
+      if (attrStr(node, 'norm', 'MAX') !== 'L1') fail(`Normalizer ${attrStr(node, 'norm', 'MAX')} of scores`);
       return v; // class probabilities that already sum to one (checked against the model's scores)
     }
     case 'MatMul':
