@@ -203,7 +203,7 @@ export async function run(log) {
         `  ${w.key} (${w.attacks.join(' + ')}): ${w.budgets.map((b) => `ε ${fmt(b.epsilon, 2)}: attacked ${fmt(b.successRate, 3)}${b.certifiedRate !== null ? `, certified ${fmt(b.certifiedRate, 3)}, unknown ${fmt(b.unknown)}` : ''}`).join('; ')}`,
       );
     }
-    if (run.section.certification) log(`  certification: ${run.section.certification.method}`);
+    if (run.section.certification) log(`  certification: ${run.section.certification.method}, ${fmt((best.get('certify')?.ms ?? NaN) / 1000, 3)} s`);
     for (const c of run.section.counterfactual) {
       log(`  counterfactual ${c.attribute}: flip rate ${fmt(c.flipRate, 4)}, mean |Δscore| ${fmt(c.meanAbsScoreChange, 4)} over ${fmt(c.rows)} rows`);
     }
