@@ -17,25 +17,26 @@ import type { AttackSpace } from './space.js';
 const VIEW_SLOTS = 4096;
 
 export class MatrixEncoder {
-  private data = new Float32Array(0);
+  /** The reused matrix (fields below are read by writeRows). */
+  data = new Float32Array(0);
   /** Original row held by each matrix row (-1: unknown). */
-  private rowOrigin = new Int32Array(0);
+  rowOrigin = new Int32Array(0);
   /** Categorical levels held by each matrix row (valid where rowOrigin >= 0). */
-  private rowLevels = new Int32Array(0);
-  private readonly numericCols: Int32Array;
-  private readonly contiguous: boolean;
+  rowLevels = new Int32Array(0);
+  readonly numericCols: Int32Array;
+  readonly contiguous: boolean;
   /** Per categorical feature: its one-hot indicator columns per level (null: not a one-hot group). */
-  private readonly indicators: Array<Int32Array | null>;
+  readonly indicators: Array<Int32Array | null>;
   /**
    * Views of original rows of the input matrix, direct-mapped by row (VIEW_SLOTS of them): a full row copy reuses the
    * view instead of allocating a subarray per candidate (attacks copy the same few hundred rows over and over).
    */
-  private readonly views: Array<Float32Array | undefined> = new Array(VIEW_SLOTS);
-  private readonly viewRow = new Int32Array(VIEW_SLOTS).fill(-1);
+  readonly views: Array<Float32Array | undefined> = new Array(VIEW_SLOTS);
+  readonly viewRow = new Int32Array(VIEW_SLOTS).fill(-1);
 
   constructor(
-    private readonly space: AttackSpace,
-    private readonly input: MatrixInput,
+    readonly space: AttackSpace,
+    readonly input: MatrixInput,
   ) {
     const nn = space.numeric.length;
     this.numericCols = Int32Array.from(space.numeric, (f) => (f.source.kind === 'matrix' ? f.source.column : -1));
@@ -58,7 +59,6 @@ export class MatrixEncoder {
     const { space, input } = this;
     const { width } = input;
     const n = cands.count;
-    const nn = space.numeric.length;
     const nc = space.categorical.length;
     if (this.data.length < (offset + n) * width) {
       const cap = Math.max(offset + n, Math.ceil((this.data.length / width) * 1.5), 1024);
@@ -73,61 +73,74 @@ export class MatrixEncoder {
       this.rowOrigin = rowOrigin;
       this.rowLevels = rowLevels;
     }
-    const out = this.data;
-    const rowOrigin = this.rowOrigin;
-    const rowLevels = this.rowLevels;
-    const src = input.data;
-    const { origin, x, c } = cands;
-    const c0 = space.c0;
-    const numericCols = this.numericCols;
-    const indicators = this.indicators;
-    const first = nn > 0 ? (numericCols[0] as number) : 0;
-    const nw = written.length;
-    for (let k = 0; k < n; k++) {
-      const o = origin[k] as number;
-      const r = offset + k;
-      const base = r * width;
-      if (rowOrigin[r] !== o) {
-        // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
-        // are overwritten below, its levels are known), else from the original matrix
-        if (k > 0 && rowOrigin[r - 1] === o) {
-          out.copyWithin(base, base - width, base);
-          for (let j = 0; j < nc; j++) rowLevels[r * nc + j] = rowLevels[(r - 1) * nc + j] as number;
-        } else {
-          const slot = o & (VIEW_SLOTS - 1);
-          let view = this.views[slot];
-          if (view === undefined || this.viewRow[slot] !== o) {
-            view = this.views[slot] = src.subarray(o * width, o * width + width);
-            this.viewRow[slot] = o;
-          }
-          out.set(view, base);
-          for (let j = 0; j < nc; j++) rowLevels[r * nc + j] = c0[o * nc + j] as number;
+    writeRows(this, cands, written, offset);
+    // features outside the usual written set were changed: these rows no longer match the cache's assumptions
+    if (widened) this.rowOrigin.fill(-1, offset, offset + n);
+    return { kind: 'matrix', rows: n, input: input.input, width, data: this.data.subarray(offset * width, (offset + n) * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
+  }
+}
+
+/**
+ * The rows of MatrixEncoder.encode (a function of its own: optimized as a whole, not only on-stack inside one long call,
+ * which left encode deoptimizing at its return on every call).
+ */
+function writeRows(e: MatrixEncoder, cands: Candidates, written: Int32Array, offset: number): void {
+  const { space, input } = e;
+  const { width } = input;
+  const n = cands.count;
+  const nn = space.numeric.length;
+  const nc = space.categorical.length;
+  const out = e.data;
+  const rowOrigin = e.rowOrigin;
+  const rowLevels = e.rowLevels;
+  const src = input.data;
+  const { origin, x, c } = cands;
+  const c0 = space.c0;
+  const numericCols = e.numericCols;
+  const indicators = e.indicators;
+  const first = nn > 0 ? (numericCols[0] as number) : 0;
+  const nw = written.length;
+  for (let k = 0; k < n; k++) {
+    const o = origin[k] as number;
+    const r = offset + k;
+    const base = r * width;
+    if (rowOrigin[r] !== o) {
+      // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
+      // are overwritten below, its levels are known), else from the original matrix
+      if (k > 0 && rowOrigin[r - 1] === o) {
+        out.copyWithin(base, base - width, base);
+        for (let j = 0; j < nc; j++) rowLevels[r * nc + j] = rowLevels[(r - 1) * nc + j] as number;
+      } else {
+        const slot = o & (VIEW_SLOTS - 1);
+        let view = e.views[slot];
+        if (view === undefined || e.viewRow[slot] !== o) {
+          view = e.views[slot] = src.subarray(o * width, o * width + width);
+          e.viewRow[slot] = o;
         }
-        rowOrigin[r] = o;
+        out.set(view, base);
+        for (let j = 0; j < nc; j++) rowLevels[r * nc + j] = c0[o * nc + j] as number;
       }
-      if (this.contiguous) out.set(x.subarray(k * nn, k * nn + nn), base + first);
-      else {
-        for (let m = 0; m < nw; m++) {
-          const j = written[m] as number;
-          out[base + (numericCols[j] as number)] = x[k * nn + j] as number;
-        }
-      }
-      for (let j = 0; j < nc; j++) {
-        const level = c[k * nc + j] as number;
-        const held = rowLevels[r * nc + j] as number;
-        if (level === held) continue;
-        const ind = indicators[j];
-        if (!ind) continue;
-        const from = ind[held] as number;
-        const to = ind[level] as number;
-        if (from >= 0) out[base + from] = 0;
-        if (to >= 0) out[base + to] = 1;
-        rowLevels[r * nc + j] = level;
+      rowOrigin[r] = o;
+    }
+    if (e.contiguous) out.set(x.subarray(k * nn, k * nn + nn), base + first);
+    else {
+      for (let m = 0; m < nw; m++) {
+        const j = written[m] as number;
+        out[base + (numericCols[j] as number)] = x[k * nn + j] as number;
       }
     }
-    // features outside the usual written set were changed: these rows no longer match the cache's assumptions
-    if (widened) rowOrigin.fill(-1, offset, offset + n);
-    return { kind: 'matrix', rows: n, input: input.input, width, data: out.subarray(offset * width, (offset + n) * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
+    for (let j = 0; j < nc; j++) {
+      const level = c[k * nc + j] as number;
+      const held = rowLevels[r * nc + j] as number;
+      if (level === held) continue;
+      const ind = indicators[j];
+      if (!ind) continue;
+      const from = ind[held] as number;
+      const to = ind[level] as number;
+      if (from >= 0) out[base + from] = 0;
+      if (to >= 0) out[base + to] = 1;
+      rowLevels[r * nc + j] = level;
+    }
   }
 }
 

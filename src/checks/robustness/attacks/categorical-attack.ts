@@ -12,7 +12,7 @@
  */
 import { decide, margin, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
-import { CandidatePool } from '../project.js';
+import { CandidatePool, type Candidates } from '../project.js';
 import { applyFunctionalPartners, categoricalAllowed, categoricalAllowedChange, NO_RELATIONS, type Relations } from '../relations.js';
 import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
@@ -97,6 +97,170 @@ class StateSet {
   }
 }
 
+interface Children {
+  count: number;
+  childParent: Int32Array;
+  childJ: Int32Array;
+  childV: Int32Array;
+}
+
+/**
+ * The children of the parent states (exhaustive: every level of every feature after the state's last changed one;
+ * beam: of every feature not changed yet) that are valid under the relations, deduplicated per row in beam steps.
+ * Invalid children of exhaustive steps that keep states go to `next` with an infinite margin (one more change may make
+ * them records that can exist). The loops of an attack step live in plain functions like this one (optimized as a
+ * whole; loops inside the long async attack function ran slower and boxed their numbers).
+ */
+function generateChildren(
+  space: AttackSpace,
+  rel: Relations,
+  inst: AttackInstances,
+  states: StateSet,
+  parents: Int32Array,
+  flippedAt: Int32Array,
+  exact: boolean,
+  keepStates: boolean,
+  next: StateSet,
+): Children {
+  const nc = space.categorical.length;
+  const mutC = space.mutableCategorical;
+  const c0 = space.c0;
+  const levelCount = levelCountsOf(space);
+  const scratch = new Int32Array(nc);
+  let childParent: Int32Array = new Int32Array(1024);
+  let childJ: Int32Array = new Int32Array(1024);
+  let childV: Int32Array = new Int32Array(1024);
+  let nChildren = 0;
+  const seen = new Set<string>();
+  const levels = states.levels;
+  for (let pi = 0; pi < parents.length; pi++) {
+    const p = parents[pi] as number;
+    const i = states.inst[p] as number;
+    if (flippedAt[i]) continue;
+    const o = inst.rows[i] as number;
+    const base = p * nc;
+    const last = states.last[p] as number;
+    // a parent that is a real record (finite margin) differs from a child in the changed feature only
+    const realParent = Number.isFinite(states.margin[p] as number);
+    for (let f = 0; f < nc; f++) scratch[f] = levels[base + f] as number;
+    for (let q = 0; q < mutC.length; q++) {
+      const j = mutC[q] as number;
+      const cur = levels[base + j] as number;
+      // exhaustive: features after the last changed one; beam: features not changed yet
+      if (exact ? j <= last : cur !== c0[o * nc + j]) continue;
+      const L = levelCount[j] as number;
+      for (let v = 0; v < L; v++) {
+        if (v === cur) continue;
+        scratch[j] = v;
+        const valid = realParent ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
+        if (!valid) {
+          // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
+          if (exact && keepStates) next.push(i, scratch, 0, Math.max(last, j), Infinity);
+          continue;
+        }
+        if (!exact) {
+          const key = `${i}:${scratch.join(',')}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        if (nChildren === childParent.length) {
+          childParent = grow(childParent);
+          childJ = grow(childJ);
+          childV = grow(childV);
+        }
+        childParent[nChildren] = p;
+        childJ[nChildren] = j;
+        childV[nChildren++] = v;
+      }
+      scratch[j] = cur;
+    }
+  }
+  return { count: nChildren, childParent, childJ, childV };
+}
+
+const levelCountCache = new WeakMap<AttackSpace, Int32Array>();
+
+function levelCountsOf(space: AttackSpace): Int32Array {
+  let l = levelCountCache.get(space);
+  if (!l) {
+    l = Int32Array.from(space.categorical, (f) => f.levels.length);
+    levelCountCache.set(space, l);
+  }
+  return l;
+}
+
+/** Candidates k = children s0 + k: the parent's levels with the child's change (numeric values: the original row's). */
+function fillCandidates(space: AttackSpace, inst: AttackInstances, states: StateSet, ch: Children, s0: number, cands: Candidates): void {
+  const nc = space.categorical.length;
+  const nn = space.numeric.length;
+  const x0 = space.x0;
+  const levels = states.levels;
+  const { x, c, origin } = cands;
+  const { childParent, childJ, childV } = ch;
+  for (let k = 0; k < cands.count; k++) {
+    const p = childParent[s0 + k] as number;
+    const o = inst.rows[states.inst[p] as number] as number;
+    if (origin[k] !== o) {
+      origin[k] = o;
+      for (let q = 0; q < nn; q++) x[k * nn + q] = x0[o * nn + q] as number;
+    }
+    for (let f = 0; f < nc; f++) c[k * nc + f] = levels[p * nc + f] as number;
+    c[k * nc + (childJ[s0 + k] as number)] = childV[s0 + k] as number;
+  }
+}
+
+/**
+ * The scores of candidates k = children s0 + k: flips (the first depth that flips a row; its example the flip furthest
+ * past the threshold), the lowest margin seen per row, and the states of the next step (`next`, null at the last).
+ */
+function processScores(
+  space: AttackSpace,
+  inst: AttackInstances,
+  out: AttackOutcome,
+  states: StateSet,
+  ch: Children,
+  s0: number,
+  cands: Candidates,
+  scores: Float32Array,
+  threshold: number,
+  depth: number,
+  next: StateSet | null,
+  flippedAt: Int32Array,
+  attackedMargin: Float64Array,
+  exampleMargin: Float64Array,
+): void {
+  const nc = space.categorical.length;
+  const { childParent, childJ } = ch;
+  const c = cands.c;
+  for (let k = 0; k < cands.count; k++) {
+    const p = childParent[s0 + k] as number;
+    const i = states.inst[p] as number;
+    const sc = scores[k] as number;
+    const d0 = inst.d0[i] as number;
+    const m = margin(sc, threshold, d0);
+    if (decide(sc, threshold) !== d0) {
+      if (!flippedAt[i]) {
+        flippedAt[i] = depth;
+        out.flipped[i] = 1;
+        out.attackedScore[i] = sc;
+        attackedMargin[i] = m;
+      }
+      // the flip furthest past the threshold is the example
+      if (flippedAt[i] === depth && (out.exampleScore[i] !== out.exampleScore[i] || m < (exampleMargin[i] as number))) {
+        out.minPerturbation[i] = Number.NaN;
+        offerExample(space, out, i, cands, k, depth, sc);
+        exampleMargin[i] = m;
+      }
+      continue;
+    }
+    if (m < (attackedMargin[i] as number)) {
+      out.attackedScore[i] = sc;
+      attackedMargin[i] = m;
+    }
+    if (next) next.push(i, c, k * nc, Math.max(states.last[p] as number, childJ[s0 + k] as number), m);
+  }
+}
+
 export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst: AttackInstances, opts: CategoricalAttackOptions): Promise<AttackOutcome> {
   const beamWidth = opts.beamWidth ?? 10;
   const rel = opts.relations ?? NO_RELATIONS;
@@ -114,7 +278,6 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
     return out;
   }
   const nc = space.categorical.length;
-  const nn = space.numeric.length;
   const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
   const pool = new CandidatePool(space);
   const flippedAt = new Int32Array(n); // 0 = not flipped
@@ -127,10 +290,7 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
   }
   let exhaustive = 0;
   let beamUsed = false;
-  const scratch = new Int32Array(nc);
   const levelCount = Int32Array.from(space.categorical, (f) => f.levels.length);
-  const c0 = space.c0;
-  const x0 = space.x0;
   const threshold = oracle.threshold;
   // margin of each instance's attackedScore and exampleScore, kept next to them (one log-odds per candidate)
   const attackedMargin = new Float64Array(n);
@@ -176,100 +336,19 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
       parents = Int32Array.from(picked);
     }
     // children valid under the relations, deduplicated per row in beam steps
-    let childParent: Int32Array = new Int32Array(1024);
-    let childJ: Int32Array = new Int32Array(1024);
-    let childV: Int32Array = new Int32Array(1024);
-    let nChildren = 0;
     const keepStates = depth < opts.maxChanges;
     const next = new StateSet(nc, keepStates ? 1024 : 0);
-    const seen = new Set<string>();
-    const levels = states.levels;
-    for (let pi = 0; pi < parents.length; pi++) {
-      const p = parents[pi] as number;
-      const i = states.inst[p] as number;
-      if (flippedAt[i]) continue;
-      const o = inst.rows[i] as number;
-      const base = p * nc;
-      const last = states.last[p] as number;
-      // a parent that is a real record (finite margin) differs from a child in the changed feature only
-      const realParent = Number.isFinite(states.margin[p] as number);
-      for (let q = 0; q < mutC.length; q++) {
-        const j = mutC[q] as number;
-        const cur = levels[base + j] as number;
-        // exhaustive: features after the last changed one; beam: features not changed yet
-        if (exact ? j <= last : cur !== c0[o * nc + j]) continue;
-        const L = levelCount[j] as number;
-        for (let v = 0; v < L; v++) {
-          if (v === cur) continue;
-          for (let f = 0; f < nc; f++) scratch[f] = levels[base + f] as number;
-          scratch[j] = v;
-          const valid = realParent ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
-          if (!valid) {
-            // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
-            if (exact && keepStates) next.push(i, scratch, 0, Math.max(last, j), Infinity);
-            continue;
-          }
-          if (!exact) {
-            const key = `${i}:${scratch.join(',')}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-          }
-          if (nChildren === childParent.length) {
-            childParent = grow(childParent);
-            childJ = grow(childJ);
-            childV = grow(childV);
-          }
-          childParent[nChildren] = p;
-          childJ[nChildren] = j;
-          childV[nChildren++] = v;
-        }
-      }
-    }
+    const children = generateChildren(space, rel, inst, states, parents, flippedAt, exact, keepStates, next);
+    const nChildren = children.count;
     for (let s0 = 0; s0 < nChildren; s0 += maxRows) {
       const count = Math.min(maxRows, nChildren - s0);
       if (!oracle.canAfford(count)) break;
       const cands = pool.take(count);
-      const { x, c, origin } = cands;
-      for (let k = 0; k < count; k++) {
-        const p = childParent[s0 + k] as number;
-        const o = inst.rows[states.inst[p] as number] as number;
-        if (origin[k] !== o) {
-          origin[k] = o;
-          for (let q = 0; q < nn; q++) x[k * nn + q] = x0[o * nn + q] as number;
-        }
-        for (let f = 0; f < nc; f++) c[k * nc + f] = levels[p * nc + f] as number;
-        c[k * nc + (childJ[s0 + k] as number)] = childV[s0 + k] as number;
-      }
+      fillCandidates(space, inst, states, children, s0, cands);
       // every candidate was checked against the relations above: only the numeric partners remain to be set
       applyFunctionalPartners(space, rel, cands);
       const scores = await oracle.score(cands);
-      for (let k = 0; k < count; k++) {
-        const p = childParent[s0 + k] as number;
-        const i = states.inst[p] as number;
-        const sc = scores[k] as number;
-        const d0 = inst.d0[i] as number;
-        const m = margin(sc, threshold, d0);
-        if (decide(sc, threshold) !== d0) {
-          if (!flippedAt[i]) {
-            flippedAt[i] = depth;
-            out.flipped[i] = 1;
-            out.attackedScore[i] = sc;
-            attackedMargin[i] = m;
-          }
-          // the flip furthest past the threshold is the example
-          if (flippedAt[i] === depth && (out.exampleScore[i] !== out.exampleScore[i] || m < (exampleMargin[i] as number))) {
-            out.minPerturbation[i] = Number.NaN;
-            offerExample(space, out, i, cands, k, depth, sc);
-            exampleMargin[i] = m;
-          }
-          continue;
-        }
-        if (m < (attackedMargin[i] as number)) {
-          out.attackedScore[i] = sc;
-          attackedMargin[i] = m;
-        }
-        if (keepStates) next.push(i, c, k * nc, Math.max(states.last[p] as number, childJ[s0 + k] as number), m);
-      }
+      processScores(space, inst, out, states, children, s0, cands, scores, threshold, depth, keepStates ? next : null, flippedAt, attackedMargin, exampleMargin);
     }
     if (exact) exhaustive = depth;
     // the next step's states, grouped by row (consecutive), without rows already flipped

@@ -19,7 +19,7 @@ import type { Rng } from '../../../util/rng.js';
 import { decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { perturbationNorm, placeCandidatesOfRow, vectorNorm } from '../norms.js';
-import { CandidatePool, clampToFeasible } from '../project.js';
+import { CandidatePool, clampToFeasible, type Candidates } from '../project.js';
 import type { AttackSpace } from '../space.js';
 import type { AttackNorm } from '../types.js';
 import { BALL_SLACK, fillNormal, MAX_STEP_ROWS, rademacher } from './common.js';
@@ -118,21 +118,7 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
     const scores = await oracle.score(cands);
     if (flipBuffer.length < count) flipBuffer = new Uint8Array(Math.max(count, Math.ceil(flipBuffer.length * 1.5)));
     const flips = flipBuffer.subarray(0, count);
-    for (let p = 0; p < per; p++) {
-      for (let a = 0; a < nt; a++) {
-        const k = p * nt + a;
-        const i = taskInst[tasks[a] as number] as number;
-        const sc = scores[k] as number;
-        if (decide(sc, threshold) === inst.d0[i]) {
-          flips[k] = 0;
-          continue;
-        }
-        flips[k] = 1;
-        const size = perturbationNorm(space, cands, k, norm);
-        const cur = out.minPerturbation[i] as number;
-        if (!(cur === cur && cur <= size)) offerExample(space, out, i, cands, k, size, sc);
-      }
-    }
+    recordFlips(space, inst, out, taskInst, tasks, nt, per, cands, scores, threshold, norm, flips);
     return flips;
   };
 
@@ -177,68 +163,7 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
     // points: candidate p of task a at ((p·nt + a)·M)
     const init = new Float64Array(nt * per0 * M);
     const at = (a: number, p: number): number => (p * nt + a) * M;
-    for (let a = 0; a < nt; a++) {
-      const t = t0 + a;
-      const o = taskOrigin[t] as number;
-      const side = inst.d0[taskInst[t] as number] === 1 ? 0 : 1;
-      const donors = pools[side] as number[];
-      const dv = donorValues[side] as Float64Array;
-      // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
-      bestR.fill(-1);
-      bestD.fill(Infinity);
-      for (let m = 0; m < M; m++) origValues[m] = space.x0[o * nn + (mut[m] as number)] as number;
-      const linf = norm === 'linf';
-      for (let q = 0; q < donors.length; q++) {
-        const r = donors[q] as number;
-        let d = 0;
-        for (let m = 0, qm = q * M; m < M; m++) {
-          const a0 = origValues[m] as number;
-          const v = dv[qm + m] as number;
-          if (a0 !== a0 || v !== v) continue;
-          const diff = Math.abs((v - a0) * (invScale[m] as number));
-          if (!linf) d += diff * diff;
-          else if (diff > d) d = diff;
-        }
-        if (d === 0 || d > (bestD[K - 1] as number) || (d === bestD[K - 1] && r > (bestR[K - 1] as number))) continue;
-        let k = K - 1;
-        while (k > 0 && ((bestD[k - 1] as number) > d || (bestD[k - 1] === d && (bestR[k - 1] as number) > r))) {
-          bestD[k] = bestD[k - 1] as number;
-          bestR[k] = bestR[k - 1] as number;
-          k--;
-        }
-        bestD[k] = d;
-        bestR[k] = r;
-      }
-      for (let p = 0; p < per0; p++) {
-        const off = at(a, p);
-        const r = p < K ? (bestR[p] as number) : -1;
-        if (p >= K + R) {
-          // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
-          const m = (p - K - R) >> 1;
-          const j = mut[m] as number;
-          const f = space.numeric[j]!;
-          const a0 = space.x0[o * nn + j] as number;
-          const up = ((p - K - R) & 1) === 1;
-          const bound = up ? f.upper : f.lower;
-          const far = (up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale);
-          init[off + m] = a0 !== a0 ? 0 : Number.isFinite(bound) ? (bound - a0) / f.scale : far / f.scale;
-          continue;
-        }
-        const scale = p >= K ? (INIT_NOISE_SCALES[(p - K) >> 1] as number) : 0;
-        const mirror = p >= K && ((p - K) & 1) === 1;
-        const prev = p > 0 ? at(a, p - 1) : 0;
-        for (let m = 0; m < M; m++) {
-          const j = mut[m] as number;
-          const f = space.numeric[j]!;
-          const a0 = space.x0[o * nn + j] as number;
-          if (r >= 0) {
-            const v = space.x0[r * nn + j] as number;
-            init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
-          } else if (mirror) init[off + m] = -(init[prev + m] as number);
-          else if (p >= K) init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
-        }
-      }
-    }
+    writeStartingPoints(space, inst, norm, rng, taskInst, taskOrigin, t0, nt, pools, donorValues, K, R, per0, invScale, init, bestR, bestD, origValues);
     for (let a = 0; a < nt; a++) {
       for (let p = 0; p < per0; p++) clampToFeasible(space, taskOrigin[t0 + a] as number, init, at(a, p));
     }
@@ -475,52 +400,11 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
         dirs = new Float64Array(na * B * M);
       }
       // probe b of task a at ((b·na + a)·M); drawn task by task (the draw order does not depend on the layout)
-      for (let a = 0; a < na; a++) {
-        const t = active[a] as number;
-        const delta = (dist[t] as number) * Math.min(0.1, 1 / M);
-        for (let b = 0; b < B; b++) {
-          const off = (b * na + a) * M;
-          let s = 0;
-          if (M >= RADEMACHER_FROM) {
-            rademacher(rng, dirs, off, M);
-            s = Math.sqrt(M);
-          } else {
-            if (norm === 'l2') fillNormal(rng, dirs, off, M);
-            else for (let m = 0; m < M; m++) dirs[off + m] = 2 * rng.next() - 1;
-            for (let m = 0; m < M; m++) s += (dirs[off + m] as number) * (dirs[off + m] as number);
-            s = Math.sqrt(s) || 1;
-          }
-          for (let m = 0; m < M; m++) probes[off + m] = (U[t * M + m] as number) + (delta * (dirs[off + m] as number)) / s;
-          clampToFeasible(space, taskOrigin[t] as number, probes, off);
-          // the direction actually probed (after the feasible clamp)
-          for (let m = 0; m < M; m++) dirs[off + m] = ((probes[off + m] as number) - (U[t * M + m] as number)) / delta;
-        }
-      }
+      writeProbes(space, norm, rng, active, na, B, U, dist, taskOrigin, probes, dirs);
       const res = await evaluate(active, na, probes, B);
       if (!res) break;
       // step directions (tasks with a zero estimate stay where they are this iteration)
-      let np = 0;
-      for (let a = 0; a < na; a++) {
-        const t = active[a] as number;
-        let mean = 0;
-        for (let b = 0; b < B; b++) mean += res[b * na + a] ? 1 : -1;
-        mean /= B;
-        dir.fill(0);
-        const baseline = Math.abs(mean) === 1 ? 0 : mean;
-        for (let b = 0; b < B; b++) {
-          const phi = (res[b * na + a] ? 1 : -1) - baseline;
-          const off = (b * na + a) * M;
-          for (let m = 0; m < M; m++) dir[m] = (dir[m] as number) + phi * (dirs[off + m] as number);
-        }
-        const l2 = vectorNorm(dir, 0, M, 'l2');
-        landed[a] = 0;
-        if (!(l2 > 0)) continue;
-        for (let m = 0, off = (t - t0) * M; m < M; m++) acc[off + m] = (acc[off + m] as number) + (dir[m] as number) / l2;
-        for (let m = 0; m < M; m++) stepDir[a * M + m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
-        xi[a] = (dist[t] as number) / Math.sqrt(it);
-        pendingPos[np] = a;
-        pending[np++] = t;
-      }
+      let np = stepDirections(norm, M, it, t0, active, na, B, res, dirs, dist, dir, acc, stepDir, xi, landed, pending, pendingPos);
       // geometric step-size search: halve ξ until the step flips the decision
       for (let h = 0; h <= MAX_STEP_HALVINGS && np > 0; h++) {
         for (let q = 0; q < np; q++) {
@@ -629,4 +513,231 @@ export async function decisionAttack(space: AttackSpace, oracle: Oracle, inst: A
   out.calls = oracle.calls;
   out.stopped = oracle.stopped();
   return out;
+}
+
+/**
+ * The loops of the attack live in plain functions like this one, optimized as a whole (inside the long async attack
+ * function they ran slower and boxed their numbers). Starting points of tasks [t0, t0 + nt): point p of the a-th task
+ * at init[(p·nt + a)·M]: the K nearest opposite-decision rows, R Gaussian points (antithetic pairs at growing
+ * scales), and each feature alone at its bounds (when there are few features).
+ */
+function writeStartingPoints(
+  space: AttackSpace,
+  inst: AttackInstances,
+  norm: AttackNorm,
+  rng: Rng,
+  taskInst: Int32Array,
+  taskOrigin: Uint32Array,
+  t0: number,
+  nt: number,
+  pools: number[][],
+  donorValues: Float64Array[],
+  K: number,
+  R: number,
+  per0: number,
+  invScale: Float64Array,
+  init: Float64Array,
+  bestR: Int32Array,
+  bestD: Float64Array,
+  origValues: Float64Array,
+): void {
+  const nn = space.numeric.length;
+  const mut = space.mutableNumeric;
+  const M = mut.length;
+  const at = (a: number, p: number): number => (p * nt + a) * M;
+  for (let a = 0; a < nt; a++) {
+    const t = t0 + a;
+    const o = taskOrigin[t] as number;
+    const side = inst.d0[taskInst[t] as number] === 1 ? 0 : 1;
+    const donors = pools[side] as number[];
+    const dv = donorValues[side] as Float64Array;
+    // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
+    bestR.fill(-1);
+    bestD.fill(Infinity);
+    for (let m = 0; m < M; m++) origValues[m] = space.x0[o * nn + (mut[m] as number)] as number;
+    nearestDonors(M, K, norm === 'linf', origValues, donors, dv, invScale, bestD, bestR);
+    for (let p = 0; p < per0; p++) {
+      const off = at(a, p);
+      const r = p < K ? (bestR[p] as number) : -1;
+      if (p >= K + R) {
+        // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
+        const m = (p - K - R) >> 1;
+        const j = mut[m] as number;
+        const f = space.numeric[j]!;
+        const a0 = space.x0[o * nn + j] as number;
+        const up = ((p - K - R) & 1) === 1;
+        const bound = up ? f.upper : f.lower;
+        const far = (up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale);
+        init[off + m] = a0 !== a0 ? 0 : Number.isFinite(bound) ? (bound - a0) / f.scale : far / f.scale;
+        continue;
+      }
+      const scale = p >= K ? (INIT_NOISE_SCALES[(p - K) >> 1] as number) : 0;
+      const mirror = p >= K && ((p - K) & 1) === 1;
+      const prev = p > 0 ? at(a, p - 1) : 0;
+      for (let m = 0; m < M; m++) {
+        const j = mut[m] as number;
+        const f = space.numeric[j]!;
+        const a0 = space.x0[o * nn + j] as number;
+        if (r >= 0) {
+          const v = space.x0[r * nn + j] as number;
+          init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
+        } else if (mirror) init[off + m] = -(init[prev + m] as number);
+        else if (p >= K) init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
+      }
+    }
+  }
+}
+
+/** Probe b of task active[a] at ((b·na + a)·M) (radius δ = dist·min(0.1, 1/M)); dirs gets the directions probed. */
+function writeProbes(
+  space: AttackSpace,
+  norm: AttackNorm,
+  rng: Rng,
+  active: Int32Array,
+  na: number,
+  B: number,
+  U: Float64Array,
+  dist: Float64Array,
+  taskOrigin: Uint32Array,
+  probes: Float64Array,
+  dirs: Float64Array,
+): void {
+  const M = space.mutableNumeric.length;
+  for (let a = 0; a < na; a++) {
+    const t = active[a] as number;
+    const delta = (dist[t] as number) * Math.min(0.1, 1 / M);
+    for (let b = 0; b < B; b++) {
+      const off = (b * na + a) * M;
+      let s = 0;
+      if (M >= RADEMACHER_FROM) {
+        rademacher(rng, dirs, off, M);
+        s = Math.sqrt(M);
+      } else {
+        if (norm === 'l2') fillNormal(rng, dirs, off, M);
+        else for (let m = 0; m < M; m++) dirs[off + m] = 2 * rng.next() - 1;
+        for (let m = 0; m < M; m++) s += (dirs[off + m] as number) * (dirs[off + m] as number);
+        s = Math.sqrt(s) || 1;
+      }
+      for (let m = 0; m < M; m++) probes[off + m] = (U[t * M + m] as number) + (delta * (dirs[off + m] as number)) / s;
+      clampToFeasible(space, taskOrigin[t] as number, probes, off);
+      // the direction actually probed (after the feasible clamp)
+      for (let m = 0; m < M; m++) dirs[off + m] = ((probes[off + m] as number) - (U[t * M + m] as number)) / delta;
+    }
+  }
+}
+
+/**
+ * Per task active[a]: the baseline-corrected Monte Carlo estimate of the boundary normal from its B probes' decisions,
+ * added (unit length) to acc; the step direction (L2: the unit vector; L∞: its sign) and size ξ = dist/√it. Returns the
+ * number of tasks that step (pending / pendingPos); landed[a] is reset.
+ */
+function stepDirections(
+  norm: AttackNorm,
+  M: number,
+  it: number,
+  t0: number,
+  active: Int32Array,
+  na: number,
+  B: number,
+  res: Uint8Array,
+  dirs: Float64Array,
+  dist: Float64Array,
+  dir: Float64Array,
+  acc: Float64Array,
+  stepDir: Float64Array,
+  xi: Float64Array,
+  landed: Uint8Array,
+  pending: Int32Array,
+  pendingPos: Int32Array,
+): number {
+  let np = 0;
+  for (let a = 0; a < na; a++) {
+    const t = active[a] as number;
+    let mean = 0;
+    for (let b = 0; b < B; b++) mean += res[b * na + a] ? 1 : -1;
+    mean /= B;
+    dir.fill(0);
+    const baseline = Math.abs(mean) === 1 ? 0 : mean;
+    for (let b = 0; b < B; b++) {
+      const phi = (res[b * na + a] ? 1 : -1) - baseline;
+      const off = (b * na + a) * M;
+      for (let m = 0; m < M; m++) dir[m] = (dir[m] as number) + phi * (dirs[off + m] as number);
+    }
+    const l2 = vectorNorm(dir, 0, M, 'l2');
+    landed[a] = 0;
+    if (!(l2 > 0)) continue;
+    for (let m = 0, off = (t - t0) * M; m < M; m++) acc[off + m] = (acc[off + m] as number) + (dir[m] as number) / l2;
+    for (let m = 0; m < M; m++) stepDir[a * M + m] = norm === 'l2' ? (dir[m] as number) / l2 : Math.sign(dir[m] as number);
+    xi[a] = (dist[t] as number) / Math.sqrt(it);
+    pendingPos[np] = a;
+    pending[np++] = t;
+  }
+  return np;
+}
+
+/** Decisions of candidates p·nt + a (point p of task tasks[a]) into flips; each flip is offered as its row's example. */
+function recordFlips(
+  space: AttackSpace,
+  inst: AttackInstances,
+  out: AttackOutcome,
+  taskInst: Int32Array,
+  tasks: Int32Array,
+  nt: number,
+  per: number,
+  cands: Candidates,
+  scores: Float32Array,
+  threshold: number,
+  norm: AttackNorm,
+  flips: Uint8Array,
+): void {
+  for (let p = 0; p < per; p++) {
+    for (let a = 0; a < nt; a++) {
+      const k = p * nt + a;
+      const i = taskInst[tasks[a] as number] as number;
+      const sc = scores[k] as number;
+      if (decide(sc, threshold) === inst.d0[i]) {
+        flips[k] = 0;
+        continue;
+      }
+      flips[k] = 1;
+      const size = perturbationNorm(space, cands, k, norm);
+      const cur = out.minPerturbation[i] as number;
+      if (!(cur === cur && cur <= size)) offerExample(space, out, i, cands, k, size, sc);
+    }
+  }
+}
+
+/** The K nearest donors (distance over the mutable features in units), sorted by (distance, row), into bestD / bestR. */
+function nearestDonors(
+  M: number,
+  K: number,
+  linf: boolean,
+  origValues: Float64Array,
+  donors: number[],
+  dv: Float64Array,
+  invScale: Float64Array,
+  bestD: Float64Array,
+  bestR: Int32Array,
+): void {
+  for (let q = 0; q < donors.length; q++) {
+    const r = donors[q] as number;
+    let d = 0;
+    for (let m = 0, qm = q * M; m < M; m++) {
+      const a0 = origValues[m] as number;
+      const v = dv[qm + m] as number;
+      if (a0 !== a0 || v !== v) continue;
+      const diff = Math.abs((v - a0) * (invScale[m] as number));
+      if (!linf) d += diff * diff;
+      else if (diff > d) d = diff;
+    }
+    if (d === 0 || d > (bestD[K - 1] as number) || (d === bestD[K - 1] && r > (bestR[K - 1] as number))) continue;
+    let k = K - 1;
+    while (k > 0 && ((bestD[k - 1] as number) > d || (bestD[k - 1] === d && (bestR[k - 1] as number) > r))) {
+      bestD[k] = bestD[k - 1] as number;
+      bestR[k] = bestR[k - 1] as number;
+      k--;
+    }
+    bestD[k] = d;
+    bestR[k] = r;
+  }
 }
