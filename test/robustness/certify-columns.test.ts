@@ -308,6 +308,8 @@ describe('tree ensembles and a skl2onnx pipeline, one input per column: sound ce
     [`${V}hgb_cat_by_name_nan.joblib`, 'vnan', 'tree_interval', /Less/],
     // MinMaxScaler(clip=True): splits on a clipped input
     [`${V}ct_indices_slice_mask_dt.joblib`, 'vclean', 'tree_interval', /Clip/],
+    // numeric categories (OneHotEncoder / OrdinalEncoder on numeric columns): splits on x == value sets
+    [`${V}ohe_numeric_categories_et.joblib`, 'vclean', 'tree_interval', /Equal, Greater, IsNaN/],
     ['test/fixtures/sklearn/lightgbm/lgbm_categorical.txt', 'lgbm', 'tree_interval', /TreeEnsemble/],
     // one float64 matrix (lr_numpy): MatMul + Sigmoid, read by the same pass
     ['test/fixtures/sklearn/german-credit/lr_numpy.joblib', 'german', 'linear', /MatMul/, { features: { columns: GERMAN_NUMERIC } }],

@@ -88,7 +88,19 @@ interface Bad {
   k: 'bad';
   why: string;
 }
-type Elem = Lin | Str | SConst | Mono | Bad;
+/**
+ * A function of one numeric input known at finitely many points: `val[q]` at x = pts[q], `dflt` at any other number,
+ * `nanV` for a missing x (numeric categories: one-hot / ordinal encodings of a numeric column). Trees only.
+ */
+interface Disc {
+  k: 'disc';
+  j: number;
+  pts: number[];
+  val: number[];
+  dflt: number;
+  nanV: number;
+}
+type Elem = Lin | Str | SConst | Mono | Bad | Disc;
 
 /** A tensor: batched ([N, ...dims], per-row elements) or a constant (dims, all elements). */
 interface Val {
@@ -195,6 +207,54 @@ function tabulate(ctx: Ctx, xs: Elem[], f: (vals: Array<number | string>) => num
   if (out.every((v) => typeof v === 'string')) return { k: 'str', c, v: out as string[] };
   if (out.some((v) => typeof v === 'string')) fail('an operation mixing strings and numbers');
   return { k: 'lin', b: 0, num: [], cat: [{ c, t: Float64Array.from(out as number[]) }], nan: [], f32: false };
+}
+
+/** x_j as a Disc-compatible operand: its numeric input and values (null when the element is not a function of one x_j at points). */
+function discView(e: Elem): { j: number; at: (x: number) => number; pts: number[]; dflt: number; nanV: number } | null {
+  if (e.k === 'disc') {
+    const m = new Map(e.pts.map((x, q) => [x, e.val[q] as number]));
+    return { j: e.j, pts: e.pts, at: (x) => m.get(x) ?? e.dflt, dflt: e.dflt, nanV: e.nanV };
+  }
+  if (e.k === 'lin' && e.num.length === 0 && e.cat.length === 0 && e.nan.length <= 1 && !e.clip) {
+    const w = e.nan.length === 1 ? e.nan[0]!.w : 0;
+    return { j: e.nan.length === 1 ? e.nan[0]!.j : -1, pts: [], at: () => e.b, dflt: e.b, nanV: e.b + w };
+  }
+  return null;
+}
+
+/** Apply f pointwise to operands that are functions of the same numeric input at points (or constants); null if not. */
+function pointwise(ctx: Ctx, xs: Elem[], f: (vals: number[]) => number): Disc | null {
+  if (!xs.some((x) => x.k === 'disc')) return null;
+  const views = xs.map(discView);
+  if (views.some((v) => v === null)) return null;
+  let j = -1;
+  for (const v of views) {
+    if (v!.j < 0) continue;
+    if (j >= 0 && v!.j !== j) return null;
+    j = v!.j;
+  }
+  const pts = [...new Set(views.flatMap((v) => v!.pts))].sort((a, b) => a - b);
+  grow(ctx, pts.length);
+  return {
+    k: 'disc',
+    j,
+    pts,
+    val: pts.map((x) => f(views.map((v) => v!.at(x)))),
+    dflt: f(views.map((v) => v!.dflt)),
+    nanV: f(views.map((v) => v!.nanV)),
+  };
+}
+
+/** The element x_j (identity: a = 1, b = 0, exact double) when e is that; else null. */
+function identityOf(e: Elem): NumTerm | null {
+  if (e.k !== 'lin' || e.num.length !== 1 || e.cat.length || e.nan.length || e.clip || e.f32 || e.b !== 0) return null;
+  const t = e.num[0]!;
+  return t.a === 1 ? t : null;
+}
+
+/** [x_j == v] for the identity element of x_j (a missing x_j compares its imputed value, or NaN). */
+function equalsPoint(t: NumTerm, v: number): Disc {
+  return { k: 'disc', j: t.j, pts: v === v ? [v] : [], val: v === v ? [1] : [], dflt: 0, nanV: t.imp === v ? 1 : 0 };
 }
 
 function fullShape(v: Val): number[] {
@@ -316,6 +376,13 @@ function needBatched(v: Val, op: string): void {
 
 /** Sum over i of coef_i · z_i (+ bias) as one element (terms collected once: linear in the number of terms). */
 function combine(ctx: Ctx, z: Elem[], coef: (i: number) => number, bias: number): Elem {
+  if (z.some((e, i) => e.k === 'disc' && coef(i) !== 0)) {
+    // numeric categories (e.g. an ordinal code Σ k·[x == c_k]): pointwise over the one numeric input they read
+    const used = z.flatMap((e, i) => (coef(i) !== 0 ? [[e, coef(i)] as const] : []));
+    const pw = pointwise(ctx, used.map(([e]) => e), (vals) => vals.reduce((acc, v, q) => acc + (used[q]![1] as number) * v, bias));
+    if (pw) return pw;
+    fail('a matrix product mixing numeric categories with other inputs (not affine)');
+  }
   const out: Lin = cst(bias);
   const tables = new Map<number, Float64Array>();
   for (let i = 0; i < z.length; i++) {
@@ -350,6 +417,7 @@ function grow(ctx: Ctx, cells: number): void {
 }
 
 function sigmoidOf(e: Elem): Elem {
+  if (e.k === 'disc') return { ...e, val: e.val.map((v) => 1 / (1 + Math.exp(-v))), dflt: 1 / (1 + Math.exp(-e.dflt)), nanV: 1 / (1 + Math.exp(-e.nanV)) };
   if (e.k === 'mono') return { k: 'mono', core: e.core, chain: [...e.chain, { op: 'sigmoid' }] };
   if (e.k === 'lin') {
     if (isConst(e)) return cst(1 / (1 + Math.exp(-e.b)));
@@ -363,6 +431,11 @@ function sigmoidOf(e: Elem): Elem {
 function arith(ctx: Ctx, op: string, x: Elem, y: Elem): Elem {
   if (x.k === 'bad') bad(x);
   if (y.k === 'bad') bad(y);
+  if (x.k === 'disc' || y.k === 'disc') {
+    const pw = pointwise(ctx, [x, y], ([a, b]) => (op === 'Add' ? a! + b! : op === 'Sub' ? a! - b! : op === 'Mul' ? a! * b! : a! / b!));
+    if (pw) return pw;
+    fail(`${op} of a numeric category with another input`);
+  }
   if (isTab(x) && isTab(y) && x.k !== 'mono' && y.k !== 'mono') {
     const f = op === 'Add' ? (a: number, b: number) => a + b : op === 'Sub' ? (a: number, b: number) => a - b : op === 'Mul' ? (a: number, b: number) => a * b : (a: number, b: number) => a / b;
     return tabulate(ctx, [x, y], ([a, b]) => {
@@ -437,6 +510,11 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
           fail(`Cast of a score to type ${to}`);
         }
         if (e.k === 'str' || e.k === 'sconst') fail('Cast of a string');
+        if (e.k === 'disc') {
+          const g = to === 1 ? Math.fround : to === 9 ? (a: number) => (a !== 0 ? 1 : 0) : to === 10 || to === 16 ? null : Math.trunc;
+          if (!g) fail('Cast to 16-bit floats');
+          return pointwise(ctx, [e], ([a]) => g(a as number))!;
+        }
         if (to === 1) {
           if (isTab(e)) return tabulate(ctx, [e], ([a]) => Math.fround(a as number));
           return { ...e, f32: true };
@@ -474,8 +552,19 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
         ctx,
         [a, b],
         ([x, y]) => {
-          if (!isTab(x as Elem) || !isTab(y as Elem)) fail(`${op} on a numeric input or a score (a threshold, not affine)`);
-          return tabulate(ctx, [x as Elem, y as Elem], ([p, q]) => (f(p as number, q as number) ? 1 : 0));
+          const X = x as Elem;
+          const Y = y as Elem;
+          if (isTab(X) && isTab(Y)) return tabulate(ctx, [X, Y], ([p, q]) => (f(p as number, q as number) ? 1 : 0));
+          // a numeric input compared for equality with constants: numeric categories (one-hot / ordinal encoders)
+          if (op === 'Equal') {
+            const tx = identityOf(X);
+            const ty = identityOf(Y);
+            if (tx && isConst(Y)) return equalsPoint(tx, (Y as Lin).b);
+            if (ty && isConst(X)) return equalsPoint(ty, (X as Lin).b);
+          }
+          const pw = pointwise(ctx, [X, Y], ([p, q]) => (f(p as number, q as number) ? 1 : 0));
+          if (pw) return pw;
+          fail(`${op} on a numeric input or a score (a threshold, not affine)`);
         },
         op,
       );
@@ -489,11 +578,14 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
         ctx,
         vals,
         (els) => {
-          if (!els.every((e) => isTab(e) && e.k === 'lin')) fail(`${op} on a numeric input`);
-          return tabulate(ctx, els, (p) => {
+          const logic = (p: Array<number | string>): number => {
             const b = p.map((x) => (x as number) !== 0);
             return (op === 'Not' ? !b[0] : op === 'And' ? b[0] && b[1] : op === 'Or' ? b[0] || b[1] : b[0] !== b[1]) ? 1 : 0;
-          });
+          };
+          if (els.every((e) => isTab(e) && e.k === 'lin')) return tabulate(ctx, els, logic);
+          const pw = pointwise(ctx, els, logic);
+          if (pw) return pw;
+          fail(`${op} on a numeric input`);
         },
         op,
       );
@@ -505,6 +597,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
         ([x]) => {
           const e = x as Elem;
           if (e.k === 'lin' && isTab(e)) return tabulate(ctx, [e], ([a]) => ((a as number) !== (a as number) ? 1 : 0));
+          if (e.k === 'disc') return pointwise(ctx, [e], ([a]) => (a !== a ? 1 : 0))!;
           if (e.k === 'lin' && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && Number.isFinite(e.b)) {
             const t = e.num[0]!;
             return t.imp !== t.imp ? { k: 'lin', b: 0, num: [], cat: [], nan: [{ j: t.j, w: 1 }], f32: false } : cst(0);
@@ -524,6 +617,8 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
           const Y = y as Elem;
           if (isConst(C)) return (C as Lin).b !== 0 ? X : Y;
           if (isTab(C) && isTab(X) && isTab(Y)) return tabulate(ctx, [C, X, Y], ([p, q, r]) => ((p as number) !== 0 ? q! : r!));
+          const pw = pointwise(ctx, [C, X, Y], ([p, q, r]) => ((p as number) !== 0 ? q! : r!));
+          if (pw) return pw;
           // imputation: Where(IsNaN(x_j), const, affine in x_j)
           if (C.k === 'lin' && C.num.length === 0 && C.cat.length === 0 && C.nan.length === 1 && C.b === 0 && C.nan[0]!.w === 1) {
             const j = C.nan[0]!.j;
@@ -555,6 +650,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
         ...v,
         el: v.el.map((e) => {
           if (isTab(e)) return tabulate(ctx, [e], ([a]) => Math.min(Math.max(a as number, lo), hi));
+          if (e.k === 'disc') return pointwise(ctx, [e], ([a]) => Math.min(Math.max(a as number, lo), hi))!;
           if (e.k === 'lin' && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && !e.f32) {
             const [l0, h0] = e.clip ?? [-Infinity, Infinity];
             return { ...e, clip: [Math.min(Math.max(l0, lo), hi), Math.min(Math.max(h0, lo), hi)] as [number, number] };
@@ -707,6 +803,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
           const fill = fills.length === 1 ? (fills[0] as number) : (fills[p % last] as number);
           if (fill === undefined) fail('Imputer without a value for every column');
           if (isTab(e)) return tabulate(ctx, [e], ([a]) => (rv !== rv ? (a as number) !== (a as number) : a === rv) ? fill : (a as number));
+          if (e.k === 'disc') return pointwise(ctx, [e], ([a]) => ((rv !== rv ? a !== a : a === rv) ? fill : (a as number)))!;
           if (rv === rv) fail('Imputer replacing a number (not NaN) in a numeric input');
           if (e.k === 'lin' && !e.clip && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && e.num[0]!.imp !== e.num[0]!.imp) {
             const t = e.num[0]!;
@@ -730,6 +827,7 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
       return {
         ...v,
         el: v.el.map((e) => {
+          if (e.k === 'disc' && !vs) return pointwise(ctx, [e], ([a]) => (map.get(a as number) ?? dflt) as number)!;
           if (!isTab(e)) fail('LabelEncoder of a numeric input');
           return tabulate(ctx, [e], ([a]) => map.get(a as string | number) ?? dflt);
         }),
@@ -742,6 +840,15 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
       if (v.el.length * cats.length > MAX_ELEMENTS) fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
       const el: Elem[] = [];
       for (const e of v.el) {
+        const t = identityOf(e);
+        if (t && typeof cats[0] === 'number') {
+          for (const cat of cats) el.push(equalsPoint(t, cat as number));
+          continue;
+        }
+        if (e.k === 'disc') {
+          for (const cat of cats) el.push(pointwise(ctx, [e], ([a]) => (a === cat ? 1 : 0))!);
+          continue;
+        }
         if (!isTab(e)) fail('OneHotEncoder of a numeric input');
         for (const cat of cats) el.push(tabulate(ctx, [e], ([a]) => (a === cat ? 1 : 0)));
       }
@@ -790,7 +897,9 @@ function evalNode(ctx: Ctx, node: NodeProto, outIndex: number): Val {
       const rows = coef.length / d;
       if (!Number.isInteger(rows) || rows < 1) fail(`${op} coefficients do not fit its ${d} inputs`);
       const post = attrStr(node, 'post_transform', 'NONE');
-      const s = Array.from({ length: rows }, (_, r) => combine(ctx, z, (i) => coef[r * d + i] as number, (inter[r] as number) ?? 0) as Lin);
+      const s0 = Array.from({ length: rows }, (_, r) => combine(ctx, z, (i) => coef[r * d + i] as number, (inter[r] as number) ?? 0));
+      if (s0.some((x) => x.k !== 'lin')) fail(`numeric categories before a ${op} (not affine)`);
+      const s = s0 as Lin[];
       if (op === 'LinearRegressor') {
         if (outIndex !== 0 || post !== 'NONE') fail(`${op} with post_transform ${post}`);
         return { batched: true, dims: [rows], el: s };
@@ -948,6 +1057,7 @@ export function readSymbolic(proto: ModelProto, info: Pick<ModelInfo, 'scoreOutp
   let m: Mono;
   if (el.k === 'mono') m = el;
   else if (el.k === 'lin' && el.num.length > 0 && !el.clip) m = { k: 'mono', core: { kind: 'lin', lin: el }, chain: [] };
+  else if (el.k === 'disc') return 'the score is a lookup on the values of a numeric input (numeric categories before a linear model): not affine';
   else return 'the score does not depend on the numeric inputs';
   // invert the chain: decision ⇔ dir·(y − t) ≥ 0
   let t = threshold;
@@ -1186,6 +1296,11 @@ export function treePlan(space: AttackSpace, rel: Relations, sym: SymbolicScore)
   const mode = e0.mode.slice();
   const threshold = e0.threshold.slice();
   const missingTrue = e0.missingTrue.slice();
+  const trueChild = e0.trueChild.slice();
+  const falseChild = e0.falseChild.slice();
+  const memberStart = e0.memberStart.slice();
+  const memberEnd = e0.memberEnd.slice();
+  const memberValues: number[] = Array.from(e0.memberValues);
   // extra columns: categorical level sets (key c:mask) and fixed per-row elements (key: element index)
   const catCols = new Map<string, { col: number; c: number; inSet: Uint8Array }>();
   const fixedCols = new Map<number, { col: number; lin: Lin }>();
@@ -1197,8 +1312,38 @@ export function treePlan(space: AttackSpace, rel: Relations, sym: SymbolicScore)
     if (e0.mode[node] === MODE_LEAF) continue;
     const fz = e0.feature[node] as number;
     const z = core.z[fz] as Elem;
-    if (z.k !== 'lin') return `the ${core.op} reads ${z.k === 'bad' ? z.why : 'a string or a score'} (feature ${fz})`;
     const m = e0.mode[node] as number;
+    if (z.k === 'disc') {
+      // a function of x_j at points: the node goes true on a finite set of x values, or everywhere but one
+      const goes = (v: number): boolean => goesTrue(e0, node, v);
+      const dT = goes(z.dflt);
+      const nT = goes(z.nanV);
+      const except = z.pts.filter((_, q) => goes(z.val[q] as number) !== dT);
+      const prev = imp[z.j];
+      if (prev === undefined) imp[z.j] = Number.NaN;
+      else if (prev !== null && prev === prev) imp[z.j] = null; // a missing x_j must stay NaN in the virtual column
+      feature[node] = z.j;
+      if (except.length === 0) {
+        // every number goes the same way: x ≤ +∞ (always) or x < −∞ (never); a NaN by missingTrue
+        mode[node] = dT ? MODE_LEQ : MODE_LT;
+        threshold[node] = dT ? Infinity : -Infinity;
+        missingTrue[node] = nT ? 1 : 0;
+        continue;
+      }
+      mode[node] = MODE_MEMBER;
+      memberStart[node] = memberValues.length;
+      memberValues.push(...except);
+      memberEnd[node] = memberValues.length;
+      threshold[node] = except[0] as number;
+      if (dT) {
+        // true everywhere but the exceptions: membership routes to the original false child
+        trueChild[node] = e0.falseChild[node] as number;
+        falseChild[node] = e0.trueChild[node] as number;
+        missingTrue[node] = nT ? 0 : 1;
+      } else missingTrue[node] = nT ? 1 : 0;
+      continue;
+    }
+    if (z.k !== 'lin') return `the ${core.op} reads ${z.k === 'bad' ? z.why : 'a string or a score'} (feature ${fz})`;
     if (z.num.length === 1 && z.cat.length === 0 && z.nan.length === 0 && z.num[0]!.a !== 0) {
       const t = z.num[0]!;
       const prev = imp[t.j];
@@ -1255,7 +1400,7 @@ export function treePlan(space: AttackSpace, rel: Relations, sym: SymbolicScore)
     },
     missingValue,
   );
-  const ensemble: TreeEnsemble = { ...e0, feature, mode, threshold, missingTrue, featureCount: vs.width };
+  const ensemble: TreeEnsemble = { ...e0, feature, mode, threshold, missingTrue, trueChild, falseChild, memberStart, memberEnd, memberValues: Float64Array.from(memberValues), featureCount: vs.width };
   const signed: ScalarTreeScore = {
     ...s0,
     ensemble,

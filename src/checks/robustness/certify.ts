@@ -23,7 +23,7 @@ import type { ModelInfo, ModelInput } from '../../model/types.js';
 import { decodeModel, nodeAttribute, type ModelProto, type NodeProto } from '../../model/onnx-graph.js';
 import { resolvePolicyPath } from '../../policy/load.js';
 import type { PolicyDocument } from '../../policy/types.js';
-import { MODE_LEAF, MODE_LEQ, MODE_LT, MODE_GTE, MODE_GT, goesTrue, parseTreeEnsemble, type TreeEnsemble } from '../explainability/tree-ensemble.js';
+import { MODE_LEAF, MODE_LEQ, MODE_LT, MODE_GTE, MODE_GT, MODE_MEMBER, MODE_NEQ, goesTrue, parseTreeEnsemble, type TreeEnsemble } from '../explainability/tree-ensemble.js';
 import { locateTreeEnsemble } from '../explainability/tree-graph.js';
 import { linearPlan, readSymbolic, subsetSpace, treePlan } from './certify-columns.js';
 import { scalarizeTreeScore, type ScalarTreeScore } from '../explainability/tree-score.js';
@@ -377,8 +377,19 @@ function boxBounds(s: ScalarTreeScore, lo: Float64Array, hi: Float64Array, stack
         toTrue = ta || tb;
         toFalse = !ta || !tb;
       } else {
-        toTrue = true;
-        toFalse = true;
+        // equality and membership on an interval: true only if the interval holds the value (or a member), so that
+        // certification changes status only where a box edge reaches one (those values are breakpoints too)
+        const t = e.threshold[node] as number;
+        let hit: boolean;
+        if (mode === MODE_MEMBER) {
+          hit = false;
+          for (let k = e.memberStart[node] as number; k < (e.memberEnd[node] as number); k++) {
+            const v = e.memberValues[k] as number;
+            if (v >= a && v <= b) hit = true;
+          }
+        } else hit = t >= a && t <= b;
+        toTrue = mode === MODE_NEQ ? true : hit;
+        toFalse = mode === MODE_NEQ ? hit : true;
       }
       if (toTrue) stack[top++] = e.trueChild[node] as number;
       if (toFalse) stack[top++] = e.falseChild[node] as number;
@@ -446,7 +457,9 @@ function treeRadius(space: AttackSpace, rel: Relations, tc: TreeContext, o: numb
     if (col < 0 || a !== a) continue;
     const s = space.limits.scale[j] as number;
     const th = tc.thresholds.get(col);
-    if (th) for (const t of th) if (t !== a) bps.push(Math.abs(t - a) / s);
+    // a threshold at the row's own value is a breakpoint at 0: the route can change as soon as the value moves
+    // (x < 40 at x = 40; a member value left behind)
+    if (th) for (const t of th) bps.push(Math.abs(t - a) / s);
   }
   for (const p of coupledGroups) {
     const a = space.x0[o * nn + p.numeric] as number;
@@ -781,7 +794,8 @@ export function treeCertificate(space: AttackSpace, rel: Relations, inst: Attack
     const f = e.feature[node] as number;
     let set = thresholds.get(f);
     if (!set) thresholds.set(f, (set = new Set()));
-    set.add(e.threshold[node] as number);
+    if (e.mode[node] === MODE_MEMBER) for (let k = e.memberStart[node] as number; k < (e.memberEnd[node] as number); k++) set.add(e.memberValues[k] as number);
+    else if (Number.isFinite(e.threshold[node] as number)) set.add(e.threshold[node] as number);
   }
   const tc: TreeContext = { score: s, thresholds: new Map([...thresholds].map(([k, v]) => [k, Float64Array.from(v).sort()])), stack };
   const cert: Certificate = { method: 'tree_interval', exact: { linf: false, l2: false }, radius: {}, notes: [] };
@@ -846,7 +860,7 @@ export function certifyGraph(opts: CertifyOptions, proto: ModelProto): Certifica
   const inst: AttackInstances = { ...opts.inst, rows: Uint32Array.from(opts.inst.rows, (_, i) => i) };
   const sym = readSymbolic(proto, info, space, threshold);
   if (typeof sym === 'string') return none(`${sym}: no certificate`);
-  const read = `read through the graph's preprocessing (${sym.ops.join(', ')})`;
+  const read = `read through the graph's preprocessing (${sym.ops.join(', ')})${sym.roundingIgnored ? '; its float32 arithmetic is taken as exact (radii within float32 rounding, ~1e-7 relative)' : ''}`;
   if (sym.core.kind === 'lin') {
     const plan = linearPlan(space, sym);
     const bad = mismatches(plan.space, inst, (o) => (sym.logOdds ? logit(plan.modelScore(o)) : plan.modelScore(o)), sym.logOdds);
