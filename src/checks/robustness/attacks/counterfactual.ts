@@ -167,6 +167,96 @@ function findCarrier(space: AttackSpace, opts: CounterfactualOptions): Carrier |
   };
 }
 
+/** Counterfactual pair k: row rows[i] with the attribute set to each other value v (repaired under the relations). */
+function writePairs(
+  space: AttackSpace,
+  carrier: Carrier,
+  rows: Uint32Array,
+  valueOfRow: Int32Array,
+  cands: Candidates,
+  pairRow: Int32Array,
+  pairFrom: Int32Array,
+  pairTo: Int32Array,
+  repair: CounterfactualRepair | null,
+  relations: Relations | undefined,
+): void {
+  const V = carrier.values.length;
+  const applies = carrier.values.map((v) => v.apply);
+  const attribute = carrier.categorical[0] as number;
+  let k = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    const own = valueOfRow[r] as number;
+    for (let v = 0; v < V; v++) {
+      if (v === own) continue;
+      setOriginal(space, cands, k, r);
+      applies[v]!(cands, k);
+      if (repair) repairCounterfactual(space, relations!, cands, k, attribute, repair);
+      pairRow[k] = i;
+      pairFrom[k] = own;
+      pairTo[k] = v;
+      k++;
+    }
+  }
+}
+
+/** Per pair: flips and score changes summed per row, per original value and per transition (from -> to). */
+function aggregatePairs(
+  p: {
+    rows: Uint32Array;
+    pairRow: Int32Array;
+    pairFrom: Int32Array;
+    pairTo: Int32Array;
+    scores: Float32Array;
+    scores0: Float32Array;
+    yPred: Uint8Array;
+    threshold: number;
+    V: number;
+  },
+  a: {
+    rowFlip: Uint8Array;
+    rowAbsSum: Float64Array;
+    rowPairs: Uint32Array;
+    gAbs: Float64Array;
+    gSigned: Float64Array;
+    gPairs: Float64Array;
+    tPairs: Float64Array;
+    tFlip: Float64Array;
+    tSigned: Float64Array;
+  },
+): { flippedPairs: number; sumAbs: number; maxAbs: number } {
+  const { rows, pairRow, pairFrom, pairTo, scores, V } = p;
+  const { rowFlip, rowAbsSum, rowPairs, gAbs, gSigned, gPairs, tPairs, tFlip, tSigned } = a;
+  const pairs = pairRow.length;
+  let flippedPairs = 0;
+  let sumAbs = 0;
+  let maxAbs = 0;
+  for (let q = 0; q < pairs; q++) {
+    const r = rows[pairRow[q] as number] as number;
+    const s0 = p.scores0[r] as number;
+    const s = scores[q] as number;
+    const d = s - s0;
+    const flip = decide(s, p.threshold) !== p.yPred[r];
+    const from = pairFrom[q] as number;
+    const to = pairTo[q] as number;
+    if (flip) {
+      flippedPairs++;
+      rowFlip[pairRow[q] as number] = 1;
+      tFlip[from * V + to]++;
+    }
+    sumAbs += Math.abs(d);
+    rowAbsSum[pairRow[q] as number] += Math.abs(d);
+    rowPairs[pairRow[q] as number]++;
+    if (Math.abs(d) > maxAbs) maxAbs = Math.abs(d);
+    gAbs[from] += Math.abs(d);
+    gSigned[from] += d;
+    gPairs[from]++;
+    tPairs[from * V + to]++;
+    tSigned[from * V + to] += d;
+  }
+  return { flippedPairs, sumAbs, maxAbs };
+}
+
 export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opts: CounterfactualOptions): Promise<CounterfactualOutcome> {
   const { spec } = opts;
   const result: CounterfactualResult = {
@@ -255,24 +345,7 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
   const pairRow = new Int32Array(pairs);
   const pairFrom = new Int32Array(pairs);
   const pairTo = new Int32Array(pairs);
-  let k = 0;
-  const applies = carrier.values.map((v) => v.apply);
-  const repairs = repair !== null && carrier.categorical.length === 1;
-  const attribute = carrier.categorical[0] as number;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as number;
-    const own = valueOfRow[r] as number;
-    for (let v = 0; v < V; v++) {
-      if (v === own) continue;
-      setOriginal(space, cands, k, r);
-      applies[v]!(cands, k);
-      if (repairs) repairCounterfactual(space, opts.relations!, cands, k, attribute, repair);
-      pairRow[k] = i;
-      pairFrom[k] = own;
-      pairTo[k] = v;
-      k++;
-    }
-  }
+  writePairs(space, carrier, rows, valueOfRow, cands, pairRow, pairFrom, pairTo, repair !== null && carrier.categorical.length === 1 ? repair : null, opts.relations);
   const changedNumeric = [...new Set([...carrier.numeric, ...(repair?.numeric ?? [])])];
   const changedCategorical = [...new Set([...carrier.categorical, ...(repair?.categorical ?? [])])];
   if (repair) {
@@ -290,9 +363,6 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
   const rowFlip = new Uint8Array(rows.length);
   const rowAbsSum = new Float64Array(rows.length);
   const rowPairs = new Uint32Array(rows.length);
-  let flippedPairs = 0;
-  let sumAbs = 0;
-  let maxAbs = 0;
   const gRows = new Float64Array(V);
   const gFlip = new Float64Array(V);
   const gAbs = new Float64Array(V);
@@ -301,29 +371,10 @@ export async function counterfactualTest(space: AttackSpace, oracle: Oracle, opt
   const tPairs = new Float64Array(V * V);
   const tFlip = new Float64Array(V * V);
   const tSigned = new Float64Array(V * V);
-  for (let q = 0; q < pairs; q++) {
-    const r = rows[pairRow[q] as number] as number;
-    const s0 = opts.scores[r] as number;
-    const s = scores[q] as number;
-    const d = s - s0;
-    const flip = decide(s, oracle.threshold) !== opts.yPred[r];
-    const from = pairFrom[q] as number;
-    const to = pairTo[q] as number;
-    if (flip) {
-      flippedPairs++;
-      rowFlip[pairRow[q] as number] = 1;
-      tFlip[from * V + to]++;
-    }
-    sumAbs += Math.abs(d);
-    rowAbsSum[pairRow[q] as number] += Math.abs(d);
-    rowPairs[pairRow[q] as number]++;
-    if (Math.abs(d) > maxAbs) maxAbs = Math.abs(d);
-    gAbs[from] += Math.abs(d);
-    gSigned[from] += d;
-    gPairs[from]++;
-    tPairs[from * V + to]++;
-    tSigned[from * V + to] += d;
-  }
+  const { flippedPairs, sumAbs, maxAbs } = aggregatePairs(
+    { rows, pairRow, pairFrom, pairTo, scores, scores0: opts.scores, yPred: opts.yPred, threshold: oracle.threshold, V },
+    { rowFlip, rowAbsSum, rowPairs, gAbs, gSigned, gPairs, tPairs, tFlip, tSigned },
+  );
   let flippedRows = 0;
   for (let i = 0; i < rows.length; i++) {
     const own = valueOfRow[rows[i] as number] as number;
