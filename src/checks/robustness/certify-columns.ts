@@ -12,6 +12,8 @@
  *   ordinal code, ...), missingness indicators (fixed per row: the attacks never fill or empty a cell), a constant.
  *   The trees and the classifier's input vector may only hold single-input forms (affine in ONE numeric input, a table
  *   of ONE categorical input, a constant, or forms fixed per row); the linear head may combine them freely.
+ * - for trees only: a clipped affine form (MinMaxScaler(clip=True)), and a function of one numeric input at given
+ *   values (one-hot / ordinal encodings of a numeric column), which become membership splits on the raw column;
  * - a string element (a categorical input, possibly remapped per level), before LabelEncoder / OneHotEncoder;
  * - a score: a monotone chain (affine maps with constants, Sigmoid) applied to one core, a linear form or a tree
  *   ensemble (TreeEnsemble/TreeEnsembleClassifier/TreeEnsembleRegressor) reading a vector of such elements.
