@@ -9,7 +9,7 @@ import type { Rng } from '../../../util/rng.js';
 import { decide, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { placeCandidate } from '../norms.js';
-import { allocCandidates } from '../project.js';
+import { allocCandidates, type Candidates } from '../project.js';
 import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
 
@@ -36,7 +36,7 @@ export async function noiseAttack(space: AttackSpace, oracle: Oracle, inst: Atta
     return out;
   }
   const z = new Float64Array(n * M);
-  for (let i = 0; i < z.length; i++) z[i] = rng.normal();
+  fillDraws(rng, z);
   const count = n * nb;
   if (!oracle.canAfford(count)) {
     out.stopped = oracle.stopped();
@@ -49,26 +49,55 @@ export async function noiseAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
     const cands = allocCandidates(space, (to - from) * nb);
-    for (let i = from; i < to; i++) {
-      for (let b = 0; b < nb; b++) {
-        const s = opts.strengths[b] as number;
-        for (let m = 0; m < M; m++) u[m] = s * (z[i * M + m] as number);
-        placeCandidate(space, cands, (i - from) * nb + b, inst.rows[i] as number, u, 0, 'nearest');
-      }
-    }
+    placeNoisy(space, inst, z, opts.strengths, from, to, u, cands);
     const scores = await oracle.score(cands);
-    for (let i = from; i < to; i++) {
-      for (let b = 0; b < nb; b++) {
-        const k = (i - from) * nb + b;
-        const score = scores[k] as number;
-        out.attackedScore[b * n + i] = score;
-        if (decide(score, oracle.threshold) === inst.d0[i]) continue;
-        out.flipped[b * n + i] = 1;
-        if (inst.correct[i]) offerExample(space, out, i, cands, k, opts.strengths[b] as number, score);
-      }
-    }
+    recordNoisy(space, inst, out, opts.strengths, from, to, cands, scores, oracle.threshold);
   }
   out.queries = oracle.queries;
   out.calls = oracle.calls;
   return out;
+}
+
+/** Standard normal draws (Rng.normal, in order) into z. Loops live in plain functions: optimized as a whole. */
+function fillDraws(rng: Rng, z: Float64Array): void {
+  for (let i = 0; i < z.length; i++) z[i] = rng.normal();
+}
+
+/** Candidate (i − from)·nb + b: row i moved by strength b along its direction z_i (projected, integers to nearest). */
+function placeNoisy(space: AttackSpace, inst: AttackInstances, z: Float64Array, strengths: number[], from: number, to: number, u: Float64Array, cands: Candidates): void {
+  const M = space.mutableNumeric.length;
+  const nb = strengths.length;
+  for (let i = from; i < to; i++) {
+    for (let b = 0; b < nb; b++) {
+      const s = strengths[b] as number;
+      for (let m = 0; m < M; m++) u[m] = s * (z[i * M + m] as number);
+      placeCandidate(space, cands, (i - from) * nb + b, inst.rows[i] as number, u, 0, 'nearest');
+    }
+  }
+}
+
+/** The noisy rows' scores: attacked score and flip per strength, the smallest flipping strength's example per row. */
+function recordNoisy(
+  space: AttackSpace,
+  inst: AttackInstances,
+  out: AttackOutcome,
+  strengths: number[],
+  from: number,
+  to: number,
+  cands: Candidates,
+  scores: Float32Array,
+  threshold: number,
+): void {
+  const n = inst.rows.length;
+  const nb = strengths.length;
+  for (let i = from; i < to; i++) {
+    for (let b = 0; b < nb; b++) {
+      const k = (i - from) * nb + b;
+      const score = scores[k] as number;
+      out.attackedScore[b * n + i] = score;
+      if (decide(score, threshold) === inst.d0[i]) continue;
+      out.flipped[b * n + i] = 1;
+      if (inst.correct[i]) offerExample(space, out, i, cands, k, strengths[b] as number, score);
+    }
+  }
 }

@@ -103,21 +103,9 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
    * Task t's candidate k flipped the decision: record it for the smallest budget (from task t's on) that holds its
    * size (a relation may have moved it) and for every larger budget of the same row.
    */
-  const succeed = (t: number, cands: Candidates, k: number, size: number, score: number): void => {
-    const i = taskInst[t] as number;
-    offerExample(space, out, i, cands, k, size, score);
-    let first = taskBudget[t] as number;
-    while (first < nb && size > (opts.epsilons[first] as number) * (1 + BALL_SLACK)) first++;
-    for (let b = first; b < nb; b++) {
-      const u = taskOf[b * n + i] as number;
-      if (u < 0 || success[u]) continue;
-      success[u] = 1;
-      done[u] = 1;
-      taskScore[u] = score;
-    }
-  };
-
   const prior = warm ? new Float64Array(n * M) : new Float64Array(0);
+  const st: ScoreState = { space, inst, out, opts, estimator, warm, alpha, n, nb, M, probes, per, taskInst, taskBudget, taskOf, z, done, success, taskScore, bestMargin, prior, g };
+  const succeed = (t: number, cands: Candidates, k: number, size: number, score: number): void => succeedTask(st, t, cands, k, size, score);
   const perFd = 1 + 2 * M;
   /**
    * Warm start of the tasks [from, to): a finite-difference gradient at each row's original values (one candidate set
@@ -238,81 +226,7 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
       }
       const scores = await oracle.score(cands);
 
-      const threshold = oracle.threshold;
-      for (let a = 0; a < na; a++) {
-        const t = slots[a] as number;
-        const i = taskInst[t] as number;
-        const d0 = inst.d0[i] as number;
-        const eps = opts.epsilons[taskBudget[t] as number] as number;
-        const base = last ? a : a * per;
-        const sc = scores[base] as number;
-        const mc = margin(sc, threshold, d0);
-        if (mc < (bestMargin[t] as number)) {
-          bestMargin[t] = mc;
-          taskScore[t] = sc;
-        }
-        if (decide(sc, threshold) !== d0) {
-          succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
-          continue;
-        }
-        if (last) continue;
-        // a probe that flips inside the ball is a success too (the smallest one)
-        let bestProbe = -1;
-        let bestSize = Infinity;
-        for (let p = 1; p <= probes; p++) {
-          const s = scores[base + p] as number;
-          if (decide(s, threshold) === d0) continue;
-          const size = perturbationNorm(space, cands, base + p, opts.norm);
-          if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
-            bestSize = size;
-            bestProbe = base + p;
-          }
-        }
-        if (bestProbe >= 0) {
-          succeed(t, cands, bestProbe, bestSize, scores[bestProbe] as number);
-          continue;
-        }
-        // gradient estimate
-        g.fill(0);
-        if (estimator === 'finite_differences') {
-          const nn = space.numeric.length;
-          const cx = cands.x;
-          const scale = space.limits.scale;
-          const mut = space.mutableNumeric;
-          for (let m = 0; m < M; m++) {
-            const j = mut[m] as number;
-            const kp = base + 1 + 2 * m;
-            const dx = ((cx[kp * nn + j] as number) - (cx[(kp + 1) * nn + j] as number)) / (scale[j] as number);
-            if (dx === 0) continue;
-            g[m] = (margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0)) / dx;
-          }
-        } else {
-          const nz = (t - from) * opts.samples * M;
-          const h = opts.smoothing * eps;
-          for (let s = 0; s < opts.samples; s++) {
-            const kp = base + 1 + 2 * s;
-            const diff = margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0);
-            if (diff === 0 || !Number.isFinite(diff)) continue;
-            for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
-          }
-        }
-        if (warm) {
-          // blend the SPSA estimate with the row's finite-difference gradient (both unit length)
-          const gs = vectorNorm(g, 0, M, 'l2');
-          const pr = i * M;
-          for (let m = 0; m < M; m++) g[m] = (gs > 0 ? (g[m] as number) / gs : 0) + (prior[pr + m] as number);
-        }
-        const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
-        if (!(gn > 0)) continue; // flat here: stay (NES draws new probes next step)
-        const o = inst.rows[i] as number;
-        for (let m = 0; m < M; m++) {
-          const gm = g[m] as number;
-          const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
-          z[t * M + m] = (z[t * M + m] as number) - alpha * eps * d;
-        }
-        clipToBall(z, t * M, M, opts.norm, eps);
-        clampToFeasible(space, o, z, t * M);
-      }
+      stepResults(st, slots, na, last, from, cands, scores, oracle.threshold, noise);
     }
   }
 
@@ -339,6 +253,144 @@ export async function scoreAttack(space: AttackSpace, oracle: Oracle, inst: Atta
   out.calls = oracle.calls - startCalls;
   out.stopped = oracle.stopped();
   return out;
+}
+
+/** What the steps of the score attack share (the loops below are plain functions: optimized as a whole). */
+interface ScoreState {
+  space: AttackSpace;
+  inst: AttackInstances;
+  out: AttackOutcome;
+  opts: ScoreAttackOptions;
+  estimator: 'finite_differences' | 'nes' | 'spsa';
+  warm: boolean;
+  alpha: number;
+  n: number;
+  nb: number;
+  M: number;
+  probes: number;
+  per: number;
+  taskInst: Int32Array;
+  taskBudget: Int32Array;
+  taskOf: Int32Array;
+  z: Float64Array;
+  done: Uint8Array;
+  success: Uint8Array;
+  taskScore: Float32Array;
+  bestMargin: Float64Array;
+  prior: Float64Array;
+  g: Float64Array;
+}
+
+/**
+ * Task t's candidate k flipped the decision: record it for the smallest budget (from task t's on) that holds its
+ * size (a relation may have moved it) and for every larger budget of the same row.
+ */
+function succeedTask(st: ScoreState, t: number, cands: Candidates, k: number, size: number, score: number): void {
+  const { space, out, opts, nb, n, taskInst, taskBudget, taskOf, success, done, taskScore } = st;
+  const i = taskInst[t] as number;
+  offerExample(space, out, i, cands, k, size, score);
+  let first = taskBudget[t] as number;
+  while (first < nb && size > (opts.epsilons[first] as number) * (1 + BALL_SLACK)) first++;
+  for (let b = first; b < nb; b++) {
+    const u = taskOf[b * n + i] as number;
+    if (u < 0 || success[u]) continue;
+    success[u] = 1;
+    done[u] = 1;
+    taskScore[u] = score;
+  }
+}
+
+/**
+ * One step's scores of the tasks in slots [0, na): the best margin and score so far, successes (the center, or the
+ * smallest flipping probe inside the ball), else the gradient estimate and the projected step.
+ */
+function stepResults(
+  st: ScoreState,
+  slots: Int32Array,
+  na: number,
+  last: boolean,
+  from: number,
+  cands: Candidates,
+  scores: Float32Array,
+  threshold: number,
+  noise: Float64Array,
+): void {
+  const { space, inst, opts, estimator, warm, alpha, M, probes, per, taskInst, taskBudget, z, bestMargin, taskScore, prior, g } = st;
+  const succeed = (t: number, c: Candidates, k: number, size: number, score: number): void => succeedTask(st, t, c, k, size, score);
+  for (let a = 0; a < na; a++) {
+    const t = slots[a] as number;
+    const i = taskInst[t] as number;
+    const d0 = inst.d0[i] as number;
+    const eps = opts.epsilons[taskBudget[t] as number] as number;
+    const base = last ? a : a * per;
+    const sc = scores[base] as number;
+    const mc = margin(sc, threshold, d0);
+    if (mc < (bestMargin[t] as number)) {
+      bestMargin[t] = mc;
+      taskScore[t] = sc;
+    }
+    if (decide(sc, threshold) !== d0) {
+      succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
+      continue;
+    }
+    if (last) continue;
+    // a probe that flips inside the ball is a success too (the smallest one)
+    let bestProbe = -1;
+    let bestSize = Infinity;
+    for (let p = 1; p <= probes; p++) {
+      const s = scores[base + p] as number;
+      if (decide(s, threshold) === d0) continue;
+      const size = perturbationNorm(space, cands, base + p, opts.norm);
+      if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
+        bestSize = size;
+        bestProbe = base + p;
+      }
+    }
+    if (bestProbe >= 0) {
+      succeed(t, cands, bestProbe, bestSize, scores[bestProbe] as number);
+      continue;
+    }
+    // gradient estimate
+    g.fill(0);
+    if (estimator === 'finite_differences') {
+      const nn = space.numeric.length;
+      const cx = cands.x;
+      const scale = space.limits.scale;
+      const mut = space.mutableNumeric;
+      for (let m = 0; m < M; m++) {
+        const j = mut[m] as number;
+        const kp = base + 1 + 2 * m;
+        const dx = ((cx[kp * nn + j] as number) - (cx[(kp + 1) * nn + j] as number)) / (scale[j] as number);
+        if (dx === 0) continue;
+        g[m] = (margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0)) / dx;
+      }
+    } else {
+      const nz = (t - from) * opts.samples * M;
+      const h = opts.smoothing * eps;
+      for (let s = 0; s < opts.samples; s++) {
+        const kp = base + 1 + 2 * s;
+        const diff = margin(scores[kp] as number, threshold, d0) - margin(scores[kp + 1] as number, threshold, d0);
+        if (diff === 0 || !Number.isFinite(diff)) continue;
+        for (let m = 0; m < M; m++) g[m] = (g[m] as number) + (diff * (noise[nz + s * M + m] as number)) / (2 * h * opts.samples);
+      }
+    }
+    if (warm) {
+      // blend the SPSA estimate with the row's finite-difference gradient (both unit length)
+      const gs = vectorNorm(g, 0, M, 'l2');
+      const pr = i * M;
+      for (let m = 0; m < M; m++) g[m] = (gs > 0 ? (g[m] as number) / gs : 0) + (prior[pr + m] as number);
+    }
+    const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
+    if (!(gn > 0)) continue; // flat here: stay (NES draws new probes next step)
+    const o = inst.rows[i] as number;
+    for (let m = 0; m < M; m++) {
+      const gm = g[m] as number;
+      const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
+      z[t * M + m] = (z[t * M + m] as number) - alpha * eps * d;
+    }
+    clipToBall(z, t * M, M, opts.norm, eps);
+    clampToFeasible(space, o, z, t * M);
+  }
 }
 
 /**
