@@ -768,18 +768,21 @@ export function repairCounterfactual(space: AttackSpace, rel: Relations, cands: 
         repair.memo.set(memoKey, best);
       }
       if (!best) continue;
-      comb.features.forEach((f, q) => {
-        if (f === attribute || best![q] === c[k * nc + f]) return;
-        c[k * nc + f] = best![q] as number;
+      const features = comb.features;
+      for (let q = 0; q < features.length; q++) {
+        const f = features[q] as number;
+        if (f === attribute || best[q] === c[k * nc + f]) continue;
+        c[k * nc + f] = best[q] as number;
         changedAny = true;
         const name = space.categorical[f]!.name;
         repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
         if (!repair.categorical.includes(f)) repair.categorical.push(f);
-      });
+      }
     }
   }
   // what is still inconsistent after the repairs: counted once per counterfactual row
-  for (const comb of mine) {
+  for (let ci = 0; ci < mine.length; ci++) {
+    const comb = mine[ci]!;
     if (combinationAllowed(space, comb, c, k)) continue;
     for (const f of comb.features) {
       if (f === attribute) continue;
