@@ -9,29 +9,29 @@
  * when too long, sections are dropped least important first (then the breached table is shortened), and the comment
  * says what was cut. Pure: Report in, markdown out; the section renderers are shared with the job summary.
  */
-import { renderDataMarkdown } from './data-section.js';
+
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
 import { escapeMarkdown } from './escape.js';
 import { selectionRateName } from './favourable-words.js';
 import { formatCount, plural } from './format.js';
 import {
-  details,
-  renderBaseline,
   renderBreachedChecks,
-  renderExplainability,
   renderFairnessAttribute,
   renderFairnessOverview,
-  renderNotes,
   renderPerformance,
   renderProvenance,
-  renderRobustness,
   renderVerdictHeader,
   safeUrl,
 } from './markdown.js';
-import { mermaidCharts } from './mermaid.js';
+import { mermaidCharts, type MermaidChart } from './mermaid.js';
 import { mdBlocks } from './doc/markdown.js';
-import { em } from './doc/model.js';
+import { em, findPart, strong, text, withoutParts, type Block, type Inline } from './doc/model.js';
+import { dataSection } from './data-section.js';
+import { baselineSection } from './sections/baseline.js';
+import { explainabilitySection } from './sections/explainability.js';
+import { notesSection } from './sections/notes.js';
+import { robustnessSection } from './sections/robustness.js';
 import { checksTableBlock } from './sections/checks.js';
 import { COMMENT_BASELINE_ROWS } from './section-views.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
@@ -110,30 +110,16 @@ function sectionEmoji(checks: CheckResult[]): string {
   return '✅';
 }
 
-function sectionSummary(section: CheckSection, checks: CheckResult[]): string {
+function sectionSummary(section: CheckSection, checks: CheckResult[]): Inline[] {
   const breached = checks.filter(isBreached).length;
   const count = checks.length
     ? `${plural(checks.length, 'check')}${breached ? `, ${formatCount(breached)} breached` : ', all passed'}`
     : 'no checks';
-  return `${checks.length ? `${sectionEmoji(checks)} ` : ''}<b>${SECTION_TITLES[section]}</b> (${count})`;
+  return [checks.length ? `${sectionEmoji(checks)} ` : '', strong(SECTION_TITLES[section]), ` (${count})`];
 }
 
 /** Most rows in a section's table of checks (breaches first); the rest are counted. */
 export const SECTION_MAX_ROWS = 100;
-
-/** Table of a section's checks, worst first: status, check (its scope in words), value, threshold, margin. */
-export function renderSectionChecks(checks: CheckResult[], policyPath = ''): string {
-  if (checks.length === 0) return '';
-  return mdBlocks([
-    checksTableBlock(checks, {
-      policyPath,
-      scope: false,
-      interval: false,
-      maxRows: SECTION_MAX_ROWS,
-      more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)],
-    }),
-  ]);
-}
 
 /** Rows of the attack table in the comment (the job summary shows more, and the per-group tables). */
 const COMMENT_ATTACK_ROWS = 16;
@@ -141,27 +127,17 @@ const COMMENT_IMPORTANCE_ROWS = 10;
 /** Rows of the drift table in the comment (drifted columns first). */
 const COMMENT_DATA_ROWS = 15;
 
-function robustnessBody(report: Report, checks: CheckResult[]): string {
-  const parts = [renderSectionChecks(checks, report.policy.path), renderRobustness(report, { heading: false, details: false, maxRows: COMMENT_ATTACK_ROWS })];
-  return parts.filter((p) => p !== '').join('\n\n');
-}
-
-function explainabilityBody(report: Report, checks: CheckResult[]): string {
-  const parts = [renderSectionChecks(checks, report.policy.path), renderExplainability(report, { heading: false, maxRows: COMMENT_IMPORTANCE_ROWS })];
-  return parts.filter((p) => p !== '').join('\n\n');
-}
-
 /** Most charts in the open block of the breaches; the others join the collapsed block. */
 export const COMMENT_BREACH_CHARTS = 4;
 
-/** Charts about what breached (shown open), and the other compact charts (collapsed). */
-function chartBlocks(report: Report): { breached: string[]; other: string[] } {
+/** Names of the charts about what breached (shown open), and of the other compact charts (collapsed). */
+function chartNames(charts: readonly MermaidChart[], report: Report): { breached: string[]; other: string[] } {
   const breachedAttrs = new Set(report.checks.filter((c) => c.section === 'fairness' && isBreached(c)).map((c) => c.scope));
   const perfBreached = report.checks.some((c) => c.section === 'performance' && isBreached(c));
   const out = { breached: [] as string[], other: [] as string[] };
-  for (const c of mermaidCharts(report)) {
+  for (const c of charts) {
     const hot = c.name === 'roc' ? perfBreached : c.attribute !== undefined && breachedAttrs.has(c.attribute);
-    (hot ? out.breached : out.other).push(c.caption ? `${c.block}\n\n${c.caption}` : c.block);
+    (hot ? out.breached : out.other).push(c.name);
   }
   // Each chart is about 1.5 KB: past a few, the breach charts go with the other charts (trimmed early), so that many
   // breached attributes do not crowd the group tables out of the comment.
@@ -184,113 +160,121 @@ function footer(report: Report, opts: CommentOptions): string {
   return `${links.length ? `${links.join(' · ')}\n\n` : ''}<sub>${meta.join(' · ')}</sub>`;
 }
 
-/** A droppable piece of the comment, least important first (the order in which trimming removes them). */
-interface Droppable {
-  key: string;
-  /** What the trimming notice calls it. */
-  label: string;
+const raw = (markdown: string): Block => ({ k: 'raw', markdown });
+const part = (id: string, label: string, blocks: Block[], maxRows?: number): Block => ({ k: 'part', id, label, blocks, ...(maxRows !== undefined ? { maxRows } : {}) });
+
+/** The section's checks table, when it has checks (its own cap of rows, whatever the part's). */
+function checksBlocks(checks: CheckResult[], report: Report): Block[] {
+  if (checks.length === 0) return [];
+  const table = checksTableBlock(checks, {
+    policyPath: report.policy.path,
+    scope: false,
+    interval: false,
+    maxRows: SECTION_MAX_ROWS,
+    more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)],
+  });
+  return [{ ...table, fixedRows: true }];
 }
 
-function dropOrder(report: Report): Droppable[] {
-  const breachedIn = (s: CheckSection) => report.checks.some((c) => c.section === s && isBreached(c));
-  const attrBreached = (name: string) => report.checks.some((c) => c.section === 'fairness' && c.scope === name && isBreached(c));
-  const order: Array<Droppable & { weight: number }> = [
-    { key: 'provenance', label: 'run details', weight: 10 },
-    { key: 'notes', label: 'notes', weight: 15 },
-    { key: 'charts-other', label: 'other charts', weight: 18 },
-    // "Is it worse than the base branch?" is what reviewers ask first: the before/after table goes late.
-    { key: 'baseline', label: 'before/after table of the base model', weight: breachedIn('baseline') ? 58 : 47 },
-    { key: 'explainability', label: 'explainability details', weight: breachedIn('explainability') ? 44 : 31 },
-    { key: 'robustness', label: 'robustness details', weight: breachedIn('robustness') ? 45 : 32 },
-    { key: 'performance-metrics', label: 'table of performance metrics', weight: 36 },
-    { key: 'data', label: 'data checks', weight: breachedIn('data') ? 53 : 37 },
-    { key: 'performance', label: 'performance checks', weight: breachedIn('performance') ? 52 : 38 },
-    { key: 'fairness-checks', label: 'fairness checks', weight: breachedIn('fairness') ? 54 : 39 },
-    { key: 'fairness', label: 'fairness overview', weight: breachedIn('fairness') ? 56 : 41 },
-    { key: 'charts-breached', label: 'charts of the breaches', weight: 60 },
-  ];
-  report.fairness.forEach((attr, i) =>
-    order.push({ key: `groups-${i}`, label: `group table of ${attr.name}`, weight: (attrBreached(attr.name) ? 42 : 25) - i * 0.01 }),
-  );
-  return order.sort((a, b) => a.weight - b.weight).map(({ key, label }) => ({ key, label }));
-}
-
-/** The comment without the parts in `dropped`; `breachedRows` caps the breached table. */
-type Memo = (key: string, make: () => string) => string;
-
-function memoizer(): Memo {
-  const cache = new Map<string, string>();
-  return (key, make) => {
-    let v = cache.get(key);
-    if (v === undefined) {
-      v = make();
-      cache.set(key, v);
-    }
-    return v;
+/** A collapsed block of one check section: its checks, then what the section builder says of it. */
+function sectionDetails(report: Report, section: CheckSection, checks: CheckResult[], blocks: Block[]): Block {
+  return {
+    k: 'details',
+    summary: sectionSummary(section, checks),
+    open: false,
+    blocks: [...checksBlocks(checks, report), ...blocks],
+    empty: [em(`No ${SECTION_TITLES[section].toLowerCase()} checks.`)],
   };
 }
+/**
+ * The comment as a document: the verdict, the breached table, the before/after table, the charts, one collapsed block
+ * per check section, notes, run details, the footer. Every piece trimming may drop is a `part` with its weight.
+ */
+function commentBlocks(report: Report, opts: CommentOptions): Block[] {
+  const bySection = (sec: CheckSection) => report.checks.filter((c) => c.section === sec);
+  const blocks: Block[] = [raw(opts.marker), raw(verdictHeaderWithRun(report, opts.triggeringRun))];
+  // Never dropped; shortened last (renderComment writes it again with fewer rows).
+  blocks.push(part('breached', 'rows of the breached-checks table', [raw(breachedMarkdown(report, opts))]));
+  const base = baselineSection(report);
+  // "Is it worse than the base branch?" is what reviewers ask first: the before/after table goes late.
+  if (base) blocks.push(part('baseline', 'before/after table of the base model', [{ k: 'heading', c: [base.title] }, ...base.blocks], COMMENT_BASELINE_ROWS));
 
-function compose(
-  report: Report,
-  opts: CommentOptions,
-  dropped: ReadonlySet<string>,
-  memo: Memo,
-  breachedRows?: number,
-  notice?: string,
-): string {
-  const has = (key: string) => !dropped.has(key);
-  const parts: string[] = [opts.marker, verdictHeaderWithRun(report, opts.triggeringRun)];
-  const breached = memo(`breached-${breachedRows ?? 'all'}`, () =>
-    renderBreachedChecks(report, { ...(breachedRows !== undefined ? { maxRows: breachedRows } : {}), ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) }),
-  );
-  parts.push(breached || '**No threshold was breached.**');
-  if (has('baseline') && report.baseline !== undefined) {
-    const table = memo('baseline', () => renderBaseline(report, { maxRows: COMMENT_BASELINE_ROWS }));
-    if (table) parts.push(table);
+  const charts = chartNames(mermaidCharts(report), report);
+  if (charts.breached.length)
+    blocks.push(part('charts-breached', 'charts of the breaches', [{ k: 'details', summary: ['📈 ', strong('Charts of the breaches')], open: true, blocks: [{ k: 'charts', names: charts.breached }] }]));
+  if (charts.other.length) {
+    const summary: Inline[] = ['📈 ', strong(charts.breached.length ? 'More charts' : 'Charts'), ' (ROC curve, ', text(selectionRateName(report).toLowerCase(), 80), ' by group)'];
+    blocks.push(part('charts-other', 'other charts', [{ k: 'details', summary, open: false, blocks: [{ k: 'charts', names: charts.other }] }]));
   }
 
-  const charts = JSON.parse(memo('charts', () => JSON.stringify(chartBlocks(report)))) as ReturnType<typeof chartBlocks>;
-  if (has('charts-breached') && charts.breached.length) parts.push(details('📈 <b>Charts of the breaches</b>', charts.breached.join('\n\n'), true));
-  if (has('charts-other') && charts.other.length)
-    parts.push(details(`📈 <b>${charts.breached.length ? 'More charts' : 'Charts'}</b> (ROC curve, ${escapeMarkdown(selectionRateName(report).toLowerCase(), { maxLength: 80 })} by group)`, charts.other.join('\n\n'), false));
-
-  const bySection = (s: CheckSection) => report.checks.filter((c) => c.section === s);
   const dataChecks = bySection('data'); // issue #13: the data checks come before the model's
-  if (has('data') && (dataChecks.length || report.data !== undefined))
-    parts.push(details(sectionSummary('data', dataChecks), memo('data', () => [renderSectionChecks(dataChecks, report.policy.path), renderDataMarkdown(report, { heading: false, maxRows: COMMENT_DATA_ROWS })].filter(Boolean).join('\n\n')) || '_No data checks._', false));
+  const data = dataSection(report);
+  if (dataChecks.length || data) blocks.push(part('data', 'data checks', [sectionDetails(report, 'data', dataChecks, data?.blocks ?? [])], COMMENT_DATA_ROWS));
   const perf = bySection('performance');
-  if (has('performance')) {
-    const body = [memo('perf-checks', () => renderSectionChecks(perf, report.policy.path)), has('performance-metrics') ? memo('perf-metrics', () => renderPerformance(report)) : '']
-      .filter(Boolean)
-      .join('\n\n');
-    parts.push(details(sectionSummary('performance', perf), body || '_No performance checks._', false));
-  }
+  blocks.push(part('performance', 'performance checks', [sectionDetails(report, 'performance', perf, [part('performance-metrics', 'table of performance metrics', [raw(renderPerformance(report))])])]));
   const fair = bySection('fairness');
-  if (has('fairness') && (report.fairness.length > 0 || fair.length > 0)) {
-    const body = [
-      has('fairness-checks') ? memo('fair-checks', () => renderSectionChecks(fair, report.policy.path)) : '',
-      memo('fair-overview', () => renderFairnessOverview(report).replace(/^### Fairness\n\n/, '')),
-      ...report.fairness.map((attr, i) => (has(`groups-${i}`) ? memo(`groups-${i}`, () => renderFairnessAttribute(attr, report)) : '')),
-    ].filter(Boolean);
-    parts.push(details(sectionSummary('fairness', fair), body.join('\n\n'), false));
+  if (report.fairness.length > 0 || fair.length > 0) {
+    const fairness = {
+      ...sectionDetails(report, 'fairness', [], [
+        raw(renderFairnessOverview(report).replace(/^### Fairness\n\n/, '')),
+        ...report.fairness.map((attr, i) => part(`groups-${i}`, `group table of ${attr.name}`, [raw(renderFairnessAttribute(attr, report))])),
+      ]),
+      summary: sectionSummary('fairness', fair),
+    } as Extract<Block, { k: 'details' }>;
+    fairness.blocks.unshift(part('fairness-checks', 'fairness checks', checksBlocks(fair, report)));
+    blocks.push(part('fairness', 'fairness overview', [fairness]));
   }
   const robust = bySection('robustness');
-  if (has('robustness') && (robust.length || report.robustness !== undefined))
-    parts.push(details(sectionSummary('robustness', robust), memo('robust', () => robustnessBody(report, robust)) || '_No robustness checks._', false));
+  const rob = robustnessSection(report, { details: false });
+  if (robust.length || rob) blocks.push(part('robustness', 'robustness details', [sectionDetails(report, 'robustness', robust, rob?.blocks ?? [])], COMMENT_ATTACK_ROWS));
   const explain = bySection('explainability');
-  if (has('explainability') && (explain.length || report.explainability !== undefined))
-    parts.push(details(sectionSummary('explainability', explain), memo('explain', () => explainabilityBody(report, explain)) || '_No explainability checks._', false));
+  const ex = explainabilitySection(report);
+  if (explain.length || ex) blocks.push(part('explainability', 'explainability details', [sectionDetails(report, 'explainability', explain, ex?.blocks ?? [])], COMMENT_IMPORTANCE_ROWS));
   const baseline = bySection('baseline');
   // Baseline checks without a before/after table (a report written before the table existed) keep their own block.
-  if (has('baseline') && baseline.length && report.baseline === undefined)
-    parts.push(details(sectionSummary('baseline', baseline), renderSectionChecks(baseline, report.policy.path), false));
-  const notes = memo('notes', () => renderNotes(report, { heading: false }));
-  if (has('notes') && notes) parts.push(details('<b>Notes</b>', notes, false));
-  if (has('provenance'))
-    parts.push(details('<b>Run details</b> (model, data and policy fingerprints)', memo('provenance', () => renderProvenance(report).replace(/^### Run\n\n/, '')), false));
-  if (notice) parts.push(notice);
-  parts.push(memo('footer', () => footer(report, opts)));
-  return `${parts.join('\n\n')}\n`;
+  if (baseline.length && !base) blocks.push(part('baseline', 'before/after table of the base model', [sectionDetails(report, 'baseline', baseline, [])]));
+  const notes = notesSection(report);
+  if (notes) blocks.push(part('notes', 'notes', [{ k: 'details', summary: [strong('Notes')], open: false, blocks: notes.blocks }]));
+  blocks.push(
+    part('provenance', 'run details', [
+      { k: 'details', summary: [strong('Run details'), ' (model, data and policy fingerprints)'], open: false, blocks: [raw(renderProvenance(report).replace(/^### Run\n\n/, ''))] },
+    ]),
+  );
+  blocks.push(raw(footer(report, opts)));
+  return blocks;
+}
+
+/** The breached checks (at most `rows`), or that none was breached. */
+function breachedMarkdown(report: Report, opts: CommentOptions, rows?: number): string {
+  const md = renderBreachedChecks(report, { ...(rows !== undefined ? { maxRows: rows } : {}), ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) });
+  return md || '**No threshold was breached.**';
+}
+
+/** Ids of the parts in some blocks, nested ones too. */
+function partIds(blocks: readonly Block[]): string[] {
+  return blocks.flatMap((b) => (b.k === 'part' ? [b.id, ...partIds(b.blocks)] : b.k === 'details' || b.k === 'only' ? partIds(b.blocks) : []));
+}
+
+/** The weight of each droppable part: trimming drops the lightest first. */
+function dropWeights(report: Report): Map<string, number> {
+  const breachedIn = (sec: CheckSection) => report.checks.some((c) => c.section === sec && isBreached(c));
+  const attrBreached = (name: string) => report.checks.some((c) => c.section === 'fairness' && c.scope === name && isBreached(c));
+  const w = new Map<string, number>([
+    ['provenance', 10],
+    ['notes', 15],
+    ['charts-other', 18],
+    ['baseline', breachedIn('baseline') ? 58 : 47],
+    ['explainability', breachedIn('explainability') ? 44 : 31],
+    ['robustness', breachedIn('robustness') ? 45 : 32],
+    ['performance-metrics', 36],
+    ['data', breachedIn('data') ? 53 : 37],
+    ['performance', breachedIn('performance') ? 52 : 38],
+    ['fairness-checks', breachedIn('fairness') ? 54 : 39],
+    ['fairness', breachedIn('fairness') ? 56 : 41],
+    ['charts-breached', 60],
+  ]);
+  report.fairness.forEach((attr, i) => w.set(`groups-${i}`, (attrBreached(attr.name) ? 42 : 25) - i * 0.01));
+  return w;
 }
 
 const GROUP_TABLE = 'group table of ';
@@ -315,25 +299,48 @@ function trimNotice(cut: string[], shortened: boolean, maxChars: number): string
  */
 export function renderComment(report: Report, opts: CommentOptions): string {
   const maxChars = opts.maxChars ?? GITHUB_COMMENT_MAX_CHARS;
-  const memo = memoizer();
-  let body = compose(report, opts, new Set(), memo);
+  const mermaid = mermaidCharts(report);
+  const full = commentBlocks(report, opts);
+  // Each top-level block is written once per set of its own parts dropped (trimming tries many sets).
+  const ids = full.map((b) => partIds([b]));
+  const cache = new Map<string, string>();
+  const write = (dropped: ReadonlySet<string>, breachedRows?: number, notice?: string): string => {
+    const out: string[] = [];
+    full.forEach((b, i) => {
+      if (b.k === 'part' && b.id === 'breached' && breachedRows !== undefined) out.push(breachedMarkdown(report, opts, breachedRows));
+      else {
+        const key = `${i}|${ids[i]!.filter((id) => dropped.has(id)).join(',')}`;
+        let md = cache.get(key);
+        if (md === undefined) {
+          md = mdBlocks(withoutParts([b], dropped), { mermaid });
+          cache.set(key, md);
+        }
+        if (notice && i === full.length - 1) out.push(notice);
+        out.push(md);
+      }
+    });
+    return `${out.filter((x) => x !== '').join('\n\n')}\n`;
+  };
+  let body = write(new Set());
   if (body.length <= maxChars) return body;
 
+  // Drop parts, lightest first, until it fits; name only what was really there.
+  const weights = dropWeights(report);
+  const order = [...weights.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
   const dropped = new Set<string>();
   const cut: string[] = [];
-  for (const piece of dropOrder(report)) {
-    const before = compose(report, opts, dropped, memo);
-    dropped.add(piece.key);
-    // Name only what was really there (a report without a baseline has no baseline section to cut).
-    if (compose(report, opts, dropped, memo) !== before) cut.push(piece.label);
-    body = compose(report, opts, dropped, memo, undefined, trimNotice(cut, false, maxChars));
+  for (const id of order) {
+    const present = findPart(withoutParts(full, dropped), id);
+    dropped.add(id);
+    if (present?.label) cut.push(present.label);
+    body = write(dropped, undefined, trimNotice(cut, false, maxChars));
     if (body.length <= maxChars) return body;
   }
   // Only the verdict, the breached table and the links are left: shorten the breached table.
   const breachedCount = rankedBreaches(report.checks).length;
   const candidates = [200, 100, 50, 20, 10, 5, 1].filter((r) => r < breachedCount);
   for (const rows of candidates) {
-    body = compose(report, opts, dropped, memo, rows, trimNotice(cut, true, maxChars));
+    body = write(dropped, rows, trimNotice(cut, true, maxChars));
     if (body.length <= maxChars) return body;
   }
   // Even one row does not fit (names are capped, so only a tiny maxChars gets here): cut the text.

@@ -15,32 +15,11 @@ import { renderDataHtml } from './data-section.js';
 import { chartFigures, htmlBlocks, htmlSection,} from './doc/html.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
+import { robustnessSection } from './sections/robustness.js';
 import { notesSection } from './sections/notes.js';
 import { checksTableBlock, SECTION_TITLES } from './sections/checks.js';
-import type { AttackResult, BudgetResult, CounterfactualResult, GroupingRobustness, GroupRobustness, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
-import {
-  budgetText,
-  checksOnAttack,
-  checksOnCounterfactual,
-  counterfactualGroupsByFlipRate,
-  counterfactualMethodText,
-  disparityOf,
-  guardSection,
-  immutableFeatures,
-  isPresent,
-  largestBudget,
-  list,
-  MAX_ATTACKS,
-  MAX_BUDGETS,
-  MAX_COUNTERFACTUALS,
-  MAX_GROUPINGS,
-  medianPerturbationText,
-  mostVulnerableOf,
-  numberOr,
-  perturbationText,
-  robustnessOf,
-  ROBUSTNESS_TERMS,
-} from './section-views.js';
+
+
 import { escapeHtml } from './escape.js';
 import {
   formatBytes,
@@ -48,8 +27,6 @@ import {
   formatCount,
   formatDuration,
   formatMetric,
-  formatPercent,
-  formatSigned,
   formatValue,
   plural,
   shortSha,
@@ -211,135 +188,6 @@ function chartSuffix(attr: AttributeResult, report: Report): string {
   return attributeChartNames(report)[report.fairness.indexOf(attr)] ?? 'attribute';
 }
 
-const MALFORMED_HTML = '<p class="muted">This part of the report is malformed and is not shown; see report.json.</p>';
-
-/** A gate summary of some checks without emoji (fonts without colour emoji show boxes): '✖ 1/2 breached'. */
-function gateCell(checks: CheckResult[]): string {
-  if (checks.length === 0) return '<td class="muted">not gated</td>';
-  const breached = checks.filter((c) => c.outcome !== 'pass').length;
-  const cls = checks.some((c) => c.outcome === 'fail') ? 'fail' : breached > 0 ? 'warn' : 'pass';
-  const icon = cls === 'fail' ? '✖' : cls === 'warn' ? '▲' : '✔';
-  const text = breached > 0 ? `${breached}/${checks.length} breached` : `${checks.length}/${checks.length} passed`;
-  return `<td><span class="st ${cls}">${icon} ${e(text)}</span></td>`;
-}
-
-function tag(text: string, cls = 'warn'): string {
-  return ` <span class="st ${cls}">${e(text)}</span>`;
-}
-
-/** Per attack and budget, the counterfactual test, and the per-group results at each attack's largest budget. */
-function robustnessTables(report: Report): string {
-  const r = robustnessOf(report);
-  if (!r) return '';
-  return guardSection(() => {
-    const s = isPresent(r.sample) ? r.sample : undefined;
-    const fixed = immutableFeatures(r);
-    let out = factsList([
-      ['Attacked rows', e(s ? `${formatCount(s.rows)} (${s.method}: ${formatCount(s.positives)} positive, ${formatCount(s.negatives)} negative; ${formatCount(s.correct)} classified correctly) of ${formatCount(s.datasetRows)}` : 'n/a')],
-      ['Perturbations', e(r.units === 'raw' ? 'raw feature units' : 'standard deviations of each feature')],
-      ['Numeric bounds', e(r.bounds === 'none' ? 'none' : 'observed minimum and maximum')],
-      ['Immutable features', fixed.length ? fixed.slice(0, 40).map((f) => `<code>${e(f.feature)}</code>${f.reason ? ` <span class="muted">(${e(f.reason)})</span>` : ''}`).join(', ') : 'none'],
-      ['Model queries', e(formatCount(r.queries))],
-      ['Seed', e(String(r.seed))],
-    ]);
-    if (r.stopped) out += `<p class="st warn">The battery stopped early (${e(String(r.stopped).replace(/_/g, ' '))}): the results are partial.</p>`;
-    const attackRows: string[] = [];
-    for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
-      const budgets = list<BudgetResult>(a.budgets, MAX_BUDGETS);
-      const checks = checksOnAttack(report, String(a.key));
-      budgets.forEach((b, i) => {
-        const groupings = list<GroupingRobustness>(b.groups, MAX_GROUPINGS)
-          .map((g) => {
-            const v = disparityOf(a, g);
-            const worst = mostVulnerableOf(g);
-            return `${e(g.grouping)} ${e(formatValue(v))}${v !== null && worst !== null ? ` <span class="muted">(${e(worst)})</span>` : ''}`;
-          })
-          .join('<br>');
-        const first = i === 0;
-        attackRows.push(
-          `<tr>${first ? `<td rowspan="${budgets.length}">${e(a.title ?? a.key)}${a.stopped ? tag(`stopped (${String(a.stopped).replace(/_/g, ' ')})`) : ''}<br><span class="muted">${e(plural(numberOr(a.queries) ?? 0, 'model query', 'model queries'))}</span></td>` : ''}` +
-            `<td class="nowrap">${e(budgetText(a, b.budget))}</td>${num(formatCount(b.rows))}${num(`${formatValue(b.accuracyOriginal)} → ${formatValue(b.accuracyUnderAttack)}`)}` +
-            `${num(formatValue(b.successRate))}${num(formatValue(b.flipRate))}${num(formatValue(b.meanAbsScoreChange))}${num(formatValue(isPresent(b.ks) ? b.ks.statistic : null))}` +
-            `<td class="nowrap">${groupings || '—'}</td>` +
-            (first
-              ? `<td class="num" rowspan="${budgets.length}">${e(medianPerturbationText(a))}</td>${gateCell(checks).replace('<td', `<td rowspan="${budgets.length}"`)}`
-              : '') +
-            `</tr>`,
-        );
-      });
-    }
-    if (attackRows.length) {
-      out += `<h3>Attacks</h3>`;
-      out += table(
-        ['Attack', 'Budget', 'Rows', 'Accuracy: original → under attack', 'Success rate', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial', 'Disparity (most vulnerable group)', 'Median min. perturbation', 'Gate'],
-        attackRows,
-        [false, false, true, true, true, true, true, true, false, true, false],
-      );
-      out += `<p class="muted">${e(ROBUSTNESS_TERMS.attacks)} Rows: attacked rows (noise: noisy copies, several per row). Mean |Δscore|: mean absolute change of the model’s score.</p>`;
-    }
-    // issue #14: the worst case per row over the attacks of each norm, next to what is certified
-    const worstRows: string[] = [];
-    for (const w of list<WorstCaseResult>(r.worstCase, 4)) {
-      for (const b of list<WorstCaseBudget>(w.budgets, MAX_BUDGETS)) {
-        const unknown = b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct);
-        worstRows.push(
-          `<tr><td>${e(w.norm === 'linf' ? 'L∞' : 'L2')} <span class="muted">(${e(list<string>(w.attacks, 4).join(' + '))})</span></td>${num(formatCompact(b.epsilon))}` +
-            `${num(formatPercent(b.successRate))}${num(b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate))}${num(unknown)}${num(formatPercent(b.robustAccuracy))}</tr>`,
-        );
-      }
-    }
-    if (worstRows.length) {
-      const method = isPresent(r.certification) ? r.certification.method : 'none';
-      out += `<h3>Worst case per row</h3>`;
-      out += table(['Norm (attacks)', 'ε', 'Attacked', 'Certified robust', 'Unknown', 'Robust accuracy'], worstRows, [false, true, true, true, true, true]);
-      out += `<p class="muted">${e(
-        `A row counts as attacked when any attack of the norm flips it within ε. ${method === 'linear' ? 'Certified: the exact minimal perturbation of the linear model.' : method === 'tree_interval' ? 'Certified: interval bounds over the trees (a lower bound on the minimal perturbation).' : 'No certificate for this model.'}`,
-      )}</p>`;
-    }
-    const cfRows: string[] = [];
-    for (const c of list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS)) {
-      const { shown, omitted } = counterfactualGroupsByFlipRate(c, 12);
-      const groups = shown.map((g) => `${e(g.key)} ${e(formatValue(g.flipRate))} <span class="muted">(n=${e(formatCount(g.rows))}, mean Δscore ${e(formatSigned(g.meanScoreChange))})</span>`).join('<br>');
-      cfRows.push(
-        `<tr><td>${e(c.attribute)}${c.stopped ? tag('stopped') : ''}</td><td>${c.feature === null || c.feature === undefined ? '<span class="muted">not a model input</span>' : `<code>${e(c.feature)}</code>: ${e(counterfactualMethodText(c))}`}</td>` +
-          `${num(formatCount(c.rows))}${num(formatValue(c.flipRate))}${num(formatValue(c.pairFlipRate))}${num(formatValue(c.meanAbsScoreChange))}${num(formatValue(c.maxAbsScoreChange))}` +
-          `<td>${groups || '—'}${omitted > 0 ? `<br><span class="muted">+${e(formatCount(omitted))} more</span>` : ''}</td>${gateCell(checksOnCounterfactual(report, String(c.attribute)))}</tr>`,
-      );
-    }
-    if (cfRows.length) {
-      out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
-      out += table(
-        ['Attribute', 'Changed to', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean |Δscore|', 'Max |Δscore|', 'Flip rate by original group', 'Gate'],
-        cfRows,
-        [false, false, true, true, true, true, true, false, false],
-      );
-      out += `<p class="muted">${e(ROBUSTNESS_TERMS.counterfactual)} By group: flip rate of the rows in that group, their count and the mean signed change of the score (negative: it drops).</p>`;
-    }
-    const groupRows: string[] = [];
-    for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
-      const b = largestBudget(a);
-      if (!b) continue;
-      for (const g of list<GroupingRobustness>(b.groups, MAX_GROUPINGS)) {
-        for (const grp of list<GroupRobustness>(g.groups, 100)) {
-          groupRows.push(
-            `<tr${grp.sufficient === false ? ' class="insufficient"' : ''}><td>${e(a.title ?? a.key)}</td><td>${e(budgetText(a, b.budget))}</td><td>${e(g.grouping)}</td><td>${e(grp.key)}</td>` +
-              `${num(formatCount(grp.rows))}${num(formatCount(grp.correct))}${num(formatValue(grp.successRate))}${num(formatValue(grp.flipRate))}${num(formatValue(grp.accuracyUnderAttack))}${num(perturbationText(a, grp.medianPerturbation))}${num(formatValue(grp.ks))}` +
-              `<td>${grp.sufficient === false ? `no <span class="muted">(${e(grp.insufficientReason ?? 'too few correct rows')})</span>` : 'yes'}</td></tr>`,
-          );
-        }
-      }
-    }
-    if (groupRows.length) {
-      out += `<details><summary>Robustness by group (largest budget of each attack; ${e(plural(groupRows.length, 'row'))})</summary>${table(
-        ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial', 'Used in disparity'],
-        groupRows.slice(0, 600),
-        [false, false, false, false, true, true, true, true, true, true, true, false],
-      )}<p class="muted">${e(ROBUSTNESS_TERMS.groups)}</p></details>`;
-    }
-    return out;
-  }, MALFORMED_HTML);
-}
-
 export interface HtmlOptions {
   /** Link back to the workflow run (job summary), shown in the header. */
   runUrl?: string;
@@ -418,7 +266,8 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       if (favourable) body += `<p class="favourable"><strong>${favourable}</strong></p>`;
       for (const attr of report.fairness) body += fairnessAttribute(report, attr, charts);
     } else if (sec === 'robustness') {
-      body += checksTable(checks, false, report.policy.path) + robustnessTables(report) + chartFigures(robustnessCharts);
+      const rob = robustnessSection(report);
+      body += checksTable(checks, false, report.policy.path) + (rob ? htmlBlocks(rob.blocks, { charts }) : '');
     } else if (sec === 'data') {
       body += checksTable(checks, false, report.policy.path) + renderDataHtml(report, charts);
     } else if (sec === 'explainability') {

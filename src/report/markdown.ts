@@ -23,7 +23,6 @@ import {
   formatIntervalBounds,
   formatLevel,
   formatMetric,
-  formatPercent,
   formatThreshold,
   formatValue,
   plural,
@@ -41,48 +40,12 @@ import { em, strong } from './doc/model.js';
 import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
+import { robustnessSection, ROBUSTNESS_ROWS } from './sections/robustness.js';
 
 import { mermaidCharts } from './mermaid.js';
-import { binOrder, groupsInDisplayOrder } from './group-order.js';
-import type {
-  AttackResult,
-  BudgetResult,
-  CounterfactualResult,
-  FeatureChange,
-  GroupingRobustness,
-  GroupRobustness,
-  RelationInfo,
-  RobustnessReport,
-  WorstCaseBudget,
-  WorstCaseResult,
-} from '../checks/robustness/types.js';
-import {
-  budgetText,
-  checksOnAttack,
-  checksOnCounterfactual,
-  counterfactualGroupsByFlipRate,
-  counterfactualMethodText,
-  disparityOf,
-  gateSummary,
-  guardSection,
-  immutableFeatures,
-  isPresent,
-  largestBudget,
-  lengthOf,
-  list,
-  MAX_ATTACKS,
-  MAX_BASELINE_ROWS,
-  MAX_BUDGETS,
-  MAX_COUNTERFACTUALS,
-  MAX_GROUPINGS,
-  MAX_IMPORTANCE_ROWS,
-  medianPerturbationText,
-  mostVulnerableOf,
-  numberOr,
-  perturbationText,
-  robustnessOf,
-  ROBUSTNESS_TERMS,
-} from './section-views.js';
+import { groupsInDisplayOrder } from './group-order.js';
+
+import { MAX_BASELINE_ROWS, MAX_IMPORTANCE_ROWS, worstOutcomeEmoji } from './section-views.js';
 
 export interface SummaryOptions {
   /** Link to the uploaded report artifact (JSON + HTML). */
@@ -372,12 +335,6 @@ function checksOf(report: Report, attr: AttributeResult): CheckResult[] {
   return report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
 }
 
-function worstOutcomeEmoji(checks: CheckResult[]): string {
-  if (checks.some((c) => c.outcome === 'fail')) return '❌';
-  if (checks.some((c) => c.outcome === 'warn')) return '⚠️';
-  return checks.length > 0 ? '✅' : '';
-}
-
 /** One row per attribute: groups, fairlearn's summary metrics and the gate's result for that attribute. */
 export function renderFairnessOverview(report: Report): string {
   if (report.fairness.length === 0) return '';
@@ -470,231 +427,11 @@ export interface SectionOptions {
   details?: boolean;
 }
 
-const MALFORMED = (what: string) => `### ${what}\n\n_This part of the report is malformed and is not shown; see report.json._`;
-
-/** 'sex 0.0259 (Male) · age_bin 0.0385 (>45)': the disparity of each grouping with its most vulnerable group. */
-function disparityCell(attack: AttackResult, b: BudgetResult, maxGroupings = 3): string {
-  const groupings = list<GroupingRobustness>(b.groups, MAX_GROUPINGS);
-  if (groupings.length === 0) return '—';
-  const parts = groupings.slice(0, maxGroupings).map((g) => {
-    const worst = mostVulnerableOf(g);
-    const v = disparityOf(attack, g);
-    return `${nameCell(String(g.grouping))} ${formatValue(v)}${v !== null && worst !== null ? ` (${nameCell(worst)})` : ''}`;
-  });
-  const more = lengthOf(b.groups) - parts.length;
-  return `${parts.join(' · ')}${more > 0 ? ` · +${formatCount(more)} more` : ''}`;
-}
-
-/** The disparity at the largest budget, one grouping per line ('sex 0.0259 (Male)'). */
-function disparityLines(a: AttackResult, maxGroupings = 4): string {
-  const b = largestBudget(a);
-  if (!b) return '—';
-  return disparityCell(a, b, maxGroupings).split(' · ').join('<br>');
-}
-
-/**
- * The battery as two narrow tables (a PR comment is about 760 pixels wide): one row per attack and budget with the
- * accuracy, success rate, flip rate and KS; then one row per attack with the median minimal perturbation, the
- * disparity across groups at the largest budget, and the gate.
- */
-function attackTable(report: Report, r: RobustnessReport, maxRows: number): string {
-  const rows: string[][] = [];
-  const perAttack: string[][] = [];
-  let omitted = 0;
-  for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
-    const budgets = list<BudgetResult>(a.budgets, MAX_BUDGETS);
-    const title = `${nameCell(String(a.title ?? a.key))}${a.stopped ? ` ⏱ _stopped (${escapeMarkdown(String(a.stopped).replace(/_/g, ' '))})_` : ''}`;
-    const attackChecks = checksOnAttack(report, String(a.key));
-    budgets.forEach((b, i) => {
-      if (rows.length >= maxRows) {
-        omitted++;
-        return;
-      }
-      rows.push([
-        i === 0 ? title : '″',
-        escapeMarkdown(budgetText(a, b.budget)),
-        `${formatValue(b.accuracyOriginal)}&nbsp;→&nbsp;${formatValue(b.accuracyUnderAttack)}`,
-        formatValue(b.successRate),
-        formatValue(b.flipRate),
-        formatValue(isPresent(b.ks) ? b.ks.statistic : null),
-      ]);
-    });
-    if (budgets.length === 0 && rows.length < maxRows) rows.push([title, '—', 'n/a', 'n/a', 'n/a', 'n/a']);
-    if (perAttack.length < maxRows) perAttack.push([title, escapeMarkdown(medianPerturbationText(a)), disparityLines(a), gateSummary(attackChecks)]);
-  }
-  omitted += Math.max(0, lengthOf(r.attacks) - MAX_ATTACKS);
-  if (rows.length === 0) return '_No attack ran._';
-  let table = markdownTable(['Attack', 'Budget', 'Accuracy → under attack', 'Success rate', 'Flip rate', 'KS'], rows, ['l', 'l', 'r', 'r', 'r', 'r']);
-  if (omitted > 0) table += `\n\n_${plural(omitted, 'more attack budget')} not shown; see the JSON report._`;
-  table += `\n\n${markdownTable(['Attack', 'Median min. perturbation', 'Success-rate disparity, largest budget (most vulnerable group)', 'Gate (attack)'], perAttack, ['l', 'r', 'l', 'l'])}`;
-  return table;
-}
-
-/** Per group of each grouping, at the largest budget of each attack (collapsed). */
-function attackGroupsTable(r: RobustnessReport, maxRows: number): string {
-  const rows: string[][] = [];
-  let omitted = 0;
-  for (const a of list<AttackResult>(r.attacks, MAX_ATTACKS)) {
-    const b = largestBudget(a);
-    if (!b) continue;
-    let first = true;
-    for (const g of list<GroupingRobustness>(b.groups, MAX_GROUPINGS)) {
-      const groups = list<GroupRobustness>(g.groups);
-      const order = binOrder(groups.map((x) => String(x.key))); // bins as declared ('<25', '25-45', '>45')
-      if (order) groups.sort((x, y) => order.indexOf(String(x.key)) - order.indexOf(String(y.key)));
-      for (const grp of groups) {
-        if (rows.length >= maxRows) {
-          omitted++;
-          continue;
-        }
-        const label = `${nameCell(String(grp.key))}${grp.sufficient === false ? ' _(insufficient)_' : ''}`;
-        rows.push([
-          first ? nameCell(String(a.title ?? a.key)) : '″',
-          first ? escapeMarkdown(budgetText(a, b.budget)) : '″',
-          nameCell(String(g.grouping)),
-          label,
-          formatCount(grp.rows),
-          formatCount(grp.correct),
-          formatValue(grp.successRate),
-          formatValue(grp.flipRate),
-          formatValue(grp.accuracyUnderAttack),
-          perturbationText(a, grp.medianPerturbation),
-          formatValue(grp.ks),
-        ]);
-        first = false;
-      }
-    }
-  }
-  if (rows.length === 0) return '';
-  let table = markdownTable(
-    ['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial'],
-    rows,
-    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-  );
-  table += `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.groups)}_`;
-  if (omitted > 0) table += `\n\n_${plural(omitted, 'more group row')} not shown; see the JSON report._`;
-  return details('Robustness by group (largest budget of each attack)', table, false);
-}
-
-/**
- * One row per sensitive attribute: flip rates and score changes when only that attribute changes, and the gate; then
- * one line per attribute with what it was changed to and the flip rate by original group (long texts stay out of
- * the table, so it fits a PR comment).
- */
-function counterfactualTable(report: Report, r: RobustnessReport, maxGroups: number): string {
-  const tests = list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS);
-  if (tests.length === 0) return '';
-  const rows: string[][] = [];
-  const lines: string[] = [];
-  for (const c of tests) {
-    const { shown, omitted } = counterfactualGroupsByFlipRate(c, maxGroups);
-    const byGroup = shown.map((g) => `${nameCell(String(g.key))} ${formatValue(g.flipRate)}`).join(' · ') + (omitted > 0 ? ` · +${formatCount(omitted)} more` : '');
-    const feature = c.feature === null || c.feature === undefined ? '_not a model input_' : `${codeCell(String(c.feature))}: ${escapeMarkdown(counterfactualMethodText(c))}`;
-    const name = `${nameCell(String(c.attribute))}${c.stopped ? ' ⏱' : ''}`;
-    rows.push([
-      name,
-      formatCount(c.rows),
-      formatValue(c.flipRate),
-      formatValue(c.pairFlipRate),
-      formatValue(c.meanAbsScoreChange),
-      formatValue(c.maxAbsScoreChange),
-      gateSummary(checksOnCounterfactual(report, String(c.attribute))),
-    ]);
-    lines.push(`- **${name}**: ${feature}; flip rate by original group: ${byGroup || '—'}`);
-  }
-  const more = lengthOf(r.counterfactual) - tests.length;
-  return (
-    `**Counterfactual test** — the same rows with only the sensitive attribute changed; a flip is a changed decision:\n\n` +
-    markdownTable(['Attribute', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean \\|Δscore\\|', 'Max \\|Δscore\\|', 'Gate'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l']) +
-    `\n\n${lines.join('\n')}` +
-    (more > 0 ? `\n\n_${plural(more, 'more attribute')} not shown._` : '') +
-    `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.counterfactual)}_`
-  );
-}
-
-/**
- * Worst case per row over the attacks of each norm, next to the certified share (issue #14), then which features the
- * successful examples change and the relations kept. Empty without these fields.
- */
-function worstCaseTable(r: RobustnessReport): string {
-  const parts: string[] = [];
-  const rows: string[][] = [];
-  const cert = isPresent(r.certification) ? r.certification : undefined;
-  for (const w of list<WorstCaseResult>(r.worstCase, 4)) {
-    for (const b of list<WorstCaseBudget>(w.budgets, 12)) {
-      rows.push([
-        w.norm === 'linf' ? 'L∞' : 'L2',
-        formatCompact(b.epsilon),
-        formatPercent(b.successRate),
-        b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate),
-        b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct),
-        formatPercent(b.robustAccuracy),
-      ]);
-    }
-  }
-  if (rows.length > 0) {
-    const how =
-      cert && cert.method === 'linear'
-        ? 'certified: the exact minimal perturbation of the linear model'
-        : cert && cert.method === 'tree_interval'
-          ? 'certified: interval bounds over the trees (a lower bound)'
-          : 'no certificate for this model';
-    parts.push(
-      `**Worst case per row** — a row counts as attacked when any attack of the norm flips it within ε; ${escapeMarkdown(how)}:\n\n` +
-        markdownTable(['Norm', 'ε', 'Attacked', 'Certified robust', 'Unknown', 'Robust accuracy'], rows, ['l', 'r', 'r', 'r', 'r', 'r']),
-    );
-  }
-  const changes = list<FeatureChange>(r.featureChanges, 8);
-  if (changes.length > 0) {
-    const shown = changes.map(
-      (f) => `${codeCell(String(f.feature))} ${formatPercent(f.share)}${f.meanAbsChange !== null && f.meanAbsChange !== undefined ? ` (mean ${formatValue(f.meanAbsChange, 3)} ${r.units === 'raw' ? 'units' : 'std'})` : ''}`,
-    );
-    parts.push(`Features the successful attacks change (share of examples): ${shown.join(', ')}.`);
-  }
-  const rel = list<RelationInfo>(r.relations, 200);
-  if (rel.length > 0) {
-    const functional = rel.filter((x) => x.kind === 'functional').slice(0, 6).map((x) => list<string>(x.features, 2).map((f) => codeCell(String(f))).join(' ↔ '));
-    const combos = rel.filter((x) => x.kind === 'combination').length;
-    const other = rel.filter((x) => x.kind === 'less_equal' || x.kind === 'sum').length;
-    parts.push(
-      `Relations every candidate keeps: ${[...functional, combos > 0 ? `${formatCount(combos)} groups of categorical features with impossible combinations ruled out` : '', other > 0 ? `${formatCount(other)} numeric relations` : ''].filter(Boolean).join(', ')}.`,
-    );
-  }
-  return parts.join('\n\n');
-}
-
-/** The robustness section of the summary: the attack battery, per-group details, the counterfactual test. */
+/** The robustness section (sections/robustness.ts): the attack battery, worst case, per-group details, counterfactuals. */
 export function renderRobustness(report: Report, opts: SectionOptions = {}): string {
-  const r = robustnessOf(report);
-  if (!r) return '';
-  return guardSection(() => {
-    const maxRows = opts.maxRows ?? 40;
-    const s = isPresent(r.sample) ? r.sample : undefined;
-    const sample = s
-      ? `${plural(numberOr(s.rows) ?? 0, 'row')} attacked (${escapeMarkdown(String(s.method ?? 'sample'))}: ${formatCount(s.positives)} positive, ` +
-        `${formatCount(s.negatives)} negative; ${formatCount(s.correct)} classified correctly) out of ${formatCount(s.datasetRows)}`
-      : 'rows attacked: n/a';
-    const facts = [
-      sample,
-      r.units === 'raw' ? 'perturbations in raw feature units' : 'perturbations in standard deviations of each feature',
-      r.bounds === 'none' ? 'no numeric bounds' : 'numeric bounds from the data',
-      `${formatCount(r.queries)} model queries`,
-      `seed ${escapeMarkdown(String(r.seed))}`,
-    ];
-    const fixed = immutableFeatures(r);
-    const parts = [opts.heading ?? '### Robustness', facts.join(' · ') + '.'].filter((p): p is string => p !== false);
-    if (r.stopped) parts.push(`> [!WARNING]\n> The battery stopped early (${escapeMarkdown(String(r.stopped).replace(/_/g, ' '))}): the results are partial.`);
-    parts.push(attackTable(report, r, maxRows));
-    parts.push(`_${escapeMarkdown(ROBUSTNESS_TERMS.attacks)}_`);
-    parts.push(worstCaseTable(r));
-    if (opts.details !== false) parts.push(attackGroupsTable(r, 150));
-    parts.push(counterfactualTable(report, r, 6));
-    if (fixed.length > 0) {
-      const shown = fixed.slice(0, 20).map((f) => `${codeCell(f.feature)}${f.reason ? ` (${escapeMarkdown(f.reason)})` : ''}`);
-      parts.push(`Features the attacks may not change: ${shown.join(', ')}${fixed.length > shown.length ? `, +${formatCount(fixed.length - shown.length)} more` : ''}.`);
-    }
-    return parts.filter((p) => p !== '').join('\n\n');
-  }, MALFORMED('Robustness'));
+  const s = robustnessSection(report, { details: opts.details !== false });
+  if (!s) return '';
+  return mdSection(s, { heading: opts.heading !== false, maxRows: opts.maxRows ?? ROBUSTNESS_ROWS });
 }
 
 /** The explainability section: method, ranked global importance with sensitive attributes and proxies marked. */

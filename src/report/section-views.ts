@@ -10,7 +10,6 @@
 import type { BaselineMetricChange, BaselineReport, ChangeDirection, ChangeEffect } from '../baseline/types.js';
 import type { AssociationEntry, ExplainabilityReport, ImportanceEntry } from '../checks/explainability/types.js';
 import type { AttackResult, BudgetResult, CounterfactualGroup, CounterfactualResult, GroupingRobustness, RobustnessReport } from '../checks/robustness/types.js';
-import { isBreached } from './breaches.js';
 import { formatCompact, formatCount, formatLevel, formatValue, plural } from './format.js';
 import type { CheckResult, Report } from './types.js';
 
@@ -48,18 +47,6 @@ export function explainabilityOf(report: Report): ExplainabilityReport | undefin
 }
 export function baselineOf(report: Report): BaselineReport | undefined {
   return isObject(report.baseline) ? report.baseline : undefined;
-}
-
-/**
- * Runs a section renderer; a malformed section (a report.json edited by hand or by a hostile run) yields `fallback`
- * instead of an exception that would cost the reviewer the whole comment or summary.
- */
-export function guardSection(render: () => string, fallback: string): string {
-  try {
-    return render();
-  } catch {
-    return fallback;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -200,13 +187,6 @@ export function worstOutcomeEmoji(checks: readonly CheckResult[]): string {
   return checks.length > 0 ? '✅' : '';
 }
 
-/** '❌ 1/2 breached', '✅ 2/2 passed', '' without checks. */
-export function gateSummary(checks: readonly CheckResult[]): string {
-  if (checks.length === 0) return '';
-  const breached = checks.filter(isBreached).length;
-  return breached > 0 ? `${worstOutcomeEmoji(checks)} ${breached}/${checks.length} breached` : `✅ ${checks.length}/${checks.length} passed`;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Explainability
 
@@ -299,32 +279,17 @@ export function permutationChangeWord(metric: unknown): string {
 // Baseline
 
 const ARROWS: Record<ChangeDirection, string> = { up: '▲', down: '▼', flat: '▬', unknown: '·' };
-const EFFECT_MARKS: Record<ChangeEffect, string> = { better: '✅', worse: '❌', neutral: '', unknown: '❔' };
-const EFFECT_WORDS: Record<ChangeEffect, string> = { better: 'better', worse: 'worse', neutral: 'no change', unknown: 'unknown' };
 
 /** ▲ up, ▼ down, ▬ flat, · unknown. */
 export function directionArrow(d: unknown): string {
   return ARROWS[d as ChangeDirection] ?? ARROWS.unknown;
 }
-/** ✅ better, ❌ worse, '' neutral, ❔ unknown. */
-export function effectMark(e: unknown): string {
-  return EFFECT_MARKS[e as ChangeEffect] ?? EFFECT_MARKS.unknown;
-}
-export function effectWord(e: unknown): string {
-  return EFFECT_WORDS[e as ChangeEffect] ?? EFFECT_WORDS.unknown;
-}
-
 /**
  * The effect a renderer marks (colour, ✅ ❌): better / worse only when the change is more than resampling noise (its
  * interval excludes 0); undefined otherwise.
  */
 export function markedEffect(m: Pick<BaselineMetricChange, 'effect' | 'significant'>): ChangeEffect | undefined {
   return m.significant === true ? m.effect : undefined;
-}
-/** 'better', 'worse', 'no change', 'not significant' (a change within resampling noise), '' when there is no change. */
-export function changeEffectText(m: Pick<BaselineMetricChange, 'effect' | 'significant' | 'delta'>): string {
-  if (m.significant === true || m.effect === 'neutral') return effectWord(m.effect);
-  return m.delta === null ? '' : 'not significant';
 }
 /** The Significant column: 'yes', 'no', '—' when there is no change to test. */
 export function significanceText(m: Pick<BaselineMetricChange, 'significant' | 'delta'>): string {
@@ -348,25 +313,6 @@ export function checkOfChange(report: Report, m: BaselineMetricChange): CheckRes
 /** Most rows of the before/after table in the summary and the HTML report, and in the comment. */
 export const MAX_BASELINE_ROWS = 40;
 export const COMMENT_BASELINE_ROWS = 20;
-
-/**
- * At most `max` rows of the before/after table, in report order: gated rows first in priority, then significant
- * worsenings, then other worsenings, then the rest; returns how many were left out.
- */
-export function selectBaselineRows(b: BaselineReport, max: number): { shown: BaselineMetricChange[]; omitted: number } {
-  const all = list<BaselineMetricChange>(b.metrics).filter(isObject);
-  if (all.length <= max) return { shown: all, omitted: 0 };
-  const priority = (m: BaselineMetricChange): number =>
-    m.maxRegression !== undefined ? 0 : m.effect === 'worse' && m.significant === true ? 1 : m.effect === 'worse' ? 2 : 3;
-  const keep = new Set(
-    all
-      .map((m, i) => [m, i] as const)
-      .sort((a, b) => priority(a[0]) - priority(b[0]) || a[1] - b[1])
-      .slice(0, max)
-      .map(([, i]) => i),
-  );
-  return { shown: all.filter((_, i) => keep.has(i)), omitted: all.length - keep.size };
-}
 
 /** Why the comparison could not be made (status 'incompatible'), from the rows' notes. */
 export function incompatibleReason(b: BaselineReport): string | undefined {

@@ -7,19 +7,9 @@
 import { adverseTerms } from './favourable-words.js';
 import { outcomeCounts, rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
-import { formatCount, formatValue, plural, shortSha, truncate, formatCompact } from './format.js';
-import type { AttackResult, CounterfactualResult, WorstCaseBudget, WorstCaseResult } from '../checks/robustness/types.js';
+import { formatCount, plural, shortSha, truncate,} from './format.js';
+
 import {
-  budgetText,
-  guardSection,
-  isPresent,
-  largestBudget,
-  list,
-  MAX_ATTACKS,
-  MAX_COUNTERFACTUALS,
-  medianPerturbationText,
-  numberOr,
-  robustnessOf,
   TEXT_IMPORTANCE_ROWS,
 } from './section-views.js';
 import type { Report } from './types.js';
@@ -28,6 +18,7 @@ import { checksTableBlock } from './sections/checks.js';
 import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
+import { robustnessSection } from './sections/robustness.js';
 import { renderDataText } from './data-section.js';
 
 export { statusWord, wrapCell } from './doc/text.js';
@@ -102,36 +93,10 @@ export function renderTextBaseline(report: Report, opts: TextOptions = {}): stri
   return s ? textSection(s, { ...opts, maxRows: TEXT_BASELINE_ROWS }) : '';
 }
 
-/** One line per attack (its largest budget) and per counterfactual attribute. Empty string without robustness. */
-export function renderTextRobustness(report: Report): string {
-  const r = robustnessOf(report);
-  if (!r) return '';
-  return guardSection(() => {
-    const s = isPresent(r.sample) ? r.sample : undefined;
-    const head = `Robustness: ${s ? `${plural(numberOr(s.rows) ?? 0, 'row')} attacked (${formatCount(s.correct)} classified correctly)` : 'attacks'}, perturbations in ${r.units === 'raw' ? 'raw units' : 'std'}${r.stopped ? `; stopped early (${sanitizeTerminal(r.stopped)})` : ''}:`;
-    const attacks = list<AttackResult>(r.attacks, MAX_ATTACKS).map((a) => {
-      const b = largestBudget(a);
-      const title = sanitizeTerminal(a.title ?? a.key, { maxLength: 60 });
-      if (!b) return `  ${title}: no result`;
-      return (
-        `  ${title} @ ${budgetText(a, b.budget)}: accuracy ${formatValue(b.accuracyOriginal)} -> ${formatValue(b.accuracyUnderAttack)}, ` +
-        `success rate ${formatValue(b.successRate)}, median min. perturbation ${medianPerturbationText(a)}, KS ${formatValue(isPresent(b.ks) ? b.ks.statistic : null)}` +
-        `${a.stopped ? ` (stopped: ${sanitizeTerminal(a.stopped)})` : ''}`
-      );
-    });
-    const counterfactual = list<CounterfactualResult>(r.counterfactual, MAX_COUNTERFACTUALS).map(
-      (c) =>
-        `  Counterfactual ${sanitizeTerminal(c.attribute, { maxLength: 60 })}: flip rate ${formatValue(c.flipRate)}, mean |Δscore| ${formatValue(c.meanAbsScoreChange)}` +
-        ` (${plural(numberOr(c.rows) ?? 0, 'row')})`,
-    );
-    const worst = list<WorstCaseResult>(r.worstCase, 4).map((w) => {
-      const b = list<WorstCaseBudget>(w.budgets, 20).at(-1);
-      if (!b) return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'}: no result`;
-      const certified = b.certifiedRate === null || b.certifiedRate === undefined ? '' : `, certified robust ${formatValue(b.certifiedRate)}, unknown ${plural(numberOr(b.unknown) ?? 0, 'row')}`;
-      return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'} @ ε ${formatCompact(b.epsilon)}: attacked ${formatValue(b.successRate)}${certified}, robust accuracy ${formatValue(b.robustAccuracy)}`;
-    });
-    return [head, ...attacks, ...worst, ...counterfactual].join('\n');
-  }, 'Robustness: (malformed section; see the JSON report)');
+/** The attack battery, the worst case per row and the counterfactual test. */
+export function renderTextRobustness(report: Report, opts: TextOptions = {}): string {
+  const s = robustnessSection(report, { details: false });
+  return s ? textSection(s, opts) : '';
 }
 
 /** The method and the top features by mean |SHAP|, sensitive attributes and proxies flagged. */
@@ -149,7 +114,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     renderTextBreaches(report, color),
     renderDataText(report, opts),
     renderTextBaseline(report, opts),
-    renderTextRobustness(report),
+    renderTextRobustness(report, opts),
     renderTextExplainability(report, opts),
     renderTextNotes(report),
   ];

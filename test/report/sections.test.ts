@@ -266,10 +266,13 @@ describe('HTML report', () => {
     const html = renderHtml(r, renderCharts(r));
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
     const rob = section('robustness');
-    expect(rob).toContain('<h3>Attacks</h3>');
-    expect(rob).toContain(`<td rowspan="2">Random noise (Gaussian, per-feature scale)<br><span class="muted">${r.robustness!.attacks[0]!.queries.toLocaleString('en-US')} model queries</span></td>`);
-    expect(rob).toContain('<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>');
-    expect(rob).toContain('<summary>Robustness by group (largest budget of each attack;');
+    // The summary's tables, with HTML's extra columns (rows, mean |Δscore|, model queries, used in disparity).
+    const noise = r.robustness!.attacks[0]!;
+    expect(rob).toContain('<th>Attack</th><th>Budget</th><th class="num">Rows</th><th class="num">Accuracy → under attack</th>');
+    expect(rob).toContain(`<tr><td>Random noise (Gaussian, per-feature scale)</td><td class="num">${noise.queries.toLocaleString('en-US')}</td>`);
+    expect(rob).toContain('<p><strong>Counterfactual test</strong> — the same rows with only the sensitive attribute changed');
+    expect(rob).toContain('<details><summary>Robustness by group (largest budget of each attack)</summary>');
+    expect(rob).toContain('<th>Used in disparity</th>');
     expect(rob).toContain('data-chart="ks-adversarial-noise"');
     const ex = section('explainability');
     expect(ex).toContain(`<p><strong>KernelSHAP</strong> (${r.explainability!.kernel!.coalitions} paired coalitions per row`);
@@ -312,12 +315,15 @@ describe('terminal', () => {
     expect(rows[noise]).toMatch(/\d \(noise\) +\[/);
     expect(rows[noise]).not.toMatch(/ (better|worse)( |$)/);
     const rob = renderTextRobustness(r).split('\n');
-    expect(rob).toHaveLength(1 + r.robustness!.attacks.length + (r.robustness!.worstCase?.length ?? 0) + r.robustness!.counterfactual.length);
+    // The summary's section as terminal text: facts, one row per attack and budget, worst case, counterfactuals.
+    expect(rob[0]).toBe('Robustness:');
+    const attacksHead = rob.findIndex((l) => l.startsWith('  ATTACK '));
+    expect(rob[attacksHead]).toMatch(/^ {2}ATTACK +BUDGET +ACCURACY → UNDER ATTACK {2}SUCCESS RATE {2}FLIP RATE +KS$/);
     const cat = r.robustness!.attacks.find((a) => a.key === 'categorical_attack')!;
-    expect(rob).toContain(
-      `  Categorical attack (every single value change) @ ≤ 1 feature: accuracy ${formatValue(cat.budgets[0]!.accuracyOriginal)} -> ${formatValue(cat.budgets[0]!.accuracyUnderAttack)}, ` +
-        `success rate ${formatValue(cat.budgets[0]!.successRate)}, median min. perturbation > 1, KS ${formatValue(cat.budgets[0]!.ks.statistic)}`,
-    );
+    const b0 = cat.budgets[0]!;
+    expect(rob.some((l) => new RegExp(`^  Categorical attack +≤ 1 feature +${formatValue(b0.accuracyOriginal)} → ${formatValue(b0.accuracyUnderAttack)} +${formatValue(b0.successRate)} +${formatValue(b0.flipRate)} +${formatValue(b0.ks.statistic)}$`).test(l))).toBe(true);
+    const cfHead = rob.findIndex((l) => l.startsWith('  ATTRIBUTE '));
+    expect(rob.slice(cfHead + 1, cfHead + 1 + r.robustness!.counterfactual.length).map((l) => l.trim().split(/ +/)[0])).toEqual(r.robustness!.counterfactual.map((c) => c.attribute));
     const ex = renderTextExplainability(r).split('\n');
     // The same section as the summary's, terser: the method line, the top 5 rows, how many more.
     expect(ex[0]).toBe('Explainability:');

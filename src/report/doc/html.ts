@@ -112,5 +112,9 @@ function htmlBlock(b: Block, opts: HtmlDocOptions): string {
     }
     case 'only':
       return b.only.includes('html') ? htmlBlocks(b.blocks, opts) : '';
+    case 'part':
+      return htmlBlocks(b.blocks, opts);
+    case 'raw':
+      return '';
   }
 }

@@ -105,6 +105,8 @@ function mdRun(x: Inline, html: boolean): string {
 export interface MarkdownOptions {
   /** Rows of every table at most (else each table's own maxRows). */
   maxRows?: number;
+  /** The compact charts (mermaid.ts) that `charts` blocks name; without them charts are left out. */
+  mermaid?: ReadonlyArray<{ name: string; block: string; caption?: string }>;
 }
 
 /** Blocks as markdown, separated by blank lines; blocks that write nothing are skipped. */
@@ -140,13 +142,21 @@ function mdBlock(b: Block, opts: MarkdownOptions): string {
     }
     case 'list':
       return b.items.map((i) => `- ${mdInline(i)}`).join('\n');
-    case 'details':
-      return details(mdInline(b.summary, true), mdBlocks(b.blocks, opts), b.open);
+    case 'details': {
+      const body = mdBlocks(b.blocks, opts);
+      return details(mdInline(b.summary, true), body === '' && b.empty ? mdInline(b.empty) : body, b.open);
+    }
+    case 'part':
+      return mdBlocks(b.blocks, b.maxRows !== undefined ? { ...opts, maxRows: b.maxRows } : opts);
+    case 'raw':
+      return b.markdown;
     case 'alert':
       return `> [!${b.level === 'warning' ? 'WARNING' : 'NOTE'}]\n> ${mdInline(b.c)}`;
     case 'only':
       return b.only.includes('markdown') ? mdBlocks(b.blocks, opts) : '';
-    case 'charts':
-      return '';
+    case 'charts': {
+      const named = (b.names ?? []).map((n) => opts.mermaid?.find((c) => c.name === n)).filter((c) => c !== undefined);
+      return named.map((c) => (c.caption ? `${c.block}\n\n${c.caption}` : c.block)).join('\n\n');
+    }
   }
 }

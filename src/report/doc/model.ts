@@ -92,12 +92,23 @@ export type Block =
       more?: (omitted: number) => Inline[];
     }
   | { k: 'list'; items: Inline[][] }
-  | { k: 'details'; summary: Inline[]; open: boolean; blocks: Block[] }
+  /** A collapsible block; `empty` is said when every block inside was trimmed away. */
+  | { k: 'details'; summary: Inline[]; open: boolean; blocks: Block[]; empty?: Inline[] }
   | { k: 'alert'; level: 'warning' | 'note'; c: Inline[] }
   /** Charts by name (or every chart whose name starts with `prefix`): SVG figures in HTML, nothing elsewhere. */
   | { k: 'charts'; names?: string[]; prefix?: string }
   /** Blocks shown only in some targets. */
-  | { k: 'only'; only: Target[]; blocks: Block[] };
+  | { k: 'only'; only: Target[]; blocks: Block[] }
+  /**
+   * A named part that size trimming may drop as a whole (the PR comment), with its own cap on table rows. `label` is
+   * what a trimming notice calls it.
+   */
+  | { k: 'part'; id: string; label?: string; maxRows?: number; blocks: Block[] }
+  /**
+   * Markdown written by a renderer not yet built on this model (the verdict, the breached table, fairness, performance,
+   * provenance: see README "Adding a section to the report"), or by a chart renderer. Markdown targets only.
+   */
+  | { k: 'raw'; markdown: string };
 
 /** At most `max` rows: those of the highest priority (lowest number), in their order. */
 export function capRows<R extends Row>(rows: readonly R[], max: number): R[] {
@@ -110,6 +121,30 @@ export function capRows<R extends Row>(rows: readonly R[], max: number): R[] {
       .map(([, i]) => i),
   );
   return rows.filter((_, i) => keep.has(i));
+}
+
+/** The blocks without the parts whose id is in `drop` (a details block left empty says its `empty` text). */
+export function withoutParts(blocks: readonly Block[], drop: ReadonlySet<string>): Block[] {
+  const out: Block[] = [];
+  for (const b of blocks) {
+    if (b.k === 'part') {
+      if (!drop.has(b.id)) out.push({ ...b, blocks: withoutParts(b.blocks, drop) });
+    } else if (b.k === 'details' || b.k === 'only') out.push({ ...b, blocks: withoutParts(b.blocks, drop) });
+    else out.push(b);
+  }
+  return out;
+}
+
+/** The part of this id, wherever it is nested, or undefined. */
+export function findPart(blocks: readonly Block[], id: string): Extract<Block, { k: 'part' }> | undefined {
+  for (const b of blocks) {
+    if (b.k === 'part' && b.id === id) return b;
+    if (b.k === 'part' || b.k === 'details' || b.k === 'only') {
+      const inner = findPart(b.blocks, id);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 /** One section of a report: a heading and its blocks. */

@@ -151,7 +151,7 @@ export function textTable(block: Extract<Block, { k: 'table' }>, opts: TextDocOp
   const total = Math.max(60, Math.trunc(opts.width ?? 100));
   const columns = block.columns.filter((c) => shownIn(c, 'text'));
   const index = columns.map((c) => block.columns.indexOf(c));
-  const head = columns.map((c) => textInline(c.header).toUpperCase());
+  const head = columns.map((c) => textInline(c.header).replace(/[a-z]/g, (x) => x.toUpperCase()));
   const rows = block.rows.map((r) => index.map((i) => ({ text: textInline(r.cells[i] ?? []), style: cellStyle(r.cells[i] ?? []) })));
   const w = columns.map((_, j) => Math.max(width(head[j] as string), ...rows.map((r) => width(r[j]!.text))));
   const widths = [...w];
@@ -228,6 +228,10 @@ function textBlock(b: Block, opts: TextDocOptions): string[] {
       return [`  ${b.level === 'warning' ? 'Warning' : 'Note'}: ${textInline(b.c)}`];
     case 'only':
       return b.only.includes('text') ? b.blocks.flatMap((x) => textBlock(x, opts)) : [];
+    case 'part':
+      return b.blocks.flatMap((x) => textBlock(x, b.maxRows !== undefined ? { ...opts, maxRows: b.maxRows } : opts));
+    case 'raw':
+      return [];
     case 'charts':
       return [];
   }
