@@ -47,6 +47,24 @@ export class MatrixEncoder {
     this.indicators = space.categorical.map((f) => (f.source.kind === 'one-hot' ? f.source.indicators : null));
   }
 
+  /** Room for `rows` matrix rows (a caller that encodes a call in parts reserves the whole call once). */
+  reserve(rows: number): void {
+    const { width } = this.input;
+    if (this.data.length >= rows * width) return;
+    const nc = this.space.categorical.length;
+    const cap = Math.max(rows, Math.ceil((this.data.length / width) * 1.5), 1024);
+    const data = new Float32Array(cap * width);
+    const rowOrigin = new Int32Array(cap).fill(-1);
+    const rowLevels = new Int32Array(cap * nc);
+    // keep what the rows hold (their contents stay known)
+    data.set(this.data);
+    rowOrigin.set(this.rowOrigin);
+    rowLevels.set(this.rowLevels);
+    this.data = data;
+    this.rowOrigin = rowOrigin;
+    this.rowLevels = rowLevels;
+  }
+
   /**
    * The model input for candidates [0, count) (a view of the reused matrix: valid until the next call). `written`:
    * the numeric features to write (the mutable ones, or more for counterfactuals; the others must equal the original
@@ -59,20 +77,7 @@ export class MatrixEncoder {
     const { space, input } = this;
     const { width } = input;
     const n = cands.count;
-    const nc = space.categorical.length;
-    if (this.data.length < (offset + n) * width) {
-      const cap = Math.max(offset + n, Math.ceil((this.data.length / width) * 1.5), 1024);
-      const data = new Float32Array(cap * width);
-      const rowOrigin = new Int32Array(cap).fill(-1);
-      const rowLevels = new Int32Array(cap * nc);
-      // keep what the rows before this part hold (a call encoded in parts grows the matrix part by part)
-      data.set(this.data);
-      rowOrigin.set(this.rowOrigin);
-      rowLevels.set(this.rowLevels);
-      this.data = data;
-      this.rowOrigin = rowOrigin;
-      this.rowLevels = rowLevels;
-    }
+    this.reserve(offset + n);
     writeRows(this, cands, written, offset);
     // features outside the usual written set were changed: these rows no longer match the cache's assumptions
     if (widened) this.rowOrigin.fill(-1, offset, offset + n);

@@ -83,6 +83,7 @@ export function createOracle(opts: OracleOptions): Oracle {
       // encode at most partRows candidates at a time (bounds the memory of the model input; see encodeRows)
       // (one part: the model's own score array is the result, no copy)
       let out: Float32Array | null = null;
+      encoder?.reserve(Math.min(cands.count, ENCODE_ROWS));
       for (let from = 0; from < cands.count; from += partRows) {
         const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + partRows));
         // each part at its candidates' own rows of the reused matrix (ENCODE_ROWS rows at most; a multiple of partRows)
