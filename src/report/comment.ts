@@ -16,22 +16,22 @@ import { escapeMarkdown } from './escape.js';
 import { selectionRateName } from './favourable-words.js';
 import { formatCount, plural } from './format.js';
 import {
-  renderBreachedChecks,
-  renderFairnessAttribute,
-  renderFairnessOverview,
-  renderPerformance,
-  renderProvenance,
   renderVerdictHeader,
   safeUrl,
 } from './markdown.js';
-import { mermaidCharts, type MermaidChart } from './mermaid.js';
+import { mermaidCharts,} from './mermaid.js';
 import { mdBlocks } from './doc/markdown.js';
-import { em, findPart, strong, text, withoutParts, type Block, type Inline } from './doc/model.js';
+import { em, findPart, para, strong, text, withoutParts, type Block, type Inline } from './doc/model.js';
 import { dataSection } from './data-section.js';
 import { baselineSection } from './sections/baseline.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { notesSection } from './sections/notes.js';
 import { robustnessSection } from './sections/robustness.js';
+import { performanceBlocks } from './sections/performance.js';
+import { runSection } from './sections/run.js';
+import { breachedBlocks } from './sections/breached.js';
+import { breachChartsBlock, chartNames, otherChartsBlock } from './sections/charts.js';
+import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock, groupTableSummary } from './sections/fairness.js';
 import { checksTableBlock } from './sections/checks.js';
 import { COMMENT_BASELINE_ROWS } from './section-views.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
@@ -130,21 +130,6 @@ const COMMENT_DATA_ROWS = 15;
 /** Most charts in the open block of the breaches; the others join the collapsed block. */
 export const COMMENT_BREACH_CHARTS = 4;
 
-/** Names of the charts about what breached (shown open), and of the other compact charts (collapsed). */
-function chartNames(charts: readonly MermaidChart[], report: Report): { breached: string[]; other: string[] } {
-  const breachedAttrs = new Set(report.checks.filter((c) => c.section === 'fairness' && isBreached(c)).map((c) => c.scope));
-  const perfBreached = report.checks.some((c) => c.section === 'performance' && isBreached(c));
-  const out = { breached: [] as string[], other: [] as string[] };
-  for (const c of charts) {
-    const hot = c.name === 'roc' ? perfBreached : c.attribute !== undefined && breachedAttrs.has(c.attribute);
-    (hot ? out.breached : out.other).push(c.name);
-  }
-  // Each chart is about 1.5 KB: past a few, the breach charts go with the other charts (trimmed early), so that many
-  // breached attributes do not crowd the group tables out of the comment.
-  if (out.breached.length > COMMENT_BREACH_CHARTS) out.other.unshift(...out.breached.splice(COMMENT_BREACH_CHARTS));
-  return out;
-}
-
 function footer(report: Report, opts: CommentOptions): string {
   const links: string[] = [];
   const run = safeUrl(opts.runUrl);
@@ -194,30 +179,39 @@ function commentBlocks(report: Report, opts: CommentOptions): Block[] {
   const bySection = (sec: CheckSection) => report.checks.filter((c) => c.section === sec);
   const blocks: Block[] = [raw(opts.marker), raw(verdictHeaderWithRun(report, opts.triggeringRun))];
   // Never dropped; shortened last (renderComment writes it again with fewer rows).
-  blocks.push(part('breached', 'rows of the breached-checks table', [raw(breachedMarkdown(report, opts))]));
+  blocks.push(part('breached', 'rows of the breached-checks table', breachedSection(report, opts)));
   const base = baselineSection(report);
   // "Is it worse than the base branch?" is what reviewers ask first: the before/after table goes late.
   if (base) blocks.push(part('baseline', 'before/after table of the base model', [{ k: 'heading', c: [base.title] }, ...base.blocks], COMMENT_BASELINE_ROWS));
 
-  const charts = chartNames(mermaidCharts(report), report);
-  if (charts.breached.length)
-    blocks.push(part('charts-breached', 'charts of the breaches', [{ k: 'details', summary: ['📈 ', strong('Charts of the breaches')], open: true, blocks: [{ k: 'charts', names: charts.breached }] }]));
+  // Each chart is about 1.5 KB: past a few, the breach charts go with the other charts (trimmed early), so that many
+  // breached attributes do not crowd the group tables out of the comment.
+  const charts = chartNames(mermaidCharts(report), report, COMMENT_BREACH_CHARTS);
+  if (charts.breached.length) blocks.push(part('charts-breached', 'charts of the breaches', [breachChartsBlock(charts.breached)]));
   if (charts.other.length) {
-    const summary: Inline[] = ['📈 ', strong(charts.breached.length ? 'More charts' : 'Charts'), ' (ROC curve, ', text(selectionRateName(report).toLowerCase(), 80), ' by group)'];
-    blocks.push(part('charts-other', 'other charts', [{ k: 'details', summary, open: false, blocks: [{ k: 'charts', names: charts.other }] }]));
+    const what: Inline[] = ['ROC curve, ', text(selectionRateName(report).toLowerCase(), 80), ' by group'];
+    blocks.push(part('charts-other', 'other charts', [otherChartsBlock(charts.other, charts.breached.length > 0, what, false)]));
   }
 
   const dataChecks = bySection('data'); // issue #13: the data checks come before the model's
   const data = dataSection(report);
   if (dataChecks.length || data) blocks.push(part('data', 'data checks', [sectionDetails(report, 'data', dataChecks, data?.blocks ?? [])], COMMENT_DATA_ROWS));
   const perf = bySection('performance');
-  blocks.push(part('performance', 'performance checks', [sectionDetails(report, 'performance', perf, [part('performance-metrics', 'table of performance metrics', [raw(renderPerformance(report))])])]));
+  blocks.push(part('performance', 'performance checks', [sectionDetails(report, 'performance', perf, [
+        part('performance-metrics', 'table of performance metrics', [
+          { k: 'details', summary: [strong(`Performance on ${plural(report.dataset.rows, 'row')}`)], open: false, blocks: performanceBlocks(report) },
+        ]),
+      ])]));
   const fair = bySection('fairness');
   if (report.fairness.length > 0 || fair.length > 0) {
     const fairness = {
       ...sectionDetails(report, 'fairness', [], [
-        raw(renderFairnessOverview(report).replace(/^### Fairness\n\n/, '')),
-        ...report.fairness.map((attr, i) => part(`groups-${i}`, `group table of ${attr.name}`, [raw(renderFairnessAttribute(attr, report))])),
+        ...fairnessOverviewBlocks(report),
+        ...report.fairness.map((attr, i) =>
+          part(`groups-${i}`, `group table of ${attr.name}`, [
+            { k: 'details', summary: groupTableSummary(attr, report), open: checksOfAttribute(report, attr).some(isBreached), blocks: [groupTableBlock(attr, report)] },
+          ]),
+        ),
       ]),
       summary: sectionSummary('fairness', fair),
     } as Extract<Block, { k: 'details' }>;
@@ -237,7 +231,7 @@ function commentBlocks(report: Report, opts: CommentOptions): Block[] {
   if (notes) blocks.push(part('notes', 'notes', [{ k: 'details', summary: [strong('Notes')], open: false, blocks: notes.blocks }]));
   blocks.push(
     part('provenance', 'run details', [
-      { k: 'details', summary: [strong('Run details'), ' (model, data and policy fingerprints)'], open: false, blocks: [raw(renderProvenance(report).replace(/^### Run\n\n/, ''))] },
+      { k: 'details', summary: [strong('Run details'), ' (model, data and policy fingerprints)'], open: false, blocks: runSection(report).blocks },
     ]),
   );
   blocks.push(raw(footer(report, opts)));
@@ -245,9 +239,9 @@ function commentBlocks(report: Report, opts: CommentOptions): Block[] {
 }
 
 /** The breached checks (at most `rows`), or that none was breached. */
-function breachedMarkdown(report: Report, opts: CommentOptions, rows?: number): string {
-  const md = renderBreachedChecks(report, { ...(rows !== undefined ? { maxRows: rows } : {}), ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) });
-  return md || '**No threshold was breached.**';
+function breachedSection(report: Report, opts: CommentOptions, rows?: number): Block[] {
+  const blocks = breachedBlocks(report, { ...(rows !== undefined ? { maxRows: rows } : {}), ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) });
+  return blocks.length ? blocks : [para(strong('No threshold was breached.'))];
 }
 
 /** Ids of the parts in some blocks, nested ones too. */
@@ -307,7 +301,7 @@ export function renderComment(report: Report, opts: CommentOptions): string {
   const write = (dropped: ReadonlySet<string>, breachedRows?: number, notice?: string): string => {
     const out: string[] = [];
     full.forEach((b, i) => {
-      if (b.k === 'part' && b.id === 'breached' && breachedRows !== undefined) out.push(breachedMarkdown(report, opts, breachedRows));
+      if (b.k === 'part' && b.id === 'breached' && breachedRows !== undefined) out.push(mdBlocks(breachedSection(report, opts, breachedRows)));
       else {
         const key = `${i}|${ids[i]!.filter((id) => dropped.has(id)).join(',')}`;
         let md = cache.get(key);

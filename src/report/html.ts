@@ -4,11 +4,11 @@
  * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
  * follow the reader's system preference. Pure: Report + charts in, HTML text out.
  */
-import { alertFindings, artifactSummaryText } from './artifact.js';
-import { fairnessTitleIn, favourableSentence, groupColumnTitle } from './favourable-words.js';
-import { groupsInDisplayOrder } from './group-order.js';
-import { metricShortTitle } from '../metrics/names.js';
-import type { AttributeResult, GroupResult, MetricName, MetricValues } from '../metrics/types.js';
+
+
+
+
+import type { AttributeResult } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { renderDataHtml } from './data-section.js';
@@ -16,6 +16,9 @@ import { chartFigures, htmlBlocks, htmlSection,} from './doc/html.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
 import { robustnessSection } from './sections/robustness.js';
+import { performanceBlocks } from './sections/performance.js';
+import { runSection } from './sections/run.js';
+import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock } from './sections/fairness.js';
 import { notesSection } from './sections/notes.js';
 import { checksTableBlock, SECTION_TITLES } from './sections/checks.js';
 
@@ -25,9 +28,6 @@ import {
   formatBytes,
   formatCompact,
   formatCount,
-  formatDuration,
-  formatMetric,
-  formatValue,
   plural,
   shortSha,
 } from './format.js';
@@ -68,15 +68,6 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
-function table(head: string[], rows: string[], numeric: boolean[] = []): string {
-  const th = head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${h}</th>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-function num(v: string): string {
-  return `<td class="num">${e(v)}</td>`;
-}
-
 function checksTable(checks: CheckResult[], withSection: boolean, policyPath: string): string {
   if (checks.length === 0) return '<p class="muted">No checks in this section.</p>';
   return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection })]);
@@ -90,96 +81,18 @@ function fingerprint(f: { path: string; sha256: string; bytes: number }): string
   return `<code>${e(f.path)}</code> <span class="muted">sha256 <code title="${e(f.sha256)}">${e(shortSha(f.sha256))}</code> · ${e(formatBytes(f.bytes))}</span>`;
 }
 
-const PERFORMANCE_METRICS: MetricName[] = [
-  'roc_auc',
-  'average_precision',
-  'ks',
-  'accuracy',
-  'balanced_accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'true_positive_rate',
-  'false_positive_rate',
-  'true_negative_rate',
-  'false_negative_rate',
-  'selection_rate',
-  'base_rate',
-  'brier',
-  'log_loss',
-  'mean_score',
-];
-
-function metricsTable(values: MetricValues): string {
-  const rows = PERFORMANCE_METRICS.filter((m) => values[m] !== undefined).map(
-    (m) => `<tr><td>${e(metricShortTitle(m))} <span class="muted"><code>${e(m)}</code></span></td>${num(formatMetric(m, values[m]))}</tr>`,
-  );
-  return table(['Metric', 'Value'], rows, [false, true]);
-}
-
-function confusionTable(report: Report): string {
-  const c = report.performance.confusion;
-  return table(
-    ['', 'Predicted negative', 'Predicted positive'],
-    [
-      `<tr><th>Actual negative</th>${num(formatCount(c.tn))}${num(formatCount(c.fp))}</tr>`,
-      `<tr><th>Actual positive</th>${num(formatCount(c.fn))}${num(formatCount(c.tp))}</tr>`,
-    ],
-    [false, true, true],
-  );
-}
-
-const GROUP_METRICS: MetricName[] = [
-  'base_rate',
-  'selection_rate',
-  'true_positive_rate',
-  'false_positive_rate',
-  'precision',
-  'recall',
-  'accuracy',
-  'f1',
-];
-
-function groupRow(g: GroupResult, metrics: MetricName[]): string {
-  const cls = g.sufficient ? '' : ' class="insufficient"';
-  const cells = [
-    `<td>${e(g.key)}</td>`,
-    num(formatCount(g.count)),
-    ...metrics.map((m) => num(formatMetric(m, g.metrics[m]))),
-    `<td>${g.sufficient ? 'yes' : `no <span class="muted">(${e(g.insufficientReason ?? 'too few rows')})</span>`}</td>`,
-  ];
-  return `<tr${cls}>${cells.join('')}</tr>`;
-}
-
 function fairnessAttribute(report: Report, attr: AttributeResult, charts: Chart[]): string {
-  const metrics = GROUP_METRICS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
-  const head = ['Group', 'Rows', ...metrics.map((m) => e(groupColumnTitle(report, m))), 'Used in aggregates'];
-  const overall = `<tr><th>overall</th>${num(formatCount(attr.overall.count ?? report.dataset.rows))}${metrics.map((m) => num(formatMetric(m, attr.overall[m]))).join('')}<td></td></tr>`;
-  const groups = table(head, [...groupsInDisplayOrder(attr, report.fairness).map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
-  const f = attr.fairlearn;
-  const summaryRows = (
-    [
-      [fairnessTitleIn(report, 'demographic_parity_difference'), f.demographic_parity_difference],
-      [fairnessTitleIn(report, 'demographic_parity_ratio'), f.demographic_parity_ratio],
-      [fairnessTitleIn(report, 'equalized_odds_difference'), f.equalized_odds_difference],
-      [fairnessTitleIn(report, 'equalized_odds_ratio'), f.equalized_odds_ratio],
-      [fairnessTitleIn(report, 'equal_opportunity_difference'), f.equal_opportunity_difference],
-      [fairnessTitleIn(report, 'equal_opportunity_ratio'), f.equal_opportunity_ratio],
-    ] as Array<[string, number | null]>
-  ).map(([k, v]) => `<tr><td>${e(k)}</td>${num(formatValue(v))}</tr>`);
-  const checks = report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
+  const checks = checksOfAttribute(report, attr);
   const suffix = chartSuffix(attr, report);
-  const mine = charts.filter((c) => c.name === `selection-rate-${suffix}` || c.name === `count-${suffix}`);
   const insufficient = attr.insufficientGroups.length
     ? `<p class="muted">Left out of the aggregates (fewer than ${e(formatCount(report.minGroupSize))} rows or a missing class): ${attr.insufficientGroups.map((k) => `<code>${e(k)}</code>`).join(', ')}.</p>`
     : '';
   return (
-    `<h3 id="fairness-${e(chartSuffix(attr, report))}">${e(attr.name)}${attr.attributes.length > 1 ? ` <span class="muted">(${e(attr.attributes.join(' × '))})</span>` : ''}</h3>` +
+    `<h3 id="fairness-${e(suffix)}">${e(attr.name)}${attr.attributes.length > 1 ? ` <span class="muted">(${e(attr.attributes.join(' × '))})</span>` : ''}</h3>` +
     (checks.length ? checksTable(checks, false, report.policy.path) : '') +
-    groups +
+    htmlBlocks([groupTableBlock(attr, report)]) +
     insufficient +
-    `<details><summary>Fairness summary (fairlearn definitions, between groups)</summary>${table(['Metric', 'Value'], summaryRows, [false, true])}</details>` +
-    chartFigures(mine)
+    htmlBlocks([{ k: 'charts', names: [`selection-rate-${suffix}`, `count-${suffix}`] }], { charts })
   );
 }
 
@@ -257,13 +170,11 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
     let body = '';
     if (sec === 'performance') {
       body += checksTable(checks, false, report.policy.path);
-      body += `<div class="charts"><div><h3>Metrics</h3>${metricsTable(report.performance.metrics)}</div><div><h3>Confusion matrix <span class="muted">(threshold ${e(formatCompact(report.threshold))})</span></h3>${confusionTable(report)}</div></div>`;
-      body += chartFigures(performanceCharts);
+      body += htmlBlocks(performanceBlocks(report), { charts });
     } else if (sec === 'fairness') {
       const unscoped = checks.filter((c) => !report.fairness.some((a) => a.name === c.scope));
       if (unscoped.length) body += checksTable(unscoped, false, report.policy.path);
-      const favourable = favourableSentence(report, (l) => `<code>${e(l)}</code>`);
-      if (favourable) body += `<p class="favourable"><strong>${favourable}</strong></p>`;
+      body += htmlBlocks(fairnessOverviewBlocks(report));
       for (const attr of report.fairness) body += fairnessAttribute(report, attr, charts);
     } else if (sec === 'robustness') {
       const rob = robustnessSection(report);
@@ -281,26 +192,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
   }
   if (otherCharts.length) parts.push(`<section id="charts"><h2>Other charts</h2>${chartFigures(otherCharts)}</section>`);
 
-  const info = report.model.info;
-  const io = (xs: Array<{ name: string; type: string; shape: Array<number | string | null> }>) =>
-    xs.map((x) => `<code>${e(x.name)}</code> ${e(x.type)} [${e(x.shape.map((d) => (d === null ? '?' : String(d))).join(', '))}]`).join('<br>');
-  parts.push(
-    `<section id="run"><h2>Run details</h2>` +
-      factsList([
-        ['Tool', e(`${report.tool.name} ${report.tool.version}`)],
-        ['Created', e(report.createdAt)],
-        ['Report schema', e(String(report.schemaVersion))],
-        ['Runtime', e(`${info.runtime} ${info.runtimeVersion}`)],
-        ['Model producer', e(info.producer)],
-        ...(info.translated ? ([['Translated from', e(`${info.translated.format}: ${info.translated.estimator}`)]] as Array<[string, string]>) : []),
-        ...(info.artifact ? ([['Artifact scan', e([artifactSummaryText(info.artifact), ...alertFindings(info.artifact).map((f) => f.message)].join(' · '))]] as Array<[string, string]>) : []),
-        ['Score output', `<code>${e(info.scoreOutput)}</code> (${e(info.outputKind)}, positive index ${e(String(info.positiveIndex))})${info.zipMapBypassed ? ' · ZipMap bypassed' : ''}`],
-        ['Model inputs', io(info.inputs)],
-        ['Model outputs', io(info.outputs)],
-        ['Timings', e(Object.entries(report.timings).map(([k, v]) => `${k} ${formatDuration(v)}`).join(' · '))],
-      ]) +
-      `</section>`,
-  );
+  parts.push(`<section id="run"><h2>Run details</h2>${htmlBlocks(runSection(report).blocks)}</section>`);
   parts.push(`<footer>Generated by ${e(report.tool.name)} ${e(report.tool.version)} at ${e(report.createdAt)}. Self-contained: no scripts, no network requests.</footer>`);
 
   return (

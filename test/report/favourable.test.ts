@@ -96,11 +96,12 @@ describe('renderers with `bad` as the positive class and `favourable: negative`'
 
   it('HTML: the sentence, the favourable class in the dataset facts, group columns and the fairlearn summary named for `good`', () => {
     const html = renderHtml(report, renderCharts(report));
-    expect(html).toContain('<p class="favourable"><strong>Fairness is measured on the favourable outcome <code>good</code>');
+    expect(html).toContain('<p><strong>Fairness is measured on the favourable outcome <code>good</code>');
     expect(html).toContain('the group flagged <code>bad</code> most');
     expect(html).toContain('favourable outcome <code>good</code> (the negative class; fairness is measured on it)');
     expect(html).toContain('<th class="num">Decided good</th>');
-    expect(html).toContain('<td>Equal opportunity difference (TPR of good)</td>');
+    // The fairness overview (the summary's table): fairlearn's difference / ratio per criterion and the gate.
+    expect(html).toContain('<th class="num">EOpp difference / ratio</th><th>Gate</th>');
   });
 
   it('SVG charts: the rate of `good` decisions by group, lowest = flagged `bad` most; counts split into actual bad and good', () => {

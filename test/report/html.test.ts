@@ -40,10 +40,14 @@ describe('renderHtml', () => {
     expect((breaches.match(/<tr class="(fail|warn|insufficient)"/g) ?? []).length).toBe(report.checks.filter((c) => c.outcome !== 'pass').length);
     // Worst first: the largest relative breach (demographic parity ratio of sex × age_bin, margin -0.79 / 0.8).
     expect(breaches.indexOf('Demographic parity ratio (sex_x_age_bin)')).toBeLessThan(breaches.indexOf('Recall'));
-    expect(html).toContain('<tr><th>Actual negative</th><td class="num">11,830</td><td class="num">605</td></tr>');
-    expect(html).toContain('<td>ROC AUC <span class="muted"><code>roc_auc</code></span></td><td class="num">0.9212</td>');
-    for (const attr of report.fairness) for (const g of attr.groups) expect(html).toContain(`<td>${g.key.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td>`);
-    expect(html).toContain('no <span class="muted">(135 rows &lt; min_group_size 150)</span>');
+    // The summary's performance tables: metric (with its id), value, gate; the confusion matrix with TN/FP/FN/TP.
+    expect(html).toContain('<tr><td><strong>Actual negative</strong></td><td class="num">11,830 (TN)</td><td class="num">605 (FP)</td></tr>');
+    expect(html).toMatch(/<td>ROC AUC <code>roc_auc<\/code><\/td><td class="num">0\.9212<\/td><td>≥ 0\.85 <span class="st pass">✔ pass<\/span><\/td>/);
+    // Every group, intersections as 'Female · 25-45' (the summary's labels).
+    const esc = (t: string) => t.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    for (const attr of report.fairness)
+      for (const g of attr.groups) expect(html).toContain(`<td>${attr.attributes.length > 1 ? attr.attributes.map((a) => esc(g.group[a]!)).join(' · ') : esc(g.key)}</td>`);
+    expect(html).toContain('<td>no (135 rows &lt; min_group_size 150)</td>');
     expect(html).toContain('<td>marital_status</td>');
     // Sensitive attributes: bold, flagged in the Sensitive / proxy column (the same table as the job summary's).
     expect(html).toMatch(/<td><strong>sex<\/strong><\/td>(<td class="num">[^<]*<\/td>)+<td><span class="st warn">sensitive attribute<\/span><\/td>/);

@@ -100,6 +100,11 @@ function htmlBlock(b: Block, opts: HtmlDocOptions): string {
       const omitted = (b.total ?? b.rows.length) - b.rows.length;
       return omitted > 0 && b.more ? `${table}<p class="muted">${htmlInline(b.more(omitted))}</p>` : table;
     }
+    case 'facts':
+      return `<dl class="facts">${b.items
+        .filter((i) => shownIn(i, 'html'))
+        .map((i) => `<dt>${e(i.label)}</dt><dd>${htmlInline(i.c)}</dd>`)
+        .join('')}</dl>`;
     case 'list':
       return b.items.length ? `<ul>${b.items.map((i) => `<li>${htmlInline(i)}</li>`).join('')}</ul>` : '';
     case 'details':

@@ -142,6 +142,11 @@ function mdBlock(b: Block, opts: MarkdownOptions): string {
     }
     case 'list':
       return b.items.map((i) => `- ${mdInline(i)}`).join('\n');
+    case 'facts':
+      return b.items
+        .filter((i) => shownIn(i, 'markdown'))
+        .map((i) => `- **${escapeMarkdown(i.label)}:** ${mdInline(i.c)}`)
+        .join('\n');
     case 'details': {
       const body = mdBlocks(b.blocks, opts);
       return details(mdInline(b.summary, true), body === '' && b.empty ? mdInline(b.empty) : body, b.open);

@@ -92,6 +92,8 @@ export type Block =
       more?: (omitted: number) => Inline[];
     }
   | { k: 'list'; items: Inline[][] }
+  /** Labelled facts ('Model: …'): a list in markdown, a definition list in HTML. An item may be for some targets only. */
+  | { k: 'facts'; items: Array<{ label: string; c: Inline[]; only?: Target[] }> }
   /** A collapsible block; `empty` is said when every block inside was trimmed away. */
   | { k: 'details'; summary: Inline[]; open: boolean; blocks: Block[]; empty?: Inline[] }
   | { k: 'alert'; level: 'warning' | 'note'; c: Inline[] }

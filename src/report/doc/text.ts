@@ -222,6 +222,8 @@ function textBlock(b: Block, opts: TextDocOptions): string[] {
     }
     case 'list':
       return b.items.map((i) => `  - ${textInline(i)}`);
+    case 'facts':
+      return b.items.filter((i) => shownIn(i, 'text')).map((i) => `  ${sanitizeTerminal(i.label)}: ${textInline(i.c)}`);
     case 'details':
       return [`  ${textInline(b.summary)}:`, ...b.blocks.flatMap((x) => textBlock(x, opts))];
     case 'alert':
