@@ -652,7 +652,7 @@ function repairKey(space: AttackSpace, c: Int32Array, k: number, ci: number, com
 class SupportLogs {
   private readonly levels: Float64Array[];
   private readonly cells: Array<[Float64Array, Float64Array] | undefined> = [];
-  constructor(private readonly space: AttackSpace) {
+  constructor(readonly space: AttackSpace) {
     this.levels = space.categorical.map((f) => new Float64Array(f.levels.length).fill(Number.NaN));
   }
   level(j: number, v: number, nv: number): number {
@@ -684,7 +684,7 @@ const supportLogCache = new WeakMap<Relations, SupportLogs>();
 
 function supportLogs(space: AttackSpace, rel: Relations): SupportLogs {
   let l = supportLogCache.get(rel);
-  if (!l) {
+  if (!l || l.space !== space) {
     l = new SupportLogs(space);
     supportLogCache.set(rel, l);
   }
@@ -871,6 +871,42 @@ export function categoricalAllowedChange(space: AttackSpace, rel: Relations, c: 
     if (v !== v || !valueAllowed(space, p.numeric, v, a)) return false;
   }
   return true;
+}
+
+/**
+ * categoricalAllowedChange with the combinations and functional pairs of each feature looked up once (the categorical
+ * attack checks every child it generates).
+ */
+export class ChangeChecker {
+  private readonly combos: Combination[][];
+  private readonly pairs: FunctionalPair[][];
+  constructor(
+    readonly space: AttackSpace,
+    rel: Relations,
+  ) {
+    this.combos = space.categorical.map((_, j) => combinationsOf(rel, j));
+    this.pairs = space.categorical.map((_, j) => rel.functional.filter((p) => p.categorical === j));
+  }
+  /** Same answer as categoricalAllowedChange(space, rel, c, k, origin, j). */
+  allowedChange(c: Int32Array, k: number, origin: number, j: number): boolean {
+    const space = this.space;
+    const combos = this.combos[j]!;
+    for (let q = 0; q < combos.length; q++) if (!combinationAllowed(space, combos[q]!, c, k)) return false;
+    const pairs = this.pairs[j]!;
+    if (pairs.length === 0) return true;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const level = c[k * nc + j] as number;
+    if (level === space.c0[origin * nc + j]) return true;
+    for (let q = 0; q < pairs.length; q++) {
+      const p = pairs[q]!;
+      const a = space.x0[origin * nn + p.numeric] as number;
+      if (a !== a) continue;
+      const v = p.valueOfLevel[level] as number;
+      if (v !== v || !valueAllowed(space, p.numeric, v, a)) return false;
+    }
+    return true;
+  }
 }
 
 /** Functional partners of candidates [from, to) follow their categorical level (candidates already checked valid). */

@@ -13,7 +13,7 @@
 import { decide, margin, type Oracle } from '../oracle.js';
 import { emptyOutcome, offerExample, type AttackInstances, type AttackOutcome } from '../outcome.js';
 import { CandidatePool, type Candidates } from '../project.js';
-import { applyFunctionalPartners, categoricalAllowed, categoricalAllowedChange, NO_RELATIONS, type Relations } from '../relations.js';
+import { applyFunctionalPartners, categoricalAllowed, ChangeChecker, NO_RELATIONS, type Relations } from '../relations.js';
 import { MAX_STEP_ROWS } from './common.js';
 import type { AttackSpace } from '../space.js';
 
@@ -133,6 +133,7 @@ function generateChildren(
   let nChildren = 0;
   const seen = new Set<string>();
   const levels = states.levels;
+  const checker = checkerOf(space, rel);
   for (let pi = 0; pi < parents.length; pi++) {
     const p = parents[pi] as number;
     const i = states.inst[p] as number;
@@ -152,7 +153,7 @@ function generateChildren(
       for (let v = 0; v < L; v++) {
         if (v === cur) continue;
         scratch[j] = v;
-        const valid = realParent ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
+        const valid = realParent ? checker.allowedChange(scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
         if (!valid) {
           // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
           if (exact && keepStates) next.push(i, scratch, 0, Math.max(last, j), Infinity);
@@ -176,6 +177,18 @@ function generateChildren(
     }
   }
   return { count: nChildren, childParent, childJ, childV };
+}
+
+const checkers = new WeakMap<Relations, ChangeChecker>();
+
+function checkerOf(space: AttackSpace, rel: Relations): ChangeChecker {
+  let c = checkers.get(rel);
+  // (NO_RELATIONS is shared by every space)
+  if (!c || c.space !== space) {
+    c = new ChangeChecker(space, rel);
+    checkers.set(rel, c);
+  }
+  return c;
 }
 
 const levelCountCache = new WeakMap<AttackSpace, Int32Array>();
