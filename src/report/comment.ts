@@ -5,21 +5,17 @@
  * the ranked importance with sensitive attributes and proxies), then links to the job summary and the report artifact. A hidden marker (`<!-- model-risk-gate:<hash of the policy path> -->`)
  * identifies the comment of one policy so that later runs update it in place.
  *
- * GitHub rejects comment bodies over 65,536 characters. The body is built from sections ranked by importance and,
- * when too long, sections are dropped least important first (then the breached table is shortened), and the comment
- * says what was cut. Pure: Report in, markdown out; the section renderers are shared with the job summary.
+ * GitHub rejects comment bodies over 65,536 characters. The body is a document (doc/model.ts) whose droppable pieces
+ * are `part` blocks with a weight; when too long, parts are dropped lightest first (then the breached table is
+ * shortened), and the comment says what was cut. Pure: Report in, markdown out; the sections are the job summary's.
  */
-
 import { createHash } from 'node:crypto';
 import { isBreached, rankedBreaches } from './breaches.js';
 import { escapeMarkdown } from './escape.js';
 import { selectionRateName } from './favourable-words.js';
 import { formatCount, plural } from './format.js';
-import {
-  renderVerdictHeader,
-  safeUrl,
-} from './markdown.js';
-import { mermaidCharts,} from './mermaid.js';
+import { renderVerdictHeader, safeUrl } from './markdown.js';
+import { mermaidCharts } from './mermaid.js';
 import { mdBlocks } from './doc/markdown.js';
 import { em, findPart, para, strong, text, withoutParts, type Block, type Inline } from './doc/model.js';
 import { dataSection } from './data-section.js';
@@ -43,7 +39,7 @@ const MARKER_PREFIX = '<!-- model-risk-gate:';
 
 /** Normalised policy path (forward slashes, no leading './'), so that one policy always maps to one comment. */
 export function normalizePolicyPath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/{2,}/g, '/');
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/{2 }/g, '/');
 }
 
 /** The hidden marker of the comment for one policy: `<!-- model-risk-gate:<first 16 hex of sha256(path)> -->`. */
@@ -101,8 +97,7 @@ const SECTION_TITLES: Record<CheckSection, string> = {
   robustness: 'Robustness',
   explainability: 'Explainability',
   baseline: 'Baseline comparison',
-  data: 'Data',
-};
+  data: 'Data' };
 
 function sectionEmoji(checks: CheckResult[]): string {
   if (checks.some((c) => c.outcome === 'fail')) return '❌';
@@ -156,8 +151,7 @@ function checksBlocks(checks: CheckResult[], report: Report): Block[] {
     scope: false,
     interval: false,
     maxRows: SECTION_MAX_ROWS,
-    more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)],
-  });
+    more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)] });
   return [{ ...table, fixedRows: true }];
 }
 
@@ -168,8 +162,7 @@ function sectionDetails(report: Report, section: CheckSection, checks: CheckResu
     summary: sectionSummary(section, checks),
     open: false,
     blocks: [...checksBlocks(checks, report), ...blocks],
-    empty: [em(`No ${SECTION_TITLES[section].toLowerCase()} checks.`)],
-  };
+    empty: [em(`No ${SECTION_TITLES[section].toLowerCase()} checks.`)] };
 }
 /**
  * The comment as a document: the verdict, the breached table, the before/after table, the charts, one collapsed block
@@ -213,8 +206,7 @@ function commentBlocks(report: Report, opts: CommentOptions): Block[] {
           ]),
         ),
       ]),
-      summary: sectionSummary('fairness', fair),
-    } as Extract<Block, { k: 'details' }>;
+      summary: sectionSummary('fairness', fair) } as Extract<Block, { k: 'details' }>;
     fairness.blocks.unshift(part('fairness-checks', 'fairness checks', checksBlocks(fair, report)));
     blocks.push(part('fairness', 'fairness overview', [fairness]));
   }

@@ -2,17 +2,14 @@
  * The HTML report: ONE self-contained file (inline CSS and SVG; no scripts, no external resources, no network
  * requests) with every table of the Report and every chart. A Content-Security-Policy meta tag forbids everything but
  * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
- * follow the reader's system preference. Pure: Report + charts in, HTML text out.
+ * follow the reader's system preference. Pure: Report + charts in, HTML text out; the sections are the summary's
+ * documents (src/report/sections/*) written by doc/html.ts, which escapes every text.
  */
-
-
-
-
 import type { AttributeResult } from '../metrics/types.js';
 import { rankedBreaches, rankedChecks } from './breaches.js';
 import { attributeChartNames, type Chart } from './charts/index.js';
 import { renderDataHtml } from './data-section.js';
-import { chartFigures, htmlBlocks, htmlSection,} from './doc/html.js';
+import { chartFigures, htmlBlocks, htmlSection } from './doc/html.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
 import { robustnessSection } from './sections/robustness.js';
@@ -21,16 +18,8 @@ import { runSection } from './sections/run.js';
 import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock } from './sections/fairness.js';
 import { notesSection } from './sections/notes.js';
 import { checksTableBlock, SECTION_TITLES } from './sections/checks.js';
-
-
 import { escapeHtml } from './escape.js';
-import {
-  formatBytes,
-  formatCompact,
-  formatCount,
-  plural,
-  shortSha,
-} from './format.js';
+import { formatBytes, formatCompact, formatCount, plural, shortSha } from './format.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";

@@ -3,31 +3,24 @@
  * the base branch's model, every check, the run's fingerprints, notes, per-attribute group tables, robustness,
  * explainability and performance details.
  *
- * Pure: Report -> string. Every section is its own exported function so the PR comment (src/report/comment.ts) can
- * reuse them. All text from the Report goes through escape.ts; all numbers through format.ts. Output is bounded:
+ * Pure: Report -> string. The sections are built once as documents (src/report/sections/*, the model in
+ * src/report/doc/model.ts) and written by doc/markdown.ts, which escapes every text (escape.ts); numbers come from
+ * format.ts. This file composes the summary and keeps the per-section functions other modules call. Output is bounded:
  * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
  * at most 1 MiB of summary per step).
  */
-
-
-
-import { isBreached, outcomeCounts,} from './breaches.js';
-import { escapeMarkdown,} from './escape.js';
-import {
-  formatCount,
-  plural,
-} from './format.js';
+import { isBreached } from './breaches.js';
+import { escapeMarkdown } from './escape.js';
+import { plural } from './format.js';
 import type { AttributeResult } from '../metrics/types.js';
-
 import type { Report } from './types.js';
-
-
 import { renderDataMarkdown } from './data-section.js';
-import { codeCell, mdBlocks, mdSection, safeUrl,} from './doc/markdown.js';
-import { checksTableBlock,} from './sections/checks.js';
+import { mdBlocks, mdInline, mdSection, safeUrl } from './doc/markdown.js';
+import { checksTableBlock } from './sections/checks.js';
 import { performanceBlocks } from './sections/performance.js';
 import { runSection } from './sections/run.js';
 import { breachedBlocks } from './sections/breached.js';
+import { verdictLine } from './sections/verdict.js';
 import { breachChartsBlock, chartNames, otherChartsBlock } from './sections/charts.js';
 import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock, groupTableSummary } from './sections/fairness.js';
 import { em, strong, type Block } from './doc/model.js';
@@ -35,11 +28,8 @@ import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
 import { robustnessSection, ROBUSTNESS_ROWS } from './sections/robustness.js';
-
 import { mermaidCharts } from './mermaid.js';
-
-
-import { MAX_BASELINE_ROWS, MAX_IMPORTANCE_ROWS,} from './section-views.js';
+import { MAX_BASELINE_ROWS, MAX_IMPORTANCE_ROWS } from './section-views.js';
 
 export interface SummaryOptions {
   /** Link to the uploaded report artifact (JSON + HTML). */
@@ -74,22 +64,8 @@ export { policyLineUrl } from './sections/breached.js';
 
 /** The verdict, big, with counts and what was evaluated. */
 export function renderVerdictHeader(report: Report): string {
-  const n = outcomeCounts(report.checks);
-  const pass = report.verdict === 'pass';
-  const title = pass ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
-  const onInsufficient = (k: number, notRun = 0) => {
-    const parts = [k > 0 ? `${formatCount(k)} on insufficient data` : '', notRun > 0 ? `${formatCount(notRun)} not run` : ''].filter((x) => x !== '');
-    return parts.length ? ` (${parts.join(', ')})` : '';
-  };
-  const counts: string[] = [];
-  if (n.failed > 0) counts.push(`**${formatCount(n.failed)} failed**${onInsufficient(n.failedInsufficient, n.failedNotRun)}`);
-  if (n.warned > 0) counts.push(`${formatCount(n.warned)} warned${onInsufficient(n.warnedInsufficient, n.warnedNotRun)}`);
-  counts.push(`${formatCount(n.passed)} passed`);
-  if (n.notGated > 0) counts.push(`${formatCount(n.notGated)} not gated (insufficient data)`);
-  const what =
-    `${plural(n.checks, 'check')} of ${codeCell(report.model.path)} on ${codeCell(report.dataset.path)} ` +
-    `(${plural(report.dataset.rows, 'row')}), policy ${codeCell(report.policy.path)}`;
-  return `${title}\n\n${counts.join(' · ')} — ${what}`;
+  const title = report.verdict === 'pass' ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
+  return `${title}\n\n${mdInline(verdictLine(report))}`;
 }
 
 /** The checks that failed or warned, worst first, with value, threshold and margin (sections/breached.ts). '' when none. */
@@ -104,8 +80,7 @@ export function renderChecksTable(report: Report, opts: { maxRows?: number } = {
   const table = checksTableBlock(checks, {
     policyPath: report.policy.path,
     maxRows: opts.maxRows ?? DEFAULT_MAX_CHECKS,
-    more: (n) => [em(`${plural(n, 'more check')} not shown; see the JSON report.`)],
-  });
+    more: (n) => [em(`${plural(n, 'more check')} not shown; see the JSON report.`)] });
   // Open unless long: the breached ones are already listed above it.
   return mdBlocks([{ k: 'details', summary: [strong(`All ${plural(checks.length, 'check')}`)], open: checks.length <= 30, blocks: [table] }]);
 }
@@ -266,8 +241,7 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
     maxChecks: opts.maxChecks ?? DEFAULT_MAX_CHECKS,
     fairnessTables: true,
     sectionRows: MAX_BASELINE_ROWS,
-    sectionDetails: true,
-  };
+    sectionDetails: true };
   const attempts: Caps[] = [
     first,
     { maxGroups: Math.min(first.maxGroups, 20), maxChecks: Math.min(first.maxChecks, 100), fairnessTables: true, sectionRows: 30, sectionDetails: true },

@@ -2,16 +2,14 @@
  * The CLI's terminal output: verdict line, an aligned table of every check (breached first), the breached
  * thresholds as `file:line:col: level: message` lines (clickable in editors and terminals), the comparison with the
  * base model (metric before -> after, change), one line per robustness attack, the top features, and notes.
- * Pure: Report -> string. ANSI colour only when opts.color; names from data are stripped of escape sequences.
+ * Pure: Report -> string. The sections are the summary's documents (src/report/sections/*) written by doc/text.ts.
+ * ANSI colour only when opts.color; names from data are stripped of escape sequences.
  */
 import { adverseTerms } from './favourable-words.js';
-import { outcomeCounts, rankedBreaches } from './breaches.js';
+import { rankedBreaches } from './breaches.js';
 import { sanitizeTerminal } from './escape.js';
-import { formatCount, plural, shortSha, truncate,} from './format.js';
-
-import {
-  TEXT_IMPORTANCE_ROWS,
-} from './section-views.js';
+import { plural, shortSha, truncate } from './format.js';
+import { TEXT_IMPORTANCE_ROWS } from './section-views.js';
 import type { Report } from './types.js';
 import { paint, textSection, textTable } from './doc/text.js';
 import { checksTableBlock } from './sections/checks.js';
@@ -19,6 +17,7 @@ import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
 import { robustnessSection } from './sections/robustness.js';
+import { verdictCounts } from './sections/verdict.js';
 import { renderDataText } from './data-section.js';
 
 export { statusWord, wrapCell } from './doc/text.js';
@@ -35,20 +34,10 @@ export interface TextOptions {
 
 /** The verdict line and what was evaluated. */
 export function renderTextHeader(report: Report, color = false): string {
-  const n = outcomeCounts(report.checks);
   const pass = report.verdict === 'pass';
   const verdict = paint(pass ? '✔ PASS' : '✖ FAIL', color, 'bold', pass ? 'green' : 'red');
-  const onInsufficient = (k: number, notRun = 0) => {
-    const parts = [k > 0 ? `${formatCount(k)} on insufficient data` : '', notRun > 0 ? `${formatCount(notRun)} not run` : ''].filter((x) => x !== '');
-    return parts.length ? ` (${parts.join(', ')})` : '';
-  };
-  const counts = [
-    n.failed > 0 ? paint(`${formatCount(n.failed)} failed`, color, 'red') + onInsufficient(n.failedInsufficient, n.failedNotRun) : '',
-    n.warned > 0 ? paint(`${formatCount(n.warned)} warned`, color, 'yellow') + onInsufficient(n.warnedInsufficient, n.warnedNotRun) : '',
-    `${formatCount(n.passed)} passed`,
-    n.notGated > 0 ? `${formatCount(n.notGated)} not gated (insufficient data)` : '',
-  ].filter((x) => x !== '');
-  const line1 = `${verdict}  model-risk-gate: ${counts.join(', ')} (${plural(n.checks, 'check')})`;
+  const counts = verdictCounts(report).map((c) => (c.level ? paint(c.words, color, c.level === 'fail' ? 'red' : 'yellow') : c.words) + c.extra);
+  const line1 = `${verdict}  model-risk-gate: ${counts.join(', ')} (${plural(report.checks.length, 'check')})`;
   const line2 =
     `  model ${sanitizeTerminal(report.model.path, { maxLength: 80 })} (sha256 ${shortSha(report.model.sha256)})` +
     ` · data ${sanitizeTerminal(report.dataset.path, { maxLength: 80 })} (${plural(report.dataset.rows, 'row')})` +
