@@ -28,7 +28,7 @@ import { runSection } from './sections/run.js';
 import { breachedBlocks } from './sections/breached.js';
 import { breachChartsBlock, chartNames, otherChartsBlock } from './sections/charts.js';
 import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock, groupTableSummary } from './sections/fairness.js';
-import { checksTableBlock } from './sections/checks.js';
+import { checksTableBlock, SECTION_TITLES } from './sections/checks.js';
 import { COMMENT_BASELINE_ROWS } from './section-views.js';
 import type { CheckResult, CheckSection, Report } from './types.js';
 
@@ -39,7 +39,7 @@ const MARKER_PREFIX = '<!-- model-risk-gate:';
 
 /** Normalised policy path (forward slashes, no leading './'), so that one policy always maps to one comment. */
 export function normalizePolicyPath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/{2 }/g, '/');
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/{2,}/g, '/');
 }
 
 /** The hidden marker of the comment for one policy: `<!-- model-risk-gate:<first 16 hex of sha256(path)> -->`. */
@@ -90,14 +90,6 @@ export function verdictHeaderWithRun(report: Report, run: CommentOptions['trigge
   }
   return `${header}\n\n${line}`;
 }
-
-const SECTION_TITLES: Record<CheckSection, string> = {
-  performance: 'Performance',
-  fairness: 'Fairness',
-  robustness: 'Robustness',
-  explainability: 'Explainability',
-  baseline: 'Baseline comparison',
-  data: 'Data' };
 
 function sectionEmoji(checks: CheckResult[]): string {
   if (checks.some((c) => c.outcome === 'fail')) return '❌';
@@ -151,7 +143,8 @@ function checksBlocks(checks: CheckResult[], report: Report): Block[] {
     scope: false,
     interval: false,
     maxRows: SECTION_MAX_ROWS,
-    more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)] });
+    more: (n) => [em(`${plural(n, 'more check')} not shown; see the job summary.`)],
+  });
   return [{ ...table, fixedRows: true }];
 }
 
@@ -162,7 +155,8 @@ function sectionDetails(report: Report, section: CheckSection, checks: CheckResu
     summary: sectionSummary(section, checks),
     open: false,
     blocks: [...checksBlocks(checks, report), ...blocks],
-    empty: [em(`No ${SECTION_TITLES[section].toLowerCase()} checks.`)] };
+    empty: [em(`No ${SECTION_TITLES[section].toLowerCase()} checks.`)],
+  };
 }
 /**
  * The comment as a document: the verdict, the breached table, the before/after table, the charts, one collapsed block
@@ -206,7 +200,8 @@ function commentBlocks(report: Report, opts: CommentOptions): Block[] {
           ]),
         ),
       ]),
-      summary: sectionSummary('fairness', fair) } as Extract<Block, { k: 'details' }>;
+      summary: sectionSummary('fairness', fair),
+    } as Extract<Block, { k: 'details' }>;
     fairness.blocks.unshift(part('fairness-checks', 'fairness checks', checksBlocks(fair, report)));
     blocks.push(part('fairness', 'fairness overview', [fairness]));
   }

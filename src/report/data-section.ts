@@ -63,7 +63,8 @@ function driftLines(d: DataReport): Array<{ label: string; text: string }> {
       ...it.columns.filter((c) => (c.outOfRangeShare ?? 0) > 0).slice(0, 3).map((c) => `${c.column}: ${formatPercent(c.outOfRangeShare, 2)} outside the reference range`),
     ]
       .filter((x) => x !== '')
-      .join('; ') });
+      .join('; '),
+  });
   if (d.leakage) {
     const l = d.leakage;
     const best = l.singleColumn[0];
@@ -74,7 +75,8 @@ function driftLines(d: DataReport): Array<{ label: string; text: string }> {
         best ? `best single column: ${best.column} (ROC AUC ${formatValue(best.auc)})` : '',
       ]
         .filter((x) => x !== '')
-        .join('; ') });
+        .join('; '),
+    });
   }
   if (d.representation) {
     for (const a of d.representation.attributes) {
@@ -90,7 +92,8 @@ function driftLines(d: DataReport): Array<{ label: string; text: string }> {
           moved ? `largest share change: ${moved.key} ${formatPercent(moved.referenceShare)} → ${formatPercent(moved.share)}` : '',
         ]
           .filter((x) => x !== '')
-          .join('; ') });
+          .join('; '),
+      });
     }
   }
   return out;
@@ -109,9 +112,11 @@ export function dataSection(report: Report): Section | undefined {
       k: 'table',
       columns: [col('', 'status'), col('Column', 'name'), col('Test', 'label'), col('Statistic', 'number'), col('p / threshold', 'number'), col('Reference', 'text', ['markdown', 'html']), col('Current', 'text', ['markdown', 'html'])],
       rows: d.drift.columns.map((c) => ({
-        cells: [[c.drifted ? flag('warn', 'drifted') : 'ok'], [name(c.column)], [method(c)], [fig(formatValue(c.statistic))], [fig(pText(c))], [name(summaryText(c.reference, c.kind))], [name(summaryText(c.current, c.kind))]] })),
+        cells: [[c.drifted ? flag('warn', 'drifted') : 'ok'], [name(c.column)], [method(c)], [fig(formatValue(c.statistic))], [fig(pText(c))], [name(summaryText(c.reference, c.kind))], [name(summaryText(c.current, c.kind))]],
+      })),
       maxRows: MAX_DATA_ROWS,
-      more: (n) => [em(`${plural(n, 'more column')} without drift not shown; see the JSON report.`)] });
+      more: (n) => [em(`${plural(n, 'more column')} without drift not shown; see the JSON report.`)],
+    });
   }
   const lines = driftLines(d);
   if (lines.length) blocks.push({ k: 'list', items: lines.map((l) => [strong(text(l.label, MAX_NAME_LENGTH), ':'), ' ', text(l.text, 600)]) });

@@ -80,7 +80,8 @@ export function renderChecksTable(report: Report, opts: { maxRows?: number } = {
   const table = checksTableBlock(checks, {
     policyPath: report.policy.path,
     maxRows: opts.maxRows ?? DEFAULT_MAX_CHECKS,
-    more: (n) => [em(`${plural(n, 'more check')} not shown; see the JSON report.`)] });
+    more: (n) => [em(`${plural(n, 'more check')} not shown; see the JSON report.`)],
+  });
   // Open unless long: the breached ones are already listed above it.
   return mdBlocks([{ k: 'details', summary: [strong(`All ${plural(checks.length, 'check')}`)], open: checks.length <= 30, blocks: [table] }]);
 }
@@ -126,7 +127,6 @@ export function renderFairness(report: Report, opts: { maxGroups?: number } = {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Performance
-
 
 /** All performance metrics, the confusion matrix and where the KS statistic is reached (collapsed). */
 export function renderPerformance(report: Report): string {
@@ -241,7 +241,8 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
     maxChecks: opts.maxChecks ?? DEFAULT_MAX_CHECKS,
     fairnessTables: true,
     sectionRows: MAX_BASELINE_ROWS,
-    sectionDetails: true };
+    sectionDetails: true,
+  };
   const attempts: Caps[] = [
     first,
     { maxGroups: Math.min(first.maxGroups, 20), maxChecks: Math.min(first.maxChecks, 100), fairnessTables: true, sectionRows: 30, sectionDetails: true },

@@ -5,7 +5,7 @@
 import { alertFindings, artifactSummaryText } from '../artifact.js';
 import { formatBytes, formatCompact, formatCount, formatDuration, formatValue, plural, shortSha } from '../format.js';
 import type { Report } from '../types.js';
-import { code, fig, text, type Block, type Inline, type Section } from '../doc/model.js';
+import { code, fig, text, type Block, type Inline, type Section, type Target } from '../doc/model.js';
 import { MAX_NAME_LENGTH } from '../doc/markdown.js';
 
 function joined(parts: Inline[][]): Inline[] {
@@ -62,6 +62,11 @@ export function runSection(report: Report): Section {
         { label: 'Tool', c: [`${report.tool.name} ${report.tool.version} · ${report.createdAt}`] },
         { label: 'Runtime', c: [timings(report.timings)] },
         { label: 'Report schema', c: [String(report.schemaVersion)], only: ['html'] },
+        // HTML spells out the translation and the artifact scan on lines of their own.
+        ...(info.translated ? [{ label: 'Translated from', c: [`${info.translated.format}: ${info.translated.estimator}`], only: ['html'] as Target[] }] : []),
+        ...(info.artifact
+          ? [{ label: 'Artifact scan', c: [[artifactSummaryText(info.artifact), ...alertFindings(info.artifact).map((f) => f.message)].join(' · ')], only: ['html'] as Target[] }]
+          : []),
         { label: 'Model inputs', c: io(info.inputs), only: ['html'] },
         { label: 'Model outputs', c: io(info.outputs), only: ['html'] },
       ],
