@@ -17,6 +17,7 @@ import { performanceBlocks } from './sections/performance.js';
 import { runSection } from './sections/run.js';
 import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock } from './sections/fairness.js';
 import { notesSection } from './sections/notes.js';
+import { policyChangesBlocks } from './sections/policy-changes.js';
 import { checksTableBlock, SECTION_TITLES } from './sections/checks.js';
 import { escapeHtml } from './escape.js';
 import { formatBytes, formatCompact, formatCount, plural, shortSha } from './format.js';
@@ -130,6 +131,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
       `<span class="st fail">${e(formatCount(s.failed))} failed</span>, <span class="st warn">${e(formatCount(s.warned))} warned</span>` +
       `${s.insufficient ? ` (${e(formatCount(s.insufficient))} with insufficient data)` : ''}.` +
       `${options.runUrl ? ` <a href="${e(options.runUrl)}">Workflow run</a>` : ''}</p>` +
+      htmlBlocks(policyChangesBlocks(report)) +
       factsList([
         ['Model', fingerprint(report.model)],
         ['Dataset', `${fingerprint(report.dataset)} · ${e(formatCount(report.dataset.rows))} rows, ${e(formatCount(report.dataset.positives))} positive (<code>${e(report.dataset.label)}</code> = <code>${e(report.dataset.positiveLabel)}</code>)${report.dataset.favourable?.outcome === 'negative' ? ` · favourable outcome <code>${e(report.dataset.favourable.label)}</code> (the negative class; fairness is measured on it)` : ''}`],

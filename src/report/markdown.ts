@@ -25,6 +25,7 @@ import { breachChartsBlock, chartNames, otherChartsBlock } from './sections/char
 import { checksOfAttribute, fairnessOverviewBlocks, groupTableBlock, groupTableSummary } from './sections/fairness.js';
 import { em, strong, type Block } from './doc/model.js';
 import { notesSection } from './sections/notes.js';
+import { policyChangesBlocks } from './sections/policy-changes.js';
 import { explainabilitySection } from './sections/explainability.js';
 import { baselineSection } from './sections/baseline.js';
 import { robustnessSection, ROBUSTNESS_ROWS } from './sections/robustness.js';
@@ -65,7 +66,8 @@ export { policyLineUrl } from './sections/breached.js';
 /** The verdict, big, with counts and what was evaluated. */
 export function renderVerdictHeader(report: Report): string {
   const title = report.verdict === 'pass' ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
-  return `${title}\n\n${mdInline(verdictLine(report))}`;
+  const loosened = policyChangesBlocks(report);
+  return `${title}\n\n${mdInline(verdictLine(report))}${loosened.length ? `\n\n${mdBlocks(loosened)}` : ''}`;
 }
 
 /** The checks that failed or warned, worst first, with value, threshold and margin (sections/breached.ts). '' when none. */

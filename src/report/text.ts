@@ -11,7 +11,8 @@ import { sanitizeTerminal } from './escape.js';
 import { plural, shortSha, truncate } from './format.js';
 import { TEXT_IMPORTANCE_ROWS } from './section-views.js';
 import type { Report } from './types.js';
-import { paint, textSection, textTable } from './doc/text.js';
+import { paint, textBlocks, textSection, textTable } from './doc/text.js';
+import { policyChangesBlocks } from './sections/policy-changes.js';
 import { checksTableBlock } from './sections/checks.js';
 import { notesSection } from './sections/notes.js';
 import { explainabilitySection } from './sections/explainability.js';
@@ -46,7 +47,9 @@ export function renderTextHeader(report: Report, color = false): string {
   const line3 = t
     ? `\n${paint(`  fairness on the favourable outcome ${sanitizeTerminal(t.label, { maxLength: 40 })} (the positive class ${sanitizeTerminal(t.adverseLabel, { maxLength: 40 })} is adverse): selection rate = rate of ${sanitizeTerminal(t.label, { maxLength: 40 })} decisions; the lowest group is the one flagged ${sanitizeTerminal(t.adverseLabel, { maxLength: 40 })} most`, color, 'dim')}`
     : '';
-  return `${line1}\n${paint(line2, color, 'dim')}${line3}`;
+  const loosened = policyChangesBlocks(report);
+  const line4 = loosened.length ? `\n${paint(textBlocks(loosened), color, 'yellow')}` : '';
+  return `${line1}\n${paint(line2, color, 'dim')}${line3}${line4}`;
 }
 
 /** The checks table, breached first (then passing checks closest to their threshold first). */
