@@ -179,6 +179,32 @@ function generateChildren(
   return { count: nChildren, childParent, childJ, childV };
 }
 
+/** Children of every state in an exhaustive step: every (feature after its last changed one, other level). */
+function exhaustiveChildren(space: AttackSpace, states: StateSet): number {
+  const nc = space.categorical.length;
+  const mutC = space.mutableCategorical;
+  const levelCount = levelCountsOf(space);
+  let count = 0;
+  for (let s = 0; s < states.count; s++) {
+    const base = s * nc;
+    const last = states.last[s] as number;
+    for (let q = 0; q < mutC.length; q++) {
+      const j = mutC[q] as number;
+      if (j <= last) continue;
+      const L = levelCount[j] as number;
+      const cur = states.levels[base + j] as number;
+      count += cur >= 0 && cur < L ? L - 1 : L;
+    }
+  }
+  return count;
+}
+
+function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let s = 0; s < n; s++) a[s] = s;
+  return a;
+}
+
 const checkers = new WeakMap<Relations, ChangeChecker>();
 
 function checkerOf(space: AttackSpace, rel: Relations): ChangeChecker {
@@ -303,7 +329,6 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
   }
   let exhaustive = 0;
   let beamUsed = false;
-  const levelCount = Int32Array.from(space.categorical, (f) => f.levels.length);
   const threshold = oracle.threshold;
   // margin of each instance's attackedScore and exampleScore, kept next to them (one log-odds per candidate)
   const attackedMargin = new Float64Array(n);
@@ -313,19 +338,7 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
   for (let depth = 1; depth <= opts.maxChanges && states.count > 0 && oracle.stopped() === null; depth++) {
     let exact = depth <= 2;
     if (exact && depth === 2) {
-      // children of every state: every (feature after its last changed one, other level)
-      let count = 0;
-      for (let s = 0; s < states.count; s++) {
-        const base = s * nc;
-        const last = states.last[s] as number;
-        for (let q = 0; q < mutC.length; q++) {
-          const j = mutC[q] as number;
-          if (j <= last) continue;
-          const L = levelCount[j] as number;
-          const cur = states.levels[base + j] as number;
-          count += cur >= 0 && cur < L ? L - 1 : L;
-        }
-      }
+      const count = exhaustiveChildren(space, states);
       if (count > oracle.remaining()) {
         exact = false;
         out.notes.push(`the ${count} two-change combinations exceed the query budget: beam search (width ${beamWidth}) from 2 changes on, a lower bound on the exhaustive search`);
@@ -333,10 +346,8 @@ export async function categoricalAttack(space: AttackSpace, oracle: Oracle, inst
     }
     // parents: every state (exhaustive) or each row's beamWidth best (states of a row are consecutive)
     let parents: Int32Array;
-    if (exact) {
-      parents = new Int32Array(states.count);
-      for (let s = 0; s < states.count; s++) parents[s] = s;
-    } else {
+    if (exact) parents = identity(states.count);
+    else {
       beamUsed = true;
       const picked: number[] = [];
       for (let s = 0; s < states.count; ) {
