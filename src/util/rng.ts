@@ -39,13 +39,15 @@ function hashLabel(label: string): number {
 export function createRng(seed: number): Rng {
   const seedInt = Number.isFinite(seed) ? Math.floor(seed) >>> 0 : 0;
   const sm = splitmix32(seedInt);
-  let s0 = sm(), s1 = sm(), s2 = sm(), s3 = sm();
+  // the state words are kept as int32 (small integers in V8, no heap numbers); only the output is made unsigned
+  let s0 = sm() | 0, s1 = sm() | 0, s2 = sm() | 0, s3 = sm() | 0;
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   const nextU32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
-    s3 = rotl(s3, 11);
+    s3 = (s3 << 11) | (s3 >>> 21);
     return result;
   };
   let spare: number | null = null;
@@ -71,10 +73,6 @@ export function createRng(seed: number): Rng {
     fork: (label: string) => createRng((seedInt ^ hashLabel(label)) >>> 0),
   };
   return rng;
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 /** Fisher-Yates shuffle of indices 0..n-1 (or of a given array, in place). */
