@@ -18611,6 +18611,7 @@ exports.visitAsync = visitAsync;
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ej: () => (/* binding */ graphOperators),
 /* harmony export */   Ey: () => (/* binding */ tensorValues),
+/* harmony export */   H0: () => (/* binding */ tensorDims),
 /* harmony export */   Oh: () => (/* binding */ findAttribute),
 /* harmony export */   Q$: () => (/* binding */ opsetImports),
 /* harmony export */   WR: () => (/* binding */ onnx),
@@ -18625,7 +18626,7 @@ exports.visitAsync = visitAsync;
 /* harmony export */   uR: () => (/* binding */ ELEM_TYPE_FLOAT),
 /* harmony export */   zM: () => (/* binding */ findNodes)
 /* harmony export */ });
-/* unused harmony exports elemTypeName, typeName, tensorShape, numberListAttribute, stringListAttribute, tensorDims */
+/* unused harmony exports elemTypeName, typeName, tensorShape, numberListAttribute, stringListAttribute */
 /* harmony import */ var onnx_proto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9070);
 /**
  * Read (and, rarely, write) the ONNX ModelProto of a model file: the graph's inputs, outputs, nodes, node attributes and
@@ -18975,6 +18976,511 @@ function planScoreOutput(req) {
         return { output: chosen.name, fetch: chosen.fetch, kind: 'label', positiveIndex, columns: null, positiveLabel, notes };
     }
     throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`output '${chosen.name}' is ${chosen.type} ${JSON.stringify(chosen.shape)}, which cannot be read as a score: pick a float [N,C]/[N,1] or a label [N] output with model.output (outputs: ${listOutputs(candidates)})`, where);
+}
+
+
+/***/ }),
+
+/***/ 8531:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ PickleRefusal)
+/* harmony export */ });
+/** The read stopped on something the reader refuses (a global outside the allowlist, a limit, a malformed stream). */
+class PickleRefusal extends Error {
+    finding;
+    findings;
+    constructor(finding, findings = [finding]) {
+        super(finding.message);
+        this.finding = finding;
+        this.findings = findings;
+        this.name = 'PickleRefusal';
+    }
+}
+
+
+/***/ }),
+
+/***/ 4882:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ap: () => (/* binding */ isNdArray),
+/* harmony export */   Gg: () => (/* binding */ toFloat64),
+/* harmony export */   HF: () => (/* binding */ makeDType),
+/* harmony export */   Qb: () => (/* binding */ recordField),
+/* harmony export */   RY: () => (/* binding */ hasField),
+/* harmony export */   mA: () => (/* binding */ dtypeFromState),
+/* harmony export */   o8: () => (/* binding */ toStrings),
+/* harmony export */   zO: () => (/* binding */ decodeScalar)
+/* harmony export */ });
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8531);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5059);
+/**
+ * numpy dtypes and arrays as plain data: build a dtype from its pickled (str, state), read array elements as numbers or
+ * strings, read one field of a record array. Never trusts sizes: every accessor checks the bytes it reads.
+ */
+
+
+function bad(message, offset) {
+    return new _findings_js__WEBPACK_IMPORTED_MODULE_0__/* .PickleRefusal */ .z({ severity: 'error', kind: 'malformed', message: `malformed numpy data: ${message}`, offset });
+}
+/** A dtype from numpy's type string ('f8', '<i8', 'O8', 'U5', 'V56', 'b1', ...). */
+function makeDType(s) {
+    const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(s);
+    if (!m)
+        throw bad(`dtype string ${s.slice(0, 20)}`);
+    let kind = m[2];
+    let n = m[3] === '' ? NaN : Number(m[3]);
+    if (kind === '?') {
+        kind = 'b';
+        n = 1;
+    }
+    let itemsize;
+    switch (kind) {
+        case 'f':
+        case 'i':
+        case 'u':
+        case 'b':
+        case 'c':
+            itemsize = Number.isNaN(n) ? 8 : n;
+            break;
+        case 'O':
+            itemsize = 8;
+            break;
+        case 'U':
+            itemsize = Number.isNaN(n) ? 0 : 4 * n;
+            break;
+        case 'S':
+        case 'V':
+            itemsize = Number.isNaN(n) ? 0 : n;
+            break;
+        case 'M':
+        case 'm':
+            itemsize = 8;
+            break;
+        default:
+            throw bad(`dtype kind ${kind}`);
+    }
+    if (!(itemsize >= 0 && itemsize <= 1 << 20))
+        throw bad(`dtype size ${itemsize}`);
+    const d = { kind, itemsize, byteOrder: m[1] || (itemsize <= 1 ? '|' : '<'), fields: null, str: s, __dtype: true };
+    return d;
+}
+/** numpy dtype.__setstate__: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]). */
+function dtypeFromState(d, state, at) {
+    if (!Array.isArray(state) || state.length < 8)
+        throw bad('dtype state', at);
+    const byteOrder = state[1];
+    if (typeof byteOrder === 'string')
+        d.byteOrder = byteOrder;
+    if (state[2] !== null && state[2] !== undefined)
+        throw bad('sub-array dtypes are not read', at);
+    const elsize = state[5];
+    if (typeof elsize === 'number' && elsize > 0)
+        d.itemsize = elsize;
+    const names = state[3];
+    const fields = state[4];
+    if (Array.isArray(names) && fields instanceof _values_js__WEBPACK_IMPORTED_MODULE_1__/* .PyDict */ .KL) {
+        const out = [];
+        for (const name of names) {
+            const f = fields.get(name);
+            if (typeof name !== 'string' || !Array.isArray(f) || f.length < 2)
+                throw bad(`record field ${String(name)}`, at);
+            const fd = f[0];
+            const offset = f[1];
+            if (typeof offset !== 'number' || !fd || typeof fd !== 'object' || !('kind' in fd))
+                throw bad(`record field ${name}`, at);
+            if (offset < 0 || offset + fd.itemsize > d.itemsize)
+                throw bad(`record field ${name} outside the record`, at);
+            out.push({ name, dtype: fd, offset });
+        }
+        d.fields = out;
+    }
+    return d;
+}
+function readNumber(dt, bytes, offset) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, dt.itemsize);
+    const le = dt.byteOrder !== '>';
+    switch (dt.kind) {
+        case 'f':
+            if (dt.itemsize === 8)
+                return view.getFloat64(0, le);
+            if (dt.itemsize === 4)
+                return view.getFloat32(0, le);
+            if (dt.itemsize === 2)
+                return half(view.getUint16(0, le));
+            break;
+        case 'i':
+            if (dt.itemsize === 8)
+                return Number(view.getBigInt64(0, le));
+            if (dt.itemsize === 4)
+                return view.getInt32(0, le);
+            if (dt.itemsize === 2)
+                return view.getInt16(0, le);
+            if (dt.itemsize === 1)
+                return view.getInt8(0);
+            break;
+        case 'u':
+            if (dt.itemsize === 8)
+                return Number(view.getBigUint64(0, le));
+            if (dt.itemsize === 4)
+                return view.getUint32(0, le);
+            if (dt.itemsize === 2)
+                return view.getUint16(0, le);
+            if (dt.itemsize === 1)
+                return view.getUint8(0);
+            break;
+        case 'b':
+            return view.getUint8(0) ? 1 : 0;
+    }
+    throw bad(`dtype ${dt.str} is not numeric`);
+}
+function half(h) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const f = h & 0x3ff;
+    if (e === 0)
+        return s * 2 ** -14 * (f / 1024);
+    if (e === 31)
+        return f ? NaN : s * Infinity;
+    return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+/** A numpy scalar's value (numbers and bools), or undefined for other dtypes. */
+function decodeScalar(dt, raw) {
+    if (raw.length !== dt.itemsize)
+        throw bad(`scalar of ${raw.length} bytes for ${dt.str}`);
+    if (dt.kind === 'b')
+        return raw[0] !== 0;
+    if ('fiu'.includes(dt.kind))
+        return readNumber(dt, raw, 0);
+    if (dt.kind === 'U')
+        return decodeUnicode(raw, 0, dt.itemsize, dt.byteOrder !== '>');
+    if (dt.kind === 'S')
+        return latin1Trim(raw, 0, dt.itemsize);
+    return undefined;
+}
+function decodeUnicode(b, off, size, le) {
+    const view = new DataView(b.buffer, b.byteOffset + off, size);
+    let s = '';
+    for (let i = 0; i + 4 <= size; i += 4) {
+        const c = view.getUint32(i, le);
+        if (c === 0)
+            break;
+        s += String.fromCodePoint(c > 0x10ffff ? 0xfffd : c);
+    }
+    return s;
+}
+function latin1Trim(b, off, size) {
+    let end = off + size;
+    while (end > off && b[end - 1] === 0)
+        end--;
+    return String.fromCharCode(...b.subarray(off, end));
+}
+function isNdArray(v) {
+    return v instanceof _values_js__WEBPACK_IMPORTED_MODULE_1__/* .NdArray */ .cB;
+}
+/** Elements of a numeric (or boolean) array as float64, in C order. */
+function toFloat64(arr) {
+    const n = arr.size;
+    const out = new Float64Array(n);
+    if (arr.dtype.kind === 'O') {
+        const objs = arr.objects ?? [];
+        for (let i = 0; i < n; i++) {
+            const v = objs[i];
+            if (typeof v === 'number')
+                out[i] = v;
+            else if (typeof v === 'boolean')
+                out[i] = v ? 1 : 0;
+            else if (v === null)
+                out[i] = NaN;
+            else if (typeof v === 'bigint')
+                out[i] = Number(v);
+            else
+                throw bad(`object array holds ${typeof v}, not a number`);
+        }
+        return cOrder(arr, out);
+    }
+    const data = arr.data;
+    if (!data || data.length !== n * arr.dtype.itemsize)
+        throw bad('array without its data');
+    const dt = arr.dtype;
+    if (dt.kind === 'f' && dt.itemsize === 8 && dt.byteOrder !== '>' && data.byteOffset % 8 === 0) {
+        out.set(new Float64Array(data.buffer, data.byteOffset, n));
+    }
+    else {
+        for (let i = 0; i < n; i++)
+            out[i] = readNumber(dt, data, i * dt.itemsize);
+    }
+    return cOrder(arr, out);
+}
+/** Elements of a string array (object array of str, or 'U'/'S' array), in C order. Numbers become their text. */
+function toStrings(arr) {
+    const n = arr.size;
+    if (arr.dtype.kind === 'O')
+        return cOrderList(arr, (arr.objects ?? []).slice(0, n));
+    const dt = arr.dtype;
+    const data = arr.data;
+    if (!data || data.length !== n * dt.itemsize)
+        throw bad('array without its data');
+    const out = new Array(n);
+    if (dt.kind === 'U')
+        for (let i = 0; i < n; i++)
+            out[i] = decodeUnicode(data, i * dt.itemsize, dt.itemsize, dt.byteOrder !== '>');
+    else if (dt.kind === 'S')
+        for (let i = 0; i < n; i++)
+            out[i] = latin1Trim(data, i * dt.itemsize, dt.itemsize);
+    else
+        for (let i = 0; i < n; i++)
+            out[i] = readNumber(dt, data, i * dt.itemsize);
+    return cOrderList(arr, out);
+}
+/** One field of a 1-D record array as float64. */
+function recordField(arr, name) {
+    const f = arr.dtype.fields?.find((x) => x.name === name);
+    if (!f)
+        throw bad(`record array without field ${name}`);
+    const n = arr.size;
+    const data = arr.data;
+    if (!data || data.length !== n * arr.dtype.itemsize)
+        throw bad('record array without its data');
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        out[i] = readNumber(f.dtype, data, i * arr.dtype.itemsize + f.offset);
+    return out;
+}
+function hasField(arr, name) {
+    return arr.dtype.fields?.some((x) => x.name === name) ?? false;
+}
+/** Row-major copy of a Fortran-ordered array's elements. */
+function cOrder(arr, flat) {
+    if (!arr.fortran || arr.shape.length < 2)
+        return flat;
+    const idx = fortranToC(arr.shape);
+    const out = new Float64Array(flat.length);
+    for (let i = 0; i < flat.length; i++)
+        out[idx[i]] = flat[i];
+    return out;
+}
+function cOrderList(arr, flat) {
+    if (!arr.fortran || arr.shape.length < 2)
+        return flat;
+    const idx = fortranToC(arr.shape);
+    const out = new Array(flat.length);
+    for (let i = 0; i < flat.length; i++)
+        out[idx[i]] = flat[i];
+    return out;
+}
+/** For each element in Fortran storage order, its C-order index. */
+function fortranToC(shape) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const out = new Int32Array(n);
+    const d = shape.length;
+    const cStride = new Array(d);
+    cStride[d - 1] = 1;
+    for (let k = d - 2; k >= 0; k--)
+        cStride[k] = cStride[k + 1] * shape[k + 1];
+    const idx = new Array(d).fill(0);
+    for (let i = 0; i < n; i++) {
+        let c = 0;
+        for (let k = 0; k < d; k++)
+            c += idx[k] * cStride[k];
+        out[i] = c;
+        for (let k = 0; k < d; k++) {
+            if (++idx[k] < shape[k])
+                break;
+            idx[k] = 0;
+        }
+    }
+    return out;
+}
+
+
+
+/***/ }),
+
+/***/ 5059:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B6: () => (/* binding */ PyGlobal),
+/* harmony export */   By: () => (/* binding */ PyObject),
+/* harmony export */   KL: () => (/* binding */ PyDict),
+/* harmony export */   cB: () => (/* binding */ NdArray),
+/* harmony export */   gG: () => (/* binding */ PySet),
+/* harmony export */   o$: () => (/* binding */ PySlice),
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   uZ: () => (/* binding */ PyScalar)
+/* harmony export */ });
+/* unused harmony export isTuple */
+/**
+ * Plain data a pickle is read into. Nothing here is ever called: a class reference is a name, an object is its class
+ * name plus the arguments and state the pickle gave it, a numpy array is its dtype, shape and raw bytes.
+ */
+/** A reference to a global (a class or function) by name, never resolved to anything executable. */
+class PyGlobal {
+    module;
+    name;
+    constructor(module, name) {
+        this.module = module;
+        this.name = name;
+    }
+    get qualified() {
+        return `${this.module}.${this.name}`;
+    }
+}
+/** An instance of an allowlisted class: what `cls.__new__(*args)` / `cls(*args)` and `__setstate__(state)` got. */
+class PyObject {
+    cls;
+    args;
+    /** `state` given by BUILD (usually the instance __dict__ as a PyDict). */
+    state = undefined;
+    /** Items appended (list subclasses) and set (dict subclasses). */
+    listItems = [];
+    constructor(cls, args) {
+        this.cls = cls;
+        this.args = args;
+    }
+    /** Attribute from a dict state (or the dict part of a (dict, slots) state). */
+    attr(name) {
+        const s = this.state;
+        if (s instanceof PyDict)
+            return s.get(name);
+        if (Array.isArray(s))
+            for (const part of s)
+                if (part instanceof PyDict && part.has(name))
+                    return part.get(name);
+        return undefined;
+    }
+    hasAttr(name) {
+        const s = this.state;
+        if (s instanceof PyDict)
+            return s.has(name);
+        if (Array.isArray(s))
+            return s.some((p) => p instanceof PyDict && p.has(name));
+        return false;
+    }
+    /** Attribute names of the dict state. */
+    attrNames() {
+        const s = this.state;
+        const out = [];
+        const parts = s instanceof PyDict ? [s] : Array.isArray(s) ? s.filter((p) => p instanceof PyDict) : [];
+        for (const d of parts)
+            for (const k of d.keys())
+                if (typeof k === 'string')
+                    out.push(k);
+        return out;
+    }
+    get shortName() {
+        return this.cls.slice(this.cls.lastIndexOf('.') + 1);
+    }
+}
+/** A Python dict. Keys are primitives (str, int, float, bool, None) or a text key for anything else. */
+class PyDict {
+    map = new Map();
+    origKeys = new Map();
+    static keyOf(k) {
+        if (k === null || typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || typeof k === 'bigint') {
+            return typeof k === 'boolean' ? (k ? 1 : 0) : k;
+        }
+        if (k instanceof PyGlobal)
+            return `<global ${k.qualified}>`;
+        if (Array.isArray(k))
+            return `<tuple ${k.map((x) => String(PyDict.keyOf(x))).join(',')}>`;
+        return `<object ${Object.prototype.toString.call(k)}>`;
+    }
+    set(k, v) {
+        const key = PyDict.keyOf(k);
+        this.map.set(key, v);
+        this.origKeys.set(key, k);
+    }
+    get(k) {
+        return this.map.get(PyDict.keyOf(k));
+    }
+    has(k) {
+        return this.map.has(PyDict.keyOf(k));
+    }
+    keys() {
+        return [...this.origKeys.values()];
+    }
+    entries() {
+        return [...this.map.entries()].map(([k, v]) => [this.origKeys.get(k), v]);
+    }
+    get size() {
+        return this.map.size;
+    }
+}
+/** A Python set / frozenset. */
+class PySet {
+    frozen;
+    items = [];
+    constructor(frozen) {
+        this.frozen = frozen;
+    }
+}
+/** A numpy array: dtype, shape and its data (raw little/big-endian bytes, or the objects of an object array). */
+class NdArray {
+    dtype;
+    shape;
+    fortran;
+    data = null;
+    objects = null;
+    constructor(dtype, shape, fortran) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.fortran = fortran;
+    }
+    get size() {
+        return this.shape.reduce((a, b) => a * b, 1);
+    }
+}
+/** A numpy scalar whose dtype is not a plain number (kept as raw bytes). */
+class PyScalar {
+    dtype;
+    data;
+    constructor(dtype, data) {
+        this.dtype = dtype;
+        this.data = data;
+    }
+}
+/** builtins.slice(start, stop, step). */
+class PySlice {
+    start;
+    stop;
+    step;
+    constructor(start, stop, step) {
+        this.start = start;
+        this.stop = stop;
+        this.step = step;
+    }
+}
+function isTuple(v) {
+    return Array.isArray(v) && Object.isFrozen(v);
+}
+/** Short, bounded description of a value for messages. */
+function describe(v) {
+    if (v === null)
+        return 'None';
+    if (v === undefined)
+        return 'nothing';
+    if (typeof v === 'string')
+        return v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`;
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+        return String(v);
+    if (v instanceof Uint8Array)
+        return `bytes[${v.length}]`;
+    if (Array.isArray(v))
+        return `${isTuple(v) ? 'tuple' : 'list'}[${v.length}]`;
+    if (v instanceof PyDict)
+        return `dict[${v.size}]`;
+    if (v instanceof PyObject)
+        return v.cls;
+    if (v instanceof PyGlobal)
+        return v.qualified;
+    if (v instanceof NdArray)
+        return `ndarray ${v.dtype.str} [${v.shape.join(', ')}]`;
+    return Object.prototype.toString.call(v);
 }
 
 
@@ -19427,7 +19933,7 @@ async function inspectModel(file, opts = {}) {
     const where = { file: opts.displayPath ?? file };
     const bytes = await readModelBytes(file, where, opts.maxBytes);
     // ONNX, or a scikit-learn pickle / XGBoost / LightGBM file translated in memory (issue #11)
-    const { openModel } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 6230));
+    const { openModel } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 8064));
     return signatureOf(where.file, openModel(bytes, where).parsed);
 }
 
@@ -19575,7 +20081,7 @@ function valueInfo(name, elemType, dims) {
 
 /***/ }),
 
-/***/ 6230:
+/***/ 8064:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19669,472 +20175,12 @@ function clip(s) {
     return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 }
 
-;// CONCATENATED MODULE: ./build/model/pickle/findings.js
-/** The read stopped on something the reader refuses (a global outside the allowlist, a limit, a malformed stream). */
-class PickleRefusal extends Error {
-    finding;
-    findings;
-    constructor(finding, findings = [finding]) {
-        super(finding.message);
-        this.finding = finding;
-        this.findings = findings;
-        this.name = 'PickleRefusal';
-    }
-}
-
+// EXTERNAL MODULE: ./build/model/pickle/findings.js
+var pickle_findings = __nccwpck_require__(8531);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./build/model/pickle/values.js
-/**
- * Plain data a pickle is read into. Nothing here is ever called: a class reference is a name, an object is its class
- * name plus the arguments and state the pickle gave it, a numpy array is its dtype, shape and raw bytes.
- */
-/** A reference to a global (a class or function) by name, never resolved to anything executable. */
-class values_PyGlobal {
-    module;
-    name;
-    constructor(module, name) {
-        this.module = module;
-        this.name = name;
-    }
-    get qualified() {
-        return `${this.module}.${this.name}`;
-    }
-}
-/** An instance of an allowlisted class: what `cls.__new__(*args)` / `cls(*args)` and `__setstate__(state)` got. */
-class values_PyObject {
-    cls;
-    args;
-    /** `state` given by BUILD (usually the instance __dict__ as a PyDict). */
-    state = undefined;
-    /** Items appended (list subclasses) and set (dict subclasses). */
-    listItems = [];
-    constructor(cls, args) {
-        this.cls = cls;
-        this.args = args;
-    }
-    /** Attribute from a dict state (or the dict part of a (dict, slots) state). */
-    attr(name) {
-        const s = this.state;
-        if (s instanceof PyDict)
-            return s.get(name);
-        if (Array.isArray(s))
-            for (const part of s)
-                if (part instanceof PyDict && part.has(name))
-                    return part.get(name);
-        return undefined;
-    }
-    hasAttr(name) {
-        const s = this.state;
-        if (s instanceof PyDict)
-            return s.has(name);
-        if (Array.isArray(s))
-            return s.some((p) => p instanceof PyDict && p.has(name));
-        return false;
-    }
-    /** Attribute names of the dict state. */
-    attrNames() {
-        const s = this.state;
-        const out = [];
-        const parts = s instanceof PyDict ? [s] : Array.isArray(s) ? s.filter((p) => p instanceof PyDict) : [];
-        for (const d of parts)
-            for (const k of d.keys())
-                if (typeof k === 'string')
-                    out.push(k);
-        return out;
-    }
-    get shortName() {
-        return this.cls.slice(this.cls.lastIndexOf('.') + 1);
-    }
-}
-/** A Python dict. Keys are primitives (str, int, float, bool, None) or a text key for anything else. */
-class PyDict {
-    map = new Map();
-    origKeys = new Map();
-    static keyOf(k) {
-        if (k === null || typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || typeof k === 'bigint') {
-            return typeof k === 'boolean' ? (k ? 1 : 0) : k;
-        }
-        if (k instanceof values_PyGlobal)
-            return `<global ${k.qualified}>`;
-        if (Array.isArray(k))
-            return `<tuple ${k.map((x) => String(PyDict.keyOf(x))).join(',')}>`;
-        return `<object ${Object.prototype.toString.call(k)}>`;
-    }
-    set(k, v) {
-        const key = PyDict.keyOf(k);
-        this.map.set(key, v);
-        this.origKeys.set(key, k);
-    }
-    get(k) {
-        return this.map.get(PyDict.keyOf(k));
-    }
-    has(k) {
-        return this.map.has(PyDict.keyOf(k));
-    }
-    keys() {
-        return [...this.origKeys.values()];
-    }
-    entries() {
-        return [...this.map.entries()].map(([k, v]) => [this.origKeys.get(k), v]);
-    }
-    get size() {
-        return this.map.size;
-    }
-}
-/** A Python set / frozenset. */
-class PySet {
-    frozen;
-    items = [];
-    constructor(frozen) {
-        this.frozen = frozen;
-    }
-}
-/** A numpy array: dtype, shape and its data (raw little/big-endian bytes, or the objects of an object array). */
-class NdArray {
-    dtype;
-    shape;
-    fortran;
-    data = null;
-    objects = null;
-    constructor(dtype, shape, fortran) {
-        this.dtype = dtype;
-        this.shape = shape;
-        this.fortran = fortran;
-    }
-    get size() {
-        return this.shape.reduce((a, b) => a * b, 1);
-    }
-}
-/** A numpy scalar whose dtype is not a plain number (kept as raw bytes). */
-class PyScalar {
-    dtype;
-    data;
-    constructor(dtype, data) {
-        this.dtype = dtype;
-        this.data = data;
-    }
-}
-/** builtins.slice(start, stop, step). */
-class PySlice {
-    start;
-    stop;
-    step;
-    constructor(start, stop, step) {
-        this.start = start;
-        this.stop = stop;
-        this.step = step;
-    }
-}
-function isTuple(v) {
-    return Array.isArray(v) && Object.isFrozen(v);
-}
-/** Short, bounded description of a value for messages. */
-function describe(v) {
-    if (v === null)
-        return 'None';
-    if (v === undefined)
-        return 'nothing';
-    if (typeof v === 'string')
-        return v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`;
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
-        return String(v);
-    if (v instanceof Uint8Array)
-        return `bytes[${v.length}]`;
-    if (Array.isArray(v))
-        return `${isTuple(v) ? 'tuple' : 'list'}[${v.length}]`;
-    if (v instanceof PyDict)
-        return `dict[${v.size}]`;
-    if (v instanceof values_PyObject)
-        return v.cls;
-    if (v instanceof values_PyGlobal)
-        return v.qualified;
-    if (v instanceof NdArray)
-        return `ndarray ${v.dtype.str} [${v.shape.join(', ')}]`;
-    return Object.prototype.toString.call(v);
-}
-
-;// CONCATENATED MODULE: ./build/model/pickle/numpy.js
-/**
- * numpy dtypes and arrays as plain data: build a dtype from its pickled (str, state), read array elements as numbers or
- * strings, read one field of a record array. Never trusts sizes: every accessor checks the bytes it reads.
- */
-
-
-function bad(message, offset) {
-    return new PickleRefusal({ severity: 'error', kind: 'malformed', message: `malformed numpy data: ${message}`, offset });
-}
-/** A dtype from numpy's type string ('f8', '<i8', 'O8', 'U5', 'V56', 'b1', ...). */
-function makeDType(s) {
-    const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(s);
-    if (!m)
-        throw bad(`dtype string ${s.slice(0, 20)}`);
-    let kind = m[2];
-    let n = m[3] === '' ? NaN : Number(m[3]);
-    if (kind === '?') {
-        kind = 'b';
-        n = 1;
-    }
-    let itemsize;
-    switch (kind) {
-        case 'f':
-        case 'i':
-        case 'u':
-        case 'b':
-        case 'c':
-            itemsize = Number.isNaN(n) ? 8 : n;
-            break;
-        case 'O':
-            itemsize = 8;
-            break;
-        case 'U':
-            itemsize = Number.isNaN(n) ? 0 : 4 * n;
-            break;
-        case 'S':
-        case 'V':
-            itemsize = Number.isNaN(n) ? 0 : n;
-            break;
-        case 'M':
-        case 'm':
-            itemsize = 8;
-            break;
-        default:
-            throw bad(`dtype kind ${kind}`);
-    }
-    if (!(itemsize >= 0 && itemsize <= 1 << 20))
-        throw bad(`dtype size ${itemsize}`);
-    const d = { kind, itemsize, byteOrder: m[1] || (itemsize <= 1 ? '|' : '<'), fields: null, str: s, __dtype: true };
-    return d;
-}
-/** numpy dtype.__setstate__: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]). */
-function dtypeFromState(d, state, at) {
-    if (!Array.isArray(state) || state.length < 8)
-        throw bad('dtype state', at);
-    const byteOrder = state[1];
-    if (typeof byteOrder === 'string')
-        d.byteOrder = byteOrder;
-    if (state[2] !== null && state[2] !== undefined)
-        throw bad('sub-array dtypes are not read', at);
-    const elsize = state[5];
-    if (typeof elsize === 'number' && elsize > 0)
-        d.itemsize = elsize;
-    const names = state[3];
-    const fields = state[4];
-    if (Array.isArray(names) && fields instanceof PyDict) {
-        const out = [];
-        for (const name of names) {
-            const f = fields.get(name);
-            if (typeof name !== 'string' || !Array.isArray(f) || f.length < 2)
-                throw bad(`record field ${String(name)}`, at);
-            const fd = f[0];
-            const offset = f[1];
-            if (typeof offset !== 'number' || !fd || typeof fd !== 'object' || !('kind' in fd))
-                throw bad(`record field ${name}`, at);
-            if (offset < 0 || offset + fd.itemsize > d.itemsize)
-                throw bad(`record field ${name} outside the record`, at);
-            out.push({ name, dtype: fd, offset });
-        }
-        d.fields = out;
-    }
-    return d;
-}
-function readNumber(dt, bytes, offset) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, dt.itemsize);
-    const le = dt.byteOrder !== '>';
-    switch (dt.kind) {
-        case 'f':
-            if (dt.itemsize === 8)
-                return view.getFloat64(0, le);
-            if (dt.itemsize === 4)
-                return view.getFloat32(0, le);
-            if (dt.itemsize === 2)
-                return half(view.getUint16(0, le));
-            break;
-        case 'i':
-            if (dt.itemsize === 8)
-                return Number(view.getBigInt64(0, le));
-            if (dt.itemsize === 4)
-                return view.getInt32(0, le);
-            if (dt.itemsize === 2)
-                return view.getInt16(0, le);
-            if (dt.itemsize === 1)
-                return view.getInt8(0);
-            break;
-        case 'u':
-            if (dt.itemsize === 8)
-                return Number(view.getBigUint64(0, le));
-            if (dt.itemsize === 4)
-                return view.getUint32(0, le);
-            if (dt.itemsize === 2)
-                return view.getUint16(0, le);
-            if (dt.itemsize === 1)
-                return view.getUint8(0);
-            break;
-        case 'b':
-            return view.getUint8(0) ? 1 : 0;
-    }
-    throw bad(`dtype ${dt.str} is not numeric`);
-}
-function half(h) {
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const f = h & 0x3ff;
-    if (e === 0)
-        return s * 2 ** -14 * (f / 1024);
-    if (e === 31)
-        return f ? NaN : s * Infinity;
-    return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-/** A numpy scalar's value (numbers and bools), or undefined for other dtypes. */
-function decodeScalar(dt, raw) {
-    if (raw.length !== dt.itemsize)
-        throw bad(`scalar of ${raw.length} bytes for ${dt.str}`);
-    if (dt.kind === 'b')
-        return raw[0] !== 0;
-    if ('fiu'.includes(dt.kind))
-        return readNumber(dt, raw, 0);
-    if (dt.kind === 'U')
-        return decodeUnicode(raw, 0, dt.itemsize, dt.byteOrder !== '>');
-    if (dt.kind === 'S')
-        return latin1Trim(raw, 0, dt.itemsize);
-    return undefined;
-}
-function decodeUnicode(b, off, size, le) {
-    const view = new DataView(b.buffer, b.byteOffset + off, size);
-    let s = '';
-    for (let i = 0; i + 4 <= size; i += 4) {
-        const c = view.getUint32(i, le);
-        if (c === 0)
-            break;
-        s += String.fromCodePoint(c > 0x10ffff ? 0xfffd : c);
-    }
-    return s;
-}
-function latin1Trim(b, off, size) {
-    let end = off + size;
-    while (end > off && b[end - 1] === 0)
-        end--;
-    return String.fromCharCode(...b.subarray(off, end));
-}
-function isNdArray(v) {
-    return v instanceof NdArray;
-}
-/** Elements of a numeric (or boolean) array as float64, in C order. */
-function toFloat64(arr) {
-    const n = arr.size;
-    const out = new Float64Array(n);
-    if (arr.dtype.kind === 'O') {
-        const objs = arr.objects ?? [];
-        for (let i = 0; i < n; i++) {
-            const v = objs[i];
-            if (typeof v === 'number')
-                out[i] = v;
-            else if (typeof v === 'boolean')
-                out[i] = v ? 1 : 0;
-            else if (v === null)
-                out[i] = NaN;
-            else if (typeof v === 'bigint')
-                out[i] = Number(v);
-            else
-                throw bad(`object array holds ${typeof v}, not a number`);
-        }
-        return cOrder(arr, out);
-    }
-    const data = arr.data;
-    if (!data || data.length !== n * arr.dtype.itemsize)
-        throw bad('array without its data');
-    const dt = arr.dtype;
-    if (dt.kind === 'f' && dt.itemsize === 8 && dt.byteOrder !== '>' && data.byteOffset % 8 === 0) {
-        out.set(new Float64Array(data.buffer, data.byteOffset, n));
-    }
-    else {
-        for (let i = 0; i < n; i++)
-            out[i] = readNumber(dt, data, i * dt.itemsize);
-    }
-    return cOrder(arr, out);
-}
-/** Elements of a string array (object array of str, or 'U'/'S' array), in C order. Numbers become their text. */
-function toStrings(arr) {
-    const n = arr.size;
-    if (arr.dtype.kind === 'O')
-        return cOrderList(arr, (arr.objects ?? []).slice(0, n));
-    const dt = arr.dtype;
-    const data = arr.data;
-    if (!data || data.length !== n * dt.itemsize)
-        throw bad('array without its data');
-    const out = new Array(n);
-    if (dt.kind === 'U')
-        for (let i = 0; i < n; i++)
-            out[i] = decodeUnicode(data, i * dt.itemsize, dt.itemsize, dt.byteOrder !== '>');
-    else if (dt.kind === 'S')
-        for (let i = 0; i < n; i++)
-            out[i] = latin1Trim(data, i * dt.itemsize, dt.itemsize);
-    else
-        for (let i = 0; i < n; i++)
-            out[i] = readNumber(dt, data, i * dt.itemsize);
-    return cOrderList(arr, out);
-}
-/** One field of a 1-D record array as float64. */
-function recordField(arr, name) {
-    const f = arr.dtype.fields?.find((x) => x.name === name);
-    if (!f)
-        throw bad(`record array without field ${name}`);
-    const n = arr.size;
-    const data = arr.data;
-    if (!data || data.length !== n * arr.dtype.itemsize)
-        throw bad('record array without its data');
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-        out[i] = readNumber(f.dtype, data, i * arr.dtype.itemsize + f.offset);
-    return out;
-}
-function hasField(arr, name) {
-    return arr.dtype.fields?.some((x) => x.name === name) ?? false;
-}
-/** Row-major copy of a Fortran-ordered array's elements. */
-function cOrder(arr, flat) {
-    if (!arr.fortran || arr.shape.length < 2)
-        return flat;
-    const idx = fortranToC(arr.shape);
-    const out = new Float64Array(flat.length);
-    for (let i = 0; i < flat.length; i++)
-        out[idx[i]] = flat[i];
-    return out;
-}
-function cOrderList(arr, flat) {
-    if (!arr.fortran || arr.shape.length < 2)
-        return flat;
-    const idx = fortranToC(arr.shape);
-    const out = new Array(flat.length);
-    for (let i = 0; i < flat.length; i++)
-        out[idx[i]] = flat[i];
-    return out;
-}
-/** For each element in Fortran storage order, its C-order index. */
-function fortranToC(shape) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const out = new Int32Array(n);
-    const d = shape.length;
-    const cStride = new Array(d);
-    cStride[d - 1] = 1;
-    for (let k = d - 2; k >= 0; k--)
-        cStride[k] = cStride[k + 1] * shape[k + 1];
-    const idx = new Array(d).fill(0);
-    for (let i = 0; i < n; i++) {
-        let c = 0;
-        for (let k = 0; k < d; k++)
-            c += idx[k] * cStride[k];
-        out[i] = c;
-        for (let k = 0; k < d; k++) {
-            if (++idx[k] < shape[k])
-                break;
-            idx[k] = 0;
-        }
-    }
-    return out;
-}
-
-
+// EXTERNAL MODULE: ./build/model/pickle/numpy.js
+var numpy = __nccwpck_require__(4882);
 ;// CONCATENATED MODULE: ./build/model/pickle/allowlist.js
 /**
  * The only globals a pickle may name. Each entry says what the reader builds (as plain data) when the pickle calls it;
@@ -20258,6 +20304,8 @@ function isDangerous(module, name) {
     return false;
 }
 
+// EXTERNAL MODULE: ./build/model/pickle/values.js
+var pickle_values = __nccwpck_require__(5059);
 ;// CONCATENATED MODULE: ./build/model/pickle/reader.js
 /**
  * An opcode-level pickle reader (protocols 0-5) that builds plain data (values.ts) and can never execute anything:
@@ -20301,10 +20349,10 @@ class Budget {
     }
 }
 function limit(message, offset) {
-    return new PickleRefusal({ severity: 'error', kind: 'limit', message, offset });
+    return new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'limit', message, offset });
 }
 function malformed(message, offset) {
-    return new PickleRefusal({ severity: 'error', kind: 'malformed', message: `malformed pickle: ${message} (byte ${offset})`, offset });
+    return new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'malformed', message: `malformed pickle: ${message} (byte ${offset})`, offset });
 }
 /** Position in a byte stream shared between the pickle machine and joblib's array records. */
 class Cursor {
@@ -20430,8 +20478,8 @@ function readPickleAt(cursor, opts = {}) {
             throw malformed('mark used as a value', at);
         if (v instanceof CallableRef) {
             if (v.kind === 'type' || v.kind === 'class')
-                return new values_PyGlobal(v.module, v.name);
-            return new values_PyGlobal(v.module, v.name);
+                return new pickle_values/* PyGlobal */.B6(v.module, v.name);
+            return new pickle_values/* PyGlobal */.B6(v.module, v.name);
         }
         return v;
     };
@@ -20462,7 +20510,7 @@ function readPickleAt(cursor, opts = {}) {
         const d = resolveGlobal(module, name);
         if (!d.allowed || !d.kind) {
             const dangerous = isDangerous(module, name);
-            throw new PickleRefusal({
+            throw new pickle_findings/* PickleRefusal */.z({
                 severity: 'error',
                 kind: dangerous ? 'dangerous-global' : 'disallowed-global',
                 global: q,
@@ -20482,44 +20530,44 @@ function readPickleAt(cursor, opts = {}) {
     /** Call an allowlisted global with positional args. */
     const call = (f, args, at) => {
         if (!(f instanceof CallableRef))
-            throw malformed(`call of a non-callable (${describe(f)})`, at);
+            throw malformed(`call of a non-callable (${(0,pickle_values/* describe */.q0)(f)})`, at);
         switch (f.kind) {
             case 'class':
-                return new values_PyObject(f.qualified, args);
+                return new pickle_values/* PyObject */.By(f.qualified, args);
             case 'inert': {
-                const o = new values_PyObject(f.qualified, args);
+                const o = new pickle_values/* PyObject */.By(f.qualified, args);
                 return o;
             }
             case 'type':
                 if (f.module === 'builtins' && f.name === 'object' && args.length === 0)
-                    return new values_PyObject('builtins.object', []);
-                throw new PickleRefusal({ severity: 'error', kind: 'disallowed-call', global: f.qualified, offset: at, message: `the pickle calls \`${f.qualified}\` at byte ${at}, which the reader does not build` });
+                    return new pickle_values/* PyObject */.By('builtins.object', []);
+                throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'disallowed-call', global: f.qualified, offset: at, message: `the pickle calls \`${f.qualified}\` at byte ${at}, which the reader does not build` });
             case 'copyreg._reconstructor': {
                 const cls = args[0];
-                if (!(cls instanceof values_PyGlobal))
+                if (!(cls instanceof pickle_values/* PyGlobal */.B6))
                     throw malformed('copyreg._reconstructor without a class', at);
                 const d = resolveGlobal(cls.module, cls.name);
                 if (d.kind !== 'class' && d.kind !== 'inert') {
-                    throw new PickleRefusal({ severity: 'error', kind: 'disallowed-call', global: cls.qualified, offset: at, message: `the pickle rebuilds \`${cls.qualified}\` at byte ${at}, which is not an allowlisted class` });
+                    throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'disallowed-call', global: cls.qualified, offset: at, message: `the pickle rebuilds \`${cls.qualified}\` at byte ${at}, which is not an allowlisted class` });
                 }
-                return new values_PyObject(cls.qualified, []);
+                return new pickle_values/* PyObject */.By(cls.qualified, []);
             }
             case 'cython.unpickle': {
                 const cls = args[0];
                 const name = f.name.replace(/^__pyx_unpickle_/, '');
-                const o = new values_PyObject(cls instanceof values_PyGlobal ? cls.qualified : `${f.module}.${name}`, []);
+                const o = new pickle_values/* PyObject */.By(cls instanceof pickle_values/* PyGlobal */.B6 ? cls.qualified : `${f.module}.${name}`, []);
                 if (args.length >= 3)
                     o.state = args[2];
                 return o;
             }
             case 'numpy._reconstruct': {
-                const dt = makeDType('b1');
-                return new NdArray(dt, [0], false);
+                const dt = (0,numpy/* makeDType */.HF)('b1');
+                return new pickle_values/* NdArray */.cB(dt, [0], false);
             }
             case 'numpy.dtype': {
                 if (typeof args[0] !== 'string')
                     throw malformed('numpy.dtype without a type string', at);
-                return makeDType(args[0]);
+                return (0,numpy/* makeDType */.HF)(args[0]);
             }
             case 'numpy.scalar': {
                 const dt = args[0];
@@ -20530,14 +20578,14 @@ function readPickleAt(cursor, opts = {}) {
                 const raw = args[1];
                 if (!(raw instanceof Uint8Array))
                     throw malformed('numpy scalar without bytes', at);
-                const v = decodeScalar(dt, raw);
-                return v === undefined ? new PyScalar(dt, raw) : v;
+                const v = (0,numpy/* decodeScalar */.zO)(dt, raw);
+                return v === undefined ? new pickle_values/* PyScalar */.uZ(dt, raw) : v;
             }
             case 'numpy._frombuffer': {
                 const [buf, dt, shape, order] = args;
                 if (!(buf instanceof Uint8Array) || !isDType(dt) || !Array.isArray(shape))
                     throw malformed('numpy _frombuffer arguments', at);
-                const arr = new NdArray(dt, shape.map((s) => Number(s)), order === 'F');
+                const arr = new pickle_values/* NdArray */.cB(dt, shape.map((s) => Number(s)), order === 'F');
                 checkArrayData(arr, buf, at);
                 arr.data = buf;
                 return arr;
@@ -20558,10 +20606,10 @@ function readPickleAt(cursor, opts = {}) {
                 return out;
             }
             case 'builtins.slice':
-                return new PySlice(args[0] ?? null, args[1] ?? null, args[2] ?? null);
+                return new pickle_values/* PySlice */.o$(args[0] ?? null, args[1] ?? null, args[2] ?? null);
             case 'builtins.set':
             case 'builtins.frozenset': {
-                const s = new PySet(f.kind === 'builtins.frozenset');
+                const s = new pickle_values/* PySet */.gG(f.kind === 'builtins.frozenset');
                 const src = args[0];
                 if (Array.isArray(src))
                     s.items.push(...src);
@@ -20578,7 +20626,7 @@ function readPickleAt(cursor, opts = {}) {
                 throw malformed('bytearray of an unexpected value', at);
             }
             case 'collections.OrderedDict': {
-                const d = new PyDict();
+                const d = new pickle_values/* PyDict */.KL();
                 const src = args[0];
                 if (Array.isArray(src))
                     for (const kv of src)
@@ -20590,7 +20638,7 @@ function readPickleAt(cursor, opts = {}) {
         throw malformed(`unhandled global kind ${String(f.kind)}`, at);
     };
     const build = (obj, state, at) => {
-        if (obj instanceof NdArray) {
+        if (obj instanceof pickle_values/* NdArray */.cB) {
             // numpy ndarray.__setstate__((version, shape, dtype, is_fortran, data))
             if (!Array.isArray(state) || state.length < 4)
                 throw malformed('ndarray state', at);
@@ -20619,10 +20667,10 @@ function readPickleAt(cursor, opts = {}) {
             return obj;
         }
         if (isDType(obj)) {
-            return dtypeFromState(obj, state, at);
+            return (0,numpy/* dtypeFromState */.mA)(obj, state, at);
         }
-        if (obj instanceof values_PyObject) {
-            if (obj.state instanceof PyDict && state instanceof PyDict) {
+        if (obj instanceof pickle_values/* PyObject */.By) {
+            if (obj.state instanceof pickle_values/* PyDict */.KL && state instanceof pickle_values/* PyDict */.KL) {
                 for (const [k, v] of state.entries())
                     obj.state.set(k, v);
             }
@@ -20632,12 +20680,12 @@ function readPickleAt(cursor, opts = {}) {
             const replaced = opts.hook?.afterBuild?.(obj, cursor, budget);
             return replaced === undefined ? obj : replaced;
         }
-        if (obj instanceof PyDict && state instanceof PyDict) {
+        if (obj instanceof pickle_values/* PyDict */.KL && state instanceof pickle_values/* PyDict */.KL) {
             for (const [k, v] of state.entries())
                 obj.set(k, v);
             return obj;
         }
-        throw malformed(`BUILD on ${describe(obj)}`, at);
+        throw malformed(`BUILD on ${(0,pickle_values/* describe */.q0)(obj)}`, at);
     };
     const checkArrayData = (arr, data, at) => {
         const expected = arr.size * arr.dtype.itemsize;
@@ -20648,29 +20696,29 @@ function readPickleAt(cursor, opts = {}) {
     const setItems = (target, items, at) => {
         if (items.length % 2 !== 0)
             throw malformed('odd number of items for SETITEMS', at);
-        if (target instanceof PyDict) {
+        if (target instanceof pickle_values/* PyDict */.KL) {
             for (let i = 0; i < items.length; i += 2)
                 target.set(value(items[i], at), value(items[i + 1], at));
         }
-        else if (target instanceof values_PyObject) {
-            if (!(target.state instanceof PyDict))
-                target.state = new PyDict();
+        else if (target instanceof pickle_values/* PyObject */.By) {
+            if (!(target.state instanceof pickle_values/* PyDict */.KL))
+                target.state = new pickle_values/* PyDict */.KL();
             for (let i = 0; i < items.length; i += 2)
                 target.state.set(value(items[i], at), value(items[i + 1], at));
         }
         else {
-            throw malformed(`SETITEM on ${describe(target)}`, at);
+            throw malformed(`SETITEM on ${(0,pickle_values/* describe */.q0)(target)}`, at);
         }
     };
     const appendItems = (target, items, at) => {
         if (Array.isArray(target) && !Object.isFrozen(target))
             for (const it of items)
                 target.push(value(it, at));
-        else if (target instanceof values_PyObject)
+        else if (target instanceof pickle_values/* PyObject */.By)
             for (const it of items)
                 target.listItems.push(value(it, at));
         else
-            throw malformed(`APPEND on ${describe(target)}`, at);
+            throw malformed(`APPEND on ${(0,pickle_values/* describe */.q0)(target)}`, at);
     };
     const tuple = (items) => Object.freeze(items);
     for (;;) {
@@ -20800,7 +20848,7 @@ function readPickleAt(cursor, opts = {}) {
                 push(bytesOf(cursor.u64(), at));
                 break;
             case 0x97: // NEXT_BUFFER
-                throw new PickleRefusal({ severity: 'error', kind: 'out-of-band', offset: at, message: `the pickle refers to an out-of-band buffer (byte ${at}), which a model file cannot carry` });
+                throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'out-of-band', offset: at, message: `the pickle refers to an out-of-band buffer (byte ${at}), which a model file cannot carry` });
             case 0x98: // READONLY_BUFFER
                 break;
             case 0x29: // EMPTY_TUPLE
@@ -20832,28 +20880,28 @@ function readPickleAt(cursor, opts = {}) {
                 push(popMark(at).map((v) => value(v, at)));
                 break;
             case 0x7d: // EMPTY_DICT
-                push(new PyDict());
+                push(new pickle_values/* PyDict */.KL());
                 break;
             case 0x64: { // DICT
                 const items = popMark(at);
-                const d = new PyDict();
+                const d = new pickle_values/* PyDict */.KL();
                 setItems(d, items, at);
                 push(d);
                 break;
             }
             case 0x8f: // EMPTY_SET
-                push(new PySet(false));
+                push(new pickle_values/* PySet */.gG(false));
                 break;
             case 0x90: { // ADDITEMS
                 const items = popMark(at);
                 const s = top(at);
-                if (!(s instanceof PySet))
+                if (!(s instanceof pickle_values/* PySet */.gG))
                     throw malformed('ADDITEMS on a non-set', at);
                 s.items.push(...items.map((v) => value(v, at)));
                 break;
             }
             case 0x91: { // FROZENSET
-                const s = new PySet(true);
+                const s = new pickle_values/* PySet */.gG(true);
                 s.items.push(...popMark(at).map((v) => value(v, at)));
                 push(s);
                 break;
@@ -20962,32 +21010,32 @@ function readPickleAt(cursor, opts = {}) {
             }
             case 0x50: // PERSID
             case 0x51: // BINPERSID
-                throw new PickleRefusal({ severity: 'error', kind: 'persistent-id', offset: at, message: `the pickle uses a persistent id (byte ${at}), which needs the writer's own loader; the file was not loaded` });
+                throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'persistent-id', offset: at, message: `the pickle uses a persistent id (byte ${at}), which needs the writer's own loader; the file was not loaded` });
             case 0x82: // EXT1
             case 0x83: // EXT2
             case 0x84: // EXT4
-                throw new PickleRefusal({ severity: 'error', kind: 'extension-registry', offset: at, message: `the pickle names a global through the copyreg extension registry (byte ${at}), which the reader does not resolve; the file was not loaded` });
+                throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'extension-registry', offset: at, message: `the pickle names a global through the copyreg extension registry (byte ${at}), which the reader does not resolve; the file was not loaded` });
             default:
                 throw malformed(`unknown opcode 0x${op.toString(16).padStart(2, '0')}`, at);
         }
     }
     function newObject(cls, args, at) {
         if (!(cls instanceof CallableRef)) {
-            if (cls instanceof values_PyGlobal)
+            if (cls instanceof pickle_values/* PyGlobal */.B6)
                 return call(resolve(cls.module, cls.name, at), args, at);
             throw malformed('NEWOBJ of a non-class', at);
         }
         if (cls.kind === 'class' || cls.kind === 'inert')
-            return new values_PyObject(cls.qualified, args);
+            return new pickle_values/* PyObject */.By(cls.qualified, args);
         if (cls.kind === 'collections.OrderedDict')
-            return new PyDict();
+            return new pickle_values/* PyDict */.KL();
         if (cls.kind === 'builtins.set' || cls.kind === 'builtins.frozenset')
-            return new PySet(cls.kind === 'builtins.frozenset');
+            return new pickle_values/* PySet */.gG(cls.kind === 'builtins.frozenset');
         if (cls.kind === 'type' && cls.module === 'builtins' && cls.name === 'object')
-            return new values_PyObject('builtins.object', []);
+            return new pickle_values/* PyObject */.By('builtins.object', []);
         if (cls.kind === 'type' && cls.module === 'numpy' && cls.name === 'ndarray')
-            return new NdArray(makeDType('b1'), [0], false);
-        throw new PickleRefusal({ severity: 'error', kind: 'disallowed-call', global: cls.qualified, offset: at, message: `the pickle instantiates \`${cls.qualified}\` at byte ${at}, which the reader does not build` });
+            return new pickle_values/* NdArray */.cB((0,numpy/* makeDType */.HF)('b1'), [0], false);
+        throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'disallowed-call', global: cls.qualified, offset: at, message: `the pickle instantiates \`${cls.qualified}\` at byte ${at}, which the reader does not build` });
     }
 }
 /** What to commit instead when a pickle holds another library's model. */
@@ -21037,13 +21085,13 @@ function checkDepth(root, maxDepth, at) {
     const childrenOf = (v) => {
         if (Array.isArray(v))
             return v;
-        if (v instanceof PyDict)
+        if (v instanceof pickle_values/* PyDict */.KL)
             return v.entries().flat();
-        if (v instanceof values_PyObject)
+        if (v instanceof pickle_values/* PyObject */.By)
             return [...v.args, v.state, ...v.listItems];
-        if (v instanceof PySet)
+        if (v instanceof pickle_values/* PySet */.gG)
             return v.items;
-        if (v instanceof NdArray)
+        if (v instanceof pickle_values/* NdArray */.cB)
             return v.objects ?? null;
         return null;
     };
@@ -21127,7 +21175,7 @@ function sniffContainer(b) {
 function decompress(bytes, container, limits) {
     const maxOutputLength = Math.min(limits.maxTotalBytes, 0x7fffffff);
     const refuse = (message) => {
-        throw new PickleRefusal({ severity: 'error', kind: 'compression', message });
+        throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'compression', message });
     };
     try {
         // views of the inflated buffer, not copies (a copy doubled the peak memory of a bomb)
@@ -21162,7 +21210,7 @@ function readJoblib(bytes, limits = {}) {
     const container = sniffContainer(bytes);
     const stream = decompress(bytes, container, lim);
     if (sniffContainer(stream) !== 'pickle') {
-        throw new PickleRefusal({ severity: 'error', kind: 'malformed', message: `the ${container === 'pickle' ? 'file' : `${container} stream`} does not hold a pickle` });
+        throw new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'malformed', message: `the ${container === 'pickle' ? 'file' : `${container} stream`} does not hold a pickle` });
     }
     const budget = new Budget(lim);
     const findings = [];
@@ -21182,7 +21230,7 @@ function readJoblib(bytes, limits = {}) {
 }
 function readWrapped(w, cursor, budget, limits, findings, globals, hook) {
     const at = cursor.pos;
-    const bad = (m) => new PickleRefusal({ severity: 'error', kind: 'malformed', message: `malformed joblib array record at byte ${at}: ${m}`, offset: at });
+    const bad = (m) => new pickle_findings/* PickleRefusal */.z({ severity: 'error', kind: 'malformed', message: `malformed joblib array record at byte ${at}: ${m}`, offset: at });
     const shape = w.attr('shape');
     const dtype = w.attr('dtype');
     const order = w.attr('order');
@@ -21191,15 +21239,15 @@ function readWrapped(w, cursor, budget, limits, findings, globals, hook) {
         throw bad('shape');
     if (!dtype || typeof dtype !== 'object' || !('kind' in dtype))
         throw bad('dtype');
-    if (subclass instanceof values_PyGlobal && !['numpy.ndarray', 'numpy.memmap'].includes(subclass.qualified))
+    if (subclass instanceof pickle_values/* PyGlobal */.B6 && !['numpy.ndarray', 'numpy.memmap'].includes(subclass.qualified))
         throw bad(`array subclass ${subclass.qualified}`);
     const dims = shape;
     const count = dims.reduce((a, b) => a * b, 1);
-    const arr = new NdArray(dtype, dims, order === 'F');
+    const arr = new pickle_values/* NdArray */.cB(dtype, dims, order === 'F');
     if (dtype.kind === 'O') {
         const inner = readPickleAt(cursor, { limits, budget, hook, findings, globals });
         const v = inner.value;
-        if (!(v instanceof NdArray) || v.dtype.kind !== 'O')
+        if (!(v instanceof pickle_values/* NdArray */.cB) || v.dtype.kind !== 'O')
             throw bad('object array record is not an object array');
         if (v.size !== count)
             throw bad(`object array of ${v.size} elements where ${count} were announced`);
@@ -21225,151 +21273,8 @@ function readWrapped(w, cursor, budget, limits, findings, globals, hook) {
 
 // EXTERNAL MODULE: ./build/model/sklearn/onnx-builder.js
 var onnx_builder = __nccwpck_require__(4552);
-;// CONCATENATED MODULE: ./build/model/sklearn/state.js
-/**
- * Reading a scikit-learn estimator's fitted state from plain pickle data, with a clear refusal when a state is missing
- * or has the wrong shape (TranslationError: the caller turns it into a UserError located at the model file).
- */
-
-
-class TranslationError extends Error {
-    unsupported;
-    constructor(message, 
-    /** Set when the refusal is about an estimator the translator does not support. */
-    unsupported) {
-        super(message);
-        this.unsupported = unsupported;
-        this.name = 'TranslationError';
-    }
-}
-/** Supported estimators, for messages and the README. */
-const SUPPORTED_ESTIMATORS = [
-    'Pipeline',
-    'ColumnTransformer',
-    'StandardScaler',
-    'MinMaxScaler',
-    'MaxAbsScaler',
-    'RobustScaler',
-    'SimpleImputer',
-    'OneHotEncoder',
-    'OrdinalEncoder',
-    'FunctionTransformer(func=None)',
-    'LogisticRegression (binary)',
-    'DecisionTreeClassifier',
-    'RandomForestClassifier',
-    'ExtraTreesClassifier',
-    'GradientBoostingClassifier',
-    'HistGradientBoostingClassifier',
-];
-const EXPORT_RECIPE = 'export the model to ONNX instead (skl2onnx: `onnx = skl2onnx.to_onnx(model, X[:1])`; PyTorch: `torch.onnx.export(model, x, "model.onnx")`) and point model.path at the .onnx file';
-function unsupported(cls, why = '') {
-    const short = cls.slice(cls.lastIndexOf('.') + 1);
-    return new TranslationError(`${short}${why ? ` (${why})` : ''} is not an estimator the gate can translate; supported: ${SUPPORTED_ESTIMATORS.join(', ')}, and XGBoost JSON (binary:logistic); ${EXPORT_RECIPE}`, short);
-}
-/** The oldest and newest scikit-learn versions whose pickled state this translator reads. */
-const SKLEARN_MIN = [0, 24];
-const SKLEARN_MAX_EXCLUSIVE = [1, 10];
-function parseVersion(v) {
-    return v.split(/[.+-]/).slice(0, 3).map((p) => Number.parseInt(p, 10) || 0);
-}
-function checkVersion(o) {
-    const v = o.attr('_sklearn_version');
-    if (typeof v !== 'string')
-        return undefined;
-    const [a, b] = parseVersion(v);
-    const cmp = (x) => (a !== x[0] ? a - x[0] : b - x[1]);
-    if (cmp(SKLEARN_MIN) < 0 || cmp(SKLEARN_MAX_EXCLUSIVE) >= 0) {
-        throw new TranslationError(`${o.shortName} was saved by scikit-learn ${v}; the gate reads the state of scikit-learn ${SKLEARN_MIN.join('.')} to ${SKLEARN_MAX_EXCLUSIVE[0]}.${SKLEARN_MAX_EXCLUSIVE[1] - 1}; ${EXPORT_RECIPE}`);
-    }
-    return v;
-}
-function isEstimator(v) {
-    return v instanceof PyObject && v.cls.startsWith('sklearn.');
-}
-function what(o, name) {
-    return `${o.shortName}.${name}`;
-}
-function attr(o, name) {
-    if (!o.hasAttr(name))
-        throw new TranslationError(`${what(o, name)} is missing: the estimator is not fitted, or was saved by an unexpected scikit-learn version`);
-    return o.attr(name);
-}
-function arr(o, name, ndim) {
-    const v = attr(o, name);
-    if (!isNdArray(v))
-        throw new TranslationError(`${what(o, name)} is ${describe(v)}, not an array`);
-    if (ndim !== undefined && v.shape.length !== ndim)
-        throw new TranslationError(`${what(o, name)} has shape [${v.shape.join(', ')}], expected ${ndim} dimension(s)`);
-    return v;
-}
-function floats(o, name, length) {
-    const a = arr(o, name);
-    const out = toFloat64(a);
-    if (length !== undefined && out.length !== length)
-        throw new TranslationError(`${what(o, name)} has ${out.length} values, expected ${length}`);
-    return out;
-}
-/** Float array attribute or null when the attribute is None. */
-function floatsOrNone(o, name, length) {
-    const v = o.attr(name);
-    if (v === null || v === undefined)
-        return null;
-    return floats(o, name, length);
-}
-function num(o, name) {
-    const v = attr(o, name);
-    if (typeof v === 'number')
-        return v;
-    if (typeof v === 'boolean')
-        return v ? 1 : 0;
-    if (isNdArray(v) && v.size === 1)
-        return toFloat64(v)[0];
-    throw new TranslationError(`${what(o, name)} is ${describe(v)}, not a number`);
-}
-function str(o, name, fallback) {
-    const v = o.attr(name);
-    if (typeof v === 'string')
-        return v;
-    if ((v === undefined || v === null) && fallback !== undefined)
-        return fallback;
-    throw new TranslationError(`${what(o, name)} is ${describe(v)}, not a text`);
-}
-function bool(o, name, fallback) {
-    const v = o.attr(name);
-    if (typeof v === 'boolean')
-        return v;
-    if (typeof v === 'number')
-        return v !== 0;
-    return fallback;
-}
-/** A list of values from a list, tuple or 1-D array. */
-function list(v, what) {
-    if (Array.isArray(v))
-        return v;
-    if (isNdArray(v))
-        return v.dtype.kind === 'O' || 'US'.includes(v.dtype.kind) ? toStrings(v) : Array.from(toFloat64(v));
-    throw new TranslationError(`${what} is ${describe(v)}, not a list`);
-}
-/** Feature names an estimator was fitted on (feature_names_in_), or null. */
-function featureNamesIn(o) {
-    const v = o.attr('feature_names_in_');
-    if (v === undefined || v === null)
-        return null;
-    const names = list(v, what(o, 'feature_names_in_'));
-    if (!names.every((n) => typeof n === 'string'))
-        throw new TranslationError(`${what(o, 'feature_names_in_')} holds non-text names`);
-    return names;
-}
-function classesOf(o) {
-    const v = attr(o, 'classes_');
-    const items = list(v, what(o, 'classes_'));
-    return items.map((c) => (typeof c === 'string' || typeof c === 'number' ? c : typeof c === 'boolean' ? Number(c) : String(describe(c))));
-}
-function isGlobal(v, qualified) {
-    return v instanceof PyGlobal && (qualified === undefined || v.qualified === qualified);
-}
-
-
+// EXTERNAL MODULE: ./build/model/sklearn/state.js
+var state = __nccwpck_require__(7680);
 // EXTERNAL MODULE: ./build/model/sklearn/tree-ir.js
 var tree_ir = __nccwpck_require__(6893);
 ;// CONCATENATED MODULE: ./build/model/sklearn/sklearn-trees.js
@@ -21387,21 +21292,21 @@ var tree_ir = __nccwpck_require__(6893);
  * leaf's margin contribution. `nFeatures` bounds the feature indices.
  */
 function irFromTree(treeObj, nFeatures, leafValue, owner) {
-    if (!(treeObj instanceof values_PyObject) || !treeObj.cls.endsWith('_tree.Tree'))
-        throw new TranslationError(`${owner}.tree_ is not a scikit-learn Tree`);
-    const nodes = arr(treeObj, 'nodes', 1);
-    const values = arr(treeObj, 'values');
+    if (!(treeObj instanceof pickle_values/* PyObject */.By) || !treeObj.cls.endsWith('_tree.Tree'))
+        throw new state/* TranslationError */.Kx(`${owner}.tree_ is not a scikit-learn Tree`);
+    const nodes = (0,state/* arr */.QL)(treeObj, 'nodes', 1);
+    const values = (0,state/* arr */.QL)(treeObj, 'values');
     const n = nodes.size;
     if (n === 0)
-        throw new TranslationError(`${owner}.tree_ has no nodes`);
+        throw new state/* TranslationError */.Kx(`${owner}.tree_ has no nodes`);
     if (values.shape[0] !== n)
-        throw new TranslationError(`${owner}.tree_.values has ${values.shape[0]} rows for ${n} nodes`);
-    const left = recordField(nodes, 'left_child');
-    const right = recordField(nodes, 'right_child');
-    const feature = recordField(nodes, 'feature');
-    const threshold = recordField(nodes, 'threshold');
-    const missingLeft = hasField(nodes, 'missing_go_to_left') ? recordField(nodes, 'missing_go_to_left') : null;
-    const v = toFloat64(values);
+        throw new state/* TranslationError */.Kx(`${owner}.tree_.values has ${values.shape[0]} rows for ${n} nodes`);
+    const left = (0,numpy/* recordField */.Qb)(nodes, 'left_child');
+    const right = (0,numpy/* recordField */.Qb)(nodes, 'right_child');
+    const feature = (0,numpy/* recordField */.Qb)(nodes, 'feature');
+    const threshold = (0,numpy/* recordField */.Qb)(nodes, 'threshold');
+    const missingLeft = (0,numpy/* hasField */.RY)(nodes, 'missing_go_to_left') ? (0,numpy/* recordField */.Qb)(nodes, 'missing_go_to_left') : null;
+    const v = (0,numpy/* toFloat64 */.Gg)(values);
     const width = v.length / n;
     const t = (0,tree_ir/* emptyTree */["in"])(n);
     for (let i = 0; i < n; i++) {
@@ -21413,7 +21318,7 @@ function irFromTree(treeObj, nFeatures, leafValue, owner) {
         const r = right[i];
         const f = feature[i];
         if (!(l > 0 && l < n && r > 0 && r < n && f >= 0 && f < nFeatures))
-            throw new TranslationError(`${owner}.tree_ node ${i} has children ${l}/${r} or feature ${f} out of range`);
+            throw new state/* TranslationError */.Kx(`${owner}.tree_ node ${i} has children ${l}/${r} or feature ${f} out of range`);
         t.feature[i] = f;
         t.threshold[i] = threshold[i];
         t.mode[i] = tree_ir/* MODE_LEQ */.lF;
@@ -21437,7 +21342,7 @@ function bitsetMembers(bitsets, words, row) {
     return out;
 }
 function uint32s(a) {
-    const f = toFloat64(a);
+    const f = (0,numpy/* toFloat64 */.Gg)(a);
     return Uint32Array.from(f);
 }
 /**
@@ -21446,27 +21351,27 @@ function uint32s(a) {
  * category goes right, anything else (unknown category, negative, NaN) follows missing_go_to_left.
  */
 function irFromPredictor(pred, nFeatures, knownCategories, owner) {
-    if (!(pred instanceof values_PyObject))
-        throw new TranslationError(`${owner} holds ${String(pred)} instead of a TreePredictor`);
-    const nodes = arr(pred, 'nodes', 1);
+    if (!(pred instanceof pickle_values/* PyObject */.By))
+        throw new state/* TranslationError */.Kx(`${owner} holds ${String(pred)} instead of a TreePredictor`);
+    const nodes = (0,state/* arr */.QL)(pred, 'nodes', 1);
     const n = nodes.size;
     if (n === 0)
-        throw new TranslationError(`${owner} has an empty predictor`);
-    const value = recordField(nodes, 'value');
-    const feature = recordField(nodes, 'feature_idx');
-    const thr = recordField(nodes, 'num_threshold');
-    const missLeft = recordField(nodes, 'missing_go_to_left');
-    const left = recordField(nodes, 'left');
-    const right = recordField(nodes, 'right');
-    const isLeaf = recordField(nodes, 'is_leaf');
-    const isCat = hasField(nodes, 'is_categorical') ? recordField(nodes, 'is_categorical') : null;
-    const bitsetIdx = hasField(nodes, 'bitset_idx') ? recordField(nodes, 'bitset_idx') : null;
+        throw new state/* TranslationError */.Kx(`${owner} has an empty predictor`);
+    const value = (0,numpy/* recordField */.Qb)(nodes, 'value');
+    const feature = (0,numpy/* recordField */.Qb)(nodes, 'feature_idx');
+    const thr = (0,numpy/* recordField */.Qb)(nodes, 'num_threshold');
+    const missLeft = (0,numpy/* recordField */.Qb)(nodes, 'missing_go_to_left');
+    const left = (0,numpy/* recordField */.Qb)(nodes, 'left');
+    const right = (0,numpy/* recordField */.Qb)(nodes, 'right');
+    const isLeaf = (0,numpy/* recordField */.Qb)(nodes, 'is_leaf');
+    const isCat = (0,numpy/* hasField */.RY)(nodes, 'is_categorical') ? (0,numpy/* recordField */.Qb)(nodes, 'is_categorical') : null;
+    const bitsetIdx = (0,numpy/* hasField */.RY)(nodes, 'bitset_idx') ? (0,numpy/* recordField */.Qb)(nodes, 'bitset_idx') : null;
     let raw = null;
     let words = 8;
     const rawAttr = pred.attr('raw_left_cat_bitsets');
-    if (rawAttr instanceof NdArray && rawAttr.size > 0) {
+    if (rawAttr instanceof pickle_values/* NdArray */.cB && rawAttr.size > 0) {
         if (rawAttr.shape.length !== 2)
-            throw new TranslationError(`${owner}.raw_left_cat_bitsets has shape [${rawAttr.shape.join(', ')}]`);
+            throw new state/* TranslationError */.Kx(`${owner}.raw_left_cat_bitsets has shape [${rawAttr.shape.join(', ')}]`);
         words = rawAttr.shape[1];
         raw = uint32s(rawAttr);
     }
@@ -21480,18 +21385,18 @@ function irFromPredictor(pred, nFeatures, knownCategories, owner) {
         const l = left[i];
         const r = right[i];
         if (!(f >= 0 && f < nFeatures && l > 0 && l < n && r > 0 && r < n))
-            throw new TranslationError(`${owner} node ${i} has children ${l}/${r} or feature ${f} out of range`);
+            throw new state/* TranslationError */.Kx(`${owner} node ${i} has children ${l}/${r} or feature ${f} out of range`);
         t.feature[i] = f;
         if (isCat && isCat[i]) {
             if (!raw || !bitsetIdx)
-                throw new TranslationError(`${owner} has a categorical split without raw_left_cat_bitsets`);
+                throw new state/* TranslationError */.Kx(`${owner} has a categorical split without raw_left_cat_bitsets`);
             const row = bitsetIdx[i];
             if (!(row >= 0 && (row + 1) * words <= raw.length))
-                throw new TranslationError(`${owner} node ${i} points outside raw_left_cat_bitsets`);
+                throw new state/* TranslationError */.Kx(`${owner} node ${i} points outside raw_left_cat_bitsets`);
             const leftSet = bitsetMembers(raw, words, row);
             const known = knownCategories[f];
             if (!known)
-                throw new TranslationError(`${owner} splits feature ${f} as categorical but the bin mapper has no known categories for it`);
+                throw new state/* TranslationError */.Kx(`${owner} splits feature ${f} as categorical but the bin mapper has no known categories for it`);
             const leftSetS = new Set(leftSet);
             if (missLeft[i]) {
                 // right iff a known category outside the left set; everything else (incl. NaN) left
@@ -21528,18 +21433,18 @@ function irFromPredictor(pred, nFeatures, knownCategories, owner) {
 }
 /** Known categories per feature of a fitted HistGradientBoosting's _bin_mapper (null for numeric features). */
 function knownCategoriesOf(hgb, nFeatures) {
-    const mapper = attr(hgb, '_bin_mapper');
-    if (!(mapper instanceof values_PyObject))
-        throw new TranslationError('HistGradientBoostingClassifier._bin_mapper is missing');
+    const mapper = (0,state/* attr */.ji)(hgb, '_bin_mapper');
+    if (!(mapper instanceof pickle_values/* PyObject */.By))
+        throw new state/* TranslationError */.Kx('HistGradientBoostingClassifier._bin_mapper is missing');
     const kc = mapper.attr('known_categories');
     const out = new Array(nFeatures).fill(null);
     if (kc === null || kc === undefined)
         return out;
     if (!Array.isArray(kc) || kc.length !== nFeatures)
-        throw new TranslationError(`HistGradientBoostingClassifier._bin_mapper.known_categories has ${Array.isArray(kc) ? kc.length : 0} entries for ${nFeatures} features`);
+        throw new state/* TranslationError */.Kx(`HistGradientBoostingClassifier._bin_mapper.known_categories has ${Array.isArray(kc) ? kc.length : 0} entries for ${nFeatures} features`);
     kc.forEach((v, f) => {
-        if (v instanceof NdArray)
-            out[f] = Array.from(toFloat64(v));
+        if (v instanceof pickle_values/* NdArray */.cB)
+            out[f] = Array.from((0,numpy/* toFloat64 */.Gg)(v));
     });
     return out;
 }
@@ -21580,7 +21485,7 @@ class Translator {
         this.root = root;
     }
     version(o) {
-        const v = checkVersion(o);
+        const v = (0,state/* checkVersion */.ps)(o);
         if (v && !this.sklearnVersion)
             this.sklearnVersion = v;
     }
@@ -21602,20 +21507,20 @@ class Translator {
             this.rawNanSafe.set(f.lazyRaw.name, (this.rawNanSafe.get(f.lazyRaw.name) ?? true) && nanSafe);
         if (!f.lazyRaw) {
             if (f.type !== type)
-                throw new TranslationError(`${who} reads ${f.names.join(', ')} as ${type === 'string' ? 'text' : 'numbers'}, but an earlier step made them ${f.type === 'string' ? 'text' : 'numbers'}`);
+                throw new state/* TranslationError */.Kx(`${who} reads ${f.names.join(', ')} as ${type === 'string' ? 'text' : 'numbers'}, but an earlier step made them ${f.type === 'string' ? 'text' : 'numbers'}`);
             return f;
         }
         const { name, index } = f.lazyRaw;
         if (this.matrixInput) {
             if (type === 'string')
-                throw new TranslationError(`${who} reads column ${index} as text, but a model fitted without column names takes one number matrix`);
+                throw new state/* TranslationError */.Kx(`${who} reads column ${index} as text, but a model fitted without column names takes one number matrix`);
             const tensor = this.g.op('Slice', [this.matrixInput.tensor, this.g.constInt64([index], [1]), this.g.constInt64([index + 1], [1]), this.g.constInt64([1], [1])]);
             return { tensor, width: 1, type, raws: f.raws, names: f.names };
         }
         const known = this.rawInputs.get(name);
         if (known) {
             if (known.type !== type)
-                throw new TranslationError(`column ${name} is read as text by one step and as numbers by another; the gate feeds each column with one type`);
+                throw new state/* TranslationError */.Kx(`column ${name} is read as text by one step and as numbers by another; the gate feeds each column with one type`);
             return { tensor: known.tensor, width: 1, type, raws: f.raws, names: f.names };
         }
         this.g.input(name, type === 'string' ? onnx_builder/* T_STRING */.ts : onnx_builder/* T_DOUBLE */.F6, ['N', 1]);
@@ -21643,7 +21548,7 @@ class Translator {
         }
         const ds = feats.map((f) => this.materialize(f, 'double', who));
         if (ds.length === 0)
-            throw new TranslationError(`${who} receives no features`);
+            throw new state/* TranslationError */.Kx(`${who} receives no features`);
         const tensor = ds.length === 1 ? ds[0].tensor : this.g.op('Concat', ds.map((d) => d.tensor), { axis: { i: 1 } });
         return { tensor, width: ds.reduce((a, d) => a + d.width, 0), type: 'double', raws: ds.flatMap((d) => d.raws), names: ds.flatMap((d) => d.names) };
     }
@@ -21655,14 +21560,14 @@ class Translator {
         }
         if (est === 'drop')
             return { out: [], node: { name: stepName, cls: 'drop', detail: '', children: [] } };
-        if (!(est instanceof values_PyObject))
-            throw new TranslationError(`step ${stepName} is ${describe(est)}, not an estimator`);
+        if (!(est instanceof pickle_values/* PyObject */.By))
+            throw new state/* TranslationError */.Kx(`step ${stepName} is ${(0,pickle_values/* describe */.q0)(est)}, not an estimator`);
         this.version(est);
         this.estimators.push(est.shortName);
         const width = table.reduce((a, f) => a + f.width, 0);
         const nIn = est.attr('n_features_in_');
         if (typeof nIn === 'number' && nIn !== width)
-            throw new TranslationError(`${est.shortName} (step ${stepName}) was fitted on ${nIn} features but receives ${width} here`);
+            throw new state/* TranslationError */.Kx(`${est.shortName} (step ${stepName}) was fitted on ${nIn} features but receives ${width} here`);
         switch (est.shortName) {
             case 'Pipeline':
                 return this.pipelineTransform(est, table, stepName);
@@ -21683,14 +21588,14 @@ class Translator {
             case 'FunctionTransformer': {
                 const func = est.attr('func');
                 // func=None, or check_array (HistGradientBoosting's own preprocessor): identity on numbers
-                const checkArray = (f) => f instanceof values_PyGlobal && f.qualified === 'sklearn.utils.validation.check_array';
-                const identity = func === null || func === undefined || checkArray(func) || (func instanceof values_PyObject && func.cls === 'functools.partial' && checkArray(func.args[0]));
+                const checkArray = (f) => f instanceof pickle_values/* PyGlobal */.B6 && f.qualified === 'sklearn.utils.validation.check_array';
+                const identity = func === null || func === undefined || checkArray(func) || (func instanceof pickle_values/* PyObject */.By && func.cls === 'functools.partial' && checkArray(func.args[0]));
                 if (!identity)
-                    throw unsupported(est.cls, `func=${func instanceof values_PyGlobal ? func.qualified : describe(func)}`);
+                    throw (0,state/* unsupported */.qO)(est.cls, `func=${func instanceof pickle_values/* PyGlobal */.B6 ? func.qualified : (0,pickle_values/* describe */.q0)(func)}`);
                 return { out: table, node: { name: stepName, cls: 'FunctionTransformer', detail: 'identity (func=None)', children: [] } };
             }
             default:
-                throw unsupported(est.cls);
+                throw (0,state/* unsupported */.qO)(est.cls);
         }
     }
     pipelineTransform(p, table, stepName) {
@@ -21706,18 +21611,18 @@ class Translator {
     }
     columnTransformer(ct, table, stepName) {
         const perFeature = this.splitToColumns(table);
-        const names = featureNamesIn(ct) ?? perFeature.map((f) => f.names[0]);
+        const names = (0,state/* featureNamesIn */.UH)(ct) ?? perFeature.map((f) => f.names[0]);
         if (perFeature.length !== names.length)
-            throw new TranslationError(`ColumnTransformer was fitted on ${names.length} columns but receives ${perFeature.length}`);
-        const fitted = attr(ct, 'transformers_');
+            throw new state/* TranslationError */.Kx(`ColumnTransformer was fitted on ${names.length} columns but receives ${perFeature.length}`);
+        const fitted = (0,state/* attr */.ji)(ct, 'transformers_');
         if (!Array.isArray(fitted))
-            throw new TranslationError('ColumnTransformer.transformers_ is not a list');
+            throw new state/* TranslationError */.Kx('ColumnTransformer.transformers_ is not a list');
         const weightsV = ct.attr('transformer_weights');
         const out = [];
         const children = [];
         for (const entry of fitted) {
             if (!Array.isArray(entry) || entry.length < 3)
-                throw new TranslationError('ColumnTransformer.transformers_ holds a malformed entry');
+                throw new state/* TranslationError */.Kx('ColumnTransformer.transformers_ holds a malformed entry');
             const [tname, trans, cols] = entry;
             const name = String(tname);
             const idx = selectColumns(cols, names, `ColumnTransformer transformer ${name}`);
@@ -21764,30 +21669,30 @@ class Translator {
         let clip = null;
         let detail = '';
         if (kind === 'StandardScaler') {
-            const withMean = bool(est, 'with_mean', true);
-            const withStd = bool(est, 'with_std', true);
+            const withMean = (0,state/* bool */.lc)(est, 'with_mean', true);
+            const withStd = (0,state/* bool */.lc)(est, 'with_std', true);
             if (withMean)
-                ops.push({ op: 'Sub', values: floats(est, 'mean_', width) });
-            const scale = withStd ? floatsOrNone(est, 'scale_', width) : null;
+                ops.push({ op: 'Sub', values: (0,state/* floats */.IE)(est, 'mean_', width) });
+            const scale = withStd ? (0,state/* floatsOrNone */.P3)(est, 'scale_', width) : null;
             if (scale)
                 ops.push({ op: 'Div', values: scale });
             detail = `with_mean=${withMean}, with_std=${withStd}`;
         }
         else if (kind === 'MinMaxScaler') {
-            ops.push({ op: 'Mul', values: floats(est, 'scale_', width) });
-            ops.push({ op: 'Add', values: floats(est, 'min_', width) });
-            if (bool(est, 'clip', false)) {
-                const fr = list(attr(est, 'feature_range'), 'MinMaxScaler.feature_range');
+            ops.push({ op: 'Mul', values: (0,state/* floats */.IE)(est, 'scale_', width) });
+            ops.push({ op: 'Add', values: (0,state/* floats */.IE)(est, 'min_', width) });
+            if ((0,state/* bool */.lc)(est, 'clip', false)) {
+                const fr = (0,state/* list */.p_)((0,state/* attr */.ji)(est, 'feature_range'), 'MinMaxScaler.feature_range');
                 clip = [Number(fr[0]), Number(fr[1])];
             }
             detail = clip ? `clip to [${clip.join(', ')}]` : '';
         }
         else if (kind === 'MaxAbsScaler') {
-            ops.push({ op: 'Div', values: floats(est, 'scale_', width) });
+            ops.push({ op: 'Div', values: (0,state/* floats */.IE)(est, 'scale_', width) });
         }
         else if (kind === 'RobustScaler') {
-            const center = bool(est, 'with_centering', true) ? floatsOrNone(est, 'center_', width) : null;
-            const scale = bool(est, 'with_scaling', true) ? floatsOrNone(est, 'scale_', width) : null;
+            const center = (0,state/* bool */.lc)(est, 'with_centering', true) ? (0,state/* floatsOrNone */.P3)(est, 'center_', width) : null;
+            const scale = (0,state/* bool */.lc)(est, 'with_scaling', true) ? (0,state/* floatsOrNone */.P3)(est, 'scale_', width) : null;
             if (center)
                 ops.push({ op: 'Sub', values: center });
             if (scale)
@@ -21810,19 +21715,19 @@ class Translator {
         return { out, node: { name: stepName, cls: kind, detail, children: [] } };
     }
     imputer(est, table, stepName) {
-        const stats = arr(est, 'statistics_', 1);
+        const stats = (0,state/* arr */.QL)(est, 'statistics_', 1);
         const width = table.reduce((a, f) => a + f.width, 0);
         if (stats.size !== width)
-            throw new TranslationError(`SimpleImputer.statistics_ has ${stats.size} values for ${width} features`);
+            throw new state/* TranslationError */.Kx(`SimpleImputer.statistics_ has ${stats.size} values for ${width} features`);
         const mv = est.attr('missing_values');
-        const strategy = str(est, 'strategy', 'mean');
+        const strategy = (0,state/* str */.gx)(est, 'strategy', 'mean');
         const textual = stats.dtype.kind === 'O' || stats.dtype.kind === 'U';
         const out = [];
         /** The step's inputs as materialized (before imputation), for the missing indicators. */
         const seen = [];
         let detail = `strategy=${strategy}`;
         if (textual) {
-            const values = list(stats, 'SimpleImputer.statistics_');
+            const values = (0,state/* list */.p_)(stats, 'SimpleImputer.statistics_');
             let at = 0;
             for (const f0 of table) {
                 const v = values[at++];
@@ -21847,9 +21752,9 @@ class Translator {
             detail += ' (text)';
         }
         else {
-            const s = toFloat64(stats);
+            const s = (0,numpy/* toFloat64 */.Gg)(stats);
             if (s.some((x) => Number.isNaN(x)))
-                throw unsupported(est.cls, 'a feature with no observed value (statistic NaN), which scikit-learn drops');
+                throw (0,state/* unsupported */.qO)(est.cls, 'a feature with no observed value (statistic NaN), which scikit-learn drops');
             let at = 0;
             for (const f0 of table) {
                 const f = this.materialize(f0, 'double', 'SimpleImputer', isNanMarker(mv));
@@ -21859,14 +21764,14 @@ class Translator {
             }
         }
         const indicator = est.attr('indicator_');
-        if (indicator instanceof values_PyObject) {
+        if (indicator instanceof pickle_values/* PyObject */.By) {
             // add_indicator=True: one 0/1 column per feature listed in indicator_.features_, after the imputed features
             const cols = this.splitToColumns(seen);
-            const which = list(attr(indicator, 'features_'), 'MissingIndicator.features_').map(Number);
+            const which = (0,state/* list */.p_)((0,state/* attr */.ji)(indicator, 'features_'), 'MissingIndicator.features_').map(Number);
             for (const j of which) {
                 const c = cols[j];
                 if (!c)
-                    throw new TranslationError(`SimpleImputer's MissingIndicator lists feature ${j} of ${cols.length}`);
+                    throw new state/* TranslationError */.Kx(`SimpleImputer's MissingIndicator lists feature ${j} of ${cols.length}`);
                 let mask;
                 if (c.type === 'string')
                     mask = this.g.op('Equal', [c.tensor, this.g.constString([typeof mv === 'string' ? mv : '\u0000(never)'], [1, 1])]);
@@ -21876,8 +21781,8 @@ class Translator {
             }
             detail += `, add_indicator (${which.length})`;
         }
-        else if (bool(est, 'add_indicator', false)) {
-            throw new TranslationError('SimpleImputer(add_indicator=True) has no fitted indicator_');
+        else if ((0,state/* bool */.lc)(est, 'add_indicator', false)) {
+            throw new state/* TranslationError */.Kx('SimpleImputer(add_indicator=True) has no fitted indicator_');
         }
         return { out, node: { name: stepName, cls: 'SimpleImputer', detail, children: [] } };
     }
@@ -21888,18 +21793,18 @@ class Translator {
         else if (typeof mv === 'number')
             missing = this.g.op('Equal', [tensor, this.g.constDouble([mv], [1])]);
         else
-            throw new TranslationError(`SimpleImputer.missing_values is ${describe(mv)} on a numeric column`);
+            throw new state/* TranslationError */.Kx(`SimpleImputer.missing_values is ${(0,pickle_values/* describe */.q0)(mv)} on a numeric column`);
         return this.g.op('Where', [missing, this.g.constDouble(fill, [1, fill.length]), tensor]);
     }
     /** categories_ of an encoder, one list per feature. */
     categories(est, width) {
-        const cats = attr(est, 'categories_');
+        const cats = (0,state/* attr */.ji)(est, 'categories_');
         if (!Array.isArray(cats) || cats.length !== width)
-            throw new TranslationError(`${est.shortName}.categories_ has ${Array.isArray(cats) ? cats.length : 0} entries for ${width} features`);
+            throw new state/* TranslationError */.Kx(`${est.shortName}.categories_ has ${Array.isArray(cats) ? cats.length : 0} entries for ${width} features`);
         return cats.map((c, i) => {
-            if (!(c instanceof NdArray) || c.shape.length !== 1)
-                throw new TranslationError(`${est.shortName}.categories_[${i}] is not a 1-D array`);
-            return list(c, `${est.shortName}.categories_[${i}]`);
+            if (!(c instanceof pickle_values/* NdArray */.cB) || c.shape.length !== 1)
+                throw new state/* TranslationError */.Kx(`${est.shortName}.categories_[${i}] is not a 1-D array`);
+            return (0,state/* list */.p_)(c, `${est.shortName}.categories_[${i}]`);
         });
     }
     /**
@@ -21909,7 +21814,7 @@ class Translator {
     indicators(f0, cats, keep, who) {
         const textual = cats.some((c) => typeof c === 'string');
         if (textual && !cats.every((c) => typeof c === 'string' || c === null || (typeof c === 'number' && Number.isNaN(c)))) {
-            throw new TranslationError(`${who}: categories mix text and numbers`);
+            throw new state/* TranslationError */.Kx(`${who}: categories mix text and numbers`);
         }
         const f = this.materialize(f0, textual ? 'string' : 'double', who);
         let bools;
@@ -21946,14 +21851,14 @@ class Translator {
     oneHot(est, table, stepName) {
         const cols = this.splitToColumns(table);
         const cats = this.categories(est, cols.length);
-        if (bool(est, '_infrequent_enabled', false))
-            throw unsupported(est.cls, 'infrequent categories (min_frequency / max_categories)');
-        const handle = str(est, 'handle_unknown', 'error');
+        if ((0,state/* bool */.lc)(est, '_infrequent_enabled', false))
+            throw (0,state/* unsupported */.qO)(est.cls, 'infrequent categories (min_frequency / max_categories)');
+        const handle = (0,state/* str */.gx)(est, 'handle_unknown', 'error');
         const dropIdx = est.attr('drop_idx_');
         const drops = cols.map((_, i) => {
             if (dropIdx === null || dropIdx === undefined)
                 return null;
-            const v = list(dropIdx, 'OneHotEncoder.drop_idx_')[i];
+            const v = (0,state/* list */.p_)(dropIdx, 'OneHotEncoder.drop_idx_')[i];
             return typeof v === 'number' && Number.isFinite(v) ? v : null;
         });
         const out = cols.map((c, i) => {
@@ -21962,15 +21867,15 @@ class Translator {
         }).filter((f) => f.width > 0);
         if (handle === 'error')
             this.notes.push('OneHotEncoder(handle_unknown="error"): a category not seen in training, which scikit-learn would reject, is encoded as all zeros');
-        const dropText = drops.some((d) => d !== null) ? `, drop=${describe(est.attr('drop'))}` : '';
+        const dropText = drops.some((d) => d !== null) ? `, drop=${(0,pickle_values/* describe */.q0)(est.attr('drop'))}` : '';
         return { out, node: { name: stepName, cls: 'OneHotEncoder', detail: `handle_unknown=${handle}${dropText}; ${out.reduce((a, f) => a + f.width, 0)} indicators`, children: [] } };
     }
     ordinal(est, table, stepName) {
         const cols = this.splitToColumns(table);
         const cats = this.categories(est, cols.length);
-        if (bool(est, '_infrequent_enabled', false))
-            throw unsupported(est.cls, 'infrequent categories (min_frequency / max_categories)');
-        const handle = str(est, 'handle_unknown', 'error');
+        if ((0,state/* bool */.lc)(est, '_infrequent_enabled', false))
+            throw (0,state/* unsupported */.qO)(est.cls, 'infrequent categories (min_frequency / max_categories)');
+        const handle = (0,state/* str */.gx)(est, 'handle_unknown', 'error');
         const unknownV = est.attr('unknown_value');
         const unknown = handle === 'use_encoded_value' ? (typeof unknownV === 'number' ? unknownV : NaN) : NaN;
         const missingV = est.attr('encoded_missing_value');
@@ -22013,7 +21918,7 @@ class Translator {
         if (est.shortName === 'HistGradientBoostingClassifier')
             this.finalNanAware = true;
         let preNode = null;
-        if (pre instanceof values_PyObject) {
+        if (pre instanceof pickle_values/* PyObject */.By) {
             // scikit-learn >= 1.4: categorical features are ordinal-encoded (and moved first) by an internal ColumnTransformer
             const r = this.transform(pre, table, '_preprocessor');
             table = r.out;
@@ -22021,21 +21926,21 @@ class Translator {
         }
         const x = this.concat(table, est.shortName);
         const nIn = est.attr('n_features_in_');
-        if (typeof nIn === 'number' && nIn !== (pre instanceof values_PyObject ? inWidth : x.width))
-            throw new TranslationError(`${est.shortName} was fitted on ${nIn} features but the preceding steps make ${x.width}`);
-        const classes = est.hasAttr('classes_') ? classesOf(est) : [];
+        if (typeof nIn === 'number' && nIn !== (pre instanceof pickle_values/* PyObject */.By ? inWidth : x.width))
+            throw new state/* TranslationError */.Kx(`${est.shortName} was fitted on ${nIn} features but the preceding steps make ${x.width}`);
+        const classes = est.hasAttr('classes_') ? (0,state/* classesOf */.OX)(est) : [];
         if (classes.length !== 2)
-            throw unsupported(est.cls, `${classes.length} classes; only binary classifiers are translated`);
+            throw (0,state/* unsupported */.qO)(est.cls, `${classes.length} classes; only binary classifiers are translated`);
         const node = (detail) => ({ name: stepName, cls: est.shortName, detail, children: preNode ? [preNode] : [] });
         switch (est.shortName) {
             case 'LogisticRegression': {
-                const coef = arr(est, 'coef_', 2);
+                const coef = (0,state/* arr */.QL)(est, 'coef_', 2);
                 if (coef.shape[0] !== 1 || coef.shape[1] !== x.width)
-                    throw new TranslationError(`LogisticRegression.coef_ has shape [${coef.shape.join(', ')}], expected [1, ${x.width}]`);
-                const w = toFloat64(coef);
-                const b = floats(est, 'intercept_', 1);
-                const multi = str(est, 'multi_class', 'auto');
-                const solver = str(est, 'solver', 'lbfgs');
+                    throw new state/* TranslationError */.Kx(`LogisticRegression.coef_ has shape [${coef.shape.join(', ')}], expected [1, ${x.width}]`);
+                const w = (0,numpy/* toFloat64 */.Gg)(coef);
+                const b = (0,state/* floats */.IE)(est, 'intercept_', 1);
+                const multi = (0,state/* str */.gx)(est, 'multi_class', 'auto');
+                const solver = (0,state/* str */.gx)(est, 'solver', 'lbfgs');
                 const softmax = multi === 'multinomial' && solver !== 'liblinear';
                 let z = this.g.op('Add', [this.g.op('MatMul', [x.tensor, this.g.constDouble(w, [x.width, 1])]), this.g.constDouble(b, [1])]);
                 if (softmax)
@@ -22054,13 +21959,13 @@ class Translator {
                         this.version(m);
                     const nc = m.attr('n_classes_');
                     if (typeof nc === 'number' && nc !== 2)
-                        throw new TranslationError(`${est.shortName} tree ${i} has ${nc} classes`);
+                        throw new state/* TranslationError */.Kx(`${est.shortName} tree ${i} has ${nc} classes`);
                     const no = m.attr('n_outputs_');
                     if (typeof no === 'number' && no !== 1)
-                        throw unsupported(est.cls, 'multi-output');
-                    return irFromTree(attr(m, 'tree_'), x.width, (row) => {
+                        throw (0,state/* unsupported */.qO)(est.cls, 'multi-output');
+                    return irFromTree((0,state/* attr */.ji)(m, 'tree_'), x.width, (row) => {
                         if (row.length < 2)
-                            throw new TranslationError(`${est.shortName} tree ${i} has ${row.length} values per node`);
+                            throw new state/* TranslationError */.Kx(`${est.shortName} tree ${i} has ${row.length} values per node`);
                         const s = row[0] + row[1];
                         return s === 0 ? 0 : row[1] / s;
                     }, `${est.shortName}.estimators_[${i}]`);
@@ -22069,19 +21974,19 @@ class Translator {
                 return { node: node(`${T} tree${T > 1 ? 's' : ''}, ${countNodes(trees)} nodes`), p1: part.score, features: x, trees: part.part, scoring: `mean over ${T} tree(s) of the leaf's class-1 fraction (float32 features, float64 thresholds)`, classes };
             }
             case 'GradientBoostingClassifier': {
-                const loss = str(est, 'loss', 'log_loss');
+                const loss = (0,state/* str */.gx)(est, 'loss', 'log_loss');
                 if (!['log_loss', 'deviance', 'exponential'].includes(loss))
-                    throw unsupported(est.cls, `loss=${loss}`);
-                const stages = arr(est, 'estimators_', 2);
+                    throw (0,state/* unsupported */.qO)(est.cls, `loss=${loss}`);
+                const stages = (0,state/* arr */.QL)(est, 'estimators_', 2);
                 if (stages.shape[1] !== 1)
-                    throw unsupported(est.cls, `${stages.shape[1]} trees per stage`);
-                const lr = num(est, 'learning_rate');
+                    throw (0,state/* unsupported */.qO)(est.cls, `${stages.shape[1]} trees per stage`);
+                const lr = (0,state/* num */.bu)(est, 'learning_rate');
                 const objs = stages.objects ?? [];
                 const nStages = typeof est.attr('n_estimators_') === 'number' ? est.attr('n_estimators_') : objs.length;
                 const trees = objs.slice(0, nStages).map((m, i) => {
-                    if (!(m instanceof values_PyObject))
-                        throw new TranslationError(`GradientBoostingClassifier.estimators_[${i}] is not a tree`);
-                    return irFromTree(attr(m, 'tree_'), x.width, (row) => row[0], `GradientBoostingClassifier.estimators_[${i}]`);
+                    if (!(m instanceof pickle_values/* PyObject */.By))
+                        throw new state/* TranslationError */.Kx(`GradientBoostingClassifier.estimators_[${i}] is not a tree`);
+                    return irFromTree((0,state/* attr */.ji)(m, 'tree_'), x.width, (row) => row[0], `GradientBoostingClassifier.estimators_[${i}]`);
                 });
                 const init = gbInit(est, loss);
                 const exp = loss === 'exponential';
@@ -22089,30 +21994,30 @@ class Translator {
                 return { node: node(`${trees.length} stages, learning_rate=${lr}, loss=${loss}`), p1: part.score, features: x, trees: part.part, scoring: `sigmoid(${exp ? '2·' : ''}(${init.toPrecision(6)} + ${lr}·sum of ${trees.length} regression trees)) (float32 features, float64 thresholds)`, classes };
             }
             case 'HistGradientBoostingClassifier': {
-                const loss = str(est, 'loss', 'log_loss');
+                const loss = (0,state/* str */.gx)(est, 'loss', 'log_loss');
                 if (!['log_loss', 'auto', 'binary_crossentropy'].includes(loss))
-                    throw unsupported(est.cls, `loss=${loss}`);
+                    throw (0,state/* unsupported */.qO)(est.cls, `loss=${loss}`);
                 const k = est.attr('n_trees_per_iteration_');
                 if (typeof k === 'number' && k !== 1)
-                    throw unsupported(est.cls, `${k} trees per iteration`);
-                const preds = attr(est, '_predictors');
+                    throw (0,state/* unsupported */.qO)(est.cls, `${k} trees per iteration`);
+                const preds = (0,state/* attr */.ji)(est, '_predictors');
                 if (!Array.isArray(preds))
-                    throw new TranslationError('HistGradientBoostingClassifier._predictors is not a list');
+                    throw new state/* TranslationError */.Kx('HistGradientBoostingClassifier._predictors is not a list');
                 const known = knownCategoriesOf(est, x.width);
                 const trees = preds.map((it, i) => {
                     if (!Array.isArray(it) || it.length !== 1)
-                        throw new TranslationError(`HistGradientBoostingClassifier._predictors[${i}] does not hold one predictor`);
+                        throw new state/* TranslationError */.Kx(`HistGradientBoostingClassifier._predictors[${i}] does not hold one predictor`);
                     return irFromPredictor(it[0], x.width, known, `HistGradientBoostingClassifier._predictors[${i}]`);
                 });
-                const base = toFloat64(arr(est, '_baseline_prediction'));
+                const base = (0,numpy/* toFloat64 */.Gg)((0,state/* arr */.QL)(est, '_baseline_prediction'));
                 if (base.length !== 1)
-                    throw new TranslationError(`HistGradientBoostingClassifier._baseline_prediction has ${base.length} values`);
+                    throw new state/* TranslationError */.Kx(`HistGradientBoostingClassifier._baseline_prediction has ${base.length} values`);
                 const part = this.treePart(x, trees, { scale: 1, offset: base[0], logistic: true, marginScale: 1, float32: false });
                 const cats = known.filter((c) => c !== null).length;
                 return { node: node(`${trees.length} iterations${cats ? `, ${cats} native categorical features` : ''}`), p1: part.score, features: x, trees: part.part, scoring: `sigmoid(${base[0].toPrecision(6)} + sum of ${trees.length} trees) (float64 features and thresholds; NaN and unknown categories follow each node's missing direction)`, classes };
             }
             default:
-                throw unsupported(est.cls);
+                throw (0,state/* unsupported */.qO)(est.cls);
         }
     }
     treePart(x, trees, o) {
@@ -22139,13 +22044,13 @@ function countNodes(trees) {
     return trees.reduce((a, t) => a + t.feature.length, 0);
 }
 function forestMembers(est) {
-    const v = attr(est, 'estimators_');
-    const items = Array.isArray(v) ? v : v instanceof NdArray && v.objects ? v.objects : null;
+    const v = (0,state/* attr */.ji)(est, 'estimators_');
+    const items = Array.isArray(v) ? v : v instanceof pickle_values/* NdArray */.cB && v.objects ? v.objects : null;
     if (!items || items.length === 0)
-        throw new TranslationError(`${est.shortName}.estimators_ holds no trees`);
+        throw new state/* TranslationError */.Kx(`${est.shortName}.estimators_ holds no trees`);
     return items.map((m, i) => {
-        if (!(m instanceof values_PyObject) || !/Tree(Classifier)?$/.test(m.shortName))
-            throw new TranslationError(`${est.shortName}.estimators_[${i}] is ${describe(m)}`);
+        if (!(m instanceof pickle_values/* PyObject */.By) || !/Tree(Classifier)?$/.test(m.shortName))
+            throw new state/* TranslationError */.Kx(`${est.shortName}.estimators_[${i}] is ${(0,pickle_values/* describe */.q0)(m)}`);
         return m;
     });
 }
@@ -22154,12 +22059,12 @@ function gbInit(est, loss) {
     const init = est.attr('init_');
     if (init === 'zero')
         return 0;
-    if (!(init instanceof values_PyObject) || init.shortName !== 'DummyClassifier')
-        throw unsupported(est.cls, `init=${describe(init)}`);
-    const strategy = str(init, '_strategy', str(init, 'strategy', 'prior'));
+    if (!(init instanceof pickle_values/* PyObject */.By) || init.shortName !== 'DummyClassifier')
+        throw (0,state/* unsupported */.qO)(est.cls, `init=${(0,pickle_values/* describe */.q0)(init)}`);
+    const strategy = (0,state/* str */.gx)(init, '_strategy', (0,state/* str */.gx)(init, 'strategy', 'prior'));
     if (strategy !== 'prior')
-        throw unsupported(est.cls, `init DummyClassifier(strategy=${strategy})`);
-    const prior = floats(init, 'class_prior_', 2);
+        throw (0,state/* unsupported */.qO)(est.cls, `init DummyClassifier(strategy=${strategy})`);
+    const prior = (0,state/* floats */.IE)(init, 'class_prior_', 2);
     const eps = 1.1920928955078125e-7; // np.finfo(np.float32).eps
     const p = Math.min(Math.max(prior[1], eps), 1 - eps);
     // BinomialDeviance: log(p / (1 - p)); ExponentialLoss: 0.5 * log(p / (1 - p))
@@ -22168,12 +22073,12 @@ function gbInit(est, loss) {
 }
 /** (name, estimator) steps of a Pipeline. */
 function pipelineSteps(p) {
-    const steps = attr(p, 'steps');
+    const steps = (0,state/* attr */.ji)(p, 'steps');
     if (!Array.isArray(steps) || steps.length === 0)
-        throw new TranslationError('Pipeline.steps is empty or not a list');
+        throw new state/* TranslationError */.Kx('Pipeline.steps is empty or not a list');
     return steps.map((s, i) => {
         if (!Array.isArray(s) || s.length !== 2)
-            throw new TranslationError(`Pipeline.steps[${i}] is not a (name, estimator) pair`);
+            throw new state/* TranslationError */.Kx(`Pipeline.steps[${i}] is not a (name, estimator) pair`);
         return [String(s[0]), s[1]];
     });
 }
@@ -22183,20 +22088,20 @@ function selectColumns(cols, names, who) {
     const byName = (s) => {
         const i = names.indexOf(s);
         if (i < 0)
-            throw new TranslationError(`${who} selects column ${s}, which is not among the fitted columns`);
+            throw new state/* TranslationError */.Kx(`${who} selects column ${s}, which is not among the fitted columns`);
         return i;
     };
     const byIndex = (i) => {
         const j = i < 0 ? n + i : i;
         if (!(Number.isInteger(j) && j >= 0 && j < n))
-            throw new TranslationError(`${who} selects column index ${i} of ${n}`);
+            throw new state/* TranslationError */.Kx(`${who} selects column index ${i} of ${n}`);
         return j;
     };
     if (typeof cols === 'string')
         return [byName(cols)];
     if (typeof cols === 'number')
         return [byIndex(cols)];
-    if (cols instanceof PySlice) {
+    if (cols instanceof pickle_values/* PySlice */.o$) {
         const { start, stop, step } = cols;
         if (typeof start === 'string' || typeof stop === 'string') {
             const a = start === null ? 0 : byName(String(start));
@@ -22213,18 +22118,18 @@ function selectColumns(cols, names, who) {
     let items;
     if (Array.isArray(cols))
         items = cols;
-    else if (cols instanceof NdArray)
-        items = list(cols, who);
+    else if (cols instanceof pickle_values/* NdArray */.cB)
+        items = (0,state/* list */.p_)(cols, who);
     // _RemainderColsList (scikit-learn 1.5+): a UserList, its columns in `data`
-    else if (cols instanceof values_PyObject && Array.isArray(cols.attr('data')))
+    else if (cols instanceof pickle_values/* PyObject */.By && Array.isArray(cols.attr('data')))
         items = cols.attr('data');
-    else if (cols instanceof values_PyObject && (cols.listItems.length > 0 || cols.shortName === '_RemainderColsList'))
+    else if (cols instanceof pickle_values/* PyObject */.By && (cols.listItems.length > 0 || cols.shortName === '_RemainderColsList'))
         items = cols.listItems;
-    else if (cols instanceof values_PyObject)
-        throw new TranslationError(`${who} selects its columns with ${cols.shortName}, whose resolved columns the file does not hold`);
+    else if (cols instanceof pickle_values/* PyObject */.By)
+        throw new state/* TranslationError */.Kx(`${who} selects its columns with ${cols.shortName}, whose resolved columns the file does not hold`);
     else
-        throw new TranslationError(`${who} selects columns with ${describe(cols)}`);
-    if (cols instanceof NdArray && cols.dtype.kind === 'b')
+        throw new state/* TranslationError */.Kx(`${who} selects columns with ${(0,pickle_values/* describe */.q0)(cols)}`);
+    if (cols instanceof pickle_values/* NdArray */.cB && cols.dtype.kind === 'b')
         return items.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
     if (items.length === n && items.every((v) => typeof v === 'boolean'))
         return items.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
@@ -22239,8 +22144,8 @@ function range(a, b, s) {
 }
 /** Translate a fitted estimator (a Pipeline, or a bare classifier) read from a pickle. */
 function translateSklearn(root) {
-    if (!(root instanceof values_PyObject) || !root.cls.startsWith('sklearn.')) {
-        throw new TranslationError(`the file holds ${describe(root)}, not a scikit-learn estimator; ${'save the fitted estimator itself with joblib.dump(model, path)'}`);
+    if (!(root instanceof pickle_values/* PyObject */.By) || !root.cls.startsWith('sklearn.')) {
+        throw new state/* TranslationError */.Kx(`the file holds ${(0,pickle_values/* describe */.q0)(root)}, not a scikit-learn estimator; ${'save the fitted estimator itself with joblib.dump(model, path)'}`);
     }
     const tr = new Translator(root);
     tr.version(root);
@@ -22252,15 +22157,15 @@ function translateSklearn(root) {
     else
         steps = [['model', root]];
     if (steps.length === 0)
-        throw new TranslationError('the Pipeline has no estimator');
+        throw new state/* TranslationError */.Kx('the Pipeline has no estimator');
     const [lastName, last] = steps[steps.length - 1];
-    if (!(last instanceof values_PyObject))
-        throw new TranslationError(`the last step ${lastName} is ${describe(last)}, not a classifier`);
+    if (!(last instanceof pickle_values/* PyObject */.By))
+        throw new state/* TranslationError */.Kx(`the last step ${lastName} is ${(0,pickle_values/* describe */.q0)(last)}, not a classifier`);
     const first = steps[0][1];
-    const names = first instanceof values_PyObject ? featureNamesIn(first) : null;
-    const nIn = first instanceof values_PyObject ? first.attr('n_features_in_') : undefined;
+    const names = first instanceof pickle_values/* PyObject */.By ? (0,state/* featureNamesIn */.UH)(first) : null;
+    const nIn = first instanceof pickle_values/* PyObject */.By ? first.attr('n_features_in_') : undefined;
     if (!names && typeof nIn !== 'number')
-        throw new TranslationError(`${first instanceof values_PyObject ? first.shortName : 'the first step'} has neither feature_names_in_ nor n_features_in_: is it fitted?`);
+        throw new state/* TranslationError */.Kx(`${first instanceof pickle_values/* PyObject */.By ? first.shortName : 'the first step'} has neither feature_names_in_ nor n_features_in_: is it fitted?`);
     let table = tr.rawTable(names, names ? names.length : nIn);
     const children = [];
     for (const [name, est] of steps.slice(0, -1)) {
@@ -22424,21 +22329,21 @@ function namedInputs(g, names, d, categoryLevels = new Map()) {
 
 function obj(v, what) {
     if (!v || typeof v !== 'object' || Array.isArray(v))
-        throw new TranslationError(`XGBoost JSON: ${what} is missing or not an object`);
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} is missing or not an object`);
     return v;
 }
 function arrOf(v, what, n) {
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'number'))
-        throw new TranslationError(`XGBoost JSON: ${what} is not a list of numbers`);
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} is not a list of numbers`);
     if (n !== undefined && v.length !== n)
-        throw new TranslationError(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
     return v;
 }
 function numText(v, what) {
     const s = Array.isArray(v) ? v[0] : v;
     const n = typeof s === 'number' ? s : typeof s === 'string' ? Number(s.replace(/^\[|\]$/g, '')) : NaN;
     if (!Number.isFinite(n))
-        throw new TranslationError(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
     return n;
 }
 /** Is this parsed JSON an XGBoost model? */
@@ -22452,20 +22357,20 @@ function translateXgboost(doc) {
     const objective = obj(learner.objective, 'learner.objective');
     const objName = String(objective.name);
     if (objName !== 'binary:logistic' && objName !== 'reg:logistic') {
-        throw new TranslationError(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
+        throw new state/* TranslationError */.Kx(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
     }
     const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
     if (booster.name !== 'gbtree')
-        throw new TranslationError(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
+        throw new state/* TranslationError */.Kx(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
     const model = obj(booster.model, 'gradient_booster.model');
     const mp = obj(learner.learner_model_param, 'learner.learner_model_param');
     const nFeatures = numText(mp.num_feature, 'num_feature');
     const baseScore = numText(mp.base_score, 'base_score');
     if (!(baseScore > 0 && baseScore < 1))
-        throw new TranslationError(`XGBoost base_score ${baseScore} is not a probability`);
+        throw new state/* TranslationError */.Kx(`XGBoost base_score ${baseScore} is not a probability`);
     const treesJson = model.trees;
     if (!Array.isArray(treesJson))
-        throw new TranslationError('XGBoost JSON: gradient_booster.model.trees is not a list');
+        throw new state/* TranslationError */.Kx('XGBoost JSON: gradient_booster.model.trees is not a list');
     const gparam = obj(model.gbtree_model_param ?? {}, 'gbtree_model_param');
     const perIter = gparam.num_parallel_tree !== undefined ? numText(gparam.num_parallel_tree, 'num_parallel_tree') : 1;
     let nTrees = treesJson.length;
@@ -22474,7 +22379,7 @@ function translateXgboost(doc) {
         nTrees = Math.min(nTrees, (numText(attrs.best_iteration, 'best_iteration') + 1) * perIter);
     const info = model.tree_info;
     if (Array.isArray(info) && info.some((c) => c !== 0))
-        throw new TranslationError('XGBoost JSON: trees for more than one class');
+        throw new state/* TranslationError */.Kx('XGBoost JSON: trees for more than one class');
     const trees = treesJson.slice(0, nTrees).map((tj, ti) => {
         const t = obj(tj, `trees[${ti}]`);
         const left = arrOf(t.left_children, `trees[${ti}].left_children`);
@@ -22491,9 +22396,9 @@ function translateXgboost(doc) {
                 continue;
             }
             if (st[i] !== 0)
-                throw new TranslationError('XGBoost categorical splits are not translated; one-hot encode the categories or export to ONNX', 'XGBoost categorical split');
+                throw new state/* TranslationError */.Kx('XGBoost categorical splits are not translated; one-hot encode the categories or export to ONNX', 'XGBoost categorical split');
             if (!(left[i] > 0 && left[i] < n && right[i] > 0 && right[i] < n && idx[i] >= 0 && idx[i] < nFeatures)) {
-                throw new TranslationError(`XGBoost JSON: trees[${ti}] node ${i} points out of range`);
+                throw new state/* TranslationError */.Kx(`XGBoost JSON: trees[${ti}] node ${i} points out of range`);
             }
             ir.feature[i] = idx[i];
             ir.threshold[i] = Math.fround(cond[i]);
@@ -22572,23 +22477,23 @@ function translateLightgbm(bytes) {
     }
     const objective = header.get('objective') ?? '';
     if (!/^binary\b/.test(objective) && !/^cross_entropy\b/.test(objective)) {
-        throw new TranslationError(`LightGBM objective "${objective.slice(0, 60)}" is not translated (only binary); export the model to ONNX (onnxmltools.convert_lightgbm) instead`, `LightGBM ${objective.split(' ')[0]}`);
+        throw new state/* TranslationError */.Kx(`LightGBM objective "${objective.slice(0, 60)}" is not translated (only binary); export the model to ONNX (onnxmltools.convert_lightgbm) instead`, `LightGBM ${objective.split(' ')[0]}`);
     }
     if (Number(header.get('num_class') ?? '1') !== 1 || Number(header.get('num_tree_per_iteration') ?? '1') !== 1)
-        throw new TranslationError('LightGBM model with more than one tree per iteration (multiclass)', 'LightGBM multiclass');
+        throw new state/* TranslationError */.Kx('LightGBM model with more than one tree per iteration (multiclass)', 'LightGBM multiclass');
     if (header.has('average_output'))
-        throw new TranslationError('LightGBM random-forest mode (average_output) is not translated', 'LightGBM rf');
+        throw new state/* TranslationError */.Kx('LightGBM random-forest mode (average_output) is not translated', 'LightGBM rf');
     const sigmoid = /sigmoid:([0-9.eE+-]+)/.exec(objective);
     const scale = /^binary/.test(objective) ? Number(sigmoid?.[1] ?? '1') : 1;
     const nFeatures = Number(header.get('max_feature_idx') ?? 'NaN') + 1;
     if (!(nFeatures >= 1 && nFeatures < 1_000_000))
-        throw new TranslationError('LightGBM model without max_feature_idx');
+        throw new state/* TranslationError */.Kx('LightGBM model without max_feature_idx');
     const names = (header.get('feature_names') ?? '').split(' ').filter((s) => s !== '');
     const infos = (header.get('feature_infos') ?? '').split(' ');
     const trees = [];
     while (i < lines.length && lines[i].startsWith('Tree=')) {
         if (trees.length >= MAX_TREES)
-            throw new TranslationError(`LightGBM model with more than ${MAX_TREES} trees`);
+            throw new state/* TranslationError */.Kx(`LightGBM model with more than ${MAX_TREES} trees`);
         const t = new Map();
         i++;
         for (; i < lines.length && lines[i] !== '' && !lines[i].startsWith('Tree='); i++) {
@@ -22603,7 +22508,7 @@ function translateLightgbm(bytes) {
             break;
     }
     if (trees.length === 0)
-        throw new TranslationError('LightGBM model without trees');
+        throw new state/* TranslationError */.Kx('LightGBM model without trees');
     // pandas categorical columns: the categorical features (feature_infos not a [min:max] range), in order
     const pc = /\npandas_categorical:(.*)\s*$/.exec(text)?.[1];
     let pandasCats = null;
@@ -22612,14 +22517,14 @@ function translateLightgbm(bytes) {
             pandasCats = JSON.parse(pc);
         }
         catch {
-            throw new TranslationError('LightGBM pandas_categorical line is not JSON');
+            throw new state/* TranslationError */.Kx('LightGBM pandas_categorical line is not JSON');
         }
     }
     const categoryLevels = new Map();
     if (pandasCats) {
         const catFeatures = infos.map((s, f) => (s && !s.startsWith('[') && s !== 'none' ? f : -1)).filter((f) => f >= 0);
         if (catFeatures.length !== pandasCats.length)
-            throw new TranslationError(`LightGBM model has ${catFeatures.length} categorical features but pandas_categorical lists ${pandasCats.length}`);
+            throw new state/* TranslationError */.Kx(`LightGBM model has ${catFeatures.length} categorical features but pandas_categorical lists ${pandasCats.length}`);
         catFeatures.forEach((f, k) => categoryLevels.set(f, pandasCats[k].map(String)));
     }
     const g = new onnx_builder/* GraphBuilder */.Q();
@@ -22653,17 +22558,17 @@ function translateLightgbm(bytes) {
 function nums(t, key, n, tree) {
     const s = t.get(key);
     if (s === undefined)
-        throw new TranslationError(`LightGBM tree ${tree} has no ${key}`);
+        throw new state/* TranslationError */.Kx(`LightGBM tree ${tree} has no ${key}`);
     const v = s.split(' ').filter((x) => x !== '').map(Number);
     if (v.length !== n || v.some((x) => Number.isNaN(x)))
-        throw new TranslationError(`LightGBM tree ${tree}: ${key} has ${v.length} values, expected ${n}`);
+        throw new state/* TranslationError */.Kx(`LightGBM tree ${tree}: ${key} has ${v.length} values, expected ${n}`);
     return v;
 }
 /** One LightGBM tree: internal nodes 0..L-2, leaf k as node L-1+k. */
 function readTree(t, index, nFeatures) {
     const L = Number(t.get('num_leaves'));
     if (!(Number.isInteger(L) && L >= 1 && L < 10_000_000))
-        throw new TranslationError(`LightGBM tree ${index} has num_leaves ${t.get('num_leaves')}`);
+        throw new state/* TranslationError */.Kx(`LightGBM tree ${index} has num_leaves ${t.get('num_leaves')}`);
     const leaves = nums(t, 'leaf_value', L, index);
     const n = 2 * L - 1;
     const ir = (0,tree_ir/* emptyTree */["in"])(n);
@@ -22688,7 +22593,7 @@ function readTree(t, index, nFeatures) {
         const l = node(left[b]);
         const r = node(right[b]);
         if (!(f >= 0 && f < nFeatures && l > 0 && l < n && r > 0 && r < n))
-            throw new TranslationError(`LightGBM tree ${index} node ${b} points out of range`);
+            throw new state/* TranslationError */.Kx(`LightGBM tree ${index} node ${b} points out of range`);
         ir.feature[b] = f;
         ir.trueChild[b] = l;
         ir.falseChild[b] = r;
@@ -22699,7 +22604,7 @@ function readTree(t, index, nFeatures) {
         if (categorical) {
             const c = thr[b];
             if (!(Number.isInteger(c) && c >= 0 && c < numCat))
-                throw new TranslationError(`LightGBM tree ${index} node ${b}: categorical split ${c} of ${numCat}`);
+                throw new state/* TranslationError */.Kx(`LightGBM tree ${index} node ${b}: categorical split ${c} of ${numCat}`);
             const members = [];
             for (let w = boundaries[c]; w < boundaries[c + 1]; w++) {
                 const word = bits[w] >>> 0;
@@ -22727,7 +22632,7 @@ function readTree(t, index, nFeatures) {
                 // zero_as_missing: 0 (and NaN) follow the default direction; exact only when that is where 0 goes anyway
                 const zeroLeft = 0 <= thr[b];
                 if (zeroLeft !== defaultLeft)
-                    throw new TranslationError('LightGBM zero_as_missing splits are not translated; retrain with zero_as_missing=False or export to ONNX', 'LightGBM zero_as_missing');
+                    throw new state/* TranslationError */.Kx('LightGBM zero_as_missing splits are not translated; retrain with zero_as_missing=False or export to ONNX', 'LightGBM zero_as_missing');
                 ir.missingTrue[b] = defaultLeft ? 1 : 0;
             }
         }
@@ -22799,7 +22704,7 @@ function openForeignModel(bytes, opts = {}) {
         read = readJoblib(bytes, opts.limits);
     }
     catch (e) {
-        if (e instanceof PickleRefusal) {
+        if (e instanceof pickle_findings/* PickleRefusal */.z) {
             const f = e.finding;
             const findings = e.findings.map((x) => ({ ...x }));
             const unsafe = f.kind === 'dangerous-global' || f.kind === 'disallowed-global' || f.kind === 'disallowed-call' || f.kind === 'persistent-id' || f.kind === 'extension-registry' || f.kind === 'out-of-band';
@@ -22820,8 +22725,8 @@ function openForeignModel(bytes, opts = {}) {
         translation = translateSklearn(read.value);
     }
     catch (e) {
-        if (e instanceof TranslationError) {
-            const est = read.value instanceof values_PyObject ? read.value.shortName : 'the object';
+        if (e instanceof state/* TranslationError */.Kx) {
+            const est = read.value instanceof pickle_values/* PyObject */.By ? read.value.shortName : 'the object';
             throw new ArtifactRefusal(e.unsupported ? e.message : `${est}: ${e.message}`, scan, 'unsupported');
         }
         throw e;
@@ -22838,7 +22743,7 @@ function openLightgbm(bytes) {
         return { format: 'lightgbm-text', container: 'unknown', translation, scan };
     }
     catch (e) {
-        if (e instanceof TranslationError)
+        if (e instanceof state/* TranslationError */.Kx)
             throw new ArtifactRefusal(e.message, scan, 'unsupported');
         throw e;
     }
@@ -22853,7 +22758,7 @@ function openXgboost(bytes) {
         throw new ArtifactRefusal(`the model file is JSON but does not parse (${e.message.split('\n')[0]})`, { ...scan, format: 'json' }, 'malformed');
     }
     if (!looksLikeXgboost(doc)) {
-        throw new ArtifactRefusal(`the model file is JSON but not an XGBoost model (no "learner" object); the gate reads ONNX, scikit-learn .joblib/.pkl and XGBoost JSON; ${EXPORT_RECIPE}`, { ...scan, format: 'json' }, 'unsupported');
+        throw new ArtifactRefusal(`the model file is JSON but not an XGBoost model (no "learner" object); the gate reads ONNX, scikit-learn .joblib/.pkl and XGBoost JSON; ${state/* EXPORT_RECIPE */.CF}`, { ...scan, format: 'json' }, 'unsupported');
     }
     try {
         const translation = translateXgboost(doc);
@@ -22862,7 +22767,7 @@ function openXgboost(bytes) {
         return { format: 'xgboost-json', container: 'unknown', translation, scan };
     }
     catch (e) {
-        if (e instanceof TranslationError)
+        if (e instanceof state/* TranslationError */.Kx)
             throw new ArtifactRefusal(e.message, scan, 'unsupported');
         throw e;
     }
@@ -22922,6 +22827,175 @@ function openModel(bytes, where) {
 
 /***/ }),
 
+/***/ 7680:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CF: () => (/* binding */ EXPORT_RECIPE),
+/* harmony export */   IE: () => (/* binding */ floats),
+/* harmony export */   Kx: () => (/* binding */ TranslationError),
+/* harmony export */   OX: () => (/* binding */ classesOf),
+/* harmony export */   P3: () => (/* binding */ floatsOrNone),
+/* harmony export */   QL: () => (/* binding */ arr),
+/* harmony export */   UH: () => (/* binding */ featureNamesIn),
+/* harmony export */   bu: () => (/* binding */ num),
+/* harmony export */   gx: () => (/* binding */ str),
+/* harmony export */   ji: () => (/* binding */ attr),
+/* harmony export */   lc: () => (/* binding */ bool),
+/* harmony export */   p_: () => (/* binding */ list),
+/* harmony export */   ps: () => (/* binding */ checkVersion),
+/* harmony export */   qO: () => (/* binding */ unsupported)
+/* harmony export */ });
+/* unused harmony exports SUPPORTED_ESTIMATORS, SKLEARN_MIN, SKLEARN_MAX_EXCLUSIVE, parseVersion, isEstimator, isGlobal */
+/* harmony import */ var _pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4882);
+/* harmony import */ var _pickle_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5059);
+/**
+ * Reading a scikit-learn estimator's fitted state from plain pickle data, with a clear refusal when a state is missing
+ * or has the wrong shape (TranslationError: the caller turns it into a UserError located at the model file).
+ */
+
+
+class TranslationError extends Error {
+    unsupported;
+    constructor(message, 
+    /** Set when the refusal is about an estimator the translator does not support. */
+    unsupported) {
+        super(message);
+        this.unsupported = unsupported;
+        this.name = 'TranslationError';
+    }
+}
+/** Supported estimators, for messages and the README. */
+const SUPPORTED_ESTIMATORS = [
+    'Pipeline',
+    'ColumnTransformer',
+    'StandardScaler',
+    'MinMaxScaler',
+    'MaxAbsScaler',
+    'RobustScaler',
+    'SimpleImputer',
+    'OneHotEncoder',
+    'OrdinalEncoder',
+    'FunctionTransformer(func=None)',
+    'LogisticRegression (binary)',
+    'DecisionTreeClassifier',
+    'RandomForestClassifier',
+    'ExtraTreesClassifier',
+    'GradientBoostingClassifier',
+    'HistGradientBoostingClassifier',
+];
+const EXPORT_RECIPE = 'export the model to ONNX instead (skl2onnx: `onnx = skl2onnx.to_onnx(model, X[:1])`; PyTorch: `torch.onnx.export(model, x, "model.onnx")`) and point model.path at the .onnx file';
+function unsupported(cls, why = '') {
+    const short = cls.slice(cls.lastIndexOf('.') + 1);
+    return new TranslationError(`${short}${why ? ` (${why})` : ''} is not an estimator the gate can translate; supported: ${SUPPORTED_ESTIMATORS.join(', ')}, and XGBoost JSON (binary:logistic); ${EXPORT_RECIPE}`, short);
+}
+/** The oldest and newest scikit-learn versions whose pickled state this translator reads. */
+const SKLEARN_MIN = [0, 24];
+const SKLEARN_MAX_EXCLUSIVE = [1, 10];
+function parseVersion(v) {
+    return v.split(/[.+-]/).slice(0, 3).map((p) => Number.parseInt(p, 10) || 0);
+}
+function checkVersion(o) {
+    const v = o.attr('_sklearn_version');
+    if (typeof v !== 'string')
+        return undefined;
+    const [a, b] = parseVersion(v);
+    const cmp = (x) => (a !== x[0] ? a - x[0] : b - x[1]);
+    if (cmp(SKLEARN_MIN) < 0 || cmp(SKLEARN_MAX_EXCLUSIVE) >= 0) {
+        throw new TranslationError(`${o.shortName} was saved by scikit-learn ${v}; the gate reads the state of scikit-learn ${SKLEARN_MIN.join('.')} to ${SKLEARN_MAX_EXCLUSIVE[0]}.${SKLEARN_MAX_EXCLUSIVE[1] - 1}; ${EXPORT_RECIPE}`);
+    }
+    return v;
+}
+function isEstimator(v) {
+    return v instanceof PyObject && v.cls.startsWith('sklearn.');
+}
+function what(o, name) {
+    return `${o.shortName}.${name}`;
+}
+function attr(o, name) {
+    if (!o.hasAttr(name))
+        throw new TranslationError(`${what(o, name)} is missing: the estimator is not fitted, or was saved by an unexpected scikit-learn version`);
+    return o.attr(name);
+}
+function arr(o, name, ndim) {
+    const v = attr(o, name);
+    if (!(0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .isNdArray */ .Ap)(v))
+        throw new TranslationError(`${what(o, name)} is ${(0,_pickle_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(v)}, not an array`);
+    if (ndim !== undefined && v.shape.length !== ndim)
+        throw new TranslationError(`${what(o, name)} has shape [${v.shape.join(', ')}], expected ${ndim} dimension(s)`);
+    return v;
+}
+function floats(o, name, length) {
+    const a = arr(o, name);
+    const out = (0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .toFloat64 */ .Gg)(a);
+    if (length !== undefined && out.length !== length)
+        throw new TranslationError(`${what(o, name)} has ${out.length} values, expected ${length}`);
+    return out;
+}
+/** Float array attribute or null when the attribute is None. */
+function floatsOrNone(o, name, length) {
+    const v = o.attr(name);
+    if (v === null || v === undefined)
+        return null;
+    return floats(o, name, length);
+}
+function num(o, name) {
+    const v = attr(o, name);
+    if (typeof v === 'number')
+        return v;
+    if (typeof v === 'boolean')
+        return v ? 1 : 0;
+    if ((0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .isNdArray */ .Ap)(v) && v.size === 1)
+        return (0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .toFloat64 */ .Gg)(v)[0];
+    throw new TranslationError(`${what(o, name)} is ${(0,_pickle_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(v)}, not a number`);
+}
+function str(o, name, fallback) {
+    const v = o.attr(name);
+    if (typeof v === 'string')
+        return v;
+    if ((v === undefined || v === null) && fallback !== undefined)
+        return fallback;
+    throw new TranslationError(`${what(o, name)} is ${(0,_pickle_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(v)}, not a text`);
+}
+function bool(o, name, fallback) {
+    const v = o.attr(name);
+    if (typeof v === 'boolean')
+        return v;
+    if (typeof v === 'number')
+        return v !== 0;
+    return fallback;
+}
+/** A list of values from a list, tuple or 1-D array. */
+function list(v, what) {
+    if (Array.isArray(v))
+        return v;
+    if ((0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .isNdArray */ .Ap)(v))
+        return v.dtype.kind === 'O' || 'US'.includes(v.dtype.kind) ? (0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .toStrings */ .o8)(v) : Array.from((0,_pickle_numpy_js__WEBPACK_IMPORTED_MODULE_0__/* .toFloat64 */ .Gg)(v));
+    throw new TranslationError(`${what} is ${(0,_pickle_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(v)}, not a list`);
+}
+/** Feature names an estimator was fitted on (feature_names_in_), or null. */
+function featureNamesIn(o) {
+    const v = o.attr('feature_names_in_');
+    if (v === undefined || v === null)
+        return null;
+    const names = list(v, what(o, 'feature_names_in_'));
+    if (!names.every((n) => typeof n === 'string'))
+        throw new TranslationError(`${what(o, 'feature_names_in_')} holds non-text names`);
+    return names;
+}
+function classesOf(o) {
+    const v = attr(o, 'classes_');
+    const items = list(v, what(o, 'classes_'));
+    return items.map((c) => (typeof c === 'string' || typeof c === 'number' ? c : typeof c === 'boolean' ? Number(c) : String((0,_pickle_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(c))));
+}
+function isGlobal(v, qualified) {
+    return v instanceof PyGlobal && (qualified === undefined || v.qualified === qualified);
+}
+
+
+
+/***/ }),
+
 /***/ 6893:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -22934,12 +23008,14 @@ function openModel(bytes, where) {
 /* harmony export */ });
 /* unused harmony exports isLeaf, irScore */
 /* harmony import */ var _onnx_builder_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4552);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7680);
 /**
  * Trees of any source (scikit-learn Tree, HistGradientBoosting predictors, XGBoost JSON) in one form, emitted as one
  * opset-5 ai.onnx.ml TreeEnsemble on a float64 input with float64 thresholds and leaf values (no float32 rounding of
  * thresholds: a float32-input model casts its features to float32 and back before the trees, which gives exactly its
  * float32-vs-float64 comparisons).
  */
+
 
 const MODE_LEQ = 0;
 const MODE_LT = 1;
@@ -22973,7 +23049,7 @@ function emitTreeEnsemble(g, input, trees, opts = {}) {
         while (stack.length > 0) {
             const i = stack.pop();
             if (i < 0 || i >= n || seen[i])
-                throw new Error(`tree ${ti}: node ${i} is reached twice or out of range`);
+                throw new _state_js__WEBPACK_IMPORTED_MODULE_1__/* .TranslationError */ .Kx(`tree ${ti + 1} of the model is not a tree: node ${i} ${i < 0 || i >= n ? 'is out of range' : 'is reached twice (a cycle or a shared node)'}; the file is damaged or was edited by hand — save the model again`);
             seen[i] = 1;
             order.push(i);
             if (!isLeaf(t, i))
@@ -24602,7 +24678,7 @@ function groupAggregates(overall, groups) {
 ;// CONCATENATED MODULE: ./build/metrics/types.js
 /** Metric names and result shapes shared by metrics/, checks/ and report/. Names follow scikit-learn/fairlearn. */
 /** Metrics that need only y_true and y_pred (plus the base rate). */
-const types_LABEL_METRICS = [
+const LABEL_METRICS = [
     'count',
     'base_rate',
     'selection_rate',
@@ -24766,7 +24842,7 @@ function unitWeights(n) {
 
 
 function isLabelMetric(metric) {
-    return types_LABEL_METRICS.includes(metric);
+    return LABEL_METRICS.includes(metric);
 }
 function isScoreMetricName(metric) {
     return SCORE_METRICS.includes(metric);
@@ -26481,18 +26557,20 @@ function hashLabel(label) {
 function createRng(seed) {
     const seedInt = Number.isFinite(seed) ? Math.floor(seed) >>> 0 : 0;
     const sm = splitmix32(seedInt);
-    let s0 = sm(), s1 = sm(), s2 = sm(), s3 = sm();
+    // the state words are kept as int32 (small integers in V8, no heap numbers); only the output is made unsigned
+    let s0 = sm() | 0, s1 = sm() | 0, s2 = sm() | 0, s3 = sm() | 0;
     if ((s0 | s1 | s2 | s3) === 0)
         s0 = 1;
     const nextU32 = () => {
-        const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+        const m = Math.imul(s1, 5);
+        const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
         const t = s1 << 9;
         s2 ^= s0;
         s3 ^= s1;
         s1 ^= s2;
         s0 ^= s3;
         s2 ^= t;
-        s3 = rotl(s3, 11);
+        s3 = (s3 << 11) | (s3 >>> 21);
         return result;
     };
     let spare = null;
@@ -26527,9 +26605,6 @@ function createRng(seed) {
         fork: (label) => createRng((seedInt ^ hashLabel(label)) >>> 0),
     };
     return rng;
-}
-function rotl(x, k) {
-    return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 /** Fisher-Yates shuffle of indices 0..n-1 (or of a given array, in place). */
 function shuffledIndices(n, rng) {
@@ -27097,7 +27172,7 @@ function cellsEstimate(metric, value, cells, settings, rng) {
 
 ;// CONCATENATED MODULE: ./build/metrics/names.js
 /** Display name of each base metric. */
-const names_METRIC_TITLES = {
+const METRIC_TITLES = {
     count: 'Rows',
     base_rate: 'Base rate',
     selection_rate: 'Selection rate',
@@ -27119,7 +27194,7 @@ const names_METRIC_TITLES = {
 };
 /** Column-header name of a base metric: the display name, with the four confusion-matrix rates abbreviated. */
 function metricShortTitle(metric) {
-    return METRIC_SHORT_TITLES[metric] ?? names_METRIC_TITLES[metric] ?? metric;
+    return METRIC_SHORT_TITLES[metric] ?? METRIC_TITLES[metric] ?? metric;
 }
 const METRIC_SHORT_TITLES = {
     true_positive_rate: 'TPR',
@@ -27142,7 +27217,7 @@ const SUFFIXES = [
     ['_group_max', 'highest group'],
 ];
 function metricTitle(metric) {
-    const titles = names_METRIC_TITLES;
+    const titles = METRIC_TITLES;
     if (titles[metric])
         return titles[metric];
     if (FAIRNESS_TITLES[metric])
@@ -27202,7 +27277,7 @@ const FAVOURABLE_NAMED_TITLES = {
  * class-dependent metric names the favourable class ('Rate of good decisions, lowest group'). Symmetric metrics
  * (accuracy, ROC AUC, Brier, log loss, KS, counts) keep their names.
  */
-function fairnessMetricTitle(metric, terms) {
+function names_fairnessMetricTitle(metric, terms) {
     if (!favoursNegative(terms))
         return metricTitle(metric);
     const l = labelWords(terms.label);
@@ -27226,7 +27301,7 @@ function fairnessShortTitle(metric, terms) {
     if (!favoursNegative(terms))
         return metricShortTitle(metric);
     const short = FAVOURABLE_SHORT_TITLES[metric];
-    return short ? short(labelWords(terms.label)) : fairnessMetricTitle(metric, terms);
+    return short ? short(labelWords(terms.label)) : names_fairnessMetricTitle(metric, terms);
 }
 
 ;// CONCATENATED MODULE: ./build/util/arrays.js
@@ -29633,7 +29708,7 @@ async function readCsvDataset(file, opts) {
         throw new UserError(`cannot read the dataset (${describeFsError(e)}); check dataset.path in the policy`, { file: where });
     }
     if (size > maxBytes) {
-        throw new UserError(`dataset is ${csv_formatBytes(size)}, more than the limit of ${csv_formatBytes(maxBytes)}; evaluate on a sample of the data`, { file: where });
+        throw new UserError(`dataset is ${formatBytes(size)}, more than the limit of ${formatBytes(maxBytes)}; evaluate on a sample of the data`, { file: where });
     }
     // size checked again on the open descriptor; the read stops at the limit whatever stat said (issue #10)
     const bytes = readRegularFileSync(file, { maxBytes, what: 'dataset', where: { file: where }, tooBigHint: 'evaluate on a sample of the data' });
@@ -29644,7 +29719,7 @@ function parseCsvDataset(bytes, opts) {
     const where = opts.displayPath;
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_CSV_BYTES;
     if (bytes.length > maxBytes) {
-        throw new UserError(`dataset is ${csv_formatBytes(bytes.length)}, more than the limit of ${csv_formatBytes(maxBytes)}; evaluate on a sample of the data`, { file: where });
+        throw new UserError(`dataset is ${formatBytes(bytes.length)}, more than the limit of ${formatBytes(maxBytes)}; evaluate on a sample of the data`, { file: where });
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
@@ -29878,7 +29953,7 @@ function describeFsError(e) {
         return 'it is a directory';
     return code ?? 'unknown error';
 }
-function csv_formatBytes(n) {
+function formatBytes(n) {
     if (n >= 1024 * 1024)
         return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
     if (n >= 1024)
@@ -30066,8 +30141,8 @@ function outcomeTerms(ctx) {
 /** Title of a fairness metric for this run: names the favourable class when it is the negative one (metrics/names.ts). */
 function fairnessTitle(ctx, metric) {
     if (favourableOutcome(ctx.doc.policy.dataset) === 'positive')
-        return fairnessMetricTitle(metric);
-    return fairnessMetricTitle(metric, outcomeTerms(ctx));
+        return names_fairnessMetricTitle(metric);
+    return names_fairnessMetricTitle(metric, outcomeTerms(ctx));
 }
 
 ;// CONCATENATED MODULE: ./build/checks/fairness.js
@@ -30359,9 +30434,12 @@ function scoreFairnessAtScale(ctx, plan, pred, grouping, minGroupSize, value, la
  * changed one-hot indicators rewritten, not a full copy. Attacks that keep a candidate in the same slot from one step
  * to the next (stable layouts) thus pay a few writes per candidate instead of a row copy.
  */
+/** Cached row views of a MatrixEncoder (a power of two). */
+const VIEW_SLOTS = 4096;
 class MatrixEncoder {
     space;
     input;
+    /** The reused matrix (fields below are read by writeRows). */
     data = new Float32Array(0);
     /** Original row held by each matrix row (-1: unknown). */
     rowOrigin = new Int32Array(0);
@@ -30371,6 +30449,12 @@ class MatrixEncoder {
     contiguous;
     /** Per categorical feature: its one-hot indicator columns per level (null: not a one-hot group). */
     indicators;
+    /**
+     * Views of original rows of the input matrix, direct-mapped by row (VIEW_SLOTS of them): a full row copy reuses the
+     * view instead of allocating a subarray per candidate (attacks copy the same few hundred rows over and over).
+     */
+    views = new Array(VIEW_SLOTS);
+    viewRow = new Int32Array(VIEW_SLOTS).fill(-1);
     constructor(space, input) {
         this.space = space;
         this.input = input;
@@ -30384,81 +30468,113 @@ class MatrixEncoder {
         this.contiguous = contiguous;
         this.indicators = space.categorical.map((f) => (f.source.kind === 'one-hot' ? f.source.indicators : null));
     }
+    /** Room for `rows` matrix rows (a caller that encodes a call in parts reserves the whole call once). */
+    reserve(rows) {
+        const { width } = this.input;
+        if (this.data.length >= rows * width)
+            return;
+        const nc = this.space.categorical.length;
+        const cap = Math.max(rows, Math.ceil((this.data.length / width) * 1.5), 1024);
+        const data = new Float32Array(cap * width);
+        const rowOrigin = new Int32Array(cap).fill(-1);
+        const rowLevels = new Int32Array(cap * nc);
+        // keep what the rows hold (their contents stay known)
+        data.set(this.data);
+        rowOrigin.set(this.rowOrigin);
+        rowLevels.set(this.rowLevels);
+        this.data = data;
+        this.rowOrigin = rowOrigin;
+        this.rowLevels = rowLevels;
+    }
     /**
      * The model input for candidates [0, count) (a view of the reused matrix: valid until the next call). `written`:
      * the numeric features to write (the mutable ones, or more for counterfactuals; the others must equal the original
      * row); `widened`: written holds more than the mutable ones (the rows are then forgotten after this call).
      * Categorical levels are compared with the levels each matrix row holds, so every changed level is written.
+     * `offset`: candidate k goes to matrix row offset + k (a call encoded in parts keeps each candidate's row: the rows
+     * of stable layouts stay patched).
      */
-    encode(cands, written, widened) {
+    encode(cands, written, widened, offset = 0) {
         const { space, input } = this;
         const { width } = input;
         const n = cands.count;
-        const nn = space.numeric.length;
-        const nc = space.categorical.length;
-        if (this.data.length < n * width) {
-            const cap = Math.max(n, Math.ceil((this.data.length / width) * 1.5), 1024);
-            this.data = new Float32Array(cap * width);
-            this.rowOrigin = new Int32Array(cap).fill(-1);
-            this.rowLevels = new Int32Array(cap * nc);
-        }
-        const out = this.data;
-        const rowOrigin = this.rowOrigin;
-        const rowLevels = this.rowLevels;
-        const src = input.data;
-        const { origin, x, c } = cands;
-        const c0 = space.c0;
-        const numericCols = this.numericCols;
-        const indicators = this.indicators;
-        const first = nn > 0 ? numericCols[0] : 0;
-        const nw = written.length;
-        for (let k = 0; k < n; k++) {
-            const o = origin[k];
-            const base = k * width;
-            if (rowOrigin[k] !== o) {
-                // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
-                // are overwritten below, its levels are known), else from the original matrix
-                if (k > 0 && rowOrigin[k - 1] === o) {
-                    out.copyWithin(base, base - width, base);
-                    for (let j = 0; j < nc; j++)
-                        rowLevels[k * nc + j] = rowLevels[(k - 1) * nc + j];
-                }
-                else {
-                    out.set(src.subarray(o * width, o * width + width), base);
-                    for (let j = 0; j < nc; j++)
-                        rowLevels[k * nc + j] = c0[o * nc + j];
-                }
-                rowOrigin[k] = o;
-            }
-            if (this.contiguous)
-                out.set(x.subarray(k * nn, k * nn + nn), base + first);
-            else {
-                for (let m = 0; m < nw; m++) {
-                    const j = written[m];
-                    out[base + numericCols[j]] = x[k * nn + j];
-                }
-            }
-            for (let j = 0; j < nc; j++) {
-                const level = c[k * nc + j];
-                const held = rowLevels[k * nc + j];
-                if (level === held)
-                    continue;
-                const ind = indicators[j];
-                if (!ind)
-                    continue;
-                const from = ind[held];
-                const to = ind[level];
-                if (from >= 0)
-                    out[base + from] = 0;
-                if (to >= 0)
-                    out[base + to] = 1;
-                rowLevels[k * nc + j] = level;
-            }
-        }
+        this.reserve(offset + n);
+        writeRows(this, cands, written, offset);
         // features outside the usual written set were changed: these rows no longer match the cache's assumptions
         if (widened)
-            rowOrigin.fill(-1, 0, n);
-        return { kind: 'matrix', rows: n, input: input.input, width, data: out.subarray(0, n * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
+            this.rowOrigin.fill(-1, offset, offset + n);
+        return { kind: 'matrix', rows: n, input: input.input, width, data: this.data.subarray(offset * width, (offset + n) * width), featureNames: input.featureNames, oneHotGroups: input.oneHotGroups };
+    }
+}
+/**
+ * The rows of MatrixEncoder.encode (a function of its own: optimized as a whole, not only on-stack inside one long call,
+ * which left encode deoptimizing at its return on every call).
+ */
+function writeRows(e, cands, written, offset) {
+    const { space, input } = e;
+    const { width } = input;
+    const n = cands.count;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const out = e.data;
+    const rowOrigin = e.rowOrigin;
+    const rowLevels = e.rowLevels;
+    const src = input.data;
+    const { origin, x, c } = cands;
+    const c0 = space.c0;
+    const numericCols = e.numericCols;
+    const indicators = e.indicators;
+    const first = nn > 0 ? numericCols[0] : 0;
+    const nw = written.length;
+    for (let k = 0; k < n; k++) {
+        const o = origin[k];
+        const r = offset + k;
+        const base = r * width;
+        if (rowOrigin[r] !== o) {
+            // a full copy: from the previous matrix row when it holds the same original row (its written numeric columns
+            // are overwritten below, its levels are known), else from the original matrix
+            if (k > 0 && rowOrigin[r - 1] === o) {
+                out.copyWithin(base, base - width, base);
+                for (let j = 0; j < nc; j++)
+                    rowLevels[r * nc + j] = rowLevels[(r - 1) * nc + j];
+            }
+            else {
+                const slot = o & (VIEW_SLOTS - 1);
+                let view = e.views[slot];
+                if (view === undefined || e.viewRow[slot] !== o) {
+                    view = e.views[slot] = src.subarray(o * width, o * width + width);
+                    e.viewRow[slot] = o;
+                }
+                out.set(view, base);
+                for (let j = 0; j < nc; j++)
+                    rowLevels[r * nc + j] = c0[o * nc + j];
+            }
+            rowOrigin[r] = o;
+        }
+        if (e.contiguous)
+            out.set(x.subarray(k * nn, k * nn + nn), base + first);
+        else {
+            for (let m = 0; m < nw; m++) {
+                const j = written[m];
+                out[base + numericCols[j]] = x[k * nn + j];
+            }
+        }
+        for (let j = 0; j < nc; j++) {
+            const level = c[k * nc + j];
+            const held = rowLevels[r * nc + j];
+            if (level === held)
+                continue;
+            const ind = indicators[j];
+            if (!ind)
+                continue;
+            const from = ind[held];
+            const to = ind[level];
+            if (from >= 0)
+                out[base + from] = 0;
+            if (to >= 0)
+                out[base + to] = 1;
+            rowLevels[r * nc + j] = level;
+        }
     }
 }
 function encodeColumns(space, input, cands) {
@@ -30539,12 +30655,14 @@ function encodeColumns(space, input, cands) {
  */
 function encodeCandidates(space, cands, extra, 
 /** Reused between calls (its matrix is only valid until its next call); a fresh one by default. */
-encoder) {
+encoder, 
+/** Matrix row of candidate 0 in the reused encoder (parts of one call keep their candidates' rows). */
+offset = 0) {
     const widened = !!extra && ((extra.numeric?.length ?? 0) > 0 || (extra.categorical?.length ?? 0) > 0);
     const numeric = widened ? Int32Array.from(new Set([...space.mutableNumeric, ...(extra?.numeric ?? [])])) : space.mutableNumeric;
     if (space.input.kind === 'matrix') {
         // categorical levels are compared with what each matrix row holds, so immutable ones need no widening here
-        return (encoder ?? new MatrixEncoder(space, space.input)).encode(cands, numeric, widened);
+        return encoder ? encoder.encode(cands, numeric, widened, offset) : new MatrixEncoder(space, space.input).encode(cands, numeric, widened);
     }
     if (!widened)
         return encodeColumns(space, space.input, cands);
@@ -30556,3956 +30674,44 @@ encoder) {
     return encodeColumns(wide, wide.input, cands);
 }
 
-;// CONCATENATED MODULE: ./build/checks/robustness/policy.js
+;// CONCATENATED MODULE: ./build/policy/metric-names.js
+/** The metric names a policy may use under checks.performance and checks.fairness. */
 
-const ROBUSTNESS_POINTER = ['checks', 'robustness'];
-const DEFAULT_EPSILONS = {
-    std: { linf: [0.05, 0.1, 0.25], l2: [0.1, 0.25, 0.5] },
-    raw: { linf: [0.05, 0.1, 0.25], l2: [0.1, 0.25, 0.5] },
-};
-const ROBUSTNESS_DEFAULTS = {
-    rows: 500,
-    units: 'std',
-    bounds: 'data',
-    integers: 'data',
-    one_hot: 'groups',
-    sensitive_immutable: true,
-    immutable: [],
-    mutable: null,
-    features: {},
-    one_hot_groups: {},
-    max_queries: 20_000_000,
-    noise: { enabled: true, strengths: [0.05, 0.1, 0.25], repeats: 4, max_queries: 1_000_000 },
-    score_attack: {
-        enabled: true,
-        epsilons: DEFAULT_EPSILONS.std,
-        steps: 20,
-        gradient: 'auto',
-        samples: 10,
-        smoothing: 0.25,
-        refine_steps: 10,
-        max_queries: 5_000_000,
-    },
-    decision_attack: {
-        enabled: true,
-        norm: 'l2',
-        epsilons: DEFAULT_EPSILONS.std.l2,
-        iterations: 20,
-        gradient_samples: 20,
-        max_gradient_samples: 100,
-        init_candidates: 10,
-        tolerance: 1e-3,
-        max_queries: 5_000_000,
-    },
-    categorical_attack: { enabled: true, max_changes: 2, beam_width: 10, max_queries: 2_000_000 },
-    counterfactual: { enabled: true, attributes: null, rows: 'all', max_queries: 1_000_000 },
-    relations: { learn: true, min_count: 1, functional: [], combinations: [], less_equal: [], sums: [] },
-    worst_case: {},
-    certify: true,
-};
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** checks.performance keys: every metric of metrics/types.ts (scikit-learn names; `ks` included). */
+const PERFORMANCE_METRIC_NAMES = [...LABEL_METRICS, ...types_SCORE_METRICS];
+/** The fairlearn disparity metrics known by name. */
+const NAMED_FAIRNESS_METRICS = [
+    'demographic_parity_difference',
+    'demographic_parity_ratio',
+    'equalized_odds_difference',
+    'equalized_odds_ratio',
+    'equal_opportunity_difference',
+    'equal_opportunity_ratio',
+];
+/** Suffixes that turn any performance metric into a fairness metric: `false_positive_rate_difference`. */
+const FAIRNESS_AGGREGATE_SUFFIXES = ['difference', 'ratio', 'group_min', 'group_max'];
+/** Every valid checks.fairness key (the named ones, then `<metric>_<aggregate>` for each metric). */
+const FAIRNESS_METRIC_NAMES = [
+    ...NAMED_FAIRNESS_METRICS,
+    ...PERFORMANCE_METRIC_NAMES.flatMap((m) => FAIRNESS_AGGREGATE_SUFFIXES.map((s) => `${m}_${s}`)),
+];
+const performanceSet = new Set(PERFORMANCE_METRIC_NAMES);
+const fairnessSet = new Set(FAIRNESS_METRIC_NAMES);
+function isPerformanceMetricName(name) {
+    return performanceSet.has(name);
 }
-class Reader {
-    doc;
-    raw;
-    pointer;
-    constructor(doc, raw, pointer) {
-        this.doc = doc;
-        this.raw = raw;
-        this.pointer = pointer;
-    }
-    fail(key, message, ...deeper) {
-        const ptr = key === null ? this.pointer : [...this.pointer, key, ...deeper];
-        throw new errors/* UserError */.yo(`checks.robustness: ${message}`, this.doc.locate(ptr));
-    }
-    child(key) {
-        const v = this.raw[key];
-        if (v === undefined || v === null)
-            return new Reader(this.doc, {}, [...this.pointer, key]);
-        if (!isObject(v))
-            this.fail(key, `\`${key}\` must be a mapping`);
-        return new Reader(this.doc, v, [...this.pointer, key]);
-    }
-    has(key) {
-        return this.raw[key] !== undefined && this.raw[key] !== null;
-    }
-    bool(key, dflt) {
-        const v = this.raw[key];
-        if (v === undefined || v === null)
-            return dflt;
-        if (typeof v !== 'boolean')
-            this.fail(key, `\`${key}\` must be true or false`);
-        return v;
-    }
-    num(key, dflt, opts = {}) {
-        const v = this.raw[key];
-        if (v === undefined || v === null)
-            return dflt;
-        if (typeof v !== 'number' || !Number.isFinite(v))
-            this.fail(key, `\`${key}\` must be a number`);
-        if (opts.integer && !Number.isInteger(v))
-            this.fail(key, `\`${key}\` must be a whole number`);
-        if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) {
-            this.fail(key, `\`${key}\` must be ${opts.exclusiveMin ? '>' : '>='} ${opts.min} (got ${v})`);
-        }
-        if (opts.max !== undefined && v > opts.max)
-            this.fail(key, `\`${key}\` must be <= ${opts.max} (got ${v})`);
-        return v;
-    }
-    oneOf(key, allowed, dflt) {
-        const v = this.raw[key];
-        if (v === undefined || v === null)
-            return dflt;
-        if (typeof v !== 'string' || !allowed.includes(v)) {
-            this.fail(key, `\`${key}\` must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-        }
-        return v;
-    }
-    strings(key, dflt) {
-        const v = this.raw[key];
-        if (v === undefined || v === null)
-            return dflt;
-        if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
-            this.fail(key, `\`${key}\` must be a list of names`);
-        return [...v];
-    }
-    /** A strictly positive, strictly increasing list of numbers (sorted for the user when given out of order). */
-    budgets(key, dflt) {
-        const v = this.raw[key];
-        if (v === undefined || v === null)
-            return [...dflt];
-        const list = typeof v === 'number' ? [v] : v;
-        if (!Array.isArray(list) || list.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x <= 0)) {
-            this.fail(key, `\`${key}\` must be a positive number or a list of positive numbers`);
-        }
-        const sorted = [...new Set(list)].sort((a, b) => a - b);
-        if (sorted.length > 20)
-            this.fail(key, `\`${key}\` lists ${sorted.length} budgets; at most 20 are allowed`);
-        return sorted;
-    }
+function isFairnessMetricName(name) {
+    return fairnessSet.has(name);
 }
-function readThreshold(r, key, extra) {
-    if (!r.has(key))
-        return undefined;
-    const t = r.child(key);
-    const out = {};
-    if (t.has('min'))
-        out.min = t.num('min', 0);
-    if (t.has('max'))
-        out.max = t.num('max', 0);
-    if (out.min === undefined && out.max === undefined)
-        t.fail(null, `the gate \`${key}\` needs \`min\` or \`max\``);
-    if (t.has('rule'))
-        out.rule = t.oneOf('rule', ['point', 'interval'], 'point');
-    if (t.has('on_insufficient'))
-        out.on_insufficient = t.oneOf('on_insufficient', ['fail', 'warn', 'pass'], 'warn');
-    if (t.has('severity'))
-        out.severity = t.oneOf('severity', ['error', 'warning'], 'error');
-    for (const k of Object.keys(t.raw)) {
-        if (['min', 'max', 'rule', 'on_insufficient', 'severity'].includes(k))
-            continue;
-        if (!extra.includes(k))
-            t.fail(k, `unknown key \`${k}\` in the gate \`${key}\`; allowed: min, max, severity, on_insufficient${extra.length ? `, ${extra.join(', ')}` : ''}`);
-        if (k === 'norm')
-            out.norm = t.oneOf('norm', ['linf', 'l2'], 'linf');
-        else if (k === 'epsilon' || k === 'strength')
-            out[k] = t.num(k, 0, { min: 0, exclusiveMin: true });
-        else
-            out[k] = t.strings(k, []);
-    }
-    return out;
+/** Whether `method` (between_groups / to_overall) means anything for this fairness metric. */
+function fairnessMetricHasMethod(name) {
+    return !name.endsWith('_group_min') && !name.endsWith('_group_max');
 }
-const BUDGET_GATES = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks'];
-function readAttackGates(r, selectors) {
-    const gates = {};
-    for (const g of BUDGET_GATES) {
-        const t = readThreshold(r, g, selectors);
-        if (t)
-            gates[g] = t;
-    }
-    const d = readThreshold(r, 'success_rate_disparity', [...selectors, 'groupings']);
-    if (d)
-        gates.success_rate_disparity = d;
-    return gates;
-}
-/** Gate budgets must be budgets that run: an ε not in the list is added to it (it costs one more budget). */
-function addGateBudgets(list, gates, key, norm) {
-    const out = new Set(list);
-    for (const g of gates) {
-        const v = g?.[key];
-        if (v === undefined)
-            continue;
-        if (norm !== undefined && g?.norm !== undefined && g.norm !== norm)
-            continue;
-        out.add(v);
-    }
-    return [...out].sort((a, b) => a - b);
-}
-function gatesOf(a) {
-    return [a.success_rate, a.accuracy_under_attack, a.accuracy_drop, a.median_perturbation, a.ks, a.success_rate_disparity];
-}
-const NORMS = ['linf', 'l2'];
-/**
- * The robustness settings of a policy, defaults filled in. Throws UserError (at the offending policy line) for values
- * ajv lets through but that cannot work. Returns null when the policy has no `checks.robustness` section.
- */
-function robustnessSettings(doc) {
-    const raw = doc.policy.checks.robustness;
-    if (raw === undefined)
-        return null;
-    if (!isObject(raw))
-        throw new errors/* UserError */.yo('checks.robustness must be a mapping', doc.locate(ROBUSTNESS_POINTER));
-    const r = new Reader(doc, raw, ROBUSTNESS_POINTER);
-    const D = ROBUSTNESS_DEFAULTS;
-    const units = r.oneOf('units', ['std', 'raw'], D.units);
-    const features = {};
-    const fr = r.child('features');
-    for (const name of Object.keys(fr.raw)) {
-        const f = fr.child(name);
-        const spec = {};
-        if (f.has('immutable'))
-            spec.immutable = f.bool('immutable', false);
-        if (f.has('min'))
-            spec.min = f.num('min', 0);
-        if (f.has('max'))
-            spec.max = f.num('max', 0);
-        if (f.has('integer'))
-            spec.integer = f.bool('integer', false);
-        if (f.has('direction'))
-            spec.direction = f.oneOf('direction', ['any', 'increase', 'decrease'], 'any');
-        for (const k of Object.keys(f.raw)) {
-            if (!['immutable', 'min', 'max', 'integer', 'direction'].includes(k)) {
-                f.fail(k, `unknown key \`${k}\` for feature \`${name}\`; allowed: immutable, min, max, integer, direction`);
-            }
-        }
-        if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
-            f.fail('min', `feature \`${name}\`: min ${spec.min} is above max ${spec.max}`);
-        }
-        features[name] = spec;
-    }
-    const oneHotGroups = {};
-    const gr = r.child('one_hot_groups');
-    for (const name of Object.keys(gr.raw)) {
-        const v = gr.raw[name];
-        if (typeof v === 'string' && v.length > 0)
-            oneHotGroups[name] = v;
-        else if (Array.isArray(v) && v.length >= 2 && v.every((s) => typeof s === 'string'))
-            oneHotGroups[name] = [...v];
-        else
-            gr.fail(name, `one-hot group \`${name}\` must be a prefix (e.g. 'workclass=') or a list of at least two feature names`);
-    }
-    // noise
-    const nr = r.child('noise');
-    const noiseGateKeys = ['accuracy_drop', 'accuracy_under_attack', 'flip_rate', 'ks'];
-    const noise = {
-        enabled: nr.bool('enabled', D.noise.enabled),
-        strengths: nr.budgets('strengths', D.noise.strengths),
-        repeats: nr.num('repeats', D.noise.repeats, { min: 1, max: 100, integer: true }),
-        max_queries: nr.num('max_queries', D.noise.max_queries, { min: 1, integer: true }),
-    };
-    for (const g of noiseGateKeys) {
-        const t = readThreshold(nr, g, ['strength']);
-        if (t)
-            noise[g] = t;
-    }
-    const nd = readThreshold(nr, 'flip_rate_disparity', ['strength', 'groupings']);
-    if (nd)
-        noise.flip_rate_disparity = nd;
-    noise.strengths = addGateBudgets(noise.strengths, [noise.accuracy_drop, noise.accuracy_under_attack, noise.flip_rate, noise.ks, noise.flip_rate_disparity], 'strength');
-    // score attack
-    const sr = r.child('score_attack');
-    const epsR = sr.child('epsilons');
-    const epsilons = {};
-    const defaultEps = DEFAULT_EPSILONS[units];
-    const explicitNorms = Object.keys(epsR.raw);
-    for (const k of explicitNorms)
-        if (!NORMS.includes(k))
-            epsR.fail(k, `unknown norm \`${k}\`; use linf or l2`);
-    for (const norm of NORMS) {
-        if (explicitNorms.length > 0 && !explicitNorms.includes(norm))
-            continue;
-        const list = epsR.raw[norm] === null ? [] : epsR.budgets(norm, defaultEps[norm]);
-        if (list.length > 0)
-            epsilons[norm] = list;
-    }
-    const scoreGates = readAttackGates(sr, ['norm', 'epsilon']);
-    for (const norm of NORMS) {
-        if (epsilons[norm])
-            epsilons[norm] = addGateBudgets(epsilons[norm], gatesOf(scoreGates), 'epsilon', norm);
-    }
-    for (const [key, g] of Object.entries(scoreGates)) {
-        if (g.norm !== undefined && !epsilons[g.norm])
-            sr.child(key).fail('norm', `the gate names norm ${g.norm}, which the score attack does not run (no epsilons.${g.norm})`);
-    }
-    const steps = sr.num('steps', D.score_attack.steps, { min: 1, max: 1000, integer: true });
-    const score = {
-        enabled: sr.bool('enabled', D.score_attack.enabled),
-        epsilons,
-        steps,
-        gradient: sr.oneOf('gradient', ['auto', 'finite_differences', 'nes', 'spsa'], D.score_attack.gradient),
-        samples: sr.num('samples', D.score_attack.samples, { min: 1, max: 1000, integer: true }),
-        smoothing: sr.num('smoothing', D.score_attack.smoothing, { min: 0, max: 10, exclusiveMin: true }),
-        refine_steps: sr.num('refine_steps', D.score_attack.refine_steps, { min: 0, max: 60, integer: true }),
-        max_queries: sr.num('max_queries', D.score_attack.max_queries, { min: 1, integer: true }),
-        ...scoreGates,
-    };
-    if (sr.has('step_size'))
-        score.step_size = sr.num('step_size', 0, { min: 0, max: 10, exclusiveMin: true });
-    // decision attack
-    const dr = r.child('decision_attack');
-    const dnorm = dr.oneOf('norm', NORMS, D.decision_attack.norm);
-    const decisionGates = readAttackGates(dr, ['epsilon']);
-    const decision = {
-        enabled: dr.bool('enabled', D.decision_attack.enabled),
-        norm: dnorm,
-        epsilons: addGateBudgets(dr.budgets('epsilons', epsilons[dnorm] ?? defaultEps[dnorm]), gatesOf(decisionGates), 'epsilon'),
-        iterations: dr.num('iterations', D.decision_attack.iterations, { min: 0, max: 1000, integer: true }),
-        gradient_samples: dr.num('gradient_samples', D.decision_attack.gradient_samples, { min: 2, max: 100_000, integer: true }),
-        max_gradient_samples: dr.num('max_gradient_samples', D.decision_attack.max_gradient_samples, { min: 2, max: 100_000, integer: true }),
-        init_candidates: dr.num('init_candidates', D.decision_attack.init_candidates, { min: 1, max: 1000, integer: true }),
-        tolerance: dr.num('tolerance', D.decision_attack.tolerance, { min: 0, max: 0.5, exclusiveMin: true }),
-        max_queries: dr.num('max_queries', D.decision_attack.max_queries, { min: 1, integer: true }),
-        ...decisionGates,
-    };
-    if (decision.max_gradient_samples < decision.gradient_samples) {
-        dr.fail('max_gradient_samples', `max_gradient_samples (${decision.max_gradient_samples}) is below gradient_samples (${decision.gradient_samples})`);
-    }
-    // categorical attack
-    const cr = r.child('categorical_attack');
-    const categorical = {
-        enabled: cr.bool('enabled', D.categorical_attack.enabled),
-        max_changes: cr.num('max_changes', D.categorical_attack.max_changes, { min: 1, max: 50, integer: true }),
-        beam_width: cr.num('beam_width', D.categorical_attack.beam_width, { min: 1, max: 1000, integer: true }),
-        max_queries: cr.num('max_queries', D.categorical_attack.max_queries, { min: 1, integer: true }),
-        ...readAttackGates(cr, []),
-    };
-    // counterfactual
-    const qr = r.child('counterfactual');
-    const rowsRaw = qr.raw.rows;
-    let cfRows = D.counterfactual.rows;
-    if (rowsRaw === 'all')
-        cfRows = 'all';
-    else if (rowsRaw !== undefined && rowsRaw !== null)
-        cfRows = qr.num('rows', 0, { min: 1, integer: true });
-    const sensitiveNames = doc.policy.sensitive.map((s) => s.name);
-    const attributes = qr.has('attributes') ? qr.strings('attributes', []) : null;
-    if (attributes) {
-        attributes.forEach((a, i) => {
-            if (!sensitiveNames.includes(a))
-                qr.fail('attributes', `\`${a}\` is not a sensitive attribute of the policy (declared: ${sensitiveNames.join(', ') || 'none'})`, i);
-        });
-    }
-    const counterfactual = {
-        enabled: qr.bool('enabled', D.counterfactual.enabled),
-        attributes,
-        rows: cfRows,
-        max_queries: qr.num('max_queries', D.counterfactual.max_queries, { min: 1, integer: true }),
-    };
-    const cfFlip = readThreshold(qr, 'flip_rate', ['attributes']);
-    if (cfFlip)
-        counterfactual.flip_rate = cfFlip;
-    const cfDelta = readThreshold(qr, 'mean_abs_score_change', ['attributes']);
-    if (cfDelta)
-        counterfactual.mean_abs_score_change = cfDelta;
-    // names in gate selectors must exist
-    const groupingNames = [...sensitiveNames, ...doc.policy.intersections.map((parts) => parts.join('_x_'))];
-    for (const [reader, key, list, known, what] of [
-        [nr, 'flip_rate_disparity', noise.flip_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
-        [sr, 'success_rate_disparity', score.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
-        [dr, 'success_rate_disparity', decision.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
-        [cr, 'success_rate_disparity', categorical.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
-        [qr, 'flip_rate', counterfactual.flip_rate?.attributes, sensitiveNames, 'sensitive attribute'],
-        [qr, 'mean_abs_score_change', counterfactual.mean_abs_score_change?.attributes, sensitiveNames, 'sensitive attribute'],
-    ]) {
-        (list ?? []).forEach((name, i) => {
-            if (!known.includes(name)) {
-                const field = key.endsWith('disparity') ? 'groupings' : 'attributes';
-                reader.fail(key, `\`${name}\` is not a ${what} of the policy (declared: ${known.join(', ') || 'none'})`, field, i);
-            }
-        });
-    }
-    // a gate on an attack that is switched off could never be evaluated
-    const gateKeys = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks', 'success_rate_disparity', 'flip_rate', 'flip_rate_disparity', 'mean_abs_score_change'];
-    for (const [name, reader, enabled] of [
-        ['noise', nr, noise.enabled],
-        ['score_attack', sr, score.enabled],
-        ['decision_attack', dr, decision.enabled],
-        ['categorical_attack', cr, categorical.enabled],
-        ['counterfactual', qr, counterfactual.enabled],
-    ]) {
-        if (enabled)
-            continue;
-        const g = gateKeys.find((k) => reader.has(k));
-        if (g)
-            reader.fail(g, `\`${name}\` has \`enabled: false\` but gates \`${g}\`; remove the gate or enable ${name}`);
-    }
-    // relations
-    const rr = r.child('relations');
-    const nameGroups = (key, min, max) => {
-        const v = rr.raw[key];
-        if (v === undefined || v === null)
-            return [];
-        if (!Array.isArray(v))
-            rr.fail(key, `\`${key}\` must be a list of lists of feature names`);
-        return v.map((g, i) => {
-            if (!Array.isArray(g) || g.length < min || g.length > max || g.some((x) => typeof x !== 'string')) {
-                rr.fail(key, `each entry of \`${key}\` must list ${min === max ? min : `${min} to ${max}`} feature names`, i);
-            }
-            return [...g];
-        });
-    };
-    const sumsRaw = rr.raw['sums'];
-    const sums = [];
-    if (sumsRaw !== undefined && sumsRaw !== null) {
-        if (!Array.isArray(sumsRaw))
-            rr.fail('sums', '`sums` must be a list of { parts: [names], total: name }');
-        sumsRaw.forEach((e, i) => {
-            const o = e;
-            if (!isObject(e) || !Array.isArray(o.parts) || o.parts.length < 2 || o.parts.some((x) => typeof x !== 'string') || typeof o.total !== 'string') {
-                rr.fail('sums', 'each entry of `sums` must be { parts: [at least two feature names], total: feature name }', i);
-            }
-            sums.push({ parts: [...o.parts], total: o.total });
-        });
-    }
-    for (const k of Object.keys(rr.raw)) {
-        if (!['learn', 'min_count', 'functional', 'combinations', 'less_equal', 'sums'].includes(k)) {
-            rr.fail(k, `unknown key \`${k}\` in relations; allowed: learn, min_count, functional, combinations, less_equal, sums`);
-        }
-    }
-    const relations = {
-        learn: rr.bool('learn', D.relations.learn),
-        min_count: rr.num('min_count', D.relations.min_count, { min: 1, integer: true }),
-        functional: nameGroups('functional', 2, 2),
-        combinations: nameGroups('combinations', 2, 8),
-        less_equal: nameGroups('less_equal', 2, 2),
-        sums,
-    };
-    const wr = r.child('worst_case');
-    const worst = {};
-    for (const g of ['success_rate', 'robust_accuracy']) {
-        const t = readThreshold(wr, g, ['norm', 'epsilon']);
-        if (t)
-            worst[g] = t;
-    }
-    for (const k of Object.keys(wr.raw)) {
-        if (k !== 'success_rate' && k !== 'robust_accuracy')
-            wr.fail(k, `unknown key \`${k}\` in worst_case; allowed: success_rate, robust_accuracy`);
-    }
-    for (const [key, g] of Object.entries(worst)) {
-        const runs = (n) => (score.enabled && epsilons[n] !== undefined) || (decision.enabled && decision.norm === n);
-        const norms = g.norm !== undefined ? [g.norm] : NORMS.filter(runs);
-        if (norms.length === 0)
-            wr.fail(key, 'the worst case needs a norm that an attack runs (score_attack epsilons or the decision attack)');
-        if (g.norm !== undefined && !runs(g.norm)) {
-            wr.child(key).fail('norm', `no attack runs norm ${g.norm}`);
-        }
-        if (g.epsilon !== undefined) {
-            for (const n of norms) {
-                if (epsilons[n] && !epsilons[n].includes(g.epsilon))
-                    epsilons[n] = [...epsilons[n], g.epsilon].sort((a, b) => a - b);
-                if (decision.norm === n && !decision.epsilons.includes(g.epsilon))
-                    decision.epsilons = [...decision.epsilons, g.epsilon].sort((a, b) => a - b);
-            }
-        }
-    }
-    return {
-        rows: r.num('rows', D.rows, { min: 1, max: 1_000_000, integer: true }),
-        units,
-        bounds: r.oneOf('bounds', ['data', 'none'], D.bounds),
-        integers: r.oneOf('integers', ['data', 'none'], D.integers),
-        one_hot: r.oneOf('one_hot', ['groups', 'none'], D.one_hot),
-        sensitive_immutable: r.bool('sensitive_immutable', D.sensitive_immutable),
-        immutable: r.strings('immutable', D.immutable),
-        mutable: r.has('mutable') ? r.strings('mutable', []) : null,
-        features,
-        one_hot_groups: oneHotGroups,
-        max_queries: r.num('max_queries', D.max_queries, { min: 1, integer: true }),
-        noise,
-        score_attack: score,
-        decision_attack: decision,
-        categorical_attack: categorical,
-        counterfactual,
-        relations,
-        worst_case: worst,
-        certify: r.bool('certify', D.certify),
-    };
+/** Whether `agg` (worst_case / mean) means anything for this fairness metric. */
+function fairnessMetricHasAgg(name) {
+    return name.startsWith('equalized_odds_');
 }
 
-;// CONCATENATED MODULE: ./build/checks/robustness/relations.js
-
-
-
-/** Features with more distinct values than this are not learned into relations. */
-const MAX_LEARN_VALUES = 64;
-/** Row visits spent learning relations at most (feature pairs × rows). */
-const MAX_LEARN_WORK = 400_000_000;
-const NO_RELATIONS = { notes: [], functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
-function at(doc, ...rest) {
-    const ptr = [...ROBUSTNESS_POINTER, 'relations', ...rest];
-    return doc.locate(ptr);
-}
-function resolve(space, name, doc, pointer) {
-    const c = space.categorical.findIndex((f) => f.name === name || f.column === name);
-    if (c >= 0)
-        return { kind: 'categorical', index: c };
-    const n = space.numeric.findIndex((f) => f.name === name || f.column === name);
-    if (n >= 0)
-        return { kind: 'numeric', index: n };
-    const names = [...space.numeric.map((f) => f.name), ...space.categorical.map((f) => f.name)];
-    throw new errors/* UserError */.yo(`checks.robustness.relations: \`${name}\` is not a model feature; ${didYouMean(name, names) || `features: ${listNames(names)}`}`, at(doc, ...pointer));
-}
-/** The one-to-one map between categorical c and numeric j in the data, or null (strict: any conflict -> null). */
-/** The distinct non-missing values of numeric feature j, ascending, or null when there are more than `max`. */
-function distinctValues(space, j, max) {
-    const nn = space.numeric.length;
-    const seen = new Set();
-    for (let r = 0; r < space.rows; r++) {
-        const v = space.x0[r * nn + j];
-        if (v !== v || seen.has(v))
-            continue;
-        seen.add(v);
-        if (seen.size > max)
-            return null;
-    }
-    return Float64Array.from(seen).sort();
-}
-function learnPair(space, c, j, strict, distinct) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const L = space.categorical[c].levels.length;
-    const values = distinct === undefined ? distinctValues(space, j, strict ? MAX_LEARN_VALUES : 1_000_000) : distinct;
-    if (!values)
-        return null;
-    const V = values.length;
-    const index = new Map();
-    values.forEach((v, q) => index.set(v, q));
-    const table = new Uint32Array(L * V);
-    for (let r = 0; r < space.rows; r++) {
-        const v = space.x0[r * nn + j];
-        if (v !== v)
-            continue;
-        table[space.c0[r * nc + c] * V + index.get(v)]++;
-    }
-    const counts = new Map();
-    for (let l = 0; l < L; l++)
-        for (let q = 0; q < V; q++)
-            if (table[l * V + q] > 0)
-                counts.set(`${l}|${values[q]}`, table[l * V + q]);
-    // most frequent value per level, most frequent level per value
-    const bestOfLevel = new Map();
-    const bestOfValue = new Map();
-    for (const [key, n] of counts) {
-        const bar = key.indexOf('|');
-        const level = Number(key.slice(0, bar));
-        const value = Number(key.slice(bar + 1));
-        const bl = bestOfLevel.get(level);
-        if (!bl || n > bl[1] || (n === bl[1] && value < bl[0]))
-            bestOfLevel.set(level, [value, n]);
-        const bv = bestOfValue.get(value);
-        if (!bv || n > bv[1] || (n === bv[1] && level < bv[0]))
-            bestOfValue.set(value, [level, n]);
-    }
-    if (strict) {
-        if (counts.size !== bestOfLevel.size || counts.size !== bestOfValue.size)
-            return null;
-        if (bestOfValue.size > MAX_LEARN_VALUES || bestOfLevel.size < 3)
-            return null;
-    }
-    const valueOfLevel = new Float64Array(L).fill(Number.NaN);
-    for (const [level, [value]] of bestOfLevel) {
-        // a value shared by two levels (policy pairs on noisy data) belongs to its most frequent level only
-        if (bestOfValue.get(value)?.[0] === level)
-            valueOfLevel[level] = value;
-    }
-    const pairs = [...bestOfValue.entries()].filter(([value, [level]]) => valueOfLevel[level] === value).sort((a, b) => a[0] - b[0]);
-    return {
-        categorical: c,
-        numeric: j,
-        valueOfLevel,
-        values: Float64Array.from(pairs, (p) => p[0]),
-        levelOfValue: Int32Array.from(pairs, (p) => p[1][0]),
-        source: strict ? 'learned' : 'policy',
-    };
-}
-function learnCombination(space, features, minCount, source) {
-    const nc = space.categorical.length;
-    const seen = new Map();
-    let table = null;
-    if (features.length === 2) {
-        const a = features[0];
-        const b = features[1];
-        const lb = space.categorical[b].levels.length;
-        table = new Uint32Array(space.categorical[a].levels.length * lb);
-        for (let r = 0; r < space.rows; r++)
-            table[space.c0[r * nc + a] * lb + space.c0[r * nc + b]]++;
-    }
-    if (table) {
-        const lb = space.categorical[features[1]].levels.length;
-        for (let q = 0; q < table.length; q++)
-            if (table[q] > 0)
-                seen.set(`${Math.floor(q / lb)},${q % lb}`, table[q]);
-    }
-    else {
-        for (let r = 0; r < space.rows; r++) {
-            const key = features.map((f) => space.c0[r * nc + f]).join(',');
-            seen.set(key, (seen.get(key) ?? 0) + 1);
-        }
-    }
-    let allowedCell = null;
-    let allowed;
-    let excluded = 0;
-    if (table) {
-        // a learned pair rules out only structural zeros: combinations seen fewer than min_count times although
-        // independence would put at least MIN_EXPECTED rows there (no female husband: 2,171 expected, 0 seen); rare
-        // combinations of rare values stay allowed (the data is too small to say they cannot exist)
-        const la = space.categorical[features[0]].levels.length;
-        const lb = space.categorical[features[1]].levels.length;
-        const rowTotal = new Float64Array(la);
-        const colTotal = new Float64Array(lb);
-        for (let q = 0; q < table.length; q++) {
-            rowTotal[Math.floor(q / lb)] += table[q];
-            colTotal[q % lb] += table[q];
-        }
-        allowedCell = new Uint8Array(table.length);
-        allowed = [];
-        for (let q = 0; q < table.length; q++) {
-            const n = table[q];
-            const expected = (rowTotal[Math.floor(q / lb)] * colTotal[q % lb]) / Math.max(1, space.rows);
-            const ok = n >= minCount || (source === 'learned' && expected < MIN_EXPECTED);
-            allowedCell[q] = ok ? 1 : 0;
-            if (ok)
-                allowed.push([`${Math.floor(q / lb)},${q % lb}`, n]);
-            else
-                excluded++;
-        }
-    }
-    else
-        allowed = [...seen].filter(([, c]) => c >= minCount);
-    const tuples = new Int32Array(allowed.length * features.length);
-    allowed.forEach(([key], q) => tuples.set(key.split(',').map(Number), q * features.length));
-    return { features, seen, table, allowedCell, excluded, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
-}
-/** A learned pair of values is ruled out only when independence would put at least this many rows there. */
-const MIN_EXPECTED = 5;
-/** The relations of the policy plus, unless `learn: false`, those learned from the data. Freezes partners as needed. */
-function buildRelations(space, settings, doc) {
-    const rel = { notes: [], functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
-    const pairKey = new Set();
-    settings.functional.forEach((names, i) => {
-        const [a, b] = names.map((n, q) => resolve(space, n, doc, ['functional', i, q]));
-        if (a.kind === 'categorical' && b.kind === 'categorical') {
-            rel.combinations.push(learnCombination(space, [a.index, b.index], settings.min_count, 'policy'));
-            return;
-        }
-        if (a.kind === 'numeric' && b.kind === 'numeric') {
-            throw new errors/* UserError */.yo(`checks.robustness.relations: functional pairs link a categorical feature to a discrete numeric one (or two categorical ones); \`${names[0]}\` and \`${names[1]}\` are both numeric`, at(doc, 'functional', i));
-        }
-        const c = a.kind === 'categorical' ? a.index : b.index;
-        const j = a.kind === 'numeric' ? a.index : b.index;
-        const p = learnPair(space, c, j, false);
-        if (p) {
-            rel.functional.push(p);
-            pairKey.add(`${c}:${j}`);
-        }
-    });
-    settings.combinations.forEach((names, i) => {
-        const idx = names.map((n, q) => {
-            const t = resolve(space, n, doc, ['combinations', i, q]);
-            if (t.kind !== 'categorical') {
-                throw new errors/* UserError */.yo(`checks.robustness.relations: \`${n}\` is numeric; combinations are of categorical features`, at(doc, 'combinations', i, q));
-            }
-            return t.index;
-        });
-        rel.combinations.push(learnCombination(space, idx, settings.min_count, 'policy'));
-    });
-    settings.less_equal.forEach((names, i) => {
-        const [a, b] = names.map((n, q) => resolve(space, n, doc, ['less_equal', i, q]));
-        if (a.kind !== 'numeric' || b.kind !== 'numeric') {
-            throw new errors/* UserError */.yo('checks.robustness.relations: less_equal compares two numeric features', at(doc, 'less_equal', i));
-        }
-        rel.orderings.push({ lesser: a.index, greater: b.index });
-    });
-    settings.sums.forEach((s, i) => {
-        const parts = s.parts.map((n, q) => {
-            const t = resolve(space, n, doc, ['sums', i, 'parts', q]);
-            if (t.kind !== 'numeric')
-                throw new errors/* UserError */.yo('checks.robustness.relations: sums are of numeric features', at(doc, 'sums', i, 'parts', q));
-            return t.index;
-        });
-        const t = resolve(space, s.total, doc, ['sums', i, 'total']);
-        if (t.kind !== 'numeric')
-            throw new errors/* UserError */.yo('checks.robustness.relations: sums are of numeric features', at(doc, 'sums', i, 'total'));
-        rel.sums.push({ parts, total: t.index });
-    });
-    if (settings.learn) {
-        const small = space.categorical.flatMap((f, i) => (f.levels.length <= MAX_LEARN_VALUES ? [i] : []));
-        const discrete = space.numeric.map((f, j) => (f.integer ? distinctValues(space, j, MAX_LEARN_VALUES) : null));
-        // bounded work on big data: each candidate pair is one pass over the rows
-        const pairPasses = small.length * discrete.filter(Boolean).length + (small.length * (small.length - 1)) / 2;
-        if (pairPasses * space.rows > MAX_LEARN_WORK) {
-            rel.notes.push(`relations: ${pairPasses} feature pairs × ${space.rows} rows is too much to learn from; only the policy's relations apply (name them under relations)`);
-            small.length = 0;
-        }
-        for (const c of small) {
-            for (let j = 0; j < space.numeric.length; j++) {
-                if (!discrete[j] || pairKey.has(`${c}:${j}`))
-                    continue;
-                const p = learnPair(space, c, j, true, discrete[j]);
-                if (p)
-                    rel.functional.push(p);
-            }
-        }
-        for (let q = 0; q < small.length; q++) {
-            for (let r = q + 1; r < small.length; r++) {
-                const a = small[q];
-                const b = small[r];
-                rel.combinations.push(learnCombination(space, [a, b], settings.min_count, 'learned'));
-            }
-        }
-    }
-    // a numeric feature whose categorical partner may not change cannot move (and vice versa)
-    for (const p of rel.functional) {
-        const cf = space.categorical[p.categorical];
-        const nf = space.numeric[p.numeric];
-        if (nf.mutable && !cf.mutable) {
-            nf.mutable = false;
-            nf.immutableReason = `determined by ${cf.name} (immutable)`;
-            rel.frozen.set(p.numeric, nf.immutableReason);
-        }
-    }
-    if (rel.frozen.size > 0) {
-        space.limits.mutable = Uint8Array.from(space.numeric, (f) => (f.mutable ? 1 : 0));
-        space.mutableNumeric = Int32Array.from(space.numeric.flatMap((f, i) => (f.mutable ? [i] : [])));
-    }
-    return rel;
-}
-function relationSummary(space, rel) {
-    const out = [];
-    for (const p of rel.functional) {
-        out.push({ kind: 'functional', features: [space.categorical[p.categorical].name, space.numeric[p.numeric].name], source: p.source, values: p.values.length });
-    }
-    for (const c of rel.combinations) {
-        // learned pairs that rule nothing out are not worth listing
-        if (c.source === 'learned' && c.excluded === 0)
-            continue;
-        out.push({ kind: 'combination', features: c.features.map((f) => space.categorical[f].name), source: c.source, values: c.counts.length, excluded: c.excluded });
-    }
-    for (const o of rel.orderings)
-        out.push({ kind: 'less_equal', features: [space.numeric[o.lesser].name, space.numeric[o.greater].name], source: 'policy' });
-    for (const s of rel.sums)
-        out.push({ kind: 'sum', features: [...s.parts.map((j) => space.numeric[j].name), space.numeric[s.total].name], source: 'policy' });
-    return out;
-}
-const combinationIndex = new WeakMap();
-/** The combinations that involve categorical feature j (indexed once per Relations). */
-function combinationsOf(rel, j) {
-    let idx = combinationIndex.get(rel);
-    if (!idx) {
-        idx = [];
-        for (const comb of rel.combinations)
-            for (const f of comb.features)
-                (idx[f] ??= []).push(comb);
-        combinationIndex.set(rel, idx);
-    }
-    return idx[j] ?? [];
-}
-function hasRelations(rel) {
-    return rel.functional.length + rel.combinations.length + rel.orderings.length + rel.sums.length > 0;
-}
-const levelCounts = new WeakMap();
-/** Rows of the data with level v of categorical feature j. */
-function levelCount(space, rel, j, v) {
-    let all = levelCounts.get(rel);
-    if (!all) {
-        const nc = space.categorical.length;
-        all = space.categorical.map((f, q) => {
-            const counts = new Uint32Array(f.levels.length);
-            for (let r = 0; r < space.rows; r++)
-                counts[space.c0[r * nc + q]]++;
-            return counts;
-        });
-        levelCounts.set(rel, all);
-    }
-    return all[j]?.[v] ?? 0;
-}
-/** Rows of the data with the combination `comb` takes in candidate k. */
-function combinationCount(space, comb, c, k) {
-    const nc = space.categorical.length;
-    if (comb.table) {
-        const lb = space.categorical[comb.features[1]].levels.length;
-        return comb.table[c[k * nc + comb.features[0]] * lb + c[k * nc + comb.features[1]]];
-    }
-    return comb.seen.get(comb.features.map((f) => c[k * nc + f]).join(',')) ?? 0;
-}
-/** Is combination `comb` allowed for the levels of candidate k? */
-function combinationAllowed(space, comb, c, k) {
-    const nc = space.categorical.length;
-    if (comb.allowedCell) {
-        const a = comb.features[0];
-        const b = comb.features[1];
-        const lb = space.categorical[b].levels.length;
-        return comb.allowedCell[c[k * nc + a] * lb + c[k * nc + b]] === 1;
-    }
-    const key = comb.features.map((f) => c[k * nc + f]).join(',');
-    return (comb.seen.get(key) ?? 0) >= comb.minCount;
-}
-/** The allowed value of a functional pair between a (original) and v, closest to v (a itself when none). */
-function snapToward(values, v, a) {
-    let best = a;
-    if (v > a) {
-        for (let q = 0; q < values.length; q++) {
-            const w = values[q];
-            if (w > a && w <= v)
-                best = w;
-        }
-    }
-    else if (v < a) {
-        for (let q = values.length - 1; q >= 0; q--) {
-            const w = values[q];
-            if (w < a && w >= v)
-                best = w;
-        }
-    }
-    return best;
-}
-function valueAllowed(space, j, v, a) {
-    const L = space.limits;
-    if (L.mutable[j] === 0)
-        return v === a;
-    const dir = L.direction[j];
-    if ((dir === 1 && v < a) || (dir === -1 && v > a))
-        return false;
-    return v >= Math.min(L.lower[j], a) && v <= Math.max(L.upper[j], a);
-}
-/** Project candidates [from, to) onto the relations in place (see the file comment). */
-function projectRelations(space, rel, cands, lead, from = 0, to = cands.count) {
-    const numericRelations = rel.orderings.length + rel.sums.length > 0;
-    if (lead === 'numeric' && rel.functional.length === 0 && !numericRelations)
-        return;
-    if (lead === 'categorical' && rel.functional.length + rel.combinations.length === 0 && !numericRelations)
-        return;
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const { x, c, origin } = cands;
-    const x0 = space.x0;
-    const c0 = space.c0;
-    for (let k = from; k < to; k++) {
-        const o = origin[k];
-        if (lead === 'numeric') {
-            // numeric attacks change no level on purpose: a level differs from the original only through its partner
-            for (const p of rel.functional)
-                c[k * nc + p.categorical] = c0[o * nc + p.categorical];
-            for (const p of rel.functional) {
-                const j = p.numeric;
-                const a = x0[o * nn + j];
-                const v = x[k * nn + j];
-                if (v === a || a !== a)
-                    continue;
-                let w = snapToward(p.values, v, a);
-                if (w !== a && space.limits.float32[j] === 1 && Math.fround(w) !== w)
-                    w = a;
-                if (w === a || !space.categorical[p.categorical].mutable) {
-                    x[k * nn + j] = a;
-                    continue;
-                }
-                x[k * nn + j] = w;
-                const level = p.levelOfValue[binarySearch(p.values, w)];
-                c[k * nc + p.categorical] = level;
-                // the new level must fit every combination it is part of
-                for (const comb of combinationsOf(rel, p.categorical)) {
-                    if (!combinationAllowed(space, comb, c, k)) {
-                        x[k * nn + j] = a;
-                        c[k * nc + p.categorical] = c0[o * nc + p.categorical];
-                        break;
-                    }
-                }
-            }
-        }
-        else {
-            let changed = false;
-            for (let j = 0; j < nc; j++)
-                if (c[k * nc + j] !== c0[o * nc + j])
-                    changed = true;
-            for (const p of rel.functional)
-                x[k * nn + p.numeric] = x0[o * nn + p.numeric];
-            if (changed) {
-                let ok = categoricalAllowed(space, rel, c, k, o);
-                for (const p of rel.functional) {
-                    if (!ok)
-                        break;
-                    const level = c[k * nc + p.categorical];
-                    if (level === c0[o * nc + p.categorical])
-                        continue;
-                    const j = p.numeric;
-                    const a = x0[o * nn + j];
-                    const v = p.valueOfLevel[level];
-                    if (a !== a)
-                        continue;
-                    if (v !== v || !valueAllowed(space, j, v, a))
-                        ok = false;
-                    else
-                        x[k * nn + j] = v;
-                }
-                if (!ok) {
-                    for (let j = 0; j < nc; j++)
-                        c[k * nc + j] = c0[o * nc + j];
-                    for (const p of rel.functional)
-                        x[k * nn + p.numeric] = x0[o * nn + p.numeric];
-                }
-            }
-        }
-        projectNumericRelations(space, rel, cands, k);
-    }
-}
-function binarySearch(values, v) {
-    let lo = 0;
-    let hi = values.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (values[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-/** less_equal and sums on candidate k: a moved feature is pulled back towards its original value, else put back. */
-function projectNumericRelations(space, rel, cands, k) {
-    if (rel.orderings.length === 0 && rel.sums.length === 0)
-        return;
-    const nn = space.numeric.length;
-    const { x, origin } = cands;
-    const o = origin[k];
-    const x0 = space.x0;
-    for (const r of rel.orderings) {
-        const a0 = x0[o * nn + r.lesser];
-        const b0 = x0[o * nn + r.greater];
-        if (!(a0 <= b0))
-            continue; // the original row breaks it (or has a missing value): nothing to keep
-        const a = x[k * nn + r.lesser];
-        const b = x[k * nn + r.greater];
-        if (a <= b)
-            continue;
-        // pull the moved one(s) back towards the original: a down to max(a0, b), else b up to min(b0, a)
-        if (a !== a0 && Math.max(a0, b) < a && b >= a0)
-            x[k * nn + r.lesser] = b;
-        else if (b !== b0 && a <= b0)
-            x[k * nn + r.greater] = a;
-        else {
-            x[k * nn + r.lesser] = a0;
-            x[k * nn + r.greater] = b0;
-        }
-    }
-    for (const s of rel.sums) {
-        const t0 = x0[o * nn + s.total];
-        let sum0 = 0;
-        for (const p of s.parts)
-            sum0 += x0[o * nn + p];
-        if (!(Math.abs(sum0 - t0) <= 1e-6 * Math.max(1, Math.abs(t0))))
-            continue;
-        let sum = 0;
-        for (const p of s.parts)
-            sum += x[k * nn + p];
-        const t = x[k * nn + s.total];
-        if (Math.abs(sum - t) <= 1e-6 * Math.max(1, Math.abs(t)))
-            continue;
-        const fixed = space.limits.float32[s.total] === 1 ? Math.fround(sum) : sum;
-        if (valueAllowed(space, s.total, fixed, t0) && Math.abs(fixed - sum) <= 1e-6 * Math.max(1, Math.abs(sum)))
-            x[k * nn + s.total] = fixed;
-        else {
-            for (const p of s.parts)
-                x[k * nn + p] = x0[o * nn + p];
-            x[k * nn + s.total] = t0;
-        }
-    }
-}
-/**
- * Counterfactual candidate k changed `attribute` (a categorical feature) on purpose: every combination that involves
- * it and is now unseen is repaired by changing the fewest other features of the combination (ties: the combination
- * seen most often), then functional partners follow their categorical feature. Combinations that cannot be repaired
- * are left as they are and counted in `unresolved` by feature.
- */
-function repairCounterfactual(space, rel, cands, k, attribute, repair) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const { x, c, origin } = cands;
-    const o = origin[k];
-    const mine = combinationsOf(rel, attribute);
-    for (let pass = 0, changedAny = true; pass < 2 && changedAny; pass++) {
-        changedAny = false;
-        for (let ci = 0; ci < mine.length; ci++) {
-            const comb = mine[ci];
-            if (combinationAllowed(space, comb, c, k))
-                continue;
-            // the seen combination with the attribute's new value that changes the fewest others; ties: the one that fits
-            // the rest of the row best (fewest other combinations broken, then the most rows of the data behind the
-            // combinations it forms: a husband who becomes female becomes a wife, not 'not in family')
-            const memoKey = `${ci}:${c.subarray(k * nc, k * nc + nc).join(',')}`;
-            repair.memo ??= new Map();
-            let best = repair.memo.get(memoKey);
-            if (best === undefined) {
-                best = null;
-                let bestChanges = Infinity;
-                let bestBroken = Infinity;
-                let bestSupport = -Infinity;
-                const w = comb.features.length;
-                const pos = comb.features.indexOf(attribute);
-                const want = c[k * nc + attribute];
-                const trial = c.slice(k * nc, k * nc + nc);
-                for (let q = 0; q < comb.counts.length; q++) {
-                    if (comb.tuples[q * w + pos] !== want)
-                        continue;
-                    let changes = 0;
-                    for (let f = 0; f < w; f++)
-                        if (f !== pos && comb.tuples[q * w + f] !== c[k * nc + comb.features[f]])
-                            changes++;
-                    if (changes > bestChanges)
-                        continue;
-                    trial.set(c.subarray(k * nc, k * nc + nc));
-                    for (let f = 0; f < w; f++)
-                        trial[comb.features[f]] = comb.tuples[q * w + f];
-                    // broken: other combinations the change breaks; support: naive-Bayes log-likelihood of each changed level
-                    // given the row's other levels (pair tables): log n(v) + Σ_g log((n(v, level_g) + ½) / (n(v) + ½))
-                    let broken = 0;
-                    let support = 0;
-                    const counted = new Set();
-                    for (let f = 0; f < w; f++) {
-                        const feature = comb.features[f];
-                        const changed = trial[feature] !== c[k * nc + feature];
-                        if (!changed && feature !== attribute)
-                            continue;
-                        const nv = changed ? levelCount(space, rel, feature, trial[feature]) : 0;
-                        if (changed)
-                            support += Math.log(nv + 0.5);
-                        for (const other of combinationsOf(rel, feature)) {
-                            const n = combinationCount(space, other, trial, 0);
-                            if (!counted.has(other)) {
-                                counted.add(other);
-                                if (!combinationAllowed(space, other, trial, 0))
-                                    broken++;
-                            }
-                            if (changed && other.table)
-                                support += Math.log((n + 0.5) / (nv + 0.5));
-                        }
-                    }
-                    if (changes < bestChanges || broken < bestBroken || (broken === bestBroken && support > bestSupport)) {
-                        best = comb.tuples.subarray(q * w, q * w + w);
-                        bestChanges = changes;
-                        bestBroken = broken;
-                        bestSupport = support;
-                    }
-                }
-                repair.memo.set(memoKey, best);
-            }
-            if (!best)
-                continue;
-            comb.features.forEach((f, q) => {
-                if (f === attribute || best[q] === c[k * nc + f])
-                    return;
-                c[k * nc + f] = best[q];
-                changedAny = true;
-                const name = space.categorical[f].name;
-                repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
-                if (!repair.categorical.includes(f))
-                    repair.categorical.push(f);
-            });
-        }
-    }
-    // what is still inconsistent after the repairs: counted once per counterfactual row
-    for (const comb of mine) {
-        if (combinationAllowed(space, comb, c, k))
-            continue;
-        for (const f of comb.features) {
-            if (f === attribute)
-                continue;
-            const name = space.categorical[f].name;
-            repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
-        }
-    }
-    for (const p of rel.functional) {
-        const level = c[k * nc + p.categorical];
-        if (level === space.c0[o * nc + p.categorical])
-            continue;
-        const v = p.valueOfLevel[level];
-        const name = space.numeric[p.numeric].name;
-        if (v !== v) {
-            repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
-            continue;
-        }
-        if (x[k * nn + p.numeric] !== v) {
-            x[k * nn + p.numeric] = v;
-            repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
-            if (!repair.numeric.includes(p.numeric))
-                repair.numeric.push(p.numeric);
-        }
-    }
-}
-/**
- * The smallest change a norm-bounded attack can make to any mutable numeric feature, in the policy's units, and which
- * feature and why ('integer', 'allowed values'); 0 for a continuous feature; null when nothing can move.
- */
-function smallestStep(space, rel) {
-    let best = null;
-    for (const j of space.mutableNumeric) {
-        const f = space.numeric[j];
-        const pair = rel.functional.find((p) => p.numeric === j);
-        let size = 0;
-        let why = 'continuous';
-        if (pair) {
-            let gap = Infinity;
-            for (let q = 1; q < pair.values.length; q++)
-                gap = Math.min(gap, pair.values[q] - pair.values[q - 1]);
-            if (!Number.isFinite(gap))
-                continue;
-            size = gap / f.scale;
-            why = `allowed values of ${space.categorical[pair.categorical].name}`;
-        }
-        else if (f.integer) {
-            size = 1 / f.scale;
-            why = 'integer';
-        }
-        if (best === null || size < best.size)
-            best = { size, feature: f.name, why };
-    }
-    return best;
-}
-/** Is the candidate's categorical state allowed (every combination seen, every functional partner able to follow)? */
-function categoricalAllowed(space, rel, c, k, origin) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    // the original row's combinations are seen (it is a row of the data): only those with a changed feature can break
-    for (let j = 0; j < nc; j++) {
-        if (c[k * nc + j] === space.c0[origin * nc + j])
-            continue;
-        for (const comb of combinationsOf(rel, j))
-            if (!combinationAllowed(space, comb, c, k))
-                return false;
-    }
-    for (const p of rel.functional) {
-        const level = c[k * nc + p.categorical];
-        if (level === space.c0[origin * nc + p.categorical])
-            continue;
-        const a = space.x0[origin * nn + p.numeric];
-        if (a !== a)
-            continue;
-        const v = p.valueOfLevel[level];
-        if (v !== v || !valueAllowed(space, p.numeric, v, a))
-            return false;
-    }
-    return true;
-}
-/**
- * categoricalAllowed for a state that differs from a valid parent state in feature j only: only the combinations of j
- * and j's functional partner can break.
- */
-function categoricalAllowedChange(space, rel, c, k, origin, j) {
-    for (const comb of combinationsOf(rel, j))
-        if (!combinationAllowed(space, comb, c, k))
-            return false;
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    for (const p of rel.functional) {
-        if (p.categorical !== j)
-            continue;
-        const level = c[k * nc + j];
-        if (level === space.c0[origin * nc + j])
-            continue;
-        const a = space.x0[origin * nn + p.numeric];
-        if (a !== a)
-            continue;
-        const v = p.valueOfLevel[level];
-        if (v !== v || !valueAllowed(space, p.numeric, v, a))
-            return false;
-    }
-    return true;
-}
-/** Functional partners of candidates [from, to) follow their categorical level (candidates already checked valid). */
-function applyFunctionalPartners(space, rel, cands, from = 0, to = cands.count) {
-    if (rel.functional.length === 0)
-        return;
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const { x, c, origin } = cands;
-    for (let k = from; k < to; k++) {
-        const o = origin[k];
-        for (const p of rel.functional) {
-            const level = c[k * nc + p.categorical];
-            const a = space.x0[o * nn + p.numeric];
-            const v = level === space.c0[o * nc + p.categorical] || a !== a ? a : p.valueOfLevel[level];
-            x[k * nn + p.numeric] = v === v ? v : a;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/oracle.js
-
-
-function createOracle(opts) {
-    const now = opts.now ?? Date.now;
-    let queries = 0;
-    let calls = 0;
-    let stop = null;
-    // the encoded matrix is reused between calls (the model reads it before score() resolves), and rows that hold the
-    // same original row as in the previous call are only patched
-    const encoder = opts.space.input.kind === 'matrix' ? new MatrixEncoder(opts.space, opts.space.input) : undefined;
-    return {
-        space: opts.space,
-        threshold: opts.threshold,
-        get queries() {
-            return queries;
-        },
-        get calls() {
-            return calls;
-        },
-        stopped: () => stop,
-        remaining: () => Math.max(0, Math.min(opts.maxQueries - queries, opts.shared ? opts.shared.remaining : Infinity)),
-        canAfford(n) {
-            if (stop !== null)
-                return false;
-            if (now() > opts.deadline) {
-                stop = 'deadline';
-                return false;
-            }
-            if (queries + n > opts.maxQueries || (opts.shared !== undefined && n > opts.shared.remaining)) {
-                stop = 'query_budget';
-                return false;
-            }
-            return true;
-        },
-        async score(cands, extra) {
-            if (cands.count === 0)
-                return new Float32Array(0);
-            if (opts.relations && opts.lead && !extra)
-                projectRelations(opts.space, opts.relations, cands, opts.lead);
-            // encode at most ENCODE_ROWS candidates at a time (bounds the memory of the model input)
-            const out = new Float32Array(cands.count);
-            for (let from = 0; from < cands.count; from += ENCODE_ROWS) {
-                const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + ENCODE_ROWS));
-                const input = encodeCandidates(opts.space, part, extra, encoder);
-                out.set(await opts.model.score(input), from);
-                queries += part.count;
-                if (opts.shared)
-                    opts.shared.remaining -= part.count;
-            }
-            calls++;
-            return out;
-        },
-    };
-}
-/** Rows encoded into one model input at most (the model splits it further into its own batches). */
-const ENCODE_ROWS = 65_536;
-function sliceCandidates(space, c, from, to) {
-    if (from === 0 && to === c.count)
-        return c;
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    return { count: to - from, origin: c.origin.subarray(from, to), x: c.x.subarray(from * nn, to * nn), c: c.c.subarray(from * nc, to * nc) };
-}
-/** Decision of a score: 1 when score >= threshold. */
-function decide(score, threshold) {
-    return score >= threshold ? 1 : 0;
-}
-const LOGIT_CLAMP = 1e-12;
-function logit(p) {
-    const q = p < LOGIT_CLAMP ? LOGIT_CLAMP : p > 1 - LOGIT_CLAMP ? 1 - LOGIT_CLAMP : p;
-    return Math.log(q / (1 - q));
-}
-/**
- * Attack loss of a candidate whose original decision is d0: the signed distance to the threshold in log-odds,
- * positive while the decision is unchanged (attacks drive it below zero).
- */
-function margin(score, threshold, d0) {
-    const m = logit(score) - (threshold === cachedThreshold ? cachedLogit : cacheLogit(threshold));
-    return d0 === 1 ? m : -m;
-}
-let cachedThreshold = Number.NaN;
-let cachedLogit = Number.NaN;
-function cacheLogit(threshold) {
-    cachedThreshold = threshold;
-    cachedLogit = logit(threshold);
-    return cachedLogit;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/project.js
-/** Origin of a pool slot never written (no dataset row has this index). */
-const NO_ORIGIN = 0xffffffff;
-function allocCandidates(space, count) {
-    return {
-        count,
-        origin: new Uint32Array(count),
-        x: new Float64Array(count * space.numeric.length),
-        c: new Int32Array(count * space.categorical.length),
-    };
-}
-/**
- * A grow-only buffer of candidates: take(n) returns views of n candidates, valid until the next take(). Saves an
- * allocation (and its clearing) per attack step; callers write every slot they take. Slots keep their contents from
- * one take() to the next (a slot never written holds origin NO_ORIGIN), so a caller that rewrites a slot with a
- * candidate of the same row may skip what it knows is unchanged (placeCandidate's onlyMutable).
- */
-class CandidatePool {
-    space;
-    cap = 0;
-    origin = new Uint32Array(0);
-    x = new Float64Array(0);
-    c = new Int32Array(0);
-    constructor(space) {
-        this.space = space;
-    }
-    take(count) {
-        const nn = this.space.numeric.length;
-        const nc = this.space.categorical.length;
-        if (count > this.cap) {
-            this.cap = Math.max(count, Math.ceil(this.cap * 1.5), 1024);
-            this.origin = new Uint32Array(this.cap).fill(NO_ORIGIN);
-            this.x = new Float64Array(this.cap * nn);
-            this.c = new Int32Array(this.cap * nc);
-        }
-        return { count, origin: this.origin.subarray(0, count), x: this.x.subarray(0, count * nn), c: this.c.subarray(0, count * nc) };
-    }
-}
-/** Candidate k := the original row o (numeric and categorical). */
-function setOriginal(space, cands, k, o) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    cands.origin[k] = o;
-    const { x, c } = cands;
-    for (let j = 0, d = k * nn, s = o * nn; j < nn; j++)
-        x[d + j] = space.x0[s + j];
-    for (let j = 0, d = k * nc, s = o * nc; j < nc; j++)
-        c[d + j] = space.c0[s + j];
-}
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** The float32 next to fround(v) on the side of a (a itself a float32 value), so |result − a| <= |v − a|. */
-function float32Toward(v, a) {
-    const f = Math.fround(v);
-    if (Math.abs(f - a) <= Math.abs(v - a))
-        return f;
-    // one ulp towards a
-    f32[0] = f;
-    const up = a > f;
-    if (f === 0)
-        return up ? 1.401298464324817e-45 : -1.401298464324817e-45;
-    if (f > 0 === up)
-        u32[0] = u32[0] + 1;
-    else
-        u32[0] = u32[0] - 1;
-    return f32[0];
-}
-/** Make one numeric value valid for feature j of a row whose original value is a. */
-function projectValue(space, j, v, a, rounding) {
-    const L = space.limits;
-    if (L.mutable[j] === 0 || a !== a || v !== v)
-        return a;
-    const lower = L.lower[j];
-    const upper = L.upper[j];
-    const dir = L.direction[j];
-    let lo = dir === 1 ? a : lower < a ? lower : a;
-    let hi = dir === -1 ? a : upper > a ? upper : a;
-    if (v < lo)
-        v = lo;
-    else if (v > hi)
-        v = hi;
-    if (L.integer[j] === 1) {
-        if (rounding === 'toward' && Number.isInteger(a))
-            v = a + Math.trunc(v - a);
-        else {
-            let r = Math.round(v);
-            if (r > hi)
-                r = Math.floor(hi);
-            if (r < lo)
-                r = Math.ceil(lo);
-            v = r;
-        }
-    }
-    if (L.float32[j] === 1)
-        v = rounding === 'toward' ? float32Toward(v, a) : Math.fround(v);
-    return v;
-}
-/** Project candidates [from, to) in place. */
-function project(space, cands, rounding = 'toward', from = 0, to = cands.count) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const { x, c, origin } = cands;
-    const x0 = space.x0;
-    const c0 = space.c0;
-    for (let k = from; k < to; k++) {
-        const o = origin[k];
-        for (let j = 0; j < nn; j++) {
-            const i = k * nn + j;
-            x[i] = projectValue(space, j, x[i], x0[o * nn + j], rounding);
-        }
-        for (let j = 0; j < nc; j++) {
-            const f = space.categorical[j];
-            const i = k * nc + j;
-            const v = c[i];
-            if (!f.mutable || !(v >= 0 && v < f.levels.length))
-                c[i] = c0[o * nc + j];
-        }
-    }
-}
-/** Every constraint a candidate breaks (empty = valid). Used on every reported example. */
-function violations(space, cands, k) {
-    const out = [];
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const o = cands.origin[k];
-    for (let j = 0; j < nn; j++) {
-        const f = space.numeric[j];
-        const a = space.x0[o * nn + j];
-        const v = cands.x[k * nn + j];
-        const push = (rule) => {
-            out.push({ candidate: k, feature: f.name, rule, original: a, value: v });
-        };
-        if (a !== a) {
-            if (v === v)
-                push('immutable');
-            continue;
-        }
-        if (v === a)
-            continue;
-        if (!f.mutable)
-            push('immutable');
-        if (v < Math.min(f.lower, a) || v > Math.max(f.upper, a) || v !== v)
-            push('bounds');
-        if (f.integer && !Number.isInteger(v))
-            push('integer');
-        if ((f.direction === 'increase' && v < a) || (f.direction === 'decrease' && v > a))
-            push('direction');
-        if (f.float32 && Math.fround(v) !== v)
-            push('float32');
-    }
-    for (let j = 0; j < nc; j++) {
-        const f = space.categorical[j];
-        const a = space.c0[o * nc + j];
-        const v = cands.c[k * nc + j];
-        if (!(Number.isInteger(v) && v >= 0 && v < f.levels.length))
-            out.push({ candidate: k, feature: f.name, rule: 'level', original: a, value: v });
-        else if (v !== a && !f.mutable)
-            out.push({ candidate: k, feature: f.name, rule: 'immutable', original: f.levels[a] ?? a, value: f.levels[v] ?? v });
-    }
-    return out;
-}
-/**
- * Continuous feasible range of numeric feature j for a row whose original value is a (bounds and direction; no
- * integer or float32 rounding): attacks keep their iterates inside it and round only the candidates they score.
- */
-function feasibleRange(space, j, a) {
-    const L = space.limits;
-    if (L.mutable[j] === 0 || a !== a)
-        return [a, a];
-    const lower = L.lower[j];
-    const upper = L.upper[j];
-    const dir = L.direction[j];
-    return [dir === 1 ? a : lower < a ? lower : a, dir === -1 ? a : upper > a ? upper : a];
-}
-/** Clamp a vector u (units, over the mutable numeric features) of original row o into the feasible ranges, in place. */
-function clampToFeasible(space, o, u, offset) {
-    const nn = space.numeric.length;
-    const mut = space.mutableNumeric;
-    const { lower, upper, scale, direction } = space.limits;
-    for (let m = 0; m < mut.length; m++) {
-        const j = mut[m];
-        const a = space.x0[o * nn + j];
-        if (a !== a) {
-            u[offset + m] = 0;
-            continue;
-        }
-        const s = scale[j];
-        const dir = direction[j];
-        const lo = dir === 1 ? a : Math.min(lower[j], a);
-        const hi = dir === -1 ? a : Math.max(upper[j], a);
-        const v = a + u[offset + m] * s;
-        if (v < lo)
-            u[offset + m] = (lo - a) / s;
-        else if (v > hi)
-            u[offset + m] = (hi - a) / s;
-    }
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/outcome.js
-/**
- * What an attack hands to the summary: per attacked instance (a sampled row, or a (row, repeat) pair for noise) and
- * per budget, whether the decision flipped and the score of the attacked version, and per instance the smallest
- * adversarial example found (kept as a valid candidate, so tests can check every one against the constraints).
- */
-
-function instancesOf(rows, yTrue, yPred, scores, repeats = 1) {
-    const n = rows.length * repeats;
-    const out = { rows: new Uint32Array(n), d0: new Uint8Array(n), correct: new Uint8Array(n), s0: new Float32Array(n) };
-    for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        for (let k = 0; k < repeats; k++) {
-            const t = i * repeats + k;
-            out.rows[t] = r;
-            out.d0[t] = yPred[r];
-            out.correct[t] = yPred[r] === yTrue[r] ? 1 : 0;
-            out.s0[t] = scores[r];
-        }
-    }
-    return out;
-}
-function emptyOutcome(space, head, instances, budgets) {
-    const n = instances.rows.length;
-    const attackedScore = new Float32Array(budgets.length * n);
-    for (let b = 0; b < budgets.length; b++)
-        attackedScore.set(instances.s0, b * n);
-    const examples = allocCandidates(space, n);
-    examples.origin.set(instances.rows);
-    return {
-        ...head,
-        instances,
-        budgets,
-        flipped: new Uint8Array(budgets.length * n),
-        attackedScore,
-        minPerturbation: new Float64Array(n).fill(Number.NaN),
-        examples,
-        exampleScore: new Float32Array(n).fill(Number.NaN),
-        queries: 0,
-        calls: 0,
-        stopped: null,
-        notes: [],
-        parameters: {},
-    };
-}
-/** Copy candidate k of `from` into slot `to` of `into`. */
-function copyCandidate(space, from, k, into, to) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    into.origin[to] = from.origin[k];
-    for (let j = 0; j < nn; j++)
-        into.x[to * nn + j] = from.x[k * nn + j];
-    for (let j = 0; j < nc; j++)
-        into.c[to * nc + j] = from.c[k * nc + j];
-}
-/** Keep candidate k as instance i's example when it is smaller than the one kept so far. */
-function offerExample(space, out, i, from, k, size, score) {
-    const cur = out.minPerturbation[i];
-    if (cur === cur && cur <= size)
-        return false;
-    copyCandidate(space, from, k, out.examples, i);
-    out.minPerturbation[i] = size;
-    out.exampleScore[i] = score;
-    return true;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/common.js
-/** Most candidates scored in one attack step (bounds memory; steps of larger runs are split into chunks of rows). */
-const MAX_STEP_ROWS = 262_144;
-/** Slack on "inside the ball" for floating-point noise in the norm computation. */
-const BALL_SLACK = 1e-9;
-/** ±1 with probability ½ each, 30 draws per rng call. */
-function rademacher(rng, out, offset, count) {
-    for (let i = 0; i < count; i += 30) {
-        let bits = rng.int(1 << 30);
-        const end = Math.min(count, i + 30);
-        for (let q = i; q < end; q++) {
-            out[offset + q] = bits & 1 ? 1 : -1;
-            bits >>>= 1;
-        }
-    }
-}
-const TWO_POW_26 = 67_108_864;
-const TWO_POW_27 = 134_217_728;
-const TWO_POW_53 = 9_007_199_254_740_992;
-/**
- * `count` standard normal draws into out[offset, ...): Box-Muller on the two halves (26 and 27 bits) of one 53-bit
- * uniform per pair of draws (half the generator calls of Rng.normal, no rejection).
- */
-function fillNormal(rng, out, offset, count) {
-    for (let i = 0; i < count; i += 2) {
-        const bits = rng.next() * TWO_POW_53; // an integer in [0, 2^53)
-        const hi = Math.floor(bits / TWO_POW_27);
-        const lo = bits - hi * TWO_POW_27;
-        const r = Math.sqrt(-2 * Math.log((hi + 1) / TWO_POW_26)); // (hi + 1) / 2^26 in (0, 1]
-        const theta = (2 * Math.PI * lo) / TWO_POW_27;
-        out[offset + i] = r * Math.cos(theta);
-        if (i + 1 < count)
-            out[offset + i + 1] = r * Math.sin(theta);
-    }
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/categorical-attack.js
-/**
- * Categorical attack: changes of the mutable categorical features (one-hot groups, string inputs) among the values
- * seen in the data, under the relations (a combination never seen in the data is not tried).
- * - 1 change: every (feature, other value) of every row;
- * - 2 changes: every pair of features × values when the pairs of all rows fit the query budget (exact: a row that no
- *   pair flips cannot be flipped by 2 changes), else a beam search from the `beamWidth` best single changes;
- * - more changes: a beam search, each step expanding the `beamWidth` best states (lowest log-odds margin) of each row by
- *   every further single change. A beam search is a lower bound on what an exhaustive search would find (said in the
- *   attack's notes).
- * Every step scores all its candidates in one model call (sub-batches past MAX_STEP_ROWS). Perturbation = number of
- * categorical features changed (L0).
- */
-
-
-
-
-
-function grow(a) {
-    const b = new Int32Array(a.length * 2);
-    b.set(a);
-    return b;
-}
-/** States of the search, flat: instance, categorical levels (nc each), largest changed feature, margin. */
-class StateSet {
-    nc;
-    count = 0;
-    inst;
-    levels;
-    /** Largest feature index changed (exhaustive steps only add features after it: each set once). */
-    last;
-    margin;
-    constructor(nc, cap) {
-        this.nc = nc;
-        cap = Math.max(cap, 16);
-        this.inst = new Int32Array(cap);
-        this.levels = new Int32Array(cap * nc);
-        this.last = new Int32Array(cap);
-        this.margin = new Float64Array(cap);
-    }
-    push(inst, levels, offset, last, margin) {
-        if (this.count === this.inst.length) {
-            const cap = this.count * 2;
-            const grown = new StateSet(this.nc, cap);
-            grown.inst.set(this.inst);
-            grown.levels.set(this.levels);
-            grown.last.set(this.last);
-            grown.margin.set(this.margin);
-            this.inst = grown.inst;
-            this.levels = grown.levels;
-            this.last = grown.last;
-            this.margin = grown.margin;
-        }
-        const k = this.count++;
-        this.inst[k] = inst;
-        this.levels.set(levels.subarray(offset, offset + this.nc), k * this.nc);
-        this.last[k] = last;
-        this.margin[k] = margin;
-    }
-    /** The states of rows not flipped, grouped by instance (stable). */
-    sortedWithout(flipped) {
-        const order = Array.from({ length: this.count }, (_, k) => k).filter((k) => !flipped[this.inst[k]]);
-        order.sort((a, b) => this.inst[a] - this.inst[b] || a - b);
-        const out = new StateSet(this.nc, order.length);
-        for (const k of order)
-            out.push(this.inst[k], this.levels, k * this.nc, this.last[k], this.margin[k]);
-        return out;
-    }
-}
-async function categoricalAttack(space, oracle, inst, opts) {
-    const beamWidth = opts.beamWidth ?? 10;
-    const rel = opts.relations ?? NO_RELATIONS;
-    const out = emptyOutcome(space, { key: 'categorical_attack', kind: 'categorical_attack', title: 'Categorical attack', measure: 'l0', units: 'features' }, inst, [opts.maxChanges]);
-    out.parameters = { max_changes: opts.maxChanges, beam_width: beamWidth, exhaustive_changes: 0 };
-    const mutC = space.mutableCategorical;
-    const n = inst.rows.length;
-    if (mutC.length === 0) {
-        out.notes.push('no mutable categorical feature: nothing for the categorical attack to change');
-        return out;
-    }
-    const nc = space.categorical.length;
-    const nn = space.numeric.length;
-    const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
-    const pool = new CandidatePool(space);
-    const flippedAt = new Int32Array(n); // 0 = not flipped
-    // states in flat typed arrays: instance, levels (nc each), largest changed feature, margin
-    let states = new StateSet(nc, 0);
-    for (let i = 0; i < n; i++) {
-        if (!inst.correct[i])
-            continue;
-        const o = inst.rows[i];
-        states.push(i, space.c0, o * nc, -1, margin(inst.s0[i], oracle.threshold, inst.d0[i]));
-    }
-    let exhaustive = 0;
-    let beamUsed = false;
-    const scratch = new Int32Array(nc);
-    const levelCount = Int32Array.from(space.categorical, (f) => f.levels.length);
-    /** Children of state s: exhaustive (features after `last`) or beam (features not changed yet). */
-    const forEachChild = (set, s, exact, visit) => {
-        const o = inst.rows[set.inst[s]];
-        const base = s * nc;
-        const last = set.last[s];
-        for (let q = 0; q < mutC.length; q++) {
-            const j = mutC[q];
-            const cur = set.levels[base + j];
-            if (exact ? j <= last : cur !== space.c0[o * nc + j])
-                continue;
-            const L = levelCount[j];
-            for (let v = 0; v < L; v++)
-                if (v !== cur)
-                    visit(j, v);
-        }
-    };
-    for (let depth = 1; depth <= opts.maxChanges && states.count > 0 && oracle.stopped() === null; depth++) {
-        let exact = depth <= 2;
-        if (exact && depth === 2) {
-            let count = 0;
-            for (let s = 0; s < states.count; s++)
-                forEachChild(states, s, true, () => void count++);
-            if (count > oracle.remaining()) {
-                exact = false;
-                out.notes.push(`the ${count} two-change combinations exceed the query budget: beam search (width ${beamWidth}) from 2 changes on, a lower bound on the exhaustive search`);
-            }
-        }
-        // parents: every state (exhaustive) or each row's beamWidth best (states of a row are consecutive)
-        let parents;
-        if (exact)
-            parents = Int32Array.from({ length: states.count }, (_, s) => s);
-        else {
-            beamUsed = true;
-            const picked = [];
-            for (let s = 0; s < states.count;) {
-                let e = s;
-                while (e < states.count && states.inst[e] === states.inst[s])
-                    e++;
-                const idx = Array.from({ length: e - s }, (_, q) => s + q).sort((a, b) => states.margin[a] - states.margin[b] || a - b);
-                picked.push(...idx.slice(0, beamWidth));
-                s = e;
-            }
-            parents = Int32Array.from(picked);
-        }
-        // children valid under the relations, deduplicated per row in beam steps
-        let childParent = new Int32Array(1024);
-        let childJ = new Int32Array(1024);
-        let childV = new Int32Array(1024);
-        let nChildren = 0;
-        const keepStates = depth < opts.maxChanges;
-        const next = new StateSet(nc, keepStates ? 1024 : 0);
-        const seen = new Set();
-        for (const p of parents) {
-            const i = states.inst[p];
-            if (flippedAt[i])
-                continue;
-            const o = inst.rows[i];
-            forEachChild(states, p, exact, (j, v) => {
-                scratch.set(states.levels.subarray(p * nc, p * nc + nc));
-                scratch[j] = v;
-                // a parent that is a real record (finite margin) differs from the child in feature j only
-                const valid = Number.isFinite(states.margin[p]) ? categoricalAllowedChange(space, rel, scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
-                if (!valid) {
-                    // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
-                    if (exact && keepStates)
-                        next.push(i, scratch, 0, Math.max(states.last[p], j), Infinity);
-                    return;
-                }
-                if (!exact) {
-                    const key = `${i}:${scratch.join(',')}`;
-                    if (seen.has(key))
-                        return;
-                    seen.add(key);
-                }
-                if (nChildren === childParent.length) {
-                    childParent = grow(childParent);
-                    childJ = grow(childJ);
-                    childV = grow(childV);
-                }
-                childParent[nChildren] = p;
-                childJ[nChildren] = j;
-                childV[nChildren++] = v;
-            });
-        }
-        for (let s0 = 0; s0 < nChildren; s0 += maxRows) {
-            const count = Math.min(maxRows, nChildren - s0);
-            if (!oracle.canAfford(count))
-                break;
-            const cands = pool.take(count);
-            const { x, c, origin } = cands;
-            for (let k = 0; k < count; k++) {
-                const p = childParent[s0 + k];
-                const o = inst.rows[states.inst[p]];
-                if (origin[k] !== o) {
-                    origin[k] = o;
-                    for (let q = 0; q < nn; q++)
-                        x[k * nn + q] = space.x0[o * nn + q];
-                }
-                c.set(states.levels.subarray(p * nc, p * nc + nc), k * nc);
-                c[k * nc + childJ[s0 + k]] = childV[s0 + k];
-            }
-            // every candidate was checked against the relations above: only the numeric partners remain to be set
-            applyFunctionalPartners(space, rel, cands);
-            const scores = await oracle.score(cands);
-            for (let k = 0; k < count; k++) {
-                const p = childParent[s0 + k];
-                const i = states.inst[p];
-                const sc = scores[k];
-                const d0 = inst.d0[i];
-                const m = margin(sc, oracle.threshold, d0);
-                if (decide(sc, oracle.threshold) !== d0) {
-                    if (!flippedAt[i]) {
-                        flippedAt[i] = depth;
-                        out.flipped[i] = 1;
-                        out.attackedScore[i] = sc;
-                    }
-                    // the flip furthest past the threshold is the example
-                    if (flippedAt[i] === depth && (out.exampleScore[i] !== out.exampleScore[i] || m < margin(out.exampleScore[i], oracle.threshold, d0))) {
-                        out.minPerturbation[i] = Number.NaN;
-                        offerExample(space, out, i, cands, k, depth, sc);
-                    }
-                    continue;
-                }
-                if (m < margin(out.attackedScore[i], oracle.threshold, d0))
-                    out.attackedScore[i] = sc;
-                if (keepStates)
-                    next.push(i, c, k * nc, Math.max(states.last[p], childJ[s0 + k]), m);
-            }
-        }
-        if (exact)
-            exhaustive = depth;
-        // the next step's states, grouped by row (consecutive), without rows already flipped
-        states = next.sortedWithout(flippedAt);
-    }
-    out.parameters.exhaustive_changes = exhaustive;
-    out.title = beamUsed
-        ? `Categorical attack (every combination of ≤ ${exhaustive} changes, beam search beyond)`
-        : opts.maxChanges === 1
-            ? 'Categorical attack (every single value change)'
-            : `Categorical attack (every combination of ≤ ${exhaustive} changes)`;
-    if (beamUsed)
-        out.parameters.search = `exhaustive up to ${exhaustive} change${exhaustive === 1 ? '' : 's'}, beam (width ${beamWidth}) beyond`;
-    else
-        out.parameters.search = `exhaustive up to ${exhaustive} change${exhaustive === 1 ? '' : 's'}`;
-    out.queries = oracle.queries;
-    out.calls = oracle.calls;
-    out.stopped = oracle.stopped();
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/sample.js
-/**
- * Rows to attack: a sample stratified by label (each class keeps its share of the data, at least one row of a class
- * that occurs), drawn without replacement with the seeded rng, returned in ascending row order.
- */
-
-function stratifiedSample(yTrue, size, rng) {
-    const n = yTrue.length;
-    if (size <= 0)
-        return new Uint32Array(0);
-    if (size >= n)
-        return Uint32Array.from({ length: n }, (_, i) => i);
-    const byClass = [[], []];
-    for (let i = 0; i < n; i++)
-        byClass[yTrue[i] === 1 ? 1 : 0].push(i);
-    const pos = byClass[1].length;
-    let takePos = Math.round((size * pos) / n);
-    if (pos > 0 && takePos === 0)
-        takePos = 1;
-    if (pos < n && takePos === size)
-        takePos = size - 1;
-    takePos = Math.min(takePos, pos);
-    const takeNeg = Math.min(size - takePos, n - pos);
-    const out = [];
-    for (const [cls, take] of [
-        [0, takeNeg],
-        [1, takePos],
-    ]) {
-        const members = byClass[cls];
-        const order = shuffledIndices(members.length, rng);
-        for (let i = 0; i < take; i++)
-            out.push(members[order[i]]);
-    }
-    out.sort((a, b) => a - b);
-    return Uint32Array.from(out);
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/space.js
-
-
-
-const NONE_LEVEL = '(none)';
-/** A string input with more distinct values than this is left alone by the attacks. */
-const MAX_CATEGORICAL_LEVELS = 500;
-function stats(values, n, stride, offset) {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let count = 0;
-    let integral = true;
-    for (let i = 0; i < n; i++) {
-        const v = values[i * stride + offset];
-        if (v !== v)
-            continue;
-        if (v < min)
-            min = v;
-        if (v > max)
-            max = v;
-        sum += v;
-        count++;
-        if (integral && !Number.isInteger(v))
-            integral = false;
-    }
-    if (count === 0)
-        return { min: NaN, max: NaN, std: 0, integral: false };
-    const mean = sum / count;
-    let ss = 0;
-    for (let i = 0; i < n; i++) {
-        const v = values[i * stride + offset];
-        if (v !== v)
-            continue;
-        ss += (v - mean) * (v - mean);
-    }
-    return { min, max, std: Math.sqrt(ss / count), integral };
-}
-function space_at(doc, ...rest) {
-    const ptr = [...ROBUSTNESS_POINTER, ...rest];
-    return doc.locate(ptr);
-}
-/** One-hot groups of a feature matrix: the encoder's, then the policy's (by prefix or list). */
-function matrixGroups(input, settings, doc) {
-    const groups = new Map();
-    for (const [name, idx] of Object.entries(input.oneHotGroups))
-        groups.set(name, [...idx]);
-    const index = new Map(input.featureNames.map((n, i) => [n, i]));
-    for (const [name, spec] of Object.entries(settings.one_hot_groups)) {
-        let idx;
-        if (typeof spec === 'string') {
-            idx = input.featureNames.flatMap((n, i) => (n.startsWith(spec) ? [i] : []));
-            if (idx.length < 2) {
-                throw new errors/* UserError */.yo(`checks.robustness: one-hot group \`${name}\`: ${idx.length} model feature(s) start with \`${spec}\`; a group needs at least two`, space_at(doc, 'one_hot_groups', name));
-            }
-        }
-        else {
-            idx = spec.map((f, j) => {
-                const i = index.get(f);
-                if (i === undefined) {
-                    throw new errors/* UserError */.yo(`checks.robustness: one-hot group \`${name}\` names \`${f}\`, which is not a model feature; ${didYouMean(f, input.featureNames) || `features: ${listNames(input.featureNames)}`}`, space_at(doc, 'one_hot_groups', name, j));
-                }
-                return i;
-            });
-        }
-        groups.set(name, idx);
-    }
-    const owner = new Map();
-    for (const [name, idx] of groups) {
-        for (const i of idx) {
-            const other = owner.get(i);
-            if (other !== undefined && other !== name) {
-                throw new errors/* UserError */.yo(`checks.robustness: feature \`${input.featureNames[i]}\` is in two one-hot groups (\`${other}\` and \`${name}\`); give each indicator one group`, space_at(doc, 'one_hot_groups', settings.one_hot_groups[name] !== undefined ? name : other));
-            }
-            owner.set(i, name);
-        }
-    }
-    return groups;
-}
-/** Level per row of a one-hot group; null when some row is not one-hot (values other than 0/1, or two set). */
-function oneHotLevels(data, width, rows, cols) {
-    const seen = new Int32Array(cols.length + 1);
-    const raw = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) {
-        let level = cols.length; // none
-        const base = r * width;
-        for (let j = 0; j < cols.length; j++) {
-            const v = data[base + cols[j]];
-            if (v === 0)
-                continue;
-            if (v !== 1 || level !== cols.length)
-                return null;
-            level = j;
-        }
-        raw[r] = level;
-        seen[level]++;
-    }
-    // keep the levels seen in the data, in group order (none last)
-    const remap = new Int32Array(cols.length + 1).fill(-1);
-    const levels = [];
-    for (let j = 0; j <= cols.length; j++) {
-        if (seen[j] > 0) {
-            remap[j] = levels.length;
-            levels.push(j);
-        }
-    }
-    const codes = new Int32Array(rows);
-    for (let r = 0; r < rows; r++)
-        codes[r] = remap[raw[r]];
-    const indicators = Int32Array.from(levels, (j) => (j === cols.length ? -1 : cols[j]));
-    return { codes, indicators, levels };
-}
-function buildMatrix(input, dataset, settings, doc) {
-    const b = { numeric: [], categorical: [], x0Columns: [], c0Columns: [], groupOfColumn: new Map() };
-    const { data, width, rows, featureNames } = input;
-    const groups = matrixGroups(input, settings, doc);
-    const inGroup = new Set();
-    for (const [name, cols] of groups) {
-        for (const c of cols)
-            b.groupOfColumn.set(c, name);
-        if (settings.one_hot === 'none')
-            continue;
-        const lv = oneHotLevels(data, width, rows, cols);
-        if (lv === null) {
-            if (settings.one_hot_groups[name] !== undefined) {
-                throw new errors/* UserError */.yo(`checks.robustness: one-hot group \`${name}\` is not one-hot in the data (a row has a value other than 0/1 or two indicators set); fix the group or remove it`, space_at(doc, 'one_hot_groups', name));
-            }
-            continue; // left as numeric features
-        }
-        for (const c of cols)
-            inGroup.add(c);
-        const levelNames = lv.levels.map((j) => {
-            if (j === cols.length)
-                return NONE_LEVEL;
-            const f = featureNames[cols[j]];
-            const eq = f.indexOf('=');
-            return f.startsWith(`${name}=`) ? f.slice(name.length + 1) : eq >= 0 ? f.slice(eq + 1) : f;
-        });
-        b.categorical.push({
-            name,
-            column: dataset.byName.has(name) ? name : null,
-            source: { kind: 'one-hot', indicators: lv.indicators, columns: [...cols] },
-            levels: levelNames,
-            mutable: true,
-        });
-        b.c0Columns.push(lv.codes);
-    }
-    for (let j = 0; j < width; j++) {
-        if (inGroup.has(j))
-            continue;
-        const name = featureNames[j] ?? `feature_${j}`;
-        const col = new Float64Array(rows);
-        for (let r = 0; r < rows; r++)
-            col[r] = data[r * width + j];
-        const s = stats(col, rows, 1, 0);
-        const dsCol = dataset.byName.get(name);
-        b.numeric.push({
-            name,
-            column: dsCol ? name : null,
-            source: { kind: 'matrix', column: j },
-            std: s.std,
-            scale: 1,
-            lower: s.min,
-            upper: s.max,
-            integer: dsCol?.kind === 'numeric' ? dsCol.integer && s.integral : s.integral,
-            float32: true,
-            mutable: true,
-            direction: 'any',
-        });
-        b.x0Columns.push(col);
-    }
-    return b;
-}
-function buildColumns(input, dataset) {
-    const b = { numeric: [], categorical: [], x0Columns: [], c0Columns: [], groupOfColumn: new Map() };
-    const rows = input.rows;
-    for (const [name, t] of Object.entries(input.tensors)) {
-        const column = input.sourceColumns[name] ?? null;
-        if (t.type === 'string') {
-            const index = new Map();
-            const levels = [];
-            const codes = new Int32Array(rows);
-            for (let r = 0; r < rows; r++) {
-                const v = t.data[r];
-                let k = index.get(v);
-                if (k === undefined) {
-                    k = levels.length;
-                    index.set(v, k);
-                    levels.push(v);
-                }
-                codes[r] = k;
-            }
-            b.categorical.push({ name, column, source: { kind: 'tensor', input: name }, levels, mutable: true });
-            b.c0Columns.push(codes);
-            continue;
-        }
-        const col = new Float64Array(rows);
-        if (t.type === 'int64')
-            for (let r = 0; r < rows; r++)
-                col[r] = Number(t.data[r]);
-        else
-            for (let r = 0; r < rows; r++)
-                col[r] = t.data[r];
-        const s = stats(col, rows, 1, 0);
-        const dsCol = column !== null ? dataset.byName.get(column) : undefined;
-        const intTensor = t.type === 'int64' || t.type === 'int32';
-        b.numeric.push({
-            name,
-            column,
-            source: { kind: 'tensor', input: name, type: t.type },
-            std: s.std,
-            scale: 1,
-            lower: s.min,
-            upper: s.max,
-            integer: intTensor || (dsCol?.kind === 'numeric' ? dsCol.integer && s.integral : s.integral),
-            float32: t.type === 'float32',
-            mutable: true,
-            direction: 'any',
-        });
-        b.x0Columns.push(col);
-    }
-    return b;
-}
-/** Resolve a feature name of the policy: a numeric feature, a categorical feature, their dataset column, or a one-hot group name. */
-function resolveName(b, name) {
-    const numeric = [];
-    const categorical = [];
-    b.numeric.forEach((f, i) => {
-        if (f.name === name || f.column === name)
-            numeric.push(i);
-    });
-    b.categorical.forEach((f, i) => {
-        if (f.name === name || f.column === name)
-            categorical.push(i);
-    });
-    if (numeric.length === 0 && categorical.length === 0) {
-        // a one-hot group name when indicators are plain numbers (one_hot: none)
-        b.numeric.forEach((f, i) => {
-            if (f.source.kind === 'matrix' && b.groupOfColumn.get(f.source.column) === name)
-                numeric.push(i);
-        });
-    }
-    return numeric.length + categorical.length > 0 ? { numeric, categorical } : null;
-}
-function allNames(b) {
-    const names = new Set();
-    for (const f of b.numeric)
-        names.add(f.name);
-    for (const f of b.categorical)
-        names.add(f.name);
-    for (const g of b.groupOfColumn.values())
-        names.add(g);
-    return [...names];
-}
-function mustResolve(b, name, doc, pointer) {
-    const t = resolveName(b, name);
-    if (t)
-        return t;
-    throw new errors/* UserError */.yo(`checks.robustness: \`${name}\` is not a model feature; ${didYouMean(name, allNames(b)) || `features: ${listNames(allNames(b))}`}`, space_at(doc, ...pointer));
-}
-/** The attack space of a model input under the policy's constraints. UserError for names that match no feature. */
-function buildAttackSpace(opts) {
-    const { input, dataset, doc, settings } = opts;
-    const b = input.kind === 'matrix' ? buildMatrix(input, dataset, settings, doc) : buildColumns(input, dataset);
-    const setImmutable = (t, reason) => {
-        for (const i of t.numeric) {
-            const f = b.numeric[i];
-            if (f.mutable) {
-                f.mutable = false;
-                f.immutableReason = reason;
-            }
-        }
-        for (const i of t.categorical) {
-            const f = b.categorical[i];
-            if (f.mutable) {
-                f.mutable = false;
-                f.immutableReason = reason;
-            }
-        }
-    };
-    if (settings.mutable !== null) {
-        const allowed = { numeric: [], categorical: [] };
-        settings.mutable.forEach((name, i) => {
-            const t = mustResolve(b, name, doc, ['mutable', i]);
-            allowed.numeric.push(...t.numeric);
-            allowed.categorical.push(...t.categorical);
-        });
-        const num = new Set(allowed.numeric);
-        const cat = new Set(allowed.categorical);
-        setImmutable({ numeric: b.numeric.flatMap((_, i) => (num.has(i) ? [] : [i])), categorical: b.categorical.flatMap((_, i) => (cat.has(i) ? [] : [i])) }, 'not in mutable');
-    }
-    if (settings.sensitive_immutable) {
-        for (const s of doc.policy.sensitive) {
-            const t = resolveName(b, s.column) ?? resolveName(b, s.name);
-            if (t)
-                setImmutable(t, 'sensitive');
-        }
-    }
-    settings.immutable.forEach((name, i) => setImmutable(mustResolve(b, name, doc, ['immutable', i]), 'policy'));
-    for (const [name, spec] of Object.entries(settings.features)) {
-        const t = mustResolve(b, name, doc, ['features', name]);
-        if (t.categorical.length > 0 && (spec.min !== undefined || spec.max !== undefined || spec.integer !== undefined || spec.direction !== undefined)) {
-            throw new errors/* UserError */.yo(`checks.robustness: \`${name}\` is categorical; only \`immutable\` applies to it (min, max, integer and direction are for numeric features)`, space_at(doc, 'features', name));
-        }
-        if (spec.immutable === true)
-            setImmutable(t, 'policy');
-        if (spec.immutable === false) {
-            for (const i of t.numeric) {
-                const f = b.numeric[i];
-                f.mutable = true;
-                delete f.immutableReason;
-            }
-            for (const i of t.categorical) {
-                const f = b.categorical[i];
-                f.mutable = true;
-                delete f.immutableReason;
-            }
-        }
-    }
-    // numeric constraints: bounds, integers, direction, units
-    for (const f of b.numeric) {
-        const spec = settings.features[f.name] ?? (f.column !== null ? settings.features[f.column] : undefined);
-        if (settings.bounds === 'none') {
-            f.lower = -Infinity;
-            f.upper = Infinity;
-        }
-        if (!Number.isFinite(f.lower) && settings.bounds === 'data')
-            f.lower = -Infinity; // all values missing
-        if (!Number.isFinite(f.upper) && settings.bounds === 'data')
-            f.upper = Infinity;
-        if (settings.integers === 'none' && (f.source.kind === 'matrix' || f.source.type === 'float32' || f.source.type === 'float64'))
-            f.integer = false;
-        if (spec?.min !== undefined)
-            f.lower = spec.min;
-        if (spec?.max !== undefined)
-            f.upper = spec.max;
-        if (spec?.integer !== undefined)
-            f.integer = spec.integer || (f.source.kind === 'tensor' && (f.source.type === 'int64' || f.source.type === 'int32'));
-        if (spec?.direction !== undefined)
-            f.direction = spec.direction;
-        f.scale = settings.units === 'raw' ? 1 : f.std > 0 ? f.std : 1;
-        if (f.mutable && settings.bounds === 'data' && spec?.min === undefined && spec?.max === undefined && f.lower === f.upper) {
-            f.mutable = false;
-            f.immutableReason = 'constant';
-        }
-    }
-    for (const f of b.categorical) {
-        if (f.mutable && f.levels.length < 2) {
-            f.mutable = false;
-            f.immutableReason = 'constant';
-        }
-        else if (f.mutable && f.levels.length > MAX_CATEGORICAL_LEVELS) {
-            // free text or identifiers, not a category an attacker picks from
-            f.mutable = false;
-            f.immutableReason = `more than ${MAX_CATEGORICAL_LEVELS} values`;
-        }
-    }
-    const rows = input.rows;
-    const nn = b.numeric.length;
-    const nc = b.categorical.length;
-    const x0 = new Float64Array(rows * nn);
-    for (let j = 0; j < nn; j++) {
-        const col = b.x0Columns[j];
-        for (let r = 0; r < rows; r++)
-            x0[r * nn + j] = col[r];
-    }
-    const c0 = new Int32Array(rows * nc);
-    for (let j = 0; j < nc; j++) {
-        const col = b.c0Columns[j];
-        for (let r = 0; r < rows; r++)
-            c0[r * nc + j] = col[r];
-    }
-    return {
-        input,
-        rows,
-        numeric: b.numeric,
-        categorical: b.categorical,
-        limits: limitsOf(b.numeric),
-        x0,
-        c0,
-        mutableNumeric: Int32Array.from(b.numeric.flatMap((f, i) => (f.mutable ? [i] : []))),
-        mutableCategorical: Int32Array.from(b.categorical.flatMap((f, i) => (f.mutable ? [i] : []))),
-        indicatorGroups: indicatorGroupsOf(b),
-        units: settings.units,
-    };
-}
-function limitsOf(numeric) {
-    return {
-        lower: Float64Array.from(numeric, (f) => f.lower),
-        upper: Float64Array.from(numeric, (f) => f.upper),
-        scale: Float64Array.from(numeric, (f) => f.scale),
-        integer: Uint8Array.from(numeric, (f) => (f.integer ? 1 : 0)),
-        float32: Uint8Array.from(numeric, (f) => (f.float32 ? 1 : 0)),
-        mutable: Uint8Array.from(numeric, (f) => (f.mutable ? 1 : 0)),
-        direction: Int8Array.from(numeric, (f) => (f.direction === 'increase' ? 1 : f.direction === 'decrease' ? -1 : 0)),
-    };
-}
-function indicatorGroupsOf(b) {
-    const out = {};
-    b.numeric.forEach((f, i) => {
-        if (f.source.kind !== 'matrix')
-            return;
-        const g = b.groupOfColumn.get(f.source.column);
-        if (g !== undefined)
-            (out[g] ??= []).push(i);
-    });
-    return out;
-}
-/** The constraints as plain JSON for the Report. */
-function constraintSummary(space) {
-    const out = [];
-    for (const f of space.numeric) {
-        const s = {
-            feature: f.name,
-            kind: 'numeric',
-            mutable: f.mutable,
-            lower: Number.isFinite(f.lower) ? f.lower : null,
-            upper: Number.isFinite(f.upper) ? f.upper : null,
-            integer: f.integer,
-            direction: f.direction,
-            std: f.std,
-        };
-        if (f.immutableReason !== undefined)
-            s.reason = f.immutableReason;
-        out.push(s);
-    }
-    for (const f of space.categorical) {
-        const s = {
-            feature: f.name,
-            kind: 'categorical',
-            mutable: f.mutable,
-            values: f.levels.length,
-            encoding: f.source.kind === 'one-hot' ? 'one-hot' : 'string input',
-        };
-        if (f.immutableReason !== undefined)
-            s.reason = f.immutableReason;
-        out.push(s);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/counterfactual.js
-
-
-
-
-
-function medianOf(values) {
-    values.sort((a, b) => a - b);
-    const n = values.length;
-    return n % 2 === 1 ? values[(n - 1) / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-function findCarrier(space, opts) {
-    const { spec } = opts;
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const names = [spec.column, spec.name];
-    const cj = space.categorical.findIndex((f) => names.includes(f.name) || (f.column !== null && names.includes(f.column)));
-    if (cj >= 0) {
-        const f = space.categorical[cj];
-        return {
-            feature: f.name,
-            method: 'category',
-            values: f.levels.map((key, v) => ({ key, value: key, apply: (c, k) => void (c.c[k * nc + cj] = v) })),
-            valueOf: (row) => space.c0[row * nc + cj],
-            numeric: [],
-            categorical: [cj],
-        };
-    }
-    const group = names.map((n) => space.indicatorGroups[n]).find((g) => g !== undefined);
-    if (group && group.length >= 2) {
-        // one-hot indicators kept as numbers (one_hot: none): a value = which indicator is set
-        const levelOf = (row) => {
-            let level = -1;
-            for (let q = 0; q < group.length; q++) {
-                const v = space.x0[row * nn + group[q]];
-                if (v === 1) {
-                    if (level >= 0)
-                        return -2;
-                    level = q;
-                }
-                else if (v !== 0)
-                    return -2;
-            }
-            return level < 0 ? group.length : level;
-        };
-        const seen = new Set();
-        for (let r = 0; r < space.rows; r++)
-            seen.add(levelOf(r));
-        seen.delete(-2);
-        const levels = [...seen].sort((a, b) => a - b);
-        const index = new Map(levels.map((l, i) => [l, i]));
-        return {
-            feature: names.find((n) => space.indicatorGroups[n] !== undefined),
-            method: 'category',
-            values: levels.map((l) => {
-                const name = l === group.length ? NONE_LEVEL : space.numeric[group[l]].name;
-                const key = name.includes('=') ? name.slice(name.indexOf('=') + 1) : name;
-                return {
-                    key,
-                    value: key,
-                    apply: (c, k) => {
-                        for (let q = 0; q < group.length; q++)
-                            c.x[k * nn + group[q]] = q === l ? 1 : 0;
-                    },
-                };
-            }),
-            valueOf: (row) => index.get(levelOf(row)) ?? -1,
-            numeric: group,
-            categorical: [],
-        };
-    }
-    const j = space.numeric.findIndex((f) => names.includes(f.name) || (f.column !== null && names.includes(f.column)));
-    if (j < 0)
-        return null;
-    const g = opts.groupings.find((x) => x.attributes.length === 1 && x.name === spec.name);
-    if (!g)
-        return null;
-    const f = space.numeric[j];
-    const byGroup = g.keys.map(() => []);
-    for (let r = 0; r < space.rows; r++) {
-        const code = g.codes[r];
-        const v = space.x0[r * nn + j];
-        if (code >= 0 && v === v)
-            byGroup[code].push(v);
-    }
-    const values = [];
-    const valueIndexOfCode = new Int32Array(g.keys.length).fill(-1);
-    g.keys.forEach((key, code) => {
-        const members = byGroup[code];
-        if (members.length === 0)
-            return;
-        let v = medianOf(members);
-        if (f.integer)
-            v = Math.round(v);
-        if (f.float32)
-            v = Math.fround(v);
-        valueIndexOfCode[code] = values.length;
-        values.push({ key, value: v, apply: (c, k) => void (c.x[k * nn + j] = v) });
-    });
-    return {
-        feature: f.name,
-        method: 'bins',
-        values,
-        valueOf: (row) => {
-            const code = g.codes[row];
-            return code >= 0 && code < g.keys.length ? valueIndexOfCode[code] : -1;
-        },
-        numeric: [j],
-        categorical: [],
-    };
-}
-async function counterfactualTest(space, oracle, opts) {
-    const { spec } = opts;
-    const result = {
-        attribute: spec.name,
-        column: spec.column,
-        feature: null,
-        method: 'none',
-        values: [],
-        rows: 0,
-        pairs: 0,
-        flipRate: null,
-        pairFlipRate: null,
-        meanAbsScoreChange: null,
-        maxAbsScoreChange: null,
-        groups: [],
-        transitions: [],
-        queries: 0,
-        stopped: null,
-        notes: [],
-    };
-    const empty = {
-        result,
-        candidates: allocCandidates(space, 0),
-        scores: new Float32Array(0),
-        changedNumeric: [],
-        changedCategorical: [],
-        rows: new Uint32Array(0),
-        rowFlip: new Uint8Array(0),
-        rowAbsSum: new Float64Array(0),
-        rowPairs: new Uint32Array(0),
-    };
-    const carrier = findCarrier(space, opts);
-    if (!carrier) {
-        result.flipRate = 0;
-        result.pairFlipRate = 0;
-        result.meanAbsScoreChange = 0;
-        result.maxAbsScoreChange = 0;
-        result.notes.push(`\`${spec.column}\` is not a model input: the model cannot use it directly (decisions cannot change with it; proxies are not tested here)`);
-        return empty;
-    }
-    result.feature = carrier.feature;
-    result.method = carrier.method;
-    result.values = carrier.values.map((v) => ({ key: v.key, value: v.value }));
-    const V = carrier.values.length;
-    if (V < 2) {
-        result.notes.push(`\`${spec.column}\` takes a single value in the data: nothing to change`);
-        return empty;
-    }
-    // rows: all, or a stratified sample; fewer when the pairs would exceed the budget
-    let rows = opts.rows === 'all' ? Uint32Array.from({ length: space.rows }, (_, i) => i) : stratifiedSample(opts.yTrue, opts.rows, opts.rng);
-    rows = rows.filter((r) => carrier.valueOf(r) >= 0);
-    let pairs = rows.length * (V - 1);
-    if (pairs > oracle.remaining()) {
-        // shrink to what the budget allows (stratified by label within the rows kept)
-        const labels = Uint8Array.from(rows, (r) => opts.yTrue[r]);
-        const fit = Math.floor(oracle.remaining() / (V - 1));
-        const pick = stratifiedSample(labels, fit, opts.rng);
-        result.notes.push(`the query budget allows ${pick.length} of the ${rows.length} rows asked for`);
-        rows = Uint32Array.from(pick, (i) => rows[i]);
-        pairs = rows.length * (V - 1);
-    }
-    if (rows.length === 0 && oracle.stopped() === null) {
-        result.notes.push(`no tested row has a known \`${spec.column}\``);
-        return empty;
-    }
-    if (pairs === 0 || !oracle.canAfford(pairs)) {
-        result.stopped = oracle.stopped() ?? 'query_budget';
-        result.notes.push(result.stopped === 'deadline' ? 'not run: the time limit was reached' : 'not run: no query budget left');
-        return empty;
-    }
-    const cands = allocCandidates(space, pairs);
-    const repair = opts.relations && opts.relations.combinations.length + opts.relations.functional.length > 0
-        ? { categorical: [], numeric: [], changed: new Map(), unresolved: new Map() }
-        : null;
-    const pairRow = new Int32Array(pairs);
-    const pairFrom = new Int32Array(pairs);
-    const pairTo = new Int32Array(pairs);
-    let k = 0;
-    rows.forEach((r, i) => {
-        const own = carrier.valueOf(r);
-        for (let v = 0; v < V; v++) {
-            if (v === own)
-                continue;
-            setOriginal(space, cands, k, r);
-            carrier.values[v].apply(cands, k);
-            if (repair && carrier.categorical.length === 1)
-                repairCounterfactual(space, opts.relations, cands, k, carrier.categorical[0], repair);
-            pairRow[k] = i;
-            pairFrom[k] = own;
-            pairTo[k] = v;
-            k++;
-        }
-    });
-    const changedNumeric = [...new Set([...carrier.numeric, ...(repair?.numeric ?? [])])];
-    const changedCategorical = [...new Set([...carrier.categorical, ...(repair?.categorical ?? [])])];
-    if (repair) {
-        const names = [...new Set([...repair.changed.keys(), ...repair.unresolved.keys()])].sort();
-        result.dependents = names.map((feature) => ({ feature, changed: repair.changed.get(feature) ?? 0, unresolved: repair.unresolved.get(feature) ?? 0 }));
-        for (const d of result.dependents) {
-            if (d.changed > 0)
-                result.notes.push(`${d.feature} changed with ${spec.name} on ${d.changed} of ${pairs} counterfactual rows, to keep combinations seen in the data`);
-            if (d.unresolved > 0)
-                result.notes.push(`${d.feature}: on ${d.unresolved} of ${pairs} counterfactual rows no combination seen in the data fits the new ${spec.name}; left as it was`);
-        }
-    }
-    const scores = await oracle.score(cands, { numeric: changedNumeric, categorical: changedCategorical });
-    result.queries = oracle.queries;
-    // aggregates
-    const rowFlip = new Uint8Array(rows.length);
-    const rowAbsSum = new Float64Array(rows.length);
-    const rowPairs = new Uint32Array(rows.length);
-    let flippedPairs = 0;
-    let sumAbs = 0;
-    let maxAbs = 0;
-    const gRows = new Float64Array(V);
-    const gFlip = new Float64Array(V);
-    const gAbs = new Float64Array(V);
-    const gSigned = new Float64Array(V);
-    const gPairs = new Float64Array(V);
-    const tPairs = new Float64Array(V * V);
-    const tFlip = new Float64Array(V * V);
-    const tSigned = new Float64Array(V * V);
-    for (let q = 0; q < pairs; q++) {
-        const r = rows[pairRow[q]];
-        const s0 = opts.scores[r];
-        const s = scores[q];
-        const d = s - s0;
-        const flip = decide(s, oracle.threshold) !== opts.yPred[r];
-        const from = pairFrom[q];
-        const to = pairTo[q];
-        if (flip) {
-            flippedPairs++;
-            rowFlip[pairRow[q]] = 1;
-            tFlip[from * V + to]++;
-        }
-        sumAbs += Math.abs(d);
-        rowAbsSum[pairRow[q]] += Math.abs(d);
-        rowPairs[pairRow[q]]++;
-        if (Math.abs(d) > maxAbs)
-            maxAbs = Math.abs(d);
-        gAbs[from] += Math.abs(d);
-        gSigned[from] += d;
-        gPairs[from]++;
-        tPairs[from * V + to]++;
-        tSigned[from * V + to] += d;
-    }
-    rows.forEach((r, i) => {
-        const own = carrier.valueOf(r);
-        gRows[own]++;
-        if (rowFlip[i])
-            gFlip[own]++;
-    });
-    const flippedRows = rowFlip.reduce((a, b) => a + b, 0);
-    result.rows = rows.length;
-    result.pairs = pairs;
-    result.flipRate = rows.length > 0 ? flippedRows / rows.length : null;
-    result.pairFlipRate = pairs > 0 ? flippedPairs / pairs : null;
-    result.meanAbsScoreChange = pairs > 0 ? sumAbs / pairs : null;
-    result.maxAbsScoreChange = pairs > 0 ? maxAbs : null;
-    result.groups = carrier.values.map((v, g) => ({
-        key: v.key,
-        rows: gRows[g],
-        flipRate: gRows[g] > 0 ? gFlip[g] / gRows[g] : null,
-        meanAbsScoreChange: gPairs[g] > 0 ? gAbs[g] / gPairs[g] : null,
-        meanScoreChange: gPairs[g] > 0 ? gSigned[g] / gPairs[g] : null,
-    }));
-    const transitions = [];
-    for (let a = 0; a < V; a++) {
-        for (let b = 0; b < V; b++) {
-            const p = tPairs[a * V + b];
-            if (a === b || p === 0)
-                continue;
-            transitions.push({
-                from: carrier.values[a].key,
-                to: carrier.values[b].key,
-                pairs: p,
-                flipRate: tFlip[a * V + b] / p,
-                meanScoreChange: tSigned[a * V + b] / p,
-            });
-        }
-    }
-    result.transitions = transitions;
-    return { result, candidates: cands, scores, changedNumeric, changedCategorical, rows, rowFlip, rowAbsSum, rowPairs };
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/norms.js
-/**
- * Perturbation sizes in the policy's units: for numeric feature j, u_j = (x_j − x0_j) / scale_j (scale = the feature's
- * standard deviation in 'std' units, 1 in 'raw' units); L∞ = max |u_j|, L2 = sqrt(Σ u_j²). Missing original values
- * never move and count as 0. Categorical changes are counted separately (l0: features whose level changed).
- */
-
-function perturbationNorm(space, cands, k, norm) {
-    const nn = space.numeric.length;
-    const o = cands.origin[k];
-    let acc = 0;
-    const mut = space.mutableNumeric;
-    const scale = space.limits.scale;
-    for (let m = 0; m < mut.length; m++) {
-        const j = mut[m];
-        const a = space.x0[o * nn + j];
-        if (a !== a)
-            continue;
-        const u = Math.abs((cands.x[k * nn + j] - a) / scale[j]);
-        if (norm === 'linf') {
-            if (u > acc)
-                acc = u;
-        }
-        else
-            acc += u * u;
-    }
-    return norm === 'linf' ? acc : Math.sqrt(acc);
-}
-/** Norm of a vector given in units over the mutable features (length = mutableNumeric.length). */
-function vectorNorm(u, offset, length, norm) {
-    let acc = 0;
-    for (let i = 0; i < length; i++) {
-        const v = Math.abs(u[offset + i]);
-        if (norm === 'linf') {
-            if (v > acc)
-                acc = v;
-        }
-        else
-            acc += v * v;
-    }
-    return norm === 'linf' ? acc : Math.sqrt(acc);
-}
-/** Clip a vector (in units) to the ε-ball of the norm, in place. */
-function clipToBall(u, offset, length, norm, eps) {
-    if (norm === 'linf') {
-        for (let i = 0; i < length; i++) {
-            const v = u[offset + i];
-            if (v > eps)
-                u[offset + i] = eps;
-            else if (v < -eps)
-                u[offset + i] = -eps;
-        }
-        return;
-    }
-    const n = vectorNorm(u, offset, length, 'l2');
-    if (n > eps) {
-        const f = eps / n;
-        for (let i = 0; i < length; i++)
-            u[offset + i] = u[offset + i] * f;
-    }
-}
-/** Categorical features whose level differs from the original row. */
-function categoricalChanges(space, cands, k) {
-    const nc = space.categorical.length;
-    const o = cands.origin[k];
-    let n = 0;
-    for (let j = 0; j < nc; j++)
-        if (cands.c[k * nc + j] !== space.c0[o * nc + j])
-            n++;
-    return n;
-}
-/**
- * Write candidate k as original row o moved by the vector u (units, over the mutable numeric features), then project
- * it ('toward' rounding keeps it inside any ball u is inside).
- *
- * `onlyMutable`: the caller's buffer only ever holds candidates whose immutable numeric features and categorical levels
- * are those of their original row (true of buffers written only by placeCandidate): when slot k already holds a
- * candidate of row o, only its mutable numeric features are written.
- */
-function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward', onlyMutable = false) {
-    const nn = space.numeric.length;
-    const x = cands.x;
-    const x0 = space.x0;
-    if (!onlyMutable || cands.origin[k] !== o)
-        setOriginal(space, cands, k, o);
-    const mut = space.mutableNumeric;
-    const { scale, lower, upper, direction, integer, float32 } = space.limits;
-    const toward = rounding === 'toward';
-    // projectValue inlined (hot path): direction, bounds, integers, float32
-    for (let m = 0; m < mut.length; m++) {
-        const j = mut[m];
-        const a = x0[o * nn + j];
-        let v = a + u[uOffset + m] * scale[j];
-        if (a !== a || v !== v) {
-            x[k * nn + j] = a;
-            continue;
-        }
-        const dir = direction[j];
-        const lo = dir === 1 ? a : Math.min(lower[j], a);
-        const hi = dir === -1 ? a : Math.max(upper[j], a);
-        if (v < lo)
-            v = lo;
-        else if (v > hi)
-            v = hi;
-        if (toward)
-            v = roundToward(space, j, v, a);
-        else if (integer[j] === 1)
-            v = projectValue(space, j, v, a, rounding);
-        else if (float32[j] === 1)
-            v = Math.fround(v);
-        x[k * nn + j] = v;
-    }
-}
-/**
- * projectValue's 'toward' rounding of a value already clamped to its bounds (hot path: its common cases inline):
- * integer steps from an integer original value, then the float32 value towards the original.
- */
-function roundToward(space, j, v, a) {
-    const { integer, float32 } = space.limits;
-    if (integer[j] === 1) {
-        if (!Number.isInteger(a))
-            return projectValue(space, j, v, a, 'toward');
-        v = a + Math.trunc(v - a);
-    }
-    return float32[j] === 1 ? float32Toward(v, a) : v;
-}
-/** Scratch of placeCandidatesOfRow: the row's original values, scales and bounds over the mutable numeric features. */
-let rowA = new Float64Array(0);
-let rowScale = new Float64Array(0);
-let rowLo = new Float64Array(0);
-let rowHi = new Float64Array(0);
-/**
- * placeCandidate ('toward' rounding, onlyMutable) for `count` candidates of the same original row o: candidate q goes
- * to slot k = first + q·stride, moved by the vector u[k·M, (k+1)·M). The row's bounds are computed once, not per
- * candidate.
- */
-function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
-    const nn = space.numeric.length;
-    const mut = space.mutableNumeric;
-    const M = mut.length;
-    if (rowA.length < M) {
-        rowA = new Float64Array(M);
-        rowScale = new Float64Array(M);
-        rowLo = new Float64Array(M);
-        rowHi = new Float64Array(M);
-    }
-    const { scale, lower, upper, direction } = space.limits;
-    const x0 = space.x0;
-    for (let m = 0; m < M; m++) {
-        const j = mut[m];
-        const a = x0[o * nn + j];
-        const dir = direction[j];
-        rowA[m] = a;
-        rowScale[m] = scale[j];
-        rowLo[m] = dir === 1 ? a : Math.min(lower[j], a);
-        rowHi[m] = dir === -1 ? a : Math.max(upper[j], a);
-    }
-    const x = cands.x;
-    const origin = cands.origin;
-    for (let q = 0; q < count; q++) {
-        const k = first + q * stride;
-        if (origin[k] !== o)
-            setOriginal(space, cands, k, o);
-        const uo = k * M;
-        const xo = k * nn;
-        for (let m = 0; m < M; m++) {
-            const j = mut[m];
-            const a = rowA[m];
-            let v = a + u[uo + m] * rowScale[m];
-            if (a !== a || v !== v) {
-                x[xo + j] = a;
-                continue;
-            }
-            const lo = rowLo[m];
-            const hi = rowHi[m];
-            if (v < lo)
-                v = lo;
-            else if (v > hi)
-                v = hi;
-            x[xo + j] = roundToward(space, j, v, a);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/decision-attack.js
-
-
-
-
-
-const NORM_TITLE = { linf: 'L∞', l2: 'L2' };
-/** Escalating Gaussian scales (in feature standard deviations) tried as starting points. */
-const INIT_NOISE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
-/** Pool of opposite-decision rows searched for nearest starting points (fewer when there are many features). */
-const INIT_POOL = 4000;
-const INIT_POOL_WORK = 50_000;
-const MAX_STEP_HALVINGS = 12;
-/** Single-feature extremes are tried as starting points up to this many mutable features. */
-const EXTREMES_UP_TO = 32;
-/** An unbounded feature's "extreme": this many standard deviations away. */
-const EXTREME_UNBOUNDED = 64;
-/** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
-const RADEMACHER_FROM = 32;
-/** L∞ sign-correction rounds after the iterations: how far inside the current distance each sign is tried flipped. */
-/** Random sign patterns of the corner search for rows without a start, each tried at these fractions of the way. */
-const CORNER_SIGNS = 16;
-const CORNER_SCALES = [1, 0.5, 0.25];
-const SIGN_ROUNDS = [0.1, 0.03, 0.01, 0.003];
-/** Sign rounds run up to this many mutable features, on groups of tasks of at most SIGN_POINTS coordinates. */
-const SIGN_MAX_FEATURES = 1024;
-const SIGN_POINTS = 4_000_000;
-async function decisionAttack(space, oracle, inst, opts, rng) {
-    const { norm } = opts;
-    const out = emptyOutcome(space, { key: `decision_attack/${norm}`, kind: 'decision_attack', title: `Decision-based attack (HopSkipJump, ${NORM_TITLE[norm]})`, measure: norm, units: space.units }, inst, opts.epsilons);
-    out.parameters = {
-        iterations: opts.iterations,
-        gradient_samples: opts.gradientSamples,
-        max_gradient_samples: opts.maxGradientSamples,
-        init_candidates: opts.initCandidates,
-        tolerance: opts.tolerance,
-    };
-    const M = space.mutableNumeric.length;
-    const n = inst.rows.length;
-    out.noStart = new Uint8Array(n);
-    if (M === 0) {
-        out.notes.push('no mutable numeric feature: nothing for a decision-based attack to change');
-        return out;
-    }
-    const nn = space.numeric.length;
-    const threshold = oracle.threshold;
-    const mut = space.mutableNumeric;
-    // written only by placeCandidate: immutable values and levels are always the original ones (see onlyMutable)
-    const candidatePool = new CandidatePool(space);
-    let flipBuffer = new Uint8Array(0);
-    // tasks: the correctly classified instances; the current boundary point of task t (units, continuous, feasible; its
-    // projection flips the decision) is U[t·M, (t+1)·M), its size dist[t]
-    let T = 0;
-    for (let i = 0; i < n; i++)
-        if (inst.correct[i])
-            T++;
-    const taskInst = new Int32Array(T);
-    const taskOrigin = new Uint32Array(T);
-    for (let i = 0, t = 0; i < n; i++) {
-        if (!inst.correct[i])
-            continue;
-        taskInst[t] = i;
-        taskOrigin[t++] = inst.rows[i];
-    }
-    const U = new Float64Array(T * M);
-    const dist = new Float64Array(T).fill(Infinity);
-    /**
-     * Score `per` points (units) of each task of tasks[0, nt) in one call; point p of the a-th task is
-     * points[(p·nt + a)·M, ...) and candidate p·nt + a (point-major: a task keeps its slots from one call to the next,
-     * so the model input rows are patched, not rebuilt). Returns which flip (a view valid until the next call), and
-     * records flipped examples; null when the budget or the time is spent.
-     */
-    const evaluate = async (tasks, nt, points, per) => {
-        const count = nt * per;
-        if (count === 0)
-            return new Uint8Array(0);
-        if (!oracle.canAfford(count))
-            return null;
-        const cands = candidatePool.take(count);
-        for (let a = 0; a < nt; a++)
-            placeCandidatesOfRow(space, cands, taskOrigin[tasks[a]], points, a, nt, per);
-        const scores = await oracle.score(cands);
-        if (flipBuffer.length < count)
-            flipBuffer = new Uint8Array(Math.max(count, Math.ceil(flipBuffer.length * 1.5)));
-        const flips = flipBuffer.subarray(0, count);
-        for (let p = 0; p < per; p++) {
-            for (let a = 0; a < nt; a++) {
-                const k = p * nt + a;
-                const i = taskInst[tasks[a]];
-                const sc = scores[k];
-                if (decide(sc, threshold) === inst.d0[i]) {
-                    flips[k] = 0;
-                    continue;
-                }
-                flips[k] = 1;
-                const size = perturbationNorm(space, cands, k, norm);
-                const cur = out.minPerturbation[i];
-                if (!(cur === cur && cur <= size))
-                    offerExample(space, out, i, cands, k, size, sc);
-            }
-        }
-        return flips;
-    };
-    // ---- 1. starting points
-    const pools = [[], []];
-    for (let r = 0; r < opts.yPred.length; r++)
-        pools[opts.yPred[r] === 1 ? 1 : 0].push(r);
-    for (const pool of pools) {
-        // a seeded subset keeps the nearest-neighbour search bounded
-        for (let i = pool.length - 1; i > 0; i--) {
-            const j = rng.int(i + 1);
-            const tmp = pool[i];
-            pool[i] = pool[j];
-            pool[j] = tmp;
-        }
-        pool.length = Math.min(pool.length, INIT_POOL, Math.max(200, Math.floor(INIT_POOL_WORK / M)));
-    }
-    // the donors' mutable values, contiguous (pool order)
-    const donorValues = pools.map((pool) => {
-        const v = new Float64Array(pool.length * M);
-        for (let q = 0; q < pool.length; q++)
-            for (let m = 0; m < M; m++)
-                v[q * M + m] = space.x0[pool[q] * nn + mut[m]];
-        return v;
-    });
-    const K = opts.initCandidates;
-    const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
-    // single-feature extremes (each mutable feature alone at its lower / upper bound) when there are few features
-    const E = M <= EXTREMES_UP_TO ? 2 * M : 0;
-    const per0 = K + R + E;
-    let noStart = 0;
-    const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j].scale);
-    const origValues = new Float64Array(M);
-    const bestR = new Int32Array(K);
-    const bestD = new Float64Array(K);
-    const dir = new Float64Array(M);
-    let probes = new Float64Array(0);
-    let dirs = new Float64Array(0);
-    /** Steps 1-3 for the tasks [t0, t1) (chunks bound the rows scored in one step). */
-    const attackChunk = async (t0, t1) => {
-        const nt = t1 - t0;
-        const tasks = new Int32Array(nt);
-        for (let a = 0; a < nt; a++)
-            tasks[a] = t0 + a;
-        // points: candidate p of task a at ((p·nt + a)·M)
-        const init = new Float64Array(nt * per0 * M);
-        const at = (a, p) => (p * nt + a) * M;
-        for (let a = 0; a < nt; a++) {
-            const t = t0 + a;
-            const o = taskOrigin[t];
-            const side = inst.d0[taskInst[t]] === 1 ? 0 : 1;
-            const donors = pools[side];
-            const dv = donorValues[side];
-            // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
-            bestR.fill(-1);
-            bestD.fill(Infinity);
-            for (let m = 0; m < M; m++)
-                origValues[m] = space.x0[o * nn + mut[m]];
-            const linf = norm === 'linf';
-            for (let q = 0; q < donors.length; q++) {
-                const r = donors[q];
-                let d = 0;
-                for (let m = 0, qm = q * M; m < M; m++) {
-                    const a0 = origValues[m];
-                    const v = dv[qm + m];
-                    if (a0 !== a0 || v !== v)
-                        continue;
-                    const diff = Math.abs((v - a0) * invScale[m]);
-                    if (!linf)
-                        d += diff * diff;
-                    else if (diff > d)
-                        d = diff;
-                }
-                if (d === 0 || d > bestD[K - 1] || (d === bestD[K - 1] && r > bestR[K - 1]))
-                    continue;
-                let k = K - 1;
-                while (k > 0 && (bestD[k - 1] > d || (bestD[k - 1] === d && bestR[k - 1] > r))) {
-                    bestD[k] = bestD[k - 1];
-                    bestR[k] = bestR[k - 1];
-                    k--;
-                }
-                bestD[k] = d;
-                bestR[k] = r;
-            }
-            for (let p = 0; p < per0; p++) {
-                const off = at(a, p);
-                const r = p < K ? bestR[p] : -1;
-                if (p >= K + R) {
-                    // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
-                    const m = (p - K - R) >> 1;
-                    const j = mut[m];
-                    const f = space.numeric[j];
-                    const a0 = space.x0[o * nn + j];
-                    const up = ((p - K - R) & 1) === 1;
-                    const bound = up ? f.upper : f.lower;
-                    const far = (up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale);
-                    init[off + m] = a0 !== a0 ? 0 : Number.isFinite(bound) ? (bound - a0) / f.scale : far / f.scale;
-                    continue;
-                }
-                const scale = p >= K ? INIT_NOISE_SCALES[(p - K) >> 1] : 0;
-                const mirror = p >= K && ((p - K) & 1) === 1;
-                const prev = p > 0 ? at(a, p - 1) : 0;
-                for (let m = 0; m < M; m++) {
-                    const j = mut[m];
-                    const f = space.numeric[j];
-                    const a0 = space.x0[o * nn + j];
-                    if (r >= 0) {
-                        const v = space.x0[r * nn + j];
-                        init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
-                    }
-                    else if (mirror)
-                        init[off + m] = -init[prev + m];
-                    else if (p >= K)
-                        init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
-                }
-            }
-        }
-        for (let a = 0; a < nt; a++) {
-            for (let p = 0; p < per0; p++)
-                clampToFeasible(space, taskOrigin[t0 + a], init, at(a, p));
-        }
-        const first = await evaluate(tasks, nt, init, per0);
-        let active = new Int32Array(nt);
-        let na = 0;
-        if (first) {
-            for (let a = 0; a < nt; a++) {
-                const t = t0 + a;
-                let bestP = -1;
-                let bestDist = Infinity;
-                for (let p = 0; p < per0; p++) {
-                    if (!first[p * nt + a])
-                        continue;
-                    const d = vectorNorm(init, at(a, p), M, norm);
-                    if (d < bestDist) {
-                        bestDist = d;
-                        bestP = p;
-                    }
-                }
-                if (bestP < 0)
-                    continue;
-                U.set(init.subarray(at(a, bestP), at(a, bestP) + M), t * M);
-                dist[t] = bestDist;
-                active[na++] = t;
-            }
-            // rows without a start: a search of the feasible box itself (each feature alone at its bounds when not tried
-            // yet, then corners: every feature towards a random bound, at full, half and quarter distance)
-            const missing = [];
-            for (let a = 0; a < nt; a++)
-                if (!(Number.isFinite(dist[t0 + a])))
-                    missing.push(t0 + a);
-            if (missing.length > 0) {
-                const singles = E === 0 ? 2 * M : 0;
-                const per1 = singles + CORNER_SIGNS * CORNER_SCALES.length;
-                const nm = missing.length;
-                const pts = new Float64Array(nm * per1 * M);
-                const at1 = (q, p) => (p * nm + q) * M;
-                const reach = (o, m, up) => {
-                    const j = mut[m];
-                    const f = space.numeric[j];
-                    const a0 = space.x0[o * nn + j];
-                    if (a0 !== a0)
-                        return 0;
-                    const bound = up ? f.upper : f.lower;
-                    return Number.isFinite(bound) ? (bound - a0) / f.scale : ((up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale)) / f.scale;
-                };
-                const signs = new Uint8Array(M);
-                missing.forEach((t, q) => {
-                    const o = taskOrigin[t];
-                    for (let p = 0; p < singles; p++)
-                        pts[at1(q, p) + (p >> 1)] = reach(o, p >> 1, (p & 1) === 1);
-                    for (let c = 0; c < CORNER_SIGNS; c++) {
-                        for (let m = 0; m < M; m++)
-                            signs[m] = rng.next() < 0.5 ? 1 : 0;
-                        CORNER_SCALES.forEach((sc, w) => {
-                            const off = at1(q, singles + c * CORNER_SCALES.length + w);
-                            for (let m = 0; m < M; m++)
-                                pts[off + m] = sc * reach(o, m, signs[m] === 1);
-                        });
-                    }
-                    for (let p = 0; p < per1; p++)
-                        clampToFeasible(space, o, pts, at1(q, p));
-                });
-                const second = await evaluate(Int32Array.from(missing), nm, pts, per1);
-                if (second) {
-                    missing.forEach((t, q) => {
-                        let bestP = -1;
-                        let bestDist = Infinity;
-                        for (let p = 0; p < per1; p++) {
-                            if (!second[p * nm + q])
-                                continue;
-                            const d = vectorNorm(pts, at1(q, p), M, norm);
-                            if (d < bestDist) {
-                                bestDist = d;
-                                bestP = p;
-                            }
-                        }
-                        if (bestP < 0)
-                            return;
-                        U.set(pts.subarray(at1(q, bestP), at1(q, bestP) + M), t * M);
-                        dist[t] = bestDist;
-                        active[na++] = t;
-                    });
-                }
-            }
-            for (let a = 0; a < nt; a++) {
-                if (Number.isFinite(dist[t0 + a]))
-                    continue;
-                noStart++;
-                out.noStart[taskInst[t0 + a]] = 1;
-            }
-        }
-        // ---- 2. boundary search (bisection towards the original row)
-        const lo = new Float64Array(nt);
-        const hi = new Float64Array(nt);
-        const pts = new Float64Array(nt * M);
-        const open = new Int32Array(nt);
-        const openTasks = new Int32Array(nt);
-        const mids = new Float64Array(nt * M);
-        /** Point λ of the way from the original row to task t's point (L2: on the segment; L∞: the box clip). */
-        const blend = (t, lam, dst, off) => {
-            if (norm === 'l2')
-                for (let m = 0; m < M; m++)
-                    dst[off + m] = lam * U[t * M + m];
-            else {
-                const r = lam * vectorNorm(U, t * M, M, 'linf');
-                for (let m = 0; m < M; m++) {
-                    const v = U[t * M + m];
-                    dst[off + m] = v > r ? r : v < -r ? -r : v;
-                }
-            }
-        };
-        const boundary = async (ts, nts) => {
-            lo.fill(0, 0, nts);
-            hi.fill(1, 0, nts);
-            for (;;) {
-                let no = 0;
-                for (let a = 0; a < nts; a++) {
-                    if (hi[a] - lo[a] > opts.tolerance) {
-                        open[no] = a;
-                        openTasks[no++] = ts[a];
-                    }
-                }
-                if (no === 0)
-                    break;
-                for (let q = 0; q < no; q++) {
-                    const a = open[q];
-                    blend(ts[a], (lo[a] + hi[a]) / 2, mids, q * M);
-                }
-                const res = await evaluate(openTasks, no, mids, 1);
-                if (!res)
-                    return false;
-                for (let q = 0; q < no; q++) {
-                    const a = open[q];
-                    const mid = (lo[a] + hi[a]) / 2;
-                    if (res[q]) {
-                        hi[a] = mid;
-                        for (let m = 0; m < M; m++)
-                            pts[a * M + m] = mids[q * M + m];
-                    }
-                    else
-                        lo[a] = mid;
-                }
-            }
-            for (let a = 0; a < nts; a++) {
-                const t = ts[a];
-                if (hi[a] < 1)
-                    for (let m = 0; m < M; m++)
-                        U[t * M + m] = pts[a * M + m];
-                dist[t] = vectorNorm(U, t * M, M, norm);
-            }
-            return true;
-        };
-        let ok = na > 0 ? await boundary(active, na) : true;
-        // ---- 3. HopSkipJump iterations
-        const stepDir = new Float64Array(nt * M);
-        const xi = new Float64Array(nt);
-        const pending = new Int32Array(nt);
-        const pendingPos = new Int32Array(nt);
-        const landed = new Uint8Array(nt);
-        const landedAt = new Float64Array(nt * M);
-        const stepPts = new Float64Array(nt * M);
-        const moved = new Int32Array(nt);
-        // running sum of each task's unit normal estimates: the ray from the original row along it (L2) or its sign (L∞)
-        // is searched for a closer boundary point after every iteration (exact in one step on a linear boundary)
-        const acc = new Float64Array(nt * M);
-        const rayDir = new Float64Array(nt * M);
-        const rayPts = new Float64Array(nt * M);
-        const rayBest = new Float64Array(nt * M);
-        const rayTasks = new Int32Array(nt);
-        const rayOpen = new Int32Array(nt);
-        const rayOpenTasks = new Int32Array(nt);
-        const rayLo = new Float64Array(nt);
-        const rayHi = new Float64Array(nt);
-        const raySearch = async (ts, nts) => {
-            let nr = 0;
-            for (let a = 0; a < nts; a++) {
-                const t = ts[a];
-                const off = (t - t0) * M;
-                const l2 = vectorNorm(acc, off, M, 'l2');
-                if (!(l2 > 0) || !(dist[t] > 0))
-                    continue;
-                for (let m = 0; m < M; m++) {
-                    const v = acc[off + m];
-                    rayDir[nr * M + m] = norm === 'linf' ? Math.sign(v) : v / l2;
-                }
-                rayTasks[nr] = t;
-                rayLo[nr] = 0;
-                rayHi[nr] = dist[t];
-                nr++;
-            }
-            if (nr === 0)
-                return true;
-            // the ray's point at the current distance: flipped -> bisect towards the row
-            for (let q = 0; q < nr; q++) {
-                for (let m = 0; m < M; m++)
-                    rayPts[q * M + m] = rayHi[q] * rayDir[q * M + m];
-                clampToFeasible(space, taskOrigin[rayTasks[q]], rayPts, q * M);
-            }
-            const first = await evaluate(rayTasks, nr, rayPts, 1);
-            if (!first)
-                return false;
-            let no = 0;
-            for (let q = 0; q < nr; q++) {
-                if (!first[q])
-                    continue;
-                rayTasks[no] = rayTasks[q];
-                rayLo[no] = 0;
-                rayHi[no] = rayHi[q];
-                for (let m = 0; m < M; m++) {
-                    rayDir[no * M + m] = rayDir[q * M + m];
-                    rayBest[no * M + m] = rayPts[q * M + m];
-                }
-                no++;
-            }
-            for (;;) {
-                let nopen = 0;
-                for (let q = 0; q < no; q++) {
-                    if (rayHi[q] - rayLo[q] <= opts.tolerance * rayHi[q])
-                        continue;
-                    rayOpen[nopen] = q;
-                    rayOpenTasks[nopen] = rayTasks[q];
-                    const lam = (rayLo[q] + rayHi[q]) / 2;
-                    for (let m = 0; m < M; m++)
-                        rayPts[nopen * M + m] = lam * rayDir[q * M + m];
-                    clampToFeasible(space, taskOrigin[rayTasks[q]], rayPts, nopen * M);
-                    nopen++;
-                }
-                if (nopen === 0)
-                    break;
-                const res = await evaluate(rayOpenTasks, nopen, rayPts, 1);
-                if (!res)
-                    return false;
-                for (let p = 0; p < nopen; p++) {
-                    const q = rayOpen[p];
-                    const lam = (rayLo[q] + rayHi[q]) / 2;
-                    if (res[p]) {
-                        rayHi[q] = lam;
-                        for (let m = 0; m < M; m++)
-                            rayBest[q * M + m] = rayPts[p * M + m];
-                    }
-                    else
-                        rayLo[q] = lam;
-                }
-            }
-            for (let q = 0; q < no; q++) {
-                const t = rayTasks[q];
-                const d = vectorNorm(rayBest, q * M, M, norm);
-                if (d < dist[t]) {
-                    for (let m = 0; m < M; m++)
-                        U[t * M + m] = rayBest[q * M + m];
-                    dist[t] = d;
-                }
-            }
-            return true;
-        };
-        for (let it = 1; ok && it <= opts.iterations && na > 0; it++) {
-            let kept = 0;
-            for (let a = 0; a < na; a++)
-                if (dist[active[a]] > 0)
-                    active[kept++] = active[a];
-            na = kept;
-            if (na === 0)
-                break;
-            const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
-            if (probes.length < na * B * M) {
-                probes = new Float64Array(na * B * M);
-                dirs = new Float64Array(na * B * M);
-            }
-            // probe b of task a at ((b·na + a)·M); drawn task by task (the draw order does not depend on the layout)
-            for (let a = 0; a < na; a++) {
-                const t = active[a];
-                const delta = dist[t] * Math.min(0.1, 1 / M);
-                for (let b = 0; b < B; b++) {
-                    const off = (b * na + a) * M;
-                    let s = 0;
-                    if (M >= RADEMACHER_FROM) {
-                        rademacher(rng, dirs, off, M);
-                        s = Math.sqrt(M);
-                    }
-                    else {
-                        if (norm === 'l2')
-                            fillNormal(rng, dirs, off, M);
-                        else
-                            for (let m = 0; m < M; m++)
-                                dirs[off + m] = 2 * rng.next() - 1;
-                        for (let m = 0; m < M; m++)
-                            s += dirs[off + m] * dirs[off + m];
-                        s = Math.sqrt(s) || 1;
-                    }
-                    for (let m = 0; m < M; m++)
-                        probes[off + m] = U[t * M + m] + (delta * dirs[off + m]) / s;
-                    clampToFeasible(space, taskOrigin[t], probes, off);
-                    // the direction actually probed (after the feasible clamp)
-                    for (let m = 0; m < M; m++)
-                        dirs[off + m] = (probes[off + m] - U[t * M + m]) / delta;
-                }
-            }
-            const res = await evaluate(active, na, probes, B);
-            if (!res)
-                break;
-            // step directions (tasks with a zero estimate stay where they are this iteration)
-            let np = 0;
-            for (let a = 0; a < na; a++) {
-                const t = active[a];
-                let mean = 0;
-                for (let b = 0; b < B; b++)
-                    mean += res[b * na + a] ? 1 : -1;
-                mean /= B;
-                dir.fill(0);
-                const baseline = Math.abs(mean) === 1 ? 0 : mean;
-                for (let b = 0; b < B; b++) {
-                    const phi = (res[b * na + a] ? 1 : -1) - baseline;
-                    const off = (b * na + a) * M;
-                    for (let m = 0; m < M; m++)
-                        dir[m] = dir[m] + phi * dirs[off + m];
-                }
-                const l2 = vectorNorm(dir, 0, M, 'l2');
-                landed[a] = 0;
-                if (!(l2 > 0))
-                    continue;
-                for (let m = 0, off = (t - t0) * M; m < M; m++)
-                    acc[off + m] = acc[off + m] + dir[m] / l2;
-                for (let m = 0; m < M; m++)
-                    stepDir[a * M + m] = norm === 'l2' ? dir[m] / l2 : Math.sign(dir[m]);
-                xi[a] = dist[t] / Math.sqrt(it);
-                pendingPos[np] = a;
-                pending[np++] = t;
-            }
-            // geometric step-size search: halve ξ until the step flips the decision
-            for (let h = 0; h <= MAX_STEP_HALVINGS && np > 0; h++) {
-                for (let q = 0; q < np; q++) {
-                    const a = pendingPos[q];
-                    const t = pending[q];
-                    for (let m = 0; m < M; m++)
-                        stepPts[q * M + m] = U[t * M + m] + xi[a] * stepDir[a * M + m];
-                    clampToFeasible(space, taskOrigin[t], stepPts, q * M);
-                }
-                const r2 = await evaluate(pending, np, stepPts, 1);
-                if (!r2) {
-                    ok = false;
-                    break;
-                }
-                let next = 0;
-                for (let q = 0; q < np; q++) {
-                    const a = pendingPos[q];
-                    if (r2[q]) {
-                        landed[a] = 1;
-                        for (let m = 0; m < M; m++)
-                            landedAt[a * M + m] = stepPts[q * M + m];
-                    }
-                    else {
-                        xi[a] = xi[a] / 2;
-                        pendingPos[next] = a;
-                        pending[next++] = pending[q];
-                    }
-                }
-                np = next;
-            }
-            if (!ok)
-                break;
-            let nm = 0;
-            for (let a = 0; a < na; a++) {
-                if (!landed[a])
-                    continue;
-                const t = active[a];
-                for (let m = 0; m < M; m++)
-                    U[t * M + m] = landedAt[a * M + m];
-                moved[nm++] = t;
-            }
-            ok = await boundary(moved, nm);
-            if (ok)
-                ok = await raySearch(active, na);
-        }
-        // L∞: the sign vector of the ray decides the distance; per round, every sign is tried flipped at a point just
-        // inside the current distance (λ = dist·(1 − η)), signs whose flip crosses the boundary are flipped, and the ray
-        // is searched again (decisions only; on a linear boundary each round corrects every sign that costs more than η/2)
-        if (norm === 'linf' && ok) {
-            const tasksWithPoint = [];
-            for (let a = 0; a < nt; a++)
-                if (Number.isFinite(dist[t0 + a]) && dist[t0 + a] > 0)
-                    tasksWithPoint.push(t0 + a);
-            // groups of tasks bound the memory of the M candidates per task
-            const group = Math.max(1, Math.floor(SIGN_POINTS / (M * M)));
-            const flipPts = new Float64Array(M <= SIGN_MAX_FEATURES ? Math.min(group, tasksWithPoint.length) * M * M : 0);
-            for (let g0 = 0; ok && g0 < tasksWithPoint.length && M <= SIGN_MAX_FEATURES; g0 += group) {
-                const all = Int32Array.from(tasksWithPoint.slice(g0, g0 + group));
-                const nall = all.length;
-                for (const eta of SIGN_ROUNDS) {
-                    if (!ok || nall === 0 || !oracle.canAfford(nall * M))
-                        break;
-                    for (let a = 0; a < nall; a++) {
-                        const t = all[a];
-                        const off = (t - t0) * M;
-                        const lam = dist[t] * (1 - eta);
-                        for (let p = 0; p < M; p++) {
-                            const at = (p * nall + a) * M;
-                            for (let m = 0; m < M; m++) {
-                                const sg = acc[off + m] >= 0 ? 1 : -1;
-                                flipPts[at + m] = lam * (m === p ? -sg : sg);
-                            }
-                            clampToFeasible(space, taskOrigin[t], flipPts, at);
-                        }
-                    }
-                    const res = await evaluate(all, nall, flipPts, M);
-                    if (!res) {
-                        ok = false;
-                        break;
-                    }
-                    for (let a = 0; a < nall; a++) {
-                        const off = (all[a] - t0) * M;
-                        for (let p = 0; p < M; p++) {
-                            if (!res[p * nall + a])
-                                continue;
-                            const v = acc[off + p];
-                            acc[off + p] = v >= 0 ? -Math.max(Math.abs(v), 1e-12) : Math.max(Math.abs(v), 1e-12);
-                        }
-                    }
-                    ok = await raySearch(all, nall);
-                }
-            }
-        }
-    };
-    const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / Math.max(per0, opts.maxGradientSamples)));
-    for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
-        await attackChunk(from, Math.min(T, from + chunk));
-    }
-    if (noStart > 0) {
-        out.notes.push(`${noStart} of ${T} rows: no starting point found (nearest rows with the other decision, noise up to 32 std, each feature at its bounds, corners of the feasible box): not flipped, and not shown to be robust either (per-row status no_start)`);
-    }
-    // ---- per budget: success = an example within ε was found
-    for (let b = 0; b < opts.epsilons.length; b++) {
-        const eps = opts.epsilons[b];
-        for (let i = 0; i < n; i++) {
-            const mp = out.minPerturbation[i];
-            if (inst.correct[i] && mp === mp && mp <= eps * (1 + BALL_SLACK)) {
-                out.flipped[b * n + i] = 1;
-                out.attackedScore[b * n + i] = out.exampleScore[i];
-            }
-        }
-    }
-    out.queries = oracle.queries;
-    out.calls = oracle.calls;
-    out.stopped = oracle.stopped();
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/noise.js
-
-
-
-
-
-async function noiseAttack(space, oracle, inst, opts, rng) {
-    const out = emptyOutcome(space, { key: 'noise', kind: 'noise', title: 'Random noise (Gaussian, per-feature scale)', measure: 'strength', units: space.units }, inst, opts.strengths);
-    out.parameters = { repeats: opts.repeats, distribution: 'gaussian' };
-    const M = space.mutableNumeric.length;
-    const n = inst.rows.length;
-    const nb = opts.strengths.length;
-    if (M === 0) {
-        out.notes.push('no mutable numeric feature: noise has nothing to change');
-        return out;
-    }
-    const z = new Float64Array(n * M);
-    for (let i = 0; i < z.length; i++)
-        z[i] = rng.normal();
-    const count = n * nb;
-    if (!oracle.canAfford(count)) {
-        out.stopped = oracle.stopped();
-        out.notes.push(`${count} noisy rows exceed the query budget: lower rows, strengths or repeats`);
-        return out;
-    }
-    // rows in chunks (bounded memory); within a chunk, the strengths of one row are consecutive candidates
-    const u = new Float64Array(M);
-    const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / nb));
-    for (let from = 0; from < n; from += chunk) {
-        const to = Math.min(n, from + chunk);
-        const cands = allocCandidates(space, (to - from) * nb);
-        for (let i = from; i < to; i++) {
-            for (let b = 0; b < nb; b++) {
-                const s = opts.strengths[b];
-                for (let m = 0; m < M; m++)
-                    u[m] = s * z[i * M + m];
-                placeCandidate(space, cands, (i - from) * nb + b, inst.rows[i], u, 0, 'nearest');
-            }
-        }
-        const scores = await oracle.score(cands);
-        for (let i = from; i < to; i++) {
-            for (let b = 0; b < nb; b++) {
-                const k = (i - from) * nb + b;
-                const score = scores[k];
-                out.attackedScore[b * n + i] = score;
-                if (decide(score, oracle.threshold) === inst.d0[i])
-                    continue;
-                out.flipped[b * n + i] = 1;
-                if (inst.correct[i])
-                    offerExample(space, out, i, cands, k, opts.strengths[b], score);
-            }
-        }
-    }
-    out.queries = oracle.queries;
-    out.calls = oracle.calls;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/checks/robustness/attacks/score-attack.js
-
-
-
-
-
-const score_attack_NORM_TITLE = { linf: 'L∞', l2: 'L2' };
-const ESTIMATOR_TITLE = { finite_differences: 'finite-difference', nes: 'NES', spsa: 'SPSA' };
-async function scoreAttack(space, oracle, inst, opts, rng) {
-    const M = space.mutableNumeric.length;
-    const estimator = opts.gradient === 'auto' ? (M <= opts.samples ? 'finite_differences' : 'spsa') : opts.gradient;
-    const random = estimator !== 'finite_differences';
-    // 'auto' with many features: one finite-difference gradient at the original row (shared by every budget of the row)
-    // starts each task at the full-ε step along it, and stays as a prior blended into every SPSA estimate
-    const warm = opts.gradient === 'auto' && random;
-    const out = emptyOutcome(space, {
-        key: `score_attack/${opts.norm}`,
-        kind: 'score_attack',
-        title: `Score-based attack (${score_attack_NORM_TITLE[opts.norm]}, ${warm ? 'finite-difference start, ' : ''}${ESTIMATOR_TITLE[estimator]} gradient)`,
-        measure: opts.norm,
-        units: space.units,
-    }, inst, opts.epsilons);
-    const alpha = opts.stepSize ?? 2.5 / opts.steps;
-    out.parameters = { steps: opts.steps, gradient: estimator, samples: random ? opts.samples : M, smoothing: opts.smoothing, step_size: alpha, refine_steps: opts.refineSteps };
-    if (warm)
-        out.parameters.warm_start = 'finite_differences';
-    const startQueries = oracle.queries;
-    const startCalls = oracle.calls;
-    const n = inst.rows.length;
-    const nb = opts.epsilons.length;
-    if (M === 0) {
-        out.notes.push('no mutable numeric feature: nothing for a score-based attack to change');
-        return out;
-    }
-    // tasks: (correct instance, budget)
-    let T = 0;
-    for (let i = 0; i < n; i++)
-        if (inst.correct[i])
-            T += nb;
-    const taskInst = new Int32Array(T);
-    const taskBudget = new Int32Array(T);
-    for (let i = 0, t = 0; i < n; i++) {
-        if (!inst.correct[i])
-            continue;
-        for (let b = 0; b < nb; b++, t++) {
-            taskInst[t] = i;
-            taskBudget[t] = b;
-        }
-    }
-    const taskOf = new Int32Array(n * nb).fill(-1);
-    for (let t = 0; t < T; t++)
-        taskOf[taskBudget[t] * n + taskInst[t]] = t;
-    const z = new Float64Array(T * M);
-    const done = new Uint8Array(T);
-    const success = new Uint8Array(T);
-    const taskScore = new Float32Array(T);
-    const bestMargin = new Float64Array(T).fill(Infinity);
-    for (let t = 0; t < T; t++)
-        taskScore[t] = inst.s0[taskInst[t]];
-    const probes = random ? 2 * opts.samples : 2 * M;
-    // written only by placeCandidate / writeFiniteDifferenceProbes: immutable values and levels always the original ones
-    const pool = new CandidatePool(space);
-    const per = 1 + probes;
-    const dir = new Float64Array(M);
-    const g = new Float64Array(M);
-    /**
-     * Task t's candidate k flipped the decision: record it for the smallest budget (from task t's on) that holds its
-     * size (a relation may have moved it) and for every larger budget of the same row.
-     */
-    const succeed = (t, cands, k, size, score) => {
-        const i = taskInst[t];
-        offerExample(space, out, i, cands, k, size, score);
-        let first = taskBudget[t];
-        while (first < nb && size > opts.epsilons[first] * (1 + BALL_SLACK))
-            first++;
-        for (let b = first; b < nb; b++) {
-            const u = taskOf[b * n + i];
-            if (u < 0 || success[u])
-                continue;
-            success[u] = 1;
-            done[u] = 1;
-            taskScore[u] = score;
-        }
-    };
-    const prior = warm ? new Float64Array(n * M) : new Float64Array(0);
-    const perFd = 1 + 2 * M;
-    /**
-     * Warm start of the tasks [from, to): a finite-difference gradient at each row's original values (one candidate set
-     * per row, probe radius from its smallest budget), then every task of the row starts at −ε·dir(gradient), clipped to
-     * the ball and the feasible box. False when the budget or the time is spent.
-     */
-    const warmStart = async (from, to) => {
-        const first = [];
-        for (let t = from; t < to; t++)
-            if (t === from || taskInst[t] !== taskInst[t - 1])
-                first.push(t);
-        const slots = Int32Array.from(first);
-        const nr = slots.length;
-        if (nr === 0)
-            return true;
-        if (!oracle.canAfford(nr * perFd))
-            return false;
-        const cands = pool.take(nr * perFd);
-        writeFiniteDifferenceProbes(space, cands, slots, nr, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
-        const scores = await oracle.score(cands);
-        const threshold = oracle.threshold;
-        const nn = space.numeric.length;
-        const cx = cands.x;
-        const scale = space.limits.scale;
-        const mut = space.mutableNumeric;
-        for (let a = 0; a < nr; a++) {
-            const t = slots[a];
-            const i = taskInst[t];
-            const d0 = inst.d0[i];
-            const base = a * perFd;
-            let bestProbe = -1;
-            let bestSize = Infinity;
-            for (let p = 1; p < perFd; p++) {
-                if (decide(scores[base + p], threshold) === d0)
-                    continue;
-                const size = perturbationNorm(space, cands, base + p, opts.norm);
-                if (size < bestSize) {
-                    bestSize = size;
-                    bestProbe = base + p;
-                }
-            }
-            if (bestProbe >= 0)
-                succeed(t, cands, bestProbe, bestSize, scores[bestProbe]);
-            const pr = i * M;
-            for (let m = 0; m < M; m++) {
-                const j = mut[m];
-                const kp = base + 1 + 2 * m;
-                const dx = (cx[kp * nn + j] - cx[(kp + 1) * nn + j]) / scale[j];
-                prior[pr + m] = dx === 0 ? 0 : (margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0)) / dx;
-            }
-            const l2 = vectorNorm(prior, pr, M, 'l2');
-            if (!(l2 > 0))
-                continue;
-            for (let m = 0; m < M; m++)
-                prior[pr + m] = prior[pr + m] / l2;
-            const gn = vectorNorm(prior, pr, M, opts.norm === 'linf' ? 'linf' : 'l2');
-            for (let b = 0; b < nb; b++) {
-                const u = taskOf[b * n + i];
-                if (u < 0 || done[u])
-                    continue;
-                const eps = opts.epsilons[b];
-                for (let m = 0; m < M; m++) {
-                    const gm = prior[pr + m];
-                    z[u * M + m] = -eps * (opts.norm === 'linf' ? Math.sign(gm) : gm / gn);
-                }
-                clipToBall(z, u * M, M, opts.norm, eps);
-                clampToFeasible(space, inst.rows[i], z, u * M);
-            }
-        }
-        return true;
-    };
-    // tasks advance in lockstep, in chunks that bound the rows of one step (all budgets of a row in the same chunk)
-    const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
-    const chunk = Math.max(nb, Math.floor(maxRows / (warm ? Math.max(per * nb, perFd) : per * nb)) * nb);
-    for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
-        const to = Math.min(T, from + chunk);
-        // active tasks keep their slot from one step to the next (a finished task's slot goes to the last active task),
-        // so the model input rows of most candidates are only patched, not rebuilt (see MatrixEncoder)
-        const slots = new Int32Array(to - from);
-        for (let t = from; t < to; t++)
-            slots[t - from] = t;
-        let na = to - from;
-        const noise = random ? new Float64Array((to - from) * opts.samples * M) : new Float64Array(0);
-        if (warm && !(await warmStart(from, to)))
-            break;
-        for (let step = 0; step <= opts.steps; step++) {
-            for (let a = 0; a < na;) {
-                if (done[slots[a]])
-                    slots[a] = slots[--na];
-                else
-                    a++;
-            }
-            if (na === 0)
-                break;
-            const last = step === opts.steps; // the final iterate is only scored
-            const count = na * (last ? 1 : per);
-            if (!oracle.canAfford(count))
-                break;
-            const cands = pool.take(count);
-            if (random && !last) {
-                // probe directions, drawn in task order (the same draws whatever the slots)
-                const sm = opts.samples * M;
-                for (let t = from; t < to; t++) {
-                    if (done[t])
-                        continue;
-                    const nz = (t - from) * sm;
-                    if (estimator === 'nes')
-                        fillNormal(rng, noise, nz, sm);
-                    else
-                        rademacher(rng, noise, nz, sm);
-                }
-            }
-            if (last) {
-                for (let a = 0; a < na; a++) {
-                    const t = slots[a];
-                    placeCandidate(space, cands, a, inst.rows[taskInst[t]], z, t * M, 'toward', true);
-                }
-            }
-            else if (estimator === 'finite_differences')
-                writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
-            else {
-                for (let a = 0; a < na; a++) {
-                    const t = slots[a];
-                    const o = inst.rows[taskInst[t]];
-                    const h = opts.smoothing * opts.epsilons[taskBudget[t]];
-                    let k = a * per;
-                    placeCandidate(space, cands, k++, o, z, t * M, 'toward', true);
-                    const nz = (t - from) * opts.samples * M;
-                    for (let s = 0; s < opts.samples; s++) {
-                        for (let side = 0; side < 2; side++) {
-                            const sgn = side === 0 ? 1 : -1;
-                            for (let m = 0; m < M; m++)
-                                dir[m] = z[t * M + m] + sgn * h * noise[nz + s * M + m];
-                            placeCandidate(space, cands, k++, o, dir, 0, 'toward', true);
-                        }
-                    }
-                }
-            }
-            const scores = await oracle.score(cands);
-            const threshold = oracle.threshold;
-            for (let a = 0; a < na; a++) {
-                const t = slots[a];
-                const i = taskInst[t];
-                const d0 = inst.d0[i];
-                const eps = opts.epsilons[taskBudget[t]];
-                const base = last ? a : a * per;
-                const sc = scores[base];
-                const mc = margin(sc, threshold, d0);
-                if (mc < bestMargin[t]) {
-                    bestMargin[t] = mc;
-                    taskScore[t] = sc;
-                }
-                if (decide(sc, threshold) !== d0) {
-                    succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
-                    continue;
-                }
-                if (last)
-                    continue;
-                // a probe that flips inside the ball is a success too (the smallest one)
-                let bestProbe = -1;
-                let bestSize = Infinity;
-                for (let p = 1; p <= probes; p++) {
-                    const s = scores[base + p];
-                    if (decide(s, threshold) === d0)
-                        continue;
-                    const size = perturbationNorm(space, cands, base + p, opts.norm);
-                    if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
-                        bestSize = size;
-                        bestProbe = base + p;
-                    }
-                }
-                if (bestProbe >= 0) {
-                    succeed(t, cands, bestProbe, bestSize, scores[bestProbe]);
-                    continue;
-                }
-                // gradient estimate
-                g.fill(0);
-                if (estimator === 'finite_differences') {
-                    const nn = space.numeric.length;
-                    const cx = cands.x;
-                    const scale = space.limits.scale;
-                    const mut = space.mutableNumeric;
-                    for (let m = 0; m < M; m++) {
-                        const j = mut[m];
-                        const kp = base + 1 + 2 * m;
-                        const dx = (cx[kp * nn + j] - cx[(kp + 1) * nn + j]) / scale[j];
-                        if (dx === 0)
-                            continue;
-                        g[m] = (margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0)) / dx;
-                    }
-                }
-                else {
-                    const nz = (t - from) * opts.samples * M;
-                    const h = opts.smoothing * eps;
-                    for (let s = 0; s < opts.samples; s++) {
-                        const kp = base + 1 + 2 * s;
-                        const diff = margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0);
-                        if (diff === 0 || !Number.isFinite(diff))
-                            continue;
-                        for (let m = 0; m < M; m++)
-                            g[m] = g[m] + (diff * noise[nz + s * M + m]) / (2 * h * opts.samples);
-                    }
-                }
-                if (warm) {
-                    // blend the SPSA estimate with the row's finite-difference gradient (both unit length)
-                    const gs = vectorNorm(g, 0, M, 'l2');
-                    const pr = i * M;
-                    for (let m = 0; m < M; m++)
-                        g[m] = (gs > 0 ? g[m] / gs : 0) + prior[pr + m];
-                }
-                const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
-                if (!(gn > 0))
-                    continue; // flat here: stay (NES draws new probes next step)
-                const o = inst.rows[i];
-                for (let m = 0; m < M; m++) {
-                    const gm = g[m];
-                    const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
-                    z[t * M + m] = z[t * M + m] - alpha * eps * d;
-                }
-                clipToBall(z, t * M, M, opts.norm, eps);
-                clampToFeasible(space, o, z, t * M);
-            }
-        }
-    }
-    // shrink each example towards its original row
-    await refineExamples(space, oracle, inst, out, opts.norm, opts.refineSteps);
-    // per budget
-    for (let b = 0; b < nb; b++) {
-        const eps = opts.epsilons[b];
-        for (let i = 0; i < n; i++) {
-            const t = taskOf[b * n + i];
-            if (t < 0)
-                continue;
-            const mp = out.minPerturbation[i];
-            if (success[t]) {
-                out.flipped[b * n + i] = 1;
-                out.attackedScore[b * n + i] = taskScore[t];
-            }
-            else if (mp === mp && mp <= eps * (1 + BALL_SLACK)) {
-                out.flipped[b * n + i] = 1;
-                out.attackedScore[b * n + i] = out.exampleScore[i];
-            }
-            else
-                out.attackedScore[b * n + i] = taskScore[t];
-        }
-    }
-    out.queries = oracle.queries - startQueries;
-    out.calls = oracle.calls - startCalls;
-    out.stopped = oracle.stopped();
-    return out;
-}
-/**
- * Finite-difference candidates of the tasks in slots [0, na): per task, its center (the projected iterate) then, per
- * mutable feature, the center with that feature moved by +h and −h (h = smoothing·ε in units, at least one step of an
- * integer feature), only that feature re-projected. Slot a's candidates start at a·(1 + 2·M).
- */
-function writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, rows, z, epsilons, smoothing) {
-    const nn = space.numeric.length;
-    const nc = space.categorical.length;
-    const mut = space.mutableNumeric;
-    const M = mut.length;
-    const per = 1 + 2 * M;
-    const { scale, integer } = space.limits;
-    const x0 = space.x0;
-    const { origin, x, c } = cands;
-    for (let a = 0; a < na; a++) {
-        const t = slots[a];
-        const o = rows[taskInst[t]];
-        const h = smoothing * epsilons[taskBudget[t]];
-        const center = a * per;
-        placeCandidate(space, cands, center, o, z, t * M, 'toward', true);
-        const cx = center * nn;
-        const ccat = center * nc;
-        let k = center + 1;
-        for (let m = 0; m < M; m++) {
-            const j = mut[m];
-            const sj = scale[j];
-            const hm = integer[j] === 1 ? Math.max(h, 1 / sj) : h;
-            const xa = x0[o * nn + j];
-            const zm = z[t * M + m];
-            for (let side = 0; side < 2; side++, k++) {
-                // the center with feature j moved: copy the center (only its mutable features when the slot already holds a
-                // candidate of row o: the pool only holds original immutable values and levels), re-project feature j only
-                const kx = k * nn;
-                if (origin[k] === o)
-                    for (let q = 0; q < M; q++)
-                        x[kx + mut[q]] = x[cx + mut[q]];
-                else {
-                    origin[k] = o;
-                    if (nn > 32)
-                        x.copyWithin(kx, cx, cx + nn);
-                    else
-                        for (let q = 0; q < nn; q++)
-                            x[kx + q] = x[cx + q];
-                    const kc = k * nc;
-                    for (let q = 0; q < nc; q++)
-                        c[kc + q] = c[ccat + q];
-                }
-                x[kx + j] = projectValue(space, j, xa + (zm + (side === 0 ? hm : -hm)) * sj, xa, 'toward');
-            }
-        }
-    }
-}
-/**
- * Bisection on the segment between each instance's original row and its example: the point λ of the way along it
- * (projected) replaces the example whenever it still flips the decision. One model call per bisection step.
- */
-async function refineExamples(space, oracle, inst, out, norm, steps) {
-    const n = inst.rows.length;
-    const targets = [];
-    for (let i = 0; i < n; i++)
-        if (out.minPerturbation[i] === out.minPerturbation[i])
-            targets.push(i);
-    if (targets.length === 0 || steps === 0)
-        return;
-    const nn = space.numeric.length;
-    const lo = new Float64Array(targets.length);
-    const hi = new Float64Array(targets.length).fill(1);
-    // the segment's far end stays the example found by the attack
-    const ends = allocCandidates(space, targets.length);
-    targets.forEach((i, q) => {
-        ends.origin[q] = inst.rows[i];
-        ends.x.set(out.examples.x.subarray(i * nn, i * nn + nn), q * nn);
-        const nc = space.categorical.length;
-        if (nc > 0)
-            ends.c.set(out.examples.c.subarray(i * nc, i * nc + nc), q * nc);
-    });
-    const mut = space.mutableNumeric;
-    // every slot is rewritten each step (same target in the same slot: the encoder patches the rows)
-    const cands = allocCandidates(space, targets.length);
-    cands.c.set(ends.c);
-    for (let s = 0; s < steps; s++) {
-        if (!oracle.canAfford(targets.length))
-            break;
-        for (let q = 0; q < targets.length; q++) {
-            const o = ends.origin[q];
-            cands.origin[q] = o;
-            const lam = (lo[q] + hi[q]) / 2;
-            cands.x.set(space.x0.subarray(o * nn, o * nn + nn), q * nn);
-            for (let m = 0; m < mut.length; m++) {
-                const j = mut[m];
-                const a = space.x0[o * nn + j];
-                const e = ends.x[q * nn + j];
-                cands.x[q * nn + j] = projectValue(space, j, a + lam * (e - a), a, 'toward');
-            }
-        }
-        const scores = await oracle.score(cands);
-        for (let q = 0; q < targets.length; q++) {
-            const i = targets[q];
-            const lam = (lo[q] + hi[q]) / 2;
-            const sc = scores[q];
-            if (decide(sc, oracle.threshold) !== inst.d0[i]) {
-                hi[q] = lam;
-                offerExample(space, out, i, cands, q, perturbationNorm(space, cands, q, norm), sc);
-            }
-            else
-                lo[q] = lam;
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./build/model/onnx-graph.js
-var onnx_graph = __nccwpck_require__(5330);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./build/policy/names.js
 /** How sensitive attributes and their intersections are named (policy, groupings and reports use the same names). */
 /** Joins the names of intersected attributes: ['sex', 'age_bin'] -> 'sex_x_age_bin'. */
@@ -34518,54 +30724,8 @@ function defaultSensitiveName(column, binned) {
     return binned ? `${column}_bin` : column;
 }
 
-;// CONCATENATED MODULE: ./build/policy/defaults.js
-/**
- * Defaults of a validated policy. ajv (useDefaults) fills most leaf defaults from the schema; this fills the rest and
- * the ones that depend on other values (a sensitive attribute's name), so that the Policy type holds exactly.
- */
-
-const DEFAULT_SEED = 0;
-const DEFAULT_MIN_GROUP_SIZE = 30;
-const DEFAULT_MIN_DENOMINATOR = 1;
-const DEFAULT_THRESHOLD = 0.5;
-const DEFAULT_BATCH_SIZE = 8192;
-const DEFAULT_MISSING_VALUES = ['', '?', 'NA', 'NaN'];
-const DEFAULT_MAX_ROWS = 1_000_000;
-const obj = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
-/** Mutates and returns the (already schema-valid) data as a Policy with every default in place. */
-function applyPolicyDefaults(data) {
-    data.seed ??= DEFAULT_SEED;
-    data.min_group_size ??= DEFAULT_MIN_GROUP_SIZE;
-    data.min_denominator ??= DEFAULT_MIN_DENOMINATOR;
-    const model = obj(data.model);
-    model.threshold ??= DEFAULT_THRESHOLD;
-    model.batch_size ??= DEFAULT_BATCH_SIZE;
-    const features = model.features === undefined ? undefined : obj(model.features);
-    if (features?.one_hot !== undefined) {
-        const oneHot = obj(features.one_hot);
-        oneHot.numeric ??= [];
-        const categorical = obj(oneHot.categorical ?? {});
-        // YAML reads `1` or `true` as numbers/booleans; categories are compared as text.
-        for (const [k, v] of Object.entries(categorical))
-            categorical[k] = v.map((c) => String(c));
-        oneHot.categorical = categorical;
-    }
-    const dataset = obj(data.dataset);
-    dataset.missing_values ??= [...DEFAULT_MISSING_VALUES];
-    dataset.max_rows ??= DEFAULT_MAX_ROWS;
-    data.sensitive ??= [];
-    for (const s of data.sensitive)
-        s.name ??= defaultSensitiveName(String(s.column), s.bins !== undefined);
-    data.intersections ??= [];
-    const checks = obj((data.checks ??= {}));
-    checks.performance ??= {};
-    checks.fairness ??= {};
-    const report = obj((data.report ??= {}));
-    report.include_examples ??= false;
-    delete data.$schema;
-    return data;
-}
-
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./build/policy/positions.js
 /**
  * Source positions of a parsed YAML/JSON document, by JSON pointer: where each value starts and, for object members,
@@ -49291,44 +45451,6 @@ function allowedKeys(parentSchema) {
     return props ? Object.keys(props).filter((k) => k !== '$schema') : [];
 }
 
-;// CONCATENATED MODULE: ./build/policy/metric-names.js
-/** The metric names a policy may use under checks.performance and checks.fairness. */
-
-/** checks.performance keys: every metric of metrics/types.ts (scikit-learn names; `ks` included). */
-const PERFORMANCE_METRIC_NAMES = [...types_LABEL_METRICS, ...types_SCORE_METRICS];
-/** The fairlearn disparity metrics known by name. */
-const NAMED_FAIRNESS_METRICS = [
-    'demographic_parity_difference',
-    'demographic_parity_ratio',
-    'equalized_odds_difference',
-    'equalized_odds_ratio',
-    'equal_opportunity_difference',
-    'equal_opportunity_ratio',
-];
-/** Suffixes that turn any performance metric into a fairness metric: `false_positive_rate_difference`. */
-const FAIRNESS_AGGREGATE_SUFFIXES = ['difference', 'ratio', 'group_min', 'group_max'];
-/** Every valid checks.fairness key (the named ones, then `<metric>_<aggregate>` for each metric). */
-const FAIRNESS_METRIC_NAMES = [
-    ...NAMED_FAIRNESS_METRICS,
-    ...PERFORMANCE_METRIC_NAMES.flatMap((m) => FAIRNESS_AGGREGATE_SUFFIXES.map((s) => `${m}_${s}`)),
-];
-const performanceSet = new Set(PERFORMANCE_METRIC_NAMES);
-const fairnessSet = new Set(FAIRNESS_METRIC_NAMES);
-function isPerformanceMetricName(name) {
-    return performanceSet.has(name);
-}
-function isFairnessMetricName(name) {
-    return fairnessSet.has(name);
-}
-/** Whether `method` (between_groups / to_overall) means anything for this fairness metric. */
-function fairnessMetricHasMethod(name) {
-    return !name.endsWith('_group_min') && !name.endsWith('_group_max');
-}
-/** Whether `agg` (worst_case / mean) means anything for this fairness metric. */
-function fairnessMetricHasAgg(name) {
-    return name.startsWith('equalized_odds_');
-}
-
 ;// CONCATENATED MODULE: ./build/policy/validate.js
 
 
@@ -49337,7 +45459,7 @@ function fairnessMetricHasAgg(name) {
 
 
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const code = (s) => `\`${s}\``;
+const validate_code = (s) => `\`${s}\``;
 // ---------------------------------------------------------------- schema errors
 const REQUIRED_HINTS = {
     version: 'add `version: 1` at the top',
@@ -49356,8 +45478,8 @@ function describeValue(v) {
     if (typeof v === 'object')
         return 'a mapping';
     if (typeof v === 'string')
-        return `the text ${code(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-    return `${typeof v === 'number' ? 'the number' : 'the value'} ${code(String(v))}`;
+        return `the text ${validate_code(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+    return `${typeof v === 'number' ? 'the number' : 'the value'} ${validate_code(String(v))}`;
 }
 function typeWords(t) {
     const names = {
@@ -49389,7 +45511,7 @@ function fromAjvError(e) {
     if (e.schemaPath.includes('/propertyNames'))
         return null;
     const pointer = parsePointer(e.instancePath);
-    const where = code(pointerPath(pointer));
+    const where = validate_code(pointerPath(pointer));
     const params = e.params;
     switch (e.keyword) {
         case 'additionalProperties': {
@@ -49400,13 +45522,13 @@ function fromAjvError(e) {
             return {
                 pointer: [...pointer, key],
                 atKey: true,
-                message: `unknown key ${code(key)} ${place}; ${hint || (allowed.length ? `allowed keys: ${listNames(allowed, 12)}` : 'remove it')}`,
+                message: `unknown key ${validate_code(key)} ${place}; ${hint || (allowed.length ? `allowed keys: ${listNames(allowed, 12)}` : 'remove it')}`,
             };
         }
         case 'required': {
             const key = String(params.missingProperty);
             const place = pointer.length === 0 ? 'the policy' : where;
-            return { pointer, message: `${place} needs ${code(key)}; ${REQUIRED_HINTS[key] ?? `add \`${key}:\``}` };
+            return { pointer, message: `${place} needs ${validate_code(key)}; ${REQUIRED_HINTS[key] ?? `add \`${key}:\``}` };
         }
         case 'type':
             return {
@@ -49416,7 +45538,7 @@ function fromAjvError(e) {
         case 'const':
             return {
                 pointer,
-                message: `${where} must be ${code(JSON.stringify(params.allowedValue))}, not ${describeValue(e.data)}; change it to ${code(JSON.stringify(params.allowedValue))}`,
+                message: `${where} must be ${validate_code(JSON.stringify(params.allowedValue))}, not ${describeValue(e.data)}; change it to ${validate_code(JSON.stringify(params.allowedValue))}`,
             };
         case 'enum': {
             const allowed = params.allowedValues.map(String);
@@ -49449,7 +45571,7 @@ function fromAjvError(e) {
             if (params.pattern === '^[^|]+$') {
                 return { pointer, message: `${where} must not contain \`|\` (it separates the values of intersection groups); rename it` };
             }
-            return { pointer, message: `${where} must match the pattern ${code(String(params.pattern))}` };
+            return { pointer, message: `${where} must match the pattern ${validate_code(String(params.pattern))}` };
         default:
             return { pointer, message: `${where} ${e.message ?? 'is not valid'}` };
     }
@@ -49476,7 +45598,29 @@ function semanticProblems(data, opts) {
     const checks = isObj(data.checks) ? data.checks : {};
     checkPerformance(checks.performance, out);
     checkFairness(checks.fairness, attributeNames, out);
+    checkBaseline(data.baseline, out);
     return out;
+}
+/**
+ * `baseline.max_regression`: a regression of a metric bounded by 1 cannot exceed 1, so a larger limit never breaches
+ * (`accuracy: 5` meant 5 points, i.e. 0.05).
+ */
+function checkBaseline(b, out) {
+    if (!isObj(b) || !isObj(b.max_regression))
+        return;
+    for (const [metric, v] of Object.entries(b.max_regression)) {
+        const max = typeof v === 'number' ? v : isObj(v) && typeof v.max === 'number' ? v.max : undefined;
+        const range = metricRange(metric);
+        if (max === undefined || range === undefined || range.high !== 1 || max <= 1)
+            continue;
+        const pointer = typeof v === 'number' ? ['baseline', 'max_regression', metric] : ['baseline', 'max_regression', metric, 'max'];
+        out.push({
+            pointer,
+            message: max <= 100
+                ? `${validate_code(metric)}: a regression of ${max} looks like a percentage; use ${Number((max / 100).toPrecision(12))} (${metric} is between 0 and 1, so it cannot fall by more than 1)`
+                : `${validate_code(metric)}: a regression of ${max} can never happen (${metric} is between 0 and 1), so the limit checks nothing; use a limit between 0 and 1`,
+        });
+    }
 }
 /** Declared sensitive attribute names and intersection names (for `attributes` references). */
 function checkSensitive(data, out) {
@@ -49491,7 +45635,7 @@ function checkSensitive(data, out) {
         if (prev !== undefined) {
             out.push({
                 pointer: ['sensitive', String(i), typeof s.name === 'string' ? 'name' : 'column'],
-                message: `sensitive attribute name ${code(name)} is already used by ${prev}; give this one another \`name\``,
+                message: `sensitive attribute name ${validate_code(name)} is already used by ${prev}; give this one another \`name\``,
             });
         }
         else
@@ -49534,14 +45678,14 @@ function checkSensitive(data, out) {
                 const hint = didYouMean(part, declared);
                 out.push({
                     pointer: ['intersections', String(i), String(j)],
-                    message: `intersection names ${code(part)}, which is not a declared sensitive attribute; ` +
+                    message: `intersection names ${validate_code(part)}, which is not a declared sensitive attribute; ` +
                         (hint || (declared.size ? `declared: ${listNames([...declared])}` : 'declare it under `sensitive:` first')),
                 });
             }
         });
         const name = intersectionName(parts);
         if (all.has(name)) {
-            out.push({ pointer: ['intersections', String(i)], message: `intersection ${code(name)} is declared twice (or clashes with an attribute name); remove one` });
+            out.push({ pointer: ['intersections', String(i)], message: `intersection ${validate_code(name)} is declared twice (or clashes with an attribute name); remove one` });
         }
         all.add(name);
     });
@@ -49560,7 +45704,7 @@ function checkModel(data, opts, out) {
             pointer: ['model', 'features'],
             message: given.length === 0
                 ? '`features` needs one of `columns`, `one_hot` or `file`; add the one that describes the model\'s feature matrix'
-                : `\`features\` has ${given.map(code).join(' and ')}; give exactly one of \`columns\`, \`one_hot\`, \`file\``,
+                : `\`features\` has ${given.map(validate_code).join(' and ')}; give exactly one of \`columns\`, \`one_hot\`, \`file\``,
         });
     }
     checkPath(features.file, ['model', 'features', 'file'], opts, out);
@@ -49574,7 +45718,7 @@ function checkModel(data, opts, out) {
             if (numeric.includes(c)) {
                 out.push({
                     pointer: ['model', 'features', 'one_hot', 'categorical', c],
-                    message: `column ${code(c)} is both numeric and categorical in \`one_hot\`; keep it in one of them`,
+                    message: `column ${validate_code(c)} is both numeric and categorical in \`one_hot\`; keep it in one of them`,
                 });
             }
         }
@@ -49590,7 +45734,7 @@ function checkDataset(data, opts, out) {
             if (isObj(s) && s.column === label) {
                 out.push({
                     pointer: ['sensitive', String(i), 'column'],
-                    message: `sensitive column ${code(label)} is the label column; choose an attribute of the people, not the outcome`,
+                    message: `sensitive column ${validate_code(label)} is the label column; choose an attribute of the people, not the outcome`,
                 });
             }
         });
@@ -49606,12 +45750,12 @@ function checkPath(p, pointer, opts, out) {
     if (typeof p !== 'string' || p === '')
         return;
     if (p.includes('\0')) {
-        out.push({ pointer, message: `${code(pointerPath(pointer))} contains a NUL character; fix the path` });
+        out.push({ pointer, message: `${validate_code(pointerPath(pointer))} contains a NUL character; fix the path` });
     }
     else if (pathEscapesWorkspace(p, opts.workspace)) {
         out.push({
             pointer,
-            message: `${code(pointerPath(pointer))} points outside the repository (${code(p)}); use a path inside the workspace, relative to its root`,
+            message: `${validate_code(pointerPath(pointer))} points outside the repository (${validate_code(p)}); use a path inside the workspace, relative to its root`,
         });
     }
 }
@@ -49625,7 +45769,7 @@ function checkThreshold(t, pointer, out, metric) {
     const min = typeof t.min === 'number' ? t.min : undefined;
     const max = typeof t.max === 'number' ? t.max : undefined;
     if (t.min === undefined && t.max === undefined) {
-        out.push({ pointer, message: `${code(pointerPath(pointer))} needs \`min\` or \`max\` (or both); add the limit the value must meet` });
+        out.push({ pointer, message: `${validate_code(pointerPath(pointer))} needs \`min\` or \`max\` (or both); add the limit the value must meet` });
         return;
     }
     const range = metric === undefined ? undefined : metricRange(metric);
@@ -49679,7 +45823,7 @@ function rangeWords(range) {
 }
 /** `accuracy`: min 75 looks like a percentage; use 0.75 — or what the limit means when it cannot be a percentage. */
 function rangeMessage(metric, kind, v, range) {
-    const what = `${code(metric)}: ${kind} ${v}`;
+    const what = `${validate_code(metric)}: ${kind} ${v}`;
     const between = `(${metric} is ${rangeWords(range)})`;
     if (range.high === 1 && v > 1 && v <= 100) {
         return `${what} looks like a percentage; use ${Number((v / 100).toPrecision(12))} ${between}`;
@@ -49694,11 +45838,11 @@ function checkPerformance(perf, out) {
         const pointer = ['checks', 'performance', name];
         if (!isPerformanceMetricName(name)) {
             const hint = didYouMean(name, PERFORMANCE_METRIC_NAMES);
-            const fairHint = isFairnessMetricName(name) ? ` (${code(name)} is a fairness metric: move it under \`checks.fairness\`)` : '';
+            const fairHint = isFairnessMetricName(name) ? ` (${validate_code(name)} is a fairness metric: move it under \`checks.fairness\`)` : '';
             out.push({
                 pointer,
                 atKey: true,
-                message: `unknown performance metric ${code(name)}${fairHint}; ${hint || `known: ${listNames(PERFORMANCE_METRIC_NAMES, 18)}`}`,
+                message: `unknown performance metric ${validate_code(name)}${fairHint}; ${hint || `known: ${listNames(PERFORMANCE_METRIC_NAMES, 18)}`}`,
             });
             continue;
         }
@@ -49723,7 +45867,7 @@ function checkFairness(fair, attributeNames, out) {
             out.push({
                 pointer,
                 atKey: true,
-                message: `unknown fairness metric ${code(name)}; ` +
+                message: `unknown fairness metric ${validate_code(name)}; ` +
                     (hint ||
                         'use demographic_parity_difference/_ratio, equalized_odds_difference/_ratio, equal_opportunity_difference/_ratio, or <metric>_difference, _ratio, _group_min, _group_max'),
             });
@@ -49738,16 +45882,16 @@ function checkFairness(fair, attributeNames, out) {
                     const hint = didYouMean(a, attributeNames);
                     out.push({
                         pointer: [...pointer, 'attributes', String(j)],
-                        message: `${code(a)} is not a sensitive attribute or intersection; ${hint || `declared: ${listNames([...attributeNames])}`}`,
+                        message: `${validate_code(a)} is not a sensitive attribute or intersection; ${hint || `declared: ${listNames([...attributeNames])}`}`,
                     });
                 }
             });
         }
         if (t.method !== undefined && !fairnessMetricHasMethod(name)) {
-            out.push({ pointer: [...pointer, 'method'], message: `\`method\` applies to differences and ratios, not to ${code(name)}; remove it` });
+            out.push({ pointer: [...pointer, 'method'], message: `\`method\` applies to differences and ratios, not to ${validate_code(name)}; remove it` });
         }
         if (t.agg !== undefined && !fairnessMetricHasAgg(name)) {
-            out.push({ pointer: [...pointer, 'agg'], message: `\`agg\` applies to equalized_odds_* only, not to ${code(name)}; remove it` });
+            out.push({ pointer: [...pointer, 'agg'], message: `\`agg\` applies to equalized_odds_* only, not to ${validate_code(name)}; remove it` });
         }
     }
 }
@@ -49760,7 +45904,7 @@ function checkData(data, opts, out) {
                 continue;
             const prev = seen.get(file);
             if (prev !== undefined) {
-                out.push({ pointer: ['dataset', 'columns', name], message: `file column ${code(file)} is already renamed to ${code(prev)}; map each file column to one name` });
+                out.push({ pointer: ['dataset', 'columns', name], message: `file column ${validate_code(file)} is already renamed to ${validate_code(prev)}; map each file column to one name` });
             }
             else
                 seen.set(file, name);
@@ -49794,6 +45938,4464 @@ function checkData(data, opts, out) {
     if (d.reference === undefined && isObj(d.drift)) {
         out.push({ pointer: ['data', 'drift'], message: '`drift` compares with a reference dataset; add `data.reference: <path of the training data>`' });
     }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/policy.js
+
+
+const ROBUSTNESS_POINTER = ['checks', 'robustness'];
+const DEFAULT_EPSILONS = {
+    std: { linf: [0.05, 0.1, 0.25], l2: [0.1, 0.25, 0.5] },
+    raw: { linf: [0.05, 0.1, 0.25], l2: [0.1, 0.25, 0.5] },
+};
+const ROBUSTNESS_DEFAULTS = {
+    rows: 500,
+    units: 'std',
+    bounds: 'data',
+    integers: 'data',
+    one_hot: 'groups',
+    sensitive_immutable: true,
+    immutable: [],
+    mutable: null,
+    features: {},
+    one_hot_groups: {},
+    max_queries: 20_000_000,
+    noise: { enabled: true, strengths: [0.05, 0.1, 0.25], repeats: 4, max_queries: 1_000_000 },
+    score_attack: {
+        enabled: true,
+        epsilons: DEFAULT_EPSILONS.std,
+        steps: 20,
+        gradient: 'auto',
+        samples: 10,
+        smoothing: 0.25,
+        refine_steps: 10,
+        max_queries: 5_000_000,
+    },
+    decision_attack: {
+        enabled: true,
+        norm: 'l2',
+        epsilons: DEFAULT_EPSILONS.std.l2,
+        iterations: 20,
+        gradient_samples: 20,
+        max_gradient_samples: 100,
+        init_candidates: 10,
+        tolerance: 1e-3,
+        max_queries: 5_000_000,
+    },
+    categorical_attack: { enabled: true, max_changes: 2, beam_width: 10, max_queries: 2_000_000 },
+    counterfactual: { enabled: true, attributes: null, rows: 'all', max_queries: 1_000_000 },
+    relations: { learn: true, min_count: 1, functional: [], combinations: [], less_equal: [], sums: [] },
+    worst_case: {},
+    certify: true,
+};
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+class Reader {
+    doc;
+    raw;
+    pointer;
+    constructor(doc, raw, pointer) {
+        this.doc = doc;
+        this.raw = raw;
+        this.pointer = pointer;
+    }
+    fail(key, message, ...deeper) {
+        const ptr = key === null ? this.pointer : [...this.pointer, key, ...deeper];
+        throw new errors/* UserError */.yo(`checks.robustness: ${message}`, this.doc.locate(ptr));
+    }
+    child(key) {
+        const v = this.raw[key];
+        if (v === undefined || v === null)
+            return new Reader(this.doc, {}, [...this.pointer, key]);
+        if (!isObject(v))
+            this.fail(key, `\`${key}\` must be a mapping`);
+        return new Reader(this.doc, v, [...this.pointer, key]);
+    }
+    has(key) {
+        return this.raw[key] !== undefined && this.raw[key] !== null;
+    }
+    bool(key, dflt) {
+        const v = this.raw[key];
+        if (v === undefined || v === null)
+            return dflt;
+        if (typeof v !== 'boolean')
+            this.fail(key, `\`${key}\` must be true or false`);
+        return v;
+    }
+    num(key, dflt, opts = {}) {
+        const v = this.raw[key];
+        if (v === undefined || v === null)
+            return dflt;
+        if (typeof v !== 'number' || !Number.isFinite(v))
+            this.fail(key, `\`${key}\` must be a number`);
+        if (opts.integer && !Number.isInteger(v))
+            this.fail(key, `\`${key}\` must be a whole number`);
+        if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) {
+            this.fail(key, `\`${key}\` must be ${opts.exclusiveMin ? '>' : '>='} ${opts.min} (got ${v})`);
+        }
+        if (opts.max !== undefined && v > opts.max)
+            this.fail(key, `\`${key}\` must be <= ${opts.max} (got ${v})`);
+        return v;
+    }
+    oneOf(key, allowed, dflt) {
+        const v = this.raw[key];
+        if (v === undefined || v === null)
+            return dflt;
+        if (typeof v !== 'string' || !allowed.includes(v)) {
+            this.fail(key, `\`${key}\` must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+        }
+        return v;
+    }
+    strings(key, dflt) {
+        const v = this.raw[key];
+        if (v === undefined || v === null)
+            return dflt;
+        if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
+            this.fail(key, `\`${key}\` must be a list of names`);
+        return [...v];
+    }
+    /** A strictly positive, strictly increasing list of numbers (sorted for the user when given out of order). */
+    budgets(key, dflt) {
+        const v = this.raw[key];
+        if (v === undefined || v === null)
+            return [...dflt];
+        const list = typeof v === 'number' ? [v] : v;
+        if (!Array.isArray(list) || list.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x <= 0)) {
+            this.fail(key, `\`${key}\` must be a positive number or a list of positive numbers`);
+        }
+        const sorted = [...new Set(list)].sort((a, b) => a - b);
+        if (sorted.length > 20)
+            this.fail(key, `\`${key}\` lists ${sorted.length} budgets; at most 20 are allowed`);
+        return sorted;
+    }
+}
+/**
+ * The values a robustness gate's measure can take: shares of rows (success rates, flip rates, accuracies, KS,
+ * disparities of rates, mean score changes of probabilities) are in [0, 1]; an accuracy drop in [-1, 1]; a median
+ * perturbation is in the attack's units, [0, ∞). A limit outside the range never breaches or never passes.
+ */
+const GATE_RANGE = {
+    accuracy_drop: { low: -1, high: 1 },
+    median_perturbation: { low: 0, high: Number.POSITIVE_INFINITY },
+};
+const UNIT_RANGE = { low: 0, high: 1 };
+function readThreshold(r, key, extra) {
+    if (!r.has(key))
+        return undefined;
+    const t = r.child(key);
+    const out = {};
+    if (t.has('min'))
+        out.min = t.num('min', 0);
+    if (t.has('max'))
+        out.max = t.num('max', 0);
+    if (out.min === undefined && out.max === undefined)
+        t.fail(null, `the gate \`${key}\` needs \`min\` or \`max\``);
+    const range = GATE_RANGE[key] ?? UNIT_RANGE;
+    for (const kind of ['min', 'max']) {
+        const v = out[kind];
+        if (v !== undefined && (v < range.low || v > range.high))
+            t.fail(kind, rangeMessage(key, kind, v, range));
+    }
+    if (typeof out.min === 'number' && typeof out.max === 'number' && out.min > out.max) {
+        t.fail('min', `\`min\` (${out.min}) is greater than \`max\` (${out.max}); no value can pass — swap or fix them`);
+    }
+    if (t.has('rule'))
+        out.rule = t.oneOf('rule', ['point', 'interval'], 'point');
+    if (t.has('on_insufficient'))
+        out.on_insufficient = t.oneOf('on_insufficient', ['fail', 'warn', 'pass'], 'warn');
+    if (t.has('severity'))
+        out.severity = t.oneOf('severity', ['error', 'warning'], 'error');
+    for (const k of Object.keys(t.raw)) {
+        if (['min', 'max', 'rule', 'on_insufficient', 'severity'].includes(k))
+            continue;
+        if (!extra.includes(k))
+            t.fail(k, `unknown key \`${k}\` in the gate \`${key}\`; allowed: min, max, severity, on_insufficient${extra.length ? `, ${extra.join(', ')}` : ''}`);
+        if (k === 'norm')
+            out.norm = t.oneOf('norm', ['linf', 'l2'], 'linf');
+        else if (k === 'epsilon' || k === 'strength')
+            out[k] = t.num(k, 0, { min: 0, exclusiveMin: true });
+        else
+            out[k] = t.strings(k, []);
+    }
+    return out;
+}
+const BUDGET_GATES = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks'];
+function readAttackGates(r, selectors) {
+    const gates = {};
+    for (const g of BUDGET_GATES) {
+        const t = readThreshold(r, g, selectors);
+        if (t)
+            gates[g] = t;
+    }
+    const d = readThreshold(r, 'success_rate_disparity', [...selectors, 'groupings']);
+    if (d)
+        gates.success_rate_disparity = d;
+    return gates;
+}
+/** Gate budgets must be budgets that run: an ε not in the list is added to it (it costs one more budget). */
+function addGateBudgets(list, gates, key, norm) {
+    const out = new Set(list);
+    for (const g of gates) {
+        const v = g?.[key];
+        if (v === undefined)
+            continue;
+        if (norm !== undefined && g?.norm !== undefined && g.norm !== norm)
+            continue;
+        out.add(v);
+    }
+    return [...out].sort((a, b) => a - b);
+}
+function gatesOf(a) {
+    return [a.success_rate, a.accuracy_under_attack, a.accuracy_drop, a.median_perturbation, a.ks, a.success_rate_disparity];
+}
+const NORMS = ['linf', 'l2'];
+/**
+ * The robustness settings of a policy, defaults filled in. Throws UserError (at the offending policy line) for values
+ * ajv lets through but that cannot work. Returns null when the policy has no `checks.robustness` section.
+ */
+function robustnessSettings(doc) {
+    const raw = doc.policy.checks.robustness;
+    if (raw === undefined)
+        return null;
+    if (!isObject(raw))
+        throw new errors/* UserError */.yo('checks.robustness must be a mapping', doc.locate(ROBUSTNESS_POINTER));
+    const r = new Reader(doc, raw, ROBUSTNESS_POINTER);
+    const D = ROBUSTNESS_DEFAULTS;
+    const units = r.oneOf('units', ['std', 'raw'], D.units);
+    const features = {};
+    const fr = r.child('features');
+    for (const name of Object.keys(fr.raw)) {
+        const f = fr.child(name);
+        const spec = {};
+        if (f.has('immutable'))
+            spec.immutable = f.bool('immutable', false);
+        if (f.has('min'))
+            spec.min = f.num('min', 0);
+        if (f.has('max'))
+            spec.max = f.num('max', 0);
+        if (f.has('integer'))
+            spec.integer = f.bool('integer', false);
+        if (f.has('direction'))
+            spec.direction = f.oneOf('direction', ['any', 'increase', 'decrease'], 'any');
+        for (const k of Object.keys(f.raw)) {
+            if (!['immutable', 'min', 'max', 'integer', 'direction'].includes(k)) {
+                f.fail(k, `unknown key \`${k}\` for feature \`${name}\`; allowed: immutable, min, max, integer, direction`);
+            }
+        }
+        if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
+            f.fail('min', `feature \`${name}\`: min ${spec.min} is above max ${spec.max}`);
+        }
+        features[name] = spec;
+    }
+    const oneHotGroups = {};
+    const gr = r.child('one_hot_groups');
+    for (const name of Object.keys(gr.raw)) {
+        const v = gr.raw[name];
+        if (typeof v === 'string' && v.length > 0)
+            oneHotGroups[name] = v;
+        else if (Array.isArray(v) && v.length >= 2 && v.every((s) => typeof s === 'string'))
+            oneHotGroups[name] = [...v];
+        else
+            gr.fail(name, `one-hot group \`${name}\` must be a prefix (e.g. 'workclass=') or a list of at least two feature names`);
+    }
+    // noise
+    const nr = r.child('noise');
+    const noiseGateKeys = ['accuracy_drop', 'accuracy_under_attack', 'flip_rate', 'ks'];
+    const noise = {
+        enabled: nr.bool('enabled', D.noise.enabled),
+        strengths: nr.budgets('strengths', D.noise.strengths),
+        repeats: nr.num('repeats', D.noise.repeats, { min: 1, max: 100, integer: true }),
+        max_queries: nr.num('max_queries', D.noise.max_queries, { min: 1, integer: true }),
+    };
+    for (const g of noiseGateKeys) {
+        const t = readThreshold(nr, g, ['strength']);
+        if (t)
+            noise[g] = t;
+    }
+    const nd = readThreshold(nr, 'flip_rate_disparity', ['strength', 'groupings']);
+    if (nd)
+        noise.flip_rate_disparity = nd;
+    noise.strengths = addGateBudgets(noise.strengths, [noise.accuracy_drop, noise.accuracy_under_attack, noise.flip_rate, noise.ks, noise.flip_rate_disparity], 'strength');
+    // score attack
+    const sr = r.child('score_attack');
+    const epsR = sr.child('epsilons');
+    const epsilons = {};
+    const defaultEps = DEFAULT_EPSILONS[units];
+    const explicitNorms = Object.keys(epsR.raw);
+    for (const k of explicitNorms)
+        if (!NORMS.includes(k))
+            epsR.fail(k, `unknown norm \`${k}\`; use linf or l2`);
+    for (const norm of NORMS) {
+        if (explicitNorms.length > 0 && !explicitNorms.includes(norm))
+            continue;
+        const list = epsR.raw[norm] === null ? [] : epsR.budgets(norm, defaultEps[norm]);
+        if (list.length > 0)
+            epsilons[norm] = list;
+    }
+    const scoreGates = readAttackGates(sr, ['norm', 'epsilon']);
+    for (const norm of NORMS) {
+        if (epsilons[norm])
+            epsilons[norm] = addGateBudgets(epsilons[norm], gatesOf(scoreGates), 'epsilon', norm);
+    }
+    for (const [key, g] of Object.entries(scoreGates)) {
+        if (g.norm !== undefined && !epsilons[g.norm])
+            sr.child(key).fail('norm', `the gate names norm ${g.norm}, which the score attack does not run (no epsilons.${g.norm})`);
+    }
+    const steps = sr.num('steps', D.score_attack.steps, { min: 1, max: 1000, integer: true });
+    const score = {
+        enabled: sr.bool('enabled', D.score_attack.enabled),
+        epsilons,
+        steps,
+        gradient: sr.oneOf('gradient', ['auto', 'finite_differences', 'nes', 'spsa'], D.score_attack.gradient),
+        samples: sr.num('samples', D.score_attack.samples, { min: 1, max: 1000, integer: true }),
+        smoothing: sr.num('smoothing', D.score_attack.smoothing, { min: 0, max: 10, exclusiveMin: true }),
+        refine_steps: sr.num('refine_steps', D.score_attack.refine_steps, { min: 0, max: 60, integer: true }),
+        max_queries: sr.num('max_queries', D.score_attack.max_queries, { min: 1, integer: true }),
+        ...scoreGates,
+    };
+    if (sr.has('step_size'))
+        score.step_size = sr.num('step_size', 0, { min: 0, max: 10, exclusiveMin: true });
+    // decision attack
+    const dr = r.child('decision_attack');
+    const dnorm = dr.oneOf('norm', NORMS, D.decision_attack.norm);
+    const decisionGates = readAttackGates(dr, ['epsilon']);
+    const decision = {
+        enabled: dr.bool('enabled', D.decision_attack.enabled),
+        norm: dnorm,
+        epsilons: addGateBudgets(dr.budgets('epsilons', epsilons[dnorm] ?? defaultEps[dnorm]), gatesOf(decisionGates), 'epsilon'),
+        iterations: dr.num('iterations', D.decision_attack.iterations, { min: 0, max: 1000, integer: true }),
+        gradient_samples: dr.num('gradient_samples', D.decision_attack.gradient_samples, { min: 2, max: 100_000, integer: true }),
+        max_gradient_samples: dr.num('max_gradient_samples', D.decision_attack.max_gradient_samples, { min: 2, max: 100_000, integer: true }),
+        init_candidates: dr.num('init_candidates', D.decision_attack.init_candidates, { min: 1, max: 1000, integer: true }),
+        tolerance: dr.num('tolerance', D.decision_attack.tolerance, { min: 0, max: 0.5, exclusiveMin: true }),
+        max_queries: dr.num('max_queries', D.decision_attack.max_queries, { min: 1, integer: true }),
+        ...decisionGates,
+    };
+    if (decision.max_gradient_samples < decision.gradient_samples) {
+        dr.fail('max_gradient_samples', `max_gradient_samples (${decision.max_gradient_samples}) is below gradient_samples (${decision.gradient_samples})`);
+    }
+    // categorical attack
+    const cr = r.child('categorical_attack');
+    const categorical = {
+        enabled: cr.bool('enabled', D.categorical_attack.enabled),
+        max_changes: cr.num('max_changes', D.categorical_attack.max_changes, { min: 1, max: 50, integer: true }),
+        beam_width: cr.num('beam_width', D.categorical_attack.beam_width, { min: 1, max: 1000, integer: true }),
+        max_queries: cr.num('max_queries', D.categorical_attack.max_queries, { min: 1, integer: true }),
+        ...readAttackGates(cr, []),
+    };
+    // counterfactual
+    const qr = r.child('counterfactual');
+    const rowsRaw = qr.raw.rows;
+    let cfRows = D.counterfactual.rows;
+    if (rowsRaw === 'all')
+        cfRows = 'all';
+    else if (rowsRaw !== undefined && rowsRaw !== null)
+        cfRows = qr.num('rows', 0, { min: 1, integer: true });
+    const sensitiveNames = doc.policy.sensitive.map((s) => s.name);
+    const attributes = qr.has('attributes') ? qr.strings('attributes', []) : null;
+    if (attributes) {
+        attributes.forEach((a, i) => {
+            if (!sensitiveNames.includes(a))
+                qr.fail('attributes', `\`${a}\` is not a sensitive attribute of the policy (declared: ${sensitiveNames.join(', ') || 'none'})`, i);
+        });
+    }
+    const counterfactual = {
+        enabled: qr.bool('enabled', D.counterfactual.enabled),
+        attributes,
+        rows: cfRows,
+        max_queries: qr.num('max_queries', D.counterfactual.max_queries, { min: 1, integer: true }),
+    };
+    const cfFlip = readThreshold(qr, 'flip_rate', ['attributes']);
+    if (cfFlip)
+        counterfactual.flip_rate = cfFlip;
+    const cfDelta = readThreshold(qr, 'mean_abs_score_change', ['attributes']);
+    if (cfDelta)
+        counterfactual.mean_abs_score_change = cfDelta;
+    // names in gate selectors must exist
+    const groupingNames = [...sensitiveNames, ...doc.policy.intersections.map((parts) => parts.join('_x_'))];
+    for (const [reader, key, list, known, what] of [
+        [nr, 'flip_rate_disparity', noise.flip_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [sr, 'success_rate_disparity', score.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [dr, 'success_rate_disparity', decision.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [cr, 'success_rate_disparity', categorical.success_rate_disparity?.groupings, groupingNames, 'sensitive attribute or intersection'],
+        [qr, 'flip_rate', counterfactual.flip_rate?.attributes, sensitiveNames, 'sensitive attribute'],
+        [qr, 'mean_abs_score_change', counterfactual.mean_abs_score_change?.attributes, sensitiveNames, 'sensitive attribute'],
+    ]) {
+        (list ?? []).forEach((name, i) => {
+            if (!known.includes(name)) {
+                const field = key.endsWith('disparity') ? 'groupings' : 'attributes';
+                reader.fail(key, `\`${name}\` is not a ${what} of the policy (declared: ${known.join(', ') || 'none'})`, field, i);
+            }
+        });
+    }
+    // a gate on an attack that is switched off could never be evaluated
+    const gateKeys = ['success_rate', 'accuracy_under_attack', 'accuracy_drop', 'median_perturbation', 'ks', 'success_rate_disparity', 'flip_rate', 'flip_rate_disparity', 'mean_abs_score_change'];
+    for (const [name, reader, enabled] of [
+        ['noise', nr, noise.enabled],
+        ['score_attack', sr, score.enabled],
+        ['decision_attack', dr, decision.enabled],
+        ['categorical_attack', cr, categorical.enabled],
+        ['counterfactual', qr, counterfactual.enabled],
+    ]) {
+        if (enabled)
+            continue;
+        const g = gateKeys.find((k) => reader.has(k));
+        if (g)
+            reader.fail(g, `\`${name}\` has \`enabled: false\` but gates \`${g}\`; remove the gate or enable ${name}`);
+    }
+    // relations
+    const rr = r.child('relations');
+    const nameGroups = (key, min, max) => {
+        const v = rr.raw[key];
+        if (v === undefined || v === null)
+            return [];
+        if (!Array.isArray(v))
+            rr.fail(key, `\`${key}\` must be a list of lists of feature names`);
+        return v.map((g, i) => {
+            if (!Array.isArray(g) || g.length < min || g.length > max || g.some((x) => typeof x !== 'string')) {
+                rr.fail(key, `each entry of \`${key}\` must list ${min === max ? min : `${min} to ${max}`} feature names`, i);
+            }
+            return [...g];
+        });
+    };
+    const sumsRaw = rr.raw['sums'];
+    const sums = [];
+    if (sumsRaw !== undefined && sumsRaw !== null) {
+        if (!Array.isArray(sumsRaw))
+            rr.fail('sums', '`sums` must be a list of { parts: [names], total: name }');
+        sumsRaw.forEach((e, i) => {
+            const o = e;
+            if (!isObject(e) || !Array.isArray(o.parts) || o.parts.length < 2 || o.parts.some((x) => typeof x !== 'string') || typeof o.total !== 'string') {
+                rr.fail('sums', 'each entry of `sums` must be { parts: [at least two feature names], total: feature name }', i);
+            }
+            sums.push({ parts: [...o.parts], total: o.total });
+        });
+    }
+    for (const k of Object.keys(rr.raw)) {
+        if (!['learn', 'min_count', 'functional', 'combinations', 'less_equal', 'sums'].includes(k)) {
+            rr.fail(k, `unknown key \`${k}\` in relations; allowed: learn, min_count, functional, combinations, less_equal, sums`);
+        }
+    }
+    const relations = {
+        learn: rr.bool('learn', D.relations.learn),
+        min_count: rr.num('min_count', D.relations.min_count, { min: 1, integer: true }),
+        functional: nameGroups('functional', 2, 2),
+        combinations: nameGroups('combinations', 2, 8),
+        less_equal: nameGroups('less_equal', 2, 2),
+        sums,
+    };
+    const wr = r.child('worst_case');
+    const worst = {};
+    for (const g of ['success_rate', 'robust_accuracy']) {
+        const t = readThreshold(wr, g, ['norm', 'epsilon']);
+        if (t)
+            worst[g] = t;
+    }
+    for (const k of Object.keys(wr.raw)) {
+        if (k !== 'success_rate' && k !== 'robust_accuracy')
+            wr.fail(k, `unknown key \`${k}\` in worst_case; allowed: success_rate, robust_accuracy`);
+    }
+    for (const [key, g] of Object.entries(worst)) {
+        const runs = (n) => (score.enabled && epsilons[n] !== undefined) || (decision.enabled && decision.norm === n);
+        const norms = g.norm !== undefined ? [g.norm] : NORMS.filter(runs);
+        if (norms.length === 0)
+            wr.fail(key, 'the worst case needs a norm that an attack runs (score_attack epsilons or the decision attack)');
+        if (g.norm !== undefined && !runs(g.norm)) {
+            wr.child(key).fail('norm', `no attack runs norm ${g.norm}`);
+        }
+        if (g.epsilon !== undefined) {
+            for (const n of norms) {
+                if (epsilons[n] && !epsilons[n].includes(g.epsilon))
+                    epsilons[n] = [...epsilons[n], g.epsilon].sort((a, b) => a - b);
+                if (decision.norm === n && !decision.epsilons.includes(g.epsilon))
+                    decision.epsilons = [...decision.epsilons, g.epsilon].sort((a, b) => a - b);
+            }
+        }
+    }
+    return {
+        rows: r.num('rows', D.rows, { min: 1, max: 1_000_000, integer: true }),
+        units,
+        bounds: r.oneOf('bounds', ['data', 'none'], D.bounds),
+        integers: r.oneOf('integers', ['data', 'none'], D.integers),
+        one_hot: r.oneOf('one_hot', ['groups', 'none'], D.one_hot),
+        sensitive_immutable: r.bool('sensitive_immutable', D.sensitive_immutable),
+        immutable: r.strings('immutable', D.immutable),
+        mutable: r.has('mutable') ? r.strings('mutable', []) : null,
+        features,
+        one_hot_groups: oneHotGroups,
+        max_queries: r.num('max_queries', D.max_queries, { min: 1, integer: true }),
+        noise,
+        score_attack: score,
+        decision_attack: decision,
+        categorical_attack: categorical,
+        counterfactual,
+        relations,
+        worst_case: worst,
+        certify: r.bool('certify', D.certify),
+    };
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/relations.js
+
+
+
+/** Features with more distinct values than this are not learned into relations. */
+const MAX_LEARN_VALUES = 64;
+/** Row visits spent learning relations at most (feature pairs × rows). */
+const MAX_LEARN_WORK = 400_000_000;
+const NO_RELATIONS = { notes: [], functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
+function at(doc, ...rest) {
+    const ptr = [...ROBUSTNESS_POINTER, 'relations', ...rest];
+    return doc.locate(ptr);
+}
+function resolve(space, name, doc, pointer) {
+    const c = space.categorical.findIndex((f) => f.name === name || f.column === name);
+    if (c >= 0)
+        return { kind: 'categorical', index: c };
+    const n = space.numeric.findIndex((f) => f.name === name || f.column === name);
+    if (n >= 0)
+        return { kind: 'numeric', index: n };
+    const names = [...space.numeric.map((f) => f.name), ...space.categorical.map((f) => f.name)];
+    throw new errors/* UserError */.yo(`checks.robustness.relations: \`${name}\` is not a model feature; ${didYouMean(name, names) || `features: ${listNames(names)}`}`, at(doc, ...pointer));
+}
+/** The one-to-one map between categorical c and numeric j in the data, or null (strict: any conflict -> null). */
+/** The distinct non-missing values of numeric feature j, ascending, or null when there are more than `max`. */
+function distinctValues(space, j, max) {
+    const nn = space.numeric.length;
+    const seen = new Set();
+    for (let r = 0; r < space.rows; r++) {
+        const v = space.x0[r * nn + j];
+        if (v !== v || seen.has(v))
+            continue;
+        seen.add(v);
+        if (seen.size > max)
+            return null;
+    }
+    return Float64Array.from(seen).sort();
+}
+function learnPair(space, c, j, strict, distinct) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const L = space.categorical[c].levels.length;
+    const values = distinct === undefined ? distinctValues(space, j, strict ? MAX_LEARN_VALUES : 1_000_000) : distinct;
+    if (!values)
+        return null;
+    const V = values.length;
+    const index = new Map();
+    values.forEach((v, q) => index.set(v, q));
+    const table = new Uint32Array(L * V);
+    for (let r = 0; r < space.rows; r++) {
+        const v = space.x0[r * nn + j];
+        if (v !== v)
+            continue;
+        table[space.c0[r * nc + c] * V + index.get(v)]++;
+    }
+    const counts = new Map();
+    for (let l = 0; l < L; l++)
+        for (let q = 0; q < V; q++)
+            if (table[l * V + q] > 0)
+                counts.set(`${l}|${values[q]}`, table[l * V + q]);
+    // most frequent value per level, most frequent level per value
+    const bestOfLevel = new Map();
+    const bestOfValue = new Map();
+    for (const [key, n] of counts) {
+        const bar = key.indexOf('|');
+        const level = Number(key.slice(0, bar));
+        const value = Number(key.slice(bar + 1));
+        const bl = bestOfLevel.get(level);
+        if (!bl || n > bl[1] || (n === bl[1] && value < bl[0]))
+            bestOfLevel.set(level, [value, n]);
+        const bv = bestOfValue.get(value);
+        if (!bv || n > bv[1] || (n === bv[1] && level < bv[0]))
+            bestOfValue.set(value, [level, n]);
+    }
+    if (strict) {
+        if (counts.size !== bestOfLevel.size || counts.size !== bestOfValue.size)
+            return null;
+        if (bestOfValue.size > MAX_LEARN_VALUES || bestOfLevel.size < 3)
+            return null;
+    }
+    const valueOfLevel = new Float64Array(L).fill(Number.NaN);
+    for (const [level, [value]] of bestOfLevel) {
+        // a value shared by two levels (policy pairs on noisy data) belongs to its most frequent level only
+        if (bestOfValue.get(value)?.[0] === level)
+            valueOfLevel[level] = value;
+    }
+    const pairs = [...bestOfValue.entries()].filter(([value, [level]]) => valueOfLevel[level] === value).sort((a, b) => a[0] - b[0]);
+    return {
+        categorical: c,
+        numeric: j,
+        valueOfLevel,
+        values: Float64Array.from(pairs, (p) => p[0]),
+        levelOfValue: Int32Array.from(pairs, (p) => p[1][0]),
+        source: strict ? 'learned' : 'policy',
+    };
+}
+function learnCombination(space, features, minCount, source) {
+    const nc = space.categorical.length;
+    const seen = new Map();
+    let table = null;
+    if (features.length === 2) {
+        const a = features[0];
+        const b = features[1];
+        const lb = space.categorical[b].levels.length;
+        table = new Uint32Array(space.categorical[a].levels.length * lb);
+        for (let r = 0; r < space.rows; r++)
+            table[space.c0[r * nc + a] * lb + space.c0[r * nc + b]]++;
+    }
+    if (table) {
+        const lb = space.categorical[features[1]].levels.length;
+        for (let q = 0; q < table.length; q++)
+            if (table[q] > 0)
+                seen.set(`${Math.floor(q / lb)},${q % lb}`, table[q]);
+    }
+    else {
+        for (let r = 0; r < space.rows; r++) {
+            const key = features.map((f) => space.c0[r * nc + f]).join(',');
+            seen.set(key, (seen.get(key) ?? 0) + 1);
+        }
+    }
+    let allowedCell = null;
+    let allowed;
+    let excluded = 0;
+    if (table) {
+        // a learned pair rules out only structural zeros: combinations seen fewer than min_count times although
+        // independence would put at least MIN_EXPECTED rows there (no female husband: 2,171 expected, 0 seen); rare
+        // combinations of rare values stay allowed (the data is too small to say they cannot exist)
+        const la = space.categorical[features[0]].levels.length;
+        const lb = space.categorical[features[1]].levels.length;
+        const rowTotal = new Float64Array(la);
+        const colTotal = new Float64Array(lb);
+        for (let q = 0; q < table.length; q++) {
+            rowTotal[Math.floor(q / lb)] += table[q];
+            colTotal[q % lb] += table[q];
+        }
+        allowedCell = new Uint8Array(table.length);
+        allowed = [];
+        for (let q = 0; q < table.length; q++) {
+            const n = table[q];
+            const expected = (rowTotal[Math.floor(q / lb)] * colTotal[q % lb]) / Math.max(1, space.rows);
+            const ok = n >= minCount || (source === 'learned' && expected < MIN_EXPECTED);
+            allowedCell[q] = ok ? 1 : 0;
+            if (ok)
+                allowed.push([`${Math.floor(q / lb)},${q % lb}`, n]);
+            else
+                excluded++;
+        }
+    }
+    else
+        allowed = [...seen].filter(([, c]) => c >= minCount);
+    const tuples = new Int32Array(allowed.length * features.length);
+    allowed.forEach(([key], q) => tuples.set(key.split(',').map(Number), q * features.length));
+    const stride = features.length === 2 ? space.categorical[features[1]].levels.length : 0;
+    return { features, seen, table, allowedCell, stride, excluded, minCount, source, tuples, counts: Uint32Array.from(allowed, ([, c]) => c) };
+}
+/** A learned pair of values is ruled out only when independence would put at least this many rows there. */
+const MIN_EXPECTED = 5;
+/** The relations of the policy plus, unless `learn: false`, those learned from the data. Freezes partners as needed. */
+function buildRelations(space, settings, doc) {
+    const rel = { notes: [], functional: [], combinations: [], orderings: [], sums: [], frozen: new Map() };
+    const pairKey = new Set();
+    settings.functional.forEach((names, i) => {
+        const [a, b] = names.map((n, q) => resolve(space, n, doc, ['functional', i, q]));
+        if (a.kind === 'categorical' && b.kind === 'categorical') {
+            rel.combinations.push(learnCombination(space, [a.index, b.index], settings.min_count, 'policy'));
+            return;
+        }
+        if (a.kind === 'numeric' && b.kind === 'numeric') {
+            throw new errors/* UserError */.yo(`checks.robustness.relations: functional pairs link a categorical feature to a discrete numeric one (or two categorical ones); \`${names[0]}\` and \`${names[1]}\` are both numeric`, at(doc, 'functional', i));
+        }
+        const c = a.kind === 'categorical' ? a.index : b.index;
+        const j = a.kind === 'numeric' ? a.index : b.index;
+        const p = learnPair(space, c, j, false);
+        if (p) {
+            rel.functional.push(p);
+            pairKey.add(`${c}:${j}`);
+        }
+    });
+    settings.combinations.forEach((names, i) => {
+        const idx = names.map((n, q) => {
+            const t = resolve(space, n, doc, ['combinations', i, q]);
+            if (t.kind !== 'categorical') {
+                throw new errors/* UserError */.yo(`checks.robustness.relations: \`${n}\` is numeric; combinations are of categorical features`, at(doc, 'combinations', i, q));
+            }
+            return t.index;
+        });
+        rel.combinations.push(learnCombination(space, idx, settings.min_count, 'policy'));
+    });
+    settings.less_equal.forEach((names, i) => {
+        const [a, b] = names.map((n, q) => resolve(space, n, doc, ['less_equal', i, q]));
+        if (a.kind !== 'numeric' || b.kind !== 'numeric') {
+            throw new errors/* UserError */.yo('checks.robustness.relations: less_equal compares two numeric features', at(doc, 'less_equal', i));
+        }
+        rel.orderings.push({ lesser: a.index, greater: b.index });
+    });
+    settings.sums.forEach((s, i) => {
+        const parts = s.parts.map((n, q) => {
+            const t = resolve(space, n, doc, ['sums', i, 'parts', q]);
+            if (t.kind !== 'numeric')
+                throw new errors/* UserError */.yo('checks.robustness.relations: sums are of numeric features', at(doc, 'sums', i, 'parts', q));
+            return t.index;
+        });
+        const t = resolve(space, s.total, doc, ['sums', i, 'total']);
+        if (t.kind !== 'numeric')
+            throw new errors/* UserError */.yo('checks.robustness.relations: sums are of numeric features', at(doc, 'sums', i, 'total'));
+        rel.sums.push({ parts, total: t.index });
+    });
+    if (settings.learn) {
+        const small = space.categorical.flatMap((f, i) => (f.levels.length <= MAX_LEARN_VALUES ? [i] : []));
+        const discrete = space.numeric.map((f, j) => (f.integer ? distinctValues(space, j, MAX_LEARN_VALUES) : null));
+        // bounded work on big data: each candidate pair is one pass over the rows
+        const pairPasses = small.length * discrete.filter(Boolean).length + (small.length * (small.length - 1)) / 2;
+        if (pairPasses * space.rows > MAX_LEARN_WORK) {
+            rel.notes.push(`relations: ${pairPasses} feature pairs × ${space.rows} rows is too much to learn from; only the policy's relations apply (name them under relations)`);
+            small.length = 0;
+        }
+        for (const c of small) {
+            for (let j = 0; j < space.numeric.length; j++) {
+                if (!discrete[j] || pairKey.has(`${c}:${j}`))
+                    continue;
+                const p = learnPair(space, c, j, true, discrete[j]);
+                if (p)
+                    rel.functional.push(p);
+            }
+        }
+        for (let q = 0; q < small.length; q++) {
+            for (let r = q + 1; r < small.length; r++) {
+                const a = small[q];
+                const b = small[r];
+                rel.combinations.push(learnCombination(space, [a, b], settings.min_count, 'learned'));
+            }
+        }
+    }
+    // a numeric feature whose categorical partner may not change cannot move (and vice versa)
+    for (const p of rel.functional) {
+        const cf = space.categorical[p.categorical];
+        const nf = space.numeric[p.numeric];
+        if (nf.mutable && !cf.mutable) {
+            nf.mutable = false;
+            nf.immutableReason = `determined by ${cf.name} (immutable)`;
+            rel.frozen.set(p.numeric, nf.immutableReason);
+        }
+    }
+    if (rel.frozen.size > 0) {
+        space.limits.mutable = Uint8Array.from(space.numeric, (f) => (f.mutable ? 1 : 0));
+        space.mutableNumeric = Int32Array.from(space.numeric.flatMap((f, i) => (f.mutable ? [i] : [])));
+    }
+    return rel;
+}
+function relationSummary(space, rel) {
+    const out = [];
+    for (const p of rel.functional) {
+        out.push({ kind: 'functional', features: [space.categorical[p.categorical].name, space.numeric[p.numeric].name], source: p.source, values: p.values.length });
+    }
+    for (const c of rel.combinations) {
+        // learned pairs that rule nothing out are not worth listing
+        if (c.source === 'learned' && c.excluded === 0)
+            continue;
+        out.push({ kind: 'combination', features: c.features.map((f) => space.categorical[f].name), source: c.source, values: c.counts.length, excluded: c.excluded });
+    }
+    for (const o of rel.orderings)
+        out.push({ kind: 'less_equal', features: [space.numeric[o.lesser].name, space.numeric[o.greater].name], source: 'policy' });
+    for (const s of rel.sums)
+        out.push({ kind: 'sum', features: [...s.parts.map((j) => space.numeric[j].name), space.numeric[s.total].name], source: 'policy' });
+    return out;
+}
+const combinationIndex = new WeakMap();
+const NO_COMBINATIONS = [];
+const NO_IDS = new Int32Array(0);
+function indexOf(rel) {
+    let idx = combinationIndex.get(rel);
+    if (!idx) {
+        const byFeature = [];
+        const idLists = [];
+        rel.combinations.forEach((comb, q) => {
+            for (const f of comb.features) {
+                (byFeature[f] ??= []).push(comb);
+                (idLists[f] ??= []).push(q);
+            }
+        });
+        idx = { byFeature, ids: Array.from(idLists, (l) => Int32Array.from(l ?? [])) };
+        combinationIndex.set(rel, idx);
+    }
+    return idx;
+}
+/** The combinations that involve categorical feature j (indexed once per Relations). */
+function combinationsOf(rel, j) {
+    return indexOf(rel).byFeature[j] ?? NO_COMBINATIONS;
+}
+/** Indices in rel.combinations of combinationsOf(rel, j), in the same order. */
+function combinationIdsOf(rel, j) {
+    return indexOf(rel).ids[j] ?? NO_IDS;
+}
+function hasRelations(rel) {
+    return rel.functional.length + rel.combinations.length + rel.orderings.length + rel.sums.length > 0;
+}
+const levelCounts = new WeakMap();
+/** Rows of the data with level v of categorical feature j. */
+function levelCount(space, rel, j, v) {
+    let all = levelCounts.get(rel);
+    if (!all) {
+        const nc = space.categorical.length;
+        all = space.categorical.map((f, q) => {
+            const counts = new Uint32Array(f.levels.length);
+            for (let r = 0; r < space.rows; r++)
+                counts[space.c0[r * nc + q]]++;
+            return counts;
+        });
+        levelCounts.set(rel, all);
+    }
+    return all[j]?.[v] ?? 0;
+}
+/** Group combinations (more than two features): counts keyed by a mixed-radix code of the levels (null: too many). */
+const groupCodes = new WeakMap();
+function codesOf(space, comb) {
+    let g = groupCodes.get(comb);
+    if (g === undefined) {
+        const w = comb.features.length;
+        const radix = new Float64Array(w);
+        const levels = Int32Array.from(comb.features, (f) => space.categorical[f].levels.length);
+        let product = 1;
+        for (let f = 0; f < w; f++) {
+            radix[f] = product;
+            product *= Math.max(1, levels[f]);
+        }
+        if (product > Number.MAX_SAFE_INTEGER)
+            g = null;
+        else {
+            const counts = new Map();
+            for (const [key, n] of comb.seen) {
+                const parts = key.split(',').map(Number);
+                let code = 0;
+                for (let f = 0; f < w; f++)
+                    code += parts[f] * radix[f];
+                counts.set(code, n);
+            }
+            g = { radix, levels, counts };
+        }
+        groupCodes.set(comb, g);
+    }
+    return g;
+}
+/** Rows of the data with the levels candidate k gives a group combination (no table). */
+function groupCount(space, comb, c, k) {
+    const nc = space.categorical.length;
+    const g = codesOf(space, comb);
+    if (g === null)
+        return comb.seen.get(comb.features.map((f) => c[k * nc + f]).join(',')) ?? 0;
+    const features = comb.features;
+    let code = 0;
+    for (let f = 0; f < features.length; f++) {
+        const v = c[k * nc + features[f]];
+        // a level outside the feature's levels is no combination of the data (as its string key would not be)
+        if (!(v >= 0 && v < g.levels[f]))
+            return 0;
+        code += v * g.radix[f];
+    }
+    return g.counts.get(code) ?? 0;
+}
+/** Rows of the data with the combination `comb` takes in candidate k. */
+function combinationCount(space, comb, c, k) {
+    const nc = space.categorical.length;
+    if (comb.table) {
+        const lb = space.categorical[comb.features[1]].levels.length;
+        return comb.table[c[k * nc + comb.features[0]] * lb + c[k * nc + comb.features[1]]];
+    }
+    return groupCount(space, comb, c, k);
+}
+/** Is combination `comb` allowed for the levels of candidate k? */
+function combinationAllowed(space, comb, c, k) {
+    const nc = space.categorical.length;
+    const cells = comb.allowedCell;
+    if (cells) {
+        const f = comb.features;
+        const lb = comb.stride ?? space.categorical[f[1]].levels.length;
+        return cells[c[k * nc + f[0]] * lb + c[k * nc + f[1]]] === 1;
+    }
+    return groupCount(space, comb, c, k) >= comb.minCount;
+}
+/** The allowed value of a functional pair between a (original) and v, closest to v (a itself when none). */
+function snapToward(values, v, a) {
+    let best = a;
+    if (v > a) {
+        for (let q = 0; q < values.length; q++) {
+            const w = values[q];
+            if (w > a && w <= v)
+                best = w;
+        }
+    }
+    else if (v < a) {
+        for (let q = values.length - 1; q >= 0; q--) {
+            const w = values[q];
+            if (w < a && w >= v)
+                best = w;
+        }
+    }
+    return best;
+}
+function valueAllowed(space, j, v, a) {
+    const L = space.limits;
+    if (L.mutable[j] === 0)
+        return v === a;
+    const dir = L.direction[j];
+    if ((dir === 1 && v < a) || (dir === -1 && v > a))
+        return false;
+    return v >= Math.min(L.lower[j], a) && v <= Math.max(L.upper[j], a);
+}
+/** Project candidates [from, to) onto the relations in place (see the file comment). */
+function projectRelations(space, rel, cands, lead, from = 0, to = cands.count) {
+    const numericRelations = rel.orderings.length + rel.sums.length > 0;
+    if (lead === 'numeric' && rel.functional.length === 0 && !numericRelations)
+        return;
+    if (lead === 'categorical' && rel.functional.length + rel.combinations.length === 0 && !numericRelations)
+        return;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const { x, c, origin } = cands;
+    const x0 = space.x0;
+    const c0 = space.c0;
+    for (let k = from; k < to; k++) {
+        const o = origin[k];
+        if (lead === 'numeric') {
+            // numeric attacks change no level on purpose: a level differs from the original only through its partner
+            for (const p of rel.functional)
+                c[k * nc + p.categorical] = c0[o * nc + p.categorical];
+            for (const p of rel.functional) {
+                const j = p.numeric;
+                const a = x0[o * nn + j];
+                const v = x[k * nn + j];
+                if (v === a || a !== a)
+                    continue;
+                let w = snapToward(p.values, v, a);
+                if (w !== a && space.limits.float32[j] === 1 && Math.fround(w) !== w)
+                    w = a;
+                if (w === a || !space.categorical[p.categorical].mutable) {
+                    x[k * nn + j] = a;
+                    continue;
+                }
+                x[k * nn + j] = w;
+                const level = p.levelOfValue[binarySearch(p.values, w)];
+                c[k * nc + p.categorical] = level;
+                // the new level must fit every combination it is part of
+                for (const comb of combinationsOf(rel, p.categorical)) {
+                    if (!combinationAllowed(space, comb, c, k)) {
+                        x[k * nn + j] = a;
+                        c[k * nc + p.categorical] = c0[o * nc + p.categorical];
+                        break;
+                    }
+                }
+            }
+        }
+        else {
+            let changed = false;
+            for (let j = 0; j < nc; j++)
+                if (c[k * nc + j] !== c0[o * nc + j])
+                    changed = true;
+            for (const p of rel.functional)
+                x[k * nn + p.numeric] = x0[o * nn + p.numeric];
+            if (changed) {
+                let ok = categoricalAllowed(space, rel, c, k, o);
+                for (const p of rel.functional) {
+                    if (!ok)
+                        break;
+                    const level = c[k * nc + p.categorical];
+                    if (level === c0[o * nc + p.categorical])
+                        continue;
+                    const j = p.numeric;
+                    const a = x0[o * nn + j];
+                    const v = p.valueOfLevel[level];
+                    if (a !== a)
+                        continue;
+                    if (v !== v || !valueAllowed(space, j, v, a))
+                        ok = false;
+                    else
+                        x[k * nn + j] = v;
+                }
+                if (!ok) {
+                    for (let j = 0; j < nc; j++)
+                        c[k * nc + j] = c0[o * nc + j];
+                    for (const p of rel.functional)
+                        x[k * nn + p.numeric] = x0[o * nn + p.numeric];
+                }
+            }
+        }
+        projectNumericRelations(space, rel, cands, k);
+    }
+}
+function binarySearch(values, v) {
+    let lo = 0;
+    let hi = values.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (values[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/** less_equal and sums on candidate k: a moved feature is pulled back towards its original value, else put back. */
+function projectNumericRelations(space, rel, cands, k) {
+    if (rel.orderings.length === 0 && rel.sums.length === 0)
+        return;
+    const nn = space.numeric.length;
+    const { x, origin } = cands;
+    const o = origin[k];
+    const x0 = space.x0;
+    for (const r of rel.orderings) {
+        const a0 = x0[o * nn + r.lesser];
+        const b0 = x0[o * nn + r.greater];
+        if (!(a0 <= b0))
+            continue; // the original row breaks it (or has a missing value): nothing to keep
+        const a = x[k * nn + r.lesser];
+        const b = x[k * nn + r.greater];
+        if (a <= b)
+            continue;
+        // pull the moved one(s) back towards the original: a down to max(a0, b), else b up to min(b0, a)
+        if (a !== a0 && Math.max(a0, b) < a && b >= a0)
+            x[k * nn + r.lesser] = b;
+        else if (b !== b0 && a <= b0)
+            x[k * nn + r.greater] = a;
+        else {
+            x[k * nn + r.lesser] = a0;
+            x[k * nn + r.greater] = b0;
+        }
+    }
+    for (const s of rel.sums) {
+        const t0 = x0[o * nn + s.total];
+        let sum0 = 0;
+        for (const p of s.parts)
+            sum0 += x0[o * nn + p];
+        if (!(Math.abs(sum0 - t0) <= 1e-6 * Math.max(1, Math.abs(t0))))
+            continue;
+        let sum = 0;
+        for (const p of s.parts)
+            sum += x[k * nn + p];
+        const t = x[k * nn + s.total];
+        if (Math.abs(sum - t) <= 1e-6 * Math.max(1, Math.abs(t)))
+            continue;
+        const fixed = space.limits.float32[s.total] === 1 ? Math.fround(sum) : sum;
+        if (valueAllowed(space, s.total, fixed, t0) && Math.abs(fixed - sum) <= 1e-6 * Math.max(1, Math.abs(sum)))
+            x[k * nn + s.total] = fixed;
+        else {
+            for (const p of s.parts)
+                x[k * nn + p] = x0[o * nn + p];
+            x[k * nn + s.total] = t0;
+        }
+    }
+}
+const levelRadix = new WeakMap();
+/**
+ * A number that identifies (combination ci of `combs`, the levels of candidate k): mixed radix over the levels of every
+ * categorical feature, exact while combs × the product of the level counts stays below 2^53 (a string key beyond).
+ */
+function repairKey(space, c, k, ci, combs) {
+    const nc = space.categorical.length;
+    let r = levelRadix.get(space);
+    if (r === undefined) {
+        const radix = new Float64Array(nc);
+        let product = 1;
+        for (let j = 0; j < nc; j++) {
+            radix[j] = product;
+            product = Math.min(product * Math.max(1, space.categorical[j].levels.length), Number.MAX_VALUE);
+        }
+        r = { radix, product };
+        levelRadix.set(space, r);
+    }
+    if (r.product * combs > Number.MAX_SAFE_INTEGER)
+        return `${ci}:${c.subarray(k * nc, k * nc + nc).join(',')}`;
+    let key = 0;
+    for (let j = 0; j < nc; j++)
+        key += c[k * nc + j] * r.radix[j];
+    return key * combs + ci;
+}
+/**
+ * The log terms of the repair's support score, each computed once per Relations (the same expression on the same
+ * counts: the same numbers): log(n(v) + ½) per level, log((n(v, w) + ½) / (n(v) + ½)) per pair-table cell and side.
+ */
+class SupportLogs {
+    space;
+    levels;
+    cells = [];
+    constructor(space) {
+        this.space = space;
+        this.levels = space.categorical.map((f) => new Float64Array(f.levels.length).fill(Number.NaN));
+    }
+    level(j, v, nv) {
+        const t = this.levels[j];
+        let x = t[v];
+        if (x !== x)
+            x = t[v] = Math.log(nv + 0.5);
+        return x;
+    }
+    /** The cell term of pair combination `comb` (index id) for the levels in `trial`, `feature` being the changed side. */
+    cell(id, comb, feature, trial, nv) {
+        const a = comb.features[0];
+        const b = comb.features[1];
+        const lb = this.space.categorical[b].levels.length;
+        const q = trial[a] * lb + trial[b];
+        let sides = this.cells[id];
+        if (!sides) {
+            const n = comb.table.length;
+            sides = [new Float64Array(n).fill(Number.NaN), new Float64Array(n).fill(Number.NaN)];
+            this.cells[id] = sides;
+        }
+        const t = sides[a === feature ? 0 : 1];
+        let x = t[q];
+        if (x !== x)
+            x = t[q] = Math.log((comb.table[q] + 0.5) / (nv + 0.5));
+        return x;
+    }
+}
+const supportLogCache = new WeakMap();
+function supportLogs(space, rel) {
+    let l = supportLogCache.get(rel);
+    if (!l || l.space !== space) {
+        l = new SupportLogs(space);
+        supportLogCache.set(rel, l);
+    }
+    return l;
+}
+/**
+ * Counterfactual candidate k changed `attribute` (a categorical feature) on purpose: every combination that involves
+ * it and is now unseen is repaired by changing the fewest other features of the combination (ties: the combination
+ * seen most often), then functional partners follow their categorical feature. Combinations that cannot be repaired
+ * are left as they are and counted in `unresolved` by feature.
+ */
+function repairCounterfactual(space, rel, cands, k, attribute, repair) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const { x, c, origin } = cands;
+    const o = origin[k];
+    const mine = combinationsOf(rel, attribute);
+    for (let pass = 0, changedAny = true; pass < 2 && changedAny; pass++) {
+        changedAny = false;
+        for (let ci = 0; ci < mine.length; ci++) {
+            const comb = mine[ci];
+            if (combinationAllowed(space, comb, c, k))
+                continue;
+            // the seen combination with the attribute's new value that changes the fewest others; ties: the one that fits
+            // the rest of the row best (fewest other combinations broken, then the most rows of the data behind the
+            // combinations it forms: a husband who becomes female becomes a wife, not 'not in family')
+            const memoKey = repairKey(space, c, k, ci, mine.length);
+            repair.memo ??= new Map();
+            let best = repair.memo.get(memoKey);
+            if (best === undefined) {
+                best = null;
+                let bestChanges = Infinity;
+                let bestBroken = Infinity;
+                let bestSupport = -Infinity;
+                const w = comb.features.length;
+                const pos = comb.features.indexOf(attribute);
+                const want = c[k * nc + attribute];
+                const trial = (repair.trial ??= new Int32Array(nc));
+                const counted = (repair.counted ??= new Uint32Array(rel.combinations.length));
+                const features = comb.features;
+                const tuples = comb.tuples;
+                const logs = supportLogs(space, rel);
+                for (let q = 0; q < comb.counts.length; q++) {
+                    if (tuples[q * w + pos] !== want)
+                        continue;
+                    let changes = 0;
+                    for (let f = 0; f < w; f++)
+                        if (f !== pos && tuples[q * w + f] !== c[k * nc + features[f]])
+                            changes++;
+                    if (changes > bestChanges)
+                        continue;
+                    for (let j = 0; j < nc; j++)
+                        trial[j] = c[k * nc + j];
+                    for (let f = 0; f < w; f++)
+                        trial[features[f]] = tuples[q * w + f];
+                    // broken: other combinations the change breaks; support: naive-Bayes log-likelihood of each changed level
+                    // given the row's other levels (pair tables): log n(v) + Σ_g log((n(v, level_g) + ½) / (n(v) + ½))
+                    let broken = 0;
+                    let support = 0;
+                    // combinations counted for this tuple: counted[id] === stamp
+                    const stamp = (repair.stamp = ((repair.stamp ?? 0) + 1) >>> 0 || 1);
+                    for (let f = 0; f < w; f++) {
+                        const feature = features[f];
+                        const changed = trial[feature] !== c[k * nc + feature];
+                        if (!changed && feature !== attribute)
+                            continue;
+                        const nv = changed ? levelCount(space, rel, feature, trial[feature]) : 0;
+                        if (changed)
+                            support += logs.level(feature, trial[feature], nv);
+                        const others = combinationsOf(rel, feature);
+                        const ids = combinationIdsOf(rel, feature);
+                        for (let g = 0; g < others.length; g++) {
+                            const other = others[g];
+                            const id = ids[g];
+                            if (counted[id] !== stamp) {
+                                counted[id] = stamp;
+                                if (!combinationAllowed(space, other, trial, 0))
+                                    broken++;
+                            }
+                            if (changed && other.table)
+                                support += logs.cell(id, other, feature, trial, nv);
+                        }
+                    }
+                    if (changes < bestChanges || broken < bestBroken || (broken === bestBroken && support > bestSupport)) {
+                        best = comb.tuples.subarray(q * w, q * w + w);
+                        bestChanges = changes;
+                        bestBroken = broken;
+                        bestSupport = support;
+                    }
+                }
+                repair.memo.set(memoKey, best);
+            }
+            if (!best)
+                continue;
+            const features = comb.features;
+            for (let q = 0; q < features.length; q++) {
+                const f = features[q];
+                if (f === attribute || best[q] === c[k * nc + f])
+                    continue;
+                c[k * nc + f] = best[q];
+                changedAny = true;
+                const name = space.categorical[f].name;
+                repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
+                if (!repair.categorical.includes(f))
+                    repair.categorical.push(f);
+            }
+        }
+    }
+    // what is still inconsistent after the repairs: counted once per counterfactual row
+    for (let ci = 0; ci < mine.length; ci++) {
+        const comb = mine[ci];
+        if (combinationAllowed(space, comb, c, k))
+            continue;
+        for (const f of comb.features) {
+            if (f === attribute)
+                continue;
+            const name = space.categorical[f].name;
+            repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
+        }
+    }
+    for (const p of rel.functional) {
+        const level = c[k * nc + p.categorical];
+        if (level === space.c0[o * nc + p.categorical])
+            continue;
+        const v = p.valueOfLevel[level];
+        const name = space.numeric[p.numeric].name;
+        if (v !== v) {
+            repair.unresolved.set(name, (repair.unresolved.get(name) ?? 0) + 1);
+            continue;
+        }
+        if (x[k * nn + p.numeric] !== v) {
+            x[k * nn + p.numeric] = v;
+            repair.changed.set(name, (repair.changed.get(name) ?? 0) + 1);
+            if (!repair.numeric.includes(p.numeric))
+                repair.numeric.push(p.numeric);
+        }
+    }
+}
+/**
+ * The smallest change a norm-bounded attack can make to any mutable numeric feature, in the policy's units, and which
+ * feature and why ('integer', 'allowed values'); 0 for a continuous feature; null when nothing can move.
+ */
+function smallestStep(space, rel) {
+    let best = null;
+    for (const j of space.mutableNumeric) {
+        const f = space.numeric[j];
+        const pair = rel.functional.find((p) => p.numeric === j);
+        let size = 0;
+        let why = 'continuous';
+        if (pair) {
+            let gap = Infinity;
+            for (let q = 1; q < pair.values.length; q++)
+                gap = Math.min(gap, pair.values[q] - pair.values[q - 1]);
+            if (!Number.isFinite(gap))
+                continue;
+            size = gap / f.scale;
+            why = `allowed values of ${space.categorical[pair.categorical].name}`;
+        }
+        else if (f.integer) {
+            size = 1 / f.scale;
+            why = 'integer';
+        }
+        if (best === null || size < best.size)
+            best = { size, feature: f.name, why };
+    }
+    return best;
+}
+/** Is the candidate's categorical state allowed (every combination seen, every functional partner able to follow)? */
+function categoricalAllowed(space, rel, c, k, origin) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    // the original row's combinations are seen (it is a row of the data): only those with a changed feature can break
+    for (let j = 0; j < nc; j++) {
+        if (c[k * nc + j] === space.c0[origin * nc + j])
+            continue;
+        for (const comb of combinationsOf(rel, j))
+            if (!combinationAllowed(space, comb, c, k))
+                return false;
+    }
+    for (const p of rel.functional) {
+        const level = c[k * nc + p.categorical];
+        if (level === space.c0[origin * nc + p.categorical])
+            continue;
+        const a = space.x0[origin * nn + p.numeric];
+        if (a !== a)
+            continue;
+        const v = p.valueOfLevel[level];
+        if (v !== v || !valueAllowed(space, p.numeric, v, a))
+            return false;
+    }
+    return true;
+}
+/**
+ * categoricalAllowed for a state that differs from a valid parent state in feature j only: only the combinations of j
+ * and j's functional partner can break.
+ */
+function categoricalAllowedChange(space, rel, c, k, origin, j) {
+    for (const comb of combinationsOf(rel, j))
+        if (!combinationAllowed(space, comb, c, k))
+            return false;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    for (const p of rel.functional) {
+        if (p.categorical !== j)
+            continue;
+        const level = c[k * nc + j];
+        if (level === space.c0[origin * nc + j])
+            continue;
+        const a = space.x0[origin * nn + p.numeric];
+        if (a !== a)
+            continue;
+        const v = p.valueOfLevel[level];
+        if (v !== v || !valueAllowed(space, p.numeric, v, a))
+            return false;
+    }
+    return true;
+}
+/**
+ * categoricalAllowedChange with the combinations and functional pairs of each feature looked up once (the categorical
+ * attack checks every child it generates).
+ */
+class ChangeChecker {
+    space;
+    combos;
+    pairs;
+    constructor(space, rel) {
+        this.space = space;
+        this.combos = space.categorical.map((_, j) => combinationsOf(rel, j));
+        this.pairs = space.categorical.map((_, j) => rel.functional.filter((p) => p.categorical === j));
+    }
+    /** Same answer as categoricalAllowedChange(space, rel, c, k, origin, j). */
+    allowedChange(c, k, origin, j) {
+        const space = this.space;
+        const combos = this.combos[j];
+        for (let q = 0; q < combos.length; q++)
+            if (!combinationAllowed(space, combos[q], c, k))
+                return false;
+        const pairs = this.pairs[j];
+        if (pairs.length === 0)
+            return true;
+        const nn = space.numeric.length;
+        const nc = space.categorical.length;
+        const level = c[k * nc + j];
+        if (level === space.c0[origin * nc + j])
+            return true;
+        for (let q = 0; q < pairs.length; q++) {
+            const p = pairs[q];
+            const a = space.x0[origin * nn + p.numeric];
+            if (a !== a)
+                continue;
+            const v = p.valueOfLevel[level];
+            if (v !== v || !valueAllowed(space, p.numeric, v, a))
+                return false;
+        }
+        return true;
+    }
+}
+/** Functional partners of candidates [from, to) follow their categorical level (candidates already checked valid). */
+function applyFunctionalPartners(space, rel, cands, from = 0, to = cands.count) {
+    if (rel.functional.length === 0)
+        return;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const { x, c, origin } = cands;
+    for (let k = from; k < to; k++) {
+        const o = origin[k];
+        for (const p of rel.functional) {
+            const level = c[k * nc + p.categorical];
+            const a = space.x0[o * nn + p.numeric];
+            const v = level === space.c0[o * nc + p.categorical] || a !== a ? a : p.valueOfLevel[level];
+            x[k * nn + p.numeric] = v === v ? v : a;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/oracle.js
+
+
+function createOracle(opts) {
+    const now = opts.now ?? Date.now;
+    let queries = 0;
+    let calls = 0;
+    let stop = null;
+    // the encoded matrix is reused between calls (the model reads it before score() resolves), and rows that hold the
+    // same original row as in the previous call are only patched
+    // one encoder per attack space, shared by the oracles of a battery (they score one after the other): its matrix is
+    // allocated once, not per attack
+    const encoder = opts.space.input.kind === 'matrix' ? sharedEncoder(opts.space) : undefined;
+    const partRows = encodeRows(opts.batchRows, opts.space.input.kind === 'matrix' ? opts.space.input.width : 1);
+    return {
+        space: opts.space,
+        threshold: opts.threshold,
+        get queries() {
+            return queries;
+        },
+        get calls() {
+            return calls;
+        },
+        stopped: () => stop,
+        remaining: () => Math.max(0, Math.min(opts.maxQueries - queries, opts.shared ? opts.shared.remaining : Infinity)),
+        canAfford(n) {
+            if (stop !== null)
+                return false;
+            if (now() > opts.deadline) {
+                stop = 'deadline';
+                return false;
+            }
+            if (queries + n > opts.maxQueries || (opts.shared !== undefined && n > opts.shared.remaining)) {
+                stop = 'query_budget';
+                return false;
+            }
+            return true;
+        },
+        async score(cands, extra) {
+            if (cands.count === 0)
+                return new Float32Array(0);
+            if (opts.relations && opts.lead && !extra)
+                projectRelations(opts.space, opts.relations, cands, opts.lead);
+            // encode at most partRows candidates at a time (bounds the memory of the model input; see encodeRows)
+            // (one part: the model's own score array is the result, no copy)
+            let out = null;
+            encoder?.reserve(Math.min(cands.count, ENCODE_ROWS));
+            for (let from = 0; from < cands.count; from += partRows) {
+                const part = sliceCandidates(opts.space, cands, from, Math.min(cands.count, from + partRows));
+                // each part at its candidates' own rows of the reused matrix (ENCODE_ROWS rows at most; a multiple of partRows)
+                const input = encodeCandidates(opts.space, part, extra, encoder, from % ENCODE_ROWS);
+                const scores = await opts.model.score(input);
+                if (part.count === cands.count)
+                    out = scores;
+                else
+                    (out ??= new Float32Array(cands.count)).set(scores, from);
+                queries += part.count;
+                if (opts.shared)
+                    opts.shared.remaining -= part.count;
+            }
+            calls++;
+            return out;
+        },
+    };
+}
+const encoders = new WeakMap();
+function sharedEncoder(space) {
+    if (space.input.kind !== 'matrix')
+        return undefined;
+    let e = encoders.get(space);
+    if (!e) {
+        e = new MatrixEncoder(space, space.input);
+        encoders.set(space, e);
+    }
+    return e;
+}
+/** Rows encoded into one model input at most (the model splits it further into its own batches). */
+const ENCODE_ROWS = 65_536;
+/** Bytes of an encoded part that stay in the CPU cache while they are written. */
+const CACHED_PART_BYTES = 4 * 1024 * 1024;
+/**
+ * Rows per encoded part: ENCODE_ROWS, or fewer when the model's batch size is a power of two — then parts of
+ * batchRows·2^k rows (as many as fit in CACHED_PART_BYTES, at least one batch) give onnxruntime exactly the same
+ * batches as ENCODE_ROWS parts would (the same rows per run, so the same scores), and the reused matrix stays in the
+ * CPU cache (measured: writing the rows of a 108-feature matrix 2× faster than into a 65,536-row one).
+ */
+function encodeRows(batchRows, width) {
+    const b = batchRows ?? 0;
+    if (!(Number.isInteger(b) && b > 0 && b <= ENCODE_ROWS && (b & (b - 1)) === 0))
+        return ENCODE_ROWS;
+    let rows = b;
+    while (rows * 2 <= ENCODE_ROWS && rows * 2 * Math.max(1, width) * 4 <= CACHED_PART_BYTES)
+        rows *= 2;
+    return rows;
+}
+function sliceCandidates(space, c, from, to) {
+    if (from === 0 && to === c.count)
+        return c;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    return { count: to - from, origin: c.origin.subarray(from, to), x: c.x.subarray(from * nn, to * nn), c: c.c.subarray(from * nc, to * nc) };
+}
+/** Decision of a score: 1 when score >= threshold. */
+function decide(score, threshold) {
+    return score >= threshold ? 1 : 0;
+}
+const LOGIT_CLAMP = 1e-12;
+function logit(p) {
+    const q = p < LOGIT_CLAMP ? LOGIT_CLAMP : p > 1 - LOGIT_CLAMP ? 1 - LOGIT_CLAMP : p;
+    return Math.log(q / (1 - q));
+}
+/**
+ * Attack loss of a candidate whose original decision is d0: the signed distance to the threshold in log-odds,
+ * positive while the decision is unchanged (attacks drive it below zero).
+ */
+function margin(score, threshold, d0) {
+    const m = logit(score) - (threshold === cachedThreshold ? cachedLogit : cacheLogit(threshold));
+    return d0 === 1 ? m : -m;
+}
+let cachedThreshold = Number.NaN;
+let cachedLogit = Number.NaN;
+function cacheLogit(threshold) {
+    cachedThreshold = threshold;
+    cachedLogit = logit(threshold);
+    return cachedLogit;
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/project.js
+/** Origin of a pool slot never written (no dataset row has this index). */
+const NO_ORIGIN = 0xffffffff;
+function allocCandidates(space, count) {
+    return {
+        count,
+        origin: new Uint32Array(count),
+        x: new Float64Array(count * space.numeric.length),
+        c: new Int32Array(count * space.categorical.length),
+    };
+}
+/**
+ * A grow-only buffer of candidates: take(n) returns views of n candidates, valid until the next take(). Saves an
+ * allocation (and its clearing) per attack step; callers write every slot they take. Slots keep their contents from
+ * one take() to the next (a slot never written holds origin NO_ORIGIN), so a caller that rewrites a slot with a
+ * candidate of the same row may skip what it knows is unchanged (placeCandidate's onlyMutable).
+ */
+class CandidatePool {
+    space;
+    cap = 0;
+    origin = new Uint32Array(0);
+    x = new Float64Array(0);
+    c = new Int32Array(0);
+    constructor(space) {
+        this.space = space;
+    }
+    take(count) {
+        const nn = this.space.numeric.length;
+        const nc = this.space.categorical.length;
+        if (count > this.cap) {
+            this.cap = Math.max(count, Math.ceil(this.cap * 1.5), 1024);
+            this.origin = new Uint32Array(this.cap).fill(NO_ORIGIN);
+            this.x = new Float64Array(this.cap * nn);
+            this.c = new Int32Array(this.cap * nc);
+        }
+        return { count, origin: this.origin.subarray(0, count), x: this.x.subarray(0, count * nn), c: this.c.subarray(0, count * nc) };
+    }
+}
+/** Candidate k := the original row o (numeric and categorical). */
+function setOriginal(space, cands, k, o) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    cands.origin[k] = o;
+    const { x, c } = cands;
+    for (let j = 0, d = k * nn, s = o * nn; j < nn; j++)
+        x[d + j] = space.x0[s + j];
+    for (let j = 0, d = k * nc, s = o * nc; j < nc; j++)
+        c[d + j] = space.c0[s + j];
+}
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+/** The float32 next to fround(v) on the side of a (a itself a float32 value), so |result − a| <= |v − a|. */
+function float32Toward(v, a) {
+    const f = Math.fround(v);
+    if (Math.abs(f - a) <= Math.abs(v - a))
+        return f;
+    // one ulp towards a
+    f32[0] = f;
+    const up = a > f;
+    if (f === 0)
+        return up ? 1.401298464324817e-45 : -1.401298464324817e-45;
+    if (f > 0 === up)
+        u32[0] = u32[0] + 1;
+    else
+        u32[0] = u32[0] - 1;
+    return f32[0];
+}
+/** Make one numeric value valid for feature j of a row whose original value is a. */
+function projectValue(space, j, v, a, rounding) {
+    const L = space.limits;
+    if (L.mutable[j] === 0 || a !== a || v !== v)
+        return a;
+    const lower = L.lower[j];
+    const upper = L.upper[j];
+    const dir = L.direction[j];
+    let lo = dir === 1 ? a : lower < a ? lower : a;
+    let hi = dir === -1 ? a : upper > a ? upper : a;
+    if (v < lo)
+        v = lo;
+    else if (v > hi)
+        v = hi;
+    if (L.integer[j] === 1) {
+        if (rounding === 'toward' && Number.isInteger(a))
+            v = a + Math.trunc(v - a);
+        else {
+            let r = Math.round(v);
+            if (r > hi)
+                r = Math.floor(hi);
+            if (r < lo)
+                r = Math.ceil(lo);
+            v = r;
+        }
+    }
+    if (L.float32[j] === 1)
+        v = rounding === 'toward' ? float32Toward(v, a) : Math.fround(v);
+    return v;
+}
+/** Project candidates [from, to) in place. */
+function project(space, cands, rounding = 'toward', from = 0, to = cands.count) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const { x, c, origin } = cands;
+    const x0 = space.x0;
+    const c0 = space.c0;
+    for (let k = from; k < to; k++) {
+        const o = origin[k];
+        for (let j = 0; j < nn; j++) {
+            const i = k * nn + j;
+            x[i] = projectValue(space, j, x[i], x0[o * nn + j], rounding);
+        }
+        for (let j = 0; j < nc; j++) {
+            const f = space.categorical[j];
+            const i = k * nc + j;
+            const v = c[i];
+            if (!f.mutable || !(v >= 0 && v < f.levels.length))
+                c[i] = c0[o * nc + j];
+        }
+    }
+}
+/** Every constraint a candidate breaks (empty = valid). Used on every reported example. */
+function violations(space, cands, k) {
+    const out = [];
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const o = cands.origin[k];
+    for (let j = 0; j < nn; j++) {
+        const f = space.numeric[j];
+        const a = space.x0[o * nn + j];
+        const v = cands.x[k * nn + j];
+        const push = (rule) => {
+            out.push({ candidate: k, feature: f.name, rule, original: a, value: v });
+        };
+        if (a !== a) {
+            if (v === v)
+                push('immutable');
+            continue;
+        }
+        if (v === a)
+            continue;
+        if (!f.mutable)
+            push('immutable');
+        if (v < Math.min(f.lower, a) || v > Math.max(f.upper, a) || v !== v)
+            push('bounds');
+        if (f.integer && !Number.isInteger(v))
+            push('integer');
+        if ((f.direction === 'increase' && v < a) || (f.direction === 'decrease' && v > a))
+            push('direction');
+        if (f.float32 && Math.fround(v) !== v)
+            push('float32');
+    }
+    for (let j = 0; j < nc; j++) {
+        const f = space.categorical[j];
+        const a = space.c0[o * nc + j];
+        const v = cands.c[k * nc + j];
+        if (!(Number.isInteger(v) && v >= 0 && v < f.levels.length))
+            out.push({ candidate: k, feature: f.name, rule: 'level', original: a, value: v });
+        else if (v !== a && !f.mutable)
+            out.push({ candidate: k, feature: f.name, rule: 'immutable', original: f.levels[a] ?? a, value: f.levels[v] ?? v });
+    }
+    return out;
+}
+/**
+ * Continuous feasible range of numeric feature j for a row whose original value is a (bounds and direction; no
+ * integer or float32 rounding): attacks keep their iterates inside it and round only the candidates they score.
+ */
+function feasibleRange(space, j, a) {
+    const L = space.limits;
+    if (L.mutable[j] === 0 || a !== a)
+        return [a, a];
+    const lower = L.lower[j];
+    const upper = L.upper[j];
+    const dir = L.direction[j];
+    return [dir === 1 ? a : lower < a ? lower : a, dir === -1 ? a : upper > a ? upper : a];
+}
+/** Clamp a vector u (units, over the mutable numeric features) of original row o into the feasible ranges, in place. */
+function clampToFeasible(space, o, u, offset) {
+    const nn = space.numeric.length;
+    const mut = space.mutableNumeric;
+    const { lower, upper, scale, direction } = space.limits;
+    for (let m = 0; m < mut.length; m++) {
+        const j = mut[m];
+        const a = space.x0[o * nn + j];
+        if (a !== a) {
+            u[offset + m] = 0;
+            continue;
+        }
+        const s = scale[j];
+        const dir = direction[j];
+        const lo = dir === 1 ? a : Math.min(lower[j], a);
+        const hi = dir === -1 ? a : Math.max(upper[j], a);
+        const v = a + u[offset + m] * s;
+        if (v < lo)
+            u[offset + m] = (lo - a) / s;
+        else if (v > hi)
+            u[offset + m] = (hi - a) / s;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/outcome.js
+/**
+ * What an attack hands to the summary: per attacked instance (a sampled row, or a (row, repeat) pair for noise) and
+ * per budget, whether the decision flipped and the score of the attacked version, and per instance the smallest
+ * adversarial example found (kept as a valid candidate, so tests can check every one against the constraints).
+ */
+
+function instancesOf(rows, yTrue, yPred, scores, repeats = 1) {
+    const n = rows.length * repeats;
+    const out = { rows: new Uint32Array(n), d0: new Uint8Array(n), correct: new Uint8Array(n), s0: new Float32Array(n) };
+    for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        for (let k = 0; k < repeats; k++) {
+            const t = i * repeats + k;
+            out.rows[t] = r;
+            out.d0[t] = yPred[r];
+            out.correct[t] = yPred[r] === yTrue[r] ? 1 : 0;
+            out.s0[t] = scores[r];
+        }
+    }
+    return out;
+}
+function emptyOutcome(space, head, instances, budgets) {
+    const n = instances.rows.length;
+    const attackedScore = new Float32Array(budgets.length * n);
+    for (let b = 0; b < budgets.length; b++)
+        attackedScore.set(instances.s0, b * n);
+    const examples = allocCandidates(space, n);
+    examples.origin.set(instances.rows);
+    return {
+        ...head,
+        instances,
+        budgets,
+        flipped: new Uint8Array(budgets.length * n),
+        attackedScore,
+        minPerturbation: new Float64Array(n).fill(Number.NaN),
+        examples,
+        exampleScore: new Float32Array(n).fill(Number.NaN),
+        queries: 0,
+        calls: 0,
+        stopped: null,
+        notes: [],
+        parameters: {},
+    };
+}
+/** Copy candidate k of `from` into slot `to` of `into`. */
+function copyCandidate(space, from, k, into, to) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    into.origin[to] = from.origin[k];
+    for (let j = 0; j < nn; j++)
+        into.x[to * nn + j] = from.x[k * nn + j];
+    for (let j = 0; j < nc; j++)
+        into.c[to * nc + j] = from.c[k * nc + j];
+}
+/** Keep candidate k as instance i's example when it is smaller than the one kept so far. */
+function offerExample(space, out, i, from, k, size, score) {
+    const cur = out.minPerturbation[i];
+    if (cur === cur && cur <= size)
+        return false;
+    copyCandidate(space, from, k, out.examples, i);
+    out.minPerturbation[i] = size;
+    out.exampleScore[i] = score;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/common.js
+/** Most candidates scored in one attack step (bounds memory; steps of larger runs are split into chunks of rows). */
+const MAX_STEP_ROWS = 262_144;
+/** Slack on "inside the ball" for floating-point noise in the norm computation. */
+const BALL_SLACK = 1e-9;
+/** ±1 with probability ½ each, 30 draws per rng call. */
+function rademacher(rng, out, offset, count) {
+    for (let i = 0; i < count; i += 30) {
+        let bits = rng.int(1 << 30);
+        const end = Math.min(count, i + 30);
+        for (let q = i; q < end; q++) {
+            out[offset + q] = bits & 1 ? 1 : -1;
+            bits >>>= 1;
+        }
+    }
+}
+const TWO_POW_26 = 67_108_864;
+const TWO_POW_27 = 134_217_728;
+const TWO_POW_53 = 9_007_199_254_740_992;
+/**
+ * `count` standard normal draws into out[offset, ...): Box-Muller on the two halves (26 and 27 bits) of one 53-bit
+ * uniform per pair of draws (half the generator calls of Rng.normal, no rejection).
+ */
+function fillNormal(rng, out, offset, count) {
+    for (let i = 0; i < count; i += 2) {
+        const bits = rng.next() * TWO_POW_53; // an integer in [0, 2^53)
+        const hi = Math.floor(bits / TWO_POW_27);
+        const lo = bits - hi * TWO_POW_27;
+        const r = Math.sqrt(-2 * Math.log((hi + 1) / TWO_POW_26)); // (hi + 1) / 2^26 in (0, 1]
+        const theta = (2 * Math.PI * lo) / TWO_POW_27;
+        out[offset + i] = r * Math.cos(theta);
+        if (i + 1 < count)
+            out[offset + i + 1] = r * Math.sin(theta);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/categorical-attack.js
+/**
+ * Categorical attack: changes of the mutable categorical features (one-hot groups, string inputs) among the values
+ * seen in the data, under the relations (a combination never seen in the data is not tried).
+ * - 1 change: every (feature, other value) of every row;
+ * - 2 changes: every pair of features × values when the pairs of all rows fit the query budget (exact: a row that no
+ *   pair flips cannot be flipped by 2 changes), else a beam search from the `beamWidth` best single changes;
+ * - more changes: a beam search, each step expanding the `beamWidth` best states (lowest log-odds margin) of each row by
+ *   every further single change. A beam search is a lower bound on what an exhaustive search would find (said in the
+ *   attack's notes).
+ * Every step scores all its candidates in one model call (sub-batches past MAX_STEP_ROWS). Perturbation = number of
+ * categorical features changed (L0).
+ */
+
+
+
+
+
+function grow(a) {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+}
+/** States of the search, flat: instance, categorical levels (nc each), largest changed feature, margin. */
+class StateSet {
+    nc;
+    count = 0;
+    inst;
+    levels;
+    /** Largest feature index changed (exhaustive steps only add features after it: each set once). */
+    last;
+    margin;
+    constructor(nc, cap) {
+        this.nc = nc;
+        cap = Math.max(cap, 16);
+        this.inst = new Int32Array(cap);
+        this.levels = new Int32Array(cap * nc);
+        this.last = new Int32Array(cap);
+        this.margin = new Float64Array(cap);
+    }
+    push(inst, levels, offset, last, margin) {
+        if (this.count === this.inst.length) {
+            const cap = this.count * 2;
+            const grown = new StateSet(this.nc, cap);
+            grown.inst.set(this.inst);
+            grown.levels.set(this.levels);
+            grown.last.set(this.last);
+            grown.margin.set(this.margin);
+            this.inst = grown.inst;
+            this.levels = grown.levels;
+            this.last = grown.last;
+            this.margin = grown.margin;
+        }
+        const k = this.count++;
+        const nc = this.nc;
+        this.inst[k] = inst;
+        const dst = this.levels;
+        for (let j = 0; j < nc; j++)
+            dst[k * nc + j] = levels[offset + j];
+        this.last[k] = last;
+        this.margin[k] = margin;
+    }
+    /** The states of rows not flipped, grouped by instance (stable: a counting sort by instance, ties in state order). */
+    sortedWithout(flipped, instances) {
+        const start = new Int32Array(instances + 1);
+        let kept = 0;
+        for (let k = 0; k < this.count; k++) {
+            const i = this.inst[k];
+            if (flipped[i])
+                continue;
+            start[i + 1]++;
+            kept++;
+        }
+        for (let i = 0; i < instances; i++)
+            start[i + 1] = start[i + 1] + start[i];
+        const order = new Int32Array(kept);
+        for (let k = 0; k < this.count; k++) {
+            const i = this.inst[k];
+            if (flipped[i])
+                continue;
+            order[start[i]++] = k;
+        }
+        const out = new StateSet(this.nc, kept);
+        for (let q = 0; q < kept; q++) {
+            const k = order[q];
+            out.push(this.inst[k], this.levels, k * this.nc, this.last[k], this.margin[k]);
+        }
+        return out;
+    }
+}
+/**
+ * The children of the parent states (exhaustive: every level of every feature after the state's last changed one;
+ * beam: of every feature not changed yet) that are valid under the relations, deduplicated per row in beam steps.
+ * Invalid children of exhaustive steps that keep states go to `next` with an infinite margin (one more change may make
+ * them records that can exist). The loops of an attack step live in plain functions like this one (optimized as a
+ * whole; loops inside the long async attack function ran slower and boxed their numbers).
+ */
+function generateChildren(space, rel, inst, states, parents, flippedAt, exact, keepStates, next) {
+    const nc = space.categorical.length;
+    const mutC = space.mutableCategorical;
+    const c0 = space.c0;
+    const levelCount = levelCountsOf(space);
+    const scratch = new Int32Array(nc);
+    let childParent = new Int32Array(1024);
+    let childJ = new Int32Array(1024);
+    let childV = new Int32Array(1024);
+    let nChildren = 0;
+    const seen = new Set();
+    const levels = states.levels;
+    const checker = checkerOf(space, rel);
+    for (let pi = 0; pi < parents.length; pi++) {
+        const p = parents[pi];
+        const i = states.inst[p];
+        if (flippedAt[i])
+            continue;
+        const o = inst.rows[i];
+        const base = p * nc;
+        const last = states.last[p];
+        // a parent that is a real record (finite margin) differs from a child in the changed feature only
+        const realParent = Number.isFinite(states.margin[p]);
+        for (let f = 0; f < nc; f++)
+            scratch[f] = levels[base + f];
+        for (let q = 0; q < mutC.length; q++) {
+            const j = mutC[q];
+            const cur = levels[base + j];
+            // exhaustive: features after the last changed one; beam: features not changed yet
+            if (exact ? j <= last : cur !== c0[o * nc + j])
+                continue;
+            const L = levelCount[j];
+            for (let v = 0; v < L; v++) {
+                if (v === cur)
+                    continue;
+                scratch[j] = v;
+                const valid = realParent ? checker.allowedChange(scratch, 0, o, j) : categoricalAllowed(space, rel, scratch, 0, o);
+                if (!valid) {
+                    // not a record that can exist, but one more change may make it one (an exhaustive next step needs it)
+                    if (exact && keepStates)
+                        next.push(i, scratch, 0, Math.max(last, j), Infinity);
+                    continue;
+                }
+                if (!exact) {
+                    const key = `${i}:${scratch.join(',')}`;
+                    if (seen.has(key))
+                        continue;
+                    seen.add(key);
+                }
+                if (nChildren === childParent.length) {
+                    childParent = grow(childParent);
+                    childJ = grow(childJ);
+                    childV = grow(childV);
+                }
+                childParent[nChildren] = p;
+                childJ[nChildren] = j;
+                childV[nChildren++] = v;
+            }
+            scratch[j] = cur;
+        }
+    }
+    return { count: nChildren, childParent, childJ, childV };
+}
+/** Children of every state in an exhaustive step: every (feature after its last changed one, other level). */
+function exhaustiveChildren(space, states) {
+    const nc = space.categorical.length;
+    const mutC = space.mutableCategorical;
+    const levelCount = levelCountsOf(space);
+    let count = 0;
+    for (let s = 0; s < states.count; s++) {
+        const base = s * nc;
+        const last = states.last[s];
+        for (let q = 0; q < mutC.length; q++) {
+            const j = mutC[q];
+            if (j <= last)
+                continue;
+            const L = levelCount[j];
+            const cur = states.levels[base + j];
+            count += cur >= 0 && cur < L ? L - 1 : L;
+        }
+    }
+    return count;
+}
+function identity(n) {
+    const a = new Int32Array(n);
+    for (let s = 0; s < n; s++)
+        a[s] = s;
+    return a;
+}
+const checkers = new WeakMap();
+function checkerOf(space, rel) {
+    let c = checkers.get(rel);
+    // (NO_RELATIONS is shared by every space)
+    if (!c || c.space !== space) {
+        c = new ChangeChecker(space, rel);
+        checkers.set(rel, c);
+    }
+    return c;
+}
+const levelCountCache = new WeakMap();
+function levelCountsOf(space) {
+    let l = levelCountCache.get(space);
+    if (!l) {
+        l = Int32Array.from(space.categorical, (f) => f.levels.length);
+        levelCountCache.set(space, l);
+    }
+    return l;
+}
+/** Candidates k = children s0 + k: the parent's levels with the child's change (numeric values: the original row's). */
+function fillCandidates(space, inst, states, ch, s0, cands) {
+    const nc = space.categorical.length;
+    const nn = space.numeric.length;
+    const x0 = space.x0;
+    const levels = states.levels;
+    const { x, c, origin } = cands;
+    const { childParent, childJ, childV } = ch;
+    for (let k = 0; k < cands.count; k++) {
+        const p = childParent[s0 + k];
+        const o = inst.rows[states.inst[p]];
+        if (origin[k] !== o) {
+            origin[k] = o;
+            for (let q = 0; q < nn; q++)
+                x[k * nn + q] = x0[o * nn + q];
+        }
+        for (let f = 0; f < nc; f++)
+            c[k * nc + f] = levels[p * nc + f];
+        c[k * nc + childJ[s0 + k]] = childV[s0 + k];
+    }
+}
+/**
+ * The scores of candidates k = children s0 + k: flips (the first depth that flips a row; its example the flip furthest
+ * past the threshold), the lowest margin seen per row, and the states of the next step (`next`, null at the last).
+ */
+function processScores(space, inst, out, states, ch, s0, cands, scores, threshold, depth, next, flippedAt, attackedMargin, exampleMargin) {
+    const nc = space.categorical.length;
+    const { childParent, childJ } = ch;
+    const c = cands.c;
+    for (let k = 0; k < cands.count; k++) {
+        const p = childParent[s0 + k];
+        const i = states.inst[p];
+        const sc = scores[k];
+        const d0 = inst.d0[i];
+        const m = margin(sc, threshold, d0);
+        if (decide(sc, threshold) !== d0) {
+            if (!flippedAt[i]) {
+                flippedAt[i] = depth;
+                out.flipped[i] = 1;
+                out.attackedScore[i] = sc;
+                attackedMargin[i] = m;
+            }
+            // the flip furthest past the threshold is the example
+            if (flippedAt[i] === depth && (out.exampleScore[i] !== out.exampleScore[i] || m < exampleMargin[i])) {
+                out.minPerturbation[i] = Number.NaN;
+                offerExample(space, out, i, cands, k, depth, sc);
+                exampleMargin[i] = m;
+            }
+            continue;
+        }
+        if (m < attackedMargin[i]) {
+            out.attackedScore[i] = sc;
+            attackedMargin[i] = m;
+        }
+        if (next)
+            next.push(i, c, k * nc, Math.max(states.last[p], childJ[s0 + k]), m);
+    }
+}
+async function categoricalAttack(space, oracle, inst, opts) {
+    const beamWidth = opts.beamWidth ?? 10;
+    const rel = opts.relations ?? NO_RELATIONS;
+    const out = emptyOutcome(space, { key: 'categorical_attack', kind: 'categorical_attack', title: 'Categorical attack', measure: 'l0', units: 'features' }, inst, [opts.maxChanges]);
+    out.parameters = { max_changes: opts.maxChanges, beam_width: beamWidth, exhaustive_changes: 0 };
+    const mutC = space.mutableCategorical;
+    const n = inst.rows.length;
+    if (mutC.length === 0) {
+        out.notes.push('no mutable categorical feature: nothing for the categorical attack to change');
+        return out;
+    }
+    const nc = space.categorical.length;
+    const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
+    const pool = new CandidatePool(space);
+    const flippedAt = new Int32Array(n); // 0 = not flipped
+    // states in flat typed arrays: instance, levels (nc each), largest changed feature, margin
+    let states = new StateSet(nc, 0);
+    for (let i = 0; i < n; i++) {
+        if (!inst.correct[i])
+            continue;
+        const o = inst.rows[i];
+        states.push(i, space.c0, o * nc, -1, margin(inst.s0[i], oracle.threshold, inst.d0[i]));
+    }
+    let exhaustive = 0;
+    let beamUsed = false;
+    const threshold = oracle.threshold;
+    // margin of each instance's attackedScore and exampleScore, kept next to them (one log-odds per candidate)
+    const attackedMargin = new Float64Array(n);
+    const exampleMargin = new Float64Array(n).fill(Number.NaN);
+    for (let i = 0; i < n; i++)
+        attackedMargin[i] = margin(out.attackedScore[i], threshold, inst.d0[i]);
+    for (let depth = 1; depth <= opts.maxChanges && states.count > 0 && oracle.stopped() === null; depth++) {
+        let exact = depth <= 2;
+        if (exact && depth === 2) {
+            const count = exhaustiveChildren(space, states);
+            if (count > oracle.remaining()) {
+                exact = false;
+                out.notes.push(`the ${count} two-change combinations exceed the query budget: beam search (width ${beamWidth}) from 2 changes on, a lower bound on the exhaustive search`);
+            }
+        }
+        // parents: every state (exhaustive) or each row's beamWidth best (states of a row are consecutive)
+        let parents;
+        if (exact)
+            parents = identity(states.count);
+        else {
+            beamUsed = true;
+            const picked = [];
+            for (let s = 0; s < states.count;) {
+                let e = s;
+                while (e < states.count && states.inst[e] === states.inst[s])
+                    e++;
+                const idx = Array.from({ length: e - s }, (_, q) => s + q).sort((a, b) => states.margin[a] - states.margin[b] || a - b);
+                picked.push(...idx.slice(0, beamWidth));
+                s = e;
+            }
+            parents = Int32Array.from(picked);
+        }
+        // children valid under the relations, deduplicated per row in beam steps
+        const keepStates = depth < opts.maxChanges;
+        const next = new StateSet(nc, keepStates ? 1024 : 0);
+        const children = generateChildren(space, rel, inst, states, parents, flippedAt, exact, keepStates, next);
+        const nChildren = children.count;
+        for (let s0 = 0; s0 < nChildren; s0 += maxRows) {
+            const count = Math.min(maxRows, nChildren - s0);
+            if (!oracle.canAfford(count))
+                break;
+            const cands = pool.take(count);
+            fillCandidates(space, inst, states, children, s0, cands);
+            // every candidate was checked against the relations above: only the numeric partners remain to be set
+            applyFunctionalPartners(space, rel, cands);
+            const scores = await oracle.score(cands);
+            processScores(space, inst, out, states, children, s0, cands, scores, threshold, depth, keepStates ? next : null, flippedAt, attackedMargin, exampleMargin);
+        }
+        if (exact)
+            exhaustive = depth;
+        // the next step's states, grouped by row (consecutive), without rows already flipped
+        states = next.sortedWithout(flippedAt, n);
+    }
+    out.parameters.exhaustive_changes = exhaustive;
+    out.title = beamUsed
+        ? `Categorical attack (every combination of ≤ ${exhaustive} changes, beam search beyond)`
+        : opts.maxChanges === 1
+            ? 'Categorical attack (every single value change)'
+            : `Categorical attack (every combination of ≤ ${exhaustive} changes)`;
+    if (beamUsed)
+        out.parameters.search = `exhaustive up to ${exhaustive} change${exhaustive === 1 ? '' : 's'}, beam (width ${beamWidth}) beyond`;
+    else
+        out.parameters.search = `exhaustive up to ${exhaustive} change${exhaustive === 1 ? '' : 's'}`;
+    out.queries = oracle.queries;
+    out.calls = oracle.calls;
+    out.stopped = oracle.stopped();
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/sample.js
+/**
+ * Rows to attack: a sample stratified by label (each class keeps its share of the data, at least one row of a class
+ * that occurs), drawn without replacement with the seeded rng, returned in ascending row order.
+ */
+
+function stratifiedSample(yTrue, size, rng) {
+    const n = yTrue.length;
+    if (size <= 0)
+        return new Uint32Array(0);
+    if (size >= n)
+        return Uint32Array.from({ length: n }, (_, i) => i);
+    const byClass = [[], []];
+    for (let i = 0; i < n; i++)
+        byClass[yTrue[i] === 1 ? 1 : 0].push(i);
+    const pos = byClass[1].length;
+    let takePos = Math.round((size * pos) / n);
+    if (pos > 0 && takePos === 0)
+        takePos = 1;
+    if (pos < n && takePos === size)
+        takePos = size - 1;
+    takePos = Math.min(takePos, pos);
+    const takeNeg = Math.min(size - takePos, n - pos);
+    const out = [];
+    for (const [cls, take] of [
+        [0, takeNeg],
+        [1, takePos],
+    ]) {
+        const members = byClass[cls];
+        const order = shuffledIndices(members.length, rng);
+        for (let i = 0; i < take; i++)
+            out.push(members[order[i]]);
+    }
+    out.sort((a, b) => a - b);
+    return Uint32Array.from(out);
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/space.js
+
+
+
+const NONE_LEVEL = '(none)';
+/** A string input with more distinct values than this is left alone by the attacks. */
+const MAX_CATEGORICAL_LEVELS = 500;
+function stats(values, n, stride, offset) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let count = 0;
+    let integral = true;
+    for (let i = 0; i < n; i++) {
+        const v = values[i * stride + offset];
+        if (v !== v)
+            continue;
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
+        sum += v;
+        count++;
+        if (integral && !Number.isInteger(v))
+            integral = false;
+    }
+    if (count === 0)
+        return { min: NaN, max: NaN, std: 0, integral: false };
+    const mean = sum / count;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values[i * stride + offset];
+        if (v !== v)
+            continue;
+        ss += (v - mean) * (v - mean);
+    }
+    return { min, max, std: Math.sqrt(ss / count), integral };
+}
+function space_at(doc, ...rest) {
+    const ptr = [...ROBUSTNESS_POINTER, ...rest];
+    return doc.locate(ptr);
+}
+/** One-hot groups of a feature matrix: the encoder's, then the policy's (by prefix or list). */
+function matrixGroups(input, settings, doc) {
+    const groups = new Map();
+    for (const [name, idx] of Object.entries(input.oneHotGroups))
+        groups.set(name, [...idx]);
+    const index = new Map(input.featureNames.map((n, i) => [n, i]));
+    for (const [name, spec] of Object.entries(settings.one_hot_groups)) {
+        let idx;
+        if (typeof spec === 'string') {
+            idx = input.featureNames.flatMap((n, i) => (n.startsWith(spec) ? [i] : []));
+            if (idx.length < 2) {
+                throw new errors/* UserError */.yo(`checks.robustness: one-hot group \`${name}\`: ${idx.length} model feature(s) start with \`${spec}\`; a group needs at least two`, space_at(doc, 'one_hot_groups', name));
+            }
+        }
+        else {
+            idx = spec.map((f, j) => {
+                const i = index.get(f);
+                if (i === undefined) {
+                    throw new errors/* UserError */.yo(`checks.robustness: one-hot group \`${name}\` names \`${f}\`, which is not a model feature; ${didYouMean(f, input.featureNames) || `features: ${listNames(input.featureNames)}`}`, space_at(doc, 'one_hot_groups', name, j));
+                }
+                return i;
+            });
+        }
+        groups.set(name, idx);
+    }
+    const owner = new Map();
+    for (const [name, idx] of groups) {
+        for (const i of idx) {
+            const other = owner.get(i);
+            if (other !== undefined && other !== name) {
+                throw new errors/* UserError */.yo(`checks.robustness: feature \`${input.featureNames[i]}\` is in two one-hot groups (\`${other}\` and \`${name}\`); give each indicator one group`, space_at(doc, 'one_hot_groups', settings.one_hot_groups[name] !== undefined ? name : other));
+            }
+            owner.set(i, name);
+        }
+    }
+    return groups;
+}
+/** Level per row of a one-hot group; null when some row is not one-hot (values other than 0/1, or two set). */
+function oneHotLevels(data, width, rows, cols) {
+    const seen = new Int32Array(cols.length + 1);
+    const raw = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+        let level = cols.length; // none
+        const base = r * width;
+        for (let j = 0; j < cols.length; j++) {
+            const v = data[base + cols[j]];
+            if (v === 0)
+                continue;
+            if (v !== 1 || level !== cols.length)
+                return null;
+            level = j;
+        }
+        raw[r] = level;
+        seen[level]++;
+    }
+    // keep the levels seen in the data, in group order (none last)
+    const remap = new Int32Array(cols.length + 1).fill(-1);
+    const levels = [];
+    for (let j = 0; j <= cols.length; j++) {
+        if (seen[j] > 0) {
+            remap[j] = levels.length;
+            levels.push(j);
+        }
+    }
+    const codes = new Int32Array(rows);
+    for (let r = 0; r < rows; r++)
+        codes[r] = remap[raw[r]];
+    const indicators = Int32Array.from(levels, (j) => (j === cols.length ? -1 : cols[j]));
+    return { codes, indicators, levels };
+}
+function buildMatrix(input, dataset, settings, doc) {
+    const b = { numeric: [], categorical: [], x0Columns: [], c0Columns: [], groupOfColumn: new Map() };
+    const { data, width, rows, featureNames } = input;
+    const groups = matrixGroups(input, settings, doc);
+    const inGroup = new Set();
+    for (const [name, cols] of groups) {
+        for (const c of cols)
+            b.groupOfColumn.set(c, name);
+        if (settings.one_hot === 'none')
+            continue;
+        const lv = oneHotLevels(data, width, rows, cols);
+        if (lv === null) {
+            if (settings.one_hot_groups[name] !== undefined) {
+                throw new errors/* UserError */.yo(`checks.robustness: one-hot group \`${name}\` is not one-hot in the data (a row has a value other than 0/1 or two indicators set); fix the group or remove it`, space_at(doc, 'one_hot_groups', name));
+            }
+            continue; // left as numeric features
+        }
+        for (const c of cols)
+            inGroup.add(c);
+        const levelNames = lv.levels.map((j) => {
+            if (j === cols.length)
+                return NONE_LEVEL;
+            const f = featureNames[cols[j]];
+            const eq = f.indexOf('=');
+            return f.startsWith(`${name}=`) ? f.slice(name.length + 1) : eq >= 0 ? f.slice(eq + 1) : f;
+        });
+        b.categorical.push({
+            name,
+            column: dataset.byName.has(name) ? name : null,
+            source: { kind: 'one-hot', indicators: lv.indicators, columns: [...cols] },
+            levels: levelNames,
+            mutable: true,
+        });
+        b.c0Columns.push(lv.codes);
+    }
+    for (let j = 0; j < width; j++) {
+        if (inGroup.has(j))
+            continue;
+        const name = featureNames[j] ?? `feature_${j}`;
+        const col = new Float64Array(rows);
+        for (let r = 0; r < rows; r++)
+            col[r] = data[r * width + j];
+        const s = stats(col, rows, 1, 0);
+        const dsCol = dataset.byName.get(name);
+        b.numeric.push({
+            name,
+            column: dsCol ? name : null,
+            source: { kind: 'matrix', column: j },
+            std: s.std,
+            scale: 1,
+            lower: s.min,
+            upper: s.max,
+            integer: dsCol?.kind === 'numeric' ? dsCol.integer && s.integral : s.integral,
+            float32: true,
+            mutable: true,
+            direction: 'any',
+        });
+        b.x0Columns.push(col);
+    }
+    return b;
+}
+function buildColumns(input, dataset) {
+    const b = { numeric: [], categorical: [], x0Columns: [], c0Columns: [], groupOfColumn: new Map() };
+    const rows = input.rows;
+    for (const [name, t] of Object.entries(input.tensors)) {
+        const column = input.sourceColumns[name] ?? null;
+        if (t.type === 'string') {
+            const index = new Map();
+            const levels = [];
+            const codes = new Int32Array(rows);
+            for (let r = 0; r < rows; r++) {
+                const v = t.data[r];
+                let k = index.get(v);
+                if (k === undefined) {
+                    k = levels.length;
+                    index.set(v, k);
+                    levels.push(v);
+                }
+                codes[r] = k;
+            }
+            b.categorical.push({ name, column, source: { kind: 'tensor', input: name }, levels, mutable: true });
+            b.c0Columns.push(codes);
+            continue;
+        }
+        const col = new Float64Array(rows);
+        if (t.type === 'int64')
+            for (let r = 0; r < rows; r++)
+                col[r] = Number(t.data[r]);
+        else
+            for (let r = 0; r < rows; r++)
+                col[r] = t.data[r];
+        const s = stats(col, rows, 1, 0);
+        const dsCol = column !== null ? dataset.byName.get(column) : undefined;
+        const intTensor = t.type === 'int64' || t.type === 'int32';
+        b.numeric.push({
+            name,
+            column,
+            source: { kind: 'tensor', input: name, type: t.type },
+            std: s.std,
+            scale: 1,
+            lower: s.min,
+            upper: s.max,
+            integer: intTensor || (dsCol?.kind === 'numeric' ? dsCol.integer && s.integral : s.integral),
+            float32: t.type === 'float32',
+            mutable: true,
+            direction: 'any',
+        });
+        b.x0Columns.push(col);
+    }
+    return b;
+}
+/** Resolve a feature name of the policy: a numeric feature, a categorical feature, their dataset column, or a one-hot group name. */
+function resolveName(b, name) {
+    const numeric = [];
+    const categorical = [];
+    b.numeric.forEach((f, i) => {
+        if (f.name === name || f.column === name)
+            numeric.push(i);
+    });
+    b.categorical.forEach((f, i) => {
+        if (f.name === name || f.column === name)
+            categorical.push(i);
+    });
+    if (numeric.length === 0 && categorical.length === 0) {
+        // a one-hot group name when indicators are plain numbers (one_hot: none)
+        b.numeric.forEach((f, i) => {
+            if (f.source.kind === 'matrix' && b.groupOfColumn.get(f.source.column) === name)
+                numeric.push(i);
+        });
+    }
+    return numeric.length + categorical.length > 0 ? { numeric, categorical } : null;
+}
+function allNames(b) {
+    const names = new Set();
+    for (const f of b.numeric)
+        names.add(f.name);
+    for (const f of b.categorical)
+        names.add(f.name);
+    for (const g of b.groupOfColumn.values())
+        names.add(g);
+    return [...names];
+}
+function mustResolve(b, name, doc, pointer) {
+    const t = resolveName(b, name);
+    if (t)
+        return t;
+    throw new errors/* UserError */.yo(`checks.robustness: \`${name}\` is not a model feature; ${didYouMean(name, allNames(b)) || `features: ${listNames(allNames(b))}`}`, space_at(doc, ...pointer));
+}
+/** The attack space of a model input under the policy's constraints. UserError for names that match no feature. */
+function buildAttackSpace(opts) {
+    const { input, dataset, doc, settings } = opts;
+    const b = input.kind === 'matrix' ? buildMatrix(input, dataset, settings, doc) : buildColumns(input, dataset);
+    const setImmutable = (t, reason) => {
+        for (const i of t.numeric) {
+            const f = b.numeric[i];
+            if (f.mutable) {
+                f.mutable = false;
+                f.immutableReason = reason;
+            }
+        }
+        for (const i of t.categorical) {
+            const f = b.categorical[i];
+            if (f.mutable) {
+                f.mutable = false;
+                f.immutableReason = reason;
+            }
+        }
+    };
+    if (settings.mutable !== null) {
+        const allowed = { numeric: [], categorical: [] };
+        settings.mutable.forEach((name, i) => {
+            const t = mustResolve(b, name, doc, ['mutable', i]);
+            allowed.numeric.push(...t.numeric);
+            allowed.categorical.push(...t.categorical);
+        });
+        const num = new Set(allowed.numeric);
+        const cat = new Set(allowed.categorical);
+        setImmutable({ numeric: b.numeric.flatMap((_, i) => (num.has(i) ? [] : [i])), categorical: b.categorical.flatMap((_, i) => (cat.has(i) ? [] : [i])) }, 'not in mutable');
+    }
+    if (settings.sensitive_immutable) {
+        for (const s of doc.policy.sensitive) {
+            const t = resolveName(b, s.column) ?? resolveName(b, s.name);
+            if (t)
+                setImmutable(t, 'sensitive');
+        }
+    }
+    settings.immutable.forEach((name, i) => setImmutable(mustResolve(b, name, doc, ['immutable', i]), 'policy'));
+    for (const [name, spec] of Object.entries(settings.features)) {
+        const t = mustResolve(b, name, doc, ['features', name]);
+        if (t.categorical.length > 0 && (spec.min !== undefined || spec.max !== undefined || spec.integer !== undefined || spec.direction !== undefined)) {
+            throw new errors/* UserError */.yo(`checks.robustness: \`${name}\` is categorical; only \`immutable\` applies to it (min, max, integer and direction are for numeric features)`, space_at(doc, 'features', name));
+        }
+        if (spec.immutable === true)
+            setImmutable(t, 'policy');
+        if (spec.immutable === false) {
+            for (const i of t.numeric) {
+                const f = b.numeric[i];
+                f.mutable = true;
+                delete f.immutableReason;
+            }
+            for (const i of t.categorical) {
+                const f = b.categorical[i];
+                f.mutable = true;
+                delete f.immutableReason;
+            }
+        }
+    }
+    // numeric constraints: bounds, integers, direction, units
+    for (const f of b.numeric) {
+        const spec = settings.features[f.name] ?? (f.column !== null ? settings.features[f.column] : undefined);
+        if (settings.bounds === 'none') {
+            f.lower = -Infinity;
+            f.upper = Infinity;
+        }
+        if (!Number.isFinite(f.lower) && settings.bounds === 'data')
+            f.lower = -Infinity; // all values missing
+        if (!Number.isFinite(f.upper) && settings.bounds === 'data')
+            f.upper = Infinity;
+        if (settings.integers === 'none' && (f.source.kind === 'matrix' || f.source.type === 'float32' || f.source.type === 'float64'))
+            f.integer = false;
+        if (spec?.min !== undefined)
+            f.lower = spec.min;
+        if (spec?.max !== undefined)
+            f.upper = spec.max;
+        if (spec?.integer !== undefined)
+            f.integer = spec.integer || (f.source.kind === 'tensor' && (f.source.type === 'int64' || f.source.type === 'int32'));
+        if (spec?.direction !== undefined)
+            f.direction = spec.direction;
+        f.scale = settings.units === 'raw' ? 1 : f.std > 0 ? f.std : 1;
+        if (f.mutable && settings.bounds === 'data' && spec?.min === undefined && spec?.max === undefined && f.lower === f.upper) {
+            f.mutable = false;
+            f.immutableReason = 'constant';
+        }
+    }
+    for (const f of b.categorical) {
+        if (f.mutable && f.levels.length < 2) {
+            f.mutable = false;
+            f.immutableReason = 'constant';
+        }
+        else if (f.mutable && f.levels.length > MAX_CATEGORICAL_LEVELS) {
+            // free text or identifiers, not a category an attacker picks from
+            f.mutable = false;
+            f.immutableReason = `more than ${MAX_CATEGORICAL_LEVELS} values`;
+        }
+    }
+    const rows = input.rows;
+    const nn = b.numeric.length;
+    const nc = b.categorical.length;
+    const x0 = new Float64Array(rows * nn);
+    for (let j = 0; j < nn; j++) {
+        const col = b.x0Columns[j];
+        for (let r = 0; r < rows; r++)
+            x0[r * nn + j] = col[r];
+    }
+    const c0 = new Int32Array(rows * nc);
+    for (let j = 0; j < nc; j++) {
+        const col = b.c0Columns[j];
+        for (let r = 0; r < rows; r++)
+            c0[r * nc + j] = col[r];
+    }
+    return {
+        input,
+        rows,
+        numeric: b.numeric,
+        categorical: b.categorical,
+        limits: limitsOf(b.numeric),
+        x0,
+        c0,
+        mutableNumeric: Int32Array.from(b.numeric.flatMap((f, i) => (f.mutable ? [i] : []))),
+        mutableCategorical: Int32Array.from(b.categorical.flatMap((f, i) => (f.mutable ? [i] : []))),
+        indicatorGroups: indicatorGroupsOf(b),
+        units: settings.units,
+    };
+}
+function limitsOf(numeric) {
+    return {
+        lower: Float64Array.from(numeric, (f) => f.lower),
+        upper: Float64Array.from(numeric, (f) => f.upper),
+        scale: Float64Array.from(numeric, (f) => f.scale),
+        integer: Uint8Array.from(numeric, (f) => (f.integer ? 1 : 0)),
+        float32: Uint8Array.from(numeric, (f) => (f.float32 ? 1 : 0)),
+        mutable: Uint8Array.from(numeric, (f) => (f.mutable ? 1 : 0)),
+        direction: Int8Array.from(numeric, (f) => (f.direction === 'increase' ? 1 : f.direction === 'decrease' ? -1 : 0)),
+    };
+}
+function indicatorGroupsOf(b) {
+    const out = {};
+    b.numeric.forEach((f, i) => {
+        if (f.source.kind !== 'matrix')
+            return;
+        const g = b.groupOfColumn.get(f.source.column);
+        if (g !== undefined)
+            (out[g] ??= []).push(i);
+    });
+    return out;
+}
+/** The constraints as plain JSON for the Report. */
+function constraintSummary(space) {
+    const out = [];
+    for (const f of space.numeric) {
+        const s = {
+            feature: f.name,
+            kind: 'numeric',
+            mutable: f.mutable,
+            lower: Number.isFinite(f.lower) ? f.lower : null,
+            upper: Number.isFinite(f.upper) ? f.upper : null,
+            integer: f.integer,
+            direction: f.direction,
+            std: f.std,
+        };
+        if (f.immutableReason !== undefined)
+            s.reason = f.immutableReason;
+        out.push(s);
+    }
+    for (const f of space.categorical) {
+        const s = {
+            feature: f.name,
+            kind: 'categorical',
+            mutable: f.mutable,
+            values: f.levels.length,
+            encoding: f.source.kind === 'one-hot' ? 'one-hot' : 'string input',
+        };
+        if (f.immutableReason !== undefined)
+            s.reason = f.immutableReason;
+        out.push(s);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/counterfactual.js
+
+
+
+
+
+function medianOf(list) {
+    // a typed array sorts numerically without a comparator call per comparison (no NaN here)
+    const values = Float64Array.from(list).sort();
+    const n = values.length;
+    return n % 2 === 1 ? values[(n - 1) / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+function findCarrier(space, opts) {
+    const { spec } = opts;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const names = [spec.column, spec.name];
+    const cj = space.categorical.findIndex((f) => names.includes(f.name) || (f.column !== null && names.includes(f.column)));
+    if (cj >= 0) {
+        const f = space.categorical[cj];
+        return {
+            feature: f.name,
+            method: 'category',
+            values: f.levels.map((key, v) => ({ key, value: key, apply: (c, k) => void (c.c[k * nc + cj] = v) })),
+            valueOf: (row) => space.c0[row * nc + cj],
+            numeric: [],
+            categorical: [cj],
+        };
+    }
+    const group = names.map((n) => space.indicatorGroups[n]).find((g) => g !== undefined);
+    if (group && group.length >= 2) {
+        // one-hot indicators kept as numbers (one_hot: none): a value = which indicator is set
+        const levelOf = (row) => {
+            let level = -1;
+            for (let q = 0; q < group.length; q++) {
+                const v = space.x0[row * nn + group[q]];
+                if (v === 1) {
+                    if (level >= 0)
+                        return -2;
+                    level = q;
+                }
+                else if (v !== 0)
+                    return -2;
+            }
+            return level < 0 ? group.length : level;
+        };
+        // level of every row once (-2: not one-hot), the levels seen in ascending order
+        const rowLevel = new Int32Array(space.rows);
+        const present = new Uint8Array(group.length + 1);
+        for (let r = 0; r < space.rows; r++) {
+            const l = levelOf(r);
+            rowLevel[r] = l;
+            if (l >= 0)
+                present[l] = 1;
+        }
+        const levels = [];
+        for (let l = 0; l <= group.length; l++)
+            if (present[l])
+                levels.push(l);
+        const indexOfLevel = new Int32Array(group.length + 1).fill(-1);
+        levels.forEach((l, i) => (indexOfLevel[l] = i));
+        return {
+            feature: names.find((n) => space.indicatorGroups[n] !== undefined),
+            method: 'category',
+            values: levels.map((l) => {
+                const name = l === group.length ? NONE_LEVEL : space.numeric[group[l]].name;
+                const key = name.includes('=') ? name.slice(name.indexOf('=') + 1) : name;
+                return {
+                    key,
+                    value: key,
+                    apply: (c, k) => {
+                        for (let q = 0; q < group.length; q++)
+                            c.x[k * nn + group[q]] = q === l ? 1 : 0;
+                    },
+                };
+            }),
+            valueOf: (row) => {
+                const l = rowLevel[row];
+                return l >= 0 ? indexOfLevel[l] : -1;
+            },
+            numeric: group,
+            categorical: [],
+        };
+    }
+    const j = space.numeric.findIndex((f) => names.includes(f.name) || (f.column !== null && names.includes(f.column)));
+    if (j < 0)
+        return null;
+    const g = opts.groupings.find((x) => x.attributes.length === 1 && x.name === spec.name);
+    if (!g)
+        return null;
+    const f = space.numeric[j];
+    const byGroup = g.keys.map(() => []);
+    for (let r = 0; r < space.rows; r++) {
+        const code = g.codes[r];
+        const v = space.x0[r * nn + j];
+        if (code >= 0 && v === v)
+            byGroup[code].push(v);
+    }
+    const values = [];
+    const valueIndexOfCode = new Int32Array(g.keys.length).fill(-1);
+    g.keys.forEach((key, code) => {
+        const members = byGroup[code];
+        if (members.length === 0)
+            return;
+        let v = medianOf(members);
+        if (f.integer)
+            v = Math.round(v);
+        if (f.float32)
+            v = Math.fround(v);
+        valueIndexOfCode[code] = values.length;
+        values.push({ key, value: v, apply: (c, k) => void (c.x[k * nn + j] = v) });
+    });
+    return {
+        feature: f.name,
+        method: 'bins',
+        values,
+        valueOf: (row) => {
+            const code = g.codes[row];
+            return code >= 0 && code < g.keys.length ? valueIndexOfCode[code] : -1;
+        },
+        numeric: [j],
+        categorical: [],
+    };
+}
+/** Counterfactual pair k: row rows[i] with the attribute set to each other value v (repaired under the relations). */
+function writePairs(space, carrier, rows, valueOfRow, cands, pairRow, pairFrom, pairTo, repair, relations) {
+    const V = carrier.values.length;
+    const applies = carrier.values.map((v) => v.apply);
+    const attribute = carrier.categorical[0];
+    let k = 0;
+    for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        const own = valueOfRow[r];
+        for (let v = 0; v < V; v++) {
+            if (v === own)
+                continue;
+            setOriginal(space, cands, k, r);
+            applies[v](cands, k);
+            if (repair)
+                repairCounterfactual(space, relations, cands, k, attribute, repair);
+            pairRow[k] = i;
+            pairFrom[k] = own;
+            pairTo[k] = v;
+            k++;
+        }
+    }
+}
+/** Per pair: flips and score changes summed per row, per original value and per transition (from -> to). */
+function aggregatePairs(p, a) {
+    const { rows, pairRow, pairFrom, pairTo, scores, V } = p;
+    const { rowFlip, rowAbsSum, rowPairs, gAbs, gSigned, gPairs, tPairs, tFlip, tSigned } = a;
+    const pairs = pairRow.length;
+    let flippedPairs = 0;
+    let sumAbs = 0;
+    let maxAbs = 0;
+    for (let q = 0; q < pairs; q++) {
+        const r = rows[pairRow[q]];
+        const s0 = p.scores0[r];
+        const s = scores[q];
+        const d = s - s0;
+        const flip = decide(s, p.threshold) !== p.yPred[r];
+        const from = pairFrom[q];
+        const to = pairTo[q];
+        if (flip) {
+            flippedPairs++;
+            rowFlip[pairRow[q]] = 1;
+            tFlip[from * V + to]++;
+        }
+        sumAbs += Math.abs(d);
+        rowAbsSum[pairRow[q]] += Math.abs(d);
+        rowPairs[pairRow[q]]++;
+        if (Math.abs(d) > maxAbs)
+            maxAbs = Math.abs(d);
+        gAbs[from] += Math.abs(d);
+        gSigned[from] += d;
+        gPairs[from]++;
+        tPairs[from * V + to]++;
+        tSigned[from * V + to] += d;
+    }
+    return { flippedPairs, sumAbs, maxAbs };
+}
+async function counterfactualTest(space, oracle, opts) {
+    const { spec } = opts;
+    const result = {
+        attribute: spec.name,
+        column: spec.column,
+        feature: null,
+        method: 'none',
+        values: [],
+        rows: 0,
+        pairs: 0,
+        flipRate: null,
+        pairFlipRate: null,
+        meanAbsScoreChange: null,
+        maxAbsScoreChange: null,
+        groups: [],
+        transitions: [],
+        queries: 0,
+        stopped: null,
+        notes: [],
+    };
+    const empty = {
+        result,
+        candidates: allocCandidates(space, 0),
+        scores: new Float32Array(0),
+        changedNumeric: [],
+        changedCategorical: [],
+        rows: new Uint32Array(0),
+        rowFlip: new Uint8Array(0),
+        rowAbsSum: new Float64Array(0),
+        rowPairs: new Uint32Array(0),
+    };
+    const carrier = findCarrier(space, opts);
+    if (!carrier) {
+        result.flipRate = 0;
+        result.pairFlipRate = 0;
+        result.meanAbsScoreChange = 0;
+        result.maxAbsScoreChange = 0;
+        result.notes.push(`\`${spec.column}\` is not a model input: the model cannot use it directly (decisions cannot change with it; proxies are not tested here)`);
+        return empty;
+    }
+    result.feature = carrier.feature;
+    result.method = carrier.method;
+    result.values = carrier.values.map((v) => ({ key: v.key, value: v.value }));
+    const V = carrier.values.length;
+    if (V < 2) {
+        result.notes.push(`\`${spec.column}\` takes a single value in the data: nothing to change`);
+        return empty;
+    }
+    // rows: all, or a stratified sample; fewer when the pairs would exceed the budget
+    let rows = opts.rows === 'all' ? new Uint32Array(space.rows) : stratifiedSample(opts.yTrue, opts.rows, opts.rng);
+    if (opts.rows === 'all')
+        for (let r = 0; r < space.rows; r++)
+            rows[r] = r;
+    // the attribute's value of every dataset row, once (-1: unknown)
+    const valueOfRow = new Int32Array(space.rows);
+    for (let r = 0; r < space.rows; r++)
+        valueOfRow[r] = carrier.valueOf(r);
+    {
+        let kept = 0;
+        for (let i = 0; i < rows.length; i++)
+            if (valueOfRow[rows[i]] >= 0)
+                rows[kept++] = rows[i];
+        rows = kept === rows.length ? rows : rows.slice(0, kept);
+    }
+    let pairs = rows.length * (V - 1);
+    if (pairs > oracle.remaining()) {
+        // shrink to what the budget allows (stratified by label within the rows kept)
+        const labels = Uint8Array.from(rows, (r) => opts.yTrue[r]);
+        const fit = Math.floor(oracle.remaining() / (V - 1));
+        const pick = stratifiedSample(labels, fit, opts.rng);
+        result.notes.push(`the query budget allows ${pick.length} of the ${rows.length} rows asked for`);
+        rows = Uint32Array.from(pick, (i) => rows[i]);
+        pairs = rows.length * (V - 1);
+    }
+    if (rows.length === 0 && oracle.stopped() === null) {
+        result.notes.push(`no tested row has a known \`${spec.column}\``);
+        return empty;
+    }
+    if (pairs === 0 || !oracle.canAfford(pairs)) {
+        result.stopped = oracle.stopped() ?? 'query_budget';
+        result.notes.push(result.stopped === 'deadline' ? 'not run: the time limit was reached' : 'not run: no query budget left');
+        return empty;
+    }
+    const cands = allocCandidates(space, pairs);
+    const repair = opts.relations && opts.relations.combinations.length + opts.relations.functional.length > 0
+        ? { categorical: [], numeric: [], changed: new Map(), unresolved: new Map() }
+        : null;
+    const pairRow = new Int32Array(pairs);
+    const pairFrom = new Int32Array(pairs);
+    const pairTo = new Int32Array(pairs);
+    writePairs(space, carrier, rows, valueOfRow, cands, pairRow, pairFrom, pairTo, repair !== null && carrier.categorical.length === 1 ? repair : null, opts.relations);
+    const changedNumeric = [...new Set([...carrier.numeric, ...(repair?.numeric ?? [])])];
+    const changedCategorical = [...new Set([...carrier.categorical, ...(repair?.categorical ?? [])])];
+    if (repair) {
+        const names = [...new Set([...repair.changed.keys(), ...repair.unresolved.keys()])].sort();
+        result.dependents = names.map((feature) => ({ feature, changed: repair.changed.get(feature) ?? 0, unresolved: repair.unresolved.get(feature) ?? 0 }));
+        for (const d of result.dependents) {
+            if (d.changed > 0)
+                result.notes.push(`${d.feature} changed with ${spec.name} on ${d.changed} of ${pairs} counterfactual rows, to keep combinations seen in the data`);
+            if (d.unresolved > 0)
+                result.notes.push(`${d.feature}: on ${d.unresolved} of ${pairs} counterfactual rows no combination seen in the data fits the new ${spec.name}; left as it was`);
+        }
+    }
+    const scores = await oracle.score(cands, { numeric: changedNumeric, categorical: changedCategorical });
+    result.queries = oracle.queries;
+    // aggregates
+    const rowFlip = new Uint8Array(rows.length);
+    const rowAbsSum = new Float64Array(rows.length);
+    const rowPairs = new Uint32Array(rows.length);
+    const gRows = new Float64Array(V);
+    const gFlip = new Float64Array(V);
+    const gAbs = new Float64Array(V);
+    const gSigned = new Float64Array(V);
+    const gPairs = new Float64Array(V);
+    const tPairs = new Float64Array(V * V);
+    const tFlip = new Float64Array(V * V);
+    const tSigned = new Float64Array(V * V);
+    const { flippedPairs, sumAbs, maxAbs } = aggregatePairs({ rows, pairRow, pairFrom, pairTo, scores, scores0: opts.scores, yPred: opts.yPred, threshold: oracle.threshold, V }, { rowFlip, rowAbsSum, rowPairs, gAbs, gSigned, gPairs, tPairs, tFlip, tSigned });
+    let flippedRows = 0;
+    for (let i = 0; i < rows.length; i++) {
+        const own = valueOfRow[rows[i]];
+        gRows[own]++;
+        if (rowFlip[i]) {
+            gFlip[own]++;
+            flippedRows++;
+        }
+    }
+    result.rows = rows.length;
+    result.pairs = pairs;
+    result.flipRate = rows.length > 0 ? flippedRows / rows.length : null;
+    result.pairFlipRate = pairs > 0 ? flippedPairs / pairs : null;
+    result.meanAbsScoreChange = pairs > 0 ? sumAbs / pairs : null;
+    result.maxAbsScoreChange = pairs > 0 ? maxAbs : null;
+    result.groups = carrier.values.map((v, g) => ({
+        key: v.key,
+        rows: gRows[g],
+        flipRate: gRows[g] > 0 ? gFlip[g] / gRows[g] : null,
+        meanAbsScoreChange: gPairs[g] > 0 ? gAbs[g] / gPairs[g] : null,
+        meanScoreChange: gPairs[g] > 0 ? gSigned[g] / gPairs[g] : null,
+    }));
+    const transitions = [];
+    for (let a = 0; a < V; a++) {
+        for (let b = 0; b < V; b++) {
+            const p = tPairs[a * V + b];
+            if (a === b || p === 0)
+                continue;
+            transitions.push({
+                from: carrier.values[a].key,
+                to: carrier.values[b].key,
+                pairs: p,
+                flipRate: tFlip[a * V + b] / p,
+                meanScoreChange: tSigned[a * V + b] / p,
+            });
+        }
+    }
+    result.transitions = transitions;
+    return { result, candidates: cands, scores, changedNumeric, changedCategorical, rows, rowFlip, rowAbsSum, rowPairs };
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/norms.js
+/**
+ * Perturbation sizes in the policy's units: for numeric feature j, u_j = (x_j − x0_j) / scale_j (scale = the feature's
+ * standard deviation in 'std' units, 1 in 'raw' units); L∞ = max |u_j|, L2 = sqrt(Σ u_j²). Missing original values
+ * never move and count as 0. Categorical changes are counted separately (l0: features whose level changed).
+ */
+
+function perturbationNorm(space, cands, k, norm) {
+    const nn = space.numeric.length;
+    const o = cands.origin[k];
+    let acc = 0;
+    const mut = space.mutableNumeric;
+    const scale = space.limits.scale;
+    for (let m = 0; m < mut.length; m++) {
+        const j = mut[m];
+        const a = space.x0[o * nn + j];
+        if (a !== a)
+            continue;
+        const u = Math.abs((cands.x[k * nn + j] - a) / scale[j]);
+        if (norm === 'linf') {
+            if (u > acc)
+                acc = u;
+        }
+        else
+            acc += u * u;
+    }
+    return norm === 'linf' ? acc : Math.sqrt(acc);
+}
+/** Norm of a vector given in units over the mutable features (length = mutableNumeric.length). */
+function vectorNorm(u, offset, length, norm) {
+    let acc = 0;
+    for (let i = 0; i < length; i++) {
+        const v = Math.abs(u[offset + i]);
+        if (norm === 'linf') {
+            if (v > acc)
+                acc = v;
+        }
+        else
+            acc += v * v;
+    }
+    return norm === 'linf' ? acc : Math.sqrt(acc);
+}
+/** Clip a vector (in units) to the ε-ball of the norm, in place. */
+function clipToBall(u, offset, length, norm, eps) {
+    if (norm === 'linf') {
+        for (let i = 0; i < length; i++) {
+            const v = u[offset + i];
+            if (v > eps)
+                u[offset + i] = eps;
+            else if (v < -eps)
+                u[offset + i] = -eps;
+        }
+        return;
+    }
+    const n = vectorNorm(u, offset, length, 'l2');
+    if (n > eps) {
+        const f = eps / n;
+        for (let i = 0; i < length; i++)
+            u[offset + i] = u[offset + i] * f;
+    }
+}
+/** Categorical features whose level differs from the original row. */
+function categoricalChanges(space, cands, k) {
+    const nc = space.categorical.length;
+    const o = cands.origin[k];
+    let n = 0;
+    for (let j = 0; j < nc; j++)
+        if (cands.c[k * nc + j] !== space.c0[o * nc + j])
+            n++;
+    return n;
+}
+/**
+ * Write candidate k as original row o moved by the vector u (units, over the mutable numeric features), then project
+ * it ('toward' rounding keeps it inside any ball u is inside).
+ *
+ * `onlyMutable`: the caller's buffer only ever holds candidates whose immutable numeric features and categorical levels
+ * are those of their original row (true of buffers written only by placeCandidate): when slot k already holds a
+ * candidate of row o, only its mutable numeric features are written.
+ */
+function placeCandidate(space, cands, k, o, u, uOffset, rounding = 'toward', onlyMutable = false) {
+    const nn = space.numeric.length;
+    const x = cands.x;
+    const x0 = space.x0;
+    if (!onlyMutable || cands.origin[k] !== o)
+        setOriginal(space, cands, k, o);
+    const mut = space.mutableNumeric;
+    const { scale, lower, upper, direction, integer, float32 } = space.limits;
+    const toward = rounding === 'toward';
+    // projectValue inlined (hot path): direction, bounds, integers, float32
+    for (let m = 0; m < mut.length; m++) {
+        const j = mut[m];
+        const a = x0[o * nn + j];
+        let v = a + u[uOffset + m] * scale[j];
+        if (a !== a || v !== v) {
+            x[k * nn + j] = a;
+            continue;
+        }
+        const dir = direction[j];
+        const lo = dir === 1 ? a : Math.min(lower[j], a);
+        const hi = dir === -1 ? a : Math.max(upper[j], a);
+        if (v < lo)
+            v = lo;
+        else if (v > hi)
+            v = hi;
+        if (toward)
+            v = roundToward(space, j, v, a);
+        else if (integer[j] === 1)
+            v = projectValue(space, j, v, a, rounding);
+        else if (float32[j] === 1)
+            v = Math.fround(v);
+        x[k * nn + j] = v;
+    }
+}
+/**
+ * projectValue's 'toward' rounding of a value already clamped to its bounds (hot path: its common cases inline):
+ * integer steps from an integer original value, then the float32 value towards the original.
+ */
+function roundToward(space, j, v, a) {
+    const { integer, float32 } = space.limits;
+    if (integer[j] === 1) {
+        if (!Number.isInteger(a))
+            return projectValue(space, j, v, a, 'toward');
+        v = a + Math.trunc(v - a);
+    }
+    return float32[j] === 1 ? float32Toward(v, a) : v;
+}
+/** Scratch of placeCandidatesOfRow: the row's original values, scales and bounds over the mutable numeric features. */
+let rowA = new Float64Array(0);
+let rowScale = new Float64Array(0);
+let rowLo = new Float64Array(0);
+let rowHi = new Float64Array(0);
+/**
+ * placeCandidate ('toward' rounding, onlyMutable) for `count` candidates of the same original row o: candidate q goes
+ * to slot k = first + q·stride, moved by the vector u[k·M, (k+1)·M). The row's bounds are computed once, not per
+ * candidate.
+ */
+function placeCandidatesOfRow(space, cands, o, u, first, stride, count) {
+    const nn = space.numeric.length;
+    const mut = space.mutableNumeric;
+    const M = mut.length;
+    if (rowA.length < M) {
+        rowA = new Float64Array(M);
+        rowScale = new Float64Array(M);
+        rowLo = new Float64Array(M);
+        rowHi = new Float64Array(M);
+    }
+    const { scale, lower, upper, direction } = space.limits;
+    const x0 = space.x0;
+    for (let m = 0; m < M; m++) {
+        const j = mut[m];
+        const a = x0[o * nn + j];
+        const dir = direction[j];
+        rowA[m] = a;
+        rowScale[m] = scale[j];
+        rowLo[m] = dir === 1 ? a : Math.min(lower[j], a);
+        rowHi[m] = dir === -1 ? a : Math.max(upper[j], a);
+    }
+    const x = cands.x;
+    const origin = cands.origin;
+    for (let q = 0; q < count; q++) {
+        const k = first + q * stride;
+        if (origin[k] !== o)
+            setOriginal(space, cands, k, o);
+        const uo = k * M;
+        const xo = k * nn;
+        for (let m = 0; m < M; m++) {
+            const j = mut[m];
+            const a = rowA[m];
+            let v = a + u[uo + m] * rowScale[m];
+            if (a !== a || v !== v) {
+                x[xo + j] = a;
+                continue;
+            }
+            const lo = rowLo[m];
+            const hi = rowHi[m];
+            if (v < lo)
+                v = lo;
+            else if (v > hi)
+                v = hi;
+            x[xo + j] = roundToward(space, j, v, a);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/decision-attack.js
+
+
+
+
+
+const NORM_TITLE = { linf: 'L∞', l2: 'L2' };
+/** Escalating Gaussian scales (in feature standard deviations) tried as starting points. */
+const INIT_NOISE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
+/** Pool of opposite-decision rows searched for nearest starting points (fewer when there are many features). */
+const INIT_POOL = 4000;
+const INIT_POOL_WORK = 50_000;
+const MAX_STEP_HALVINGS = 12;
+/** Single-feature extremes are tried as starting points up to this many mutable features. */
+const EXTREMES_UP_TO = 32;
+/** An unbounded feature's "extreme": this many standard deviations away. */
+const EXTREME_UNBOUNDED = 64;
+/** From this many features on, probe directions are Rademacher ±1/√d (nearly uniform on the sphere there, and cheap). */
+const RADEMACHER_FROM = 32;
+/** L∞ sign-correction rounds after the iterations: how far inside the current distance each sign is tried flipped. */
+/** Random sign patterns of the corner search for rows without a start, each tried at these fractions of the way. */
+const CORNER_SIGNS = 16;
+const CORNER_SCALES = [1, 0.5, 0.25];
+const SIGN_ROUNDS = [0.1, 0.03, 0.01, 0.003];
+/** Sign rounds run up to this many mutable features, on groups of tasks of at most SIGN_POINTS coordinates. */
+const SIGN_MAX_FEATURES = 1024;
+const SIGN_POINTS = 4_000_000;
+async function decisionAttack(space, oracle, inst, opts, rng) {
+    const { norm } = opts;
+    const out = emptyOutcome(space, { key: `decision_attack/${norm}`, kind: 'decision_attack', title: `Decision-based attack (HopSkipJump, ${NORM_TITLE[norm]})`, measure: norm, units: space.units }, inst, opts.epsilons);
+    out.parameters = {
+        iterations: opts.iterations,
+        gradient_samples: opts.gradientSamples,
+        max_gradient_samples: opts.maxGradientSamples,
+        init_candidates: opts.initCandidates,
+        tolerance: opts.tolerance,
+    };
+    const M = space.mutableNumeric.length;
+    const n = inst.rows.length;
+    out.noStart = new Uint8Array(n);
+    if (M === 0) {
+        out.notes.push('no mutable numeric feature: nothing for a decision-based attack to change');
+        return out;
+    }
+    const nn = space.numeric.length;
+    const threshold = oracle.threshold;
+    const mut = space.mutableNumeric;
+    // written only by placeCandidate: immutable values and levels are always the original ones (see onlyMutable)
+    const candidatePool = new CandidatePool(space);
+    let flipBuffer = new Uint8Array(0);
+    // tasks: the correctly classified instances; the current boundary point of task t (units, continuous, feasible; its
+    // projection flips the decision) is U[t·M, (t+1)·M), its size dist[t]
+    let T = 0;
+    for (let i = 0; i < n; i++)
+        if (inst.correct[i])
+            T++;
+    const taskInst = new Int32Array(T);
+    const taskOrigin = new Uint32Array(T);
+    for (let i = 0, t = 0; i < n; i++) {
+        if (!inst.correct[i])
+            continue;
+        taskInst[t] = i;
+        taskOrigin[t++] = inst.rows[i];
+    }
+    const U = new Float64Array(T * M);
+    const dist = new Float64Array(T).fill(Infinity);
+    /**
+     * Score `per` points (units) of each task of tasks[0, nt) in one call; point p of the a-th task is
+     * points[(p·nt + a)·M, ...) and candidate p·nt + a (point-major: a task keeps its slots from one call to the next,
+     * so the model input rows are patched, not rebuilt). Returns which flip (a view valid until the next call), and
+     * records flipped examples; null when the budget or the time is spent.
+     */
+    const evaluate = async (tasks, nt, points, per) => {
+        const count = nt * per;
+        if (count === 0)
+            return new Uint8Array(0);
+        if (!oracle.canAfford(count))
+            return null;
+        const cands = candidatePool.take(count);
+        for (let a = 0; a < nt; a++)
+            placeCandidatesOfRow(space, cands, taskOrigin[tasks[a]], points, a, nt, per);
+        const scores = await oracle.score(cands);
+        if (flipBuffer.length < count)
+            flipBuffer = new Uint8Array(Math.max(count, Math.ceil(flipBuffer.length * 1.5)));
+        const flips = flipBuffer.subarray(0, count);
+        recordFlips(space, inst, out, taskInst, tasks, nt, per, cands, scores, threshold, norm, flips);
+        return flips;
+    };
+    // ---- 1. starting points
+    const pools = [[], []];
+    for (let r = 0; r < opts.yPred.length; r++)
+        pools[opts.yPred[r] === 1 ? 1 : 0].push(r);
+    for (const pool of pools) {
+        // a seeded subset keeps the nearest-neighbour search bounded
+        for (let i = pool.length - 1; i > 0; i--) {
+            const j = rng.int(i + 1);
+            const tmp = pool[i];
+            pool[i] = pool[j];
+            pool[j] = tmp;
+        }
+        pool.length = Math.min(pool.length, INIT_POOL, Math.max(200, Math.floor(INIT_POOL_WORK / M)));
+    }
+    // the donors' mutable values, contiguous (pool order)
+    const donorValues = pools.map((pool) => {
+        const v = new Float64Array(pool.length * M);
+        for (let q = 0; q < pool.length; q++)
+            for (let m = 0; m < M; m++)
+                v[q * M + m] = space.x0[pool[q] * nn + mut[m]];
+        return v;
+    });
+    const K = opts.initCandidates;
+    const R = 2 * INIT_NOISE_SCALES.length; // antithetic pairs: z and −z at each scale
+    // single-feature extremes (each mutable feature alone at its lower / upper bound) when there are few features
+    const E = M <= EXTREMES_UP_TO ? 2 * M : 0;
+    const per0 = K + R + E;
+    let noStart = 0;
+    const invScale = Float64Array.from(mut, (j) => 1 / space.numeric[j].scale);
+    const origValues = new Float64Array(M);
+    const bestR = new Int32Array(K);
+    const bestD = new Float64Array(K);
+    const dir = new Float64Array(M);
+    let probes = new Float64Array(0);
+    let dirs = new Float64Array(0);
+    /** Steps 1-3 for the tasks [t0, t1) (chunks bound the rows scored in one step). */
+    const attackChunk = async (t0, t1) => {
+        const nt = t1 - t0;
+        const tasks = new Int32Array(nt);
+        for (let a = 0; a < nt; a++)
+            tasks[a] = t0 + a;
+        // points: candidate p of task a at ((p·nt + a)·M)
+        const init = new Float64Array(nt * per0 * M);
+        const at = (a, p) => (p * nt + a) * M;
+        writeStartingPoints(space, inst, norm, rng, taskInst, taskOrigin, t0, nt, pools, donorValues, K, R, per0, invScale, init, bestR, bestD, origValues);
+        for (let a = 0; a < nt; a++) {
+            for (let p = 0; p < per0; p++)
+                clampToFeasible(space, taskOrigin[t0 + a], init, at(a, p));
+        }
+        const first = await evaluate(tasks, nt, init, per0);
+        let active = new Int32Array(nt);
+        let na = 0;
+        if (first) {
+            for (let a = 0; a < nt; a++) {
+                const t = t0 + a;
+                let bestP = -1;
+                let bestDist = Infinity;
+                for (let p = 0; p < per0; p++) {
+                    if (!first[p * nt + a])
+                        continue;
+                    const d = vectorNorm(init, at(a, p), M, norm);
+                    if (d < bestDist) {
+                        bestDist = d;
+                        bestP = p;
+                    }
+                }
+                if (bestP < 0)
+                    continue;
+                U.set(init.subarray(at(a, bestP), at(a, bestP) + M), t * M);
+                dist[t] = bestDist;
+                active[na++] = t;
+            }
+            // rows without a start: a search of the feasible box itself (each feature alone at its bounds when not tried
+            // yet, then corners: every feature towards a random bound, at full, half and quarter distance)
+            const missing = [];
+            for (let a = 0; a < nt; a++)
+                if (!(Number.isFinite(dist[t0 + a])))
+                    missing.push(t0 + a);
+            if (missing.length > 0) {
+                const singles = E === 0 ? 2 * M : 0;
+                const per1 = singles + CORNER_SIGNS * CORNER_SCALES.length;
+                const nm = missing.length;
+                const pts = new Float64Array(nm * per1 * M);
+                const at1 = (q, p) => (p * nm + q) * M;
+                const reach = (o, m, up) => {
+                    const j = mut[m];
+                    const f = space.numeric[j];
+                    const a0 = space.x0[o * nn + j];
+                    if (a0 !== a0)
+                        return 0;
+                    const bound = up ? f.upper : f.lower;
+                    return Number.isFinite(bound) ? (bound - a0) / f.scale : ((up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale)) / f.scale;
+                };
+                const signs = new Uint8Array(M);
+                missing.forEach((t, q) => {
+                    const o = taskOrigin[t];
+                    for (let p = 0; p < singles; p++)
+                        pts[at1(q, p) + (p >> 1)] = reach(o, p >> 1, (p & 1) === 1);
+                    for (let c = 0; c < CORNER_SIGNS; c++) {
+                        for (let m = 0; m < M; m++)
+                            signs[m] = rng.next() < 0.5 ? 1 : 0;
+                        CORNER_SCALES.forEach((sc, w) => {
+                            const off = at1(q, singles + c * CORNER_SCALES.length + w);
+                            for (let m = 0; m < M; m++)
+                                pts[off + m] = sc * reach(o, m, signs[m] === 1);
+                        });
+                    }
+                    for (let p = 0; p < per1; p++)
+                        clampToFeasible(space, o, pts, at1(q, p));
+                });
+                const second = await evaluate(Int32Array.from(missing), nm, pts, per1);
+                if (second) {
+                    missing.forEach((t, q) => {
+                        let bestP = -1;
+                        let bestDist = Infinity;
+                        for (let p = 0; p < per1; p++) {
+                            if (!second[p * nm + q])
+                                continue;
+                            const d = vectorNorm(pts, at1(q, p), M, norm);
+                            if (d < bestDist) {
+                                bestDist = d;
+                                bestP = p;
+                            }
+                        }
+                        if (bestP < 0)
+                            return;
+                        U.set(pts.subarray(at1(q, bestP), at1(q, bestP) + M), t * M);
+                        dist[t] = bestDist;
+                        active[na++] = t;
+                    });
+                }
+            }
+            for (let a = 0; a < nt; a++) {
+                if (Number.isFinite(dist[t0 + a]))
+                    continue;
+                noStart++;
+                out.noStart[taskInst[t0 + a]] = 1;
+            }
+        }
+        // ---- 2. boundary search (bisection towards the original row)
+        const lo = new Float64Array(nt);
+        const hi = new Float64Array(nt);
+        const pts = new Float64Array(nt * M);
+        const open = new Int32Array(nt);
+        const openTasks = new Int32Array(nt);
+        const mids = new Float64Array(nt * M);
+        /** Point λ of the way from the original row to task t's point (L2: on the segment; L∞: the box clip). */
+        const blend = (t, lam, dst, off) => {
+            if (norm === 'l2')
+                for (let m = 0; m < M; m++)
+                    dst[off + m] = lam * U[t * M + m];
+            else {
+                const r = lam * vectorNorm(U, t * M, M, 'linf');
+                for (let m = 0; m < M; m++) {
+                    const v = U[t * M + m];
+                    dst[off + m] = v > r ? r : v < -r ? -r : v;
+                }
+            }
+        };
+        const boundary = async (ts, nts) => {
+            lo.fill(0, 0, nts);
+            hi.fill(1, 0, nts);
+            for (;;) {
+                let no = 0;
+                for (let a = 0; a < nts; a++) {
+                    if (hi[a] - lo[a] > opts.tolerance) {
+                        open[no] = a;
+                        openTasks[no++] = ts[a];
+                    }
+                }
+                if (no === 0)
+                    break;
+                for (let q = 0; q < no; q++) {
+                    const a = open[q];
+                    blend(ts[a], (lo[a] + hi[a]) / 2, mids, q * M);
+                }
+                const res = await evaluate(openTasks, no, mids, 1);
+                if (!res)
+                    return false;
+                for (let q = 0; q < no; q++) {
+                    const a = open[q];
+                    const mid = (lo[a] + hi[a]) / 2;
+                    if (res[q]) {
+                        hi[a] = mid;
+                        for (let m = 0; m < M; m++)
+                            pts[a * M + m] = mids[q * M + m];
+                    }
+                    else
+                        lo[a] = mid;
+                }
+            }
+            for (let a = 0; a < nts; a++) {
+                const t = ts[a];
+                if (hi[a] < 1)
+                    for (let m = 0; m < M; m++)
+                        U[t * M + m] = pts[a * M + m];
+                dist[t] = vectorNorm(U, t * M, M, norm);
+            }
+            return true;
+        };
+        let ok = na > 0 ? await boundary(active, na) : true;
+        // ---- 3. HopSkipJump iterations
+        const stepDir = new Float64Array(nt * M);
+        const xi = new Float64Array(nt);
+        const pending = new Int32Array(nt);
+        const pendingPos = new Int32Array(nt);
+        const landed = new Uint8Array(nt);
+        const landedAt = new Float64Array(nt * M);
+        const stepPts = new Float64Array(nt * M);
+        const moved = new Int32Array(nt);
+        // running sum of each task's unit normal estimates: the ray from the original row along it (L2) or its sign (L∞)
+        // is searched for a closer boundary point after every iteration (exact in one step on a linear boundary)
+        const acc = new Float64Array(nt * M);
+        const rayDir = new Float64Array(nt * M);
+        const rayPts = new Float64Array(nt * M);
+        const rayBest = new Float64Array(nt * M);
+        const rayTasks = new Int32Array(nt);
+        const rayOpen = new Int32Array(nt);
+        const rayOpenTasks = new Int32Array(nt);
+        const rayLo = new Float64Array(nt);
+        const rayHi = new Float64Array(nt);
+        const raySearch = async (ts, nts) => {
+            let nr = 0;
+            for (let a = 0; a < nts; a++) {
+                const t = ts[a];
+                const off = (t - t0) * M;
+                const l2 = vectorNorm(acc, off, M, 'l2');
+                if (!(l2 > 0) || !(dist[t] > 0))
+                    continue;
+                for (let m = 0; m < M; m++) {
+                    const v = acc[off + m];
+                    rayDir[nr * M + m] = norm === 'linf' ? Math.sign(v) : v / l2;
+                }
+                rayTasks[nr] = t;
+                rayLo[nr] = 0;
+                rayHi[nr] = dist[t];
+                nr++;
+            }
+            if (nr === 0)
+                return true;
+            // the ray's point at the current distance: flipped -> bisect towards the row
+            for (let q = 0; q < nr; q++) {
+                for (let m = 0; m < M; m++)
+                    rayPts[q * M + m] = rayHi[q] * rayDir[q * M + m];
+                clampToFeasible(space, taskOrigin[rayTasks[q]], rayPts, q * M);
+            }
+            const first = await evaluate(rayTasks, nr, rayPts, 1);
+            if (!first)
+                return false;
+            let no = 0;
+            for (let q = 0; q < nr; q++) {
+                if (!first[q])
+                    continue;
+                rayTasks[no] = rayTasks[q];
+                rayLo[no] = 0;
+                rayHi[no] = rayHi[q];
+                for (let m = 0; m < M; m++) {
+                    rayDir[no * M + m] = rayDir[q * M + m];
+                    rayBest[no * M + m] = rayPts[q * M + m];
+                }
+                no++;
+            }
+            for (;;) {
+                let nopen = 0;
+                for (let q = 0; q < no; q++) {
+                    if (rayHi[q] - rayLo[q] <= opts.tolerance * rayHi[q])
+                        continue;
+                    rayOpen[nopen] = q;
+                    rayOpenTasks[nopen] = rayTasks[q];
+                    const lam = (rayLo[q] + rayHi[q]) / 2;
+                    for (let m = 0; m < M; m++)
+                        rayPts[nopen * M + m] = lam * rayDir[q * M + m];
+                    clampToFeasible(space, taskOrigin[rayTasks[q]], rayPts, nopen * M);
+                    nopen++;
+                }
+                if (nopen === 0)
+                    break;
+                const res = await evaluate(rayOpenTasks, nopen, rayPts, 1);
+                if (!res)
+                    return false;
+                for (let p = 0; p < nopen; p++) {
+                    const q = rayOpen[p];
+                    const lam = (rayLo[q] + rayHi[q]) / 2;
+                    if (res[p]) {
+                        rayHi[q] = lam;
+                        for (let m = 0; m < M; m++)
+                            rayBest[q * M + m] = rayPts[p * M + m];
+                    }
+                    else
+                        rayLo[q] = lam;
+                }
+            }
+            for (let q = 0; q < no; q++) {
+                const t = rayTasks[q];
+                const d = vectorNorm(rayBest, q * M, M, norm);
+                if (d < dist[t]) {
+                    for (let m = 0; m < M; m++)
+                        U[t * M + m] = rayBest[q * M + m];
+                    dist[t] = d;
+                }
+            }
+            return true;
+        };
+        for (let it = 1; ok && it <= opts.iterations && na > 0; it++) {
+            let kept = 0;
+            for (let a = 0; a < na; a++)
+                if (dist[active[a]] > 0)
+                    active[kept++] = active[a];
+            na = kept;
+            if (na === 0)
+                break;
+            const B = Math.min(opts.maxGradientSamples, Math.round(opts.gradientSamples * Math.sqrt(it)));
+            if (probes.length < na * B * M) {
+                probes = new Float64Array(na * B * M);
+                dirs = new Float64Array(na * B * M);
+            }
+            // probe b of task a at ((b·na + a)·M); drawn task by task (the draw order does not depend on the layout)
+            writeProbes(space, norm, rng, active, na, B, U, dist, taskOrigin, probes, dirs);
+            const res = await evaluate(active, na, probes, B);
+            if (!res)
+                break;
+            // step directions (tasks with a zero estimate stay where they are this iteration)
+            let np = stepDirections(norm, M, it, t0, active, na, B, res, dirs, dist, dir, acc, stepDir, xi, landed, pending, pendingPos);
+            // geometric step-size search: halve ξ until the step flips the decision
+            for (let h = 0; h <= MAX_STEP_HALVINGS && np > 0; h++) {
+                for (let q = 0; q < np; q++) {
+                    const a = pendingPos[q];
+                    const t = pending[q];
+                    for (let m = 0; m < M; m++)
+                        stepPts[q * M + m] = U[t * M + m] + xi[a] * stepDir[a * M + m];
+                    clampToFeasible(space, taskOrigin[t], stepPts, q * M);
+                }
+                const r2 = await evaluate(pending, np, stepPts, 1);
+                if (!r2) {
+                    ok = false;
+                    break;
+                }
+                let next = 0;
+                for (let q = 0; q < np; q++) {
+                    const a = pendingPos[q];
+                    if (r2[q]) {
+                        landed[a] = 1;
+                        for (let m = 0; m < M; m++)
+                            landedAt[a * M + m] = stepPts[q * M + m];
+                    }
+                    else {
+                        xi[a] = xi[a] / 2;
+                        pendingPos[next] = a;
+                        pending[next++] = pending[q];
+                    }
+                }
+                np = next;
+            }
+            if (!ok)
+                break;
+            let nm = 0;
+            for (let a = 0; a < na; a++) {
+                if (!landed[a])
+                    continue;
+                const t = active[a];
+                for (let m = 0; m < M; m++)
+                    U[t * M + m] = landedAt[a * M + m];
+                moved[nm++] = t;
+            }
+            ok = await boundary(moved, nm);
+            if (ok)
+                ok = await raySearch(active, na);
+        }
+        // L∞: the sign vector of the ray decides the distance; per round, every sign is tried flipped at a point just
+        // inside the current distance (λ = dist·(1 − η)), signs whose flip crosses the boundary are flipped, and the ray
+        // is searched again (decisions only; on a linear boundary each round corrects every sign that costs more than η/2)
+        if (norm === 'linf' && ok) {
+            const tasksWithPoint = [];
+            for (let a = 0; a < nt; a++)
+                if (Number.isFinite(dist[t0 + a]) && dist[t0 + a] > 0)
+                    tasksWithPoint.push(t0 + a);
+            // groups of tasks bound the memory of the M candidates per task
+            const group = Math.max(1, Math.floor(SIGN_POINTS / (M * M)));
+            const flipPts = new Float64Array(M <= SIGN_MAX_FEATURES ? Math.min(group, tasksWithPoint.length) * M * M : 0);
+            for (let g0 = 0; ok && g0 < tasksWithPoint.length && M <= SIGN_MAX_FEATURES; g0 += group) {
+                const all = Int32Array.from(tasksWithPoint.slice(g0, g0 + group));
+                const nall = all.length;
+                for (const eta of SIGN_ROUNDS) {
+                    if (!ok || nall === 0 || !oracle.canAfford(nall * M))
+                        break;
+                    for (let a = 0; a < nall; a++) {
+                        const t = all[a];
+                        const off = (t - t0) * M;
+                        const lam = dist[t] * (1 - eta);
+                        for (let p = 0; p < M; p++) {
+                            const at = (p * nall + a) * M;
+                            for (let m = 0; m < M; m++) {
+                                const sg = acc[off + m] >= 0 ? 1 : -1;
+                                flipPts[at + m] = lam * (m === p ? -sg : sg);
+                            }
+                            clampToFeasible(space, taskOrigin[t], flipPts, at);
+                        }
+                    }
+                    const res = await evaluate(all, nall, flipPts, M);
+                    if (!res) {
+                        ok = false;
+                        break;
+                    }
+                    for (let a = 0; a < nall; a++) {
+                        const off = (all[a] - t0) * M;
+                        for (let p = 0; p < M; p++) {
+                            if (!res[p * nall + a])
+                                continue;
+                            const v = acc[off + p];
+                            acc[off + p] = v >= 0 ? -Math.max(Math.abs(v), 1e-12) : Math.max(Math.abs(v), 1e-12);
+                        }
+                    }
+                    ok = await raySearch(all, nall);
+                }
+            }
+        }
+    };
+    const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / Math.max(per0, opts.maxGradientSamples)));
+    for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
+        await attackChunk(from, Math.min(T, from + chunk));
+    }
+    if (noStart > 0) {
+        out.notes.push(`${noStart} of ${T} rows: no starting point found (nearest rows with the other decision, noise up to 32 std, each feature at its bounds, corners of the feasible box): not flipped, and not shown to be robust either (per-row status no_start)`);
+    }
+    // ---- per budget: success = an example within ε was found
+    for (let b = 0; b < opts.epsilons.length; b++) {
+        const eps = opts.epsilons[b];
+        for (let i = 0; i < n; i++) {
+            const mp = out.minPerturbation[i];
+            if (inst.correct[i] && mp === mp && mp <= eps * (1 + BALL_SLACK)) {
+                out.flipped[b * n + i] = 1;
+                out.attackedScore[b * n + i] = out.exampleScore[i];
+            }
+        }
+    }
+    out.queries = oracle.queries;
+    out.calls = oracle.calls;
+    out.stopped = oracle.stopped();
+    return out;
+}
+/**
+ * The loops of the attack live in plain functions like this one, optimized as a whole (inside the long async attack
+ * function they ran slower and boxed their numbers). Starting points of tasks [t0, t0 + nt): point p of the a-th task
+ * at init[(p·nt + a)·M]: the K nearest opposite-decision rows, R Gaussian points (antithetic pairs at growing
+ * scales), and each feature alone at its bounds (when there are few features).
+ */
+function writeStartingPoints(space, inst, norm, rng, taskInst, taskOrigin, t0, nt, pools, donorValues, K, R, per0, invScale, init, bestR, bestD, origValues) {
+    const nn = space.numeric.length;
+    const mut = space.mutableNumeric;
+    const M = mut.length;
+    const at = (a, p) => (p * nt + a) * M;
+    for (let a = 0; a < nt; a++) {
+        const t = t0 + a;
+        const o = taskOrigin[t];
+        const side = inst.d0[taskInst[t]] === 1 ? 0 : 1;
+        const donors = pools[side];
+        const dv = donorValues[side];
+        // K nearest opposite-decision rows in the mutable features (units), kept sorted by (distance, row)
+        bestR.fill(-1);
+        bestD.fill(Infinity);
+        for (let m = 0; m < M; m++)
+            origValues[m] = space.x0[o * nn + mut[m]];
+        nearestDonors(M, K, norm === 'linf', origValues, donors, dv, invScale, bestD, bestR);
+        for (let p = 0; p < per0; p++) {
+            const off = at(a, p);
+            const r = p < K ? bestR[p] : -1;
+            if (p >= K + R) {
+                // extreme: feature (p - K - R) >> 1 at its lower (even) or upper (odd) bound, the others unchanged
+                const m = (p - K - R) >> 1;
+                const j = mut[m];
+                const f = space.numeric[j];
+                const a0 = space.x0[o * nn + j];
+                const up = ((p - K - R) & 1) === 1;
+                const bound = up ? f.upper : f.lower;
+                const far = (up ? 1 : -1) * EXTREME_UNBOUNDED * (f.std > 0 ? f.std : f.scale);
+                init[off + m] = a0 !== a0 ? 0 : Number.isFinite(bound) ? (bound - a0) / f.scale : far / f.scale;
+                continue;
+            }
+            const scale = p >= K ? INIT_NOISE_SCALES[(p - K) >> 1] : 0;
+            const mirror = p >= K && ((p - K) & 1) === 1;
+            const prev = p > 0 ? at(a, p - 1) : 0;
+            for (let m = 0; m < M; m++) {
+                const j = mut[m];
+                const f = space.numeric[j];
+                const a0 = space.x0[o * nn + j];
+                if (r >= 0) {
+                    const v = space.x0[r * nn + j];
+                    init[off + m] = a0 !== a0 || v !== v ? 0 : (v - a0) / f.scale;
+                }
+                else if (mirror)
+                    init[off + m] = -init[prev + m];
+                else if (p >= K)
+                    init[off + m] = (scale * rng.normal() * (f.std > 0 ? f.std : f.scale)) / f.scale;
+            }
+        }
+    }
+}
+/** Probe b of task active[a] at ((b·na + a)·M) (radius δ = dist·min(0.1, 1/M)); dirs gets the directions probed. */
+function writeProbes(space, norm, rng, active, na, B, U, dist, taskOrigin, probes, dirs) {
+    const M = space.mutableNumeric.length;
+    for (let a = 0; a < na; a++) {
+        const t = active[a];
+        const delta = dist[t] * Math.min(0.1, 1 / M);
+        for (let b = 0; b < B; b++) {
+            const off = (b * na + a) * M;
+            let s = 0;
+            if (M >= RADEMACHER_FROM) {
+                rademacher(rng, dirs, off, M);
+                s = Math.sqrt(M);
+            }
+            else {
+                if (norm === 'l2')
+                    fillNormal(rng, dirs, off, M);
+                else
+                    for (let m = 0; m < M; m++)
+                        dirs[off + m] = 2 * rng.next() - 1;
+                for (let m = 0; m < M; m++)
+                    s += dirs[off + m] * dirs[off + m];
+                s = Math.sqrt(s) || 1;
+            }
+            for (let m = 0; m < M; m++)
+                probes[off + m] = U[t * M + m] + (delta * dirs[off + m]) / s;
+            clampToFeasible(space, taskOrigin[t], probes, off);
+            // the direction actually probed (after the feasible clamp)
+            for (let m = 0; m < M; m++)
+                dirs[off + m] = (probes[off + m] - U[t * M + m]) / delta;
+        }
+    }
+}
+/**
+ * Per task active[a]: the baseline-corrected Monte Carlo estimate of the boundary normal from its B probes' decisions,
+ * added (unit length) to acc; the step direction (L2: the unit vector; L∞: its sign) and size ξ = dist/√it. Returns the
+ * number of tasks that step (pending / pendingPos); landed[a] is reset.
+ */
+function stepDirections(norm, M, it, t0, active, na, B, res, dirs, dist, dir, acc, stepDir, xi, landed, pending, pendingPos) {
+    let np = 0;
+    for (let a = 0; a < na; a++) {
+        const t = active[a];
+        let mean = 0;
+        for (let b = 0; b < B; b++)
+            mean += res[b * na + a] ? 1 : -1;
+        mean /= B;
+        dir.fill(0);
+        const baseline = Math.abs(mean) === 1 ? 0 : mean;
+        for (let b = 0; b < B; b++) {
+            const phi = (res[b * na + a] ? 1 : -1) - baseline;
+            const off = (b * na + a) * M;
+            for (let m = 0; m < M; m++)
+                dir[m] = dir[m] + phi * dirs[off + m];
+        }
+        const l2 = vectorNorm(dir, 0, M, 'l2');
+        landed[a] = 0;
+        if (!(l2 > 0))
+            continue;
+        for (let m = 0, off = (t - t0) * M; m < M; m++)
+            acc[off + m] = acc[off + m] + dir[m] / l2;
+        for (let m = 0; m < M; m++)
+            stepDir[a * M + m] = norm === 'l2' ? dir[m] / l2 : Math.sign(dir[m]);
+        xi[a] = dist[t] / Math.sqrt(it);
+        pendingPos[np] = a;
+        pending[np++] = t;
+    }
+    return np;
+}
+/** Decisions of candidates p·nt + a (point p of task tasks[a]) into flips; each flip is offered as its row's example. */
+function recordFlips(space, inst, out, taskInst, tasks, nt, per, cands, scores, threshold, norm, flips) {
+    for (let p = 0; p < per; p++) {
+        for (let a = 0; a < nt; a++) {
+            const k = p * nt + a;
+            const i = taskInst[tasks[a]];
+            const sc = scores[k];
+            if (decide(sc, threshold) === inst.d0[i]) {
+                flips[k] = 0;
+                continue;
+            }
+            flips[k] = 1;
+            const size = perturbationNorm(space, cands, k, norm);
+            const cur = out.minPerturbation[i];
+            if (!(cur === cur && cur <= size))
+                offerExample(space, out, i, cands, k, size, sc);
+        }
+    }
+}
+/** The K nearest donors (distance over the mutable features in units), sorted by (distance, row), into bestD / bestR. */
+function nearestDonors(M, K, linf, origValues, donors, dv, invScale, bestD, bestR) {
+    for (let q = 0; q < donors.length; q++) {
+        const r = donors[q];
+        let d = 0;
+        for (let m = 0, qm = q * M; m < M; m++) {
+            const a0 = origValues[m];
+            const v = dv[qm + m];
+            if (a0 !== a0 || v !== v)
+                continue;
+            const diff = Math.abs((v - a0) * invScale[m]);
+            if (!linf)
+                d += diff * diff;
+            else if (diff > d)
+                d = diff;
+        }
+        if (d === 0 || d > bestD[K - 1] || (d === bestD[K - 1] && r > bestR[K - 1]))
+            continue;
+        let k = K - 1;
+        while (k > 0 && (bestD[k - 1] > d || (bestD[k - 1] === d && bestR[k - 1] > r))) {
+            bestD[k] = bestD[k - 1];
+            bestR[k] = bestR[k - 1];
+            k--;
+        }
+        bestD[k] = d;
+        bestR[k] = r;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/noise.js
+
+
+
+
+
+async function noiseAttack(space, oracle, inst, opts, rng) {
+    const out = emptyOutcome(space, { key: 'noise', kind: 'noise', title: 'Random noise (Gaussian, per-feature scale)', measure: 'strength', units: space.units }, inst, opts.strengths);
+    out.parameters = { repeats: opts.repeats, distribution: 'gaussian' };
+    const M = space.mutableNumeric.length;
+    const n = inst.rows.length;
+    const nb = opts.strengths.length;
+    if (M === 0) {
+        out.notes.push('no mutable numeric feature: noise has nothing to change');
+        return out;
+    }
+    const z = new Float64Array(n * M);
+    fillDraws(rng, z);
+    const count = n * nb;
+    if (!oracle.canAfford(count)) {
+        out.stopped = oracle.stopped();
+        out.notes.push(`${count} noisy rows exceed the query budget: lower rows, strengths or repeats`);
+        return out;
+    }
+    // rows in chunks (bounded memory); within a chunk, the strengths of one row are consecutive candidates
+    const u = new Float64Array(M);
+    const chunk = Math.max(1, Math.floor((opts.maxStepRows ?? MAX_STEP_ROWS) / nb));
+    for (let from = 0; from < n; from += chunk) {
+        const to = Math.min(n, from + chunk);
+        const cands = allocCandidates(space, (to - from) * nb);
+        placeNoisy(space, inst, z, opts.strengths, from, to, u, cands);
+        const scores = await oracle.score(cands);
+        recordNoisy(space, inst, out, opts.strengths, from, to, cands, scores, oracle.threshold);
+    }
+    out.queries = oracle.queries;
+    out.calls = oracle.calls;
+    return out;
+}
+/** Standard normal draws (Rng.normal, in order) into z. Loops live in plain functions: optimized as a whole. */
+function fillDraws(rng, z) {
+    for (let i = 0; i < z.length; i++)
+        z[i] = rng.normal();
+}
+/** Candidate (i − from)·nb + b: row i moved by strength b along its direction z_i (projected, integers to nearest). */
+function placeNoisy(space, inst, z, strengths, from, to, u, cands) {
+    const M = space.mutableNumeric.length;
+    const nb = strengths.length;
+    for (let i = from; i < to; i++) {
+        for (let b = 0; b < nb; b++) {
+            const s = strengths[b];
+            for (let m = 0; m < M; m++)
+                u[m] = s * z[i * M + m];
+            placeCandidate(space, cands, (i - from) * nb + b, inst.rows[i], u, 0, 'nearest');
+        }
+    }
+}
+/** The noisy rows' scores: attacked score and flip per strength, the smallest flipping strength's example per row. */
+function recordNoisy(space, inst, out, strengths, from, to, cands, scores, threshold) {
+    const n = inst.rows.length;
+    const nb = strengths.length;
+    for (let i = from; i < to; i++) {
+        for (let b = 0; b < nb; b++) {
+            const k = (i - from) * nb + b;
+            const score = scores[k];
+            out.attackedScore[b * n + i] = score;
+            if (decide(score, threshold) === inst.d0[i])
+                continue;
+            out.flipped[b * n + i] = 1;
+            if (inst.correct[i])
+                offerExample(space, out, i, cands, k, strengths[b], score);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/checks/robustness/attacks/score-attack.js
+
+
+
+
+
+const score_attack_NORM_TITLE = { linf: 'L∞', l2: 'L2' };
+const ESTIMATOR_TITLE = { finite_differences: 'finite-difference', nes: 'NES', spsa: 'SPSA' };
+async function scoreAttack(space, oracle, inst, opts, rng) {
+    const M = space.mutableNumeric.length;
+    const estimator = opts.gradient === 'auto' ? (M <= opts.samples ? 'finite_differences' : 'spsa') : opts.gradient;
+    const random = estimator !== 'finite_differences';
+    // 'auto' with many features: one finite-difference gradient at the original row (shared by every budget of the row)
+    // starts each task at the full-ε step along it, and stays as a prior blended into every SPSA estimate
+    const warm = opts.gradient === 'auto' && random;
+    const out = emptyOutcome(space, {
+        key: `score_attack/${opts.norm}`,
+        kind: 'score_attack',
+        title: `Score-based attack (${score_attack_NORM_TITLE[opts.norm]}, ${warm ? 'finite-difference start, ' : ''}${ESTIMATOR_TITLE[estimator]} gradient)`,
+        measure: opts.norm,
+        units: space.units,
+    }, inst, opts.epsilons);
+    const alpha = opts.stepSize ?? 2.5 / opts.steps;
+    out.parameters = { steps: opts.steps, gradient: estimator, samples: random ? opts.samples : M, smoothing: opts.smoothing, step_size: alpha, refine_steps: opts.refineSteps };
+    if (warm)
+        out.parameters.warm_start = 'finite_differences';
+    const startQueries = oracle.queries;
+    const startCalls = oracle.calls;
+    const n = inst.rows.length;
+    const nb = opts.epsilons.length;
+    if (M === 0) {
+        out.notes.push('no mutable numeric feature: nothing for a score-based attack to change');
+        return out;
+    }
+    // tasks: (correct instance, budget)
+    let T = 0;
+    for (let i = 0; i < n; i++)
+        if (inst.correct[i])
+            T += nb;
+    const taskInst = new Int32Array(T);
+    const taskBudget = new Int32Array(T);
+    for (let i = 0, t = 0; i < n; i++) {
+        if (!inst.correct[i])
+            continue;
+        for (let b = 0; b < nb; b++, t++) {
+            taskInst[t] = i;
+            taskBudget[t] = b;
+        }
+    }
+    const taskOf = new Int32Array(n * nb).fill(-1);
+    for (let t = 0; t < T; t++)
+        taskOf[taskBudget[t] * n + taskInst[t]] = t;
+    const z = new Float64Array(T * M);
+    const done = new Uint8Array(T);
+    const success = new Uint8Array(T);
+    const taskScore = new Float32Array(T);
+    const bestMargin = new Float64Array(T).fill(Infinity);
+    for (let t = 0; t < T; t++)
+        taskScore[t] = inst.s0[taskInst[t]];
+    const probes = random ? 2 * opts.samples : 2 * M;
+    // written only by placeCandidate / writeFiniteDifferenceProbes: immutable values and levels always the original ones
+    const pool = new CandidatePool(space);
+    const per = 1 + probes;
+    const dir = new Float64Array(M);
+    const g = new Float64Array(M);
+    /**
+     * Task t's candidate k flipped the decision: record it for the smallest budget (from task t's on) that holds its
+     * size (a relation may have moved it) and for every larger budget of the same row.
+     */
+    const prior = warm ? new Float64Array(n * M) : new Float64Array(0);
+    const st = { space, inst, out, opts, estimator, warm, alpha, n, nb, M, probes, per, taskInst, taskBudget, taskOf, z, done, success, taskScore, bestMargin, prior, g };
+    const succeed = (t, cands, k, size, score) => succeedTask(st, t, cands, k, size, score);
+    const perFd = 1 + 2 * M;
+    /**
+     * Warm start of the tasks [from, to): a finite-difference gradient at each row's original values (one candidate set
+     * per row, probe radius from its smallest budget), then every task of the row starts at −ε·dir(gradient), clipped to
+     * the ball and the feasible box. False when the budget or the time is spent.
+     */
+    const warmStart = async (from, to) => {
+        const first = [];
+        for (let t = from; t < to; t++)
+            if (t === from || taskInst[t] !== taskInst[t - 1])
+                first.push(t);
+        const slots = Int32Array.from(first);
+        const nr = slots.length;
+        if (nr === 0)
+            return true;
+        if (!oracle.canAfford(nr * perFd))
+            return false;
+        const cands = pool.take(nr * perFd);
+        writeFiniteDifferenceProbes(space, cands, slots, nr, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
+        const scores = await oracle.score(cands);
+        const threshold = oracle.threshold;
+        const nn = space.numeric.length;
+        const cx = cands.x;
+        const scale = space.limits.scale;
+        const mut = space.mutableNumeric;
+        for (let a = 0; a < nr; a++) {
+            const t = slots[a];
+            const i = taskInst[t];
+            const d0 = inst.d0[i];
+            const base = a * perFd;
+            let bestProbe = -1;
+            let bestSize = Infinity;
+            for (let p = 1; p < perFd; p++) {
+                if (decide(scores[base + p], threshold) === d0)
+                    continue;
+                const size = perturbationNorm(space, cands, base + p, opts.norm);
+                if (size < bestSize) {
+                    bestSize = size;
+                    bestProbe = base + p;
+                }
+            }
+            if (bestProbe >= 0)
+                succeed(t, cands, bestProbe, bestSize, scores[bestProbe]);
+            const pr = i * M;
+            for (let m = 0; m < M; m++) {
+                const j = mut[m];
+                const kp = base + 1 + 2 * m;
+                const dx = (cx[kp * nn + j] - cx[(kp + 1) * nn + j]) / scale[j];
+                prior[pr + m] = dx === 0 ? 0 : (margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0)) / dx;
+            }
+            const l2 = vectorNorm(prior, pr, M, 'l2');
+            if (!(l2 > 0))
+                continue;
+            for (let m = 0; m < M; m++)
+                prior[pr + m] = prior[pr + m] / l2;
+            const gn = vectorNorm(prior, pr, M, opts.norm === 'linf' ? 'linf' : 'l2');
+            for (let b = 0; b < nb; b++) {
+                const u = taskOf[b * n + i];
+                if (u < 0 || done[u])
+                    continue;
+                const eps = opts.epsilons[b];
+                for (let m = 0; m < M; m++) {
+                    const gm = prior[pr + m];
+                    z[u * M + m] = -eps * (opts.norm === 'linf' ? Math.sign(gm) : gm / gn);
+                }
+                clipToBall(z, u * M, M, opts.norm, eps);
+                clampToFeasible(space, inst.rows[i], z, u * M);
+            }
+        }
+        return true;
+    };
+    // tasks advance in lockstep, in chunks that bound the rows of one step (all budgets of a row in the same chunk)
+    const maxRows = opts.maxStepRows ?? MAX_STEP_ROWS;
+    const chunk = Math.max(nb, Math.floor(maxRows / (warm ? Math.max(per * nb, perFd) : per * nb)) * nb);
+    for (let from = 0; from < T && oracle.stopped() === null; from += chunk) {
+        const to = Math.min(T, from + chunk);
+        // active tasks keep their slot from one step to the next (a finished task's slot goes to the last active task),
+        // so the model input rows of most candidates are only patched, not rebuilt (see MatrixEncoder)
+        const slots = new Int32Array(to - from);
+        for (let t = from; t < to; t++)
+            slots[t - from] = t;
+        let na = to - from;
+        const noise = random ? new Float64Array((to - from) * opts.samples * M) : new Float64Array(0);
+        if (warm && !(await warmStart(from, to)))
+            break;
+        for (let step = 0; step <= opts.steps; step++) {
+            for (let a = 0; a < na;) {
+                if (done[slots[a]])
+                    slots[a] = slots[--na];
+                else
+                    a++;
+            }
+            if (na === 0)
+                break;
+            const last = step === opts.steps; // the final iterate is only scored
+            const count = na * (last ? 1 : per);
+            if (!oracle.canAfford(count))
+                break;
+            const cands = pool.take(count);
+            if (random && !last) {
+                // probe directions, drawn in task order (the same draws whatever the slots)
+                const sm = opts.samples * M;
+                for (let t = from; t < to; t++) {
+                    if (done[t])
+                        continue;
+                    const nz = (t - from) * sm;
+                    if (estimator === 'nes')
+                        fillNormal(rng, noise, nz, sm);
+                    else
+                        rademacher(rng, noise, nz, sm);
+                }
+            }
+            if (last) {
+                for (let a = 0; a < na; a++) {
+                    const t = slots[a];
+                    placeCandidate(space, cands, a, inst.rows[taskInst[t]], z, t * M, 'toward', true);
+                }
+            }
+            else if (estimator === 'finite_differences')
+                writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, inst.rows, z, opts.epsilons, opts.smoothing);
+            else {
+                for (let a = 0; a < na; a++) {
+                    const t = slots[a];
+                    const o = inst.rows[taskInst[t]];
+                    const h = opts.smoothing * opts.epsilons[taskBudget[t]];
+                    let k = a * per;
+                    placeCandidate(space, cands, k++, o, z, t * M, 'toward', true);
+                    const nz = (t - from) * opts.samples * M;
+                    for (let s = 0; s < opts.samples; s++) {
+                        for (let side = 0; side < 2; side++) {
+                            const sgn = side === 0 ? 1 : -1;
+                            for (let m = 0; m < M; m++)
+                                dir[m] = z[t * M + m] + sgn * h * noise[nz + s * M + m];
+                            placeCandidate(space, cands, k++, o, dir, 0, 'toward', true);
+                        }
+                    }
+                }
+            }
+            const scores = await oracle.score(cands);
+            stepResults(st, slots, na, last, from, cands, scores, oracle.threshold, noise);
+        }
+    }
+    // shrink each example towards its original row
+    await refineExamples(space, oracle, inst, out, opts.norm, opts.refineSteps);
+    // per budget
+    for (let b = 0; b < nb; b++) {
+        const eps = opts.epsilons[b];
+        for (let i = 0; i < n; i++) {
+            const t = taskOf[b * n + i];
+            if (t < 0)
+                continue;
+            const mp = out.minPerturbation[i];
+            if (success[t]) {
+                out.flipped[b * n + i] = 1;
+                out.attackedScore[b * n + i] = taskScore[t];
+            }
+            else if (mp === mp && mp <= eps * (1 + BALL_SLACK)) {
+                out.flipped[b * n + i] = 1;
+                out.attackedScore[b * n + i] = out.exampleScore[i];
+            }
+            else
+                out.attackedScore[b * n + i] = taskScore[t];
+        }
+    }
+    out.queries = oracle.queries - startQueries;
+    out.calls = oracle.calls - startCalls;
+    out.stopped = oracle.stopped();
+    return out;
+}
+/**
+ * Task t's candidate k flipped the decision: record it for the smallest budget (from task t's on) that holds its
+ * size (a relation may have moved it) and for every larger budget of the same row.
+ */
+function succeedTask(st, t, cands, k, size, score) {
+    const { space, out, opts, nb, n, taskInst, taskBudget, taskOf, success, done, taskScore } = st;
+    const i = taskInst[t];
+    offerExample(space, out, i, cands, k, size, score);
+    let first = taskBudget[t];
+    while (first < nb && size > opts.epsilons[first] * (1 + BALL_SLACK))
+        first++;
+    for (let b = first; b < nb; b++) {
+        const u = taskOf[b * n + i];
+        if (u < 0 || success[u])
+            continue;
+        success[u] = 1;
+        done[u] = 1;
+        taskScore[u] = score;
+    }
+}
+/**
+ * One step's scores of the tasks in slots [0, na): the best margin and score so far, successes (the center, or the
+ * smallest flipping probe inside the ball), else the gradient estimate and the projected step.
+ */
+function stepResults(st, slots, na, last, from, cands, scores, threshold, noise) {
+    const { space, inst, opts, estimator, warm, alpha, M, probes, per, taskInst, taskBudget, z, bestMargin, taskScore, prior, g } = st;
+    const succeed = (t, c, k, size, score) => succeedTask(st, t, c, k, size, score);
+    for (let a = 0; a < na; a++) {
+        const t = slots[a];
+        const i = taskInst[t];
+        const d0 = inst.d0[i];
+        const eps = opts.epsilons[taskBudget[t]];
+        const base = last ? a : a * per;
+        const sc = scores[base];
+        const mc = margin(sc, threshold, d0);
+        if (mc < bestMargin[t]) {
+            bestMargin[t] = mc;
+            taskScore[t] = sc;
+        }
+        if (decide(sc, threshold) !== d0) {
+            succeed(t, cands, base, perturbationNorm(space, cands, base, opts.norm), sc);
+            continue;
+        }
+        if (last)
+            continue;
+        // a probe that flips inside the ball is a success too (the smallest one)
+        let bestProbe = -1;
+        let bestSize = Infinity;
+        for (let p = 1; p <= probes; p++) {
+            const s = scores[base + p];
+            if (decide(s, threshold) === d0)
+                continue;
+            const size = perturbationNorm(space, cands, base + p, opts.norm);
+            if (size <= eps * (1 + BALL_SLACK) && size < bestSize) {
+                bestSize = size;
+                bestProbe = base + p;
+            }
+        }
+        if (bestProbe >= 0) {
+            succeed(t, cands, bestProbe, bestSize, scores[bestProbe]);
+            continue;
+        }
+        // gradient estimate
+        g.fill(0);
+        if (estimator === 'finite_differences') {
+            const nn = space.numeric.length;
+            const cx = cands.x;
+            const scale = space.limits.scale;
+            const mut = space.mutableNumeric;
+            for (let m = 0; m < M; m++) {
+                const j = mut[m];
+                const kp = base + 1 + 2 * m;
+                const dx = (cx[kp * nn + j] - cx[(kp + 1) * nn + j]) / scale[j];
+                if (dx === 0)
+                    continue;
+                g[m] = (margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0)) / dx;
+            }
+        }
+        else {
+            const nz = (t - from) * opts.samples * M;
+            const h = opts.smoothing * eps;
+            for (let s = 0; s < opts.samples; s++) {
+                const kp = base + 1 + 2 * s;
+                const diff = margin(scores[kp], threshold, d0) - margin(scores[kp + 1], threshold, d0);
+                if (diff === 0 || !Number.isFinite(diff))
+                    continue;
+                for (let m = 0; m < M; m++)
+                    g[m] = g[m] + (diff * noise[nz + s * M + m]) / (2 * h * opts.samples);
+            }
+        }
+        if (warm) {
+            // blend the SPSA estimate with the row's finite-difference gradient (both unit length)
+            const gs = vectorNorm(g, 0, M, 'l2');
+            const pr = i * M;
+            for (let m = 0; m < M; m++)
+                g[m] = (gs > 0 ? g[m] / gs : 0) + prior[pr + m];
+        }
+        const gn = vectorNorm(g, 0, M, opts.norm === 'linf' ? 'linf' : 'l2');
+        if (!(gn > 0))
+            continue; // flat here: stay (NES draws new probes next step)
+        const o = inst.rows[i];
+        for (let m = 0; m < M; m++) {
+            const gm = g[m];
+            const d = opts.norm === 'linf' ? Math.sign(gm) : gm / gn;
+            z[t * M + m] = z[t * M + m] - alpha * eps * d;
+        }
+        clipToBall(z, t * M, M, opts.norm, eps);
+        clampToFeasible(space, o, z, t * M);
+    }
+}
+/**
+ * Finite-difference candidates of the tasks in slots [0, na): per task, its center (the projected iterate) then, per
+ * mutable feature, the center with that feature moved by +h and −h (h = smoothing·ε in units, at least one step of an
+ * integer feature), only that feature re-projected. Slot a's candidates start at a·(1 + 2·M).
+ */
+function writeFiniteDifferenceProbes(space, cands, slots, na, taskInst, taskBudget, rows, z, epsilons, smoothing) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const mut = space.mutableNumeric;
+    const M = mut.length;
+    const per = 1 + 2 * M;
+    const { scale, integer } = space.limits;
+    const x0 = space.x0;
+    const { origin, x, c } = cands;
+    for (let a = 0; a < na; a++) {
+        const t = slots[a];
+        const o = rows[taskInst[t]];
+        const h = smoothing * epsilons[taskBudget[t]];
+        const center = a * per;
+        placeCandidate(space, cands, center, o, z, t * M, 'toward', true);
+        const cx = center * nn;
+        const ccat = center * nc;
+        let k = center + 1;
+        for (let m = 0; m < M; m++) {
+            const j = mut[m];
+            const sj = scale[j];
+            const hm = integer[j] === 1 ? Math.max(h, 1 / sj) : h;
+            const xa = x0[o * nn + j];
+            const zm = z[t * M + m];
+            for (let side = 0; side < 2; side++, k++) {
+                // the center with feature j moved: copy the center (only its mutable features when the slot already holds a
+                // candidate of row o: the pool only holds original immutable values and levels), re-project feature j only
+                const kx = k * nn;
+                if (origin[k] === o)
+                    for (let q = 0; q < M; q++)
+                        x[kx + mut[q]] = x[cx + mut[q]];
+                else {
+                    origin[k] = o;
+                    if (nn > 32)
+                        x.copyWithin(kx, cx, cx + nn);
+                    else
+                        for (let q = 0; q < nn; q++)
+                            x[kx + q] = x[cx + q];
+                    const kc = k * nc;
+                    for (let q = 0; q < nc; q++)
+                        c[kc + q] = c[ccat + q];
+                }
+                x[kx + j] = projectValue(space, j, xa + (zm + (side === 0 ? hm : -hm)) * sj, xa, 'toward');
+            }
+        }
+    }
+}
+/**
+ * Bisection on the segment between each instance's original row and its example: the point λ of the way along it
+ * (projected) replaces the example whenever it still flips the decision. One model call per bisection step.
+ */
+async function refineExamples(space, oracle, inst, out, norm, steps) {
+    const n = inst.rows.length;
+    const targets = [];
+    for (let i = 0; i < n; i++)
+        if (out.minPerturbation[i] === out.minPerturbation[i])
+            targets.push(i);
+    if (targets.length === 0 || steps === 0)
+        return;
+    const nn = space.numeric.length;
+    const lo = new Float64Array(targets.length);
+    const hi = new Float64Array(targets.length).fill(1);
+    // the segment's far end stays the example found by the attack
+    const ends = allocCandidates(space, targets.length);
+    targets.forEach((i, q) => {
+        ends.origin[q] = inst.rows[i];
+        ends.x.set(out.examples.x.subarray(i * nn, i * nn + nn), q * nn);
+        const nc = space.categorical.length;
+        if (nc > 0)
+            ends.c.set(out.examples.c.subarray(i * nc, i * nc + nc), q * nc);
+    });
+    const mut = space.mutableNumeric;
+    // every slot is rewritten each step (same target in the same slot: the encoder patches the rows)
+    const cands = allocCandidates(space, targets.length);
+    cands.c.set(ends.c);
+    for (let s = 0; s < steps; s++) {
+        if (!oracle.canAfford(targets.length))
+            break;
+        for (let q = 0; q < targets.length; q++) {
+            const o = ends.origin[q];
+            cands.origin[q] = o;
+            const lam = (lo[q] + hi[q]) / 2;
+            cands.x.set(space.x0.subarray(o * nn, o * nn + nn), q * nn);
+            for (let m = 0; m < mut.length; m++) {
+                const j = mut[m];
+                const a = space.x0[o * nn + j];
+                const e = ends.x[q * nn + j];
+                cands.x[q * nn + j] = projectValue(space, j, a + lam * (e - a), a, 'toward');
+            }
+        }
+        const scores = await oracle.score(cands);
+        for (let q = 0; q < targets.length; q++) {
+            const i = targets[q];
+            const lam = (lo[q] + hi[q]) / 2;
+            const sc = scores[q];
+            if (decide(sc, oracle.threshold) !== inst.d0[i]) {
+                hi[q] = lam;
+                offerExample(space, out, i, cands, q, perturbationNorm(space, cands, q, norm), sc);
+            }
+            else
+                lo[q] = lam;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./build/model/onnx-graph.js
+var onnx_graph = __nccwpck_require__(5330);
+;// CONCATENATED MODULE: ./build/policy/defaults.js
+/**
+ * Defaults of a validated policy. ajv (useDefaults) fills most leaf defaults from the schema; this fills the rest and
+ * the ones that depend on other values (a sensitive attribute's name), so that the Policy type holds exactly.
+ */
+
+const DEFAULT_SEED = 0;
+const DEFAULT_MIN_GROUP_SIZE = 30;
+const DEFAULT_MIN_DENOMINATOR = 1;
+const DEFAULT_THRESHOLD = 0.5;
+const DEFAULT_BATCH_SIZE = 8192;
+const DEFAULT_MISSING_VALUES = ['', '?', 'NA', 'NaN'];
+const DEFAULT_MAX_ROWS = 1_000_000;
+const obj = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
+/** Mutates and returns the (already schema-valid) data as a Policy with every default in place. */
+function applyPolicyDefaults(data) {
+    data.seed ??= DEFAULT_SEED;
+    data.min_group_size ??= DEFAULT_MIN_GROUP_SIZE;
+    data.min_denominator ??= DEFAULT_MIN_DENOMINATOR;
+    const model = obj(data.model);
+    model.threshold ??= DEFAULT_THRESHOLD;
+    model.batch_size ??= DEFAULT_BATCH_SIZE;
+    const features = model.features === undefined ? undefined : obj(model.features);
+    if (features?.one_hot !== undefined) {
+        const oneHot = obj(features.one_hot);
+        oneHot.numeric ??= [];
+        const categorical = obj(oneHot.categorical ?? {});
+        // YAML reads `1` or `true` as numbers/booleans; categories are compared as text.
+        for (const [k, v] of Object.entries(categorical))
+            categorical[k] = v.map((c) => String(c));
+        oneHot.categorical = categorical;
+    }
+    const dataset = obj(data.dataset);
+    dataset.missing_values ??= [...DEFAULT_MISSING_VALUES];
+    dataset.max_rows ??= DEFAULT_MAX_ROWS;
+    data.sensitive ??= [];
+    for (const s of data.sensitive)
+        s.name ??= defaultSensitiveName(String(s.column), s.bins !== undefined);
+    data.intersections ??= [];
+    const checks = obj((data.checks ??= {}));
+    checks.performance ??= {};
+    checks.fairness ??= {};
+    const report = obj((data.report ??= {}));
+    report.include_examples ??= false;
+    delete data.$schema;
+    return data;
 }
 
 ;// CONCATENATED MODULE: ./build/policy/load.js
@@ -50685,6 +51287,1400 @@ function applyTransform(s, margin) {
     return s.transform === 'logistic' ? sigmoid(margin) : margin;
 }
 
+;// CONCATENATED MODULE: ./build/checks/robustness/certify-columns.js
+
+
+
+class Unsupported extends Error {
+}
+const cst = (v) => ({ k: 'lin', b: v, num: [], cat: [], nan: [], f32: false });
+const isConst = (e) => e.k === 'lin' && e.num.length === 0 && e.cat.length === 0 && e.nan.length === 0;
+/** A function of one categorical feature (or a constant): evaluated level by level. */
+const isTab = (e) => (e.k === 'lin' && e.num.length === 0 && e.nan.length === 0 && e.cat.length <= 1) || e.k === 'str' || e.k === 'sconst';
+const prod = (d) => d.reduce((a, b) => a * b, 1);
+function fail(msg) {
+    throw new Unsupported(msg);
+}
+function bad(e) {
+    if (e.k === 'bad')
+        fail(e.why);
+    fail('an unsupported value');
+}
+function scaleLin(l, s) {
+    const out = {
+        k: 'lin',
+        b: l.b * s,
+        num: l.num.map((t) => ({ ...t, a: t.a * s })),
+        cat: l.cat.map((t) => ({ c: t.c, t: t.t.map((v) => v * s) })),
+        nan: l.nan.map((t) => ({ j: t.j, w: t.w * s })),
+        f32: false,
+    };
+    // s·clip(y, lo, hi) = clip(s·y, s·lo, s·hi) (bounds swapped when s < 0)
+    if (l.clip)
+        out.clip = s >= 0 ? [l.clip[0] * s, l.clip[1] * s] : [l.clip[1] * s, l.clip[0] * s];
+    return out;
+}
+function addLin(x, y) {
+    if (x.clip || y.clip) {
+        const [c, k] = x.clip ? [x, y] : [y, x];
+        if (!isConst(k))
+            fail('a clipped input combined with another input (not affine)');
+        return { ...c, b: c.b + k.b, clip: [c.clip[0] + k.b, c.clip[1] + k.b], f32: false };
+    }
+    const cat = x.cat.map((t) => ({ c: t.c, t: t.t.slice() }));
+    for (const t of y.cat) {
+        const same = cat.find((u) => u.c === t.c);
+        if (same)
+            for (let q = 0; q < t.t.length; q++)
+                same.t[q] = same.t[q] + t.t[q];
+        else
+            cat.push({ c: t.c, t: t.t.slice() });
+    }
+    return { k: 'lin', b: x.b + y.b, num: [...x.num, ...y.num], cat, nan: [...x.nan, ...y.nan], f32: false };
+}
+function affineMono(m, a, b) {
+    if (!(a !== 0 && Number.isFinite(a) && Number.isFinite(b)))
+        fail('a score scaled by 0 or a non-finite constant');
+    return { k: 'mono', core: m.core, chain: [...m.chain, { op: 'affine', a, b }] };
+}
+/** The level count of categorical feature c. */
+function levelsOf(ctx, c) {
+    return ctx.space.categorical[c].levels.length;
+}
+/** Apply f level by level to tabular operands (one categorical feature at most, or strings of it). */
+function tabulate(ctx, xs, f) {
+    let c = -1;
+    for (const x of xs) {
+        const cc = x.k === 'str' ? x.c : x.k === 'lin' && x.cat.length === 1 ? x.cat[0].c : -1;
+        if (cc >= 0) {
+            if (c >= 0 && c !== cc)
+                fail('an operation combining two categorical inputs');
+            c = cc;
+        }
+    }
+    const valueAt = (x, q) => {
+        if (x.k === 'str')
+            return x.v[q];
+        if (x.k === 'sconst')
+            return x.s;
+        const l = x;
+        return l.b + (l.cat.length === 1 ? l.cat[0].t[q] : 0);
+    };
+    if (c < 0) {
+        const r = f(xs.map((x) => valueAt(x, 0)));
+        return typeof r === 'string' ? { k: 'sconst', s: r } : cst(r);
+    }
+    const n = levelsOf(ctx, c);
+    certify_columns_grow(ctx, n);
+    const out = new Array(n);
+    for (let q = 0; q < n; q++)
+        out[q] = f(xs.map((x) => valueAt(x, q)));
+    if (out.every((v) => typeof v === 'string'))
+        return { k: 'str', c, v: out };
+    if (out.some((v) => typeof v === 'string'))
+        fail('an operation mixing strings and numbers');
+    return { k: 'lin', b: 0, num: [], cat: [{ c, t: Float64Array.from(out) }], nan: [], f32: false };
+}
+/** x_j as a Disc-compatible operand: its numeric input and values (null when the element is not a function of one x_j at points). */
+function discView(e) {
+    if (e.k === 'disc') {
+        const m = new Map(e.pts.map((x, q) => [x, e.val[q]]));
+        return { j: e.j, pts: e.pts, at: (x) => m.get(x) ?? e.dflt, dflt: e.dflt, nanV: e.nanV };
+    }
+    if (e.k === 'lin' && e.num.length === 0 && e.cat.length === 0 && e.nan.length <= 1 && !e.clip) {
+        const w = e.nan.length === 1 ? e.nan[0].w : 0;
+        return { j: e.nan.length === 1 ? e.nan[0].j : -1, pts: [], at: () => e.b, dflt: e.b, nanV: e.b + w };
+    }
+    return null;
+}
+/** Apply f pointwise to operands that are functions of the same numeric input at points (or constants); null if not. */
+function pointwise(ctx, xs, f) {
+    if (!xs.some((x) => x.k === 'disc'))
+        return null;
+    const views = xs.map(discView);
+    if (views.some((v) => v === null))
+        return null;
+    let j = -1;
+    for (const v of views) {
+        if (v.j < 0)
+            continue;
+        if (j >= 0 && v.j !== j)
+            return null;
+        j = v.j;
+    }
+    const pts = [...new Set(views.flatMap((v) => v.pts))].sort((a, b) => a - b);
+    certify_columns_grow(ctx, pts.length);
+    return {
+        k: 'disc',
+        j,
+        pts,
+        val: pts.map((x) => f(views.map((v) => v.at(x)))),
+        dflt: f(views.map((v) => v.dflt)),
+        nanV: f(views.map((v) => v.nanV)),
+    };
+}
+/** The element x_j (identity: a = 1, b = 0, exact double) when e is that; else null. */
+function identityOf(e) {
+    if (e.k !== 'lin' || e.num.length !== 1 || e.cat.length || e.nan.length || e.clip || e.f32 || e.b !== 0)
+        return null;
+    const t = e.num[0];
+    return t.a === 1 ? t : null;
+}
+/** [x_j == v] for the identity element of x_j (a missing x_j compares its imputed value, or NaN). */
+function equalsPoint(t, v) {
+    return { k: 'disc', j: t.j, pts: v === v ? [v] : [], val: v === v ? [1] : [], dflt: 0, nanV: t.imp === v ? 1 : 0 };
+}
+function fullShape(v) {
+    return v.batched ? [-1, ...v.dims] : v.dims;
+}
+/** Numpy broadcasting of elementwise operands (the batch dimension is −1). */
+function broadcast(ctx, vals, f, op) {
+    const shapes = vals.map(fullShape);
+    const R = Math.max(...shapes.map((s) => s.length));
+    const out = new Array(R).fill(1);
+    for (let ax = 0; ax < R; ax++) {
+        let size = 1;
+        for (const s of shapes) {
+            const d = s[s.length - R + ax] ?? 1;
+            if (d === 1)
+                continue;
+            if (size === 1)
+                size = d;
+            else if (size !== d)
+                fail(`${op} with shapes that do not broadcast`);
+        }
+        out[ax] = size;
+    }
+    const batchAxis = out.indexOf(-1);
+    if (batchAxis > 0)
+        fail(`${op} moves the batch dimension`);
+    const batched = batchAxis === 0;
+    const dims = batched ? out.slice(1) : out;
+    const n = prod(dims);
+    if (n > MAX_ELEMENTS)
+        fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+    const el = new Array(n);
+    const idx = new Array(dims.length).fill(0);
+    for (let p = 0; p < n; p++) {
+        let r = p;
+        for (let ax = dims.length - 1; ax >= 0; ax--) {
+            idx[ax] = r % dims[ax];
+            r = Math.floor(r / dims[ax]);
+        }
+        const args = vals.map((v, vi) => {
+            const s = shapes[vi];
+            const own = v.batched ? v.dims : s;
+            // axes of the operand's own element layout, aligned to the output's trailing axes
+            let flat = 0;
+            for (let ax = 0; ax < own.length; ax++) {
+                const outAx = (batched ? R - 1 : R) - own.length + ax;
+                const d = own[ax];
+                const i = d === 1 ? 0 : idx[outAx];
+                flat = flat * d + i;
+            }
+            return v.el[flat];
+        });
+        el[p] = f(args);
+    }
+    void ctx;
+    return { batched, dims, el };
+}
+function constVal(t) {
+    const dims = (0,onnx_graph/* tensorDims */.H0)(t);
+    if (prod(dims) > MAX_ELEMENTS)
+        fail(`a constant of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values`);
+    const type = t.dataType ?? 0;
+    if (type === 8) {
+        const dec = new TextDecoder();
+        return { batched: false, dims, el: (t.stringData ?? []).map((s) => ({ k: 'sconst', s: dec.decode(s) })) };
+    }
+    let values;
+    if (type === 9 || type === 2 || type === 3) {
+        values = t.rawData && t.rawData.length > 0 ? Array.from(t.rawData) : (t.int32Data ?? []);
+    }
+    else {
+        try {
+            values = (0,onnx_graph/* tensorValues */.Ey)(t);
+        }
+        catch {
+            fail(`a constant of type ${type}`);
+        }
+    }
+    return { batched: false, dims, el: Array.from(values, (v) => cst(Number(v))) };
+}
+function constNumbers(ctx, name, what) {
+    const v = evalTensor(ctx, name);
+    if (v.batched || !v.el.every(isConst))
+        fail(`${what} that is not a constant`);
+    return v.el.map((e) => e.b);
+}
+function attrInts(node, name) {
+    const v = (0,onnx_graph/* nodeAttribute */.ro)(node, name);
+    return Array.isArray(v) ? v : undefined;
+}
+function attrNum(node, name, dflt) {
+    const v = (0,onnx_graph/* nodeAttribute */.ro)(node, name);
+    return typeof v === 'number' ? v : dflt;
+}
+function attrStr(node, name, dflt) {
+    const v = (0,onnx_graph/* nodeAttribute */.ro)(node, name);
+    return typeof v === 'string' ? v : dflt;
+}
+/** Select indices along per-row axis k of a batched value. */
+function selectAxis(v, k, idx) {
+    const dims = v.dims;
+    const outer = prod(dims.slice(0, k));
+    const size = dims[k];
+    const inner = prod(dims.slice(k + 1));
+    if (outer * idx.length * inner > MAX_ELEMENTS)
+        fail(`a selection of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+    const el = [];
+    for (let o = 0; o < outer; o++)
+        for (const i of idx)
+            for (let q = 0; q < inner; q++)
+                el.push(v.el[(o * size + i) * inner + q]);
+    const nd = dims.slice();
+    nd[k] = idx.length;
+    return { batched: true, dims: nd, el };
+}
+function rowAxis(v, axis, op) {
+    const R = v.dims.length + 1;
+    const a = axis < 0 ? axis + R : axis;
+    if (a < 1 || a >= R)
+        fail(`${op} along the batch axis`);
+    return a - 1;
+}
+function needBatched(v, op) {
+    if (!v.batched)
+        fail(`${op} on a constant`);
+}
+/** Sum over i of coef_i · z_i (+ bias) as one element (terms collected once: linear in the number of terms). */
+function certify_columns_combine(ctx, z, coef, bias) {
+    if (z.some((e, i) => e.k === 'disc' && coef(i) !== 0)) {
+        // numeric categories (e.g. an ordinal code Σ k·[x == c_k]): pointwise over the one numeric input they read
+        const used = z.flatMap((e, i) => (coef(i) !== 0 ? [[e, coef(i)]] : []));
+        const pw = pointwise(ctx, used.map(([e]) => e), (vals) => vals.reduce((acc, v, q) => acc + used[q][1] * v, bias));
+        if (pw)
+            return pw;
+        fail('a matrix product mixing numeric categories with other inputs (not affine)');
+    }
+    const out = cst(bias);
+    const tables = new Map();
+    for (let i = 0; i < z.length; i++) {
+        const w = coef(i);
+        if (w === 0)
+            continue;
+        const e = z[i];
+        if (e.k !== 'lin')
+            bad(e.k === 'bad' ? e : { k: 'bad', why: 'a matrix product of strings or scores' });
+        if (e.clip)
+            fail('Clip before a linear combination (not affine)');
+        if (e.f32 && !isConst(e))
+            ctx.roundingIgnored = true;
+        out.b += w * e.b;
+        for (const t of e.num)
+            out.num.push({ j: t.j, a: w * t.a, imp: t.imp });
+        for (const t of e.nan)
+            out.nan.push({ j: t.j, w: w * t.w });
+        for (const t of e.cat) {
+            let acc = tables.get(t.c);
+            if (!acc) {
+                tables.set(t.c, (acc = new Float64Array(t.t.length)));
+                certify_columns_grow(ctx, acc.length);
+            }
+            for (let q = 0; q < acc.length; q++)
+                acc[q] = acc[q] + w * t.t[q];
+        }
+    }
+    for (const [c, t] of tables)
+        out.cat.push({ c, t });
+    return out;
+}
+/** Count allocated table cells and elements; a graph that needs more is not followed (bounded memory). */
+const MAX_CELLS = 20_000_000;
+const MAX_ELEMENTS = 200_000;
+function certify_columns_grow(ctx, cells) {
+    ctx.cells += cells;
+    if (ctx.cells > MAX_CELLS)
+        fail(`a graph whose symbolic form exceeds ${MAX_CELLS.toLocaleString('en-US')} values`);
+}
+function sigmoidOf(e) {
+    if (e.k === 'disc')
+        return { ...e, val: e.val.map((v) => 1 / (1 + Math.exp(-v))), dflt: 1 / (1 + Math.exp(-e.dflt)), nanV: 1 / (1 + Math.exp(-e.nanV)) };
+    if (e.k === 'mono')
+        return { k: 'mono', core: e.core, chain: [...e.chain, { op: 'sigmoid' }] };
+    if (e.k === 'lin') {
+        if (isConst(e))
+            return cst(1 / (1 + Math.exp(-e.b)));
+        if (e.num.length === 0 && e.nan.length === 0 && e.cat.length === 1)
+            return { ...e, b: 0, cat: [{ c: e.cat[0].c, t: e.cat[0].t.map((v) => 1 / (1 + Math.exp(-(v + e.b)))) }], f32: false };
+        if (e.clip)
+            fail('Clip before a linear score (not affine)');
+        return { k: 'mono', core: { kind: 'lin', lin: e }, chain: [{ op: 'sigmoid' }] };
+    }
+    bad(e);
+}
+function arith(ctx, op, x, y) {
+    if (x.k === 'bad')
+        bad(x);
+    if (y.k === 'bad')
+        bad(y);
+    if (x.k === 'disc' || y.k === 'disc') {
+        const pw = pointwise(ctx, [x, y], ([a, b]) => (op === 'Add' ? a + b : op === 'Sub' ? a - b : op === 'Mul' ? a * b : a / b));
+        if (pw)
+            return pw;
+        fail(`${op} of a numeric category with another input`);
+    }
+    if (isTab(x) && isTab(y) && x.k !== 'mono' && y.k !== 'mono') {
+        const f = op === 'Add' ? (a, b) => a + b : op === 'Sub' ? (a, b) => a - b : op === 'Mul' ? (a, b) => a * b : (a, b) => a / b;
+        return tabulate(ctx, [x, y], ([a, b]) => {
+            if (typeof a === 'string' || typeof b === 'string')
+                fail(`${op} on strings`);
+            return f(a, b);
+        });
+    }
+    if (x.k === 'mono' || y.k === 'mono') {
+        if (x.k === 'mono' && y.k === 'lin' && isConst(y)) {
+            const c = y.b;
+            if (op === 'Add')
+                return affineMono(x, 1, c);
+            if (op === 'Sub')
+                return affineMono(x, 1, -c);
+            if (op === 'Mul')
+                return affineMono(x, c, 0);
+            if (op === 'Div')
+                return affineMono(x, 1 / c, 0);
+        }
+        if (y.k === 'mono' && x.k === 'lin' && isConst(x)) {
+            const c = x.b;
+            if (op === 'Add')
+                return affineMono(y, 1, c);
+            if (op === 'Sub')
+                return affineMono(y, -1, c);
+            if (op === 'Mul')
+                return affineMono(y, c, 0);
+        }
+        fail(`${op} combining a score with a non-constant`);
+    }
+    if (x.k !== 'lin' || y.k !== 'lin')
+        fail(`${op} on strings`);
+    if (x.f32 || y.f32)
+        ctx.roundingIgnored = true;
+    if (op === 'Add')
+        return addLin(x, y);
+    if (op === 'Sub')
+        return addLin(x, scaleLin(y, -1));
+    if (op === 'Mul') {
+        if (isConst(y))
+            return scaleLin(x, y.b);
+        if (isConst(x))
+            return scaleLin(y, x.b);
+        fail('Mul of two inputs (not affine)');
+    }
+    if (isConst(y))
+        return scaleLin(x, 1 / y.b);
+    fail('Div by an input (not affine)');
+}
+const CMP = {
+    Equal: (a, b) => a === b,
+    Less: (a, b) => a < b,
+    Greater: (a, b) => a > b,
+    LessOrEqual: (a, b) => a <= b,
+    GreaterOrEqual: (a, b) => a >= b,
+};
+function single(ctx, node, i = 0) {
+    const name = node.input?.[i] ?? '';
+    if (!name)
+        fail(`${node.opType} without input ${i}`);
+    return evalTensor(ctx, name);
+}
+function evalNode(ctx, node, outIndex) {
+    const op = node.opType ?? '';
+    ctx.ops.add(op);
+    const ins = node.input ?? [];
+    switch (op) {
+        case 'Identity':
+        case 'ZipMap':
+            return single(ctx, node);
+        case 'Constant': {
+            const t = (0,onnx_graph/* nodeAttribute */.ro)(node, 'value');
+            if (t && typeof t === 'object' && !Array.isArray(t) && 'dims' in t)
+                return constVal(t);
+            fail('a Constant that is not a tensor');
+        }
+        case 'Cast': {
+            const v = single(ctx, node);
+            const to = attrNum(node, 'to', 0);
+            const map = (e) => {
+                if (e.k === 'bad')
+                    bad(e);
+                if (to === 11)
+                    return e;
+                if (e.k === 'mono') {
+                    if (to === 1)
+                        return e; // a score rounded to float32 (the mismatch check covers it)
+                    fail(`Cast of a score to type ${to}`);
+                }
+                if (e.k === 'str' || e.k === 'sconst')
+                    fail('Cast of a string');
+                if (e.k === 'disc') {
+                    const g = to === 1 ? Math.fround : to === 9 ? (a) => (a !== 0 ? 1 : 0) : to === 10 || to === 16 ? null : Math.trunc;
+                    if (!g)
+                        fail('Cast to 16-bit floats');
+                    return pointwise(ctx, [e], ([a]) => g(a));
+                }
+                if (to === 1) {
+                    if (isTab(e))
+                        return tabulate(ctx, [e], ([a]) => Math.fround(a));
+                    return { ...e, f32: true };
+                }
+                if (to === 9) {
+                    if (isTab(e))
+                        return tabulate(ctx, [e], ([a]) => (a !== 0 ? 1 : 0));
+                }
+                else if (to === 6 || to === 7 || to === 2 || to === 3 || to === 4 || to === 5 || to === 12 || to === 13) {
+                    if (isTab(e))
+                        return tabulate(ctx, [e], ([a]) => Math.trunc(a));
+                }
+                else if (to === 10 || to === 16)
+                    fail('Cast to 16-bit floats');
+                fail(`Cast of a numeric input to type ${to} (not affine)`);
+            };
+            return { ...v, el: v.el.map(map) };
+        }
+        case 'Add':
+        case 'Sub':
+        case 'Mul':
+        case 'Div': {
+            const a = single(ctx, node, 0);
+            const b = single(ctx, node, 1);
+            return broadcast(ctx, [a, b], ([x, y]) => arith(ctx, op, x, y), op);
+        }
+        case 'Neg':
+            return broadcast(ctx, [single(ctx, node)], ([x]) => arith(ctx, 'Mul', x, cst(-1)), op);
+        case 'Sigmoid':
+            return broadcast(ctx, [single(ctx, node)], ([x]) => sigmoidOf(x), op);
+        case 'Equal':
+        case 'Less':
+        case 'Greater':
+        case 'LessOrEqual':
+        case 'GreaterOrEqual': {
+            const a = single(ctx, node, 0);
+            const b = single(ctx, node, 1);
+            const f = CMP[op];
+            return broadcast(ctx, [a, b], ([x, y]) => {
+                const X = x;
+                const Y = y;
+                if (isTab(X) && isTab(Y))
+                    return tabulate(ctx, [X, Y], ([p, q]) => (f(p, q) ? 1 : 0));
+                // a numeric input compared for equality with constants: numeric categories (one-hot / ordinal encoders)
+                if (op === 'Equal') {
+                    const tx = identityOf(X);
+                    const ty = identityOf(Y);
+                    if (tx && isConst(Y))
+                        return equalsPoint(tx, Y.b);
+                    if (ty && isConst(X))
+                        return equalsPoint(ty, X.b);
+                }
+                const pw = pointwise(ctx, [X, Y], ([p, q]) => (f(p, q) ? 1 : 0));
+                if (pw)
+                    return pw;
+                fail(`${op} on a numeric input or a score (a threshold, not affine)`);
+            }, op);
+        }
+        case 'And':
+        case 'Or':
+        case 'Xor':
+        case 'Not': {
+            const vals = ins.map((n) => evalTensor(ctx, n));
+            return broadcast(ctx, vals, (els) => {
+                const logic = (p) => {
+                    const b = p.map((x) => x !== 0);
+                    return (op === 'Not' ? !b[0] : op === 'And' ? b[0] && b[1] : op === 'Or' ? b[0] || b[1] : b[0] !== b[1]) ? 1 : 0;
+                };
+                if (els.every((e) => isTab(e) && e.k === 'lin'))
+                    return tabulate(ctx, els, logic);
+                const pw = pointwise(ctx, els, logic);
+                if (pw)
+                    return pw;
+                fail(`${op} on a numeric input`);
+            }, op);
+        }
+        case 'IsNaN':
+            return broadcast(ctx, [single(ctx, node)], ([x]) => {
+                const e = x;
+                if (e.k === 'lin' && isTab(e))
+                    return tabulate(ctx, [e], ([a]) => (a !== a ? 1 : 0));
+                if (e.k === 'disc')
+                    return pointwise(ctx, [e], ([a]) => (a !== a ? 1 : 0));
+                if (e.k === 'lin' && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && Number.isFinite(e.b)) {
+                    const t = e.num[0];
+                    return t.imp !== t.imp ? { k: 'lin', b: 0, num: [], cat: [], nan: [{ j: t.j, w: 1 }], f32: false } : cst(0);
+                }
+                fail('IsNaN of a combination of inputs');
+            }, op);
+        case 'Where': {
+            const [c, a, b] = ins.map((n) => evalTensor(ctx, n));
+            return broadcast(ctx, [c, a, b], ([cond, x, y]) => {
+                const C = cond;
+                const X = x;
+                const Y = y;
+                if (isConst(C))
+                    return C.b !== 0 ? X : Y;
+                if (isTab(C) && isTab(X) && isTab(Y))
+                    return tabulate(ctx, [C, X, Y], ([p, q, r]) => (p !== 0 ? q : r));
+                const pw = pointwise(ctx, [C, X, Y], ([p, q, r]) => (p !== 0 ? q : r));
+                if (pw)
+                    return pw;
+                // imputation: Where(IsNaN(x_j), const, affine in x_j)
+                if (C.k === 'lin' && C.num.length === 0 && C.cat.length === 0 && C.nan.length === 1 && C.b === 0 && C.nan[0].w === 1) {
+                    const j = C.nan[0].j;
+                    if (X.k === 'lin' && isConst(X) && Y.k === 'lin' && !Y.clip && Y.num.length === 1 && Y.cat.length === 0 && Y.nan.length === 0 && Y.num[0].j === j && Y.num[0].imp !== Y.num[0].imp) {
+                        const t = Y.num[0];
+                        const imp = X.b !== X.b ? Number.NaN : (X.b - Y.b) / t.a;
+                        if (Y.f32 && X.b === X.b && Math.fround(X.b) !== X.b)
+                            fail('an imputed value that is not a float32 after a float32 rounding');
+                        return { ...Y, num: [{ j, a: t.a, imp }] };
+                    }
+                }
+                fail('Where selecting between inputs (only imputation of a missing value, or per category, is affine)');
+            }, op);
+        }
+        case 'Clip': {
+            const v = single(ctx, node);
+            const bound = (i, attr, dflt) => {
+                if (ins[i]) {
+                    const c = constNumbers(ctx, ins[i], 'a Clip bound');
+                    if (c.length !== 1)
+                        fail('a Clip bound that is not a scalar');
+                    return c[0];
+                }
+                return attrNum(node, attr, dflt);
+            };
+            const lo = bound(1, 'min', -Infinity);
+            const hi = bound(2, 'max', Infinity);
+            return {
+                ...v,
+                el: v.el.map((e) => {
+                    if (isTab(e))
+                        return tabulate(ctx, [e], ([a]) => Math.min(Math.max(a, lo), hi));
+                    if (e.k === 'disc')
+                        return pointwise(ctx, [e], ([a]) => Math.min(Math.max(a, lo), hi));
+                    if (e.k === 'lin' && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && !e.f32) {
+                        const [l0, h0] = e.clip ?? [-Infinity, Infinity];
+                        return { ...e, clip: [Math.min(Math.max(l0, lo), hi), Math.min(Math.max(h0, lo), hi)] };
+                    }
+                    fail('Clip of a combination of inputs or after a float32 rounding');
+                }),
+            };
+        }
+        case 'Concat': {
+            const vals = ins.map((n) => evalTensor(ctx, n));
+            if (vals.some((v) => !v.batched)) {
+                if (vals.every((v) => !v.batched))
+                    fail('Concat of constants');
+                fail('Concat of a constant with inputs');
+            }
+            const k = rowAxis(vals[0], attrNum(node, 'axis', 0), op);
+            const d0 = vals[0].dims;
+            const outer = prod(d0.slice(0, k));
+            const inner = prod(d0.slice(k + 1));
+            for (const v of vals)
+                if (v.dims.length !== d0.length || prod(v.dims.slice(0, k)) !== outer || prod(v.dims.slice(k + 1)) !== inner)
+                    fail('Concat of tensors of different shapes');
+            const el = [];
+            for (let o = 0; o < outer; o++)
+                for (const v of vals)
+                    el.push(...v.el.slice(o * v.dims[k] * inner, (o + 1) * v.dims[k] * inner));
+            const dims = d0.slice();
+            dims[k] = vals.reduce((s, v) => s + v.dims[k], 0);
+            return { batched: true, dims, el };
+        }
+        case 'FeatureVectorizer': {
+            const vals = ins.map((n) => evalTensor(ctx, n));
+            const widths = attrInts(node, 'inputdimensions') ?? vals.map((v) => prod(v.dims));
+            if (widths.reduce((a, b) => a + b, 0) > MAX_ELEMENTS)
+                fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+            const el = [];
+            vals.forEach((v, i) => {
+                needBatched(v, op);
+                const w = widths[i] ?? prod(v.dims);
+                for (let q = 0; q < w; q++)
+                    el.push(q < v.el.length ? v.el[q] : cst(0));
+            });
+            return { batched: true, dims: [el.length], el };
+        }
+        case 'Reshape': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const shape = constNumbers(ctx, ins[1] ?? '', 'a Reshape shape');
+            if (!(shape[0] === -1 || shape[0] === 0))
+                fail('Reshape that changes the batch dimension');
+            const rest = shape.slice(1).map((d, i) => (d === 0 ? (v.dims[i] ?? fail('Reshape copying a missing dimension')) : d));
+            const n = prod(v.dims);
+            const known = prod(rest.filter((d) => d !== -1));
+            const dims = rest.map((d) => (d === -1 ? n / known : d));
+            if (shape[0] === 0 && rest.includes(-1))
+                fail('Reshape with an inferred dimension besides the batch');
+            if (prod(dims) !== n || dims.some((d) => !Number.isInteger(d) || d < 0))
+                fail('Reshape that changes the batch dimension');
+            return { batched: true, dims, el: v.el };
+        }
+        case 'Flatten': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            if (attrNum(node, 'axis', 1) !== 1)
+                fail('Flatten not at axis 1');
+            return { batched: true, dims: [prod(v.dims)], el: v.el };
+        }
+        case 'Squeeze':
+        case 'Unsqueeze': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const axes = attrInts(node, 'axes') ?? (ins[1] ? constNumbers(ctx, ins[1], `${op} axes`) : undefined);
+            if (op === 'Unsqueeze') {
+                if (!axes)
+                    fail('Unsqueeze without axes');
+                const R = v.dims.length + 1 + axes.length;
+                const full = [-1, ...v.dims];
+                const sorted = axes.map((a) => (a < 0 ? a + R : a)).sort((a, b) => a - b);
+                for (const a of sorted) {
+                    if (a < 1)
+                        fail('Unsqueeze before the batch axis');
+                    full.splice(a, 0, 1);
+                }
+                return { batched: true, dims: full.slice(1), el: v.el };
+            }
+            const R = v.dims.length + 1;
+            const drop = new Set((axes ?? v.dims.flatMap((d, i) => (d === 1 ? [i + 1] : []))).map((a) => (a < 0 ? a + R : a)));
+            if (drop.has(0))
+                fail('Squeeze of the batch axis');
+            return { batched: true, dims: v.dims.filter((d, i) => !drop.has(i + 1) || d !== 1), el: v.el };
+        }
+        case 'Slice': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const starts = attrInts(node, 'starts') ?? constNumbers(ctx, ins[1] ?? '', 'Slice starts');
+            const ends = attrInts(node, 'ends') ?? constNumbers(ctx, ins[2] ?? '', 'Slice ends');
+            const axes = attrInts(node, 'axes') ?? (ins[3] ? constNumbers(ctx, ins[3], 'Slice axes') : starts.map((_, i) => i));
+            const steps = ins[4] ? constNumbers(ctx, ins[4], 'Slice steps') : starts.map(() => 1);
+            let out = v;
+            axes.forEach((ax, i) => {
+                const k = rowAxis(out, ax, op);
+                const size = out.dims[k];
+                const step = steps[i] ?? 1;
+                if (step === 0)
+                    fail('Slice with step 0');
+                const clamp = (x, lo, hi) => Math.min(Math.max(x, lo), hi);
+                let s = starts[i];
+                let e = ends[i];
+                if (s < 0)
+                    s += size;
+                if (e < 0)
+                    e += size;
+                const idx = [];
+                if (step > 0) {
+                    s = clamp(s, 0, size);
+                    e = clamp(e, 0, size);
+                    for (let q = s; q < e; q += step)
+                        idx.push(q);
+                }
+                else {
+                    s = clamp(s, -1, size - 1);
+                    e = clamp(e, -1, size - 1);
+                    for (let q = s; q > e; q += step)
+                        idx.push(q);
+                }
+                out = selectAxis(out, k, idx);
+            });
+            return out;
+        }
+        case 'Gather':
+        case 'ArrayFeatureExtractor': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const idx = constNumbers(ctx, ins[1] ?? '', `${op} indices`);
+            const k = op === 'Gather' ? rowAxis(v, attrNum(node, 'axis', 0), op) : v.dims.length - 1;
+            const size = v.dims[k];
+            const norm = idx.map((i) => (i < 0 ? i + size : i));
+            if (norm.some((i) => !(i >= 0 && i < size)))
+                fail(`${op} index out of range`);
+            const idxDims = evalTensor(ctx, ins[1] ?? '').dims;
+            const out = selectAxis(v, k, norm);
+            if (op === 'Gather' && idxDims.length === 0)
+                out.dims.splice(k, 1); // a scalar index drops the axis
+            return out;
+        }
+        case 'Scaler': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const off = (0,onnx_graph/* nodeAttribute */.ro)(node, 'offset') ?? [];
+            const sc = (0,onnx_graph/* nodeAttribute */.ro)(node, 'scale') ?? [];
+            const last = v.dims[v.dims.length - 1] ?? 1;
+            const at = (a, q, d) => (a.length === 0 ? d : a.length === 1 ? a[0] : a[q % last]);
+            return {
+                ...v,
+                el: v.el.map((e, p) => {
+                    const s = Math.fround(at(sc, p, 1));
+                    const o = Math.fround(at(off, p, 0));
+                    return arith(ctx, 'Mul', arith(ctx, 'Sub', e, cst(o)), cst(s));
+                }),
+            };
+        }
+        case 'Imputer': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const fills = (0,onnx_graph/* nodeAttribute */.ro)(node, 'imputed_value_floats') ?? (0,onnx_graph/* nodeAttribute */.ro)(node, 'imputed_value_int64s') ?? [];
+            const replaced = (0,onnx_graph/* nodeAttribute */.ro)(node, 'replaced_value_float') ?? (0,onnx_graph/* nodeAttribute */.ro)(node, 'replaced_value_int64');
+            const rv = typeof replaced === 'number' ? replaced : 0;
+            const last = v.dims[v.dims.length - 1] ?? 1;
+            return {
+                ...v,
+                el: v.el.map((e, p) => {
+                    const fill = fills.length === 1 ? fills[0] : fills[p % last];
+                    if (fill === undefined)
+                        fail('Imputer without a value for every column');
+                    if (isTab(e))
+                        return tabulate(ctx, [e], ([a]) => (rv !== rv ? a !== a : a === rv) ? fill : a);
+                    if (e.k === 'disc')
+                        return pointwise(ctx, [e], ([a]) => ((rv !== rv ? a !== a : a === rv) ? fill : a));
+                    if (rv === rv)
+                        fail('Imputer replacing a number (not NaN) in a numeric input');
+                    if (e.k === 'lin' && !e.clip && e.num.length === 1 && e.cat.length === 0 && e.nan.length === 0 && e.num[0].imp !== e.num[0].imp) {
+                        const t = e.num[0];
+                        return { ...e, num: [{ j: t.j, a: t.a, imp: (fill - e.b) / t.a }] };
+                    }
+                    fail('Imputer on a combination of inputs');
+                }),
+            };
+        }
+        case 'LabelEncoder': {
+            const v = single(ctx, node);
+            const ks = (0,onnx_graph/* nodeAttribute */.ro)(node, 'keys_strings');
+            const ki = ((0,onnx_graph/* nodeAttribute */.ro)(node, 'keys_int64s') ?? (0,onnx_graph/* nodeAttribute */.ro)(node, 'keys_floats'));
+            const vs = (0,onnx_graph/* nodeAttribute */.ro)(node, 'values_strings');
+            const vi = ((0,onnx_graph/* nodeAttribute */.ro)(node, 'values_int64s') ?? (0,onnx_graph/* nodeAttribute */.ro)(node, 'values_floats'));
+            if (!(ks || ki) || !(vs || vi))
+                fail('LabelEncoder with tensor keys or values');
+            const map = new Map();
+            (ks ?? ki ?? []).forEach((k, i) => map.set(k, (vs ?? vi ?? [])[i]));
+            const floatValues = !vs && (0,onnx_graph/* nodeAttribute */.ro)(node, 'values_int64s') === undefined;
+            const dflt = vs ? attrStr(node, 'default_string', '_Unused') : floatValues ? attrNum(node, 'default_float', -0) : attrNum(node, 'default_int64', -1);
+            return {
+                ...v,
+                el: v.el.map((e) => {
+                    if (e.k === 'disc' && !vs)
+                        return pointwise(ctx, [e], ([a]) => (map.get(a) ?? dflt));
+                    if (!isTab(e))
+                        fail('LabelEncoder of a numeric input');
+                    return tabulate(ctx, [e], ([a]) => map.get(a) ?? dflt);
+                }),
+            };
+        }
+        case 'OneHotEncoder': {
+            const v = single(ctx, node);
+            const cats = (0,onnx_graph/* nodeAttribute */.ro)(node, 'cats_strings') ?? (0,onnx_graph/* nodeAttribute */.ro)(node, 'cats_int64s');
+            if (!cats)
+                fail('OneHotEncoder without categories');
+            if (v.el.length * cats.length > MAX_ELEMENTS)
+                fail(`${op} of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+            const el = [];
+            for (const e of v.el) {
+                const t = identityOf(e);
+                if (t && typeof cats[0] === 'number') {
+                    for (const cat of cats)
+                        el.push(equalsPoint(t, cat));
+                    continue;
+                }
+                if (e.k === 'disc') {
+                    for (const cat of cats)
+                        el.push(pointwise(ctx, [e], ([a]) => (a === cat ? 1 : 0)));
+                    continue;
+                }
+                if (!isTab(e))
+                    fail('OneHotEncoder of a numeric input');
+                for (const cat of cats)
+                    el.push(tabulate(ctx, [e], ([a]) => (a === cat ? 1 : 0)));
+            }
+            return { batched: v.batched, dims: [...v.dims, cats.length], el };
+        }
+        case 'Normalizer': {
+            const v = single(ctx, node);
+            if (!v.el.every((e) => e.k === 'mono'))
+                fail('Normalizer on features (not affine)');
+            if (attrStr(node, 'norm', 'MAX') !== 'L1')
+                fail(`Normalizer ${attrStr(node, 'norm', 'MAX')} of scores`);
+            return v; // class probabilities that already sum to one (checked against the model's scores)
+        }
+        case 'MatMul':
+        case 'Gemm': {
+            const a = single(ctx, node, 0);
+            needBatched(a, op);
+            const wv = single(ctx, node, 1);
+            if (wv.batched || !wv.el.every(isConst) || wv.dims.length !== 2)
+                fail(`${op} with weights that are not a constant matrix`);
+            const transA = op === 'Gemm' ? attrNum(node, 'transA', 0) : 0;
+            const transB = op === 'Gemm' ? attrNum(node, 'transB', 0) : 0;
+            if (transA)
+                fail('Gemm with transA');
+            if (a.dims.length !== 1)
+                fail(`${op} on a tensor of rank ${a.dims.length + 1}`);
+            const d = a.dims[0];
+            const [r0, r1] = wv.dims;
+            const [rows, cols] = transB ? [r1, r0] : [r0, r1];
+            if (rows !== d)
+                fail(`${op} with mismatched shapes`);
+            const W = (i, k) => wv.el[transB ? k * r1 + i : i * r1 + k].b;
+            const alpha = op === 'Gemm' ? attrNum(node, 'alpha', 1) : 1;
+            const beta = op === 'Gemm' ? attrNum(node, 'beta', 1) : 1;
+            let bias = new Array(cols).fill(0);
+            if (op === 'Gemm' && ins[2]) {
+                const c = constNumbers(ctx, ins[2], 'a Gemm bias');
+                bias = bias.map((_, k) => beta * (c.length === 1 ? c[0] : c[k]));
+            }
+            const el = [];
+            for (let k = 0; k < cols; k++)
+                el.push(certify_columns_combine(ctx, a.el, (i) => alpha * W(i, k), bias[k]));
+            return { batched: true, dims: [cols], el };
+        }
+        case 'LinearClassifier':
+        case 'LinearRegressor': {
+            const v = single(ctx, node);
+            needBatched(v, op);
+            const z = v.el;
+            const d = z.length;
+            const coef = (0,onnx_graph/* nodeAttribute */.ro)(node, 'coefficients') ?? [];
+            const inter = (0,onnx_graph/* nodeAttribute */.ro)(node, 'intercepts') ?? [];
+            const rows = coef.length / d;
+            if (!Number.isInteger(rows) || rows < 1)
+                fail(`${op} coefficients do not fit its ${d} inputs`);
+            const post = attrStr(node, 'post_transform', 'NONE');
+            const s0 = Array.from({ length: rows }, (_, r) => certify_columns_combine(ctx, z, (i) => coef[r * d + i], inter[r] ?? 0));
+            if (s0.some((x) => x.k !== 'lin'))
+                fail(`numeric categories before a ${op} (not affine)`);
+            const s = s0;
+            if (op === 'LinearRegressor') {
+                if (outIndex !== 0 || post !== 'NONE')
+                    fail(`${op} with post_transform ${post}`);
+                return { batched: true, dims: [rows], el: s };
+            }
+            if (outIndex === 0)
+                return { batched: true, dims: [1], el: [{ k: 'bad', why: 'a predicted label' }] };
+            if (rows > 2)
+                fail(`${op} with more than two classes`);
+            const scores = rows === 2 ? s : [scaleLin(s[0], -1), s[0]];
+            let el;
+            if (post === 'NONE')
+                el = scores;
+            else if (post === 'LOGISTIC')
+                el = scores.map((x) => sigmoidOf(x));
+            else if ((post === 'SOFTMAX' || post === 'SOFTMAX_ZERO') && rows === 2)
+                el = [sigmoidOf(addLin(scores[0], scaleLin(scores[1], -1))), sigmoidOf(addLin(scores[1], scaleLin(scores[0], -1)))];
+            else
+                fail(`${op} with post_transform ${post}`);
+            // a plain linear score is a score too (monotone chain of length 0)
+            return { batched: true, dims: [el.length], el: el.map((e) => (e.k === 'lin' ? { k: 'mono', core: { kind: 'lin', lin: e }, chain: [] } : e)) };
+        }
+        case 'TreeEnsembleClassifier':
+        case 'TreeEnsembleRegressor':
+        case 'TreeEnsemble': {
+            if (node.domain !== 'ai.onnx.ml')
+                fail(`${op} outside the ai.onnx.ml domain`);
+            const v = single(ctx, node);
+            needBatched(v, op);
+            let e;
+            try {
+                e = parseTreeEnsemble(node);
+            }
+            catch (err) {
+                fail(`the ${op} could not be read (${err instanceof Error ? err.message : String(err)})`);
+            }
+            if (e.featureCount > v.el.length)
+                fail(`the ${op} reads feature ${e.featureCount - 1} of ${v.el.length}`);
+            if (op === 'TreeEnsembleClassifier' && outIndex === 0)
+                return { batched: true, dims: [1], el: [{ k: 'bad', why: 'a predicted label' }] };
+            const n = op === 'TreeEnsembleClassifier' ? Math.max(2, e.targets) : e.targets;
+            const el = [];
+            for (let k = 0; k < n; k++) {
+                const r = scalarizeTreeScore(e, k, false);
+                if (!r.ok)
+                    el.push({ k: 'bad', why: r.reason });
+                else
+                    el.push({ k: 'mono', core: { kind: 'tree', score: r.score, z: v.el, op }, chain: r.score.transform === 'logistic' ? [{ op: 'sigmoid' }] : [] });
+            }
+            return { batched: true, dims: [n], el };
+        }
+        default:
+            fail(`${op}${node.domain && node.domain !== 'ai.onnx' ? ` (${node.domain})` : ''}`);
+    }
+}
+function evalTensor(ctx, name) {
+    const got = ctx.memo.get(name);
+    if (got)
+        return got;
+    // the tensors `name` depends on, in post-order (iterative: deep graphs do not exhaust the stack; cycles are refused)
+    const order = [];
+    const state = new Map(); // 1: on the path, 2: done
+    const stack = [[name, 0]];
+    state.set(name, 1);
+    while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        const [t, k] = top;
+        const node = ctx.inits.has(t) ? undefined : ctx.made.get(t);
+        const deps = node ? (node.input ?? []).filter((x) => x) : [];
+        if (k < deps.length) {
+            top[1] = k + 1;
+            const d = deps[k];
+            if (ctx.memo.has(d) || state.get(d) === 2)
+                continue;
+            if (state.get(d) === 1)
+                fail('a cycle in the graph');
+            state.set(d, 1);
+            stack.push([d, 0]);
+            if (state.size > 200_000)
+                fail('a graph of more than 200,000 tensors');
+            continue;
+        }
+        stack.pop();
+        state.set(t, 2);
+        order.push(t);
+    }
+    for (const t of order) {
+        if (ctx.memo.has(t))
+            continue;
+        let v;
+        const init = ctx.inits.get(t);
+        const node = ctx.made.get(t);
+        if (init)
+            v = constVal(init);
+        else if (node)
+            v = evalNode(ctx, node, (node.output ?? []).indexOf(t));
+        else
+            v = inputVal(ctx, t);
+        if (v.el.length > MAX_ELEMENTS)
+            fail(`a tensor of more than ${MAX_ELEMENTS.toLocaleString('en-US')} values per row`);
+        certify_columns_grow(ctx, v.el.length);
+        ctx.memo.set(t, v);
+    }
+    return ctx.memo.get(name);
+}
+function inputVal(ctx, name) {
+    const { space } = ctx;
+    const input = space.input;
+    if (input.kind === 'matrix') {
+        if (name !== input.input)
+            fail(`the graph reads ${name}, which the gate does not feed`);
+        const el = new Array(input.width).fill(null).map(() => cst(0));
+        space.numeric.forEach((f, j) => {
+            if (f.source.kind === 'matrix')
+                el[f.source.column] = { k: 'lin', b: 0, num: [{ j, a: 1, imp: Number.NaN }], cat: [], nan: [], f32: true };
+        });
+        const covered = new Set(space.numeric.flatMap((f) => (f.source.kind === 'matrix' ? [f.source.column] : [])));
+        space.categorical.forEach((f, c) => {
+            if (f.source.kind !== 'one-hot')
+                return;
+            const ind = f.source.indicators;
+            for (const col of f.source.columns) {
+                covered.add(col);
+                el[col] = { k: 'lin', b: 0, num: [], cat: [{ c, t: Float64Array.from(ind, (x) => (x === col ? 1 : 0)) }], nan: [], f32: false };
+            }
+        });
+        if (covered.size !== input.width)
+            fail('a feature matrix column the attack space does not describe');
+        return { batched: true, dims: [input.width], el };
+    }
+    const j = space.numeric.findIndex((f) => f.source.kind === 'tensor' && f.source.input === name);
+    if (j >= 0) {
+        const f = space.numeric[j];
+        return { batched: true, dims: [1], el: [{ k: 'lin', b: 0, num: [{ j, a: 1, imp: Number.NaN }], cat: [], nan: [], f32: f.float32 }] };
+    }
+    const c = space.categorical.findIndex((f) => f.source.kind === 'tensor' && f.source.input === name);
+    if (c >= 0)
+        return { batched: true, dims: [1], el: [{ k: 'str', c, v: space.categorical[c].levels.slice() }] };
+    fail(`the graph reads ${name}, which is not a model input the attacks describe`);
+}
+const exactLogit = (p) => Math.log(p / (1 - p));
+/**
+ * The score output of the graph as a monotone chain over one core (linear form or tree ensemble), in the attack space's
+ * features; a reason string when the graph has anything else between the inputs and the score.
+ */
+function readSymbolic(proto, info, space, threshold) {
+    const graph = proto.graph;
+    if (!graph)
+        return 'the model has no graph';
+    const ctx = { space, made: new Map(), inits: new Map(), memo: new Map(), ops: new Set(), roundingIgnored: false, cells: 0 };
+    for (const n of graph.node ?? [])
+        for (const o of n.output ?? [])
+            if (o)
+                ctx.made.set(o, n);
+    for (const t of graph.initializer ?? [])
+        if (t.name)
+            ctx.inits.set(t.name, t);
+    // graph inputs of the matrix: their declared shape; the rest follow from the attack space
+    let v;
+    try {
+        v = evalTensor(ctx, info.scoreOutput);
+    }
+    catch (e) {
+        if (e instanceof Unsupported)
+            return `the graph has an operation the certificate cannot follow between the inputs and the score: ${e.message}`;
+        // a graph the pass cannot take apart (too deep for the stack, malformed attributes): no certificate, never a crash
+        return `the graph could not be followed symbolically (${e instanceof RangeError ? 'too deep' : e instanceof Error ? e.message.split('\n')[0].slice(0, 200) : String(e)})`;
+    }
+    const el = v.el.length === 1 ? v.el[0] : v.el[info.positiveIndex];
+    if (!el || el.k === 'bad')
+        return `the score is not a function the certificate can follow${el?.k === 'bad' ? ` (${el.why})` : ''}`;
+    let m;
+    if (el.k === 'mono')
+        m = el;
+    else if (el.k === 'lin' && el.num.length > 0 && !el.clip)
+        m = { k: 'mono', core: { kind: 'lin', lin: el }, chain: [] };
+    else if (el.k === 'disc')
+        return 'the score is a lookup on the values of a numeric input (numeric categories before a linear model): not affine';
+    else
+        return 'the score does not depend on the numeric inputs';
+    // invert the chain: decision ⇔ dir·(y − t) ≥ 0
+    let t = threshold;
+    let dir = 1;
+    let logOdds = false;
+    for (let q = m.chain.length - 1; q >= 0; q--) {
+        const s = m.chain[q];
+        if (s.op === 'affine') {
+            t = (t - s.b) / s.a;
+            if (s.a < 0)
+                dir = dir === 1 ? -1 : 1;
+        }
+        else {
+            if (!(t > 0 && t < 1))
+                return `the decision threshold ${threshold} is outside the range of the score: every row has the same decision`;
+            t = exactLogit(t);
+            logOdds = true;
+        }
+    }
+    const chain = m.chain;
+    const score = (y) => {
+        let x = y;
+        for (const s of chain)
+            x = s.op === 'affine' ? s.a * x + s.b : 1 / (1 + Math.exp(-x));
+        return x;
+    };
+    return { core: m.core, dir, T: t, score, logOdds, ops: [...ctx.ops].sort(), roundingIgnored: ctx.roundingIgnored };
+}
+// ------------------------------------------------------------------------------------------------ virtual matrix
+/** Value of a linear form at original row o (missing cells replaced as the graph does). */
+function evalLin(space, l, o) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    let v = l.b;
+    for (const t of l.num) {
+        const x = space.x0[o * nn + t.j];
+        v += t.a * (x !== x ? t.imp : x);
+    }
+    for (const t of l.cat)
+        v += t.t[space.c0[o * nc + t.c]];
+    for (const t of l.nan) {
+        const x = space.x0[o * nn + t.j];
+        if (x !== x)
+            v += t.w;
+    }
+    if (l.clip)
+        v = Math.min(Math.max(v, l.clip[0]), l.clip[1]);
+    return l.f32 ? Math.fround(v) : v;
+}
+/**
+ * The attack space restricted to `rows` (original row indices; row i of the result is rows[i]): the certificate only
+ * needs the attacked rows, and the virtual matrix is built for those alone.
+ */
+function subsetSpace(space, rows) {
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const n = rows.length;
+    const x0 = new Float64Array(n * nn);
+    const c0 = new Int32Array(n * nc);
+    for (let i = 0; i < n; i++) {
+        const o = rows[i];
+        x0.set(space.x0.subarray(o * nn, (o + 1) * nn), i * nn);
+        c0.set(space.c0.subarray(o * nc, (o + 1) * nc), i * nc);
+    }
+    return { ...space, rows: n, x0, c0 };
+}
+/**
+ * A copy of the attack space over a virtual feature matrix: numeric feature j is column j (raw values; a missing cell
+ * holds `missingValue[j]`), then the extra columns (categorical indicators / fixed per-row values) filled by `extra`.
+ * Typed as a Float32Array for the shared helpers, held as float64 so that raw double inputs keep their values.
+ */
+function virtualSpace(space, catColumns, catIndicators, extraCols, fill, missingValue) {
+    const nn = space.numeric.length;
+    const width = nn + extraCols;
+    const rows = space.rows;
+    const data = new Float64Array(rows * width);
+    for (let o = 0; o < rows; o++) {
+        const row = data.subarray(o * width, (o + 1) * width);
+        for (let j = 0; j < nn; j++) {
+            const x = space.x0[o * nn + j];
+            row[j] = x !== x ? missingValue[j] : x;
+        }
+        fill(o, row);
+    }
+    const numeric = space.numeric.map((f, j) => ({ ...f, source: { kind: 'matrix', column: j } }));
+    const categorical = space.categorical.map((f, c) => ({ ...f, source: { kind: 'one-hot', indicators: catIndicators[c], columns: catColumns[c] } }));
+    const input = {
+        kind: 'matrix',
+        rows,
+        input: '(virtual)',
+        width,
+        data: data,
+        featureNames: Array.from({ length: width }, (_, k) => (k < nn ? space.numeric[k].name : `(derived ${k - nn})`)),
+        oneHotGroups: {},
+    };
+    return { space: { ...space, input, numeric, categorical }, width, data };
+}
+/** Certificate inputs for a linear core. */
+function linearPlan(space, sym) {
+    const core = sym.core;
+    const lin = core.lin;
+    const nn = space.numeric.length;
+    const catColumns = space.categorical.map(() => []);
+    const catIndicators = space.categorical.map((f) => new Int32Array(f.levels.length).fill(-1));
+    let col = nn;
+    const w = new Array(nn).fill(0);
+    for (const t of lin.num)
+        w[t.j] = w[t.j] + sym.dir * t.a;
+    space.categorical.forEach((f, c) => {
+        for (let q = 0; q < f.levels.length; q++) {
+            catIndicators[c][q] = col;
+            catColumns[c].push(col);
+            let v = 0;
+            for (const t of lin.cat)
+                if (t.c === c)
+                    v += t.t[q];
+            w.push(sym.dir * v);
+            col++;
+        }
+    });
+    const nc = space.categorical.length;
+    const vs = virtualSpace(space, catColumns, catIndicators, col - nn, (o, row) => {
+        for (let c = 0; c < nc; c++)
+            row[catIndicators[c][space.c0[o * nc + c]]] = 1;
+    }, new Float64Array(nn).fill(Number.NaN));
+    const margin = (o) => sym.dir * (evalLin(space, lin, o) - sym.T);
+    return { kind: 'linear', space: vs.space, lm: { w: Float64Array.from(w), b: 0 }, margin, modelScore: (o) => sym.score(evalLin(space, lin, o)) };
+}
+// float32 neighbours
+const f32buf = new Float32Array(1);
+const i32buf = new Int32Array(f32buf.buffer);
+function nextUp32(f) {
+    f32buf[0] = f;
+    if (f === 0)
+        return 1.401298464324817e-45;
+    i32buf[0] = i32buf[0] + (f > 0 ? 1 : -1);
+    return f32buf[0];
+}
+function nextDown32(f) {
+    return -nextUp32(-f);
+}
+/**
+ * The set {y : fround(y) ≤ θ} (strict: < θ) as a half-line {y ≤ m} (closed) or {y < m} (open), θ finite.
+ */
+function roundedLe(theta, strict) {
+    let F = Math.fround(theta);
+    if (F > theta || (strict && F === theta))
+        F = nextDown32(F);
+    const up = nextUp32(F);
+    if (!Number.isFinite(up))
+        return { m: Infinity, closed: true };
+    const mid = (F + up) / 2;
+    // ties round to even: the midpoint rounds to F when F's last mantissa bit is 0
+    f32buf[0] = F;
+    const even = (i32buf[0] & 1) === 0;
+    return { m: mid, closed: even };
+}
+/** A threshold split on z = fround?(clip?(a·x + b)) as a split on x: mode and threshold (±∞ when always / never true). */
+function convertSplit(mode, theta, a, b, f32, clip) {
+    // region where the node goes true, as y ≤/< m or y ≥/> m
+    let le; // true-region is a lower half-line in y
+    let m = theta;
+    let closed;
+    if (mode === MODE_LEQ || mode === MODE_LT) {
+        le = true;
+        closed = mode === MODE_LEQ;
+        if (f32 && Number.isFinite(theta))
+            ({ m, closed } = roundedLe(theta, mode === MODE_LT));
+    }
+    else {
+        le = false;
+        closed = mode === MODE_GTE;
+        if (f32 && Number.isFinite(theta)) {
+            // fround(y) ≥ θ ⇔ ¬(fround(y) < θ);  fround(y) > θ ⇔ ¬(fround(y) ≤ θ)
+            const r = roundedLe(theta, mode === MODE_GTE);
+            m = r.m;
+            closed = !r.closed;
+        }
+    }
+    if (clip) {
+        // clip(y) in [lo, hi]: the half-line of clip(y) is the same half-line of y, or all / nothing
+        const [lo, hi] = clip;
+        let all = null;
+        if (le) {
+            if (closed ? m >= hi : m > hi)
+                all = true;
+            else if (closed ? m < lo : m <= lo)
+                all = false;
+        }
+        else if (closed ? m <= lo : m < lo)
+            all = true;
+        else if (closed ? m > hi : m >= hi)
+            all = false;
+        // always: x ≤ +∞; never: x < −∞ (NaN keeps the node's missing rule)
+        if (all !== null)
+            return all ? { mode: MODE_LEQ, threshold: Infinity } : { mode: MODE_LT, threshold: -Infinity };
+    }
+    // y = a·x + b
+    const t = (m - b) / a;
+    if (a < 0)
+        le = !le;
+    return { mode: le ? (closed ? MODE_LEQ : MODE_LT) : closed ? MODE_GTE : MODE_GT, threshold: t };
+}
+/** Certificate inputs for a tree-ensemble core: the ensemble rewritten over the virtual columns. */
+function treePlan(space, rel, sym) {
+    const core = sym.core;
+    const s0 = core.score;
+    const e0 = s0.ensemble;
+    const nn = space.numeric.length;
+    const nc = space.categorical.length;
+    const coupled = new Set(rel.functional.filter((p) => space.numeric[p.numeric].mutable).map((p) => p.categorical));
+    const n = e0.mode.length;
+    const feature = new Int32Array(n).fill(-1);
+    const mode = e0.mode.slice();
+    const threshold = e0.threshold.slice();
+    const missingTrue = e0.missingTrue.slice();
+    const trueChild = e0.trueChild.slice();
+    const falseChild = e0.falseChild.slice();
+    const memberStart = e0.memberStart.slice();
+    const memberEnd = e0.memberEnd.slice();
+    const memberValues = Array.from(e0.memberValues);
+    // extra columns: categorical level sets (key c:mask) and fixed per-row elements (key: element index)
+    const catCols = new Map();
+    const fixedCols = new Map();
+    let next = nn;
+    /** Imputed raw value per numeric feature used by the trees' elements (undefined: none yet; null: they disagree). */
+    const imp = new Array(nn).fill(undefined);
+    const sameImp = (x, y) => x === y || (x !== x && y !== y);
+    for (let node = 0; node < n; node++) {
+        if (e0.mode[node] === MODE_LEAF)
+            continue;
+        const fz = e0.feature[node];
+        const z = core.z[fz];
+        const m = e0.mode[node];
+        if (z.k === 'disc') {
+            // a function of x_j at points: the node goes true on a finite set of x values, or everywhere but one
+            const goes = (v) => goesTrue(e0, node, v);
+            const dT = goes(z.dflt);
+            const nT = goes(z.nanV);
+            const except = z.pts.filter((_, q) => goes(z.val[q]) !== dT);
+            const prev = imp[z.j];
+            if (prev === undefined)
+                imp[z.j] = Number.NaN;
+            else if (prev !== null && prev === prev)
+                imp[z.j] = null; // a missing x_j must stay NaN in the virtual column
+            feature[node] = z.j;
+            if (except.length === 0) {
+                // every number goes the same way: x ≤ +∞ (always) or x < −∞ (never); a NaN by missingTrue
+                mode[node] = dT ? MODE_LEQ : MODE_LT;
+                threshold[node] = dT ? Infinity : -Infinity;
+                missingTrue[node] = nT ? 1 : 0;
+                continue;
+            }
+            mode[node] = MODE_MEMBER;
+            memberStart[node] = memberValues.length;
+            memberValues.push(...except);
+            memberEnd[node] = memberValues.length;
+            threshold[node] = except[0];
+            if (dT) {
+                // true everywhere but the exceptions: membership routes to the original false child
+                trueChild[node] = e0.falseChild[node];
+                falseChild[node] = e0.trueChild[node];
+                missingTrue[node] = nT ? 0 : 1;
+            }
+            else
+                missingTrue[node] = nT ? 1 : 0;
+            continue;
+        }
+        if (z.k !== 'lin')
+            return `the ${core.op} reads ${z.k === 'bad' ? z.why : 'a string or a score'} (feature ${fz})`;
+        if (z.num.length === 1 && z.cat.length === 0 && z.nan.length === 0 && z.num[0].a !== 0) {
+            const t = z.num[0];
+            const prev = imp[t.j];
+            if (prev === undefined)
+                imp[t.j] = t.imp;
+            else if (prev !== null && !sameImp(prev, t.imp))
+                imp[t.j] = null;
+            feature[node] = t.j;
+            if (m === MODE_LEQ || m === MODE_LT || m === MODE_GTE || m === MODE_GT) {
+                const cv = convertSplit(m, e0.threshold[node], t.a, z.b, z.f32, z.clip);
+                mode[node] = cv.mode;
+                threshold[node] = cv.threshold;
+            }
+            else if (!(t.a === 1 && z.b === 0 && !z.f32 && !z.clip && (m === MODE_EQ || m === MODE_NEQ || m === MODE_MEMBER))) {
+                return `the ${core.op} compares a scaled numeric input for equality (feature ${fz})`;
+            }
+            continue;
+        }
+        if (z.num.length === 0 && z.nan.length === 0 && z.cat.length === 1) {
+            // a function of one categorical input: the set of levels that go to the true child
+            const ct = z.cat[0];
+            const inSet = Uint8Array.from(ct.t, (v) => (goesTrue(e0, node, v + z.b) ? 1 : 0));
+            const key = `${ct.c}:${inSet.join('')}`;
+            let entry = catCols.get(key);
+            if (!entry)
+                catCols.set(key, (entry = { col: next++, c: ct.c, inSet }));
+            feature[node] = entry.col;
+            mode[node] = MODE_GT;
+            threshold[node] = 0.5;
+            missingTrue[node] = 0;
+            continue;
+        }
+        // fixed per row: constants, missingness indicators, forms of immutable inputs and uncoupled categories
+        if (z.num.every((t) => !space.numeric[t.j].mutable || t.a === 0) && z.cat.every((t) => !coupled.has(t.c))) {
+            let entry = fixedCols.get(fz);
+            if (!entry)
+                fixedCols.set(fz, (entry = { col: next++, lin: z }));
+            feature[node] = entry.col;
+            continue;
+        }
+        return `the ${core.op} reads a combination of several inputs (feature ${fz}): no per-feature split`;
+    }
+    const catColumns = space.categorical.map(() => []);
+    for (const v of catCols.values())
+        catColumns[v.c].push(v.col);
+    const catIndicators = space.categorical.map((f) => new Int32Array(f.levels.length).fill(-1));
+    const missingValue = Float64Array.from(imp, (v) => (typeof v === 'number' ? v : Number.NaN));
+    const unrepresentable = new Set();
+    for (let o = 0; o < space.rows; o++)
+        for (let j = 0; j < nn; j++)
+            if (imp[j] === null && space.x0[o * nn + j] !== space.x0[o * nn + j])
+                unrepresentable.add(o);
+    const cats = [...catCols.values()];
+    const fixed = [...fixedCols.values()];
+    const vs = virtualSpace(space, catColumns, catIndicators, next - nn, (o, row) => {
+        for (const v of cats)
+            row[v.col] = v.inSet[space.c0[o * nc + v.c]];
+        for (const v of fixed)
+            row[v.col] = evalLin(space, v.lin, o);
+    }, missingValue);
+    const ensemble = { ...e0, feature, mode, threshold, missingTrue, trueChild, falseChild, memberStart, memberEnd, memberValues: Float64Array.from(memberValues), featureCount: vs.width };
+    const signed = {
+        ...s0,
+        ensemble,
+        leafValue: sym.dir === 1 ? s0.leafValue : s0.leafValue.map((v) => -v),
+        offset: sym.dir * s0.offset,
+    };
+    const plain = { ...s0, ensemble };
+    const width = vs.width;
+    const modelScore = (o) => sym.score(treeMargin(plain, vs.data, o * width));
+    return { kind: 'trees', space: vs.space, score: signed, T: sym.dir * sym.T, ensemble, modelScore, unrepresentable, op: core.op };
+}
+
 ;// CONCATENATED MODULE: ./build/checks/robustness/certify.js
 /**
  * Certified lower bounds on the minimal flipping perturbation of each attacked row (issue #14): what the attacks'
@@ -50705,6 +52701,7 @@ function applyTransform(s, margin) {
  *   fails: a sound lower bound, exact for a single tree.
  * The graph read is checked against the model's own scores on the attacked rows; a mismatch gives no certificate.
  */
+
 
 
 
@@ -51081,8 +53078,22 @@ function boxBounds(s, lo, hi, stack) {
                 toFalse = !ta || !tb;
             }
             else {
-                toTrue = true;
-                toFalse = true;
+                // equality and membership on an interval: true only if the interval holds the value (or a member), so that
+                // certification changes status only where a box edge reaches one (those values are breakpoints too)
+                const t = e.threshold[node];
+                let hit;
+                if (mode === MODE_MEMBER) {
+                    hit = false;
+                    for (let k = e.memberStart[node]; k < e.memberEnd[node]; k++) {
+                        const v = e.memberValues[k];
+                        if (v >= a && v <= b)
+                            hit = true;
+                    }
+                }
+                else
+                    hit = t >= a && t <= b;
+                toTrue = mode === MODE_NEQ ? true : hit;
+                toFalse = mode === MODE_NEQ ? hit : true;
             }
             if (toTrue)
                 stack[top++] = e.trueChild[node];
@@ -51152,10 +53163,11 @@ function treeRadius(space, rel, tc, o, d0, T) {
             continue;
         const s = space.limits.scale[j];
         const th = tc.thresholds.get(col);
+        // a threshold at the row's own value is a breakpoint at 0: the route can change as soon as the value moves
+        // (x < 40 at x = 40; a member value left behind)
         if (th)
             for (const t of th)
-                if (t !== a)
-                    bps.push(Math.abs(t - a) / s);
+                bps.push(Math.abs(t - a) / s);
     }
     for (const p of coupledGroups) {
         const a = space.x0[o * nn + p.numeric];
@@ -51276,11 +53288,17 @@ function exactTreeRadius(space, ec, o, d0, T, norm) {
     const fLo = new Float64Array(width);
     const fHi = new Float64Array(width);
     const scale = new Float64Array(width).fill(1);
+    // a missing cell is never changed: fixed for this row (the matrix may hold an imputed value there)
+    const mutableOf = ec.mutableOf.slice();
     for (let col = 0; col < width; col++) {
-        const j = ec.mutableOf[col];
+        const j = mutableOf[col];
         if (j < 0)
             continue;
         const a = space.x0[o * nn + j];
+        if (a !== a) {
+            mutableOf[col] = -1;
+            continue;
+        }
         const dir = space.limits.direction[j];
         fLo[col] = dir === 1 ? a : Math.min(space.limits.lower[j], a);
         fHi[col] = dir === -1 ? a : Math.max(space.limits.upper[j], a);
@@ -51291,7 +53309,7 @@ function exactTreeRadius(space, ec, o, d0, T, norm) {
     let bestBox = null;
     let visits = 0;
     const colDist = (col, l, h) => {
-        const j = ec.mutableOf[col];
+        const j = mutableOf[col];
         const a = row[col];
         if (j < 0)
             return a >= l && a <= h ? 0 : Infinity; // open ends checked separately
@@ -51344,7 +53362,7 @@ function exactTreeRadius(space, ec, o, d0, T, norm) {
                 if (L > H || (L === H && (loOpen[col] || hiOpen[col])))
                     ok = false;
                 const a = row[col];
-                if (ok && ec.mutableOf[col] < 0 && ((loOpen[col] && a === L) || (hiOpen[col] && a === H)))
+                if (ok && mutableOf[col] < 0 && ((loOpen[col] && a === L) || (hiOpen[col] && a === H)))
                     ok = false;
                 const after = ok ? colDist(col, L, H) : Infinity;
                 if (!Number.isFinite(after))
@@ -51379,7 +53397,7 @@ function exactTreeRadius(space, ec, o, d0, T, norm) {
     const box = bestBox;
     const witness = Float64Array.from(row);
     for (let col = 0; col < width; col++) {
-        if (ec.mutableOf[col] < 0)
+        if (mutableOf[col] < 0)
             continue;
         const L = Math.max(box.lo[col], fLo[col]);
         const H = Math.min(box.hi[col], fHi[col]);
@@ -51396,11 +53414,11 @@ function certify(opts) {
     const { space, relations: rel, inst, threshold, norms, info, proto } = opts;
     if (typeof proto === 'string')
         return none(proto);
-    if (space.input.kind !== 'matrix')
-        return none('the model reads one input per column (preprocessing inside the graph): no certificate');
     if (info.outputKind === 'label')
         return none('the model outputs labels only: no certificate');
-    const n = inst.rows.length;
+    // one input per column (preprocessing inside the graph): the symbolic pass of certify-columns.ts
+    if (space.input.kind !== 'matrix')
+        return certifyGraph(opts, proto);
     const T = logit(threshold);
     const lm = readLinear(proto, info, space.input);
     if (typeof lm !== 'string') {
@@ -51414,28 +53432,16 @@ function certify(opts) {
         const bad = mismatches(space, inst, fOf, true);
         if (bad > 0)
             return none(`the linear read of the graph disagrees with the model's scores on ${bad} rows: no certificate`);
-        const cert = { method: 'linear', exact: { linf: true, l2: true }, radius: {}, notes: [] };
-        for (const norm of norms) {
-            const r = new Float64Array(n).fill(Number.NaN);
-            let exact = true;
-            for (let i = 0; i < n; i++) {
-                if (!inst.correct[i])
-                    continue;
-                const o = inst.rows[i];
-                const res = linearRadius(space, rel, lm, o, fOf(o) - T, norm);
-                r[i] = res.radius;
-                exact &&= res.exact;
-            }
-            cert.radius[norm] = r;
-            cert.exact[norm] = exact;
-        }
-        if (!cert.exact.linf || !cert.exact.l2)
-            cert.notes.push('integer features and functional relations are relaxed: the certified radii are lower bounds');
-        return cert;
+        return linearCertificate(space, rel, inst, norms, lm, (o) => fOf(o) - T);
     }
     const where = locateTreeEnsemble(proto, info, space.input);
-    if (!where.ok)
+    if (!where.ok) {
+        // preprocessing inside the graph of a feature-matrix model (e.g. a translated scikit-learn pipeline)
+        const viaGraph = certifyGraph(opts, proto);
+        if (viaGraph.method !== 'none')
+            return viaGraph;
         return none(where.hasTrees ? `no certificate: ${where.reason}` : 'no certificate for this kind of model (linear models and tree ensembles only)');
+    }
     let e;
     try {
         e = parseTreeEnsemble(where.node);
@@ -51457,6 +53463,34 @@ function certify(opts) {
     const bad = mismatches(space, inst, margin, logOdds);
     if (bad > 0)
         return none(`the tree ensemble read from the graph disagrees with the model's scores on ${bad} rows: no certificate`);
+    return treeCertificate(space, rel, inst, norms, e, s, logOdds ? T : threshold, opts.deadline);
+}
+/** The exact linear certificate over a (possibly virtual) feature matrix; margin(o): signed, positive decision iff ≥ 0. */
+function linearCertificate(space, rel, inst, norms, lm, margin) {
+    const n = inst.rows.length;
+    const cert = { method: 'linear', exact: { linf: true, l2: true }, radius: {}, notes: [] };
+    for (const norm of norms) {
+        const r = new Float64Array(n).fill(Number.NaN);
+        let exact = true;
+        for (let i = 0; i < n; i++) {
+            if (!inst.correct[i])
+                continue;
+            const o = inst.rows[i];
+            const res = linearRadius(space, rel, lm, o, margin(o), norm);
+            r[i] = res.radius;
+            exact &&= res.exact;
+        }
+        cert.radius[norm] = r;
+        cert.exact[norm] = exact;
+    }
+    if (!cert.exact.linf || !cert.exact.l2)
+        cert.notes.push('integer features and functional relations are relaxed: the certified radii are lower bounds');
+    return cert;
+}
+/** Interval bounds (and exact leaf boxes for small ensembles) of a scalarised ensemble over a (possibly virtual) feature matrix; decision positive iff margin ≥ Tm. */
+function treeCertificate(space, rel, inst, norms, e, s, Tm, deadline0) {
+    const n = inst.rows.length;
+    const stack = new Int32Array(e.mode.length + 1);
     const thresholds = new Map();
     for (let node = 0; node < e.mode.length; node++) {
         if (e.mode[node] === MODE_LEAF)
@@ -51465,13 +53499,16 @@ function certify(opts) {
         let set = thresholds.get(f);
         if (!set)
             thresholds.set(f, (set = new Set()));
-        set.add(e.threshold[node]);
+        if (e.mode[node] === MODE_MEMBER)
+            for (let k = e.memberStart[node]; k < e.memberEnd[node]; k++)
+                set.add(e.memberValues[k]);
+        else if (Number.isFinite(e.threshold[node]))
+            set.add(e.threshold[node]);
     }
     const tc = { score: s, thresholds: new Map([...thresholds].map(([k, v]) => [k, Float64Array.from(v).sort()])), stack };
-    const Tm = logOdds ? T : threshold;
     const cert = { method: 'tree_interval', exact: { linf: false, l2: false }, radius: {}, notes: [] };
     const r = new Float64Array(n).fill(Number.NaN);
-    const deadline = opts.deadline ?? Infinity;
+    const deadline = deadline0 ?? Infinity;
     let late = 0;
     for (let i = 0; i < n; i++) {
         if (!inst.correct[i])
@@ -51521,8 +53558,54 @@ function certify(opts) {
         else if (Object.values(cert.radius).some((x) => x !== r))
             cert.notes.push(`leaf boxes of the ${e.roots.length} trees enumerated; integer features relaxed, so the radii are lower bounds`);
     }
-    if (!cert.exact.linf && !cert.exact.l2) {
+    // the interval radii are what is reported unless the leaf boxes replaced them (then the note above says so)
+    if (!cert.exact.linf && !cert.exact.l2 && Object.values(cert.radius).some((x) => x === r)) {
         cert.notes.push(`interval bounds over ${e.roots.length} trees: a box of radius ε around the row (inside the bounds and directions) is shown to keep the decision${norms.includes('l2') ? '; the L2 radius is the L∞ one (the L2 ball lies in the box)' : ''}`);
+    }
+    return cert;
+}
+/**
+ * Models whose preprocessing is inside the graph: the symbolic pass (certify-columns.ts) rewrites the linear head or
+ * the trees over the attack space's own features, then the solvers above run on that virtual feature matrix.
+ */
+function certifyGraph(opts, proto) {
+    const { relations: rel, threshold, norms, info } = opts;
+    // the attacked rows only (row i of the sub-space is instance i)
+    const space = subsetSpace(opts.space, opts.inst.rows);
+    const inst = { ...opts.inst, rows: Uint32Array.from(opts.inst.rows, (_, i) => i) };
+    const sym = readSymbolic(proto, info, space, threshold);
+    if (typeof sym === 'string')
+        return none(`${sym}: no certificate`);
+    const read = `read through the graph's preprocessing (${sym.ops.join(', ')})${sym.roundingIgnored ? '; its float32 arithmetic is taken as exact (radii within float32 rounding, ~1e-7 relative)' : ''}`;
+    if (sym.core.kind === 'lin') {
+        const plan = linearPlan(space, sym);
+        const bad = mismatches(plan.space, inst, (o) => (sym.logOdds ? logit(plan.modelScore(o)) : plan.modelScore(o)), sym.logOdds);
+        if (bad > 0)
+            return none(`the linear read of the graph disagrees with the model's scores on ${bad} rows: no certificate`);
+        const cert = linearCertificate(plan.space, rel, inst, norms, plan.lm, plan.margin);
+        cert.notes.unshift(`linear model ${read}`);
+        return cert;
+    }
+    const plan = treePlan(space, rel, sym);
+    if (typeof plan === 'string')
+        return none(`${plan}: no certificate`);
+    const bad = mismatches(plan.space, inst, (o) => (sym.logOdds ? logit(plan.modelScore(o)) : plan.modelScore(o)), sym.logOdds);
+    if (bad > 0)
+        return none(`the tree ensemble read from the graph disagrees with the model's scores on ${bad} rows: no certificate`);
+    const cert = treeCertificate(plan.space, rel, inst, norms, plan.ensemble, plan.score, plan.T, opts.deadline);
+    cert.notes.unshift(`${plan.op} ${read}`);
+    let skipped = 0;
+    for (let i = 0; i < inst.rows.length; i++) {
+        if (!inst.correct[i] || !plan.unrepresentable.has(inst.rows[i]))
+            continue;
+        for (const r of Object.values(cert.radius))
+            if (r)
+                r[i] = 0;
+        skipped++;
+    }
+    if (skipped > 0) {
+        cert.exact = { linf: false, l2: false };
+        cert.notes.push(`${skipped} rows with a missing value the trees read through differently imputed elements got no certificate`);
     }
     return cert;
 }
@@ -52062,7 +54145,7 @@ async function runBattery(ctx, settings, hooks = {}) {
     const shared = { remaining: settings.max_queries };
     let stopped = null;
     const labelOnly = ctx.model.info.outputKind === 'label';
-    const oracle = (maxQueries, lead) => createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared, relations, ...(lead ? { lead } : {}) });
+    const oracle = (maxQueries, lead) => createOracle({ model: ctx.model, space, threshold, maxQueries, deadline: ctx.deadline, shared, relations, batchRows: policy.model.batch_size, ...(lead ? { lead } : {}) });
     const note = (o, what) => {
         const s = o.stopped();
         if (s === null)
@@ -55610,6 +57693,7 @@ function playersOf(input, columnOrder = []) {
 
 ;// CONCATENATED MODULE: ./build/checks/explainability/policy.js
 
+
 const EXPLAINABILITY_DEFAULTS = {
     method: 'auto',
     space: 'probability',
@@ -55678,7 +57762,7 @@ class policy_Reader {
             this.fail(pointer, `must be true or false (got ${JSON.stringify(v)})`);
         return v;
     }
-    gate(v, pointer, extra, sensitiveNames) {
+    gate(v, pointer, extra, sensitiveNames, range) {
         if (v === undefined)
             return undefined;
         const allowed = ['min', 'max', 'rule', 'on_insufficient', 'severity', ...extra];
@@ -55688,6 +57772,13 @@ class policy_Reader {
         for (const k of ['min', 'max']) {
             if (g[k] !== undefined && (typeof g[k] !== 'number' || !Number.isFinite(g[k])))
                 this.fail([...pointer, k], 'must be a number');
+            // a limit outside what the measure can take never breaches (or never passes): `sensitive_share: { max: 10 }`
+            const n = g[k];
+            if (range && n !== undefined && (n < range.low || n > range.high))
+                this.fail([...pointer, k], rangeMessage(String(pointer[pointer.length - 1]), k, n, range));
+        }
+        if (typeof g.min === 'number' && typeof g.max === 'number' && g.min > g.max) {
+            this.fail([...pointer, 'min'], `\`min\` (${g.min}) is greater than \`max\` (${g.max}); no value can pass — swap or fix them`);
         }
         this.oneOf(g.rule, [...pointer, 'rule'], 'point', ['point', 'interval']);
         this.oneOf(g.on_insufficient, [...pointer, 'on_insufficient'], 'warn', ['fail', 'warn', 'pass']);
@@ -55749,16 +57840,16 @@ function readExplainabilitySettings(doc) {
     const mi = r.num(px.mutual_information, p('proxy', 'mutual_information'), undefined, 0, 1);
     if (mi !== undefined)
         settings.proxy.mutual_information = mi;
-    const rank = r.gate(raw.sensitive_rank, p('sensitive_rank'), ['attributes'], sensitiveNames);
+    const rank = r.gate(raw.sensitive_rank, p('sensitive_rank'), ['attributes'], sensitiveNames, { low: 1, high: Number.POSITIVE_INFINITY });
     if (rank)
         settings.sensitive_rank = rank;
-    const share = r.gate(raw.sensitive_share, p('sensitive_share'), ['attributes'], sensitiveNames);
+    const share = r.gate(raw.sensitive_share, p('sensitive_share'), ['attributes'], sensitiveNames, { low: 0, high: 1 });
     if (share)
         settings.sensitive_share = share;
-    const proxies = r.gate(raw.proxies_in_top_k, p('proxies_in_top_k'), ['attributes'], sensitiveNames);
+    const proxies = r.gate(raw.proxies_in_top_k, p('proxies_in_top_k'), ['attributes'], sensitiveNames, { low: 0, high: Number.POSITIVE_INFINITY });
     if (proxies)
         settings.proxies_in_top_k = proxies;
-    const stability = r.gate(raw.stability, p('stability'), ['method'], sensitiveNames);
+    const stability = r.gate(raw.stability, p('stability'), ['method'], sensitiveNames, { low: -1, high: 1 });
     if (stability) {
         r.oneOf(stability.method, p('stability', 'method'), 'halves', ['halves', 'seeds']);
         settings.stability = stability;
@@ -56561,6 +58652,135 @@ function detectDelimiter(head, where, option) {
     if (tied.length === 1)
         return tied[0];
     throw new errors/* UserError */.yo(`cannot tell the field separator: the header has ${best} ${tied.map(delimiterName).join(' and ')} characters each; set \`${option}\` to one of ${tied.map((d) => JSON.stringify(d)).join(', ')}`, { file: where, line: 1 });
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/snappy.js
+/**
+ * The MIT License (MIT)
+ * Copyright (c) 2016 Zhipeng Jia
+ * https://github.com/zhipeng-jia/snappyjs
+ */
+
+const WORD_MASK = [0, 0xff, 0xffff, 0xffffff, 0xffffffff]
+
+/**
+ * Copy bytes from one array to another
+ *
+ * @param {Uint8Array} fromArray source array
+ * @param {number} fromPos source position
+ * @param {Uint8Array} toArray destination array
+ * @param {number} toPos destination position
+ * @param {number} length number of bytes to copy
+ */
+function copyBytes(fromArray, fromPos, toArray, toPos, length) {
+  for (let i = 0; i < length; i++) {
+    toArray[toPos + i] = fromArray[fromPos + i]
+  }
+}
+
+/**
+ * Decompress snappy data.
+ * Accepts an output buffer to avoid allocating a new buffer for each call.
+ *
+ * @param {Uint8Array} input compressed data
+ * @param {Uint8Array} output output buffer
+ */
+function snappyUncompress(input, output) {
+  const inputLength = input.byteLength
+  const outputLength = output.byteLength
+  let pos = 0
+  let outPos = 0
+
+  // skip preamble (contains uncompressed length as varint)
+  while (pos < inputLength) {
+    const c = input[pos]
+    pos++
+    if (c < 128) {
+      break
+    }
+  }
+  if (outputLength && pos >= inputLength) {
+    throw new Error('invalid snappy length header')
+  }
+
+  while (pos < inputLength) {
+    const c = input[pos]
+    let len = 0
+    pos++
+
+    if (pos >= inputLength) {
+      throw new Error('missing eof marker')
+    }
+
+    // There are two types of elements, literals and copies (back references)
+    if ((c & 0x3) === 0) {
+      // Literals are uncompressed data stored directly in the byte stream
+      let len = (c >>> 2) + 1
+      // Longer literal length is encoded in multiple bytes
+      if (len > 60) {
+        if (pos + 3 >= inputLength) {
+          throw new Error('snappy error literal pos + 3 >= inputLength')
+        }
+        const lengthSize = len - 60 // length bytes - 1
+        len = input[pos]
+          + (input[pos + 1] << 8)
+          + (input[pos + 2] << 16)
+          + (input[pos + 3] << 24)
+        len = (len & WORD_MASK[lengthSize]) + 1
+        pos += lengthSize
+      }
+      if (pos + len > inputLength) {
+        throw new Error('snappy error literal exceeds input length')
+      }
+      copyBytes(input, pos, output, outPos, len)
+      pos += len
+      outPos += len
+    } else {
+      // Copy elements
+      let offset = 0 // offset back from current position to read
+      switch (c & 0x3) {
+      case 1:
+        // Copy with 1-byte offset
+        len = (c >>> 2 & 0x7) + 4
+        offset = input[pos] + (c >>> 5 << 8)
+        pos++
+        break
+      case 2:
+        // Copy with 2-byte offset
+        if (inputLength <= pos + 1) {
+          throw new Error('snappy error end of input')
+        }
+        len = (c >>> 2) + 1
+        offset = input[pos] + (input[pos + 1] << 8)
+        pos += 2
+        break
+      case 3:
+        // Copy with 4-byte offset
+        if (inputLength <= pos + 3) {
+          throw new Error('snappy error end of input')
+        }
+        len = (c >>> 2) + 1
+        offset = input[pos]
+          + (input[pos + 1] << 8)
+          + (input[pos + 2] << 16)
+          + (input[pos + 3] << 24)
+        pos += 4
+        break
+      default:
+        break
+      }
+      if (offset === 0 || isNaN(offset)) {
+        throw new Error(`invalid offset ${offset} pos ${pos} inputLength ${inputLength}`)
+      }
+      if (offset > outPos) {
+        throw new Error('cannot copy from before start of buffer')
+      }
+      copyBytes(output, outPos - offset, output, outPos, len)
+      outPos += len
+    }
+  }
+
+  if (outPos !== outputLength) throw new Error('premature end of input')
 }
 
 ;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
@@ -59916,135 +62136,6 @@ function align(buffer, offset, size) {
   return aligned
 }
 
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/snappy.js
-/**
- * The MIT License (MIT)
- * Copyright (c) 2016 Zhipeng Jia
- * https://github.com/zhipeng-jia/snappyjs
- */
-
-const WORD_MASK = [0, 0xff, 0xffff, 0xffffff, 0xffffffff]
-
-/**
- * Copy bytes from one array to another
- *
- * @param {Uint8Array} fromArray source array
- * @param {number} fromPos source position
- * @param {Uint8Array} toArray destination array
- * @param {number} toPos destination position
- * @param {number} length number of bytes to copy
- */
-function copyBytes(fromArray, fromPos, toArray, toPos, length) {
-  for (let i = 0; i < length; i++) {
-    toArray[toPos + i] = fromArray[fromPos + i]
-  }
-}
-
-/**
- * Decompress snappy data.
- * Accepts an output buffer to avoid allocating a new buffer for each call.
- *
- * @param {Uint8Array} input compressed data
- * @param {Uint8Array} output output buffer
- */
-function snappyUncompress(input, output) {
-  const inputLength = input.byteLength
-  const outputLength = output.byteLength
-  let pos = 0
-  let outPos = 0
-
-  // skip preamble (contains uncompressed length as varint)
-  while (pos < inputLength) {
-    const c = input[pos]
-    pos++
-    if (c < 128) {
-      break
-    }
-  }
-  if (outputLength && pos >= inputLength) {
-    throw new Error('invalid snappy length header')
-  }
-
-  while (pos < inputLength) {
-    const c = input[pos]
-    let len = 0
-    pos++
-
-    if (pos >= inputLength) {
-      throw new Error('missing eof marker')
-    }
-
-    // There are two types of elements, literals and copies (back references)
-    if ((c & 0x3) === 0) {
-      // Literals are uncompressed data stored directly in the byte stream
-      let len = (c >>> 2) + 1
-      // Longer literal length is encoded in multiple bytes
-      if (len > 60) {
-        if (pos + 3 >= inputLength) {
-          throw new Error('snappy error literal pos + 3 >= inputLength')
-        }
-        const lengthSize = len - 60 // length bytes - 1
-        len = input[pos]
-          + (input[pos + 1] << 8)
-          + (input[pos + 2] << 16)
-          + (input[pos + 3] << 24)
-        len = (len & WORD_MASK[lengthSize]) + 1
-        pos += lengthSize
-      }
-      if (pos + len > inputLength) {
-        throw new Error('snappy error literal exceeds input length')
-      }
-      copyBytes(input, pos, output, outPos, len)
-      pos += len
-      outPos += len
-    } else {
-      // Copy elements
-      let offset = 0 // offset back from current position to read
-      switch (c & 0x3) {
-      case 1:
-        // Copy with 1-byte offset
-        len = (c >>> 2 & 0x7) + 4
-        offset = input[pos] + (c >>> 5 << 8)
-        pos++
-        break
-      case 2:
-        // Copy with 2-byte offset
-        if (inputLength <= pos + 1) {
-          throw new Error('snappy error end of input')
-        }
-        len = (c >>> 2) + 1
-        offset = input[pos] + (input[pos + 1] << 8)
-        pos += 2
-        break
-      case 3:
-        // Copy with 4-byte offset
-        if (inputLength <= pos + 3) {
-          throw new Error('snappy error end of input')
-        }
-        len = (c >>> 2) + 1
-        offset = input[pos]
-          + (input[pos + 1] << 8)
-          + (input[pos + 2] << 16)
-          + (input[pos + 3] << 24)
-        pos += 4
-        break
-      default:
-        break
-      }
-      if (offset === 0 || isNaN(offset)) {
-        throw new Error(`invalid offset ${offset} pos ${pos} inputLength ${inputLength}`)
-      }
-      if (offset > outPos) {
-        throw new Error('cannot copy from before start of buffer')
-      }
-      copyBytes(output, outPos - offset, output, outPos, len)
-      outPos += len
-    }
-  }
-
-  if (outPos !== outputLength) throw new Error('premature end of input')
-}
-
 ;// CONCATENATED MODULE: ./node_modules/hyparquet/src/datapage.js
 /**
  * @import {ColumnDecoder, CompressionCodec, Compressors, DataPage, DataPageHeader, DataPageHeaderV2, DataReader, DecodedArray, PageHeader, SchemaTree} from '../src/types.js'
@@ -61890,6 +63981,240 @@ function parquetReadObjects(options) {
   })
 }
 
+;// CONCATENATED MODULE: ./build/data/parquet-pages.js
+/** What a refused page says (the caller turns it into a UserError naming the file). */
+class ParquetPageError extends Error {
+}
+const parquet_pages_STOP = 0;
+const parquet_pages_TRUE = 1;
+const parquet_pages_FALSE = 2;
+const parquet_pages_BYTE = 3;
+const parquet_pages_I16 = 4;
+const parquet_pages_I32 = 5;
+const parquet_pages_I64 = 6;
+const parquet_pages_DOUBLE = 7;
+const parquet_pages_BINARY = 8;
+const parquet_pages_LIST = 9;
+const SET = 10;
+const MAP = 11;
+const parquet_pages_STRUCT = 12;
+/** Thrift nesting the walker follows (a page header nests 3 deep: header → statistics → binary). */
+const MAX_DEPTH = 16;
+class OutOfBytes extends Error {
+}
+class parquet_pages_Reader {
+    bytes;
+    offset = 0;
+    constructor(bytes) {
+        this.bytes = bytes;
+    }
+    byte() {
+        if (this.offset >= this.bytes.length)
+            throw new OutOfBytes();
+        return this.bytes[this.offset++];
+    }
+    /** Unsigned LEB128 (up to 10 bytes), as a double (exact below 2^53; larger values only need to compare as large). */
+    varint() {
+        let result = 0;
+        let scale = 1;
+        for (let i = 0; i < 10; i++) {
+            const b = this.byte();
+            result += (b & 0x7f) * scale;
+            if (!(b & 0x80))
+                return result;
+            scale *= 128;
+        }
+        throw new ParquetPageError('a page header holds a malformed number');
+    }
+    zigzag() {
+        const v = this.varint();
+        // (v >>> 1) ^ -(v & 1) without 32-bit truncation
+        return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    }
+    skip(n) {
+        if (n < 0 || this.offset + n > this.bytes.length)
+            throw new OutOfBytes();
+        this.offset += n;
+    }
+}
+function skipElement(r, type, depth) {
+    switch (type) {
+        case parquet_pages_TRUE:
+        case parquet_pages_FALSE:
+            return;
+        case parquet_pages_BYTE:
+            r.skip(1);
+            return;
+        case parquet_pages_I16:
+        case parquet_pages_I32:
+        case parquet_pages_I64:
+            r.varint();
+            return;
+        case parquet_pages_DOUBLE:
+            r.skip(8);
+            return;
+        case parquet_pages_BINARY:
+            r.skip(r.varint());
+            return;
+        case parquet_pages_LIST:
+        case SET: {
+            const head = r.byte();
+            const elem = head & 0x0f;
+            const size = head >> 4 === 15 ? r.varint() : head >> 4;
+            if (depth >= MAX_DEPTH)
+                throw new ParquetPageError('a page header is nested too deep');
+            // each element takes at least one byte except booleans packed in the type: bound the loop by the bytes left
+            if (elem !== parquet_pages_TRUE && elem !== parquet_pages_FALSE && size > r.bytes.length - r.offset)
+                throw new OutOfBytes();
+            if (elem === parquet_pages_TRUE || elem === parquet_pages_FALSE) {
+                r.skip(size); // a boolean list element is one byte
+                return;
+            }
+            for (let i = 0; i < size; i++)
+                skipElement(r, elem, depth + 1);
+            return;
+        }
+        case MAP: {
+            const size = r.varint();
+            if (size === 0)
+                return;
+            const kinds = r.byte();
+            if (depth >= MAX_DEPTH)
+                throw new ParquetPageError('a page header is nested too deep');
+            if (size > r.bytes.length - r.offset)
+                throw new OutOfBytes();
+            for (let i = 0; i < size; i++) {
+                skipElement(r, kinds >> 4, depth + 1);
+                skipElement(r, kinds & 0x0f, depth + 1);
+            }
+            return;
+        }
+        case parquet_pages_STRUCT:
+            readStruct(r, depth + 1);
+            return;
+        default:
+            throw new ParquetPageError(`a page header holds an unknown Thrift type ${type}`);
+    }
+}
+function readStruct(r, depth) {
+    if (depth > MAX_DEPTH)
+        throw new ParquetPageError('a page header is nested too deep');
+    const out = { ints: new Map(), structs: new Map() };
+    let fid = 0;
+    for (;;) {
+        const b = r.byte();
+        const type = b & 0x0f;
+        if (type === parquet_pages_STOP)
+            return out;
+        const delta = b >> 4;
+        fid = delta ? fid + delta : r.zigzag();
+        if (type === parquet_pages_I16 || type === parquet_pages_I32 || type === parquet_pages_I64)
+            out.ints.set(fid, r.zigzag());
+        else if (type === parquet_pages_STRUCT)
+            out.structs.set(fid, readStruct(r, depth + 1));
+        else
+            skipElement(r, type, depth);
+    }
+}
+/** Parses one page header from `bytes` (which must start at the header); null when `bytes` ends inside it. */
+function parsePageHeader(bytes) {
+    const r = new parquet_pages_Reader(bytes);
+    let s;
+    try {
+        s = readStruct(r, 0);
+    }
+    catch (e) {
+        if (e instanceof OutOfBytes)
+            return null;
+        throw e;
+    }
+    const type = s.ints.get(1);
+    const uncompressedSize = s.ints.get(2);
+    const compressedSize = s.ints.get(3);
+    if (type === undefined || uncompressedSize === undefined || compressedSize === undefined) {
+        throw new ParquetPageError('a page header lacks its type or sizes');
+    }
+    const data = s.structs.get(5);
+    const dict = s.structs.get(7);
+    const v2 = s.structs.get(8);
+    let values = 0;
+    let rows = 0;
+    if (type === 0)
+        values = data?.ints.get(1) ?? Number.NaN;
+    else if (type === 2)
+        values = dict?.ints.get(1) ?? Number.NaN;
+    else if (type === 3) {
+        values = v2?.ints.get(1) ?? Number.NaN;
+        rows = v2?.ints.get(3) ?? Number.NaN;
+    }
+    return { type, uncompressedSize, compressedSize, values, rows, headerBytes: r.offset };
+}
+/** Header windows tried in turn; a header longer than the last (statistics of huge values) is refused. */
+const WINDOWS = [4096, 65536, 1 << 20];
+/**
+ * Walks every page of every column chunk of `metadata` and throws ParquetPageError on the first page whose header
+ * breaks a bound (see the file comment). Reads only page headers (a few KB per page), never page data.
+ */
+async function checkParquetPages(metadata, fileSize, readAt, maxPageBytes) {
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+        const group = metadata.row_groups[g];
+        const rows = Number(group.num_rows);
+        for (const column of group.columns) {
+            const meta = column.meta_data;
+            if (!meta)
+                throw new ParquetPageError(`row group ${g + 1} has a column chunk without metadata`);
+            const name = meta.path_in_schema.join('.');
+            const where = `column \`${name}\` in row group ${g + 1}`;
+            // the byte range hyparquet reads (its plan.js): from the dictionary page when the footer names one
+            const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+            const size = Number(meta.total_compressed_size);
+            const end = start + size;
+            if (!(start >= 4 && size >= 0 && end <= fileSize)) {
+                throw new ParquetPageError(`${where} lies outside the file (bytes ${start}–${end} of ${fileSize})`);
+            }
+            if (Number(meta.num_values) > rows) {
+                throw new ParquetPageError(`${where} claims ${Number(meta.num_values)} values in ${rows} rows`);
+            }
+            let at = start;
+            let dataValues = 0;
+            while (at < end) {
+                let header = null;
+                for (const w of WINDOWS) {
+                    const bytes = await readAt(at, Math.min(w, end - at));
+                    header = parsePageHeader(bytes);
+                    if (header || bytes.length < w)
+                        break;
+                }
+                if (!header)
+                    throw new ParquetPageError(`${where}: a page header at byte ${at} is cut off or longer than 1 MiB`);
+                const { type, uncompressedSize, compressedSize, values } = header;
+                if (!(compressedSize >= 0 && at + header.headerBytes + compressedSize <= end)) {
+                    throw new ParquetPageError(`${where}: a page at byte ${at} runs past its column chunk`);
+                }
+                if (!(uncompressedSize >= 0 && uncompressedSize <= maxPageBytes)) {
+                    throw new ParquetPageError(`${where}: a page claims ${uncompressedSize} bytes uncompressed, more than ${maxPageBytes / (1024 * 1024)} MiB`);
+                }
+                if (type === 0 || type === 3) {
+                    if (!(values >= 0) || (type === 3 && !(header.rows >= 0 && header.rows <= rows))) {
+                        throw new ParquetPageError(`${where}: a data page at byte ${at} has a malformed value count`);
+                    }
+                    dataValues += values;
+                    if (dataValues > rows)
+                        throw new ParquetPageError(`${where}: its data pages claim ${dataValues} values in ${rows} rows`);
+                }
+                else if (type === 2) {
+                    if (!(values >= 0 && values <= rows))
+                        throw new ParquetPageError(`${where}: a dictionary page claims ${values} entries for ${rows} rows`);
+                }
+                else if (type !== 1) {
+                    throw new ParquetPageError(`${where}: a page at byte ${at} has an unknown type ${type}`);
+                }
+                at += header.headerBytes + compressedSize;
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/data/parquet.js
 /**
  * Parquet datasets through hyparquet (pure JavaScript, no native build), one row group at a time: the file is read
@@ -61904,18 +64229,30 @@ function parquetReadObjects(options) {
 
 
 
+
 /** Largest decompressed Parquet page (a 2 MB gzip page can inflate to gigabytes; issue #10). */
 const MAX_PARQUET_PAGE_BYTES = 256 * 1024 * 1024;
+/** A page's claimed uncompressed size, checked before anything is allocated for it. */
+function claimed(size) {
+    if (!(size >= 0 && size <= MAX_PARQUET_PAGE_BYTES))
+        throw new RangeError('page too large');
+    return size;
+}
 function compressors() {
     const limit = { maxOutputLength: MAX_PARQUET_PAGE_BYTES };
     const out = {
-        GZIP: (input) => new Uint8Array(external_node_zlib_.gunzipSync(input, limit)),
-        BROTLI: (input) => new Uint8Array(external_node_zlib_.brotliDecompressSync(input, limit)),
+        GZIP: (input, size) => (claimed(size), new Uint8Array(external_node_zlib_.gunzipSync(input, limit))),
+        BROTLI: (input, size) => (claimed(size), new Uint8Array(external_node_zlib_.brotliDecompressSync(input, limit))),
+        SNAPPY: (input, size) => {
+            const page = new Uint8Array(claimed(size));
+            snappyUncompress(input, page);
+            return page;
+        },
     };
     const z = external_node_zlib_namespaceObject;
     if (typeof z.zstdDecompressSync === 'function') {
         const f = z.zstdDecompressSync;
-        out.ZSTD = (input) => new Uint8Array(f(input, limit));
+        out.ZSTD = (input, size) => (claimed(size), new Uint8Array(f(input, limit)));
     }
     return out;
 }
@@ -61973,6 +64310,15 @@ async function readParquetDataset(fh, size, opts) {
             if (Number(group.num_rows) * Math.max(1, names.length) > MAX_DATASET_CELLS) {
                 throw new errors/* UserError */.yo(`a Parquet row group has ${Number(group.num_rows)} rows × ${names.length} columns, more than ${MAX_DATASET_CELLS.toLocaleString('en-US')} cells; evaluate on a sample, or write fewer columns`, { file: where });
             }
+        }
+        // every page header against its row group before hyparquet trusts its counts (a 100-byte page can claim 2^31 values)
+        try {
+            await checkParquetPages(metadata, size, async (position, length) => new Uint8Array(await buffer.slice(position, position + length)), MAX_PARQUET_PAGE_BYTES);
+        }
+        catch (e) {
+            if (e instanceof ParquetPageError)
+                throw new errors/* UserError */.yo(`the Parquet file is malformed: ${e.message}; write it again with a standard Parquet writer`, { file: where });
+            throw e;
         }
         let rowStart = 0;
         for (const group of metadata.row_groups) {
@@ -62111,7 +64457,7 @@ async function readDataset(file, opts) {
     const { fh, size } = await openRegularFile(file, where, prefix);
     try {
         if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-            throw new errors/* UserError */.yo(`dataset is ${csv_formatBytes(size)}, more than the limit of ${csv_formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
+            throw new errors/* UserError */.yo(`dataset is ${formatBytes(size)}, more than the limit of ${formatBytes(opts.maxBytes)}; evaluate on a sample of the data`, { file: where });
         }
         const head = await readHead(fh, 4096);
         const format = sniffFormat(head);
@@ -65377,7 +67723,7 @@ async function writeTemp(dir, name, bytes) {
     await (0,promises_.writeFile)(file, bytes);
     return file;
 }
-function resolve_shortSha(sha) {
+function shortSha(sha) {
     return sha.slice(0, 7);
 }
 /**
@@ -65446,9 +67792,9 @@ async function resolveBaselineModel(req) {
         if (req.explicit !== undefined) {
             throw new errors/* UserError */.yo(`--baseline '${req.explicit}' is neither a file nor a git revision of this repository; give a model file, a branch, a tag or a commit (fetch it first if it is remote)`, where);
         }
-        throw new errors/* UserError */.yo(`the pull request's base commit ${resolve_shortSha(rev)} is not in this checkout (a shallow clone?); set 'fetch-depth: 0' on actions/checkout, or run 'git fetch --no-tags --depth=1 origin ${rev}' before this step`, where);
+        throw new errors/* UserError */.yo(`the pull request's base commit ${shortSha(rev)} is not in this checkout (a shallow clone?); set 'fetch-depth: 0' on actions/checkout, or run 'git fetch --no-tags --depth=1 origin ${rev}' before this step`, where);
     }
-    const described = `${origin === 'pull request base' ? 'base commit' : 'commit'} ${resolve_shortSha(commit)} (${origin})`;
+    const described = `${origin === 'pull request base' ? 'base commit' : 'commit'} ${shortSha(commit)} (${origin})`;
     const size = await blobSize(req.workspace, modelObject);
     if (size === null && colon > 0) {
         throw new errors/* UserError */.yo(`--baseline '${req.explicit}': no such file at that revision; check the path after ':' (relative to the repository root)`, where);
@@ -65576,38 +67922,85 @@ async function baselineStage(ctx, opts) {
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./build/util/watchdog.js
 /**
- * The hard stop behind the time budget (issue #9). Every stage of the gate checks the soft deadline itself (bootstrap
- * loops, attacks, SHAP) and reports what it could not finish as not-run; but one onnxruntime call runs synchronously
- * on the main thread (onnxruntime-node's run() is a blocking native call), so a model with a long `Loop` can stall
- * past any JavaScript timer. The watchdog is a worker thread that sleeps on a shared flag until the hard deadline;
- * if the gate has not finished by then it writes one fixed line to stderr (no PR content), names the stage that was
- * running, and kills the process (exit by SIGKILL: a non-zero status, never a pass). stop() wakes it and lets it end.
+ * The hard stop behind the time budget (issue #9) and the memory bound (issue #10). Every stage of the gate checks the
+ * soft deadline itself (bootstrap loops, attacks, SHAP) and reports what it could not finish as not-run; but one
+ * onnxruntime call runs synchronously on the main thread (onnxruntime-node's run() is a blocking native call), so a
+ * model with a long `Loop` can stall past any JavaScript timer, and a 400-byte model whose `Expand` builds a
+ * 30,000 × 40,000 tensor allocates 4.8 GB inside that call where no JavaScript check can see it. The watchdog is a
+ * worker thread that wakes every 50 ms: it reads the process's resident memory (the whole process, native allocations
+ * included) and, past the hard deadline or the memory bound, writes one fixed line to stderr (no PR content), names
+ * the stage that was running, and kills the process (exit by SIGKILL: a non-zero status, never a pass). stop() wakes
+ * it and lets it end.
  */
 
+
 const STAGE_BYTES = 64;
+/** How often the watchdog wakes to read the process's memory. */
+const POLL_MS = 50;
 /** The worker's code (plain JS, run with eval: nothing to bundle or resolve at run time). */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const flag = new Int32Array(workerData.shared, 0, 1);
 const stage = new Uint8Array(workerData.shared, 4, ${STAGE_BYTES});
-const wait = Math.max(0, workerData.hardDeadline - Date.now());
-const r = Atomics.wait(flag, 0, 0, wait);
-if (r === 'timed-out' && Atomics.load(flag, 0) === 0) {
+function stageName() {
   let end = stage.indexOf(0); if (end < 0) end = stage.length;
-  const name = Buffer.from(stage.subarray(0, end)).toString('latin1').replace(/[^a-z0-9 _-]/gi, '') || 'unknown';
-  const line = 'model-risk-gate: error: the time budget of ' + workerData.budgetText + ' ran out in stage "' + name +
-    '" and the stage did not stop (a single model call can run for longer than the budget): stopped. ' +
-    'Raise time-budget-minutes (Action) or --time-budget (CLI), or make the model faster to evaluate.';
-  try { fs.writeSync(2, (workerData.annotate ? '::error title=model-risk-gate::' : '') + line + '\\n'); } catch {}
+  return Buffer.from(stage.subarray(0, end)).toString('latin1').replace(/[^a-z0-9 _-]/gi, '') || 'unknown';
+}
+function stop(line) {
+  // the Action's annotations go to stdout like all its workflow commands (nothing but plain text on stderr)
+  try { if (workerData.annotate) fs.writeSync(1, '::error title=model-risk-gate::' + line + '\\n'); else fs.writeSync(2, line + '\\n'); } catch {}
   process.kill(process.pid, 'SIGKILL');
 }
+for (;;) {
+  const left = workerData.hardDeadline - Date.now();
+  if (left > 0) Atomics.wait(flag, 0, 0, Math.min(${POLL_MS}, left));
+  if (Atomics.load(flag, 0) !== 0) break;
+  const rss = process.memoryUsage.rss();
+  if (workerData.maxRssBytes > 0 && rss > workerData.maxRssBytes) {
+    stop('model-risk-gate: error: the gate used ' + (rss / 1073741824).toFixed(1) + ' GB of memory in stage "' + stageName() +
+      '", more than its bound of ' + workerData.boundText + ': stopped. A model or dataset that needs this much memory is ' +
+      'refused (a model can allocate huge tensors from a few bytes); if it is legitimate, evaluate on a sample or raise ' +
+      'MODEL_RISK_GATE_MAX_MEMORY_MB in the workflow.');
+    break;
+  }
+  if (left <= 0) {
+    stop('model-risk-gate: error: the time budget of ' + workerData.budgetText + ' ran out in stage "' + stageName() +
+      '" and the stage did not stop (a single model call can run for longer than the budget): stopped. ' +
+      'Raise time-budget-minutes (Action) or --time-budget (CLI), or make the model faster to evaluate.');
+    break;
+  }
+}
 `;
+/** Environment variable (set by the workflow, not the pull request) that sets the memory bound in MiB. */
+const MAX_MEMORY_ENV = 'MODEL_RISK_GATE_MAX_MEMORY_MB';
+/**
+ * The resident-memory bound: MODEL_RISK_GATE_MAX_MEMORY_MB when set (0 turns it off), else 75% of the memory this
+ * process may use (the machine's, or the container's cgroup limit when lower), so the gate stops with its own message
+ * before the kernel's out-of-memory killer ends it (or other processes on the runner) without one.
+ */
+function memoryBoundBytes(env = process.env) {
+    const raw = env[MAX_MEMORY_ENV];
+    if (raw !== undefined && raw.trim() !== '') {
+        const mb = Number(raw);
+        if (Number.isFinite(mb) && mb >= 0)
+            return Math.round(mb * 1024 * 1024);
+    }
+    let total = external_node_os_namespaceObject.totalmem();
+    const constrained = process.constrainedMemory?.();
+    if (typeof constrained === 'number' && constrained > 0 && constrained < total)
+        total = constrained;
+    return Math.round(total * 0.75);
+}
+function gigabytes(bytes) {
+    return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
+}
 /** Grace after the soft deadline before the hard stop: a quarter of the budget, at least 10 s. */
 function hardDeadlineOf(started, budgetMs) {
     return started + budgetMs + Math.max(10_000, Math.round(budgetMs / 4));
 }
 function startWatchdog(opts) {
+    const maxRssBytes = opts.maxRssBytes ?? memoryBoundBytes();
     const shared = new SharedArrayBuffer(4 + STAGE_BYTES);
     const flag = new Int32Array(shared, 0, 1);
     const stageBytes = new Uint8Array(shared, 4, STAGE_BYTES);
@@ -65617,7 +68010,7 @@ function startWatchdog(opts) {
     try {
         worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, {
             eval: true,
-            workerData: { shared, hardDeadline: opts.hardDeadline, budgetText, annotate: process.env.GITHUB_ACTIONS === 'true' },
+            workerData: { shared, hardDeadline: opts.hardDeadline, budgetText, maxRssBytes, boundText: gigabytes(maxRssBytes), annotate: process.env.GITHUB_ACTIONS === 'true' },
             stdout: false,
             stderr: false,
         });
@@ -65784,8 +68177,8 @@ function checkProbabilities(out, start, end, plan, where) {
 var model_signature = __nccwpck_require__(7864);
 // EXTERNAL MODULE: ./build/model/zipmap.js
 var zipmap = __nccwpck_require__(3319);
-// EXTERNAL MODULE: ./build/model/sklearn/open.js + 14 modules
-var sklearn_open = __nccwpck_require__(6230);
+// EXTERNAL MODULE: ./build/model/sklearn/open.js + 10 modules
+var sklearn_open = __nccwpck_require__(8064);
 ;// CONCATENATED MODULE: ./build/model/session.js
 
 
@@ -65827,6 +68220,9 @@ class OnnxScoringModel {
     /** The ONNX graph of a translated model (the file itself is a pickle / JSON): certificates read its trees (#14). */
     graphBytes;
     rowsScored = 0;
+    /** The same fetch list and run options for every run (built once, not per batch). */
+    fetches;
+    runOptions = { logSeverityLevel: ORT_QUIET_SEVERITY, logVerbosityLevel: 0 };
     constructor(info, runtime, session, plan, feedSignature, batchSize, where) {
         this.runtime = runtime;
         this.session = session;
@@ -65835,6 +68231,7 @@ class OnnxScoringModel {
         this.batchSize = batchSize;
         this.where = where;
         this.info = info;
+        this.fetches = [plan.fetch];
     }
     get queries() {
         return this.rowsScored;
@@ -65843,13 +68240,13 @@ class OnnxScoringModel {
         checkInputFitsModel(input, this.feedSignature, this.where);
         const n = input.rows;
         const out = new Float32Array(n);
-        const fetches = [this.plan.fetch];
+        const fetches = this.fetches;
         for (let start = 0; start < n; start += this.batchSize) {
             const end = Math.min(n, start + this.batchSize);
             const feeds = batchFeeds(this.runtime.ort, input, this.feedSignature, start, end);
             let results;
             try {
-                results = await this.session.run(feeds, fetches, { logSeverityLevel: ORT_QUIET_SEVERITY, logVerbosityLevel: 0 });
+                results = await this.session.run(feeds, fetches, this.runOptions);
             }
             catch (e) {
                 throw new errors/* UserError */.yo(`${this.runtime.name} failed to score rows ${start}..${end - 1} (${session_firstLine(e)})`, this.where);
@@ -65956,6 +68353,225 @@ async function loadModel(opts) {
     return scoring;
 }
 
+;// CONCATENATED MODULE: ./build/baseline/policy-changes.js
+/**
+ * What a pull request changes in the policy itself. The gate's verdict is only as strict as the policy the pull request
+ * brings: lowering `accuracy.min` from 0.8 to 0.6, removing a fairness check, or turning `on_insufficient: fail` into
+ * `pass` turns a breach into a green check without touching the model. Reviewers see the diff only if they open the
+ * policy file; this names every change that loosens (or tightens) the gate next to the verdict.
+ *
+ * Both versions are parsed by the same loader (so both have the same defaults filled in: a default written out is no
+ * change) and compared leaf by leaf. A limit's direction comes from its key: a lower `min`, a higher `max`, a higher
+ * regression limit, a weaker severity or outcome (`fail` < `warn` < `pass`), a removed check or sensitive attribute,
+ * fewer attributes on a check loosen the gate; the opposite tightens it; anything else (seed, paths, level) is a change.
+ */
+
+
+
+
+
+const policy_changes_isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const OUTCOME_ORDER = { fail: 0, warn: 1, pass: 2 };
+const SEVERITY_ORDER = { error: 0, warning: 1 };
+/** At most this many changes are listed (the rest are counted). */
+const MAX_CHANGES = 200;
+/** A value's JSON text is shortened past this length. */
+const MAX_VALUE_CHARS = 80;
+function policy_changes_text(v) {
+    if (v === undefined)
+        return undefined;
+    const t = JSON.stringify(v);
+    return t.length > MAX_VALUE_CHARS ? `${t.slice(0, MAX_VALUE_CHARS - 1)}…` : t;
+}
+/** Whether a value at `path` (keys) is a limit whose larger value loosens the gate (`max`, a regression limit). */
+function largerLoosens(path) {
+    const key = path[path.length - 1];
+    if (key === 'max')
+        return true;
+    if (key === 'min')
+        return false;
+    // baseline.max_regression.<metric>: 0.02 (the shorthand)
+    if (path.length === 3 && path[0] === 'baseline' && path[1] === 'max_regression')
+        return true;
+    return undefined;
+}
+function classifyLeaf(path, before, after) {
+    const key = path[path.length - 1] ?? '';
+    if (typeof before === 'number' && typeof after === 'number') {
+        const larger = largerLoosens(path);
+        if (larger !== undefined)
+            return (after > before) === larger ? 'loosened' : 'tightened';
+    }
+    if (typeof before === 'string' && typeof after === 'string') {
+        const order = key === 'severity' ? SEVERITY_ORDER : key === 'on_insufficient' || key === 'on_not_run' ? OUTCOME_ORDER : undefined;
+        if (order && before in order && after in order && before !== after)
+            return order[after] > order[before] ? 'loosened' : 'tightened';
+    }
+    if (Array.isArray(before) && Array.isArray(after) && (key === 'attributes' || key === 'intersections')) {
+        const b = new Set(before.map((x) => JSON.stringify(x)));
+        const a = new Set(after.map((x) => JSON.stringify(x)));
+        if ([...a].every((x) => b.has(x)))
+            return 'loosened'; // fewer attributes checked
+        if ([...b].every((x) => a.has(x)))
+            return 'tightened';
+    }
+    return 'changed';
+}
+/** Defaults of the keys whose order matters, for a value written on one side only. */
+const ORDERED_DEFAULTS = { severity: 'error', on_insufficient: 'warn', on_not_run: 'fail' };
+/** A value present on one side only: a bound added/removed, an outcome against its default, a list of attributes. */
+function oneSided(path, before, after) {
+    const key = path[path.length - 1] ?? '';
+    const added = before === undefined;
+    if (largerLoosens(path) !== undefined)
+        return added ? 'tightened' : 'loosened'; // a bound added / dropped
+    if (key in ORDERED_DEFAULTS && typeof (added ? after : before) === 'string') {
+        const dflt = ORDERED_DEFAULTS[key];
+        if ((added ? after : before) === dflt)
+            return null; // the default written out
+        const kind = added ? classifyLeaf(path, dflt, after) : classifyLeaf(path, before, dflt);
+        return kind;
+    }
+    // `attributes: [...]` restricts a check to some attributes (without it: all of them)
+    if (key === 'attributes' && path[0] === 'checks')
+        return added ? 'loosened' : 'tightened';
+    if (isGateLike(path))
+        return added ? 'added' : 'removed';
+    return 'changed';
+}
+/** Whether removing (adding) the subtree at `path` loosens (tightens) the gate: a check, a gate, a sensitive attribute. */
+function isGateLike(path) {
+    return path[0] === 'checks' || path[0] === 'sensitive' || path[0] === 'intersections' || (path[0] === 'baseline' && path[1] === 'max_regression') || path[0] === 'data';
+}
+/** Sensitive attributes are a list: compare them by column name, not by position. */
+function sensitiveByName(v) {
+    if (!Array.isArray(v))
+        return v;
+    const out = {};
+    for (const s of v) {
+        const name = policy_changes_isObj(s) ? (typeof s.name === 'string' ? s.name : typeof s.column === 'string' ? s.column : undefined) : undefined;
+        if (name === undefined)
+            return v;
+        out[name] = s;
+    }
+    return out;
+}
+/** The changes from `base` to `head` (both parsed, defaults filled in). Pure. */
+function diffPolicies(base, head, lineOf = () => undefined) {
+    const out = [];
+    const push = (path, kind, before, after) => {
+        out.push({ path: path.join('.'), kind, ...(before !== undefined ? { before: policy_changes_text(before) } : {}), ...(after !== undefined ? { after: policy_changes_text(after) } : {}), ...lineField(lineOf(path)) });
+    };
+    const walk = (b, h, path) => {
+        if (path.length === 1 && path[0] === 'sensitive') {
+            b = sensitiveByName(b);
+            h = sensitiveByName(h);
+        }
+        if (b === undefined && h === undefined)
+            return;
+        if (b === undefined || h === undefined) {
+            const kind = oneSided(path, b, h);
+            if (kind !== null)
+                push(path, kind, b, h);
+            return;
+        }
+        if (policy_changes_isObj(b) && policy_changes_isObj(h)) {
+            const keys = [...new Set([...Object.keys(b), ...Object.keys(h)])].sort();
+            for (const k of keys)
+                walk(b[k], h[k], [...path, k]);
+            return;
+        }
+        if (JSON.stringify(b) === JSON.stringify(h))
+            return;
+        push(path, classifyLeaf(path, b, h), b, h);
+    };
+    walk(base, head, []);
+    // the order a reviewer reads: what loosens the gate first
+    const rank = { loosened: 0, removed: 1, changed: 2, tightened: 3, added: 4 };
+    return out.sort((x, y) => rank[x.kind] - rank[y.kind] || x.path.localeCompare(y.path));
+}
+function lineField(line) {
+    return line !== undefined && line > 0 ? { line } : {};
+}
+/** Whether a change makes the gate less strict. */
+function loosens(c) {
+    return c.kind === 'loosened' || c.kind === 'removed';
+}
+/** One line for the report's notes (names at most `max` changes; the rest are counted). */
+function policyChangesNote(cmp, max = 8) {
+    if (cmp.newFile)
+        return `The policy file is new in this pull request (it does not exist at ${cmp.base}): every limit in it is new.`;
+    const loose = cmp.changes.filter(loosens);
+    const counts = ['loosened', 'removed', 'changed', 'tightened', 'added']
+        .map((k) => [k, cmp.changes.filter((c) => c.kind === k).length])
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`);
+    const shown = cmp.changes.slice(0, max).map((c) => {
+        const where = c.line !== undefined ? ` (line ${c.line})` : '';
+        if (c.kind === 'removed')
+            return `removed \`${c.path}\`${where}`;
+        if (c.kind === 'added')
+            return `added \`${c.path}\` = ${c.after}${where}`;
+        return `\`${c.path}\` ${c.before} → ${c.after} (${c.kind})${where}`;
+    });
+    const more = cmp.changes.length > max ? `; and ${cmp.changes.length - max} more in report.json` : '';
+    const lead = loose.length > 0 ? `⚠️ This pull request loosens the policy against ${cmp.base}` : `This pull request changes the policy against ${cmp.base}`;
+    return `${lead} (${counts.join(', ')}): ${shown.join('; ')}${more}.`;
+}
+/**
+ * The pull request's policy against its version at the base commit (pull request base, or the revision of
+ * `--baseline`). Null when there is no base to compare with (not a pull request, not a git checkout, the base commit
+ * not fetched, the file unreadable there): this comparison informs, it never stops the gate. A base policy that this
+ * version of the gate cannot load is reported as such.
+ */
+async function comparePolicyWithBase(req) {
+    let rev = null;
+    if (req.explicit !== undefined) {
+        const colon = req.explicit.indexOf(':');
+        rev = colon > 0 ? req.explicit.slice(0, colon) : req.explicit;
+    }
+    else {
+        rev = await baseShaFromEvent(req.eventPath);
+    }
+    if (rev === null || rev === '')
+        return null;
+    const tree = await gitWorkTree(req.workspace);
+    if (!tree.ok)
+        return null;
+    const commit = await resolveCommit(req.workspace, rev);
+    if (commit === null)
+        return null;
+    const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(req.workspace), (0,external_node_path_.resolve)(req.workspace, req.policyFile));
+    if (rel === '' || rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
+        return null;
+    const object = `${commit}:./${rel.split(external_node_path_.sep).join('/')}`;
+    const base = `base commit ${commit.slice(0, 7)}`;
+    const size = await blobSize(req.workspace, object);
+    if (size === null)
+        return { base, newFile: true, changes: [] };
+    if (size > req.maxBytes)
+        return { unreadable: `the policy at ${base} is ${size} bytes, more than the policy limit` };
+    let bytes;
+    try {
+        bytes = await readBlob(req.workspace, object, size);
+    }
+    catch {
+        return null;
+    }
+    let baseDoc;
+    try {
+        baseDoc = parsePolicy(bytes, { workspace: req.workspace, displayPath: `${commit.slice(0, 7)}:${rel.split(external_node_path_.sep).join('/')}` });
+    }
+    catch (e) {
+        if (!(0,errors/* isUserError */.iU)(e))
+            throw e;
+        return { unreadable: `the policy at ${base} does not load with this version of the gate (${e.message.split('\n')[0]})` };
+    }
+    const lineOf = (path) => req.doc.locate(path).line;
+    const changes = diffPolicies(baseDoc.policy, req.doc.policy, lineOf);
+    return { base, newFile: false, changes: changes.slice(0, MAX_CHANGES) };
+}
+
 ;// CONCATENATED MODULE: ./build/report/types.js
 const REPORT_SCHEMA_VERSION = 1;
 
@@ -65968,6 +68584,9 @@ const TOOL_VERSION = '0.1.0';
  * Orchestration only: policy -> dataset + model -> scores -> checks -> Report. No metric is computed here and
  * nothing is printed or published; main.ts (Action) and cli.ts (terminal) render and publish the Report.
  */
+
+
+
 
 
 
@@ -66178,6 +68797,12 @@ async function runStages(options, budget) {
     const doc = await loadPolicy(options.policyFile, { workspace: options.workspace });
     const { policy } = doc;
     setRunDeadline(doc, deadline);
+    // the robustness and explainability settings are read by their stages; read them now too, so that a mistake in
+    // them (a limit of 5 meaning 5%) is reported before the dataset and the model are loaded, not minutes later
+    if (policy.checks?.robustness !== undefined)
+        robustnessSettings(doc);
+    if (policy.checks?.explainability !== undefined)
+        readExplainabilitySettings(doc);
     lap('policy');
     begin('dataset');
     const datasetPath = resolvePolicyPath(doc, policy.dataset.path, ['dataset', 'path']);
@@ -66277,6 +68902,29 @@ async function runStages(options, budget) {
             checks.push(...stage.checks);
         }
         notes.push(...stage.notes);
+        // what the pull request changes in the policy itself: a lowered limit or a removed check turns a breach green
+        // without touching the model (informative: it never stops the gate)
+        let policyChanges;
+        try {
+            const cmp = await comparePolicyWithBase({
+                workspace: options.workspace,
+                doc,
+                policyFile: (0,external_node_path_.resolve)(options.workspace, options.policyFile),
+                ...(options.baseline !== undefined ? { explicit: options.baseline } : {}),
+                ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+                maxBytes: MAX_POLICY_BYTES,
+            });
+            if (cmp !== null && 'unreadable' in cmp)
+                notes.push(`Policy changes not compared: ${cmp.unreadable}.`);
+            else if (cmp !== null && (cmp.newFile || cmp.changes.length > 0)) {
+                policyChanges = cmp;
+                notes.unshift(policyChangesNote(cmp));
+            }
+        }
+        catch (error) {
+            if (!(0,errors/* isUserError */.iU)(error))
+                notes.push('Policy changes not compared: git could not read the base version of the policy.');
+        }
         lap('baseline');
         if (budget.exhausted !== undefined)
             checks.push(budgetCheck(doc, budget, statisticsOf(doc).onNotRun));
@@ -66329,6 +68977,8 @@ async function runStages(options, budget) {
             report.explainability = explainability;
         if (baseline !== undefined)
             report.baseline = baseline;
+        if (policyChanges !== undefined)
+            report.policyChanges = policyChanges;
         if (dataStage)
             report.data = dataStage.section;
         timings.total = Date.now() - started;
@@ -66506,6 +69156,8 @@ async function runMerge(files, options) {
 const LABEL_NAMES = /^(label|target|y|class|outcome|income|default|churn|churned|fraud|is_fraud|approved|response|result)$/i;
 const SENSITIVE_NAMES = /^(sex|gender|race|ethnicity|ethnic_group|age|religion|nationality|native_country|marital_status|disability|citizenship|personal_status)$/i;
 const POSITIVE_TEXTS = /^(1|1\.0|yes|y|true|positive|pos|bad|default|fraud|churn|>50k|approved|accept(ed)?)$/i;
+/** Positive labels that name the outcome a person does not want: the starter policy sets `favourable: negative`. */
+const ADVERSE_TEXTS = /^(bad|default(ed)?|fraud(ulent)?|churn(ed)?|reject(ed)?|den(y|ied)|declined?|high[ _-]?risk|risky|delinquent|arrest(ed)?|recidivism|fail(ed)?)$/i;
 function quote(text) {
     return JSON.stringify(text); // a YAML double-quoted scalar is a JSON string
 }
@@ -66595,7 +69247,12 @@ function starterPolicy(p) {
         if (missing.length)
             lines.push(`  # WARNING: the dataset has no column for input(s) ${missing.join(', ')}: rename with dataset.columns`);
     }
-    lines.push('', 'dataset:', `  path: ${quote(p.data)}`, `  label: ${quote(p.label.column)}          # guessed: check it`, `  positive_label: ${quote(p.label.positive)}`, `  missing_values: [${p.missingValues.map(quote).join(', ')}]`, '');
+    lines.push('', 'dataset:', `  path: ${quote(p.data)}`, `  label: ${quote(p.label.column)}          # guessed: check it`, `  positive_label: ${quote(p.label.positive)}`, 
+    // fairness is computed on the favourable outcome: a positive label that reads adverse (bad, default, fraud, ...) is
+    // most likely not the outcome a person wants (see the README, "The favourable outcome")
+    ADVERSE_TEXTS.test(p.label.positive.trim())
+        ? `  favourable: negative          # ${quote(p.label.positive)} reads as the adverse outcome: fairness is computed on the other class`
+        : `  # favourable: negative        # if ${quote(p.label.positive)} is the adverse outcome (a rejection, a default), fairness is computed on the other class`, `  missing_values: [${p.missingValues.map(quote).join(', ')}]`, '');
     if (p.sensitive.length) {
         lines.push('sensitive:                      # candidates found by column name: keep the ones that apply');
         for (const s of p.sensitive)
@@ -67554,11 +70211,11 @@ function fairnessTitleIn(report, metric) {
     return fairnessMetricTitle(metric, adverseTerms(report));
 }
 /** Column header of a per-group metric in this report ('Decided good', 'TPR (good)'). */
-function favourable_words_groupColumnTitle(report, metric) {
+function groupColumnTitle(report, metric) {
     return fairnessShortTitle(metric, adverseTerms(report));
 }
 /** The y-axis / legend name of the per-group selection rate. */
-function favourable_words_selectionRateName(report) {
+function selectionRateName(report) {
     const t = adverseTerms(report);
     return t ? `Rate of favourable decisions (${t.label})` : 'Selection rate';
 }
@@ -67566,7 +70223,7 @@ function favourable_words_selectionRateName(report) {
  * One sentence for the fairness section when the favourable outcome is the negative class; undefined otherwise.
  * `code` escapes a label text for the renderer (markdown code span, HTML <code>, plain text).
  */
-function favourable_words_favourableSentence(report, code) {
+function favourableSentence(report, code) {
     const t = adverseTerms(report);
     if (!t)
         return undefined;
@@ -67595,7 +70252,7 @@ const ATLEAST = new RegExp(`^>=${NUM}$`, 'i');
 const ABOVE = new RegExp(`^>${NUM}$`, 'i');
 const RANGE = new RegExp(`^${NUM}-${NUM}$`, 'i');
 /** Sort position of a default bin label: [lower edge, rank within the edge], or null when it is not one. */
-function group_order_binPosition(label) {
+function binPosition(label) {
     let m;
     if ((m = BELOW.exec(label)))
         return [Number(m[1]), 0];
@@ -67608,13 +70265,13 @@ function group_order_binPosition(label) {
     return null;
 }
 /** The values of one attribute in display order (declared bin order when they are all bin labels), or null. */
-function group_order_binOrder(values) {
+function binOrder(values) {
     const bins = values.filter((v) => v !== MISSING);
     if (bins.length < 2)
         return null;
     const positions = new Map();
     for (const v of bins) {
-        const p = group_order_binPosition(v);
+        const p = binPosition(v);
         if (!p)
             return null;
         positions.set(v, p);
@@ -67632,7 +70289,7 @@ function binnedRanks(all) {
     for (const a of all) {
         if (a.attributes.length !== 1)
             continue;
-        const order = group_order_binOrder(a.groups.map((g) => g.key));
+        const order = binOrder(a.groups.map((g) => g.key));
         if (order)
             out.set(a.attributes[0], new Map(order.map((v, i) => [v, i])));
     }
@@ -67643,7 +70300,7 @@ function binnedRanks(all) {
  * of its parts there); without it a single attribute still orders its own bins. Returns the same array when nothing
  * changes.
  */
-function group_order_groupsInDisplayOrder(attr, all = [attr]) {
+function groupsInDisplayOrder(attr, all = [attr]) {
     const ranks = binnedRanks(all.includes(attr) ? all : [...all, attr]);
     const parts = attr.attributes;
     const partRanks = parts.map((p) => ranks.get(p));
@@ -67675,7 +70332,7 @@ function group_order_groupsInDisplayOrder(attr, all = [attr]) {
 }
 /** The attribute with its groups in display order (a shallow copy when the order changes). */
 function inDisplayOrder(attr, all = [attr]) {
-    const groups = group_order_groupsInDisplayOrder(attr, all);
+    const groups = groupsInDisplayOrder(attr, all);
     return groups === attr.groups ? attr : { ...attr, groups };
 }
 
@@ -67688,7 +70345,7 @@ function inDisplayOrder(attr, all = [attr]) {
 const MAX_GROUPS_PER_CHART = 40;
 /** The groups in display order (bins as declared: '<25', '25-45', '>45'), at most MAX_GROUPS_PER_CHART of the largest. */
 function shownGroups(attr, all = [attr]) {
-    const ordered = group_order_groupsInDisplayOrder(attr, all);
+    const ordered = groupsInDisplayOrder(attr, all);
     if (ordered.length <= MAX_GROUPS_PER_CHART)
         return { groups: ordered, hidden: 0 };
     const keep = new Set([...attr.groups]
@@ -67765,7 +70422,7 @@ function selectionRateChart(report, attr, name) {
     const dpr = attr.fairlearn.demographic_parity_ratio;
     const dpd = attr.fairlearn.demographic_parity_difference;
     const terms = adverseTerms(report);
-    const rateName = favourable_words_selectionRateName(report);
+    const rateName = selectionRateName(report);
     const title = `${rateName} by ${attr.name}`;
     const parts = [`demographic parity ratio ${(0,format/* formatValue */.Fl)(dpr)}`, `difference ${(0,format/* formatValue */.Fl)(dpd)}`];
     const favourable = favourableShort(report, (l) => l);
@@ -68164,123 +70821,44 @@ function checksOf(report, section) {
     return report.checks.filter((c) => c.section === section);
 }
 
-;// CONCATENATED MODULE: ./build/report/breaches.js
-/**
- * Which checks count against the gate, and in which order to show them: failures first, then warnings; within
- * each, the worst relative margin first (margin / |threshold|), checks without a value last; ties by id, so the
- * order is deterministic. Shared by the summary, the PR comment, annotations, SARIF and the terminal table.
- */
-
-/** A check that affects the verdict or warns: outcome 'fail' or 'warn' (including insufficient evidence). */
-function breaches_isBreached(check) {
-    return check.outcome !== 'pass';
-}
-const OUTCOME_RANK = { fail: 0, warn: 1, pass: 2 };
-/** Sort comparator: outcome (fail, warn, pass), then relative margin ascending (null last), then id. */
-function compareBySeverity(a, b) {
-    const byOutcome = OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome];
-    if (byOutcome !== 0)
-        return byOutcome;
-    const ra = (0,format/* relativeMargin */.r0)(a);
-    const rb = (0,format/* relativeMargin */.r0)(b);
-    if (ra !== null && rb !== null && ra !== rb)
-        return ra - rb;
-    if (ra === null && rb !== null)
-        return 1;
-    if (ra !== null && rb === null)
-        return -1;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-/** The breached checks, worst first. */
-function breaches_rankedBreaches(checks) {
-    return checks.filter(breaches_isBreached).sort(compareBySeverity);
-}
-/** Every check, worst first: breaches, then passing checks closest to their threshold first. */
-function rankedChecks(checks) {
-    return [...checks].sort(compareBySeverity);
-}
-/**
- * Counts that partition the checks (failed + warned + passed + notGated = checks), for headlines. Report.summary
- * counts insufficient evidence a second time; a headline adding up to more than the checks would read wrong.
- */
-function breaches_outcomeCounts(checks) {
-    const c = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, failedNotRun: 0, warnedNotRun: 0, passed: 0, notGated: 0 };
-    for (const check of checks) {
-        const insufficient = check.status === 'insufficient';
-        const notRun = check.status === 'not-run';
-        if (check.outcome === 'fail') {
-            c.failed++;
-            if (insufficient)
-                c.failedInsufficient++;
-            if (notRun)
-                c.failedNotRun++;
-        }
-        else if (check.outcome === 'warn') {
-            c.warned++;
-            if (insufficient)
-                c.warnedInsufficient++;
-            if (notRun)
-                c.warnedNotRun++;
-        }
-        else if (insufficient || notRun)
-            c.notGated++;
-        else
-            c.passed++;
-    }
-    return c;
-}
-
 ;// CONCATENATED MODULE: ./build/report/section-views.js
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Defensive access
 /** The value when it is an array, else an empty array; at most `max` items. */
-function section_views_list(v, max = Number.POSITIVE_INFINITY) {
+function list(v, max = Number.POSITIVE_INFINITY) {
     return Array.isArray(v) ? v.slice(0, max) : [];
 }
 /** Length of an array, 0 otherwise. */
-function section_views_lengthOf(v) {
+function lengthOf(v) {
     return Array.isArray(v) ? v.length : 0;
 }
 /** A finite number, or null. */
-function section_views_numberOr(v) {
+function numberOr(v) {
     return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 const section_views_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A typed field that is really an object (not null, not an array), for typed access after the test. */
-function section_views_isPresent(v) {
+function isPresent(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** The section when it is an object (the renderers' entry test), else undefined. */
-function section_views_robustnessOf(report) {
+function robustnessOf(report) {
     return section_views_isObject(report.robustness) ? report.robustness : undefined;
 }
-function section_views_explainabilityOf(report) {
+function explainabilityOf(report) {
     return section_views_isObject(report.explainability) ? report.explainability : undefined;
 }
-function section_views_baselineOf(report) {
+function baselineOf(report) {
     return section_views_isObject(report.baseline) ? report.baseline : undefined;
-}
-/**
- * Runs a section renderer; a malformed section (a report.json edited by hand or by a hostile run) yields `fallback`
- * instead of an exception that would cost the reviewer the whole comment or summary.
- */
-function section_views_guardSection(render, fallback) {
-    try {
-        return render();
-    }
-    catch {
-        return fallback;
-    }
 }
 // ---------------------------------------------------------------------------------------------------------------
 // Robustness
 /** Most attacks, budgets per attack, groupings and counterfactual attributes any renderer shows. */
-const section_views_MAX_ATTACKS = 12;
-const section_views_MAX_BUDGETS = 10;
-const section_views_MAX_GROUPINGS = 12;
-const section_views_MAX_COUNTERFACTUALS = 20;
+const MAX_ATTACKS = 12;
+const MAX_BUDGETS = 10;
+const MAX_GROUPINGS = 12;
+const MAX_COUNTERFACTUALS = 20;
 /** 'standard deviations' for 'std', 'raw units' for 'raw', the text otherwise. */
 function unitsWord(units) {
     if (units === 'std')
@@ -68292,8 +70870,8 @@ function unitsWord(units) {
     return typeof units === 'string' ? units : '';
 }
 /** The budget of one attack, in words: 'strength 0.25 std', 'ε 0.1 std', '≤ 2 features'. */
-function section_views_budgetText(attack, budget) {
-    const b = section_views_numberOr(budget);
+function budgetText(attack, budget) {
+    const b = numberOr(budget);
     const value = b === null ? 'n/a' : (0,format/* formatCompact */.h9)(b);
     if (attack.kind === 'noise')
         return `strength ${value} ${unitsWord(attack.units)}`.trim();
@@ -68305,29 +70883,29 @@ function section_views_budgetText(attack, budget) {
  * A perturbation size in the attack's measure: L0 counts changed features (a whole number, or a half-way median) and
  * noise strengths are policy literals, both shown in their shortest form ('2', '0.25'); norms with 4 decimals.
  */
-function section_views_perturbationText(attack, value) {
-    const v = section_views_numberOr(value);
+function perturbationText(attack, value) {
+    const v = numberOr(value);
     if (v === null)
         return 'n/a';
     return attack.measure === 'l0' || attack.measure === 'strength' ? (0,format/* formatCompact */.h9)(v) : (0,format/* formatValue */.Fl)(v);
 }
 /** The median minimal perturbation: '0.0497', or '> 0.1' when fewer than half of the correct rows flipped. */
-function section_views_medianPerturbationText(attack) {
+function medianPerturbationText(attack) {
     const mp = attack.medianPerturbation;
     if (!section_views_isObject(mp))
         return 'n/a';
-    const v = section_views_numberOr(mp.value);
+    const v = numberOr(mp.value);
     if (v === null)
         return 'n/a';
     if (mp.lowerBound === true)
         return `> ${(0,format/* formatCompact */.h9)(v)}`;
-    return section_views_perturbationText(attack, v);
+    return perturbationText(attack, v);
 }
 /**
  * Plain-text definitions printed under the robustness tables (each renderer escapes them for its format), so that
  * the job summary, the comment and the HTML report explain the same words the same way.
  */
-const section_views_ROBUSTNESS_TERMS = {
+const ROBUSTNESS_TERMS = {
     attacks: 'Accuracy under attack: share of attacked rows still classified correctly. Success rate: correctly classified rows whose ' +
         'decision the attack flipped within the budget. Flip rate: attacked rows (noise: noisy copies) whose decision changed, ' +
         'including rows the model already got wrong. Median min. perturbation: over all correctly classified rows, the ' +
@@ -68345,223 +70923,185 @@ const section_views_ROBUSTNESS_TERMS = {
         'model’s score.',
 };
 /** The largest budget of an attack (the one the charts draw and the terminal shows), or undefined. */
-function section_views_largestBudget(attack) {
+function largestBudget(attack) {
     let best;
-    for (const b of section_views_list(attack.budgets, section_views_MAX_BUDGETS)) {
+    for (const b of list(attack.budgets, MAX_BUDGETS)) {
         if (!section_views_isObject(b))
             continue;
-        if (best === undefined || (section_views_numberOr(b.budget) ?? -Infinity) >= (section_views_numberOr(best.budget) ?? -Infinity))
+        if (best === undefined || (numberOr(b.budget) ?? -Infinity) >= (numberOr(best.budget) ?? -Infinity))
             best = b;
     }
     return best;
 }
 /** The disparity a renderer shows for an attack: flip-rate disparity for noise, success-rate disparity otherwise. */
-function section_views_disparityOf(attack, g) {
-    return attack.kind === 'noise' ? section_views_numberOr(g.flipRateDisparity) : section_views_numberOr(g.disparity);
+function disparityOf(attack, g) {
+    return attack.kind === 'noise' ? numberOr(g.flipRateDisparity) : numberOr(g.disparity);
 }
 /** The group named as most vulnerable for that disparity (highest success rate; noise: the engine's pick as well). */
-function section_views_mostVulnerableOf(g) {
+function mostVulnerableOf(g) {
     return typeof g.mostVulnerable === 'string' ? g.mostVulnerable : null;
 }
 /** Robustness checks about one attack, at every budget (the engine names the attack in CheckResult.details.attack). */
-function section_views_checksOnAttack(report, attackKey) {
-    return section_views_list(report.checks).filter((c) => c.section === 'robustness' && section_views_isObject(c.details) && c.details.attack === attackKey);
+function checksOnAttack(report, attackKey) {
+    return list(report.checks).filter((c) => c.section === 'robustness' && section_views_isObject(c.details) && c.details.attack === attackKey);
 }
 /** Robustness checks of the counterfactual test of one attribute. */
-function section_views_checksOnCounterfactual(report, attribute) {
-    return section_views_list(report.checks).filter((c) => c.section === 'robustness' && c.scope === `counterfactual/${attribute}`);
+function checksOnCounterfactual(report, attribute) {
+    return list(report.checks).filter((c) => c.section === 'robustness' && c.scope === `counterfactual/${attribute}`);
 }
 /** How the counterfactual values were made, in words. */
-function section_views_counterfactualMethodText(c) {
-    const n = section_views_lengthOf(c.values);
+function counterfactualMethodText(c) {
+    const n = lengthOf(c.values);
     if (c.method === 'category')
         return `each other category (${n} values)`;
     if (c.method === 'bins') {
-        const values = section_views_list(c.values, 12).filter(section_views_isObject);
+        const values = list(c.values, 12).filter(section_views_isObject);
         const shown = values.map((v) => `${String(v.key)}: ${typeof v.value === 'number' ? (0,format/* formatCompact */.h9)(v.value) : String(v.value)}`);
         return `moved to each other bin (${n} bins)${shown.length ? `, set to the bin's median (${shown.join(', ')})` : ''}`;
     }
     return 'not a model input';
 }
 /** Groups of a counterfactual test, highest flip rate first (ties: report order); at most `max`. */
-function section_views_counterfactualGroupsByFlipRate(c, max) {
-    const groups = section_views_list(c.groups).filter(section_views_isObject);
+function counterfactualGroupsByFlipRate(c, max) {
+    const groups = list(c.groups).filter(section_views_isObject);
     const ordered = groups
         .map((g, i) => [g, i])
-        .sort((a, b) => (section_views_numberOr(b[0].flipRate) ?? -1) - (section_views_numberOr(a[0].flipRate) ?? -1) || a[1] - b[1])
+        .sort((a, b) => (numberOr(b[0].flipRate) ?? -1) - (numberOr(a[0].flipRate) ?? -1) || a[1] - b[1])
         .map(([g]) => g);
     const shown = ordered.slice(0, max);
     return { shown, omitted: groups.length - shown.length };
 }
 /** The features the attacks may not change, with why ('sex (sensitive)'). */
-function section_views_immutableFeatures(r) {
-    return section_views_list(r.constraints)
+function immutableFeatures(r) {
+    return list(r.constraints)
         .filter((c) => section_views_isObject(c) && c.mutable === false)
         .map((c) => ({ feature: String(c.feature), reason: typeof c.reason === 'string' ? c.reason : '' }));
 }
 /** Worst outcome of some checks as an emoji, '' when none. */
-function worstOutcomeEmoji(checks) {
+function section_views_worstOutcomeEmoji(checks) {
     if (checks.some((c) => c.outcome === 'fail'))
         return '❌';
     if (checks.some((c) => c.outcome === 'warn'))
         return '⚠️';
     return checks.length > 0 ? '✅' : '';
 }
-/** '❌ 1/2 breached', '✅ 2/2 passed', '' without checks. */
-function section_views_gateSummary(checks) {
-    if (checks.length === 0)
-        return '';
-    const breached = checks.filter(isBreached).length;
-    return breached > 0 ? `${worstOutcomeEmoji(checks)} ${breached}/${checks.length} breached` : `✅ ${checks.length}/${checks.length} passed`;
-}
 // ---------------------------------------------------------------------------------------------------------------
 // Explainability
 const section_views_METHOD_NAMES = { tree_shap: 'TreeSHAP', kernel_shap: 'KernelSHAP', exact_shapley: 'exact Shapley values' };
 const SPACE_NAMES = { probability: 'probability', log_odds: 'log-odds', margin: 'margin' };
 const MEASURE_NAMES = { cramers_v: 'Cramér’s V', correlation_ratio: 'correlation ratio η' };
-function section_views_shapMethodName(method) {
+function shapMethodName(method) {
     return section_views_METHOD_NAMES[String(method)] ?? 'SHAP';
 }
 /**
  * How many model calls SHAP made, in words: '1,204 model calls (3,000,000 rows) for SHAP', or, for exact TreeSHAP,
  * which reads the trees from the graph and never runs the model, 'no model calls for SHAP (TreeSHAP reads the trees)'.
  */
-function section_views_shapModelCallsText(e) {
-    const calls = section_views_numberOr(e.modelCalls) ?? 0;
+function shapModelCallsText(e) {
+    const calls = numberOr(e.modelCalls) ?? 0;
     if (calls === 0 && e.method === 'tree_shap')
         return 'no model calls for SHAP (TreeSHAP reads the trees from the graph)';
-    return `${(0,format/* plural */.LS)(calls, 'model call')} (${(0,format/* formatCount */.B4)(section_views_numberOr(e.modelRows) ?? 0)} rows) for SHAP`;
+    return `${(0,format/* plural */.LS)(calls, 'model call')} (${(0,format/* formatCount */.B4)(numberOr(e.modelRows) ?? 0)} rows) for SHAP`;
 }
 /**
  * 'ranges at 95% from 1,000 bootstrap resamples of the explained rows and 5 background draws' (plain text; the caller
  * escapes). '' when the section has no uncertainty (statistics.resamples 0, older reports).
  */
-function section_views_importanceUncertaintyText(e) {
+function importanceUncertaintyText(e) {
     const u = e.uncertainty;
-    if (!section_views_isPresent(u))
+    if (!isPresent(u))
         return '';
-    const draws = section_views_numberOr(u.backgrounds) ?? 1;
-    const resampled = section_views_numberOr(u.backgroundRowsResampled);
+    const draws = numberOr(u.backgrounds) ?? 1;
+    const resampled = numberOr(u.backgroundRowsResampled);
     const bg = (resampled !== null ? ` and their ${(0,format/* formatCount */.B4)(resampled)} background rows` : '') +
         (draws > 1 ? ` and ${(0,format/* formatCount */.B4)(draws)} background draws` : resampled !== null ? '' : `, one background${typeof u.backgroundsReason === 'string' ? ` (${u.backgroundsReason})` : ''}`);
-    return `${(0,format/* formatLevel */.eI)(section_views_numberOr(u.level) ?? 0.95)} ranges from ${(0,format/* plural */.LS)(section_views_numberOr(u.resamples) ?? 0, 'bootstrap resample')} of the explained rows${bg}`;
+    return `${(0,format/* formatLevel */.eI)(numberOr(u.level) ?? 0.95)} ranges from ${(0,format/* plural */.LS)(numberOr(u.resamples) ?? 0, 'bootstrap resample')} of the explained rows${bg}`;
 }
 /** '2–4': a feature's rank range, or undefined without one. */
-function section_views_rankRangeOf(e, feature) {
-    const f = section_views_list(e.uncertainty?.features).find((x) => section_views_isPresent(x) && x.feature === feature);
+function rankRangeOf(e, feature) {
+    const f = list(e.uncertainty?.features).find((x) => isPresent(x) && x.feature === feature);
     if (!f)
         return undefined;
-    return `${(0,format/* formatCount */.B4)(section_views_numberOr(f.rankLow))}–${(0,format/* formatCount */.B4)(section_views_numberOr(f.rankHigh))}`;
+    return `${(0,format/* formatCount */.B4)(numberOr(f.rankLow))}–${(0,format/* formatCount */.B4)(numberOr(f.rankHigh))}`;
 }
-function section_views_shapSpaceName(space) {
+function shapSpaceName(space) {
     return SPACE_NAMES[String(space)] ?? String(space ?? '');
 }
-function section_views_associationMeasureName(measure) {
+function associationMeasureName(measure) {
     return MEASURE_NAMES[String(measure)] ?? String(measure ?? '');
 }
 /** Most features in a ranked importance table, and in the terminal. */
-const section_views_MAX_IMPORTANCE_ROWS = 15;
+const MAX_IMPORTANCE_ROWS = 15;
 const TEXT_IMPORTANCE_ROWS = 5;
 /** Global importance in rank order (as the Report ranks it); at most `max`, with how many were left out. */
-function section_views_rankedImportance(e, max) {
-    const all = section_views_list(e.importance).filter((x) => section_views_isObject(x));
+function rankedImportance(e, max) {
+    const all = list(e.importance).filter((x) => section_views_isObject(x));
     const ordered = all
         .map((x, i) => [x, i])
-        .sort((a, b) => (section_views_numberOr(a[0].rank) ?? Infinity) - (section_views_numberOr(b[0].rank) ?? Infinity) || a[1] - b[1])
+        .sort((a, b) => (numberOr(a[0].rank) ?? Infinity) - (numberOr(b[0].rank) ?? Infinity) || a[1] - b[1])
         .map(([x]) => x);
     return { shown: ordered.slice(0, max), omitted: all.length - Math.min(all.length, max) };
 }
 /** The strong associations (proxies) of one feature, strongest first. */
-function section_views_proxiesOf(e, feature) {
-    return section_views_list(e.associations)
+function proxiesOf(e, feature) {
+    return list(e.associations)
         .filter((a) => section_views_isObject(a) && a.feature === feature && a.strong === true)
-        .sort((a, b) => (section_views_numberOr(b.value) ?? 0) - (section_views_numberOr(a.value) ?? 0));
+        .sort((a, b) => (numberOr(b.value) ?? 0) - (numberOr(a.value) ?? 0));
 }
 /** Permutation importance of a feature (mean and std over repeats), when it was computed. */
-function section_views_permutationOf(e, feature) {
+function permutationOf(e, feature) {
     if (!section_views_isObject(e.permutation))
         return undefined;
-    const entry = section_views_list(e.permutation.features).find((f) => section_views_isObject(f) && f.feature === feature);
-    return entry ? { mean: section_views_numberOr(entry.mean), std: section_views_numberOr(entry.std) } : undefined;
+    const entry = list(e.permutation.features).find((f) => section_views_isObject(f) && f.feature === feature);
+    return entry ? { mean: numberOr(entry.mean), std: numberOr(entry.std) } : undefined;
 }
 /** 'roc_auc' -> 'ROC AUC' for the permutation metric. */
-function section_views_permutationMetricName(metric) {
+function permutationMetricName(metric) {
     const names = { roc_auc: 'ROC AUC', average_precision: 'average precision', accuracy: 'accuracy', brier: 'Brier score', log_loss: 'log loss' };
     return names[String(metric)] ?? String(metric ?? '');
 }
 /** 'drop' for a score (higher is better), 'rise' for a loss: what shuffling a column does to the metric. */
-function section_views_permutationChangeWord(metric) {
+function permutationChangeWord(metric) {
     return metric === 'brier' || metric === 'log_loss' ? 'rise' : 'drop';
 }
 // ---------------------------------------------------------------------------------------------------------------
 // Baseline
 const ARROWS = { up: '▲', down: '▼', flat: '▬', unknown: '·' };
-const EFFECT_MARKS = { better: '✅', worse: '❌', neutral: '', unknown: '❔' };
-const EFFECT_WORDS = { better: 'better', worse: 'worse', neutral: 'no change', unknown: 'unknown' };
 /** ▲ up, ▼ down, ▬ flat, · unknown. */
-function section_views_directionArrow(d) {
+function directionArrow(d) {
     return ARROWS[d] ?? ARROWS.unknown;
-}
-/** ✅ better, ❌ worse, '' neutral, ❔ unknown. */
-function effectMark(e) {
-    return EFFECT_MARKS[e] ?? EFFECT_MARKS.unknown;
-}
-function effectWord(e) {
-    return EFFECT_WORDS[e] ?? EFFECT_WORDS.unknown;
 }
 /**
  * The effect a renderer marks (colour, ✅ ❌): better / worse only when the change is more than resampling noise (its
  * interval excludes 0); undefined otherwise.
  */
-function section_views_markedEffect(m) {
+function markedEffect(m) {
     return m.significant === true ? m.effect : undefined;
-}
-/** 'better', 'worse', 'no change', 'not significant' (a change within resampling noise), '' when there is no change. */
-function changeEffectText(m) {
-    if (m.significant === true || m.effect === 'neutral')
-        return effectWord(m.effect);
-    return m.delta === null ? '' : 'not significant';
 }
 /** The Significant column: 'yes', 'no', '—' when there is no change to test. */
 function significanceText(m) {
     return m.significant === true ? 'yes' : m.delta === null ? '—' : 'no';
 }
 /** The limit of a gated change in words: 'drop ≤ 0.01', 'rise ≤ 0.005', '' when not gated. */
-function section_views_maxRegressionText(m) {
-    const max = section_views_numberOr(m.maxRegression);
+function maxRegressionText(m) {
+    const max = numberOr(m.maxRegression);
     if (max === null)
         return '';
     const word = m.higherIsBetter === true ? 'drop' : m.higherIsBetter === false ? 'rise' : 'change';
     return `${word} ≤ ${(0,format/* formatCompact */.h9)(max)}`;
 }
 /** The check that gates a change, when any. */
-function section_views_checkOfChange(report, m) {
+function checkOfChange(report, m) {
     if (typeof m.checkId !== 'string')
         return undefined;
-    return section_views_list(report.checks).find((c) => c.id === m.checkId);
+    return list(report.checks).find((c) => c.id === m.checkId);
 }
 /** Most rows of the before/after table in the summary and the HTML report, and in the comment. */
-const section_views_MAX_BASELINE_ROWS = 40;
+const MAX_BASELINE_ROWS = 40;
 const COMMENT_BASELINE_ROWS = 20;
-/**
- * At most `max` rows of the before/after table, in report order: gated rows first in priority, then significant
- * worsenings, then other worsenings, then the rest; returns how many were left out.
- */
-function section_views_selectBaselineRows(b, max) {
-    const all = section_views_list(b.metrics).filter(section_views_isObject);
-    if (all.length <= max)
-        return { shown: all, omitted: 0 };
-    const priority = (m) => m.maxRegression !== undefined ? 0 : m.effect === 'worse' && m.significant === true ? 1 : m.effect === 'worse' ? 2 : 3;
-    const keep = new Set(all
-        .map((m, i) => [m, i])
-        .sort((a, b) => priority(a[0]) - priority(b[0]) || a[1] - b[1])
-        .slice(0, max)
-        .map(([, i]) => i));
-    return { shown: all.filter((_, i) => keep.has(i)), omitted: all.length - keep.size };
-}
 /** Why the comparison could not be made (status 'incompatible'), from the rows' notes. */
-function section_views_incompatibleReason(b) {
-    const note = section_views_list(b.metrics).find((m) => section_views_isObject(m) && typeof m.note === 'string')?.note;
+function incompatibleReason(b) {
+    const note = list(b.metrics).find((m) => section_views_isObject(m) && typeof m.note === 'string')?.note;
     return note;
 }
 
@@ -68702,7 +71242,7 @@ function sections_permutationImportance(explainability, sensitiveNames = new Set
     const metric = sections_str(p.metric);
     if (!metric)
         return { measure: 'permutation importance', features };
-    const change = `${section_views_permutationMetricName(metric).replace(/_/g, ' ')} ${section_views_permutationChangeWord(metric)}`;
+    const change = `${permutationMetricName(metric).replace(/_/g, ' ')} ${permutationChangeWord(metric)}`;
     return { measure: `permutation importance (${change})`, axis: `${change} when the column is shuffled`, features };
 }
 
@@ -68887,448 +71427,147 @@ function renderCharts(report) {
     return charts;
 }
 
-;// CONCATENATED MODULE: ./build/report/artifact.js
-const MODEL_ARTIFACT_RULE = 'model-artifact';
-/** GitHub code scanning's security-severity (0-10) of the rule: high. */
-const MODEL_ARTIFACT_SECURITY_SEVERITY = '8.0';
-function artifactOf(report) {
-    return report.model?.info?.artifact;
-}
-/** Findings worth an alert (warnings and errors). */
-function artifact_alertFindings(scan) {
-    return (scan?.findings ?? []).filter((f) => f.severity === 'warning' || f.severity === 'error');
-}
-/** One plain-text line: 'scan: safe (joblib, zlib; 0 warnings)'. */
-function artifact_artifactSummaryText(scan) {
-    const warnings = scan.findings.filter((f) => f.severity === 'warning').length;
-    const errors = scan.findings.filter((f) => f.severity === 'error').length;
-    const where = [scan.format, scan.compression !== 'none' ? scan.compression : ''].filter((x) => x).join(', ');
-    const counts = errors > 0 ? `${errors} error(s), ${warnings} warning(s)` : warnings > 0 ? `${warnings} warning(s)` : 'no warnings';
-    return `artifact scan ${scan.safe ? 'safe' : 'UNSAFE'} (${where}; ${counts})`;
-}
-
-;// CONCATENATED MODULE: ./build/report/scope-words.js
+;// CONCATENATED MODULE: ./build/report/breaches.js
 /**
- * A check's scope in words for people: the checks identify a scope by an id made for machines
- * (`categorical_attack@2`, `score_attack/linf@0.1/sex`, `counterfactual/age_bin`, `worst_case/l2@0.25`); renderers
- * show 'categorical attack, ≤ 2 changes', 'score attack L∞, ε 0.1, across sex', 'counterfactual, age_bin',
- * 'worst case L2, ε 0.25'. Any other scope (a sensitive attribute, a column) is shown as it is. Pure; the text is
- * not escaped (the caller escapes for its format).
- */
-const scope_words_NORMS = { linf: 'L∞', l2: 'L2', l1: 'L1', l0: 'L0' };
-const ATTACKS = {
-    noise: 'noise',
-    score_attack: 'score attack',
-    decision_attack: 'decision attack',
-    categorical_attack: 'categorical attack',
-};
-function attackWords(key) {
-    const [kind, norm, ...rest] = key.split('/');
-    if (kind === undefined || rest.length > 0)
-        return undefined;
-    const base = ATTACKS[kind];
-    if (base === undefined)
-        return undefined;
-    if (norm === undefined)
-        return { words: base, kind };
-    const n = scope_words_NORMS[norm];
-    return n === undefined ? undefined : { words: `${base} ${n}`, kind };
-}
-function budgetWords(kind, budget) {
-    if (kind === 'categorical_attack')
-        return `≤ ${budget} ${budget === '1' ? 'change' : 'changes'}`;
-    if (kind === 'noise')
-        return `strength ${budget}`;
-    return `ε ${budget}`;
-}
-const NUMBER = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
-/** 'categorical attack, ≤ 2 changes' for `categorical_attack@2`; the scope itself when it is not an id. */
-function scope_words_readableScope(scope) {
-    const cf = /^counterfactual\/(.+)$/.exec(scope);
-    if (cf)
-        return `counterfactual, ${cf[1]}`;
-    const wc = /^worst_case\/([a-z0-9]+)@([^/@]+)$/.exec(scope);
-    if (wc && scope_words_NORMS[wc[1]] && NUMBER.test(wc[2]))
-        return `worst case ${scope_words_NORMS[wc[1]]}, ε ${wc[2]}`;
-    const at = /^([a-z_]+(?:\/[a-z0-9]+)?)(?:@([^/@]+)(?:\/(.+))?)?$/.exec(scope);
-    if (!at)
-        return scope;
-    const attack = attackWords(at[1]);
-    if (!attack)
-        return scope;
-    if (at[2] === undefined)
-        return attack.words;
-    if (!NUMBER.test(at[2]))
-        return scope;
-    const parts = [attack.words, budgetWords(attack.kind, at[2])];
-    if (at[3] !== undefined)
-        parts.push(`across ${at[3]}`);
-    return parts.join(', ');
-}
-
-;// CONCATENATED MODULE: ./build/report/mermaid.js
-/**
- * Compact charts for the places GitHub renders mermaid (job summary, PR comment): `xychart-beta` bars of a per-group
- * metric for each sensitive attribute, and the ROC curve as a line.
- *
- * Colours are explicit (an init directive with theme `base` and `themeVariables.xyChart`): mermaid's default first
- * series is pale lavender on GitHub's light theme, and no single text colour reads on both GitHub's white and its
- * dark background, so each chart is drawn on its own white card with dark text and Primer colours, the same in both
- * themes. The ROC curve is the strong blue line, the chance diagonal a light grey one.
- *
- * A chart about a breached fairness check draws the limit the check failed (0.8 × the highest group for a
- * demographic-parity ratio of 0.8, the highest group − d for a difference of d, the policy's min/max for
- * `<metric>_group_min/max`) as a red line, and the groups beyond it as orange bars labelled "(fails)"; the caption
- * under the chart says the same in words. Groups follow the bins' declared order ('<25', '25-45', '>45').
- *
- * Mermaid has no escaping inside quoted strings, so labels are reduced to a safe ASCII-leaning character set (a label
- * can never close the string, the code fence or inject markup): '<25' becomes 'under 25', not a full-width '＜'
- * that renders as an empty box without CJK fonts. Pure: Report in, fenced ```mermaid blocks out.
+ * Which checks count against the gate, and in which order to show them: failures first, then warnings; within
+ * each, the worst relative margin first (margin / |threshold|), checks without a value last; ties by id, so the
+ * order is deterministic. Shared by the summary, the PR comment, annotations, SARIF and the terminal table.
  */
 
-
-
-
-
-/** More groups than this make the bars unreadable: the largest groups are kept. */
-const MERMAID_MAX_GROUPS = 16;
-/** Points of the resampled ROC curve (x = 0, 0.05, ..., 1). */
-const MERMAID_ROC_POINTS = 21;
-/** The colours of the mermaid charts (GitHub Primer, light): readable on the chart's own white card. */
-const MERMAID_COLORS = {
-    background: '#ffffff',
-    text: '#1f2328',
-    axis: '#59636e',
-    /** Bars of the groups, the ROC curve. */
-    series: '#0969da',
-    /** Bars of the groups beyond the limit. */
-    failing: '#bc4c00',
-    /** The limit line. */
-    limit: '#cf222e',
-    /** The chance diagonal, the overall rate: secondary. */
-    secondary: '#8c959f',
-};
-/** `%%{init: ...}%%`: theme base with explicit colours, one palette entry per plot in the order they are drawn. */
-function mermaidInit(palette) {
-    const c = MERMAID_COLORS;
-    const config = {
-        theme: 'base',
-        themeVariables: {
-            background: c.background,
-            xyChart: {
-                backgroundColor: c.background,
-                titleColor: c.text,
-                xAxisLabelColor: c.text,
-                xAxisTitleColor: c.text,
-                xAxisTickColor: c.axis,
-                xAxisLineColor: c.axis,
-                yAxisLabelColor: c.text,
-                yAxisTitleColor: c.text,
-                yAxisTickColor: c.axis,
-                yAxisLineColor: c.axis,
-                plotColorPalette: palette.join(', '),
-            },
-        },
-    };
-    return `%%{init: ${JSON.stringify(config)}}%%`;
+/** A check that affects the verdict or warns: outcome 'fail' or 'warn' (including insufficient evidence). */
+function isBreached(check) {
+    return check.outcome !== 'pass';
 }
-/** 'under 25', '25-45', 'over 45', '45 or more' for a default bin label; undefined otherwise. */
-function binWords(label) {
-    if (!binPosition(label))
-        return undefined;
-    if (label.startsWith('>='))
-        return `${label.slice(2)} or more`;
-    if (label.startsWith('<'))
-        return `under ${label.slice(1)}`;
-    if (label.startsWith('>'))
-        return `over ${label.slice(1)}`;
-    return label;
+const OUTCOME_RANK = { fail: 0, warn: 1, pass: 2 };
+/** Sort comparator: outcome (fail, warn, pass), then relative margin ascending (null last), then id. */
+function compareBySeverity(a, b) {
+    const byOutcome = OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome];
+    if (byOutcome !== 0)
+        return byOutcome;
+    const ra = (0,format/* relativeMargin */.r0)(a);
+    const rb = (0,format/* relativeMargin */.r0)(b);
+    if (ra !== null && rb !== null && ra !== rb)
+        return ra - rb;
+    if (ra === null && rb !== null)
+        return 1;
+    if (ra !== null && rb === null)
+        return -1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+/** The breached checks, worst first. */
+function rankedBreaches(checks) {
+    return checks.filter(isBreached).sort(compareBySeverity);
+}
+/** Every check, worst first: breaches, then passing checks closest to their threshold first. */
+function rankedChecks(checks) {
+    return [...checks].sort(compareBySeverity);
 }
 /**
- * Text for a mermaid quoted string: no quotes, backticks, angle brackets (a bin '<25' reads 'under 25', other text
- * 'lt' / 'gt'), square or curly brackets, backslashes, semicolons, colons, #, &, %, @ or line breaks (each becomes a
- * similar harmless character or a space); accents dropped, symbols outside ASCII replaced (letters of other scripts
- * are kept), at most `max` characters.
+ * Counts that partition the checks (failed + warned + passed + notGated = checks), for headlines. Report.summary
+ * counts insufficient evidence a second time; a headline adding up to more than the checks would read wrong.
  */
-function mermaidLabel(text, max = 24) {
-    const raw = sanitizeText(text);
-    const s = (binWords(raw.trim()) ?? raw)
-        .normalize('NFKD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .replace(/["`]/g, "'")
-        .replace(/<=/g, ' le ')
-        .replace(/>=/g, ' ge ')
-        .replace(/</g, ' lt ')
-        .replace(/>/g, ' gt ')
-        .replace(/[[{]/g, '(')
-        .replace(/[\]}]/g, ')')
-        .replace(/[\\;#&%@]/g, ' ')
-        .replace(/:/g, ' ')
-        .replace(/[^\x20-\x7e\p{L}\p{N}]/gu, '?')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return truncateAscii(s || '?', max);
-}
-function truncateAscii(text, max) {
-    const t = truncate(text, max);
-    return t.endsWith('…') ? `${t.slice(0, -1)}~` : t;
-}
-function n4(v) {
-    const r = Math.round(v * 10000) / 10000;
-    return Object.is(r, -0) ? '0' : String(r);
-}
-function fenced(lines) {
-    return ['```mermaid', ...lines, '```'].join('\n');
-}
-const NAMED_BASES = {
-    demographic_parity_difference: { base: 'selection_rate', aggregate: 'difference' },
-    demographic_parity_ratio: { base: 'selection_rate', aggregate: 'ratio' },
-    equal_opportunity_difference: { base: 'true_positive_rate', aggregate: 'difference' },
-    equal_opportunity_ratio: { base: 'true_positive_rate', aggregate: 'ratio' },
-};
-function planOf(metric) {
-    const named = NAMED_BASES[metric];
-    if (named)
-        return named;
-    if (metric.startsWith('equalized_odds'))
-        return undefined; // two base metrics: no single line to draw
-    for (const aggregate of ['group_min', 'group_max', 'difference', 'ratio']) {
-        const suffix = `_${aggregate}`;
-        if (metric.endsWith(suffix)) {
-            const base = metric.slice(0, -suffix.length);
-            if (base in METRIC_TITLES)
-                return { base: base, aggregate };
+function outcomeCounts(checks) {
+    const c = { checks: checks.length, failed: 0, failedInsufficient: 0, warned: 0, warnedInsufficient: 0, failedNotRun: 0, warnedNotRun: 0, passed: 0, notGated: 0 };
+    for (const check of checks) {
+        const insufficient = check.status === 'insufficient';
+        const notRun = check.status === 'not-run';
+        if (check.outcome === 'fail') {
+            c.failed++;
+            if (insufficient)
+                c.failedInsufficient++;
+            if (notRun)
+                c.failedNotRun++;
         }
-    }
-    return undefined;
-}
-/** The line(s) a fairness check puts on its attribute's per-group values; undefined when it has no single line. */
-function fairnessLimit(check, attr) {
-    const plan = planOf(String(check.metric));
-    if (!plan)
-        return undefined;
-    const t = check.threshold;
-    if (!t || (t.kind !== 'min' && t.kind !== 'max') || typeof t.value !== 'number')
-        return undefined;
-    const v = t.value;
-    const toOverall = check.details?.method === 'to_overall';
-    const values = attr.groups.filter((g) => g.sufficient && typeof g.metrics[plan.base] === 'number');
-    const highestGroup = values.reduce((best, g) => (best === undefined || g.metrics[plan.base] > best.metrics[plan.base] ? g : best), undefined);
-    const overall = attr.overall[plan.base];
-    const refValue = toOverall ? overall : highestGroup?.metrics[plan.base];
-    if (typeof refValue !== 'number')
-        return undefined;
-    const f = formatValue;
-    const refWords = toOverall ? `overall ${f(refValue)}` : `${truncate(highestGroup.key, 40)} ${f(refValue)}`;
-    if (plan.aggregate === 'ratio' && t.kind === 'min') {
-        const low = v * refValue;
-        return { base: plan.base, low, words: `lowest allowed ${f(low)} = ${formatCompact(v)} × ${toOverall ? 'overall' : 'highest group'} (${refWords})` };
-    }
-    if (plan.aggregate === 'difference' && t.kind === 'max') {
-        if (toOverall)
-            return { base: plan.base, low: refValue - v, high: refValue + v, words: `allowed ${f(refValue - v)} to ${f(refValue + v)} = overall (${f(refValue)}) ± ${formatCompact(v)}` };
-        const low = refValue - v;
-        return { base: plan.base, low, words: `lowest allowed ${f(low)} = highest group − ${formatCompact(v)} (${refWords})` };
-    }
-    if (plan.aggregate === 'group_min' && t.kind === 'min')
-        return { base: plan.base, low: v, words: `lowest allowed ${formatCompact(v)} (the policy's min)` };
-    if (plan.aggregate === 'group_max' && t.kind === 'max')
-        return { base: plan.base, high: v, words: `highest allowed ${formatCompact(v)} (the policy's max)` };
-    return undefined;
-}
-function metricName(report, base) {
-    return base === 'selection_rate' ? selectionRateName(report) : (METRIC_TITLES[base] ?? base);
-}
-/** A group's label: its value, or for an intersection each part's value ('Female / under 25'). */
-function groupLabel(attr, g) {
-    const parts = attr.attributes.length > 1 ? attr.attributes.map((a) => g.group?.[a]) : [];
-    if (parts.length > 1 && parts.every((p) => typeof p === 'string'))
-        return truncateAscii(parts.map((p) => mermaidLabel(p, 16)).join(' / '), 32);
-    return mermaidLabel(g.key);
-}
-function mermaid_shownGroups(attr, base, all) {
-    let groups = groupsInDisplayOrder(attr, all).filter((g) => typeof g.metrics[base] === 'number');
-    let hidden = 0;
-    if (groups.length > MERMAID_MAX_GROUPS) {
-        const keep = new Set([...groups].sort((a, b) => b.count - a.count).slice(0, MERMAID_MAX_GROUPS));
-        hidden = groups.length - keep.size;
-        groups = groups.filter((g) => keep.has(g));
-    }
-    return { groups, hidden };
-}
-/**
- * A per-group metric of one attribute as bars. With `check` (a breached fairness check on this attribute), the
- * limit it failed is a red line and the groups beyond it orange bars labelled "(fails)"; without, the metric is the
- * selection rate and the overall rate a grey line. undefined when no group has a value.
- */
-function mermaidGroupChart(attr, report, check) {
-    const limit = check ? fairnessLimit(check, attr) : undefined;
-    const base = limit?.base ?? 'selection_rate';
-    const all = report?.fairness ?? [attr];
-    const { groups, hidden } = mermaid_shownGroups(attr, base, all);
-    if (groups.length === 0)
-        return undefined;
-    const name = report ? metricName(report, base) : METRIC_TITLES[base];
-    const values = groups.map((g) => g.metrics[base]);
-    const fails = (g, x) => limit !== undefined && g.sufficient && ((limit.low !== undefined && x < limit.low) || (limit.high !== undefined && x > limit.high));
-    const failing = groups.map((g, i) => fails(g, values[i]));
-    const labels = groups.map((g, i) => `"${groupLabel(attr, g)}${g.sufficient ? '' : ' (too few rows)'}${failing[i] ? ' (fails)' : ''}"`);
-    const overall = attr.overall[base];
-    const highest = Math.max(...values, typeof overall === 'number' ? overall : 0, limit?.low ?? 0, limit?.high ?? 0);
-    const top = Math.min(1, Math.max(0.1, Math.ceil(highest * 11) / 10));
-    const c = MERMAID_COLORS;
-    const palette = [];
-    const plots = [];
-    if (failing.some(Boolean)) {
-        // Two bar series drawn over each other: the failing groups (orange), then the others (blue). A 0 still draws a
-        // few pixels (mermaid pads the axis), so the blue series goes last: its stubs under orange bars read as a baseline.
-        palette.push(c.failing, c.series);
-        plots.push(`  bar [${values.map((v, i) => (failing[i] ? n4(v) : '0')).join(', ')}]`);
-        plots.push(`  bar [${values.map((v, i) => (failing[i] ? '0' : n4(v))).join(', ')}]`);
-    }
-    else {
-        palette.push(c.series);
-        plots.push(`  bar [${values.map(n4).join(', ')}]`);
-    }
-    const title = `${name} by ${attr.name}${hidden ? ` (largest ${groups.length} groups)` : ''}`;
-    let titleText = mermaidLabel(title, 70);
-    if (limit) {
-        for (const y of [limit.low, limit.high]) {
-            if (y === undefined)
-                continue;
-            palette.push(c.limit);
-            plots.push(`  line [${groups.map(() => n4(y)).join(', ')}]`);
+        else if (check.outcome === 'warn') {
+            c.warned++;
+            if (insufficient)
+                c.warnedInsufficient++;
+            if (notRun)
+                c.warnedNotRun++;
         }
-        titleText = mermaidLabel(`${title} - red line = limit`, 70);
+        else if (insufficient || notRun)
+            c.notGated++;
+        else
+            c.passed++;
     }
-    else if (typeof overall === 'number') {
-        palette.push(c.secondary);
-        plots.push(`  line [${groups.map(() => n4(overall)).join(', ')}]`);
-        titleText = mermaidLabel(`${title} - grey line = overall`, 70);
-    }
-    const lines = [
-        mermaidInit(palette),
-        'xychart-beta',
-        `  title "${titleText}"`,
-        `  x-axis [${labels.join(', ')}]`,
-        `  y-axis "${mermaidLabel(name, 60)}" 0 --> ${n4(top)}`,
-        ...plots,
-    ];
-    const esc = (t) => escapeMarkdown(t, { maxLength: 120 });
-    let caption;
-    if (limit) {
-        const beyond = groups.filter((_, i) => failing[i]);
-        const below = beyond.slice(0, 5).map((g) => `**${escapeMarkdown(g.key, { maxLength: 40 })}** (${formatValue(g.metrics[base])})`);
-        if (beyond.length > below.length)
-            below.push(`${beyond.length - below.length} more`);
-        const rule = check ? `; policy: ${esc(check.title)} ${check.threshold.kind === 'min' ? '≥' : '≤'} ${formatCompact(check.threshold.value)}` : '';
-        caption =
-            `Red line: ${escapeMarkdown(limit.words, { maxLength: 200 })}${rule}. ` +
-                (below.length ? `Orange: ${below.join(', ')}, below the limit.` : 'No single group lies beyond it (the check failed on its interval).');
-        if (limit.high !== undefined && limit.low === undefined)
-            caption = caption.replace(', below the limit.', ', above the limit.');
-        else if (limit.high !== undefined)
-            caption = caption.replace(', below the limit.', ', outside the limits.');
-    }
-    else if (typeof overall === 'number') {
-        caption = `_Grey line: overall ${esc(name.toLowerCase())} ${formatValue(overall)}._`;
-    }
-    const out = { name: `${base === 'selection_rate' ? 'selection-rate' : base.replace(/_/g, '-')}-${attr.name}`, attribute: attr.name, title, block: fenced(lines) };
-    if (caption)
-        out.caption = caption;
-    return out;
+    return c;
 }
-/** Selection rate by group of one attribute, with the overall rate as a grey line. undefined when no group has a rate. */
-function mermaidSelectionRate(attr, report) {
-    return mermaidGroupChart(attr, report)?.block;
+
+;// CONCATENATED MODULE: ./build/report/doc/model.js
+/** True when a column or block restricted by `only` is shown in `target`. */
+function model_shownIn(x, target) {
+    return x.only === undefined || x.only.includes(target);
 }
-/** Linear interpolation of a curve (sorted by x, ties allowed) at x. */
-function interpolate(points, x) {
-    let prev = points[0];
-    for (const p of points) {
-        if (p.x >= x) {
-            if (p.x === prev.x)
-                return Math.max(p.y, prev.y);
-            return prev.y + ((x - prev.x) / (p.x - prev.x)) * (p.y - prev.y);
-        }
-        prev = p;
-    }
-    return prev.y;
+/** At most `max` rows: those of the highest priority (lowest number), in their order. */
+function model_capRows(rows, max) {
+    if (rows.length <= max)
+        return [...rows];
+    const keep = new Set(rows
+        .map((r, i) => [r.priority ?? 0, i])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+        .slice(0, Math.max(0, max))
+        .map(([, i]) => i));
+    return rows.filter((_, i) => keep.has(i));
 }
-/** The ROC curve (blue) resampled on an even FPR grid (mermaid lines are evenly spaced), with the chance diagonal (grey). */
-function mermaidRoc(report) {
-    const roc = report.performance.curves?.roc;
-    if (!roc || roc.length < 2)
-        return undefined;
-    const sorted = [...roc].sort((a, b) => a.x - b.x || a.y - b.y);
-    const grid = Array.from({ length: MERMAID_ROC_POINTS }, (_, i) => i / (MERMAID_ROC_POINTS - 1));
-    const auc = report.performance.metrics.roc_auc;
-    return fenced([
-        mermaidInit([MERMAID_COLORS.series, MERMAID_COLORS.secondary]),
-        'xychart-beta',
-        `  title "ROC curve (AUC ${typeof auc === 'number' ? auc.toFixed(4) : 'n/a'}); blue = model, grey = chance"`,
-        '  x-axis "False positive rate" 0 --> 1',
-        '  y-axis "True positive rate" 0 --> 1',
-        `  line [${grid.map((x) => n4(Math.min(1, Math.max(0, interpolate(sorted, x))))).join(', ')}]`,
-        `  line [${grid.map(n4).join(', ')}]`,
-    ]);
-}
-/**
- * Every compact chart: the ROC curve, then one chart per single sensitive attribute (not intersections, unless asked):
- * for an attribute with a breached fairness check that has a line to draw, the chart of that check (its metric by
- * group, the limit, the failing groups); otherwise the selection rate by group.
- */
-function mermaid_mermaidCharts(report, options = {}) {
+/** The blocks without the parts whose id is in `drop` (a details block left empty says its `empty` text). */
+function withoutParts(blocks, drop) {
     const out = [];
-    const roc = mermaidRoc(report);
-    if (roc)
-        out.push({ name: 'roc', title: 'ROC curve', block: roc });
-    for (const attr of report.fairness) {
-        if (attr.attributes.length > 1 && !options.intersections)
-            continue;
-        const breached = report.checks
-            .filter((c) => c.section === 'fairness' && c.scope === attr.name && c.outcome !== 'pass')
-            .sort((a, b) => (a.outcome === b.outcome ? 0 : a.outcome === 'fail' ? -1 : 1));
-        const check = breached.find((c) => fairnessLimit(c, attr) !== undefined);
-        const chart = mermaidGroupChart(attr, report, check);
-        if (chart)
-            out.push(chart);
+    for (const b of blocks) {
+        if (b.k === 'part') {
+            if (!drop.has(b.id))
+                out.push({ ...b, blocks: withoutParts(b.blocks, drop) });
+        }
+        else if (b.k === 'details' || b.k === 'only')
+            out.push({ ...b, blocks: withoutParts(b.blocks, drop) });
+        else
+            out.push(b);
     }
     return out;
 }
+/** The part of this id, wherever it is nested, or undefined. */
+function findPart(blocks, id) {
+    for (const b of blocks) {
+        if (b.k === 'part' && b.id === id)
+            return b;
+        if (b.k === 'part' || b.k === 'details' || b.k === 'only') {
+            const inner = findPart(b.blocks, id);
+            if (inner)
+                return inner;
+        }
+    }
+    return undefined;
+}
+// Small constructors, so builders read as what they say.
+const model_text = (t, max) => (max === undefined ? t : { k: 'text', text: t, max });
+const model_name = (t) => ({ k: 'name', text: String(t ?? '') });
+const model_code = (t) => ({ k: 'code', text: String(t ?? '') });
+const fig = (t) => ({ k: 'fig', text: t });
+const model_strong = (...c) => ({ k: 'strong', c });
+const em = (...c) => ({ k: 'em', c });
+const flag = (level, ...c) => ({ k: 'flag', level, c });
+const only = (targets, ...c) => ({ k: 'only', only: targets, c });
+const model_status = (check) => ({ k: 'status', check });
+const para = (...c) => ({ k: 'para', c });
+/** A paragraph of lesser weight: a legend, a note (italic in markdown, grey in HTML). */
+const aside = (...c) => ({ k: 'para', c, muted: true });
+const col = (header, kind = 'text', only) => ({
+    header: typeof header === 'string' ? [header] : header,
+    kind,
+    ...(only ? { only } : {}),
+});
 
-;// CONCATENATED MODULE: ./build/report/markdown.js
+;// CONCATENATED MODULE: ./build/report/doc/markdown.js
 /**
- * The job summary (GitHub-flavoured markdown) a reviewer reads: verdict first, then what breached, the comparison with
- * the base branch's model, every check, the run's fingerprints, notes, per-attribute group tables, robustness,
- * explainability and performance details.
- *
- * Pure: Report -> string. Every section is its own exported function so the PR comment (src/report/comment.ts) can
- * reuse them. All text from the Report goes through escape.ts; all numbers through format.ts. Output is bounded:
- * tables are capped (and say how many rows they omit) and the whole summary stays under `maxBytes` (GitHub accepts
- * at most 1 MiB of summary per step).
+ * GitHub-flavoured markdown of the document model (the job summary and the PR comment). Every text of the model is
+ * escaped here (escape.ts); figures from format.ts are written as they are. `<details>` summaries are raw HTML in
+ * GitHub markdown, so their text is HTML-escaped instead (escapeMarkdownHtml) and emphasis becomes `<b>`.
  */
 
 
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_MAX_GROUPS = 50;
-const DEFAULT_MAX_CHECKS = 300;
-const DEFAULT_SUMMARY_MAX_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
 /** Longest name (group, attribute, file) shown before it is cut with '…'. */
-const markdown_MAX_NAME_LENGTH = 120;
-// ---------------------------------------------------------------------------------------------------------------
-// Small building blocks
+const MAX_NAME_LENGTH = 120;
 /** A GFM table from cells that are already escaped. `align` per column: 'l' | 'r' | 'c'. */
-function markdown_markdownTable(headers, rows, align) {
+function markdownTable(headers, rows, align) {
     const sep = headers.map((_, i) => {
         const a = align?.[i] ?? 'l';
         return a === 'r' ? '---:' : a === 'c' ? ':---:' : '---';
@@ -69344,12 +71583,12 @@ function details(summary, body, open = false) {
     return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 /** A name from data, escaped and bounded; '(empty)' for an empty string. */
-function markdown_nameCell(text) {
-    return text === '' ? '_(empty)_' : escapeMarkdown(text, { maxLength: markdown_MAX_NAME_LENGTH });
+function nameCell(text) {
+    return text === '' ? '_(empty)_' : escapeMarkdown(text, { maxLength: MAX_NAME_LENGTH });
 }
 /** A path or identifier as inline code when safe, escaped text otherwise. */
 function codeCell(text) {
-    return text === '' ? '_(empty)_' : markdownCode(text, { maxLength: markdown_MAX_NAME_LENGTH });
+    return text === '' ? '_(empty)_' : markdownCode(text, { maxLength: MAX_NAME_LENGTH });
 }
 /** An http(s) URL safe to put in a markdown link destination, or undefined. */
 function safeUrl(url) {
@@ -69367,6 +71606,7 @@ function safeUrl(url) {
     return parsed.href.replace(/[()[\]<>|`"'\s\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 const OUTCOME_EMOJI = { pass: '✅', warn: '⚠️', fail: '❌' };
+const FLAG_EMOJI = { pass: '✅', warn: '⚠️', fail: '❌', note: '🔗' };
 /** Emoji for the effect on the verdict, word for the evidence: '✅ pass', '❌ fail', '⚠️ warn', '⚠️ insufficient'. */
 function statusLabel(check) {
     const emoji = check.status === 'insufficient' && check.outcome === 'pass' ? '❔' : OUTCOME_EMOJI[check.outcome];
@@ -69375,897 +71615,442 @@ function statusLabel(check) {
             : check.status === 'pass' ? 'pass' : check.outcome;
     return `${emoji} ${word}`;
 }
-/**
- * `<blobUrl>/<file>#L<line>` for a workspace-relative file, or undefined (no blobUrl, an absolute path or one that
- * leaves the workspace). Each path segment is percent-encoded.
- */
-function policyLineUrl(blobUrl, file, line) {
-    if (!blobUrl || !safeUrl(blobUrl))
-        return undefined;
-    const path = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-    if (path === '' || path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.split('/').some((seg) => seg === '..' || seg === ''))
-        return undefined;
-    const encoded = path.split('/').map(encodeURIComponent).join('/');
-    return safeUrl(`${blobUrl.replace(/\/+$/, '')}/${encoded}#L${Math.max(1, Math.trunc(line))}`);
+/** Inline content as markdown; `html`: inside raw HTML (a `<summary>` line), where markdown is not parsed. */
+function mdInline(c, html = false) {
+    return c.map((x) => mdRun(x, html)).join('');
 }
-/** 'line 23' of the policy, or 'file:line' when the threshold lives in another file; a link with `blobUrl`. */
-function policyLine(check, report, blobUrl) {
-    const text = check.location.file === report.policy.path ? `line ${check.location.line}` : `${codeCell(check.location.file)}:${check.location.line}`;
-    const url = policyLineUrl(blobUrl, check.location.file, check.location.line);
-    return url ? `[${text}](${url})` : text;
-}
-function scopeCell(check) {
-    return check.scope === undefined ? '—' : markdown_nameCell(readableScope(check.scope));
-}
-/** The check's title, with its scope in words when the title does not already say it. */
-function checkTitleWithScope(check) {
-    if (check.scope === undefined)
-        return check.title;
-    const words = readableScope(check.scope);
-    if (check.title.includes(check.scope) || check.title.includes(words))
-        return check.title;
-    // Robustness titles say the attack and budget in their own words ('categorical, ≤ 2 changes').
-    if (check.section === 'robustness' && /\(.+\)$/.test(check.title))
-        return check.title;
-    return `${check.title} (${words})`;
-}
-/** 'drop vs base: ▲ better, 0.2064 → 0.2863' for a baseline check (from its details), '' otherwise. */
-function baselineChangeText(check) {
-    if (check.section !== 'baseline')
-        return '';
-    const d = check.details;
-    if (!d || typeof d.before !== 'number' || typeof d.after !== 'number' || typeof d.delta !== 'number')
-        return '';
-    const arrow = d.delta > 0 ? '▲' : d.delta < 0 ? '▼' : '▬';
-    const better = typeof d.higherIsBetter === 'boolean' && d.delta !== 0 ? ((d.delta > 0) === d.higherIsBetter ? 'better' : 'worse') : d.delta === 0 ? 'unchanged' : 'changed';
-    return `${arrow} ${better}, ${formatValue(d.before)} → ${formatValue(d.after)}`;
-}
-/** Check title without the '(scope)' suffix the checks add, since scope has its own column. */
-function checkName(check) {
-    const suffix = check.scope !== undefined ? ` (${check.scope})` : '';
-    const title = suffix !== '' && check.title.endsWith(suffix) ? check.title.slice(0, -suffix.length) : check.title;
-    return escapeMarkdown(title, { maxLength: markdown_MAX_NAME_LENGTH });
-}
-function intervalCell(check) {
-    return check.interval ? `${formatIntervalBounds(check.interval)} ${escapeMarkdown(check.interval.method)}` : '—';
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Sections
-/** The verdict, big, with counts and what was evaluated. */
-function renderVerdictHeader(report) {
-    const n = outcomeCounts(report.checks);
-    const pass = report.verdict === 'pass';
-    const title = pass ? '## ✅ Model risk gate passed' : '## ❌ Model risk gate failed';
-    const onInsufficient = (k, notRun = 0) => {
-        const parts = [k > 0 ? `${formatCount(k)} on insufficient data` : '', notRun > 0 ? `${formatCount(notRun)} not run` : ''].filter((x) => x !== '');
-        return parts.length ? ` (${parts.join(', ')})` : '';
-    };
-    const counts = [];
-    if (n.failed > 0)
-        counts.push(`**${formatCount(n.failed)} failed**${onInsufficient(n.failedInsufficient, n.failedNotRun)}`);
-    if (n.warned > 0)
-        counts.push(`${formatCount(n.warned)} warned${onInsufficient(n.warnedInsufficient, n.warnedNotRun)}`);
-    counts.push(`${formatCount(n.passed)} passed`);
-    if (n.notGated > 0)
-        counts.push(`${formatCount(n.notGated)} not gated (insufficient data)`);
-    const what = `${plural(n.checks, 'check')} of ${codeCell(report.model.path)} on ${codeCell(report.dataset.path)} ` +
-        `(${plural(report.dataset.rows, 'row')}), policy ${codeCell(report.policy.path)}`;
-    return `${title}\n\n${counts.join(' · ')} — ${what}`;
-}
-/** The checks that failed or warned, worst first, with value, threshold and margin. Empty string when none. */
-function renderBreachedChecks(report, opts = {}) {
-    const all = rankedBreaches(report.checks);
-    if (all.length === 0)
-        return '';
-    // A check whose evidence does not decide (a wide interval, too few rows) is not a measured breach: it is listed
-    // apart, so an improvement with a wide interval never reads as "breached" (the outcome still counts as the policy's
-    // on_insufficient says).
-    const breached = all.filter((c) => c.status !== 'insufficient');
-    const undecided = all.filter((c) => c.status === 'insufficient');
-    const max = opts.maxRows ?? DEFAULT_MAX_CHECKS;
-    const parts = [];
-    if (breached.length > 0) {
-        const shown = breached.slice(0, max);
-        const rows = shown.map((c) => {
-            const change = baselineChangeText(c);
-            return [
-                statusLabel(c),
-                `${escapeMarkdown(checkTitleWithScope(c), { maxLength: markdown_MAX_NAME_LENGTH })}${change ? ` (${change})` : ''}`,
-                formatCheckValue(c),
-                formatThreshold(c.threshold),
-                formatCheckMargin(c),
-                policyLine(c, report, opts.blobUrl),
-            ];
-        });
-        parts.push(`### Breached (${formatCount(breached.length)})`, markdown_markdownTable(['', 'Check', 'Value', 'Limit', 'Margin', 'Policy'], rows, ['l', 'l', 'r', 'l', 'r', 'l']));
-        if (breached.length > shown.length)
-            parts.push(`_${plural(breached.length - shown.length, 'more breached check')} not shown._`);
-    }
-    if (undecided.length > 0) {
-        if (breached.length === 0)
-            parts.push('**No threshold was breached** by a measured value.');
-        const room = Math.max(0, max - Math.min(breached.length, max));
-        const shown = undecided.slice(0, Math.max(1, room));
-        const items = shown.map((c) => {
-            const change = baselineChangeText(c);
-            const why = c.evidence?.insufficientKind === 'inconclusive' && c.interval
-                ? `value ${formatCheckValue(c)}, its ${formatLevel(c.interval.level)} interval ${formatIntervalBounds(c.interval)} reaches both sides of the limit ${formatThreshold(c.threshold)}`
-                : escapeMarkdown(c.message.startsWith(`${c.title}: `) ? c.message.slice(c.title.length + 2) : c.message, { maxLength: 400 });
-            return `- ${statusLabel(c)} **${escapeMarkdown(checkTitleWithScope(c), { maxLength: markdown_MAX_NAME_LENGTH })}**${change ? ` (${change})` : ''}: ${why} · ${policyLine(c, report, opts.blobUrl)}`;
-        });
-        parts.push(`### Not decided (${formatCount(undecided.length)})`, `The evidence does not decide these checks either way; they are not measured breaches, and the policy's \`on_insufficient\` sets their outcome:\n\n${items.join('\n')}` +
-            (undecided.length > shown.length ? `\n\n_${plural(undecided.length - shown.length, 'more undecided check')} not shown._` : ''));
-    }
-    return parts.join('\n\n');
-}
-/** A table of every check in report order: check, scope, value, interval (when any), threshold, status. */
-function renderChecksTable(report, opts = {}) {
-    const checks = report.checks;
-    if (checks.length === 0)
-        return '### Checks\n\n_The policy names no checks._';
-    const max = opts.maxRows ?? DEFAULT_MAX_CHECKS;
-    const shown = checks.slice(0, max);
-    const withInterval = checks.some((c) => c.interval !== undefined);
-    const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
-    const intervalHeader = levels.size === 1 ? `${formatLevel([...levels][0])} interval` : 'Interval';
-    const headers = ['Check', 'Scope', 'Value', ...(withInterval ? [intervalHeader] : []), 'Threshold', 'Status'];
-    const align = ['l', 'l', 'r', ...(withInterval ? ['l'] : []), 'l', 'l'];
-    const rows = shown.map((c) => [
-        checkName(c),
-        scopeCell(c),
-        formatCheckValue(c),
-        ...(withInterval ? [intervalCell(c)] : []),
-        formatThreshold(c.threshold),
-        statusLabel(c),
-    ]);
-    let body = markdown_markdownTable(headers, rows, align);
-    if (checks.length > shown.length)
-        body += `\n\n_${plural(checks.length - shown.length, 'more check')} not shown; see the JSON report._`;
-    const title = `All ${plural(checks.length, 'check')}`;
-    // Open unless long: the breached ones are already listed above it.
-    const open = checks.length <= 30;
-    return details(`<b>${title}</b>`, body, open);
-}
-/** Model, data and policy fingerprints, decision settings, seed, tool version and runtime. */
-function renderProvenance(report) {
-    const m = report.model;
-    const d = report.dataset;
-    const p = report.policy;
-    const info = m.info;
-    const modelParts = [
-        codeCell(m.path),
-        formatBytes(m.bytes),
-        `sha256 ${codeCell(shortSha(m.sha256))}`,
-        info.producer ? escapeMarkdown(info.producer, { maxLength: markdown_MAX_NAME_LENGTH }) : '',
-        info.outputKind === 'label'
-            ? `labels only (${codeCell(info.scoreOutput)}): no score metrics`
-            : `score = ${codeCell(info.scoreOutput)}${info.outputKind === 'probabilities' ? ` column ${escapeMarkdown(String(info.positiveIndex))}` : ''}`,
-        info.zipMapBypassed ? 'ZipMap bypassed' : '',
-        info.translated ? `translated from ${escapeMarkdown(info.translated.format)}: ${escapeMarkdown(info.translated.estimator, { maxLength: 300 })}` : '',
-        info.artifact ? escapeMarkdown(artifactSummaryText(info.artifact)) + alertFindings(info.artifact).map((f) => ` ⚠️ ${escapeMarkdown(f.message, { maxLength: 300 })}`).join('') : '',
-        `${escapeMarkdown(info.runtime)} ${escapeMarkdown(info.runtimeVersion)}`,
-    ].filter((x) => x !== '');
-    const baseRate = report.performance.metrics.base_rate;
-    const dataParts = [
-        codeCell(d.path),
-        formatBytes(d.bytes),
-        `sha256 ${codeCell(shortSha(d.sha256))}`,
-        `${plural(d.rows, 'row')} × ${plural(d.columns, 'column')}`,
-        `label ${codeCell(d.label)} = ${codeCell(d.positiveLabel)} (${plural(d.positives, 'positive')}` +
-            `${baseRate !== undefined && baseRate !== null ? `, base rate ${formatValue(baseRate)}` : ''})`,
-    ];
-    if (d.favourable?.outcome === 'negative')
-        dataParts.push(`favourable outcome ${codeCell(d.favourable.label)} (the negative class; fairness is measured on it)`);
-    const policyParts = [
-        codeCell(p.path),
-        p.name ? `“${escapeMarkdown(p.name, { maxLength: markdown_MAX_NAME_LENGTH })}”` : '',
-        `sha256 ${codeCell(shortSha(p.sha256))}`,
-    ].filter((x) => x !== '');
-    const rows = [
-        ['Model', modelParts.join(' · ')],
-        ['Data', dataParts.join(' · ')],
-        ['Policy', policyParts.join(' · ')],
-        ['Decision', `positive when score ≥ ${formatCompact(report.threshold)} · min group size ${formatCount(report.minGroupSize)} · seed ${escapeMarkdown(String(report.seed))}`],
-        ['Tool', `${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · ${escapeMarkdown(report.createdAt)}`],
-        ['Runtime', renderTimings(report.timings)],
-    ];
-    return `### Run\n\n${rows.map(([k, v]) => `- **${k}:** ${v}`).join('\n')}`;
-}
-function renderTimings(timings) {
-    const entries = Object.entries(timings).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
-    if (entries.length === 0)
-        return 'n/a';
-    const total = entries.find(([k]) => k === 'total');
-    const stages = entries.filter(([k]) => k !== 'total').map(([k, v]) => `${escapeMarkdown(k)} ${formatDuration(v)}`);
-    if (total)
-        return `${formatDuration(total[1])}${stages.length > 0 ? ` (${stages.join(', ')})` : ''}`;
-    return stages.join(', ');
-}
-/** Notes about the model, data and skipped checks. Empty string when none. */
-function renderNotes(report, opts = {}) {
-    const notes = report.notes.concat(report.model.info.notes ?? []);
-    if (notes.length === 0)
-        return '';
-    const max = opts.maxNotes ?? 50;
-    const lines = notes.slice(0, max).map((n) => `- ${escapeMarkdown(n, { maxLength: 500 })}`);
-    if (notes.length > max)
-        lines.push(`- _${plural(notes.length - max, 'more note')} in the JSON report._`);
-    return `### Notes\n\n${lines.join('\n')}`;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Fairness
-const GROUP_COLUMNS = ['base_rate', 'selection_rate', 'true_positive_rate', 'false_positive_rate', 'precision', 'roc_auc'].map((m) => [m, metricShortTitle(m)]);
-/** 'sex × age_bin' for an intersection, the name otherwise. */
-function attributeLabel(attr) {
-    const name = markdown_nameCell(attr.name);
-    if (attr.attributes.length <= 1)
-        return name;
-    return `${name} (${attr.attributes.map((a) => markdown_nameCell(a)).join(' × ')})`;
-}
-/** A group's values in attribute order, 'Female · <25' for intersections. */
-function markdown_groupLabel(attr, g) {
-    if (attr.attributes.length <= 1)
-        return markdown_nameCell(g.key);
-    const parts = attr.attributes.map((a) => g.group[a]);
-    if (parts.some((p) => p === undefined))
-        return markdown_nameCell(g.key);
-    return parts.map((p) => markdown_nameCell(p)).join(' · ');
-}
-/** 'insufficient data (n=12 < 30)', or the engine's reason when the group is big enough but unusable. */
-function insufficientLabel(g, minGroupSize) {
-    if (g.count < minGroupSize)
-        return `insufficient data (n=${formatCount(g.count)} &lt; ${formatCount(minGroupSize)})`;
-    return `insufficient data (${escapeMarkdown(g.insufficientReason ?? 'excluded from aggregates', { maxLength: 200 })})`;
-}
-/**
- * At most `max` groups: the extremes of every shown metric among sufficient groups first (so the groups that drive
- * a disparity are never cut), then the largest groups; shown in the report's order.
- */
-function selectGroups(groups, max) {
-    if (groups.length <= max)
-        return [...groups];
-    const keep = new Set();
-    const sufficient = groups.map((g, i) => [g, i]).filter(([g]) => g.sufficient);
-    for (const [metric] of GROUP_COLUMNS) {
-        let lo = -1;
-        let hi = -1;
-        for (const [g, i] of sufficient) {
-            const v = g.metrics[metric];
-            if (v === null || v === undefined || Number.isNaN(v))
-                continue;
-            if (lo < 0 || v < groups[lo].metrics[metric])
-                lo = i;
-            if (hi < 0 || v > groups[hi].metrics[metric])
-                hi = i;
+function mdRun(x, html) {
+    const esc = (t, max) => (html ? escapeMarkdownHtml(t, max === undefined ? undefined : { maxLength: max }) : escapeMarkdown(t, max === undefined ? undefined : { maxLength: max }));
+    if (typeof x === 'string')
+        return esc(x);
+    switch (x.k) {
+        case 'text':
+            return esc(x.text, x.max);
+        case 'name':
+            return html ? escapeMarkdownHtml(x.text, { maxLength: MAX_NAME_LENGTH }) : nameCell(x.text);
+        case 'code':
+            return html ? `<code>${escapeMarkdownHtml(x.text, { maxLength: MAX_NAME_LENGTH })}</code>` : codeCell(x.text);
+        case 'fig':
+            return html ? escapeMarkdownHtml(x.text) : x.text;
+        case 'strong':
+            return html ? `<b>${mdInline(x.c, html)}</b>` : `**${mdInline(x.c, html)}**`;
+        case 'em':
+            return html ? `<i>${mdInline(x.c, html)}</i>` : `_${mdInline(x.c, html)}_`;
+        case 'link': {
+            const url = safeUrl(x.href);
+            return url && !html ? `[${mdInline(x.c)}](${url})` : mdInline(x.c, html);
         }
-        for (const i of [lo, hi])
-            if (i >= 0 && keep.size < max)
-                keep.add(i);
+        case 'status':
+            return statusLabel(x.check);
+        case 'flag':
+            return `${FLAG_EMOJI[x.level]} ${mdInline(x.c, html)}`;
+        case 'only':
+            return x.only.includes('markdown') ? mdInline(x.c, html) : '';
+        case 'nowrap':
+            return mdInline(x.c, html).replace(/ /g, '&nbsp;');
+        case 'br':
+            return '<br>';
     }
-    const bySize = groups.map((g, i) => [g, i]).sort((a, b) => b[0].count - a[0].count || a[1] - b[1]);
-    for (const [, i] of bySize) {
-        if (keep.size >= max)
-            break;
-        keep.add(i);
-    }
-    return [...keep].sort((a, b) => a - b).map((i) => groups[i]);
 }
-/** Per-group table of one sensitive attribute (or intersection), with the overall row last. */
-function renderGroupTable(attr, report, opts = {}) {
-    const max = opts.maxGroups ?? DEFAULT_MAX_GROUPS;
-    const shown = selectGroups(groupsInDisplayOrder(attr, report.fairness), max);
-    const headers = ['Group', 'Rows', ...GROUP_COLUMNS.map(([m]) => groupColumnTitle(report, m))];
-    const rows = shown.map((g) => {
-        if (!g.sufficient) {
-            return [`${markdown_groupLabel(attr, g)} — _${insufficientLabel(g, report.minGroupSize)}_`, formatCount(g.count), ...GROUP_COLUMNS.map(() => '—')];
+/** Blocks as markdown, separated by blank lines; blocks that write nothing are skipped. */
+function markdown_mdBlocks(blocks, opts = {}) {
+    return blocks
+        .map((b) => mdBlock(b, opts))
+        .filter((s) => s !== '')
+        .join('\n\n');
+}
+/** A section: its `### title` heading (unless `heading` is false) and its blocks. */
+function mdSection(s, opts = {}) {
+    return markdown_mdBlocks([...(opts.heading === false ? [] : [{ k: 'heading', c: [s.title] }]), ...s.blocks], opts);
+}
+function mdBlock(b, opts) {
+    switch (b.k) {
+        case 'heading':
+            return `### ${mdInline(b.c)}`;
+        case 'para':
+            return b.muted ? `_${mdInline(b.c)}_` : mdInline(b.c);
+        case 'table': {
+            const columns = b.columns.map((c, i) => [c, i]).filter(([c]) => shownIn(c, 'markdown'));
+            const max = (b.fixedRows ? b.maxRows : (opts.maxRows ?? b.maxRows)) ?? Number.POSITIVE_INFINITY;
+            const shown = capRows(b.rows, max);
+            const table = markdownTable(columns.map(([c]) => mdInline(c.header)), shown.map((r) => columns.map(([, i]) => mdInline(r.cells[i] ?? []))), columns.map(([c]) => (c.kind === 'number' ? 'r' : 'l')));
+            const omitted = (b.total ?? b.rows.length) - shown.length;
+            return omitted > 0 && b.more ? `${table}\n\n${mdInline(b.more(omitted))}` : table;
         }
-        return [markdown_groupLabel(attr, g), formatCount(g.count), ...GROUP_COLUMNS.map(([m]) => formatValue(g.metrics[m]))];
-    });
-    const overallCount = attr.overall.count ?? report.dataset.rows;
-    rows.push(['**All rows**', formatCount(overallCount), ...GROUP_COLUMNS.map(([m]) => formatValue(attr.overall[m]))]);
-    let table = markdown_markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
-    if (attr.groups.length > shown.length) {
-        table += `\n\n_${plural(attr.groups.length - shown.length, 'more group')} not shown (the ${formatCount(shown.length)} shown include the highest and lowest of each column); see the JSON report._`;
+        case 'list':
+            return b.items.map((i) => `- ${mdInline(i)}`).join('\n');
+        case 'facts':
+            return b.items
+                .filter((i) => shownIn(i, 'markdown'))
+                .map((i) => `- **${escapeMarkdown(i.label)}:** ${mdInline(i.c)}`)
+                .join('\n');
+        case 'details': {
+            const body = markdown_mdBlocks(b.blocks, opts);
+            return details(mdInline(b.summary, true), body === '' && b.empty ? mdInline(b.empty) : body, b.open);
+        }
+        case 'part':
+            return markdown_mdBlocks(b.blocks, b.maxRows !== undefined ? { ...opts, maxRows: b.maxRows } : opts);
+        case 'raw':
+            return b.markdown;
+        case 'alert':
+            return `> [!${b.level === 'warning' ? 'WARNING' : 'NOTE'}]\n> ${mdInline(b.c)}`;
+        case 'only':
+            return b.only.includes('markdown') ? markdown_mdBlocks(b.blocks, opts) : '';
+        case 'charts': {
+            const named = (b.names ?? []).map((n) => opts.mermaid?.find((c) => c.name === n)).filter((c) => c !== undefined);
+            return named.map((c) => (c.caption ? `${c.block}\n\n${c.caption}` : c.block)).join('\n\n');
+        }
     }
-    return table;
 }
-const FAIRLEARN_COLUMNS = (/* unused pure expression or super */ null && ([
-    ['demographic_parity_difference', 'DP difference'],
-    ['demographic_parity_ratio', 'DP ratio'],
-    ['equalized_odds_difference', 'EO difference'],
-    ['equalized_odds_ratio', 'EO ratio'],
-    ['equal_opportunity_difference', 'EOpp difference'],
-    ['equal_opportunity_ratio', 'EOpp ratio'],
-]));
-function markdown_checksOf(report, attr) {
-    return report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
+
+;// CONCATENATED MODULE: ./build/report/doc/html.js
+/**
+ * HTML of the document model (the self-contained report file). Every text is escaped here (escapeHtml); marks have no
+ * emoji (fonts without colour emoji show boxes) but coloured words; numeric columns are right-aligned (`num`).
+ */
+
+
+const e = (t) => (0,report_escape/* escapeHtml */.ZD)(t);
+/** 'pass', 'fail', 'warning', 'insufficient data', 'inconclusive', 'not run'. */
+function htmlStatusWord(c) {
+    if (c.status === 'not-run')
+        return 'not run';
+    if (c.status === 'insufficient')
+        return c.evidence?.insufficientKind !== undefined && c.evidence.insufficientKind !== 'data' ? 'inconclusive' : 'insufficient data';
+    if (c.outcome === 'warn')
+        return 'warning';
+    return c.outcome === 'pass' ? 'pass' : 'fail';
 }
-function markdown_worstOutcomeEmoji(checks) {
-    if (checks.some((c) => c.outcome === 'fail'))
-        return '❌';
-    if (checks.some((c) => c.outcome === 'warn'))
-        return '⚠️';
-    return checks.length > 0 ? '✅' : '';
+/** `<span class="st fail">✖ fail</span>`. */
+function htmlStatus(c) {
+    const cls = c.outcome === 'pass' ? 'pass' : c.outcome === 'fail' ? 'fail' : 'warn';
+    const icon = c.outcome === 'pass' ? '✔' : c.outcome === 'fail' ? '✖' : '▲';
+    return `<span class="st ${cls}">${icon} ${e(htmlStatusWord(c))}</span>`;
 }
-/** One row per attribute: groups, fairlearn's summary metrics and the gate's result for that attribute. */
-function renderFairnessOverview(report) {
-    if (report.fairness.length === 0)
+/** The class of a table row about a check: its outcome, or 'insufficient' (greyed). */
+function htmlRowClass(c) {
+    return c.status === 'insufficient' || c.status === 'not-run' ? 'insufficient' : c.outcome;
+}
+/** Chart figures, in a wrapping row. */
+function chartFigures(charts) {
+    if (charts.length === 0)
         return '';
-    const rows = report.fairness.map((attr) => {
-        const checks = markdown_checksOf(report, attr);
-        const insufficient = attr.groups.filter((g) => !g.sufficient).length;
-        const groups = `${formatCount(attr.groups.length)}${insufficient > 0 ? ` (${formatCount(insufficient)} insufficient)` : ''}`;
-        const gate = checks.length === 0 ? '—' : `${markdown_worstOutcomeEmoji(checks)} ${formatCount(checks.filter(isBreached).length)}/${formatCount(checks.length)} breached`;
-        const pairs = [];
-        for (let i = 0; i < FAIRLEARN_COLUMNS.length; i += 2)
-            pairs.push(`${formatValue(attr.fairlearn[FAIRLEARN_COLUMNS[i][0]])} / ${formatValue(attr.fairlearn[FAIRLEARN_COLUMNS[i + 1][0]])}`);
-        return [attributeLabel(attr), groups, ...pairs, gate];
-    });
-    // Difference and ratio of each criterion share a column ('0.1622 / 0.3121'): 6 columns fit a PR comment.
-    const headers = ['Attribute', 'Groups', 'DP difference / ratio', 'EO difference / ratio', 'EOpp difference / ratio', 'Gate'];
-    const legend = '_DP = demographic parity (selection rate), EO = equalized odds (TPR and FPR, worst case), EOpp = equal ' +
-        'opportunity (TPR); differences are max − min between groups, ratios min / max (fairlearn). Insufficient groups ' +
-        'are left out._';
-    const favourable = favourableSentence(report, (l) => markdownCode(l, { maxLength: markdown_MAX_NAME_LENGTH }));
-    return `### Fairness\n\n${markdown_markdownTable(headers, rows, ['l', 'r', 'r', 'r', 'r', 'l'])}\n\n${favourable ? `**${favourable}**\n\n` : ''}${legend}`;
+    return `<div class="charts">${charts.map((c) => `<figure id="chart-${e(c.name)}" data-chart="${e(c.name)}">${c.svg}</figure>`).join('')}</div>`;
 }
-/** 'sex_x_age_bin (sex × age_bin)' for the raw-HTML summary line. */
-function attributeLabelHtml(attr) {
-    const name = escapeMarkdownHtml(attr.name, { maxLength: markdown_MAX_NAME_LENGTH });
-    if (attr.attributes.length <= 1)
-        return name;
-    return `${name} (${attr.attributes.map((a) => escapeMarkdownHtml(a, { maxLength: markdown_MAX_NAME_LENGTH })).join(' × ')})`;
+function htmlInline(c) {
+    return c.map(htmlRun).join('');
 }
-/** Collapsible group table of one attribute; open when a check on it breached. */
-function renderFairnessAttribute(attr, report, opts = {}) {
-    const checks = markdown_checksOf(report, attr);
-    const emoji = markdown_worstOutcomeEmoji(checks);
-    const title = `${emoji ? `${emoji} ` : ''}Groups of <b>${attributeLabelHtml(attr)}</b> (${plural(attr.groups.length, 'group')})`;
-    return details(title, renderGroupTable(attr, report, opts), checks.some(isBreached));
+function htmlRun(x) {
+    if (typeof x === 'string')
+        return e(x);
+    switch (x.k) {
+        case 'text':
+            return (0,report_escape/* escapeHtml */.ZD)(x.text, x.max === undefined ? undefined : { maxLength: x.max });
+        case 'name':
+        case 'fig':
+            return e(x.text);
+        case 'code':
+            return `<code>${e(x.text)}</code>`;
+        case 'strong':
+            return `<strong>${htmlInline(x.c)}</strong>`;
+        case 'em':
+            return `<em>${htmlInline(x.c)}</em>`;
+        case 'link':
+            return x.href && /^https?:\/\//.test(x.href) ? `<a href="${e(x.href)}">${htmlInline(x.c)}</a>` : htmlInline(x.c);
+        case 'status':
+            return htmlStatus(x.check);
+        case 'flag':
+            return `<span class="st ${x.level === 'note' ? 'muted' : x.level}">${htmlInline(x.c)}</span>`;
+        case 'only':
+            return x.only.includes('html') ? htmlInline(x.c) : '';
+        case 'nowrap':
+            return htmlInline(x.c);
+        case 'br':
+            return '<br>';
+    }
 }
-/** The fairness overview and one group table per attribute. Empty string when the policy names no attribute. */
-function renderFairness(report, opts = {}) {
-    if (report.fairness.length === 0)
-        return '';
-    return [renderFairnessOverview(report), ...report.fairness.map((a) => renderFairnessAttribute(a, report, opts))].join('\n\n');
+function htmlBlocks(blocks, opts = {}) {
+    return blocks.map((b) => htmlBlock(b, opts)).join('');
 }
-// ---------------------------------------------------------------------------------------------------------------
-// Performance
-/** Metric rows in a fixed order (label metrics, then score metrics), only those present. */
-function metricRows(metrics) {
-    const out = [];
-    for (const m of [...LABEL_METRICS, ...SCORE_METRICS]) {
-        if (m in metrics)
-            out.push([m, metrics[m] ?? null]);
+/** A section: `<section id>` with its `<h2>` title and its blocks. */
+function htmlSection(s, opts = {}) {
+    return `<section id="${e(s.id)}"><h2>${e(s.title)}</h2>${htmlBlocks(s.blocks, opts)}</section>`;
+}
+function htmlBlock(b, opts) {
+    switch (b.k) {
+        case 'heading':
+            return `<h3>${htmlInline(b.c)}</h3>`;
+        case 'para':
+            return `<p${b.muted ? ' class="muted"' : ''}>${htmlInline(b.c)}</p>`;
+        case 'table': {
+            const columns = b.columns.filter((c) => model_shownIn(c, 'html'));
+            const th = columns.map((c) => `<th${c.kind === 'number' ? ' class="num"' : ''}>${htmlInline(c.header)}</th>`).join('');
+            const rows = b.rows.map((r) => {
+                const cls = r.check ? htmlRowClass(r.check) : r.muted ? 'insufficient' : '';
+                const cells = columns.map((c) => `<td${c.kind === 'number' ? ' class="num"' : ''}>${htmlInline(r.cells[b.columns.indexOf(c)] ?? [])}</td>`).join('');
+                return `<tr${cls ? ` class="${cls}"` : ''}${r.id ? ` id="${e(r.id)}"` : ''}>${cells}</tr>`;
+            });
+            const table = `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+            const omitted = (b.total ?? b.rows.length) - b.rows.length;
+            return omitted > 0 && b.more ? `${table}<p class="muted">${htmlInline(b.more(omitted))}</p>` : table;
+        }
+        case 'facts':
+            return `<dl class="facts">${b.items
+                .filter((i) => model_shownIn(i, 'html'))
+                .map((i) => `<dt>${e(i.label)}</dt><dd>${htmlInline(i.c)}</dd>`)
+                .join('')}</dl>`;
+        case 'list':
+            return b.items.length ? `<ul>${b.items.map((i) => `<li>${htmlInline(i)}</li>`).join('')}</ul>` : '';
+        case 'details':
+            return `<details${b.open ? ' open' : ''}><summary>${htmlInline(b.summary)}</summary>${htmlBlocks(b.blocks, opts)}</details>`;
+        case 'alert':
+            return `<p class="st warn">${htmlInline(b.c)}</p>`;
+        case 'charts': {
+            const named = new Set(b.names ?? []);
+            return chartFigures((opts.charts ?? []).filter((c) => named.has(c.name) || (b.prefix !== undefined && c.name.startsWith(b.prefix))));
+        }
+        case 'only':
+            return b.only.includes('html') ? htmlBlocks(b.blocks, opts) : '';
+        case 'part':
+            return htmlBlocks(b.blocks, opts);
+        case 'raw':
+            return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./build/report/doc/text.js
+/**
+ * Terminal text of the document model: a heading line, then indented lines; tables as aligned columns that fit the
+ * width (numbers right-aligned, names wrapped onto continuation lines), marks as words (PASS, FAIL) in colour when
+ * asked. Every text is stripped of escape sequences and workflow commands (sanitizeTerminal). Charts are left out.
+ */
+
+
+const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m' };
+function text_paint(text, color, ...styles) {
+    if (!color || styles.length === 0)
+        return text;
+    return `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}`;
+}
+/** Code points, so that alignment is right for accented names (wide CJK characters are not measured). */
+function width(s) {
+    return [...s].length;
+}
+function fit(s, w) {
+    const chars = [...s];
+    if (chars.length <= w)
+        return s + ' '.repeat(w - chars.length);
+    return `${chars.slice(0, Math.max(0, w - 1)).join('')}…`;
+}
+function fitRight(s, w) {
+    const n = width(s);
+    return n >= w ? s : ' '.repeat(w - n) + s;
+}
+/** Most lines one table cell may wrap onto; a longer name is cut with '…' on the last one. */
+const MAX_CELL_LINES = 3;
+/**
+ * Words of `s` on lines of at most `w` code points (a word longer than a line is split), at most MAX_CELL_LINES
+ * lines, the last cut with '…' when text remains. Always at least one line.
+ */
+function wrapCell(s, w) {
+    const width1 = Math.max(1, w);
+    const lines = [];
+    let current = '';
+    for (const word of s.split(' ').filter((x) => x !== '')) {
+        let rest = [...word];
+        const candidate = current === '' ? rest.length : [...current].length + 1 + rest.length;
+        if (candidate <= width1) {
+            current = current === '' ? word : `${current} ${word}`;
+            continue;
+        }
+        if (current !== '')
+            lines.push(current);
+        current = '';
+        while (rest.length > width1) {
+            lines.push(rest.slice(0, width1).join(''));
+            rest = rest.slice(width1);
+        }
+        current = rest.join('');
+    }
+    if (current !== '' || lines.length === 0)
+        lines.push(current);
+    if (lines.length <= MAX_CELL_LINES)
+        return lines;
+    // The next line did not fit on the last kept one, so joining them overflows and fit() cuts with '…'.
+    const kept = lines.slice(0, MAX_CELL_LINES);
+    kept[MAX_CELL_LINES - 1] = fit(`${kept[MAX_CELL_LINES - 1]} ${lines.slice(MAX_CELL_LINES).join(' ')}`, width1);
+    return kept;
+}
+/** Words on lines of at most `w` code points (a longer word stands alone on its line). */
+function wrapWords(s, w) {
+    const lines = [];
+    let current = '';
+    for (const word of s.split(' ')) {
+        if (current !== '' && width(current) + 1 + width(word) > w) {
+            lines.push(current);
+            current = word;
+        }
+        else
+            current = current === '' ? word : `${current} ${word}`;
+    }
+    lines.push(current);
+    return lines;
+}
+/** 'FAIL', 'WARN', 'PASS', 'INSUFFICIENT' and its colour. */
+function statusWord(check) {
+    if (check.status === 'not-run')
+        return { word: 'NOT RUN', style: check.outcome === 'fail' ? 'red' : 'yellow' };
+    if (check.status === 'insufficient' && check.evidence?.insufficientKind !== undefined && check.evidence.insufficientKind !== 'data') {
+        return { word: 'INCONCLUSIVE', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
+    }
+    if (check.status === 'insufficient')
+        return { word: 'INSUFFICIENT', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
+    if (check.status === 'pass')
+        return { word: 'PASS', style: 'green' };
+    return check.outcome === 'fail' ? { word: 'FAIL', style: 'red' } : { word: 'WARN', style: 'yellow' };
+}
+const FLAG_STYLE = { pass: 'green', warn: 'yellow', fail: 'red', note: 'dim' };
+/** Inline content as one line of terminal text (marks uncoloured: colour is added per cell, after padding). */
+function textInline(c) {
+    return c.map(textRun).join('');
+}
+function textRun(x) {
+    if (typeof x === 'string')
+        return (0,report_escape/* sanitizeTerminal */.iz)(x);
+    switch (x.k) {
+        case 'text':
+            return (0,report_escape/* sanitizeTerminal */.iz)(x.text, x.max === undefined ? undefined : { maxLength: x.max });
+        case 'name':
+            return (0,report_escape/* sanitizeTerminal */.iz)(x.text, { maxLength: 120 });
+        case 'code':
+            return (0,report_escape/* sanitizeTerminal */.iz)(x.text);
+        case 'fig':
+            return x.text;
+        case 'strong':
+        case 'em':
+        case 'link':
+        case 'nowrap':
+            return textInline(x.c);
+        case 'status':
+            return statusWord(x.check).word;
+        case 'flag':
+            return textInline(x.c);
+        case 'only':
+            return x.only.includes('text') ? textInline(x.c) : '';
+        case 'br':
+            return '; ';
+    }
+}
+/** The colour of a cell holding one mark. */
+function cellStyle(c) {
+    const first = c[0];
+    if (first === undefined || typeof first === 'string')
+        return undefined;
+    if (first.k === 'status')
+        return statusWord(first.check).style;
+    if (first.k === 'flag')
+        return FLAG_STYLE[first.level];
+    return undefined;
+}
+/**
+ * Aligned columns within `total` characters: two spaces of indent and between columns; headers upper-case (bold
+ * with colour); numbers right-aligned; when too wide, the text and name columns share the room left (the first at
+ * least 60%) and wrap onto continuation lines, the other columns staying on the first line.
+ */
+function textTable(block, opts = {}) {
+    const color = opts.color ?? false;
+    const total = Math.max(60, Math.trunc(opts.width ?? 100));
+    const columns = block.columns.filter((c) => model_shownIn(c, 'text'));
+    const index = columns.map((c) => block.columns.indexOf(c));
+    const head = columns.map((c) => textInline(c.header).replace(/[a-z]/g, (x) => x.toUpperCase()));
+    const rows = block.rows.map((r) => index.map((i) => ({ text: textInline(r.cells[i] ?? []), style: cellStyle(r.cells[i] ?? []) })));
+    const w = columns.map((_, j) => Math.max(width(head[j]), ...rows.map((r) => width(r[j].text))));
+    const widths = [...w];
+    const wraps = columns.map((c, j) => (c.kind === 'text' || c.kind === 'name' ? j : -1)).filter((j) => j >= 0);
+    const fixed = w.reduce((s, x, j) => (wraps.includes(j) ? s : s + x), 0) + 2 + 2 * (columns.length - 1);
+    const room = total - fixed;
+    const natural = wraps.reduce((s, j) => s + w[j], 0);
+    if (wraps.length > 1 && natural > room) {
+        // The first wrapping column keeps at least 60% of the room (two columns), or its share by natural width (more).
+        let rest = room;
+        for (const j of wraps.slice(1)) {
+            const part = wraps.length === 2 ? room * 0.4 : (room * w[j]) / natural;
+            const share = Math.min(w[j], Math.max(width(head[j]), Math.floor(part)));
+            w[j] = share;
+            rest -= share;
+        }
+        // The first column takes what it needs of the rest; what it leaves goes back to the columns cut above.
+        const first = wraps[0];
+        w[first] = Math.max(width(head[first]), Math.min(widths[first], rest));
+        let slack = rest - w[first];
+        for (const j of wraps.slice(1)) {
+            const give = Math.max(0, Math.min(widths[j] - w[j], slack));
+            w[j] = w[j] + give;
+            slack -= give;
+        }
+    }
+    else if (wraps.length === 1 && w[wraps[0]] > room) {
+        w[wraps[0]] = Math.max(width(head[wraps[0]]), room);
+    }
+    const line = (cells, styles = []) => `  ${cells
+        .map((s, j) => {
+        const padded = columns[j].kind === 'number' ? fitRight(s, w[j]) : fit(s, w[j]);
+        const st = styles[j];
+        return st ? text_paint(padded, color, st) : padded;
+    })
+        .join('  ')}`.trimEnd();
+    const out = [text_paint(line(head), color, 'bold')];
+    for (const r of rows) {
+        const wrapped = r.map((c, j) => (wraps.includes(j) ? wrapCell(c.text, w[j]) : [c.text]));
+        out.push(line(wrapped.map((x) => x[0] ?? ''), r.map((c) => c.style)));
+        const depth = Math.max(...wrapped.map((x) => x.length));
+        for (let i = 1; i < depth; i++)
+            out.push(line(wrapped.map((x, j) => (wraps.includes(j) ? (x[i] ?? '') : ''))));
     }
     return out;
 }
-/** All performance metrics in the report, the confusion matrix and where the KS statistic is reached. */
-function renderPerformance(report) {
-    const perf = report.performance;
-    const gated = new Map(report.checks.filter((c) => c.section === 'performance').map((c) => [c.metric, c]));
-    const rows = metricRows(perf.metrics).map(([m, v]) => {
-        const c = gated.get(m);
-        return [METRIC_TITLES[m], formatMetric(m, v), c ? `${formatThreshold(c.threshold)} ${statusLabel(c)}` : ''];
-    });
-    const metrics = markdown_markdownTable(['Metric', 'Value', 'Gate'], rows, ['l', 'r', 'l']);
-    const k = perf.confusion;
-    const confusion = markdown_markdownTable(['', 'Predicted negative', 'Predicted positive'], [
-        ['**Actual negative**', `${formatCount(k.tn)} (TN)`, `${formatCount(k.fp)} (FP)`],
-        ['**Actual positive**', `${formatCount(k.fn)} (FN)`, `${formatCount(k.tp)} (TP)`],
-    ], ['l', 'r', 'r']);
-    const ks = perf.ksAt !== null && perf.ksAt !== undefined ? `\n\nThe KS statistic is reached at score ${formatValue(perf.ksAt)}.` : '';
-    const body = `${metrics}\n\nConfusion matrix at threshold ${formatCompact(report.threshold)}:\n\n${confusion}${ks}`;
-    return details(`<b>Performance on ${plural(report.dataset.rows, 'row')}</b>`, body, false);
+/** Blocks as terminal lines: headings flush left, everything else indented. */
+function textBlocks(blocks, opts = {}) {
+    return blocks.flatMap((b) => textBlock(b, opts)).join('\n');
 }
-const MALFORMED = (what) => `### ${what}\n\n_This part of the report is malformed and is not shown; see report.json._`;
-/** 'sex 0.0259 (Male) · age_bin 0.0385 (>45)': the disparity of each grouping with its most vulnerable group. */
-function disparityCell(attack, b, maxGroupings = 3) {
-    const groupings = list(b.groups, MAX_GROUPINGS);
-    if (groupings.length === 0)
-        return '—';
-    const parts = groupings.slice(0, maxGroupings).map((g) => {
-        const worst = mostVulnerableOf(g);
-        const v = disparityOf(attack, g);
-        return `${markdown_nameCell(String(g.grouping))} ${formatValue(v)}${v !== null && worst !== null ? ` (${markdown_nameCell(worst)})` : ''}`;
-    });
-    const more = lengthOf(b.groups) - parts.length;
-    return `${parts.join(' · ')}${more > 0 ? ` · +${formatCount(more)} more` : ''}`;
+/** A section: a `Title:` line and its blocks. */
+function textSection(s, opts = {}) {
+    return textBlocks([{ k: 'heading', c: [s.title] }, ...s.blocks], opts);
 }
-/** The disparity at the largest budget, one grouping per line ('sex 0.0259 (Male)'). */
-function disparityLines(a, maxGroupings = 4) {
-    const b = largestBudget(a);
-    if (!b)
-        return '—';
-    return disparityCell(a, b, maxGroupings).split(' · ').join('<br>');
-}
-/**
- * The battery as two narrow tables (a PR comment is about 760 pixels wide): one row per attack and budget with the
- * accuracy, success rate, flip rate and KS; then one row per attack with the median minimal perturbation, the
- * disparity across groups at the largest budget, and the gate.
- */
-function attackTable(report, r, maxRows) {
-    const rows = [];
-    const perAttack = [];
-    let omitted = 0;
-    for (const a of list(r.attacks, MAX_ATTACKS)) {
-        const budgets = list(a.budgets, MAX_BUDGETS);
-        const title = `${markdown_nameCell(String(a.title ?? a.key))}${a.stopped ? ` ⏱ _stopped (${escapeMarkdown(String(a.stopped).replace(/_/g, ' '))})_` : ''}`;
-        const attackChecks = checksOnAttack(report, String(a.key));
-        budgets.forEach((b, i) => {
-            if (rows.length >= maxRows) {
-                omitted++;
-                return;
-            }
-            rows.push([
-                i === 0 ? title : '″',
-                escapeMarkdown(budgetText(a, b.budget)),
-                `${formatValue(b.accuracyOriginal)}&nbsp;→&nbsp;${formatValue(b.accuracyUnderAttack)}`,
-                formatValue(b.successRate),
-                formatValue(b.flipRate),
-                formatValue(isPresent(b.ks) ? b.ks.statistic : null),
-            ]);
-        });
-        if (budgets.length === 0 && rows.length < maxRows)
-            rows.push([title, '—', 'n/a', 'n/a', 'n/a', 'n/a']);
-        if (perAttack.length < maxRows)
-            perAttack.push([title, escapeMarkdown(medianPerturbationText(a)), disparityLines(a), gateSummary(attackChecks)]);
-    }
-    omitted += Math.max(0, lengthOf(r.attacks) - MAX_ATTACKS);
-    if (rows.length === 0)
-        return '_No attack ran._';
-    let table = markdown_markdownTable(['Attack', 'Budget', 'Accuracy → under attack', 'Success rate', 'Flip rate', 'KS'], rows, ['l', 'l', 'r', 'r', 'r', 'r']);
-    if (omitted > 0)
-        table += `\n\n_${plural(omitted, 'more attack budget')} not shown; see the JSON report._`;
-    table += `\n\n${markdown_markdownTable(['Attack', 'Median min. perturbation', 'Success-rate disparity, largest budget (most vulnerable group)', 'Gate (attack)'], perAttack, ['l', 'r', 'l', 'l'])}`;
-    return table;
-}
-/** Per group of each grouping, at the largest budget of each attack (collapsed). */
-function attackGroupsTable(r, maxRows) {
-    const rows = [];
-    let omitted = 0;
-    for (const a of list(r.attacks, MAX_ATTACKS)) {
-        const b = largestBudget(a);
-        if (!b)
-            continue;
-        let first = true;
-        for (const g of list(b.groups, MAX_GROUPINGS)) {
-            const groups = list(g.groups);
-            const order = binOrder(groups.map((x) => String(x.key))); // bins as declared ('<25', '25-45', '>45')
-            if (order)
-                groups.sort((x, y) => order.indexOf(String(x.key)) - order.indexOf(String(y.key)));
-            for (const grp of groups) {
-                if (rows.length >= maxRows) {
-                    omitted++;
-                    continue;
-                }
-                const label = `${markdown_nameCell(String(grp.key))}${grp.sufficient === false ? ' _(insufficient)_' : ''}`;
-                rows.push([
-                    first ? markdown_nameCell(String(a.title ?? a.key)) : '″',
-                    first ? escapeMarkdown(budgetText(a, b.budget)) : '″',
-                    markdown_nameCell(String(g.grouping)),
-                    label,
-                    formatCount(grp.rows),
-                    formatCount(grp.correct),
-                    formatValue(grp.successRate),
-                    formatValue(grp.flipRate),
-                    formatValue(grp.accuracyUnderAttack),
-                    perturbationText(a, grp.medianPerturbation),
-                    formatValue(grp.ks),
-                ]);
-                first = false;
-            }
+function textBlock(b, opts) {
+    switch (b.k) {
+        case 'heading':
+            return [`${textInline(b.c)}:`];
+        case 'para':
+            return wrapWords(textInline(b.c), Math.max(60, Math.trunc(opts.width ?? 100)) - 2).map((l) => `  ${l}`);
+        case 'table': {
+            const max = (b.fixedRows ? b.maxRows : (opts.maxRows ?? b.maxRows)) ?? Number.POSITIVE_INFINITY;
+            const shown = { ...b, rows: model_capRows(b.rows, max) };
+            const omitted = (b.total ?? b.rows.length) - shown.rows.length;
+            return [...textTable(shown, opts), ...(omitted > 0 && b.more ? [`  ${textInline(b.more(omitted))}`] : [])];
         }
+        case 'list':
+            return b.items.map((i) => `  - ${textInline(i)}`);
+        case 'facts':
+            return b.items.filter((i) => model_shownIn(i, 'text')).map((i) => `  ${(0,report_escape/* sanitizeTerminal */.iz)(i.label)}: ${textInline(i.c)}`);
+        case 'details':
+            return [`  ${textInline(b.summary)}:`, ...b.blocks.flatMap((x) => textBlock(x, opts))];
+        case 'alert':
+            return [`  ${b.level === 'warning' ? 'Warning' : 'Note'}: ${textInline(b.c)}`];
+        case 'only':
+            return b.only.includes('text') ? b.blocks.flatMap((x) => textBlock(x, opts)) : [];
+        case 'part':
+            return b.blocks.flatMap((x) => textBlock(x, b.maxRows !== undefined ? { ...opts, maxRows: b.maxRows } : opts));
+        case 'raw':
+            return [];
+        case 'charts':
+            return [];
     }
-    if (rows.length === 0)
-        return '';
-    let table = markdown_markdownTable(['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial'], rows, ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
-    table += `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.groups)}_`;
-    if (omitted > 0)
-        table += `\n\n_${plural(omitted, 'more group row')} not shown; see the JSON report._`;
-    return details('Robustness by group (largest budget of each attack)', table, false);
-}
-/**
- * One row per sensitive attribute: flip rates and score changes when only that attribute changes, and the gate; then
- * one line per attribute with what it was changed to and the flip rate by original group (long texts stay out of
- * the table, so it fits a PR comment).
- */
-function counterfactualTable(report, r, maxGroups) {
-    const tests = list(r.counterfactual, MAX_COUNTERFACTUALS);
-    if (tests.length === 0)
-        return '';
-    const rows = [];
-    const lines = [];
-    for (const c of tests) {
-        const { shown, omitted } = counterfactualGroupsByFlipRate(c, maxGroups);
-        const byGroup = shown.map((g) => `${markdown_nameCell(String(g.key))} ${formatValue(g.flipRate)}`).join(' · ') + (omitted > 0 ? ` · +${formatCount(omitted)} more` : '');
-        const feature = c.feature === null || c.feature === undefined ? '_not a model input_' : `${codeCell(String(c.feature))}: ${escapeMarkdown(counterfactualMethodText(c))}`;
-        const name = `${markdown_nameCell(String(c.attribute))}${c.stopped ? ' ⏱' : ''}`;
-        rows.push([
-            name,
-            formatCount(c.rows),
-            formatValue(c.flipRate),
-            formatValue(c.pairFlipRate),
-            formatValue(c.meanAbsScoreChange),
-            formatValue(c.maxAbsScoreChange),
-            gateSummary(checksOnCounterfactual(report, String(c.attribute))),
-        ]);
-        lines.push(`- **${name}**: ${feature}; flip rate by original group: ${byGroup || '—'}`);
-    }
-    const more = lengthOf(r.counterfactual) - tests.length;
-    return (`**Counterfactual test** — the same rows with only the sensitive attribute changed; a flip is a changed decision:\n\n` +
-        markdown_markdownTable(['Attribute', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean \\|Δscore\\|', 'Max \\|Δscore\\|', 'Gate'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l']) +
-        `\n\n${lines.join('\n')}` +
-        (more > 0 ? `\n\n_${plural(more, 'more attribute')} not shown._` : '') +
-        `\n\n_${escapeMarkdown(ROBUSTNESS_TERMS.counterfactual)}_`);
-}
-/**
- * Worst case per row over the attacks of each norm, next to the certified share (issue #14), then which features the
- * successful examples change and the relations kept. Empty without these fields.
- */
-function worstCaseTable(r) {
-    const parts = [];
-    const rows = [];
-    const cert = isPresent(r.certification) ? r.certification : undefined;
-    for (const w of list(r.worstCase, 4)) {
-        for (const b of list(w.budgets, 12)) {
-            rows.push([
-                w.norm === 'linf' ? 'L∞' : 'L2',
-                formatCompact(b.epsilon),
-                formatPercent(b.successRate),
-                b.certifiedRate === null || b.certifiedRate === undefined ? '—' : formatPercent(b.certifiedRate),
-                b.unknown === null || b.unknown === undefined || !b.correct ? '—' : formatPercent(b.unknown / b.correct),
-                formatPercent(b.robustAccuracy),
-            ]);
-        }
-    }
-    if (rows.length > 0) {
-        const how = cert && cert.method === 'linear'
-            ? 'certified: the exact minimal perturbation of the linear model'
-            : cert && cert.method === 'tree_interval'
-                ? 'certified: interval bounds over the trees (a lower bound)'
-                : 'no certificate for this model';
-        parts.push(`**Worst case per row** — a row counts as attacked when any attack of the norm flips it within ε; ${escapeMarkdown(how)}:\n\n` +
-            markdown_markdownTable(['Norm', 'ε', 'Attacked', 'Certified robust', 'Unknown', 'Robust accuracy'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
-    }
-    const changes = list(r.featureChanges, 8);
-    if (changes.length > 0) {
-        const shown = changes.map((f) => `${codeCell(String(f.feature))} ${formatPercent(f.share)}${f.meanAbsChange !== null && f.meanAbsChange !== undefined ? ` (mean ${formatValue(f.meanAbsChange, 3)} ${r.units === 'raw' ? 'units' : 'std'})` : ''}`);
-        parts.push(`Features the successful attacks change (share of examples): ${shown.join(', ')}.`);
-    }
-    const rel = list(r.relations, 200);
-    if (rel.length > 0) {
-        const functional = rel.filter((x) => x.kind === 'functional').slice(0, 6).map((x) => list(x.features, 2).map((f) => codeCell(String(f))).join(' ↔ '));
-        const combos = rel.filter((x) => x.kind === 'combination').length;
-        const other = rel.filter((x) => x.kind === 'less_equal' || x.kind === 'sum').length;
-        parts.push(`Relations every candidate keeps: ${[...functional, combos > 0 ? `${formatCount(combos)} groups of categorical features with impossible combinations ruled out` : '', other > 0 ? `${formatCount(other)} numeric relations` : ''].filter(Boolean).join(', ')}.`);
-    }
-    return parts.join('\n\n');
-}
-/** The robustness section of the summary: the attack battery, per-group details, the counterfactual test. */
-function renderRobustness(report, opts = {}) {
-    const r = robustnessOf(report);
-    if (!r)
-        return '';
-    return guardSection(() => {
-        const maxRows = opts.maxRows ?? 40;
-        const s = isPresent(r.sample) ? r.sample : undefined;
-        const sample = s
-            ? `${plural(numberOr(s.rows) ?? 0, 'row')} attacked (${escapeMarkdown(String(s.method ?? 'sample'))}: ${formatCount(s.positives)} positive, ` +
-                `${formatCount(s.negatives)} negative; ${formatCount(s.correct)} classified correctly) out of ${formatCount(s.datasetRows)}`
-            : 'rows attacked: n/a';
-        const facts = [
-            sample,
-            r.units === 'raw' ? 'perturbations in raw feature units' : 'perturbations in standard deviations of each feature',
-            r.bounds === 'none' ? 'no numeric bounds' : 'numeric bounds from the data',
-            `${formatCount(r.queries)} model queries`,
-            `seed ${escapeMarkdown(String(r.seed))}`,
-        ];
-        const fixed = immutableFeatures(r);
-        const parts = [opts.heading ?? '### Robustness', facts.join(' · ') + '.'].filter((p) => p !== false);
-        if (r.stopped)
-            parts.push(`> [!WARNING]\n> The battery stopped early (${escapeMarkdown(String(r.stopped).replace(/_/g, ' '))}): the results are partial.`);
-        parts.push(attackTable(report, r, maxRows));
-        parts.push(`_${escapeMarkdown(ROBUSTNESS_TERMS.attacks)}_`);
-        parts.push(worstCaseTable(r));
-        if (opts.details !== false)
-            parts.push(attackGroupsTable(r, 150));
-        parts.push(counterfactualTable(report, r, 6));
-        if (fixed.length > 0) {
-            const shown = fixed.slice(0, 20).map((f) => `${codeCell(f.feature)}${f.reason ? ` (${escapeMarkdown(f.reason)})` : ''}`);
-            parts.push(`Features the attacks may not change: ${shown.join(', ')}${fixed.length > shown.length ? `, +${formatCount(fixed.length - shown.length)} more` : ''}.`);
-        }
-        return parts.filter((p) => p !== '').join('\n\n');
-    }, MALFORMED('Robustness'));
-}
-function proxyText(e, entry) {
-    const strong = proxiesOf(e, String(entry.feature));
-    if (strong.length > 0) {
-        return `${strong.some((a) => a.proxyInTopK === true) ? '⚠️' : '🔗'} proxy of ${strong
-            .slice(0, 4)
-            .map((a) => `${markdown_nameCell(String(a.attribute))} (${escapeMarkdown(associationMeasureName(a.measure))} ${formatValue(a.value, 2)})`)
-            .join(', ')}`;
-    }
-    const names = list(entry.proxyOf, 4);
-    return names.length > 0 ? `🔗 proxy of ${names.map((n) => markdown_nameCell(String(n))).join(', ')}` : '';
-}
-/** 'KernelSHAP (sampled: 512 paired coalitions per row) on 60 rows against 30 background rows, probability space'. */
-function explainMethodLine(e) {
-    const method = shapMethodName(e.method);
-    const detail = [];
-    if (isPresent(e.kernel)) {
-        const k = e.kernel;
-        detail.push(k.exact === true
-            ? `all ${formatCount(k.coalitions)} coalitions enumerated: exact`
-            : `${formatCount(k.coalitions)} ${k.paired === true ? 'paired ' : ''}coalitions per row${lengthOf(k.completeSizes) > 0 ? `, sizes ${list(k.completeSizes, 10).map((x) => formatCount(x)).join(', ')} enumerated` : ''}`);
-    }
-    if (isPresent(e.tree)) {
-        const t = e.tree;
-        detail.push(`exact, interventional; ${escapeMarkdown(String(t.operator))}: ${plural(numberOr(t.trees) ?? 0, 'tree')}, ${formatCount(t.leaves)} leaves, depth ≤ ${formatCount(t.maxDepth)}, ` +
-            `post-transform ${escapeMarkdown(String(t.postTransform))}; trees reproduce the model's scores within ${formatValue(t.maxScoreDifference, 2)}`);
-    }
-    const bg = isPresent(e.background) ? e.background : undefined;
-    const background = bg ? `a background of ${formatCount(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'}` : 'a background sample';
-    return `**${escapeMarkdown(method)}**${detail.length ? ` (${detail.join('; ')})` : ''} on ${plural(numberOr(e.explainedRows) ?? 0, 'explained row')} against ${background}, in ${escapeMarkdown(shapSpaceName(e.space))} space.`;
-}
-/** The explainability section: method, ranked global importance with sensitive attributes and proxies marked. */
-function renderExplainability(report, opts = {}) {
-    const e = explainabilityOf(report);
-    if (!e)
-        return '';
-    return guardSection(() => {
-        const maxRows = opts.maxRows ?? MAX_IMPORTANCE_ROWS;
-        const parts = [opts.heading ?? '### Explainability', explainMethodLine(e)].filter((p) => p !== false);
-        const additivity = isPresent(e.additivityError)
-            ? Object.entries(e.additivityError)
-                .slice(0, 3)
-                .map(([space, v]) => `${formatValue(numberOr(v), 2)} (${escapeMarkdown(shapSpaceName(space))})`)
-            : [];
-        const facts = [
-            additivity.length ? `Additivity error ${additivity.join(', ')}` : '',
-            shapModelCallsText(e),
-            e.methodReason ? `why this method: ${escapeMarkdown(e.methodReason, { maxLength: 300 })}` : '',
-        ].filter((x) => x !== '');
-        parts.push(`${facts.join(' · ')}.`);
-        if (e.truncated === true)
-            parts.push('> [!WARNING]\n> The time budget cut the computation short: fewer rows were explained than the policy asked for.');
-        const perm = isPresent(e.permutation) ? e.permutation : null;
-        const permHeader = perm ? `Permutation (${escapeMarkdown(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)}) ± std` : '';
-        const { shown, omitted } = rankedImportance(e, maxRows);
-        if (shown.length === 0)
-            parts.push('_No importance was computed._');
-        else {
-            const rows = shown.map((f) => {
-                const p = perm ? permutationOf(e, String(f.feature)) : undefined;
-                const flags = [f.sensitive === true ? '⚠️ sensitive attribute' : '', proxyText(e, f)].filter((x) => x !== '').join('; ');
-                return [
-                    formatCount(f.rank),
-                    f.sensitive === true ? `**${markdown_nameCell(String(f.feature))}**` : markdown_nameCell(String(f.feature)),
-                    formatValue(f.meanAbsShap),
-                    formatPercent(f.share),
-                    formatSigned(f.meanShap),
-                    ...(perm ? [p ? `${formatValue(p.mean)} ± ${formatValue(p.std)}` : 'n/a'] : []),
-                    flags,
-                ];
-            });
-            const headers = ['#', 'Feature', 'Mean \\|SHAP\\|', 'Share', 'Mean SHAP', ...(perm ? [permHeader] : []), 'Sensitive / proxy'];
-            let table = markdown_markdownTable(headers, rows, ['r', 'l', 'r', 'r', 'r', ...(perm ? ['r'] : []), 'l']);
-            if (omitted > 0)
-                table += `\n\n_${plural(omitted, 'more feature')} not shown; see the JSON report._`;
-            parts.push(table);
-        }
-        const notes = [];
-        notes.push(`Share: the feature's part of the total mean \\|SHAP\\|. Mean SHAP: the average signed effect on the ${escapeMarkdown(shapSpaceName(e.space))}. ` +
-            `The rank and proxy gates look at the top ${formatCount(e.topK)}: ⚠️ marks a sensitive attribute, or a proxy of one ranked in the top ${formatCount(e.topK)}; ` +
-            `🔗 a proxy ranked lower. Proxy: a feature strongly associated with a sensitive attribute (Cramér’s V or correlation ratio at or above the policy’s \`proxy\` thresholds), through which a model can lean on the attribute without seeing it.`);
-        if (perm) {
-            notes.push(`Permutation importance: ${escapeMarkdown(permutationMetricName(perm.metric))} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ` +
-                `${plural(numberOr(perm.repeats) ?? 0, 'repeat')} on ${plural(numberOr(perm.rows) ?? 0, 'row')} (unshuffled ${escapeMarkdown(permutationMetricName(perm.metric))} ${formatValue(perm.baseline)}).`);
-        }
-        if (isPresent(e.stability)) {
-            notes.push(`Ranking stability: Spearman ${formatValue(e.stability.spearman)} between ${e.stability.method === 'seeds' ? 'two background samples (seeds)' : 'the two halves of the explained rows'}.`);
-        }
-        const uncertainty = importanceUncertaintyText(e);
-        if (uncertainty !== '') {
-            const ranges = shown.map((f) => `${markdown_nameCell(String(f.feature))} ${rankRangeOf(e, String(f.feature)) ?? 'n/a'}`);
-            notes.push(`Rank ranges (${escapeMarkdown(uncertainty)}): ${ranges.join(', ')}. A gate whose range reaches both sides of its limit is inconclusive rather than decided by the seed.`);
-        }
-        parts.push(`_${notes.join(' ')}_`);
-        return parts.join('\n\n');
-    }, MALFORMED('Explainability'));
-}
-/** 'models/x.onnx sha256 1a2b3c… (2.6 KiB)' */
-function modelRef(m) {
-    if (!isPresent(m))
-        return 'n/a';
-    return `sha256 ${codeCell(shortSha(String(m.sha256 ?? '')))}, ${formatBytes(numberOr(m.bytes))}`;
-}
-/**
- * The Change cell: direction, signed change and, when significant, better / worse in words ('▼ -0.0129 worse'); a
- * change within resampling noise says so. The arrow is the direction of the number, the word what it means for this
- * metric, so they never disagree with each other or with the Gate column's ✅ / ❌ (the check's outcome).
- */
-function baselineChangeCell(m) {
-    const marked = markedEffect(m);
-    const word = marked === 'better' || marked === 'worse' ? `&nbsp;**${marked}**` : m.significant === false && m.delta !== null && m.delta !== 0 ? '&nbsp;_(noise)_' : '';
-    return `${directionArrow(m.direction)}&nbsp;${formatSigned(m.delta)}${word}`;
-}
-/** One row of the before/after table: metric, base → PR, change, its interval, the gate (limit and outcome). */
-function baselineRow(report, m) {
-    const check = checkOfChange(report, m);
-    const note = typeof m.note === 'string' ? ` — _${escapeMarkdown(m.note, { maxLength: 160 })}_` : '';
-    const limit = escapeMarkdown(maxRegressionText(m));
-    return [
-        `${markdown_nameCell(String(m.title ?? m.id))}${note}`,
-        // numbers never wrap inside (a non-breaking space): the metric's name and the gate wrap instead
-        `${formatValue(m.before)}&nbsp;→&nbsp;${formatValue(m.after)}`,
-        baselineChangeCell(m),
-        isPresent(m.deltaInterval) ? formatIntervalBounds(m.deltaInterval).replace(', ', ',&nbsp;') : '—',
-        check ? `${statusLabel(check)}${limit ? ` (${limit.replace(/ /g, '&nbsp;')})` : ''}` : '—',
-    ];
-}
-/**
- * The pull request's model against the base branch's: a before → after table with arrows (▲ ▼ ▬ from the direction
- * of the change, ✅ ❌ from whether it is better or worse, when significant), the paired interval of each change, its significance, the
- * regression limit and the check's outcome. Unchanged and incompatible bases are said in words.
- */
-function renderBaseline(report, opts = {}) {
-    const b = baselineOf(report);
-    if (!b)
-        return '';
-    return guardSection(() => {
-        const base = isPresent(b.base) ? b.base : undefined;
-        const source = base ? escapeMarkdown(String(base.source ?? ''), { maxLength: 300 }) : 'the base model';
-        const parts = [opts.heading ?? '### Compared with the base model'].filter((p) => p !== false);
-        if (b.status === 'incompatible') {
-            const reason = incompatibleReason(b);
-            parts.push(`⚠️ **Not compared:** the base model (${source}; ${modelRef(base)}) could not be scored on this data` +
-                `${reason ? ` — ${escapeMarkdown(reason, { maxLength: 400 })}` : ''}. Regression limits could not be checked.`);
-            const gated = list(b.metrics).filter((m) => isPresent(m) && m.maxRegression !== undefined);
-            if (gated.length > 0) {
-                const max = opts.maxRows ?? MAX_BASELINE_ROWS;
-                parts.push(markdown_markdownTable(['Metric', 'Max regression', 'Gate'], gated.slice(0, max).map((m) => {
-                    const check = checkOfChange(report, m);
-                    return [markdown_nameCell(String(m.title ?? m.id)), escapeMarkdown(maxRegressionText(m)), check ? statusLabel(check) : 'not gated'];
-                }), ['l', 'l', 'l']) + (gated.length > max ? `\n\n_${plural(gated.length - max, 'more limit')} not shown._` : ''));
-            }
-            return parts.join('\n\n');
-        }
-        if (b.status === 'unchanged') {
-            parts.push(`▬ **Unchanged:** the model is byte-identical to the base model (${source}; ${modelRef(base)}): not rescored, every change is 0.`);
-        }
-        else {
-            const changed = numberOr(b.decisionsChanged);
-            const iv = isPresent(b.interval) ? b.interval : null;
-            parts.push([
-                `Base: ${source} (${modelRef(base)}) → this pull request (${modelRef(b.current)})`,
-                `both scored on the same ${plural(numberOr(b.rows) ?? 0, 'row')}`,
-                changed !== null ? `${plural(changed, 'decision')} changed` : '',
-                b.dataset ? `dataset: ${escapeMarkdown(b.dataset, { maxLength: 200 })}` : '',
-                iv
-                    ? `${formatLevel(numberOr(iv.level) ?? NaN)} intervals of each change from a paired bootstrap (${formatCount(iv.resamples)} resamples, ${escapeMarkdown(String(iv.method))})`
-                    : 'no intervals (statistics.resamples is 0)',
-            ]
-                .filter((x) => x !== '')
-                .join(' · ') + '.');
-        }
-        const { shown, omitted } = selectBaselineRows(b, opts.maxRows ?? MAX_BASELINE_ROWS);
-        if (shown.length === 0) {
-            parts.push('_No metric to compare._');
-            return parts.join('\n\n');
-        }
-        const level = isPresent(b.interval) ? numberOr(b.interval.level) : null;
-        const ciHeader = level !== null ? `${formatLevel(level)} CI of change` : 'CI of change';
-        let table = markdown_markdownTable(['Metric', 'Base → PR', 'Change', ciHeader, 'Gate (limit)'], shown.map((m) => baselineRow(report, m)), ['l', 'r', 'r', 'l', 'l']);
-        if (omitted > 0)
-            table += `\n\n_${plural(omitted, 'more metric')} not shown; see the JSON report._`;
-        parts.push(table);
-        parts.push('Change: ▲ ▼ the direction of the number; **better** / **worse** what it means for that metric, said only when the interval of the change excludes 0; _(noise)_ within resampling noise. Gate (limit): the outcome of the regression check, the only column with a verdict mark, and its limit; — not gated.');
-        return parts.join('\n\n');
-    }, MALFORMED('Compared with the base model'));
-}
-// ---------------------------------------------------------------------------------------------------------------
-// The whole summary
-/**
- * The compact mermaid charts (the same as in the PR comment): those of the breaches open, the others collapsed.
- * Each chart about a breached fairness check draws its limit and marks the failing groups; the caption says so.
- */
-function renderMermaidCharts(report, opts = {}) {
-    const breachedAttrs = new Set(report.checks.filter((c) => c.section === 'fairness' && isBreached(c)).map((c) => c.scope));
-    const perfBreached = report.checks.some((c) => c.section === 'performance' && isBreached(c));
-    const hot = [];
-    const other = [];
-    for (const c of mermaidCharts(report)) {
-        const breached = c.name === 'roc' ? perfBreached : c.attribute !== undefined && breachedAttrs.has(c.attribute);
-        (breached ? hot : other).push(c.caption ? `${c.block}\n\n${c.caption}` : c.block);
-    }
-    if (hot.length === 0 && other.length === 0)
-        return '';
-    const parts = opts.heading === false ? [] : ['### Charts'];
-    if (hot.length)
-        parts.push(details('📈 <b>Charts of the breaches</b>', hot.join('\n\n'), true));
-    if (other.length)
-        parts.push(details(`📈 <b>${hot.length ? 'More charts' : 'Charts'}</b> (ROC curve, per-group rates)`, other.join('\n\n'), hot.length === 0));
-    return parts.join('\n\n');
-}
-function footer(report, opts) {
-    const links = [];
-    const artifact = safeUrl(opts.artifactUrl);
-    const run = safeUrl(opts.runUrl);
-    if (artifact)
-        links.push(`[full report (JSON + HTML)](${artifact})`);
-    if (run)
-        links.push(`[workflow run](${run})`);
-    const by = `<sub>${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · report schema v${report.schemaVersion}${links.length > 0 ? ` · ${links.join(' · ')}` : ''}</sub>`;
-    return by;
-}
-function compose(report, opts, caps) {
-    const sections = [
-        renderVerdictHeader(report),
-        renderBreachedChecks(report, { maxRows: caps.maxChecks, ...(opts.blobUrl ? { blobUrl: opts.blobUrl } : {}) }),
-        renderBaseline(report, { maxRows: caps.sectionRows }),
-        renderMermaidCharts(report),
-        renderChecksTable(report, { maxRows: caps.maxChecks }),
-        renderProvenance(report),
-        renderNotes(report),
-        renderDataMarkdown(report, { maxRows: caps.sectionRows }),
-        caps.fairnessTables ? renderFairness(report, { maxGroups: caps.maxGroups }) : renderFairnessOverview(report),
-        renderRobustness(report, { maxRows: caps.sectionRows, details: caps.sectionDetails }),
-        renderExplainability(report, { maxRows: Math.min(caps.sectionRows, MAX_IMPORTANCE_ROWS) }),
-        renderPerformance(report),
-        footer(report, opts),
-    ];
-    return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
-}
-function byteLength(s) {
-    return Buffer.byteLength(s, 'utf8');
-}
-/**
- * The job summary. Tries the requested caps, then smaller ones, until the text fits `maxBytes`; as a last resort
- * cuts the text at a line boundary and says so.
- */
-function renderSummary(report, opts = {}) {
-    const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
-    const first = {
-        maxGroups: opts.maxGroups ?? DEFAULT_MAX_GROUPS,
-        maxChecks: opts.maxChecks ?? DEFAULT_MAX_CHECKS,
-        fairnessTables: true,
-        sectionRows: MAX_BASELINE_ROWS,
-        sectionDetails: true,
-    };
-    const attempts = [
-        first,
-        { maxGroups: Math.min(first.maxGroups, 20), maxChecks: Math.min(first.maxChecks, 100), fairnessTables: true, sectionRows: 30, sectionDetails: true },
-        { maxGroups: Math.min(first.maxGroups, 5), maxChecks: Math.min(first.maxChecks, 30), fairnessTables: true, sectionRows: 20, sectionDetails: false },
-        { maxGroups: 0, maxChecks: Math.min(first.maxChecks, 10), fairnessTables: false, sectionRows: 10, sectionDetails: false },
-    ];
-    for (const caps of attempts) {
-        const text = compose(report, opts, caps);
-        if (byteLength(text) <= maxBytes)
-            return text;
-    }
-    const text = compose(report, opts, attempts[attempts.length - 1]);
-    const notice = '\n\n_The summary was cut to stay within the size limit; see the JSON report._\n';
-    const budget = Math.max(0, maxBytes - byteLength(notice));
-    const lines = text.split('\n');
-    let out = '';
-    const closing = '\n</details>';
-    let used = 0;
-    let open = 0;
-    for (const line of lines) {
-        const cost = byteLength(line) + 1;
-        // Keep room to close every <details> still open, so the rest of the page renders normally.
-        const opens = line.startsWith('<details') ? 1 : line === '</details>' ? -1 : 0;
-        if (used + cost + (open + opens) * closing.length > budget)
-            break;
-        out += `${line}\n`;
-        used += cost;
-        open += opens;
-    }
-    return out + closing.repeat(open) + notice;
 }
 
 ;// CONCATENATED MODULE: ./build/report/data-section.js
+
+
 
 
 
@@ -70351,71 +72136,1203 @@ function driftLines(d) {
     }
     return out;
 }
-/** The data section in markdown ('' when the report has none). */
-function data_section_renderDataMarkdown(report, opts = {}) {
+/** The data section as a document: reference, drift sentence and table (drifted first), one line per other finding. */
+function dataSection(report) {
     const d = report.data;
     if (!d)
-        return '';
-    const parts = [];
-    if (opts.heading !== false)
-        parts.push('### Data');
+        return undefined;
+    const blocks = [];
     if (d.reference)
-        parts.push(`Reference: ${nameCell(d.reference.path)} (${formatCount(d.reference.rows)} rows) · evaluation data: ${formatCount(report.dataset.rows)} rows`);
+        blocks.push(para('Reference: ', model_code(d.reference.path), ` (${(0,format/* formatCount */.B4)(d.reference.rows)} rows) · evaluation data: ${(0,format/* formatCount */.B4)(report.dataset.rows)} rows`));
     if (d.drift) {
-        const max = opts.maxRows ?? MAX_DATA_ROWS;
-        const rows = d.drift.columns.slice(0, max).map((c) => [
-            c.drifted ? '⚠️ drifted' : 'ok',
-            nameCell(c.column),
-            method(c),
-            formatValue(c.statistic),
-            pText(c),
-            nameCell(summaryText(c.reference, c.kind)),
-            nameCell(summaryText(c.current, c.kind)),
-        ]);
         const correction = d.drift.correction === 'none' ? '' : `, ${d.drift.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'}-adjusted p`;
-        parts.push(`**Drift:** ${formatCount(d.drift.drifted)} of ${plural(d.drift.columns.length, 'column')} drifted (α = ${formatCompact(d.drift.alpha)}${correction}).`);
-        parts.push(markdownTable(['', 'Column', 'Test', 'Statistic', 'p / threshold', 'Reference', 'Current'], rows, ['l', 'l', 'l', 'r', 'r', 'l', 'l']));
-        if (d.drift.columns.length > rows.length)
-            parts.push(`_${plural(d.drift.columns.length - rows.length, 'more column')} without drift not shown; see the JSON report._`);
+        blocks.push(para(model_strong('Drift:'), ` ${(0,format/* formatCount */.B4)(d.drift.drifted)} of ${(0,format/* plural */.LS)(d.drift.columns.length, 'column')} drifted (α = ${(0,format/* formatCompact */.h9)(d.drift.alpha)}${correction}).`));
+        blocks.push({
+            k: 'table',
+            columns: [col('', 'status'), col('Column', 'name'), col('Test', 'label'), col('Statistic', 'number'), col('p / threshold', 'number'), col('Reference', 'text', ['markdown', 'html']), col('Current', 'text', ['markdown', 'html'])],
+            rows: d.drift.columns.map((c) => ({
+                cells: [[c.drifted ? flag('warn', 'drifted') : 'ok'], [model_name(c.column)], [method(c)], [fig((0,format/* formatValue */.Fl)(c.statistic))], [fig(pText(c))], [model_name(summaryText(c.reference, c.kind))], [model_name(summaryText(c.current, c.kind))]],
+            })),
+            maxRows: MAX_DATA_ROWS,
+            more: (n) => [em(`${(0,format/* plural */.LS)(n, 'more column')} without drift not shown; see the JSON report.`)],
+        });
     }
     const lines = driftLines(d);
     if (lines.length)
-        parts.push(lines.map((l) => `- **${escapeMarkdown(l.label, { maxLength: MAX_NAME_LENGTH })}:** ${escapeMarkdown(l.text, { maxLength: 600 })}`).join('\n'));
-    return parts.join('\n\n');
+        blocks.push({ k: 'list', items: lines.map((l) => [model_strong(model_text(l.label, MAX_NAME_LENGTH), ':'), ' ', model_text(l.text, 600)]) });
+    blocks.push({ k: 'charts', prefix: 'drift-' });
+    return { id: 'data', title: 'Data', blocks };
+}
+/** The data section in markdown ('' when the report has none). */
+function renderDataMarkdown(report, opts = {}) {
+    const s = dataSection(report);
+    if (!s)
+        return '';
+    return mdBlocks([...(opts.heading !== false ? [{ k: 'heading', c: [s.title] }] : []), ...s.blocks], opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {});
 }
 /** The data section's body in HTML: the drift table, the other lines and the overlay charts. */
 function renderDataHtml(report, charts) {
-    const d = report.data;
-    if (!d)
-        return '';
-    const e = (t) => (0,report_escape/* escapeHtml */.ZD)(t);
-    let out = '';
-    if (d.reference)
-        out += `<p>Reference: <code>${e(d.reference.path)}</code> (${e((0,format/* formatCount */.B4)(d.reference.rows))} rows) · evaluation data: ${e((0,format/* formatCount */.B4)(report.dataset.rows))} rows</p>`;
-    if (d.drift) {
-        out += `<p><strong>Drift:</strong> ${e((0,format/* formatCount */.B4)(d.drift.drifted))} of ${e((0,format/* plural */.LS)(d.drift.columns.length, 'column'))} drifted (α = ${e((0,format/* formatCompact */.h9)(d.drift.alpha))}).</p>`;
-        out += '<table><thead><tr><th></th><th>Column</th><th>Test</th><th>Statistic</th><th>p / threshold</th><th>Reference</th><th>Current</th></tr></thead><tbody>';
-        for (const c of d.drift.columns) {
-            out += `<tr><td>${c.drifted ? '<span class="st warn">drifted</span>' : 'ok'}</td><td>${e(c.column)}</td><td>${e(method(c))}</td><td class="num">${e((0,format/* formatValue */.Fl)(c.statistic))}</td><td class="num">${e(pText(c))}</td><td>${e(summaryText(c.reference, c.kind))}</td><td>${e(summaryText(c.current, c.kind))}</td></tr>`;
-        }
-        out += '</tbody></table>';
+    const s = dataSection(report);
+    return s ? htmlBlocks(s.blocks, { charts }) : '';
+}
+/** The data section in the terminal ('' when the report has none). */
+function renderDataText(report, opts = {}) {
+    const s = dataSection(report);
+    return s ? textBlocks([{ k: 'heading', c: [s.title] }, ...s.blocks], opts) : '';
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/guard.js
+/** A section whose part of the Report is malformed (a hand-edited or truncated report.json) says so instead of failing. */
+
+const MALFORMED_TEXT = 'This part of the report is malformed and is not shown; see report.json.';
+function guarded(id, title, build) {
+    try {
+        return { id, title, blocks: build() };
     }
-    const lines = driftLines(d);
-    if (lines.length)
-        out += `<ul>${lines.map((l) => `<li><strong>${e(l.label)}:</strong> ${e(l.text)}</li>`).join('')}</ul>`;
-    const mine = charts.filter((c) => c.name.startsWith('drift-'));
-    if (mine.length)
-        out += `<div class="charts">${mine.map((c) => `<figure>${c.svg}</figure>`).join('')}</div>`;
+    catch {
+        return { id, title, blocks: [aside(MALFORMED_TEXT)] };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/explainability.js
+
+
+
+
+/** Most rows built (the HTML report shows them all; the summary and comment fewer). */
+const MAX_BUILT_ROWS = 50;
+/** '⚠️ proxy of sex (Cramér’s V 0.46)': warn when the proxy ranks in the gates' top k, a note further down. */
+function proxyFlag(e, entry) {
+    const strong = proxiesOf(e, String(entry.feature));
+    if (strong.length > 0) {
+        const parts = ['proxy of '];
+        strong.slice(0, 4).forEach((a, i) => {
+            if (i > 0)
+                parts.push(', ');
+            parts.push(model_name(a.attribute), ` (${associationMeasureName(a.measure)} `, fig((0,format/* formatValue */.Fl)(a.value, 2)), ')');
+        });
+        return flag(strong.some((a) => a.proxyInTopK === true) ? 'warn' : 'note', ...parts);
+    }
+    const names = list(entry.proxyOf, 4);
+    if (names.length === 0)
+        return undefined;
+    return flag('note', 'proxy of ', ...names.flatMap((n, i) => (i > 0 ? [', ', model_name(n)] : [model_name(n)])));
+}
+/** 'KernelSHAP (512 paired coalitions per row) on 60 explained rows against a background of 30 sampled rows, …'. */
+function methodLine(e) {
+    const detail = [];
+    if (isPresent(e.kernel)) {
+        const k = e.kernel;
+        detail.push(k.exact === true
+            ? [`all ${(0,format/* formatCount */.B4)(k.coalitions)} coalitions enumerated: exact`]
+            : [`${(0,format/* formatCount */.B4)(k.coalitions)} ${k.paired === true ? 'paired ' : ''}coalitions per row${lengthOf(k.completeSizes) > 0 ? `, sizes ${list(k.completeSizes, 10).map((x) => (0,format/* formatCount */.B4)(x)).join(', ')} enumerated` : ''}`]);
+    }
+    if (isPresent(e.tree)) {
+        const t = e.tree;
+        detail.push([
+            `exact, interventional; ${String(t.operator)}: ${(0,format/* plural */.LS)(numberOr(t.trees) ?? 0, 'tree')}, ${(0,format/* formatCount */.B4)(t.nodes)} nodes, ${(0,format/* formatCount */.B4)(t.leaves)} leaves, depth ≤ ${(0,format/* formatCount */.B4)(t.maxDepth)}, post-transform ${String(t.postTransform)}; trees reproduce the model's scores within `,
+            fig((0,format/* formatValue */.Fl)(t.maxScoreDifference, 2)),
+        ]);
+    }
+    const bg = isPresent(e.background) ? e.background : undefined;
+    const background = bg
+        ? `a background of ${(0,format/* formatCount */.B4)(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'}${numberOr(bg.fromRows) !== null ? ` from ${(0,format/* formatCount */.B4)(bg.fromRows)}` : ''}`
+        : 'a background sample';
+    const out = [model_strong(shapMethodName(e.method))];
+    if (detail.length)
+        out.push(' (', ...detail.flatMap((d, i) => (i > 0 ? ['; ', ...d] : d)), ')');
+    out.push(` on ${(0,format/* plural */.LS)(numberOr(e.explainedRows) ?? 0, 'explained row')} against ${background}, in ${shapSpaceName(e.space)} space.`);
     return out;
+}
+/** Additivity error, model calls, why this method. */
+function factsLine(e) {
+    const facts = [];
+    if (isPresent(e.additivityError)) {
+        const parts = Object.entries(e.additivityError)
+            .slice(0, 3)
+            .map(([space, v]) => [fig((0,format/* formatValue */.Fl)(numberOr(v), 2)), ` (${shapSpaceName(space)})`]);
+        if (parts.length)
+            facts.push(['Additivity error ', ...parts.flatMap((p, i) => (i > 0 ? [', ', ...p] : p))]);
+    }
+    facts.push([shapModelCallsText(e)]);
+    if (e.methodReason)
+        facts.push(['why this method: ', model_text(e.methodReason, 300)]);
+    return [...facts.flatMap((f, i) => (i > 0 ? [' · ', ...f] : f)), '.'];
+}
+function importanceTable(e) {
+    const perm = isPresent(e.permutation) ? e.permutation : null;
+    const ranges = importanceUncertaintyText(e) !== '';
+    const { shown, omitted } = rankedImportance(e, MAX_BUILT_ROWS);
+    const rows = shown.map((f) => {
+        const p = perm ? permutationOf(e, String(f.feature)) : undefined;
+        const flags = [f.sensitive === true ? flag('warn', 'sensitive attribute') : undefined, proxyFlag(e, f)].filter((x) => x !== undefined);
+        const feature = model_name(f.feature);
+        return {
+            cells: [
+                [fig((0,format/* formatCount */.B4)(f.rank))],
+                [f.sensitive === true ? model_strong(feature) : feature],
+                [fig((0,format/* formatValue */.Fl)(f.meanAbsShap))],
+                [fig((0,format/* formatPercent */.l9)(f.share))],
+                [fig((0,format/* formatSigned */.Gp)(f.meanShap))],
+                ...(perm ? [[fig(p ? `${(0,format/* formatValue */.Fl)(p.mean)} ± ${(0,format/* formatValue */.Fl)(p.std)}` : 'n/a')]] : []),
+                ...(ranges ? [[fig(rankRangeOf(e, String(f.feature)) ?? 'n/a')]] : []),
+                flags.flatMap((x, i) => (i > 0 ? ['; ', x] : [x])),
+            ],
+        };
+    });
+    return {
+        k: 'table',
+        columns: [
+            col([fig('#')], 'number'),
+            col('Feature', 'name'),
+            col('Mean |SHAP|', 'number'),
+            col('Share', 'number'),
+            col('Mean SHAP', 'number', ['markdown', 'html']),
+            ...(perm ? [col(`Permutation (${permutationMetricName(perm.metric)} ${permutationChangeWord(perm.metric)}) ± std`, 'number', ['markdown', 'html'])] : []),
+            ...(ranges ? [col('Rank range', 'number')] : []),
+            col('Sensitive / proxy'),
+        ],
+        rows,
+        total: shown.length + omitted,
+        maxRows: MAX_IMPORTANCE_ROWS,
+        more: (n) => [em(`${(0,format/* plural */.LS)(n, 'more feature')} not shown; see the JSON report.`)],
+    };
+}
+/** What the columns and marks mean, the permutation settings, the ranking's stability and what its ranges are. */
+function explainability_legend(e) {
+    const space = shapSpaceName(e.space);
+    const k = (0,format/* formatCount */.B4)(e.topK);
+    const out = [
+        `Share: the feature's part of the total mean |SHAP|. Mean SHAP: the average signed effect on the ${space}. The rank and proxy gates look at the top ${k}: `,
+        only(['markdown'], `⚠️ marks a sensitive attribute, or a proxy of one ranked in the top ${k}; 🔗 a proxy ranked lower.`),
+        only(['html', 'text'], `orange marks a sensitive attribute, or a proxy of one ranked in the top ${k}; grey a proxy ranked lower.`),
+        ' Proxy: a feature strongly associated with a sensitive attribute (Cramér’s V or correlation ratio at or above the policy’s ',
+        model_code('proxy'),
+        ' thresholds), through which a model can lean on the attribute without seeing it.',
+    ];
+    const perm = isPresent(e.permutation) ? e.permutation : null;
+    if (perm) {
+        const metric = permutationMetricName(perm.metric);
+        out.push(` Permutation importance: ${metric} ${permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ${(0,format/* plural */.LS)(numberOr(perm.repeats) ?? 0, 'repeat')} on ${(0,format/* plural */.LS)(numberOr(perm.rows) ?? 0, 'row')} (unshuffled ${metric} `, fig((0,format/* formatValue */.Fl)(perm.baseline)), ').');
+    }
+    if (isPresent(e.stability)) {
+        out.push(' Ranking stability: Spearman ', fig((0,format/* formatValue */.Fl)(e.stability.spearman)), ` between ${e.stability.method === 'seeds' ? 'two background samples (seeds)' : 'the two halves of the explained rows'}.`);
+    }
+    const uncertainty = importanceUncertaintyText(e);
+    if (uncertainty !== '')
+        out.push(` Rank range: ${uncertainty}. A gate whose range reaches both sides of its limit is inconclusive rather than decided by the seed.`);
+    return out;
+}
+/** The strong associations of features with sensitive attributes (HTML only: the table shows the flags). */
+function proxiesTable(e) {
+    const strongOnes = list(e.associations).filter((a) => isPresent(a) && a.strong === true);
+    if (strongOnes.length === 0)
+        return [];
+    return [
+        { k: 'heading', c: ['Proxies of sensitive attributes (associations at or above the policy threshold)'] },
+        {
+            k: 'table',
+            columns: [col('Feature', 'name'), col('Attribute', 'name'), col('Measure', 'label'), col('Association', 'number'), col('Normalised mutual information', 'number'), col('Importance rank', 'number'), col('')],
+            rows: strongOnes.slice(0, 50).map((a) => ({
+                cells: [
+                    [model_name(a.feature)],
+                    [model_name(a.attribute)],
+                    [associationMeasureName(a.measure)],
+                    [fig((0,format/* formatValue */.Fl)(a.value))],
+                    [fig((0,format/* formatValue */.Fl)(a.mutualInformation))],
+                    [fig(a.rank === null ? '—' : (0,format/* formatCount */.B4)(a.rank))],
+                    a.proxyInTopK === true ? [flag('warn', `in the top ${(0,format/* formatCount */.B4)(e.topK)}`)] : [],
+                ],
+            })),
+        },
+    ];
+}
+function explainabilitySection(report) {
+    const e = explainabilityOf(report);
+    if (!e)
+        return undefined;
+    return guarded('explainability', 'Explainability', () => {
+        const blocks = [para(...methodLine(e)), { k: 'only', only: ['markdown', 'html'], blocks: [para(...factsLine(e))] }];
+        if (e.truncated === true)
+            blocks.push({ k: 'alert', level: 'warning', c: ['The time budget cut the computation short: fewer rows were explained than the policy asked for.'] });
+        if (lengthOf(e.importance) === 0)
+            blocks.push(aside('No importance was computed.'));
+        else
+            blocks.push(importanceTable(e));
+        blocks.push({ k: 'only', only: ['markdown', 'html'], blocks: [aside(...explainability_legend(e))] });
+        blocks.push({ k: 'only', only: ['html'], blocks: [...proxiesTable(e), { k: 'charts', names: ['feature-importance', 'permutation-importance'] }] });
+        return blocks;
+    });
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/baseline.js
+
+
+
+
+const BASELINE_TITLE = 'Compared with the base model';
+/** 'sha256 `1a2b3c…`, 2.6 KiB' */
+function modelRef(m) {
+    if (!isPresent(m))
+        return ['n/a'];
+    return ['sha256 ', model_code((0,format/* shortSha */.Fu)(String(m.sha256 ?? ''))), `, ${(0,format/* formatBytes */.z3)(numberOr(m.bytes))}`];
+}
+/** Gated rows first when a cap cuts, then significant worsenings, other worsenings, the rest. */
+function priority(m) {
+    return m.maxRegression !== undefined ? 0 : m.effect === 'worse' && m.significant === true ? 1 : m.effect === 'worse' ? 2 : 3;
+}
+/** '▼ -0.0129 worse': the direction of the number, and what it means for the metric when significant. */
+function changeCell(m) {
+    const marked = markedEffect(m);
+    const word = marked === 'better' || marked === 'worse' ? [' ', model_strong(marked)] : m.significant === false && m.delta !== null && m.delta !== 0 ? [' ', em('(noise)')] : [];
+    return [{ k: 'nowrap', c: [fig(`${directionArrow(m.direction)} ${(0,format/* formatSigned */.Gp)(m.delta)}`), ...word] }];
+}
+function comparedTable(report, metrics, level) {
+    return {
+        k: 'table',
+        columns: [
+            col('Metric'),
+            col('Base → PR', 'number'),
+            col('Change', 'number'),
+            col(level !== null ? `${(0,format/* formatLevel */.eI)(level)} CI of change` : 'CI of change', 'label'),
+            col('Significant', 'label', ['html']),
+            col('Gate (limit)', 'label'),
+        ],
+        rows: metrics.map((m) => {
+            const check = checkOfChange(report, m);
+            const limit = maxRegressionText(m);
+            return {
+                ...(check ? { check } : {}),
+                priority: priority(m),
+                cells: [
+                    [model_name(String(m.title ?? m.id)), ...(typeof m.note === 'string' ? [' — ', em(model_text(m.note, 160))] : [])],
+                    // numbers never wrap inside: the metric's name and the gate wrap instead
+                    [{ k: 'nowrap', c: [fig(`${(0,format/* formatValue */.Fl)(m.before)} → ${(0,format/* formatValue */.Fl)(m.after)}`)] }],
+                    changeCell(m),
+                    [isPresent(m.deltaInterval) ? { k: 'nowrap', c: [fig((0,format/* formatIntervalBounds */.aP)(m.deltaInterval))] } : fig('—')],
+                    [significanceText(m)],
+                    check ? [model_status(check), ...(limit ? [' ', { k: 'nowrap', c: [`(${limit})`] }] : [])] : [fig('—')],
+                ],
+            };
+        }),
+        maxRows: MAX_BASELINE_ROWS,
+        more: (n) => [em(`${(0,format/* plural */.LS)(n, 'more metric')} not shown; see the JSON report.`)],
+    };
+}
+function baselineSection(report) {
+    const b = baselineOf(report);
+    if (!b)
+        return undefined;
+    return guarded('baseline', BASELINE_TITLE, () => {
+        const base = isPresent(b.base) ? b.base : undefined;
+        const source = base ? model_text(String(base.source ?? ''), 300) : 'the base model';
+        if (b.status === 'incompatible') {
+            const reason = incompatibleReason(b);
+            const blocks = [
+                para('⚠️ ', model_strong('Not compared:'), ' the base model (', source, '; ', ...modelRef(base), ') could not be scored on this data', ...(reason ? [' — ', model_text(reason, 400)] : []), '. Regression limits could not be checked.'),
+            ];
+            const gated = list(b.metrics).filter((m) => isPresent(m) && m.maxRegression !== undefined);
+            if (gated.length > 0) {
+                blocks.push({
+                    k: 'table',
+                    columns: [col('Metric'), col('Max regression', 'label'), col('Gate', 'status')],
+                    rows: gated.map((m) => {
+                        const check = checkOfChange(report, m);
+                        return { cells: [[model_name(String(m.title ?? m.id))], [maxRegressionText(m)], [check ? model_status(check) : 'not gated']] };
+                    }),
+                    maxRows: MAX_BASELINE_ROWS,
+                    more: (n) => [em(`${(0,format/* plural */.LS)(n, 'more limit')} not shown.`)],
+                });
+            }
+            return blocks;
+        }
+        const blocks = [];
+        if (b.status === 'unchanged') {
+            blocks.push(para('▬ ', model_strong('Unchanged:'), ' the model is byte-identical to the base model (', source, '; ', ...modelRef(base), '): not rescored, every change is 0.'));
+        }
+        else {
+            const changed = numberOr(b.decisionsChanged);
+            const iv = isPresent(b.interval) ? b.interval : null;
+            const facts = [
+                ['Base: ', source, ' (', ...modelRef(base), ') → this pull request (', ...modelRef(b.current), ')'],
+                [`both scored on the same ${(0,format/* plural */.LS)(numberOr(b.rows) ?? 0, 'row')}`],
+                ...(changed !== null ? [[`${(0,format/* plural */.LS)(changed, 'decision')} changed`]] : []),
+                ...(b.dataset ? [['dataset: ', model_text(b.dataset, 200)]] : []),
+                [
+                    iv
+                        ? `${(0,format/* formatLevel */.eI)(numberOr(iv.level) ?? NaN)} intervals of each change from a paired bootstrap (${(0,format/* formatCount */.B4)(iv.resamples)} resamples, ${String(iv.method)}${numberOr(iv.seed) !== null ? `, seed ${String(iv.seed)}` : ''})`
+                        : 'no intervals (statistics.resamples is 0)',
+                ],
+            ];
+            blocks.push(para(...facts.flatMap((f, i) => (i > 0 ? [' · ', ...f] : f)), '.'));
+        }
+        const metrics = list(b.metrics).filter((m) => isPresent(m) && typeof m === 'object');
+        if (metrics.length === 0) {
+            blocks.push(aside('No metric to compare.'));
+            return blocks;
+        }
+        blocks.push(comparedTable(report, metrics, isPresent(b.interval) ? numberOr(b.interval.level) : null));
+        blocks.push({
+            k: 'only',
+            only: ['markdown', 'html'],
+            blocks: [
+                para('Change: ▲ ▼ the direction of the number; ', model_strong('better'), ' / ', model_strong('worse'), ' what it means for that metric, said only when the interval of the change excludes 0; ', em('(noise)'), ' within resampling noise. Gate (limit): the outcome of the regression check, the only column with a verdict mark, and its limit; — not gated.'),
+            ],
+        });
+        return blocks;
+    });
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/robustness.js
+
+
+
+
+
+
+/** Rows of the attack tables in the job summary (the comment passes fewer). */
+const ROBUSTNESS_ROWS = 40;
+/** Rows of the per-group table in the job summary; HTML shows up to GROUP_ROWS_HTML. */
+const GROUP_ROWS = 150;
+const GROUP_ROWS_HTML = 600;
+const DITTO = '″';
+const BR = { k: 'br' };
+/** '❌ 1/2 breached', '✅ 2/2 passed' (a mark with its level); nothing without checks. */
+function gateFlag(checks) {
+    if (checks.length === 0)
+        return [];
+    const breached = checks.filter(isBreached).length;
+    const level = breached === 0 ? 'pass' : checks.some((c) => c.outcome === 'fail') ? 'fail' : checks.some((c) => c.outcome === 'warn') ? 'warn' : 'pass';
+    return [flag(level, breached > 0 ? `${breached}/${checks.length} breached` : `${checks.length}/${checks.length} passed`)];
+}
+function joined(parts, sep) {
+    return parts.flatMap((p, i) => (i > 0 ? [sep, ...p] : p));
+}
+/** The attack's title, with ⏱ stopped when the time budget cut it. */
+function robustness_attackTitle(a) {
+    return [model_name(String(a.title ?? a.key)), ...(a.stopped ? [' ⏱ ', em(`stopped (${String(a.stopped).replace(/_/g, ' ')})`)] : [])];
+}
+/** 'sex 0.0259 (Male)', one grouping a line, at the largest budget. */
+function disparityLines(a, maxGroupings = 4) {
+    const b = largestBudget(a);
+    if (!b)
+        return [fig('—')];
+    const groupings = list(b.groups, MAX_GROUPINGS);
+    if (groupings.length === 0)
+        return [fig('—')];
+    const lines = groupings.slice(0, maxGroupings).map((g) => {
+        const worst = mostVulnerableOf(g);
+        const v = disparityOf(a, g);
+        return [model_name(String(g.grouping)), ' ', fig((0,format/* formatValue */.Fl)(v)), ...(v !== null && worst !== null ? [' (', model_name(worst), ')'] : [])];
+    });
+    const more = lengthOf(b.groups) - lines.length;
+    if (more > 0)
+        lines.push([`+${(0,format/* formatCount */.B4)(more)} more`]);
+    return joined(lines, BR);
+}
+function attackTables(report, r) {
+    const rows = [];
+    const perAttack = [];
+    for (const a of list(r.attacks, MAX_ATTACKS)) {
+        const budgets = list(a.budgets, MAX_BUDGETS);
+        budgets.forEach((b, i) => {
+            rows.push({
+                cells: [
+                    i === 0 ? robustness_attackTitle(a) : [DITTO],
+                    [budgetText(a, b.budget)],
+                    [fig((0,format/* formatCount */.B4)(b.rows))],
+                    [{ k: 'nowrap', c: [fig(`${(0,format/* formatValue */.Fl)(b.accuracyOriginal)} → ${(0,format/* formatValue */.Fl)(b.accuracyUnderAttack)}`)] }],
+                    [fig((0,format/* formatValue */.Fl)(b.successRate))],
+                    [fig((0,format/* formatValue */.Fl)(b.flipRate))],
+                    [fig((0,format/* formatValue */.Fl)(b.meanAbsScoreChange))],
+                    [fig((0,format/* formatValue */.Fl)(isPresent(b.ks) ? b.ks.statistic : null))],
+                ],
+            });
+        });
+        if (budgets.length === 0)
+            rows.push({ cells: [robustness_attackTitle(a), [fig('—')], [fig('n/a')], [fig('n/a')], [fig('n/a')], [fig('n/a')], [fig('n/a')], [fig('n/a')]] });
+        perAttack.push({
+            cells: [robustness_attackTitle(a), [fig((0,format/* formatCount */.B4)(numberOr(a.queries)))], [medianPerturbationText(a)], disparityLines(a), gateFlag(checksOnAttack(report, String(a.key)))],
+        });
+    }
+    if (rows.length === 0)
+        return [aside('No attack ran.')];
+    return [
+        {
+            k: 'table',
+            columns: [
+                col('Attack'),
+                col('Budget', 'label'),
+                col('Rows', 'number', ['html']),
+                col('Accuracy → under attack', 'number'),
+                col('Success rate', 'number'),
+                col('Flip rate', 'number'),
+                col('Mean |Δscore|', 'number', ['html']),
+                col('KS', 'number'),
+            ],
+            rows,
+            total: rows.length + Math.max(0, lengthOf(r.attacks) - MAX_ATTACKS),
+            maxRows: ROBUSTNESS_ROWS,
+            more: (n) => [em(`${(0,format/* plural */.LS)(n, 'more attack budget')} not shown; see the JSON report.`)],
+        },
+        // The terminal leaves this one out: the checks table has the gates, the JSON report the disparities.
+        {
+            k: 'only',
+            only: ['markdown', 'html'],
+            blocks: [
+                {
+                    k: 'table',
+                    columns: [
+                        col('Attack'),
+                        col('Model queries', 'number', ['html']),
+                        col('Median min. perturbation', 'number'),
+                        col('Success-rate disparity, largest budget (most vulnerable group)'),
+                        col('Gate (attack)', 'status'),
+                    ],
+                    rows: perAttack,
+                    maxRows: ROBUSTNESS_ROWS,
+                },
+            ],
+        },
+    ];
+}
+/** Worst case per row over the attacks of each norm, next to the certified share; then features changed, relations. */
+function worstCaseBlocks(r) {
+    const blocks = [];
+    const rows = [];
+    const cert = isPresent(r.certification) ? r.certification : undefined;
+    for (const w of list(r.worstCase, 4)) {
+        for (const b of list(w.budgets, 12)) {
+            rows.push({
+                cells: [
+                    [w.norm === 'linf' ? 'L∞' : 'L2'],
+                    [fig((0,format/* formatCompact */.h9)(b.epsilon))],
+                    [fig((0,format/* formatPercent */.l9)(b.successRate))],
+                    [fig(b.certifiedRate === null || b.certifiedRate === undefined ? '—' : (0,format/* formatPercent */.l9)(b.certifiedRate))],
+                    [fig(b.unknown === null || b.unknown === undefined || !b.correct ? '—' : (0,format/* formatPercent */.l9)(b.unknown / b.correct))],
+                    [fig((0,format/* formatPercent */.l9)(b.robustAccuracy))],
+                ],
+            });
+        }
+    }
+    if (rows.length > 0) {
+        const how = cert && cert.method === 'linear'
+            ? 'certified: the exact minimal perturbation of the linear model'
+            : cert && cert.method === 'tree_interval'
+                ? 'certified: interval bounds over the trees (a lower bound)'
+                : 'no certificate for this model';
+        blocks.push(para(model_strong('Worst case per row'), ` — a row counts as attacked when any attack of the norm flips it within ε; ${how}:`));
+        blocks.push({
+            k: 'table',
+            columns: [col('Norm'), col('ε', 'number'), col('Attacked', 'number'), col('Certified robust', 'number'), col('Unknown', 'number'), col('Robust accuracy', 'number')],
+            rows,
+        });
+    }
+    const changes = list(r.featureChanges, 8);
+    if (changes.length > 0) {
+        const shown = changes.map((f) => [
+            model_code(String(f.feature)),
+            ' ',
+            fig((0,format/* formatPercent */.l9)(f.share)),
+            ...(f.meanAbsChange !== null && f.meanAbsChange !== undefined ? [' (mean ', fig((0,format/* formatValue */.Fl)(f.meanAbsChange, 3)), ` ${r.units === 'raw' ? 'units' : 'std'})`] : []),
+        ]);
+        blocks.push({ k: 'only', only: ['markdown', 'html'], blocks: [para('Features the successful attacks change (share of examples): ', ...joined(shown, ', '), '.')] });
+    }
+    const rel = list(r.relations, 200);
+    if (rel.length > 0) {
+        const functional = rel
+            .filter((x) => x.kind === 'functional')
+            .slice(0, 6)
+            .map((x) => joined(list(x.features, 2).map((f) => [model_code(String(f))]), ' ↔ '));
+        const combos = rel.filter((x) => x.kind === 'combination').length;
+        const other = rel.filter((x) => x.kind === 'less_equal' || x.kind === 'sum').length;
+        const parts = [
+            ...functional,
+            ...(combos > 0 ? [[`${(0,format/* formatCount */.B4)(combos)} groups of categorical features with impossible combinations ruled out`]] : []),
+            ...(other > 0 ? [[`${(0,format/* formatCount */.B4)(other)} numeric relations`]] : []),
+        ];
+        blocks.push({ k: 'only', only: ['markdown', 'html'], blocks: [para('Relations every candidate keeps: ', ...joined(parts, ', '), '.')] });
+    }
+    return blocks;
+}
+/** Per group of each grouping, at the largest budget of each attack (collapsed; bins in their declared order). */
+function groupBlocks(r) {
+    const rows = [];
+    for (const a of list(r.attacks, MAX_ATTACKS)) {
+        const b = largestBudget(a);
+        if (!b)
+            continue;
+        let first = true;
+        for (const g of list(b.groups, MAX_GROUPINGS)) {
+            const groups = list(g.groups);
+            const order = binOrder(groups.map((x) => String(x.key))); // bins as declared ('<25', '25-45', '>45')
+            if (order)
+                groups.sort((x, y) => order.indexOf(String(x.key)) - order.indexOf(String(y.key)));
+            for (const grp of groups) {
+                if (rows.length >= GROUP_ROWS_HTML)
+                    break;
+                rows.push({
+                    ...(grp.sufficient === false ? { muted: true } : {}),
+                    cells: [
+                        first ? [model_name(String(a.title ?? a.key))] : [DITTO],
+                        first ? [budgetText(a, b.budget)] : [DITTO],
+                        [model_name(String(g.grouping))],
+                        [model_name(String(grp.key)), ...(grp.sufficient === false ? [' ', em('(insufficient)')] : [])],
+                        [fig((0,format/* formatCount */.B4)(grp.rows))],
+                        [fig((0,format/* formatCount */.B4)(grp.correct))],
+                        [fig((0,format/* formatValue */.Fl)(grp.successRate))],
+                        [fig((0,format/* formatValue */.Fl)(grp.flipRate))],
+                        [fig((0,format/* formatValue */.Fl)(grp.accuracyUnderAttack))],
+                        [fig(perturbationText(a, grp.medianPerturbation))],
+                        [fig((0,format/* formatValue */.Fl)(grp.ks))],
+                        [grp.sufficient === false ? `no (${grp.insufficientReason ?? 'too few correct rows'})` : 'yes'],
+                    ],
+                });
+                first = false;
+            }
+        }
+    }
+    if (rows.length === 0)
+        return [];
+    const omitted = rows.length - GROUP_ROWS;
+    return [
+        {
+            k: 'details',
+            summary: ['Robustness by group (largest budget of each attack)'],
+            open: false,
+            blocks: [
+                {
+                    k: 'table',
+                    columns: [
+                        col('Attack'),
+                        col('Budget', 'label'),
+                        col('Grouping', 'name'),
+                        col('Group', 'name'),
+                        col('Rows', 'number'),
+                        col('Correct', 'number'),
+                        col('Success rate', 'number'),
+                        col('Flip rate', 'number'),
+                        col('Accuracy under attack', 'number'),
+                        col('Median perturbation of flipped rows', 'number'),
+                        col('KS original vs adversarial', 'number'),
+                        col('Used in disparity', 'label', ['html']),
+                    ],
+                    rows,
+                    maxRows: GROUP_ROWS,
+                    fixedRows: true,
+                },
+                aside(ROBUSTNESS_TERMS.groups),
+                ...(omitted > 0 ? [{ k: 'only', only: ['markdown', 'text'], blocks: [aside(`${(0,format/* plural */.LS)(omitted, 'more group row')} not shown; see the JSON report.`)] }] : []),
+            ],
+        },
+    ];
+}
+/** One row per sensitive attribute changed alone, then a line each: what it was changed to, flip rate by group. */
+function counterfactualBlocks(report, r) {
+    const tests = list(r.counterfactual, MAX_COUNTERFACTUALS);
+    if (tests.length === 0)
+        return [];
+    const rows = [];
+    const lines = [];
+    for (const c of tests) {
+        const { shown, omitted } = counterfactualGroupsByFlipRate(c, 6);
+        const byGroup = joined(shown.map((g) => [model_name(String(g.key)), ' ', fig((0,format/* formatValue */.Fl)(g.flipRate))]), ' · ');
+        if (omitted > 0)
+            byGroup.push(` · +${(0,format/* formatCount */.B4)(omitted)} more`);
+        const feature = c.feature === null || c.feature === undefined ? [em('not a model input')] : [model_code(String(c.feature)), `: ${counterfactualMethodText(c)}`];
+        const title = [model_name(String(c.attribute)), ...(c.stopped ? [' ⏱'] : [])];
+        rows.push({
+            cells: [
+                title,
+                [fig((0,format/* formatCount */.B4)(c.rows))],
+                [fig((0,format/* formatValue */.Fl)(c.flipRate))],
+                [fig((0,format/* formatValue */.Fl)(c.pairFlipRate))],
+                [fig((0,format/* formatValue */.Fl)(c.meanAbsScoreChange))],
+                [fig((0,format/* formatValue */.Fl)(c.maxAbsScoreChange))],
+                gateFlag(checksOnCounterfactual(report, String(c.attribute))),
+            ],
+        });
+        lines.push([model_strong(...title), ': ', ...feature, '; flip rate by original group: ', ...(byGroup.length ? byGroup : [fig('—')])]);
+    }
+    const more = lengthOf(r.counterfactual) - tests.length;
+    return [
+        para(model_strong('Counterfactual test'), ' — the same rows with only the sensitive attribute changed; a flip is a changed decision:'),
+        {
+            k: 'table',
+            columns: [
+                col('Attribute', 'name'),
+                col('Rows', 'number'),
+                col('Flip rate', 'number'),
+                col('Pair flip rate', 'number'),
+                col('Mean |Δscore|', 'number'),
+                col('Max |Δscore|', 'number'),
+                col('Gate', 'status'),
+            ],
+            rows,
+        },
+        {
+            k: 'only',
+            only: ['markdown', 'html'],
+            blocks: [{ k: 'list', items: lines }, ...(more > 0 ? [aside(`${(0,format/* plural */.LS)(more, 'more attribute')} not shown.`)] : []), aside(ROBUSTNESS_TERMS.counterfactual)],
+        },
+    ];
+}
+function robustnessSection(report, opts = {}) {
+    const r = robustnessOf(report);
+    if (!r)
+        return undefined;
+    return guarded('robustness', 'Robustness', () => {
+        const s = isPresent(r.sample) ? r.sample : undefined;
+        const sample = s
+            ? `${(0,format/* plural */.LS)(numberOr(s.rows) ?? 0, 'row')} attacked (${String(s.method ?? 'sample')}: ${(0,format/* formatCount */.B4)(s.positives)} positive, ` +
+                `${(0,format/* formatCount */.B4)(s.negatives)} negative; ${(0,format/* formatCount */.B4)(s.correct)} classified correctly) out of ${(0,format/* formatCount */.B4)(s.datasetRows)}`
+            : 'rows attacked: n/a';
+        const facts = [
+            sample,
+            r.units === 'raw' ? 'perturbations in raw feature units' : 'perturbations in standard deviations of each feature',
+            r.bounds === 'none' ? 'no numeric bounds' : 'numeric bounds from the data',
+            `${(0,format/* formatCount */.B4)(r.queries)} model queries`,
+            `seed ${String(r.seed)}`,
+        ];
+        const blocks = [para(`${facts.join(' · ')}.`)];
+        if (r.stopped)
+            blocks.push({ k: 'alert', level: 'warning', c: [`The battery stopped early (${String(r.stopped).replace(/_/g, ' ')}): the results are partial.`] });
+        blocks.push(...attackTables(report, r));
+        blocks.push({ k: 'only', only: ['markdown', 'html'], blocks: [aside(ROBUSTNESS_TERMS.attacks)] });
+        blocks.push(...worstCaseBlocks(r));
+        if (opts.details !== false)
+            blocks.push({ k: 'only', only: ['markdown', 'html'], blocks: groupBlocks(r) });
+        blocks.push(...counterfactualBlocks(report, r));
+        const fixed = immutableFeatures(r);
+        if (fixed.length > 0) {
+            const shown = fixed.slice(0, 20).map((f) => [model_code(f.feature), ...(f.reason ? [` (${f.reason})`] : [])]);
+            blocks.push(para('Features the attacks may not change: ', ...joined(shown, ', '), fixed.length > shown.length ? `, +${(0,format/* formatCount */.B4)(fixed.length - shown.length)} more` : '', '.'));
+        }
+        blocks.push({ k: 'only', only: ['html'], blocks: [{ k: 'charts', prefix: 'ks-adversarial' }, { k: 'charts', prefix: 'robustness-feature-changes' }] });
+        return blocks;
+    });
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/performance.js
+/**
+ * Overall performance, built once for every format: every metric in the report (label metrics, then score metrics)
+ * with its gate, the confusion matrix at the decision threshold, and where the KS statistic is reached. HTML adds each
+ * metric's id and the performance charts.
+ */
+
+
+
+
+/** Metric rows in a fixed order (label metrics, then score metrics), only those present. */
+function metricRows(metrics) {
+    const out = [];
+    for (const m of [...LABEL_METRICS, ...types_SCORE_METRICS]) {
+        if (m in metrics)
+            out.push([m, metrics[m] ?? null]);
+    }
+    return out;
+}
+function performanceBlocks(report) {
+    const perf = report.performance;
+    const gated = new Map(report.checks.filter((c) => c.section === 'performance').map((c) => [c.metric, c]));
+    const k = perf.confusion;
+    const cell = (n, what) => [fig(`${(0,format/* formatCount */.B4)(n)} (${what})`)];
+    return [
+        {
+            k: 'table',
+            columns: [col('Metric'), col('Value', 'number'), col('Gate', 'label')],
+            rows: metricRows(perf.metrics).map(([m, v]) => {
+                const c = gated.get(m);
+                return { cells: [[METRIC_TITLES[m], only(['html'], ' ', model_code(m))], [fig((0,format/* formatMetric */.gI)(m, v))], c ? [fig((0,format/* formatThreshold */.B6)(c.threshold)), ' ', model_status(c)] : []] };
+            }),
+        },
+        para(`Confusion matrix at threshold ${(0,format/* formatCompact */.h9)(report.threshold)}:`),
+        {
+            k: 'table',
+            columns: [col(''), col('Predicted negative', 'number'), col('Predicted positive', 'number')],
+            rows: [
+                { cells: [[model_strong('Actual negative')], cell(k.tn, 'TN'), cell(k.fp, 'FP')] },
+                { cells: [[model_strong('Actual positive')], cell(k.fn, 'FN'), cell(k.tp, 'TP')] },
+            ],
+        },
+        ...(perf.ksAt !== null && perf.ksAt !== undefined ? [para('The KS statistic is reached at score ', fig((0,format/* formatValue */.Fl)(perf.ksAt)), '.')] : []),
+        { k: 'only', only: ['html'], blocks: [{ k: 'charts', names: ['roc', 'precision-recall', 'precision-threshold', 'ks'] }] },
+    ];
+}
+
+;// CONCATENATED MODULE: ./build/report/artifact.js
+const MODEL_ARTIFACT_RULE = 'model-artifact';
+/** GitHub code scanning's security-severity (0-10) of the rule: high. */
+const MODEL_ARTIFACT_SECURITY_SEVERITY = '8.0';
+function artifactOf(report) {
+    return report.model?.info?.artifact;
+}
+/** Findings worth an alert (warnings and errors). */
+function alertFindings(scan) {
+    return (scan?.findings ?? []).filter((f) => f.severity === 'warning' || f.severity === 'error');
+}
+/** One plain-text line: 'scan: safe (joblib, zlib; 0 warnings)'. */
+function artifactSummaryText(scan) {
+    const warnings = scan.findings.filter((f) => f.severity === 'warning').length;
+    const errors = scan.findings.filter((f) => f.severity === 'error').length;
+    const where = [scan.format, scan.compression !== 'none' ? scan.compression : ''].filter((x) => x).join(', ');
+    const counts = errors > 0 ? `${errors} error(s), ${warnings} warning(s)` : warnings > 0 ? `${warnings} warning(s)` : 'no warnings';
+    return `artifact scan ${scan.safe ? 'safe' : 'UNSAFE'} (${where}; ${counts})`;
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/run.js
+/**
+ * Run details, built once: the model, data and policy fingerprints, the decision settings, the tool and the runtime;
+ * HTML adds the report schema and the model's inputs and outputs.
+ */
+
+
+
+
+function run_joined(parts) {
+    return parts.flatMap((p, i) => (i > 0 ? [' · ', ...p] : p));
+}
+function timings(t) {
+    const entries = Object.entries(t).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
+    if (entries.length === 0)
+        return 'n/a';
+    const total = entries.find(([k]) => k === 'total');
+    const stages = entries.filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${(0,format/* formatDuration */.a3)(v)}`);
+    if (total)
+        return `${(0,format/* formatDuration */.a3)(total[1])}${stages.length > 0 ? ` (${stages.join(', ')})` : ''}`;
+    return stages.join(', ');
+}
+function runSection(report) {
+    const m = report.model;
+    const d = report.dataset;
+    const p = report.policy;
+    const info = m.info;
+    const model = [
+        [model_code(m.path)],
+        [fig((0,format/* formatBytes */.z3)(m.bytes))],
+        ['sha256 ', model_code((0,format/* shortSha */.Fu)(m.sha256))],
+        ...(info.producer ? [[model_text(info.producer, MAX_NAME_LENGTH)]] : []),
+        info.outputKind === 'label'
+            ? ['labels only (', model_code(info.scoreOutput), '): no score metrics']
+            : ['score = ', model_code(info.scoreOutput), ...(info.outputKind === 'probabilities' ? [` column ${String(info.positiveIndex)}`] : [])],
+        ...(info.zipMapBypassed ? [['ZipMap bypassed']] : []),
+        ...(info.translated ? [[`translated from ${info.translated.format}: `, model_text(info.translated.estimator, 300)]] : []),
+        ...(info.artifact ? [[artifactSummaryText(info.artifact), ...alertFindings(info.artifact).flatMap((f) => [' ⚠️ ', model_text(f.message, 300)])]] : []),
+        [`${info.runtime} ${info.runtimeVersion}`],
+    ];
+    const baseRate = report.performance.metrics.base_rate;
+    const data = [
+        [model_code(d.path)],
+        [fig((0,format/* formatBytes */.z3)(d.bytes))],
+        ['sha256 ', model_code((0,format/* shortSha */.Fu)(d.sha256))],
+        [`${(0,format/* plural */.LS)(d.rows, 'row')} × ${(0,format/* plural */.LS)(d.columns, 'column')}`],
+        ['label ', model_code(d.label), ' = ', model_code(d.positiveLabel), ` (${(0,format/* plural */.LS)(d.positives, 'positive')}`, ...(baseRate !== undefined && baseRate !== null ? [', base rate ', fig((0,format/* formatValue */.Fl)(baseRate))] : []), ')'],
+    ];
+    if (d.favourable?.outcome === 'negative')
+        data.push(['favourable outcome ', model_code(d.favourable.label), ' (the negative class; fairness is measured on it)']);
+    const policy = [[model_code(p.path)], ...(p.name ? [['“', model_text(p.name, MAX_NAME_LENGTH), '”']] : []), ['sha256 ', model_code((0,format/* shortSha */.Fu)(p.sha256))]];
+    const io = (xs) => xs.flatMap((x, i) => [...(i > 0 ? [{ k: 'br' }] : []), model_code(x.name), ` ${x.type} [${x.shape.map((s) => (s === null ? '?' : String(s))).join(', ')}]`]);
+    const blocks = [
+        {
+            k: 'facts',
+            items: [
+                { label: 'Model', c: run_joined(model) },
+                { label: 'Data', c: run_joined(data) },
+                { label: 'Policy', c: run_joined(policy) },
+                { label: 'Decision', c: [`positive when score ≥ ${(0,format/* formatCompact */.h9)(report.threshold)} · min group size ${(0,format/* formatCount */.B4)(report.minGroupSize)} · seed ${String(report.seed)}`] },
+                { label: 'Tool', c: [`${report.tool.name} ${report.tool.version} · ${report.createdAt}`] },
+                { label: 'Runtime', c: [timings(report.timings)] },
+                { label: 'Report schema', c: [String(report.schemaVersion)], only: ['html'] },
+                // HTML spells out the translation and the artifact scan on lines of their own.
+                ...(info.translated ? [{ label: 'Translated from', c: [`${info.translated.format}: ${info.translated.estimator}`], only: ['html'] }] : []),
+                ...(info.artifact
+                    ? [{ label: 'Artifact scan', c: [[artifactSummaryText(info.artifact), ...alertFindings(info.artifact).map((f) => f.message)].join(' · ')], only: ['html'] }]
+                    : []),
+                { label: 'Model inputs', c: io(info.inputs), only: ['html'] },
+                { label: 'Model outputs', c: io(info.outputs), only: ['html'] },
+            ],
+        },
+    ];
+    return { id: 'run', title: 'Run', blocks };
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/fairness.js
+
+
+
+
+
+
+
+/** Most groups per attribute in the job summary and the comment (default). */
+const DEFAULT_MAX_GROUPS = 50;
+/** The group-table columns of the compact targets; HTML adds recall, accuracy and F1. */
+const GROUP_COLUMNS = ['base_rate', 'selection_rate', 'true_positive_rate', 'false_positive_rate', 'precision', 'roc_auc'];
+const HTML_GROUP_COLUMNS = ['recall', 'accuracy', 'f1'];
+const FAIRLEARN_PAIRS = [
+    ['demographic_parity_difference', 'demographic_parity_ratio'],
+    ['equalized_odds_difference', 'equalized_odds_ratio'],
+    ['equal_opportunity_difference', 'equal_opportunity_ratio'],
+];
+function checksOfAttribute(report, attr) {
+    return report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
+}
+function worstLevel(checks) {
+    const emoji = section_views_worstOutcomeEmoji(checks);
+    return emoji === '❌' ? 'fail' : emoji === '⚠️' ? 'warn' : 'pass';
+}
+/** 'sex_x_age_bin (sex × age_bin)' for an intersection, the name otherwise. */
+function attributeLabel(attr) {
+    if (attr.attributes.length <= 1)
+        return [model_name(attr.name)];
+    return [model_name(attr.name), ' (', ...attr.attributes.flatMap((a, i) => (i > 0 ? [' × ', model_name(a)] : [model_name(a)])), ')'];
+}
+/** A group's values in attribute order, 'Female · <25' for intersections. */
+function groupLabel(attr, g) {
+    if (attr.attributes.length <= 1)
+        return [model_name(g.key)];
+    const parts = attr.attributes.map((a) => g.group[a]);
+    if (parts.some((p) => p === undefined))
+        return [model_name(g.key)];
+    return parts.flatMap((p, i) => (i > 0 ? [' · ', model_name(p)] : [model_name(p)]));
+}
+/** 'insufficient data (n=12 < 30)', or the engine's reason when the group is big enough but unusable. */
+function insufficientText(g, minGroupSize) {
+    if (g.count < minGroupSize)
+        return `insufficient data (n=${(0,format/* formatCount */.B4)(g.count)} < ${(0,format/* formatCount */.B4)(minGroupSize)})`;
+    return { k: 'text', text: `insufficient data (${g.insufficientReason ?? 'excluded from aggregates'})`, max: 200 + 'insufficient data ()'.length };
+}
+/**
+ * At most `max` groups: the extremes of every shown metric among sufficient groups first (so the groups that drive
+ * a disparity are never cut), then the largest groups; shown in the report's order.
+ */
+function selectGroups(groups, max) {
+    if (groups.length <= max)
+        return [...groups];
+    const keep = new Set();
+    const sufficient = groups.map((g, i) => [g, i]).filter(([g]) => g.sufficient);
+    for (const metric of GROUP_COLUMNS) {
+        let lo = -1;
+        let hi = -1;
+        for (const [g, i] of sufficient) {
+            const v = g.metrics[metric];
+            if (v === null || v === undefined || Number.isNaN(v))
+                continue;
+            if (lo < 0 || v < groups[lo].metrics[metric])
+                lo = i;
+            if (hi < 0 || v > groups[hi].metrics[metric])
+                hi = i;
+        }
+        for (const i of [lo, hi])
+            if (i >= 0 && keep.size < max)
+                keep.add(i);
+    }
+    const bySize = groups.map((g, i) => [g, i]).sort((a, b) => b[0].count - a[0].count || a[1] - b[1]);
+    for (const [, i] of bySize) {
+        if (keep.size >= max)
+            break;
+        keep.add(i);
+    }
+    return [...keep].sort((a, b) => a - b).map((i) => groups[i]);
+}
+/** The per-group table of one attribute (or intersection), the overall row last. */
+function groupTableBlock(attr, report, maxGroups = DEFAULT_MAX_GROUPS) {
+    const ordered = groupsInDisplayOrder(attr, report.fairness);
+    const kept = new Set(selectGroups(ordered, maxGroups));
+    const html = HTML_GROUP_COLUMNS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
+    const metricCells = (g) => [
+        ...GROUP_COLUMNS.map((m) => (g.sufficient ? [fig((0,format/* formatValue */.Fl)(g.metrics[m]))] : [only(['markdown', 'text'], fig('—')), only(['html'], fig((0,format/* formatValue */.Fl)(g.metrics[m])))])),
+        ...html.map((m) => [fig((0,format/* formatValue */.Fl)(g.metrics[m]))]),
+    ];
+    const rows = ordered.map((g) => ({
+        priority: kept.has(g) ? 0 : 1,
+        ...(g.sufficient ? {} : { muted: true }),
+        cells: [
+            [...groupLabel(attr, g), ...(g.sufficient ? [] : [only(['markdown', 'text'], ' — ', em(insufficientText(g, report.minGroupSize)))])],
+            [fig((0,format/* formatCount */.B4)(g.count))],
+            ...metricCells(g),
+            [g.sufficient ? 'yes' : `no (${g.insufficientReason ?? 'too few rows'})`],
+        ],
+    }));
+    rows.push({
+        priority: -1,
+        cells: [
+            [model_strong('All rows')],
+            [fig((0,format/* formatCount */.B4)(attr.overall.count ?? report.dataset.rows))],
+            ...GROUP_COLUMNS.map((m) => [fig((0,format/* formatValue */.Fl)(attr.overall[m]))]),
+            ...html.map((m) => [fig((0,format/* formatValue */.Fl)(attr.overall[m]))]),
+            [],
+        ],
+    });
+    const columns = [
+        col('Group'),
+        col('Rows', 'number'),
+        ...GROUP_COLUMNS.map((m) => col(groupColumnTitle(report, m), 'number')),
+        ...html.map((m) => col(metricShortTitle(m), 'number', ['html'])),
+        col('Used in aggregates', 'label', ['html']),
+    ];
+    return {
+        k: 'table',
+        columns,
+        rows,
+        maxRows: kept.size + 1,
+        fixedRows: true,
+        more: (n) => [em(`${(0,format/* plural */.LS)(n, 'more group')} not shown (the ${(0,format/* formatCount */.B4)(kept.size)} shown include the highest and lowest of each column); see the JSON report.`)],
+    };
+}
+/** One row per attribute: groups, fairlearn's differences / ratios and the gate; the favourable sentence; a legend. */
+function fairnessOverviewBlocks(report) {
+    if (report.fairness.length === 0)
+        return [];
+    const rows = report.fairness.map((attr) => {
+        const checks = checksOfAttribute(report, attr);
+        const insufficient = attr.groups.filter((g) => !g.sufficient).length;
+        return {
+            cells: [
+                attributeLabel(attr),
+                [fig(`${(0,format/* formatCount */.B4)(attr.groups.length)}${insufficient > 0 ? ` (${(0,format/* formatCount */.B4)(insufficient)} insufficient)` : ''}`)],
+                ...FAIRLEARN_PAIRS.map(([d, r]) => [fig(`${(0,format/* formatValue */.Fl)(attr.fairlearn[d])} / ${(0,format/* formatValue */.Fl)(attr.fairlearn[r])}`)]),
+                checks.length === 0 ? [fig('—')] : [flag(worstLevel(checks), `${(0,format/* formatCount */.B4)(checks.filter(isBreached).length)}/${(0,format/* formatCount */.B4)(checks.length)} breached`)],
+            ],
+        };
+    });
+    // Difference and ratio of each criterion share a column ('0.1622 / 0.3121'): 6 columns fit a PR comment.
+    const blocks = [
+        {
+            k: 'table',
+            columns: [col('Attribute'), col('Groups', 'number'), col('DP difference / ratio', 'number'), col('EO difference / ratio', 'number'), col('EOpp difference / ratio', 'number'), col('Gate', 'status')],
+            rows,
+        },
+    ];
+    // The sentence names the favourable and adverse labels (from the data): code spans, split out of the words.
+    const MARK = '\u0000';
+    const sentence = favourableSentence(report, (l) => `${MARK}${l}${MARK}`);
+    if (sentence)
+        blocks.push({ k: 'para', c: [model_strong(...sentence.split(MARK).map((part, i) => (i % 2 === 1 ? model_code(part) : part)))] });
+    blocks.push(aside('DP = demographic parity (selection rate), EO = equalized odds (TPR and FPR, worst case), EOpp = equal opportunity (TPR); differences are max − min between groups, ratios min / max (fairlearn). Insufficient groups are left out.'));
+    return blocks;
+}
+/** The summary line of an attribute's group table: '❌ Groups of sex (2 groups)'. */
+function groupTableSummary(attr, report) {
+    const emoji = worstOutcomeEmoji(checksOfAttribute(report, attr));
+    return [emoji ? `${emoji} ` : '', 'Groups of ', strong(...attributeLabel(attr)), ` (${plural(attr.groups.length, 'group')})`];
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/notes.js
+/** Notes about the model, the data and skipped checks (the report's and the model reader's), one item each. */
+
+
+/** Most notes listed; the rest are counted. */
+const MAX_NOTES = 50;
+function notesSection(report, maxNotes = MAX_NOTES) {
+    const notes = report.notes.concat(report.model.info.notes ?? []);
+    if (notes.length === 0)
+        return undefined;
+    const items = notes.slice(0, maxNotes).map((n) => [model_text(n, 500)]);
+    if (notes.length > maxNotes)
+        items.push([em(`${(0,format/* plural */.LS)(notes.length - maxNotes, 'more note')} in the JSON report.`)]);
+    return { id: 'notes', title: 'Notes', blocks: [{ k: 'list', items }] };
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/policy-changes.js
+/**
+ * The pull request's own changes to the policy that loosen the gate (src/baseline/policy-changes.ts), as a warning
+ * right under the verdict: a lowered limit turns a breach green without touching the model, and a reviewer who reads
+ * only the comment would not see it. Changes that tighten or only change something are in the notes and report.json.
+ * The report may come from an untrusted run's artifact: every field is checked before use and every value is shown as
+ * code (escaped by the serializer), never as markup.
+ */
+
+
+/** Loosening changes named in the warning; the rest are counted. */
+const MAX_NAMED = 5;
+function changeOf(v) {
+    if (typeof v !== 'object' || v === null)
+        return undefined;
+    const c = v;
+    if (typeof c.path !== 'string' || typeof c.kind !== 'string')
+        return undefined;
+    return {
+        path: c.path.slice(0, 200),
+        kind: c.kind,
+        ...(typeof c.before === 'string' ? { before: c.before.slice(0, 100) } : {}),
+        ...(typeof c.after === 'string' ? { after: c.after.slice(0, 100) } : {}),
+        ...(typeof c.line === 'number' && Number.isInteger(c.line) && c.line > 0 ? { line: c.line } : {}),
+    };
+}
+/** The warning block, or none when the pull request loosens nothing (or the report has no comparison). */
+function policyChangesBlocks(report) {
+    const pc = report.policyChanges;
+    if (typeof pc !== 'object' || pc === null)
+        return [];
+    const { base, changes } = pc;
+    const loose = list(changes, 1000)
+        .map(changeOf)
+        .filter((c) => c !== undefined && (c.kind === 'loosened' || c.kind === 'removed'));
+    if (loose.length === 0)
+        return [];
+    const c = [model_strong('This pull request loosens the policy'), ` against ${typeof base === 'string' ? base.slice(0, 60) : 'its base'}: `];
+    loose.slice(0, MAX_NAMED).forEach((x, i) => {
+        if (i > 0)
+            c.push('; ');
+        if (x.kind === 'removed')
+            c.push('removed ', model_code(x.path));
+        else
+            c.push(model_code(x.path), ' ', model_code(x.before ?? '(unset)'), ' → ', model_code(x.after ?? '(unset)'));
+        if (x.line !== undefined)
+            c.push(` (line ${x.line})`);
+    });
+    if (loose.length > MAX_NAMED)
+        c.push(`; and ${loose.length - MAX_NAMED} more (see the notes)`);
+    c.push('. The checks below use the loosened policy.');
+    return [{ k: 'alert', level: 'warning', c }];
+}
+
+;// CONCATENATED MODULE: ./build/report/scope-words.js
+/**
+ * A check's scope in words for people: the checks identify a scope by an id made for machines
+ * (`categorical_attack@2`, `score_attack/linf@0.1/sex`, `counterfactual/age_bin`, `worst_case/l2@0.25`); renderers
+ * show 'categorical attack, ≤ 2 changes', 'score attack L∞, ε 0.1, across sex', 'counterfactual, age_bin',
+ * 'worst case L2, ε 0.25'. Any other scope (a sensitive attribute, a column) is shown as it is. Pure; the text is
+ * not escaped (the caller escapes for its format).
+ */
+const scope_words_NORMS = { linf: 'L∞', l2: 'L2', l1: 'L1', l0: 'L0' };
+const ATTACKS = {
+    noise: 'noise',
+    score_attack: 'score attack',
+    decision_attack: 'decision attack',
+    categorical_attack: 'categorical attack',
+};
+function attackWords(key) {
+    const [kind, norm, ...rest] = key.split('/');
+    if (kind === undefined || rest.length > 0)
+        return undefined;
+    const base = ATTACKS[kind];
+    if (base === undefined)
+        return undefined;
+    if (norm === undefined)
+        return { words: base, kind };
+    const n = scope_words_NORMS[norm];
+    return n === undefined ? undefined : { words: `${base} ${n}`, kind };
+}
+function budgetWords(kind, budget) {
+    if (kind === 'categorical_attack')
+        return `≤ ${budget} ${budget === '1' ? 'change' : 'changes'}`;
+    if (kind === 'noise')
+        return `strength ${budget}`;
+    return `ε ${budget}`;
+}
+const NUMBER = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
+/** 'categorical attack, ≤ 2 changes' for `categorical_attack@2`; the scope itself when it is not an id. */
+function readableScope(scope) {
+    const cf = /^counterfactual\/(.+)$/.exec(scope);
+    if (cf)
+        return `counterfactual, ${cf[1]}`;
+    const wc = /^worst_case\/([a-z0-9]+)@([^/@]+)$/.exec(scope);
+    if (wc && scope_words_NORMS[wc[1]] && NUMBER.test(wc[2]))
+        return `worst case ${scope_words_NORMS[wc[1]]}, ε ${wc[2]}`;
+    const at = /^([a-z_]+(?:\/[a-z0-9]+)?)(?:@([^/@]+)(?:\/(.+))?)?$/.exec(scope);
+    if (!at)
+        return scope;
+    const attack = attackWords(at[1]);
+    if (!attack)
+        return scope;
+    if (at[2] === undefined)
+        return attack.words;
+    if (!NUMBER.test(at[2]))
+        return scope;
+    const parts = [attack.words, budgetWords(attack.kind, at[2])];
+    if (at[3] !== undefined)
+        parts.push(`across ${at[3]}`);
+    return parts.join(', ');
+}
+
+;// CONCATENATED MODULE: ./build/report/sections/checks.js
+/**
+ * The table of checks, built once for every place that lists checks (the terminal, the job summary's "All checks",
+ * the comment's per-section blocks, HTML's breaches, all-checks and per-section tables): worst first, status, check,
+ * scope in words, value, interval, threshold, margin; HTML adds the section, the policy line and why a check had
+ * insufficient evidence. The terminal writes thresholds in ASCII (<=), the others with ≤.
+ */
+
+
+
+
+const SECTION_TITLES = {
+    performance: 'Performance',
+    fairness: 'Fairness',
+    robustness: 'Robustness',
+    explainability: 'Explainability',
+    baseline: 'Baseline comparison',
+    data: 'Data',
+};
+/** Check title without the '(scope)' suffix the checks add, since scope has its own column. */
+function checkNameText(check) {
+    const suffix = check.scope !== undefined ? ` (${check.scope})` : '';
+    return suffix !== '' && check.title.endsWith(suffix) ? check.title.slice(0, -suffix.length) : check.title;
+}
+/** The check's title, with its scope in words when the title does not already say it. */
+function checkTitleWithScope(check) {
+    if (check.scope === undefined)
+        return check.title;
+    const words = readableScope(check.scope);
+    if (check.title.includes(check.scope) || check.title.includes(words))
+        return check.title;
+    // Robustness titles say the attack and budget in their own words ('categorical, ≤ 2 changes').
+    if (check.section === 'robustness' && /\(.+\)$/.test(check.title))
+        return check.title;
+    return `${check.title} (${words})`;
+}
+/** Every check, worst first (breached, then passing ones closest to their threshold). */
+function checksTableBlock(checks, opts) {
+    const scope = opts.scope !== false;
+    const withInterval = opts.interval !== false && checks.some((c) => c.interval !== undefined);
+    const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
+    const sharedLevel = levels.size === 1 ? [...levels][0] : undefined;
+    const withWhy = checks.some((c) => c.status === 'insufficient' || c.status === 'not-run');
+    const columns = [
+        col('Status', 'status'),
+        col('Check'),
+        ...(scope ? [col('Scope', 'name')] : []),
+        ...(opts.section ? [col('Section', 'label', ['html'])] : []),
+        col('Value', 'number'),
+        ...(withInterval ? [col(sharedLevel !== undefined ? `${(0,format/* formatLevel */.eI)(sharedLevel)} interval` : 'Interval', 'label', ['markdown', 'html'])] : []),
+        col('Threshold', 'label'),
+        col('Margin', 'number'),
+        col('Policy', 'label', ['html']),
+        ...(withWhy ? [col('Why insufficient', 'text', ['html'])] : []),
+    ];
+    const rows = [...checks].sort(compareBySeverity).map((c) => {
+        const where = `${c.location.file}:${c.location.line}`;
+        return {
+            check: c,
+            id: `check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+            cells: [
+                [model_status(c)],
+                [scope ? checkNameText(c) : checkTitleWithScope(c)],
+                ...(scope ? [[c.scope === undefined ? only(['markdown', 'html'], fig('—')) : readableScope(c.scope)]] : []),
+                ...(opts.section ? [[SECTION_TITLES[c.section] ?? c.section]] : []),
+                [fig((0,format/* formatCheckValue */.vk)(c))],
+                ...(withInterval
+                    ? [c.interval ? [fig(`${sharedLevel === undefined ? `${(0,format/* formatLevel */.eI)(c.interval.level)} ` : ''}${(0,format/* formatIntervalBounds */.aP)(c.interval)}`), ' ', c.interval.method] : [fig('—')]]
+                    : []),
+                [only(['markdown', 'html'], fig((0,format/* formatThreshold */.B6)(c.threshold))), only(['text'], fig((0,format/* formatThresholdAscii */.AT)(c.threshold)))],
+                [fig((0,format/* formatCheckMargin */.mi)(c))],
+                [c.location.file === opts.policyPath ? `line ${c.location.line}` : model_code(where)],
+                // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
+                ...(withWhy ? [[c.status === 'insufficient' || c.status === 'not-run' ? c.message : '']] : []),
+            ],
+        };
+    });
+    return { k: 'table', columns, rows, ...(opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {}), ...(opts.more ? { more: opts.more } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./build/report/html.js
-/**
- * The HTML report: ONE self-contained file (inline CSS and SVG; no scripts, no external resources, no network
- * requests) with every table of the Report and every chart. A Content-Security-Policy meta tag forbids everything but
- * inline styles and data: images, so even a hostile group name cannot load or run anything. Light and dark themes
- * follow the reader's system preference. Pure: Report + charts in, HTML text out.
- */
+
+
+
+
+
 
 
 
@@ -70427,17 +73344,7 @@ function renderDataHtml(report, charts) {
 
 
 const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-const SECTION_TITLES = {
-    performance: 'Performance',
-    fairness: 'Fairness',
-    robustness: 'Robustness',
-    explainability: 'Explainability',
-    baseline: 'Baseline comparison',
-    data: 'Data',
-};
-const e = (t) => (0,report_escape/* escapeHtml */.ZD)(t);
-/** Most features in the HTML importance table. */
-const MAX_HTML_IMPORTANCE_ROWS = 50;
+const html_e = (t) => (0,report_escape/* escapeHtml */.ZD)(t);
 const STYLE = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--subtle:#f6f8fa;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--pass-bg:#dafbe1;--fail-bg:#ffebe9;--warn-bg:#fff8c5;--link:#0969da}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--subtle:#151b23;--pass:#3fb950;--fail:#f85149;--warn:#d29922;--pass-bg:#12261e;--fail-bg:#25171c;--warn-bg:#272115;--link:#4493f8}}
@@ -70465,416 +73372,35 @@ figure{margin:0;border:1px solid var(--border);border-radius:8px;overflow:hidden
 figure svg{display:block;width:100%;height:auto}
 nav ul{display:flex;flex-wrap:wrap;gap:4px 16px;list-style:none;padding:0;margin:8px 0}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
-ul.notes li{margin:2px 0}
+#notes li{margin:2px 0}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
-function html_statusLabel(c) {
-    if (c.status === 'not-run')
-        return 'not run';
-    if (c.status === 'insufficient')
-        return c.evidence?.insufficientKind !== undefined && c.evidence.insufficientKind !== 'data' ? 'inconclusive' : 'insufficient data';
-    if (c.outcome === 'warn')
-        return 'warning';
-    return c.outcome === 'pass' ? 'pass' : 'fail';
-}
-function statusCell(c) {
-    const cls = c.outcome === 'pass' ? 'pass' : c.outcome === 'fail' ? 'fail' : 'warn';
-    const icon = c.outcome === 'pass' ? '✔' : c.outcome === 'fail' ? '✖' : '▲';
-    return `<td><span class="st ${cls}">${icon} ${e(html_statusLabel(c))}</span></td>`;
-}
-function rowClass(c) {
-    return c.status === 'insufficient' || c.status === 'not-run' ? 'insufficient' : c.outcome;
-}
-function table(head, rows, numeric = []) {
-    const th = head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${h}</th>`).join('');
-    return `<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-function html_num(v) {
-    return `<td class="num">${e(v)}</td>`;
-}
-/** The title, and the scope (an id such as 'score_attack/linf@0.1') in grey when the title does not name it. */
-function checkTitleCell(c) {
-    const scope = c.scope !== undefined && !c.title.includes(c.scope) ? ` <span class="muted">(${e(c.scope)})</span>` : '';
-    return `<td>${e(c.title)}${scope}</td>`;
-}
-/** 'line 75' of the report's policy (the full path in the tooltip), or 'file:line' for a threshold in another file. */
-function policyLineCell(c, policyPath) {
-    const where = `${c.location.file}:${c.location.line}`;
-    return c.location.file === policyPath
-        ? `<td class="nowrap" title="${e(where)}">line ${e(String(c.location.line))}</td>`
-        : `<td><code>${e(where)}</code></td>`;
-}
-/** '[0.8912, 0.9190] wilson', the confidence level in the column header when all rows share it. */
-function html_intervalCell(c, sharedLevel) {
-    if (!c.interval)
-        return '<td></td>';
-    const level = sharedLevel === undefined ? `${(0,format/* formatLevel */.eI)(c.interval.level)} ` : '';
-    return `<td class="nowrap"><span class="tnum">${e(`${level}${(0,format/* formatIntervalBounds */.aP)(c.interval)}`)}</span> <span class="muted">${e(c.interval.method)}</span></td>`;
-}
-function checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy) {
-    const cells = [
-        statusCell(c),
-        checkTitleCell(c),
-        ...(withSection ? [`<td>${e(SECTION_TITLES[c.section] ?? c.section)}</td>`] : []),
-        html_num((0,format/* formatCheckValue */.vk)(c)),
-        ...(withInterval ? [html_intervalCell(c, sharedLevel)] : []),
-        html_num((0,format/* formatThreshold */.B6)(c.threshold)),
-        html_num((0,format/* formatCheckMargin */.mi)(c)),
-        policyLineCell(c, policyPath),
-        // The message restates value, interval and threshold; only an insufficient result needs its reason spelled out.
-        ...(withWhy ? [`<td>${c.status === 'insufficient' || c.status === 'not-run' ? e(c.message) : ''}</td>`] : []),
-    ];
-    return `<tr class="${rowClass(c)}" id="check-${e(c.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">${cells.join('')}</tr>`;
-}
 function checksTable(checks, withSection, policyPath) {
     if (checks.length === 0)
         return '<p class="muted">No checks in this section.</p>';
-    const withInterval = checks.some((c) => c.interval !== undefined);
-    const levels = new Set(checks.filter((c) => c.interval).map((c) => c.interval?.level));
-    const sharedLevel = levels.size === 1 ? [...levels][0] : undefined;
-    const withWhy = checks.some((c) => c.status === 'insufficient' || c.status === 'not-run');
-    const head = [
-        'Status',
-        'Check',
-        ...(withSection ? ['Section'] : []),
-        'Value',
-        ...(withInterval ? [sharedLevel !== undefined ? `${e((0,format/* formatLevel */.eI)(sharedLevel))} CI` : 'Interval'] : []),
-        'Threshold',
-        'Margin',
-        'Policy',
-        ...(withWhy ? ['Why insufficient'] : []),
-    ];
-    return table(head, checks.map((c) => checkRow(c, policyPath, withSection, withInterval, sharedLevel, withWhy)), head.map((h) => ['Value', 'Threshold', 'Margin'].includes(h)));
-}
-function chartFigures(charts) {
-    if (charts.length === 0)
-        return '';
-    return `<div class="charts">${charts
-        .map((c) => `<figure id="chart-${e(c.name)}" data-chart="${e(c.name)}">${c.svg}</figure>`)
-        .join('')}</div>`;
+    return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection })]);
 }
 function factsList(items) {
-    return `<dl class="facts">${items.map(([k, v]) => `<dt>${e(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+    return `<dl class="facts">${items.map(([k, v]) => `<dt>${html_e(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 function html_fingerprint(f) {
-    return `<code>${e(f.path)}</code> <span class="muted">sha256 <code title="${e(f.sha256)}">${e((0,format/* shortSha */.Fu)(f.sha256))}</code> · ${e((0,format/* formatBytes */.z3)(f.bytes))}</span>`;
-}
-const PERFORMANCE_METRICS = [
-    'roc_auc',
-    'average_precision',
-    'ks',
-    'accuracy',
-    'balanced_accuracy',
-    'precision',
-    'recall',
-    'f1',
-    'true_positive_rate',
-    'false_positive_rate',
-    'true_negative_rate',
-    'false_negative_rate',
-    'selection_rate',
-    'base_rate',
-    'brier',
-    'log_loss',
-    'mean_score',
-];
-function metricsTable(values) {
-    const rows = PERFORMANCE_METRICS.filter((m) => values[m] !== undefined).map((m) => `<tr><td>${e(metricShortTitle(m))} <span class="muted"><code>${e(m)}</code></span></td>${html_num((0,format/* formatMetric */.gI)(m, values[m]))}</tr>`);
-    return table(['Metric', 'Value'], rows, [false, true]);
-}
-function confusionTable(report) {
-    const c = report.performance.confusion;
-    return table(['', 'Predicted negative', 'Predicted positive'], [
-        `<tr><th>Actual negative</th>${html_num((0,format/* formatCount */.B4)(c.tn))}${html_num((0,format/* formatCount */.B4)(c.fp))}</tr>`,
-        `<tr><th>Actual positive</th>${html_num((0,format/* formatCount */.B4)(c.fn))}${html_num((0,format/* formatCount */.B4)(c.tp))}</tr>`,
-    ], [false, true, true]);
-}
-const GROUP_METRICS = [
-    'base_rate',
-    'selection_rate',
-    'true_positive_rate',
-    'false_positive_rate',
-    'precision',
-    'recall',
-    'accuracy',
-    'f1',
-];
-function groupRow(g, metrics) {
-    const cls = g.sufficient ? '' : ' class="insufficient"';
-    const cells = [
-        `<td>${e(g.key)}</td>`,
-        html_num((0,format/* formatCount */.B4)(g.count)),
-        ...metrics.map((m) => html_num((0,format/* formatMetric */.gI)(m, g.metrics[m]))),
-        `<td>${g.sufficient ? 'yes' : `no <span class="muted">(${e(g.insufficientReason ?? 'too few rows')})</span>`}</td>`,
-    ];
-    return `<tr${cls}>${cells.join('')}</tr>`;
+    return `<code>${html_e(f.path)}</code> <span class="muted">sha256 <code title="${html_e(f.sha256)}">${html_e((0,format/* shortSha */.Fu)(f.sha256))}</code> · ${html_e((0,format/* formatBytes */.z3)(f.bytes))}</span>`;
 }
 function fairnessAttribute(report, attr, charts) {
-    const metrics = GROUP_METRICS.filter((m) => attr.groups.some((g) => g.metrics[m] !== undefined));
-    const head = ['Group', 'Rows', ...metrics.map((m) => e(favourable_words_groupColumnTitle(report, m))), 'Used in aggregates'];
-    const overall = `<tr><th>overall</th>${html_num((0,format/* formatCount */.B4)(attr.overall.count ?? report.dataset.rows))}${metrics.map((m) => html_num((0,format/* formatMetric */.gI)(m, attr.overall[m]))).join('')}<td></td></tr>`;
-    const groups = table(head, [...group_order_groupsInDisplayOrder(attr, report.fairness).map((g) => groupRow(g, metrics)), overall], head.map((_, i) => i > 0 && i <= metrics.length + 1));
-    const f = attr.fairlearn;
-    const summaryRows = [
-        [fairnessTitleIn(report, 'demographic_parity_difference'), f.demographic_parity_difference],
-        [fairnessTitleIn(report, 'demographic_parity_ratio'), f.demographic_parity_ratio],
-        [fairnessTitleIn(report, 'equalized_odds_difference'), f.equalized_odds_difference],
-        [fairnessTitleIn(report, 'equalized_odds_ratio'), f.equalized_odds_ratio],
-        [fairnessTitleIn(report, 'equal_opportunity_difference'), f.equal_opportunity_difference],
-        [fairnessTitleIn(report, 'equal_opportunity_ratio'), f.equal_opportunity_ratio],
-    ].map(([k, v]) => `<tr><td>${e(k)}</td>${html_num((0,format/* formatValue */.Fl)(v))}</tr>`);
-    const checks = report.checks.filter((c) => c.section === 'fairness' && c.scope === attr.name);
+    const checks = checksOfAttribute(report, attr);
     const suffix = chartSuffix(attr, report);
-    const mine = charts.filter((c) => c.name === `selection-rate-${suffix}` || c.name === `count-${suffix}`);
     const insufficient = attr.insufficientGroups.length
-        ? `<p class="muted">Left out of the aggregates (fewer than ${e((0,format/* formatCount */.B4)(report.minGroupSize))} rows or a missing class): ${attr.insufficientGroups.map((k) => `<code>${e(k)}</code>`).join(', ')}.</p>`
+        ? `<p class="muted">Left out of the aggregates (fewer than ${html_e((0,format/* formatCount */.B4)(report.minGroupSize))} rows or a missing class): ${attr.insufficientGroups.map((k) => `<code>${html_e(k)}</code>`).join(', ')}.</p>`
         : '';
-    return (`<h3 id="fairness-${e(chartSuffix(attr, report))}">${e(attr.name)}${attr.attributes.length > 1 ? ` <span class="muted">(${e(attr.attributes.join(' × '))})</span>` : ''}</h3>` +
+    return (`<h3 id="fairness-${html_e(suffix)}">${html_e(attr.name)}${attr.attributes.length > 1 ? ` <span class="muted">(${html_e(attr.attributes.join(' × '))})</span>` : ''}</h3>` +
         (checks.length ? checksTable(checks, false, report.policy.path) : '') +
-        groups +
+        htmlBlocks([groupTableBlock(attr, report)]) +
         insufficient +
-        `<details><summary>Fairness summary (fairlearn definitions, between groups)</summary>${table(['Metric', 'Value'], summaryRows, [false, true])}</details>` +
-        chartFigures(mine));
+        htmlBlocks([{ k: 'charts', names: [`selection-rate-${suffix}`, `count-${suffix}`] }], { charts }));
 }
 /** The chart-name suffix of an attribute (as renderCharts names them). */
 function chartSuffix(attr, report) {
     return attributeChartNames(report)[report.fairness.indexOf(attr)] ?? 'attribute';
-}
-function html_sensitiveNames(report) {
-    const names = new Set();
-    for (const a of report.fairness)
-        for (const x of a.attributes)
-            names.add(x);
-    return names;
-}
-const MALFORMED_HTML = '<p class="muted">This part of the report is malformed and is not shown; see report.json.</p>';
-/** A gate summary of some checks without emoji (fonts without colour emoji show boxes): '✖ 1/2 breached'. */
-function gateCell(checks) {
-    if (checks.length === 0)
-        return '<td class="muted">not gated</td>';
-    const breached = checks.filter((c) => c.outcome !== 'pass').length;
-    const cls = checks.some((c) => c.outcome === 'fail') ? 'fail' : breached > 0 ? 'warn' : 'pass';
-    const icon = cls === 'fail' ? '✖' : cls === 'warn' ? '▲' : '✔';
-    const text = breached > 0 ? `${breached}/${checks.length} breached` : `${checks.length}/${checks.length} passed`;
-    return `<td><span class="st ${cls}">${icon} ${e(text)}</span></td>`;
-}
-function tag(text, cls = 'warn') {
-    return ` <span class="st ${cls}">${e(text)}</span>`;
-}
-/** Method, additivity, model calls; then one ranked table: mean |SHAP|, share, mean SHAP, permutation ± std, proxies. */
-function importanceTables(report) {
-    const ex = section_views_explainabilityOf(report);
-    if (!ex)
-        return '';
-    return section_views_guardSection(() => {
-        const names = html_sensitiveNames(report);
-        const facts = [['Method', `${e(section_views_shapMethodName(ex.method))} <span class="muted">(${e(ex.methodReason ?? '')})</span>`]];
-        if (section_views_isPresent(ex.kernel)) {
-            const k = ex.kernel;
-            facts.push([
-                'Coalitions',
-                e(k.exact === true ? `all ${(0,format/* formatCount */.B4)(k.coalitions)} enumerated (exact)` : `${(0,format/* formatCount */.B4)(k.coalitions)} per row${k.paired === true ? ', paired' : ''}${section_views_lengthOf(k.completeSizes) ? `; sizes ${section_views_list(k.completeSizes, 10).join(', ')} enumerated` : ''}`),
-            ]);
-        }
-        if (section_views_isPresent(ex.tree)) {
-            const t = ex.tree;
-            facts.push([
-                'Trees',
-                e(`${t.operator}: ${(0,format/* formatCount */.B4)(t.trees)} trees, ${(0,format/* formatCount */.B4)(t.nodes)} nodes, ${(0,format/* formatCount */.B4)(t.leaves)} leaves, depth ≤ ${(0,format/* formatCount */.B4)(t.maxDepth)}, post-transform ${t.postTransform}; max |model − parsed trees| ${(0,format/* formatValue */.Fl)(t.maxScoreDifference, 2)}`),
-            ]);
-        }
-        const bg = section_views_isPresent(ex.background) ? ex.background : undefined;
-        facts.push(['Rows', e(`${(0,format/* formatCount */.B4)(ex.explainedRows)} explained; background ${bg ? `${(0,format/* formatCount */.B4)(bg.size)} ${bg.method === 'kmeans' ? 'k-means centres' : 'sampled rows'} from ${(0,format/* formatCount */.B4)(bg.fromRows)}` : 'n/a'}`)]);
-        facts.push(['Space', e(section_views_shapSpaceName(ex.space))]);
-        if (section_views_isPresent(ex.additivityError)) {
-            facts.push(['Additivity error', e(Object.entries(ex.additivityError).slice(0, 3).map(([sp, v]) => `${(0,format/* formatValue */.Fl)(section_views_numberOr(v), 2)} (${section_views_shapSpaceName(sp)})`).join(', '))]);
-        }
-        facts.push(['Model calls', e(section_views_shapModelCallsText(ex))]);
-        if (section_views_isPresent(ex.stability))
-            facts.push(['Stability', e(`Spearman ${(0,format/* formatValue */.Fl)(ex.stability.spearman)} (${ex.stability.method === 'seeds' ? 'two background samples' : 'two halves of the explained rows'})`)]);
-        const uncertainty = section_views_importanceUncertaintyText(ex);
-        if (uncertainty !== '') {
-            const ranges = section_views_rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS).shown.map((f) => `${f.feature} ${section_views_rankRangeOf(ex, String(f.feature)) ?? 'n/a'}`);
-            facts.push(['Rank ranges', e(`${ranges.join(', ')} (${uncertainty}); a gate whose range reaches both sides of its limit is inconclusive`)]);
-        }
-        facts.push(['Top k of the gates', e((0,format/* formatCount */.B4)(ex.topK))]);
-        let out = `<h3>How the attributions were computed</h3>${factsList(facts)}`;
-        if (ex.truncated === true)
-            out += '<p class="st warn">The time budget cut the computation short: fewer rows were explained than the policy asked for.</p>';
-        const perm = section_views_isPresent(ex.permutation) ? ex.permutation : null;
-        const { shown, omitted } = section_views_rankedImportance(ex, MAX_HTML_IMPORTANCE_ROWS);
-        if (shown.length > 0) {
-            const rows = shown.map((f) => {
-                const proxies = section_views_proxiesOf(ex, String(f.feature));
-                const proxyTags = proxies.length
-                    ? tag(`proxy of ${proxies.slice(0, 4).map((a) => `${a.attribute} (${section_views_associationMeasureName(a.measure)} ${(0,format/* formatValue */.Fl)(a.value, 2)})`).join(', ')}`, proxies.some((a) => a.proxyInTopK === true) ? 'warn' : 'muted')
-                    : section_views_list(f.proxyOf, 4).length
-                        ? tag(`proxy of ${section_views_list(f.proxyOf, 4).join(', ')}`)
-                        : '';
-                const sensitive = f.sensitive === true || names.has(String(f.feature)) ? tag('sensitive') : '';
-                const p = perm ? section_views_permutationOf(ex, String(f.feature)) : undefined;
-                return (`<tr><td class="num">${e((0,format/* formatCount */.B4)(f.rank))}</td><td>${e(f.feature)}${sensitive}${proxyTags}</td>` +
-                    `${html_num((0,format/* formatValue */.Fl)(f.meanAbsShap))}${html_num((0,format/* formatPercent */.l9)(f.share))}${html_num((0,format/* formatSigned */.Gp)(f.meanShap))}` +
-                    `${perm ? html_num(p ? `${(0,format/* formatValue */.Fl)(p.mean)} ± ${(0,format/* formatValue */.Fl)(p.std)}` : 'n/a') : ''}</tr>`);
-            });
-            const head = ['Rank', 'Feature', 'Mean |SHAP|', 'Share', 'Mean SHAP', ...(perm ? [`Permutation importance (${e(section_views_permutationMetricName(perm.metric))} ${section_views_permutationChangeWord(perm.metric)}) ± std`] : [])];
-            out += `<h3>Global importance <span class="muted">(mean |SHAP| per raw column, ${e(section_views_shapMethodName(ex.method))}, ${e(section_views_shapSpaceName(ex.space))})</span></h3>`;
-            out += table(head, rows, head.map((_, i) => i !== 1));
-            if (omitted > 0)
-                out += `<p class="muted">${e((0,format/* plural */.LS)(omitted, 'more feature'))} not shown; see report.json.</p>`;
-            out += `<p class="muted">Orange: a sensitive attribute, or a proxy of one ranked in the top ${e((0,format/* formatCount */.B4)(ex.topK))} (what the rank and proxy gates look at); grey: a proxy ranked lower. A proxy is a feature strongly associated with a sensitive attribute (at or above the policy’s proxy thresholds), through which the model can lean on the attribute without seeing it.</p>`;
-            if (perm) {
-                out += `<p class="muted">Permutation importance: ${e(section_views_permutationMetricName(perm.metric))} ${section_views_permutationChangeWord(perm.metric)} when the column is shuffled, mean ± std over ${e((0,format/* plural */.LS)(section_views_numberOr(perm.repeats) ?? 0, 'repeat'))} on ${e((0,format/* plural */.LS)(section_views_numberOr(perm.rows) ?? 0, 'row'))} (unshuffled ${e((0,format/* formatValue */.Fl)(perm.baseline))}).</p>`;
-            }
-        }
-        const strong = section_views_list(ex.associations).filter((a) => section_views_isPresent(a) && a.strong === true);
-        if (strong.length > 0) {
-            const rows = strong.slice(0, 50).map((a) => `<tr${a.proxyInTopK === true ? ' class="warn"' : ''}><td>${e(a.feature)}</td><td>${e(a.attribute)}</td><td>${e(section_views_associationMeasureName(a.measure))}</td>${html_num((0,format/* formatValue */.Fl)(a.value))}${html_num((0,format/* formatValue */.Fl)(a.mutualInformation))}${html_num(a.rank === null ? '—' : (0,format/* formatCount */.B4)(a.rank))}<td>${a.proxyInTopK === true ? `in the top ${e((0,format/* formatCount */.B4)(ex.topK))}` : ''}</td></tr>`);
-            out += `<h3>Proxies of sensitive attributes <span class="muted">(associations at or above the policy threshold)</span></h3>`;
-            out += table(['Feature', 'Attribute', 'Measure', 'Association', 'Normalised mutual information', 'Importance rank', ''], rows, [false, false, false, true, true, true, false]);
-        }
-        return out;
-    }, MALFORMED_HTML);
-}
-/** Per attack and budget, the counterfactual test, and the per-group results at each attack's largest budget. */
-function robustnessTables(report) {
-    const r = section_views_robustnessOf(report);
-    if (!r)
-        return '';
-    return section_views_guardSection(() => {
-        const s = section_views_isPresent(r.sample) ? r.sample : undefined;
-        const fixed = section_views_immutableFeatures(r);
-        let out = factsList([
-            ['Attacked rows', e(s ? `${(0,format/* formatCount */.B4)(s.rows)} (${s.method}: ${(0,format/* formatCount */.B4)(s.positives)} positive, ${(0,format/* formatCount */.B4)(s.negatives)} negative; ${(0,format/* formatCount */.B4)(s.correct)} classified correctly) of ${(0,format/* formatCount */.B4)(s.datasetRows)}` : 'n/a')],
-            ['Perturbations', e(r.units === 'raw' ? 'raw feature units' : 'standard deviations of each feature')],
-            ['Numeric bounds', e(r.bounds === 'none' ? 'none' : 'observed minimum and maximum')],
-            ['Immutable features', fixed.length ? fixed.slice(0, 40).map((f) => `<code>${e(f.feature)}</code>${f.reason ? ` <span class="muted">(${e(f.reason)})</span>` : ''}`).join(', ') : 'none'],
-            ['Model queries', e((0,format/* formatCount */.B4)(r.queries))],
-            ['Seed', e(String(r.seed))],
-        ]);
-        if (r.stopped)
-            out += `<p class="st warn">The battery stopped early (${e(String(r.stopped).replace(/_/g, ' '))}): the results are partial.</p>`;
-        const attackRows = [];
-        for (const a of section_views_list(r.attacks, section_views_MAX_ATTACKS)) {
-            const budgets = section_views_list(a.budgets, section_views_MAX_BUDGETS);
-            const checks = section_views_checksOnAttack(report, String(a.key));
-            budgets.forEach((b, i) => {
-                const groupings = section_views_list(b.groups, section_views_MAX_GROUPINGS)
-                    .map((g) => {
-                    const v = section_views_disparityOf(a, g);
-                    const worst = section_views_mostVulnerableOf(g);
-                    return `${e(g.grouping)} ${e((0,format/* formatValue */.Fl)(v))}${v !== null && worst !== null ? ` <span class="muted">(${e(worst)})</span>` : ''}`;
-                })
-                    .join('<br>');
-                const first = i === 0;
-                attackRows.push(`<tr>${first ? `<td rowspan="${budgets.length}">${e(a.title ?? a.key)}${a.stopped ? tag(`stopped (${String(a.stopped).replace(/_/g, ' ')})`) : ''}<br><span class="muted">${e((0,format/* plural */.LS)(section_views_numberOr(a.queries) ?? 0, 'model query', 'model queries'))}</span></td>` : ''}` +
-                    `<td class="nowrap">${e(section_views_budgetText(a, b.budget))}</td>${html_num((0,format/* formatCount */.B4)(b.rows))}${html_num(`${(0,format/* formatValue */.Fl)(b.accuracyOriginal)} → ${(0,format/* formatValue */.Fl)(b.accuracyUnderAttack)}`)}` +
-                    `${html_num((0,format/* formatValue */.Fl)(b.successRate))}${html_num((0,format/* formatValue */.Fl)(b.flipRate))}${html_num((0,format/* formatValue */.Fl)(b.meanAbsScoreChange))}${html_num((0,format/* formatValue */.Fl)(section_views_isPresent(b.ks) ? b.ks.statistic : null))}` +
-                    `<td class="nowrap">${groupings || '—'}</td>` +
-                    (first
-                        ? `<td class="num" rowspan="${budgets.length}">${e(section_views_medianPerturbationText(a))}</td>${gateCell(checks).replace('<td', `<td rowspan="${budgets.length}"`)}`
-                        : '') +
-                    `</tr>`);
-            });
-        }
-        if (attackRows.length) {
-            out += `<h3>Attacks</h3>`;
-            out += table(['Attack', 'Budget', 'Rows', 'Accuracy: original → under attack', 'Success rate', 'Flip rate', 'Mean |Δscore|', 'KS original vs adversarial', 'Disparity (most vulnerable group)', 'Median min. perturbation', 'Gate'], attackRows, [false, false, true, true, true, true, true, true, false, true, false]);
-            out += `<p class="muted">${e(section_views_ROBUSTNESS_TERMS.attacks)} Rows: attacked rows (noise: noisy copies, several per row). Mean |Δscore|: mean absolute change of the model’s score.</p>`;
-        }
-        // issue #14: the worst case per row over the attacks of each norm, next to what is certified
-        const worstRows = [];
-        for (const w of section_views_list(r.worstCase, 4)) {
-            for (const b of section_views_list(w.budgets, section_views_MAX_BUDGETS)) {
-                const unknown = b.unknown === null || b.unknown === undefined || !b.correct ? '—' : (0,format/* formatPercent */.l9)(b.unknown / b.correct);
-                worstRows.push(`<tr><td>${e(w.norm === 'linf' ? 'L∞' : 'L2')} <span class="muted">(${e(section_views_list(w.attacks, 4).join(' + '))})</span></td>${html_num((0,format/* formatCompact */.h9)(b.epsilon))}` +
-                    `${html_num((0,format/* formatPercent */.l9)(b.successRate))}${html_num(b.certifiedRate === null || b.certifiedRate === undefined ? '—' : (0,format/* formatPercent */.l9)(b.certifiedRate))}${html_num(unknown)}${html_num((0,format/* formatPercent */.l9)(b.robustAccuracy))}</tr>`);
-            }
-        }
-        if (worstRows.length) {
-            const method = section_views_isPresent(r.certification) ? r.certification.method : 'none';
-            out += `<h3>Worst case per row</h3>`;
-            out += table(['Norm (attacks)', 'ε', 'Attacked', 'Certified robust', 'Unknown', 'Robust accuracy'], worstRows, [false, true, true, true, true, true]);
-            out += `<p class="muted">${e(`A row counts as attacked when any attack of the norm flips it within ε. ${method === 'linear' ? 'Certified: the exact minimal perturbation of the linear model.' : method === 'tree_interval' ? 'Certified: interval bounds over the trees (a lower bound on the minimal perturbation).' : 'No certificate for this model.'}`)}</p>`;
-        }
-        const cfRows = [];
-        for (const c of section_views_list(r.counterfactual, section_views_MAX_COUNTERFACTUALS)) {
-            const { shown, omitted } = section_views_counterfactualGroupsByFlipRate(c, 12);
-            const groups = shown.map((g) => `${e(g.key)} ${e((0,format/* formatValue */.Fl)(g.flipRate))} <span class="muted">(n=${e((0,format/* formatCount */.B4)(g.rows))}, mean Δscore ${e((0,format/* formatSigned */.Gp)(g.meanScoreChange))})</span>`).join('<br>');
-            cfRows.push(`<tr><td>${e(c.attribute)}${c.stopped ? tag('stopped') : ''}</td><td>${c.feature === null || c.feature === undefined ? '<span class="muted">not a model input</span>' : `<code>${e(c.feature)}</code>: ${e(section_views_counterfactualMethodText(c))}`}</td>` +
-                `${html_num((0,format/* formatCount */.B4)(c.rows))}${html_num((0,format/* formatValue */.Fl)(c.flipRate))}${html_num((0,format/* formatValue */.Fl)(c.pairFlipRate))}${html_num((0,format/* formatValue */.Fl)(c.meanAbsScoreChange))}${html_num((0,format/* formatValue */.Fl)(c.maxAbsScoreChange))}` +
-                `<td>${groups || '—'}${omitted > 0 ? `<br><span class="muted">+${e((0,format/* formatCount */.B4)(omitted))} more</span>` : ''}</td>${gateCell(section_views_checksOnCounterfactual(report, String(c.attribute)))}</tr>`);
-        }
-        if (cfRows.length) {
-            out += '<h3>Counterfactual test <span class="muted">(only the sensitive attribute changed)</span></h3>';
-            out += table(['Attribute', 'Changed to', 'Rows', 'Flip rate', 'Pair flip rate', 'Mean |Δscore|', 'Max |Δscore|', 'Flip rate by original group', 'Gate'], cfRows, [false, false, true, true, true, true, true, false, false]);
-            out += `<p class="muted">${e(section_views_ROBUSTNESS_TERMS.counterfactual)} By group: flip rate of the rows in that group, their count and the mean signed change of the score (negative: it drops).</p>`;
-        }
-        const groupRows = [];
-        for (const a of section_views_list(r.attacks, section_views_MAX_ATTACKS)) {
-            const b = section_views_largestBudget(a);
-            if (!b)
-                continue;
-            for (const g of section_views_list(b.groups, section_views_MAX_GROUPINGS)) {
-                for (const grp of section_views_list(g.groups, 100)) {
-                    groupRows.push(`<tr${grp.sufficient === false ? ' class="insufficient"' : ''}><td>${e(a.title ?? a.key)}</td><td>${e(section_views_budgetText(a, b.budget))}</td><td>${e(g.grouping)}</td><td>${e(grp.key)}</td>` +
-                        `${html_num((0,format/* formatCount */.B4)(grp.rows))}${html_num((0,format/* formatCount */.B4)(grp.correct))}${html_num((0,format/* formatValue */.Fl)(grp.successRate))}${html_num((0,format/* formatValue */.Fl)(grp.flipRate))}${html_num((0,format/* formatValue */.Fl)(grp.accuracyUnderAttack))}${html_num(section_views_perturbationText(a, grp.medianPerturbation))}${html_num((0,format/* formatValue */.Fl)(grp.ks))}` +
-                        `<td>${grp.sufficient === false ? `no <span class="muted">(${e(grp.insufficientReason ?? 'too few correct rows')})</span>` : 'yes'}</td></tr>`);
-                }
-            }
-        }
-        if (groupRows.length) {
-            out += `<details><summary>Robustness by group (largest budget of each attack; ${e((0,format/* plural */.LS)(groupRows.length, 'row'))})</summary>${table(['Attack', 'Budget', 'Grouping', 'Group', 'Rows', 'Correct', 'Success rate', 'Flip rate', 'Accuracy under attack', 'Median perturbation of flipped rows', 'KS original vs adversarial', 'Used in disparity'], groupRows.slice(0, 600), [false, false, false, false, true, true, true, true, true, true, true, false])}<p class="muted">${e(section_views_ROBUSTNESS_TERMS.groups)}</p></details>`;
-        }
-        return out;
-    }, MALFORMED_HTML);
-}
-/** Before → after per metric, with arrows, the paired interval of the change, significance, the limit and the gate. */
-function baselineTables(report) {
-    const b = section_views_baselineOf(report);
-    if (!b)
-        return '';
-    return section_views_guardSection(() => {
-        const base = section_views_isPresent(b.base) ? b.base : undefined;
-        const fp = (m) => m ? `sha256 <code title="${e(m.sha256)}">${e((0,format/* shortSha */.Fu)(String(m.sha256 ?? '')))}</code> · ${e((0,format/* formatBytes */.z3)(section_views_numberOr(m.bytes)))}` : 'n/a';
-        const iv = section_views_isPresent(b.interval) ? b.interval : null;
-        let out = factsList([
-            ['Base model', `${e(base?.source ?? '')} <span class="muted">${fp(base)}</span>`],
-            ['This pull request', `<span class="muted">${fp(section_views_isPresent(b.current) ? b.current : undefined)}</span>`],
-            ['Status', e(b.status === 'compared' ? 'compared on the same rows' : b.status === 'unchanged' ? 'unchanged: byte-identical to the base model, not rescored (every change is 0)' : 'not compared: the base model could not be scored on this data')],
-            ['Rows', e(`${(0,format/* formatCount */.B4)(b.rows)}${section_views_numberOr(b.decisionsChanged) !== null ? ` · ${(0,format/* plural */.LS)(b.decisionsChanged, 'decision')} changed` : ''}`)],
-            ...(b.dataset ? [['Dataset', e(b.dataset)]] : []),
-            ['Intervals', e(iv ? `${(0,format/* formatCompact */.h9)((section_views_numberOr(iv.level) ?? NaN) * 100)}% paired bootstrap, ${(0,format/* formatCount */.B4)(iv.resamples)} resamples (${iv.method}), seed ${iv.seed}` : 'none')],
-        ]);
-        if (b.status === 'incompatible') {
-            const reason = section_views_incompatibleReason(b);
-            out += `<p class="st warn">Not compared${reason ? `: ${e(reason)}` : ''}. Regression limits could not be checked.</p>`;
-        }
-        const { shown, omitted } = section_views_selectBaselineRows(b, section_views_MAX_BASELINE_ROWS);
-        if (shown.length > 0 && b.status !== 'incompatible') {
-            const rows = shown.map((m) => {
-                const check = section_views_checkOfChange(report, m);
-                const marked = section_views_markedEffect(m);
-                const cls = marked === 'better' ? 'pass' : marked === 'worse' ? 'fail' : '';
-                return (`<tr${check ? ` class="${rowClass(check)}"` : ''}><td>${e(m.title ?? m.id)}${typeof m.note === 'string' ? ` <span class="muted">(${e(m.note)})</span>` : ''}</td>` +
-                    `${html_num((0,format/* formatValue */.Fl)(m.before))}${html_num((0,format/* formatValue */.Fl)(m.after))}` +
-                    `<td class="num"><span class="${cls ? `st ${cls}` : 'st'}" title="${e(`${effectWord(m.effect)}${changeEffectText(m) === 'not significant' ? ' (not significant)' : ''}`)}">${e(section_views_directionArrow(m.direction))} ${e((0,format/* formatSigned */.Gp)(m.delta))}</span></td>` +
-                    `${html_num(section_views_isPresent(m.deltaInterval) ? (0,format/* formatIntervalBounds */.aP)(m.deltaInterval) : '—')}<td>${significanceText(m)}</td>` +
-                    `<td>${e(section_views_maxRegressionText(m) || '—')}</td>${check ? statusCell(check) : '<td class="muted">not gated</td>'}</tr>`);
-            });
-            const level = iv ? section_views_numberOr(iv.level) : null;
-            out += table(['Metric', 'Base', 'This PR', 'Change', level !== null ? `${e((0,format/* formatCompact */.h9)(level * 100))}% CI of change` : 'CI of change', 'Significant', 'Max regression', 'Gate'], rows, [false, true, true, true, true, false, false, false]);
-            if (omitted > 0)
-                out += `<p class="muted">${e((0,format/* plural */.LS)(omitted, 'more metric'))} not shown; see report.json.</p>`;
-            out += '<p class="muted">▲ ▼ direction of the change; green = better, red = worse for that metric, coloured only when the change is significant: its interval excludes 0 (more than resampling noise).</p>';
-        }
-        return out;
-    }, MALFORMED_HTML);
-}
-function listNotes(notes) {
-    if (notes.length === 0)
-        return '';
-    return `<ul class="notes">${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`;
 }
 function renderHtml(report, charts, options = {}) {
     const s = report.summary;
@@ -70895,7 +73421,7 @@ function renderHtml(report, charts, options = {}) {
                 placed.add(c.name);
     }
     const otherCharts = charts.filter((c) => !placed.has(c.name));
-    const breached = breaches_rankedBreaches(report.checks);
+    const breached = rankedBreaches(report.checks);
     const sections = ['data', 'performance', 'fairness', 'robustness', 'explainability', 'baseline'];
     const present = sections.filter((sec) => report.checks.some((c) => c.section === sec) ||
         (sec === 'performance') ||
@@ -70905,86 +73431,71 @@ function renderHtml(report, charts, options = {}) {
         (sec === 'baseline' && report.baseline !== undefined) ||
         (sec === 'data' && report.data !== undefined));
     const parts = [];
-    parts.push(`<header><h1><span class="verdict ${report.verdict}">${verdict}</span>Model risk gate: ${e(policyName)}</h1>` +
-        `<p>${e((0,format/* plural */.LS)(s.checks, 'check'))}: <span class="st pass">${e((0,format/* formatCount */.B4)(s.passed))} passed</span>, ` +
-        `<span class="st fail">${e((0,format/* formatCount */.B4)(s.failed))} failed</span>, <span class="st warn">${e((0,format/* formatCount */.B4)(s.warned))} warned</span>` +
-        `${s.insufficient ? ` (${e((0,format/* formatCount */.B4)(s.insufficient))} with insufficient data)` : ''}.` +
-        `${options.runUrl ? ` <a href="${e(options.runUrl)}">Workflow run</a>` : ''}</p>` +
+    parts.push(`<header><h1><span class="verdict ${report.verdict}">${verdict}</span>Model risk gate: ${html_e(policyName)}</h1>` +
+        `<p>${html_e((0,format/* plural */.LS)(s.checks, 'check'))}: <span class="st pass">${html_e((0,format/* formatCount */.B4)(s.passed))} passed</span>, ` +
+        `<span class="st fail">${html_e((0,format/* formatCount */.B4)(s.failed))} failed</span>, <span class="st warn">${html_e((0,format/* formatCount */.B4)(s.warned))} warned</span>` +
+        `${s.insufficient ? ` (${html_e((0,format/* formatCount */.B4)(s.insufficient))} with insufficient data)` : ''}.` +
+        `${options.runUrl ? ` <a href="${html_e(options.runUrl)}">Workflow run</a>` : ''}</p>` +
+        htmlBlocks(policyChangesBlocks(report)) +
         factsList([
             ['Model', html_fingerprint(report.model)],
-            ['Dataset', `${html_fingerprint(report.dataset)} · ${e((0,format/* formatCount */.B4)(report.dataset.rows))} rows, ${e((0,format/* formatCount */.B4)(report.dataset.positives))} positive (<code>${e(report.dataset.label)}</code> = <code>${e(report.dataset.positiveLabel)}</code>)${report.dataset.favourable?.outcome === 'negative' ? ` · favourable outcome <code>${e(report.dataset.favourable.label)}</code> (the negative class; fairness is measured on it)` : ''}`],
+            ['Dataset', `${html_fingerprint(report.dataset)} · ${html_e((0,format/* formatCount */.B4)(report.dataset.rows))} rows, ${html_e((0,format/* formatCount */.B4)(report.dataset.positives))} positive (<code>${html_e(report.dataset.label)}</code> = <code>${html_e(report.dataset.positiveLabel)}</code>)${report.dataset.favourable?.outcome === 'negative' ? ` · favourable outcome <code>${html_e(report.dataset.favourable.label)}</code> (the negative class; fairness is measured on it)` : ''}`],
             ['Policy', html_fingerprint(report.policy)],
-            ['Decision threshold', e((0,format/* formatCompact */.h9)(report.threshold))],
-            ['Minimum group size', e((0,format/* formatCount */.B4)(report.minGroupSize))],
-            ['Seed', e(String(report.seed))],
+            ['Decision threshold', html_e((0,format/* formatCompact */.h9)(report.threshold))],
+            ['Minimum group size', html_e((0,format/* formatCount */.B4)(report.minGroupSize))],
+            ['Seed', html_e(String(report.seed))],
         ]) +
         `</header>`);
     parts.push(`<nav><ul>${['breaches', 'checks', ...present, ...(otherCharts.length ? ['charts'] : []), 'run']
-        .map((id) => `<li><a href="#${id}">${e(id === 'breaches' ? 'Breached thresholds' : id === 'checks' ? 'All checks' : id === 'run' ? 'Run details' : id === 'charts' ? 'Other charts' : SECTION_TITLES[id])}</a></li>`)
+        .map((id) => `<li><a href="#${id}">${html_e(id === 'breaches' ? 'Breached thresholds' : id === 'checks' ? 'All checks' : id === 'run' ? 'Run details' : id === 'charts' ? 'Other charts' : SECTION_TITLES[id])}</a></li>`)
         .join('')}</ul></nav>`);
     parts.push(`<section id="breaches"><h2>Breached thresholds</h2>${breached.length ? checksTable(breached, true, report.policy.path) : '<p>No threshold was breached.</p>'}</section>`);
-    if (report.notes.length)
-        parts.push(`<section id="notes"><h2>Notes</h2>${listNotes(report.notes)}</section>`);
+    const notes = notesSection(report);
+    if (notes)
+        parts.push(htmlSection(notes));
     parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path)}</section>`);
     for (const sec of present) {
         const checks = report.checks.filter((c) => c.section === sec);
         let body = '';
         if (sec === 'performance') {
             body += checksTable(checks, false, report.policy.path);
-            body += `<div class="charts"><div><h3>Metrics</h3>${metricsTable(report.performance.metrics)}</div><div><h3>Confusion matrix <span class="muted">(threshold ${e((0,format/* formatCompact */.h9)(report.threshold))})</span></h3>${confusionTable(report)}</div></div>`;
-            body += chartFigures(performanceCharts);
+            body += htmlBlocks(performanceBlocks(report), { charts });
         }
         else if (sec === 'fairness') {
             const unscoped = checks.filter((c) => !report.fairness.some((a) => a.name === c.scope));
             if (unscoped.length)
                 body += checksTable(unscoped, false, report.policy.path);
-            const favourable = favourable_words_favourableSentence(report, (l) => `<code>${e(l)}</code>`);
-            if (favourable)
-                body += `<p class="favourable"><strong>${favourable}</strong></p>`;
+            body += htmlBlocks(fairnessOverviewBlocks(report));
             for (const attr of report.fairness)
                 body += fairnessAttribute(report, attr, charts);
         }
         else if (sec === 'robustness') {
-            body += checksTable(checks, false, report.policy.path) + robustnessTables(report) + chartFigures(robustnessCharts);
+            const rob = robustnessSection(report);
+            body += checksTable(checks, false, report.policy.path) + (rob ? htmlBlocks(rob.blocks, { charts }) : '');
         }
         else if (sec === 'data') {
             body += checksTable(checks, false, report.policy.path) + renderDataHtml(report, charts);
         }
         else if (sec === 'explainability') {
-            body += checksTable(checks, false, report.policy.path) + importanceTables(report) + chartFigures(importanceCharts);
+            const ex = explainabilitySection(report);
+            body += checksTable(checks, false, report.policy.path) + (ex ? htmlBlocks(ex.blocks, { charts }) : '');
         }
         else {
-            body += baselineTables(report) + checksTable(checks, false, report.policy.path);
+            const base = baselineSection(report);
+            body += (base ? htmlBlocks(base.blocks, { charts }) : '') + checksTable(checks, false, report.policy.path);
         }
-        parts.push(`<section id="${sec}"><h2>${e(SECTION_TITLES[sec])}</h2>${body}</section>`);
+        parts.push(`<section id="${sec}"><h2>${html_e(SECTION_TITLES[sec])}</h2>${body}</section>`);
     }
     if (otherCharts.length)
         parts.push(`<section id="charts"><h2>Other charts</h2>${chartFigures(otherCharts)}</section>`);
-    const info = report.model.info;
-    const io = (xs) => xs.map((x) => `<code>${e(x.name)}</code> ${e(x.type)} [${e(x.shape.map((d) => (d === null ? '?' : String(d))).join(', '))}]`).join('<br>');
-    parts.push(`<section id="run"><h2>Run details</h2>` +
-        factsList([
-            ['Tool', e(`${report.tool.name} ${report.tool.version}`)],
-            ['Created', e(report.createdAt)],
-            ['Report schema', e(String(report.schemaVersion))],
-            ['Runtime', e(`${info.runtime} ${info.runtimeVersion}`)],
-            ['Model producer', e(info.producer)],
-            ...(info.translated ? [['Translated from', e(`${info.translated.format}: ${info.translated.estimator}`)]] : []),
-            ...(info.artifact ? [['Artifact scan', e([artifact_artifactSummaryText(info.artifact), ...artifact_alertFindings(info.artifact).map((f) => f.message)].join(' · '))]] : []),
-            ['Score output', `<code>${e(info.scoreOutput)}</code> (${e(info.outputKind)}, positive index ${e(String(info.positiveIndex))})${info.zipMapBypassed ? ' · ZipMap bypassed' : ''}`],
-            ['Model inputs', io(info.inputs)],
-            ['Model outputs', io(info.outputs)],
-            ['Timings', e(Object.entries(report.timings).map(([k, v]) => `${k} ${(0,format/* formatDuration */.a3)(v)}`).join(' · '))],
-        ]) +
-        listNotes(info.notes) +
-        `</section>`);
-    parts.push(`<footer>Generated by ${e(report.tool.name)} ${e(report.tool.version)} at ${e(report.createdAt)}. Self-contained: no scripts, no network requests.</footer>`);
+    parts.push(`<section id="run"><h2>Run details</h2>${htmlBlocks(runSection(report).blocks)}</section>`);
+    parts.push(`<footer>Generated by ${html_e(report.tool.name)} ${html_e(report.tool.version)} at ${html_e(report.createdAt)}. Self-contained: no scripts, no network requests.</footer>`);
     return (`<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
         `<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">` +
         `<meta name="viewport" content="width=device-width, initial-scale=1">` +
         `<meta name="color-scheme" content="light dark">` +
         `<meta name="referrer" content="no-referrer">` +
-        `<title>${e(`${verdict}: ${policyName} — model risk gate`)}</title>` +
+        `<title>${html_e(`${verdict}: ${policyName} — model risk gate`)}</title>` +
         `<style>${STYLE.trim()}</style></head>` +
         `<body><main>${parts.join('\n')}</main></body></html>\n`);
 }
@@ -71914,10 +74425,10 @@ function renderSarif(report, opts) {
         }
     }
     const rules = ruleIds.map((id) => buildRule(id, report.dataset.favourable?.outcome));
-    const breached = breaches_rankedBreaches(report.checks).filter((c) => ruleIndex.has(c.ruleId));
+    const breached = rankedBreaches(report.checks).filter((c) => ruleIndex.has(c.ruleId));
     let results = breached.slice(0, maxResults).map((c) => buildResult(c, ruleIndex.get(c.ruleId)));
     // issue #11: artifact-scan warnings of the model file, as results of the model-artifact rule
-    const artifactAlerts = artifact_alertFindings(artifactOf(report));
+    const artifactAlerts = alertFindings(artifactOf(report));
     if (artifactAlerts.length > 0) {
         const rule = buildRule(MODEL_ARTIFACT_RULE);
         rule.properties['security-severity'] = MODEL_ARTIFACT_SECURITY_SEVERITY;
@@ -72009,13 +74520,59 @@ function sarifLimitProblems(log) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./build/report/sections/verdict.js
+/** The verdict's counts, said once for the job summary, the comment and the terminal ('3 failed (1 not run)', …). */
+
+
+
+function onInsufficient(k, notRun = 0) {
+    const parts = [k > 0 ? `${(0,format/* formatCount */.B4)(k)} on insufficient data` : '', notRun > 0 ? `${(0,format/* formatCount */.B4)(notRun)} not run` : ''].filter((x) => x !== '');
+    return parts.length ? ` (${parts.join(', ')})` : '';
+}
+function verdictCounts(report) {
+    const n = outcomeCounts(report.checks);
+    const out = [];
+    if (n.failed > 0)
+        out.push({ words: `${(0,format/* formatCount */.B4)(n.failed)} failed`, extra: onInsufficient(n.failedInsufficient, n.failedNotRun), level: 'fail' });
+    if (n.warned > 0)
+        out.push({ words: `${(0,format/* formatCount */.B4)(n.warned)} warned`, extra: onInsufficient(n.warnedInsufficient, n.warnedNotRun), level: 'warn' });
+    out.push({ words: `${(0,format/* formatCount */.B4)(n.passed)} passed`, extra: '' });
+    if (n.notGated > 0)
+        out.push({ words: `${(0,format/* formatCount */.B4)(n.notGated)} not gated (insufficient data)`, extra: '' });
+    return out;
+}
+/** '**1 failed** · 10 passed — 11 checks of `model.onnx` on `test.csv` (16,281 rows), policy `policy.yml`'. */
+function verdictLine(report) {
+    const counts = verdictCounts(report).flatMap((c, i) => [...(i > 0 ? [' · '] : []), c.level === 'fail' ? strong(c.words) : c.words, c.extra]);
+    return [
+        ...counts,
+        ` — ${plural(report.checks.length, 'check')} of `,
+        code(report.model.path),
+        ' on ',
+        code(report.dataset.path),
+        ` (${plural(report.dataset.rows, 'row')}), policy `,
+        code(report.policy.path),
+    ];
+}
+
 ;// CONCATENATED MODULE: ./build/report/text.js
 /**
  * The CLI's terminal output: verdict line, an aligned table of every check (breached first), the breached
  * thresholds as `file:line:col: level: message` lines (clickable in editors and terminals), the comparison with the
  * base model (metric before -> after, change), one line per robustness attack, the top features, and notes.
- * Pure: Report -> string. ANSI colour only when opts.color; names from data are stripped of escape sequences.
+ * Pure: Report -> string. The sections are the summary's documents (src/report/sections/*) written by doc/text.ts.
+ * ANSI colour only when opts.color; names from data are stripped of escape sequences.
  */
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -72023,95 +74580,12 @@ function sarifLimitProblems(log) {
 
 /** Most rows of the baseline block in the terminal. */
 const TEXT_BASELINE_ROWS = 20;
-const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m' };
-function text_paint(text, color, ...styles) {
-    if (!color || styles.length === 0)
-        return text;
-    return `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}`;
-}
-/** Code points, so that alignment is right for accented names (wide CJK characters are not measured). */
-function width(s) {
-    return [...s].length;
-}
-function fit(s, w) {
-    const chars = [...s];
-    if (chars.length <= w)
-        return s + ' '.repeat(w - chars.length);
-    return `${chars.slice(0, Math.max(0, w - 1)).join('')}…`;
-}
-/** Most lines one table cell may wrap onto; a longer name is cut with '…' on the last one. */
-const MAX_CELL_LINES = 3;
-/**
- * Words of `s` on lines of at most `w` code points (a word longer than a line is split), at most MAX_CELL_LINES
- * lines, the last cut with '…' when text remains. Always at least one line.
- */
-function wrapCell(s, w) {
-    const width1 = Math.max(1, w);
-    const lines = [];
-    let current = '';
-    for (const word of s.split(' ').filter((x) => x !== '')) {
-        let rest = [...word];
-        const candidate = current === '' ? rest.length : [...current].length + 1 + rest.length;
-        if (candidate <= width1) {
-            current = current === '' ? word : `${current} ${word}`;
-            continue;
-        }
-        if (current !== '')
-            lines.push(current);
-        current = '';
-        while (rest.length > width1) {
-            lines.push(rest.slice(0, width1).join(''));
-            rest = rest.slice(width1);
-        }
-        current = rest.join('');
-    }
-    if (current !== '' || lines.length === 0)
-        lines.push(current);
-    if (lines.length <= MAX_CELL_LINES)
-        return lines;
-    // The next line did not fit on the last kept one, so joining them overflows and fit() cuts with '…'.
-    const kept = lines.slice(0, MAX_CELL_LINES);
-    kept[MAX_CELL_LINES - 1] = fit(`${kept[MAX_CELL_LINES - 1]} ${lines.slice(MAX_CELL_LINES).join(' ')}`, width1);
-    return kept;
-}
-function fitRight(s, w) {
-    const n = width(s);
-    return n >= w ? s : ' '.repeat(w - n) + s;
-}
-/** 'FAIL', 'WARN', 'PASS', 'INSUFFICIENT' and its colour. */
-function statusWord(check) {
-    if (check.status === 'not-run')
-        return { word: 'NOT RUN', style: check.outcome === 'fail' ? 'red' : 'yellow' };
-    if (check.status === 'insufficient' && check.evidence?.insufficientKind !== undefined && check.evidence.insufficientKind !== 'data') {
-        return { word: 'INCONCLUSIVE', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
-    }
-    if (check.status === 'insufficient')
-        return { word: 'INSUFFICIENT', style: check.outcome === 'fail' ? 'red' : check.outcome === 'warn' ? 'yellow' : 'cyan' };
-    if (check.status === 'pass')
-        return { word: 'PASS', style: 'green' };
-    return check.outcome === 'fail' ? { word: 'FAIL', style: 'red' } : { word: 'WARN', style: 'yellow' };
-}
-function text_checkName(check) {
-    const suffix = check.scope !== undefined ? ` (${check.scope})` : '';
-    const title = suffix !== '' && check.title.endsWith(suffix) ? check.title.slice(0, -suffix.length) : check.title;
-    return (0,report_escape/* sanitizeTerminal */.iz)(title);
-}
 /** The verdict line and what was evaluated. */
 function renderTextHeader(report, color = false) {
-    const n = breaches_outcomeCounts(report.checks);
     const pass = report.verdict === 'pass';
     const verdict = text_paint(pass ? '✔ PASS' : '✖ FAIL', color, 'bold', pass ? 'green' : 'red');
-    const onInsufficient = (k, notRun = 0) => {
-        const parts = [k > 0 ? `${(0,format/* formatCount */.B4)(k)} on insufficient data` : '', notRun > 0 ? `${(0,format/* formatCount */.B4)(notRun)} not run` : ''].filter((x) => x !== '');
-        return parts.length ? ` (${parts.join(', ')})` : '';
-    };
-    const counts = [
-        n.failed > 0 ? text_paint(`${(0,format/* formatCount */.B4)(n.failed)} failed`, color, 'red') + onInsufficient(n.failedInsufficient, n.failedNotRun) : '',
-        n.warned > 0 ? text_paint(`${(0,format/* formatCount */.B4)(n.warned)} warned`, color, 'yellow') + onInsufficient(n.warnedInsufficient, n.warnedNotRun) : '',
-        `${(0,format/* formatCount */.B4)(n.passed)} passed`,
-        n.notGated > 0 ? `${(0,format/* formatCount */.B4)(n.notGated)} not gated (insufficient data)` : '',
-    ].filter((x) => x !== '');
-    const line1 = `${verdict}  model-risk-gate: ${counts.join(', ')} (${(0,format/* plural */.LS)(n.checks, 'check')})`;
+    const counts = verdictCounts(report).map((c) => (c.level ? text_paint(c.words, color, c.level === 'fail' ? 'red' : 'yellow') : c.words) + c.extra);
+    const line1 = `${verdict}  model-risk-gate: ${counts.join(', ')} (${(0,format/* plural */.LS)(report.checks.length, 'check')})`;
     const line2 = `  model ${(0,report_escape/* sanitizeTerminal */.iz)(report.model.path, { maxLength: 80 })} (sha256 ${(0,format/* shortSha */.Fu)(report.model.sha256)})` +
         ` · data ${(0,report_escape/* sanitizeTerminal */.iz)(report.dataset.path, { maxLength: 80 })} (${(0,format/* plural */.LS)(report.dataset.rows, 'row')})` +
         ` · policy ${(0,report_escape/* sanitizeTerminal */.iz)(report.policy.path, { maxLength: 80 })} · seed ${report.seed}`;
@@ -72119,59 +74593,19 @@ function renderTextHeader(report, color = false) {
     const line3 = t
         ? `\n${text_paint(`  fairness on the favourable outcome ${(0,report_escape/* sanitizeTerminal */.iz)(t.label, { maxLength: 40 })} (the positive class ${(0,report_escape/* sanitizeTerminal */.iz)(t.adverseLabel, { maxLength: 40 })} is adverse): selection rate = rate of ${(0,report_escape/* sanitizeTerminal */.iz)(t.label, { maxLength: 40 })} decisions; the lowest group is the one flagged ${(0,report_escape/* sanitizeTerminal */.iz)(t.adverseLabel, { maxLength: 40 })} most`, color, 'dim')}`
         : '';
-    return `${line1}\n${text_paint(line2, color, 'dim')}${line3}`;
+    const loosened = policyChangesBlocks(report);
+    const line4 = loosened.length ? `\n${text_paint(textBlocks(loosened), color, 'yellow')}` : '';
+    return `${line1}\n${text_paint(line2, color, 'dim')}${line3}${line4}`;
 }
 /** The checks table, breached first (then passing checks closest to their threshold first). */
 function renderTextTable(report, opts = {}) {
-    const color = opts.color ?? false;
-    const total = Math.max(60, Math.trunc(opts.width ?? 100));
     if (report.checks.length === 0)
         return '  (the policy names no checks)';
-    const checks = [...report.checks].sort(compareBySeverity);
-    const rows = checks.map((c) => ({
-        check: c,
-        status: statusWord(c),
-        name: text_checkName(c),
-        scope: c.scope === undefined ? '' : (0,report_escape/* sanitizeTerminal */.iz)(c.scope),
-        value: (0,format/* formatCheckValue */.vk)(c),
-        threshold: (0,format/* formatThresholdAscii */.AT)(c.threshold),
-        margin: (0,format/* formatCheckMargin */.mi)(c),
-    }));
-    const head = { status: 'STATUS', name: 'CHECK', scope: 'SCOPE', value: 'VALUE', threshold: 'THRESHOLD', margin: 'MARGIN' };
-    const w = {
-        status: Math.max(width(head.status), ...rows.map((r) => width(r.status.word))),
-        name: Math.max(width(head.name), ...rows.map((r) => width(r.name))),
-        scope: Math.max(width(head.scope), ...rows.map((r) => width(r.scope))),
-        value: Math.max(width(head.value), ...rows.map((r) => width(r.value))),
-        threshold: Math.max(width(head.threshold), ...rows.map((r) => width(r.threshold))),
-        margin: Math.max(width(head.margin), ...rows.map((r) => width(r.margin))),
-    };
-    const gaps = 2 + 2 * 5; // indent + gaps between 6 columns
-    const fixed = w.status + w.value + w.threshold + w.margin + gaps;
-    const room = total - fixed;
-    // Share the remaining width between check and scope, the check name getting at least 60%.
-    if (w.name + w.scope > room) {
-        const scope = Math.min(w.scope, Math.max(width(head.scope), Math.floor(room * 0.4)));
-        w.scope = scope;
-        w.name = Math.max(width(head.name), room - scope);
-    }
-    const line = (r, style) => `  ${text_paint(fit(r.status, w.status), color, ...(style ? [style] : []))}  ${fit(r.name, w.name)}  ${fit(r.scope, w.scope)}  ` +
-        `${fitRight(r.value, w.value)}  ${fit(r.threshold, w.threshold)}  ${fitRight(r.margin, w.margin)}`;
-    const out = [text_paint(line(head).trimEnd(), color, 'bold')];
-    for (const r of rows) {
-        // A name or scope wider than its column wraps onto continuation lines (the other columns stay on the first).
-        const names = wrapCell(r.name, w.name);
-        const scopes = wrapCell(r.scope, w.scope);
-        out.push(line({ ...r, name: names[0] ?? '', scope: scopes[0] ?? '', status: r.status.word }, r.status.style).trimEnd());
-        for (let i = 1; i < Math.max(names.length, scopes.length); i++) {
-            out.push(line({ status: '', name: names[i] ?? '', scope: scopes[i] ?? '', value: '', threshold: '', margin: '' }).trimEnd());
-        }
-    }
-    return out.join('\n');
+    return textTable(checksTableBlock(report.checks, { policyPath: report.policy.path }), opts).join('\n');
 }
 /** `file:line:col: error: message` per breached check, worst first. Empty string when nothing breached. */
 function renderTextBreaches(report, color = false) {
-    const breached = breaches_rankedBreaches(report.checks);
+    const breached = rankedBreaches(report.checks);
     if (breached.length === 0)
         return '';
     return breached
@@ -72186,104 +74620,23 @@ function renderTextBreaches(report, color = false) {
 }
 /** Notes, one per line. Empty string when none. */
 function renderTextNotes(report) {
-    const notes = report.notes.concat(report.model.info.notes ?? []);
-    if (notes.length === 0)
-        return '';
-    return ['Notes:', ...notes.slice(0, 50).map((n) => `  - ${(0,report_escape/* sanitizeTerminal */.iz)(n, { maxLength: 300 })}`)].join('\n');
+    const s = notesSection(report);
+    return s ? textSection(s) : '';
 }
-const EFFECT_STYLE = { better: 'green', worse: 'red' };
-/**
- * The comparison with the base model: one line per metric, 'ROC AUC  0.9212 -> 0.9044  ▼ -0.0169 [-0.0192, -0.0146]
- * worse  FAIL'. Empty string without a baseline section.
- */
+/** The comparison with the base model: what was compared, then metric, base -> PR, change, interval, gate. */
 function renderTextBaseline(report, opts = {}) {
-    const b = section_views_baselineOf(report);
-    if (!b)
-        return '';
-    const color = opts.color ?? false;
-    return section_views_guardSection(() => {
-        const source = (0,report_escape/* sanitizeTerminal */.iz)(b.base?.source ?? 'the base model', { maxLength: 120 });
-        if (b.status === 'incompatible') {
-            const reason = section_views_incompatibleReason(b);
-            return `Baseline: not compared with ${source}${reason ? `: ${(0,report_escape/* sanitizeTerminal */.iz)(reason, { maxLength: 200 })}` : ''}`;
-        }
-        const head = b.status === 'unchanged'
-            ? `Baseline: the model is identical to ${source} (not rescored; every change is 0)`
-            : `Baseline: compared with ${source} on ${(0,format/* plural */.LS)(section_views_numberOr(b.rows) ?? 0, 'row')}` +
-                (section_views_numberOr(b.decisionsChanged) !== null ? ` (${(0,format/* plural */.LS)(b.decisionsChanged, 'decision')} changed)` : '');
-        const { shown, omitted } = section_views_selectBaselineRows(b, TEXT_BASELINE_ROWS);
-        const rows = shown.map((m) => {
-            const check = section_views_checkOfChange(report, m);
-            return {
-                name: (0,report_escape/* sanitizeTerminal */.iz)(m.title ?? m.id, { maxLength: 50 }),
-                values: `${(0,format/* formatValue */.Fl)(m.before)} -> ${(0,format/* formatValue */.Fl)(m.after)}`,
-                delta: `${section_views_directionArrow(m.direction)} ${(0,format/* formatSigned */.Gp)(m.delta)}`,
-                ci: section_views_isPresent(m.deltaInterval) ? `[${(0,format/* formatValue */.Fl)(m.deltaInterval.low)}, ${(0,format/* formatValue */.Fl)(m.deltaInterval.high)}]` : '',
-                effect: changeEffectText(m),
-                style: EFFECT_STYLE[String(section_views_markedEffect(m))],
-                gate: check ? `${statusWord(check).word} (${section_views_maxRegressionText(m)})` : '',
-                gateStyle: check ? statusWord(check).style : undefined,
-            };
-        });
-        const w = (k) => Math.max(0, ...rows.map((r) => width(r[k])));
-        const wn = w('name');
-        const wv = w('values');
-        const wd = w('delta');
-        const wc = w('ci');
-        const we = w('effect');
-        const lines = rows.map((r) => `  ${fit(r.name, wn)}  ${fitRight(r.values, wv)}  ${text_paint(fitRight(r.delta, wd), color, ...(r.style ? [r.style] : []))}  ${fit(r.ci, wc)}  ${fit(r.effect, we)}  ${r.gate ? text_paint(r.gate, color, ...(r.gateStyle ? [r.gateStyle] : [])) : ''}`.trimEnd());
-        if (omitted > 0)
-            lines.push(`  (${(0,format/* plural */.LS)(omitted, 'more metric')} in the JSON report)`);
-        return [head + (rows.length ? ':' : ''), ...lines].join('\n');
-    }, 'Baseline: (malformed section; see the JSON report)');
+    const s = baselineSection(report);
+    return s ? textSection(s, { ...opts, maxRows: TEXT_BASELINE_ROWS }) : '';
 }
-/** One line per attack (its largest budget) and per counterfactual attribute. Empty string without robustness. */
-function renderTextRobustness(report) {
-    const r = section_views_robustnessOf(report);
-    if (!r)
-        return '';
-    return section_views_guardSection(() => {
-        const s = section_views_isPresent(r.sample) ? r.sample : undefined;
-        const head = `Robustness: ${s ? `${(0,format/* plural */.LS)(section_views_numberOr(s.rows) ?? 0, 'row')} attacked (${(0,format/* formatCount */.B4)(s.correct)} classified correctly)` : 'attacks'}, perturbations in ${r.units === 'raw' ? 'raw units' : 'std'}${r.stopped ? `; stopped early (${(0,report_escape/* sanitizeTerminal */.iz)(r.stopped)})` : ''}:`;
-        const attacks = section_views_list(r.attacks, section_views_MAX_ATTACKS).map((a) => {
-            const b = section_views_largestBudget(a);
-            const title = (0,report_escape/* sanitizeTerminal */.iz)(a.title ?? a.key, { maxLength: 60 });
-            if (!b)
-                return `  ${title}: no result`;
-            return (`  ${title} @ ${section_views_budgetText(a, b.budget)}: accuracy ${(0,format/* formatValue */.Fl)(b.accuracyOriginal)} -> ${(0,format/* formatValue */.Fl)(b.accuracyUnderAttack)}, ` +
-                `success rate ${(0,format/* formatValue */.Fl)(b.successRate)}, median min. perturbation ${section_views_medianPerturbationText(a)}, KS ${(0,format/* formatValue */.Fl)(section_views_isPresent(b.ks) ? b.ks.statistic : null)}` +
-                `${a.stopped ? ` (stopped: ${(0,report_escape/* sanitizeTerminal */.iz)(a.stopped)})` : ''}`);
-        });
-        const counterfactual = section_views_list(r.counterfactual, section_views_MAX_COUNTERFACTUALS).map((c) => `  Counterfactual ${(0,report_escape/* sanitizeTerminal */.iz)(c.attribute, { maxLength: 60 })}: flip rate ${(0,format/* formatValue */.Fl)(c.flipRate)}, mean |Δscore| ${(0,format/* formatValue */.Fl)(c.meanAbsScoreChange)}` +
-            ` (${(0,format/* plural */.LS)(section_views_numberOr(c.rows) ?? 0, 'row')})`);
-        const worst = section_views_list(r.worstCase, 4).map((w) => {
-            const b = section_views_list(w.budgets, 20).at(-1);
-            if (!b)
-                return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'}: no result`;
-            const certified = b.certifiedRate === null || b.certifiedRate === undefined ? '' : `, certified robust ${(0,format/* formatValue */.Fl)(b.certifiedRate)}, unknown ${(0,format/* plural */.LS)(section_views_numberOr(b.unknown) ?? 0, 'row')}`;
-            return `  Worst case ${w.norm === 'linf' ? 'L∞' : 'L2'} @ ε ${(0,format/* formatCompact */.h9)(b.epsilon)}: attacked ${(0,format/* formatValue */.Fl)(b.successRate)}${certified}, robust accuracy ${(0,format/* formatValue */.Fl)(b.robustAccuracy)}`;
-        });
-        return [head, ...attacks, ...worst, ...counterfactual].join('\n');
-    }, 'Robustness: (malformed section; see the JSON report)');
+/** The attack battery, the worst case per row and the counterfactual test. */
+function renderTextRobustness(report, opts = {}) {
+    const s = robustnessSection(report, { details: false });
+    return s ? textSection(s, opts) : '';
 }
-/** The top features by mean |SHAP|, one per line, sensitive attributes and proxies marked. */
-function renderTextExplainability(report) {
-    const e = section_views_explainabilityOf(report);
-    if (!e)
-        return '';
-    return section_views_guardSection(() => {
-        const { shown, omitted } = section_views_rankedImportance(e, TEXT_IMPORTANCE_ROWS);
-        const head = `Explainability: ${section_views_shapMethodName(e.method)} on ${(0,format/* plural */.LS)(section_views_numberOr(e.explainedRows) ?? 0, 'row')} (${section_views_shapSpaceName(e.space)}), top ${(0,format/* formatCount */.B4)(shown.length)} of ${(0,format/* formatCount */.B4)(shown.length + omitted)} features (mean |SHAP|, share):`;
-        const names = shown.map((f) => (0,report_escape/* sanitizeTerminal */.iz)(f.feature, { maxLength: 40 }));
-        const wn = Math.max(0, ...names.map(width));
-        const lines = shown.map((f, i) => {
-            const proxies = section_views_proxiesOf(e, String(f.feature)).map((a) => (0,report_escape/* sanitizeTerminal */.iz)(a.attribute, { maxLength: 40 }));
-            const flags = [f.sensitive === true ? 'sensitive attribute' : '', proxies.length ? `proxy of ${proxies.slice(0, 4).join(', ')}` : ''].filter((x) => x !== '');
-            const range = section_views_rankRangeOf(e, String(f.feature));
-            return `  ${fitRight((0,format/* formatCount */.B4)(f.rank), 3)}. ${fit(names[i], wn)}  ${(0,format/* formatValue */.Fl)(f.meanAbsShap)}  ${fitRight((0,format/* formatPercent */.l9)(f.share), 6)}${flags.length ? `  (${flags.join('; ')})` : ''}${range ? `  rank range ${range}` : ''}`;
-        });
-        return [head, ...lines].join('\n');
-    }, 'Explainability: (malformed section; see the JSON report)');
+/** The method and the top features by mean |SHAP|, sensitive attributes and proxies flagged. */
+function renderTextExplainability(report, opts = {}) {
+    const s = explainabilitySection(report);
+    return s ? textSection(s, { ...opts, maxRows: TEXT_IMPORTANCE_ROWS }) : '';
 }
 /** The whole terminal output. */
 function renderText(report, opts = {}) {
@@ -72292,9 +74645,10 @@ function renderText(report, opts = {}) {
         renderTextHeader(report, color),
         renderTextTable(report, opts),
         renderTextBreaches(report, color),
+        renderDataText(report, opts),
         renderTextBaseline(report, opts),
-        renderTextRobustness(report),
-        renderTextExplainability(report),
+        renderTextRobustness(report, opts),
+        renderTextExplainability(report, opts),
         renderTextNotes(report),
     ];
     return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
@@ -72333,6 +74687,7 @@ function describeFailure(error, workspace) {
  *   model-risk-gate inspect model.onnx
  * Exit 0 = pass, 1 = the model breached the policy, 2 = the policy, data or model could not be used.
  */
+
 
 
 
@@ -72423,11 +74778,27 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
             write(USAGE);
             return command === undefined && !values.help ? 2 : 0;
         }
+        const minutes = values['time-budget'] !== undefined ? Number(values['time-budget']) : 20;
+        if (!Number.isFinite(minutes) || minutes <= 0)
+            throw new errors/* UserError */.yo(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
+        // the commands that load a model or a dataset outside runGate get the same hard stop on time and memory (a hostile
+        // model can loop or allocate gigabytes inside one blocking onnxruntime call; issue #10)
+        const guarded = async (fn) => {
+            const budgetMs = minutes * 60_000;
+            const dog = startWatchdog({ hardDeadline: hardDeadlineOf(Date.now(), budgetMs), budgetMs });
+            dog.stage(command);
+            try {
+                return await fn();
+            }
+            finally {
+                dog.stop();
+            }
+        };
         if (command === 'init') {
             // issue #13: a starter policy from a model and a dataset (never overwrites a file)
             if (!values.model || !values.data)
                 throw new errors/* UserError */.yo("init needs a model and a dataset: 'model-risk-gate init --model model.onnx --data eval.csv [--reference train.csv] [-o policy.yml]'");
-            const r = await runInit({ model: values.model, data: values.data, ...(values.reference ? { reference: values.reference } : {}), ...(values.output ? { output: values.output } : {}), workspace: (0,external_node_path_.resolve)(values.workspace ?? workspaceDefault), cwd: process.cwd() });
+            const r = await guarded(() => runInit({ model: values.model, data: values.data, ...(values.reference ? { reference: values.reference } : {}), ...(values.output ? { output: values.output } : {}), workspace: (0,external_node_path_.resolve)(values.workspace ?? workspaceDefault), cwd: process.cwd() }));
             const shown = (0,external_node_path_.relative)(process.cwd(), r.file) || r.file;
             write(`Wrote ${shown}: label ${r.label} = ${r.positiveLabel}${r.sensitive.length ? `, sensitive ${r.sensitive.join(', ')}` : ''}. Review it, then run: model-risk-gate check --policy ${shown}`);
             return 0;
@@ -72436,9 +74807,12 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
             const file = positionals[1];
             if (!file)
                 throw new errors/* UserError */.yo("inspect needs a model file: 'model-risk-gate inspect model.onnx'");
-            const info = await inspectAnyModel((0,external_node_path_.resolve)(file), { displayPath: file });
-            if (values.data)
-                info.data = await checkCsv((0,external_node_path_.resolve)(values.data), values.data, info.inputs);
+            const info = await guarded(async () => {
+                const i = await inspectAnyModel((0,external_node_path_.resolve)(file), { displayPath: file });
+                if (values.data)
+                    i.data = await checkCsv((0,external_node_path_.resolve)(values.data), values.data, i.inputs);
+                return i;
+            });
             write(values.json ? jsonWithoutCommands(JSON.stringify(info, null, 2)) : renderInspect(info));
             return info.data && !info.data.ok ? 2 : 0;
         }
@@ -72448,7 +74822,7 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
                 throw new errors/* UserError */.yo("convert needs a model file and an output: 'model-risk-gate convert model.joblib -o model.onnx'");
             if ((0,external_node_path_.resolve)(values.output) === (0,external_node_path_.resolve)(file))
                 throw new errors/* UserError */.yo('convert would overwrite its input: give another -o file');
-            const r = await convertModel((0,external_node_path_.resolve)(file), file, (0,external_node_path_.resolve)(values.output));
+            const r = await guarded(() => convertModel((0,external_node_path_.resolve)(file), file, (0,external_node_path_.resolve)(values.output)));
             write(`Wrote ${values.output} (${r.bytes} bytes): ONNX graph of ${r.from}; inputs ${r.inputs.join(', ')}`);
             return 0;
         }
@@ -72457,7 +74831,7 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
             if (values.index === undefined || values.of === undefined || !values.output)
                 throw new errors/* UserError */.yo("shard needs --index, --of and an output: 'model-risk-gate shard --policy policy.yml --index 0 --of 4 -o shard-0.bin'");
             const policyArg = values.policy ?? '.github/model-policy.yml';
-            const shard = await runShard({ policyFile: (0,external_node_path_.isAbsolute)(policyArg) ? policyArg : (0,external_node_path_.resolve)(process.cwd(), policyArg), workspace: (0,external_node_path_.resolve)(values.workspace ?? workspaceDefault), index: Number(values.index), of: Number(values.of) });
+            const shard = await guarded(() => runShard({ policyFile: (0,external_node_path_.isAbsolute)(policyArg) ? policyArg : (0,external_node_path_.resolve)(process.cwd(), policyArg), workspace: (0,external_node_path_.resolve)(values.workspace ?? workspaceDefault), index: Number(values.index), of: Number(values.of) }));
             (0,safe_fs/* writeOutputFile */.BF)((0,external_node_path_.resolve)(values.output), encodeShard(shard), (0,external_node_path_.resolve)(values.workspace ?? workspaceDefault)); // never through a planted symlink
             write(`Wrote ${values.output}: shard ${shard.header.index} of ${shard.header.of}, rows ${shard.header.start}..${shard.header.end - 1} of ${shard.header.rows}`);
             return 0;
@@ -72470,9 +74844,6 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
         const workspace = (0,external_node_path_.resolve)(values.workspace ?? workspaceDefault);
         const policyArg = values.policy ?? '.github/model-policy.yml';
         const policyFile = (0,external_node_path_.isAbsolute)(policyArg) ? policyArg : (0,external_node_path_.resolve)(process.cwd(), policyArg);
-        const minutes = values['time-budget'] !== undefined ? Number(values['time-budget']) : 20;
-        if (!Number.isFinite(minutes) || minutes <= 0)
-            throw new errors/* UserError */.yo(`--time-budget must be a positive number of minutes, got '${values['time-budget']}'`);
         let baseline = values.baseline;
         if (baseline !== undefined && (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(process.cwd(), baseline)))
             baseline = (0,external_node_path_.resolve)(process.cwd(), baseline);
