@@ -127,24 +127,20 @@ describe('dataset.favourable', () => {
 });
 
 describe('robustness, explainability and baseline limits outside their range (a percentage never passes silently)', () => {
-  const robustness = (body: string): string => {
+  /** The first problem of the section's settings (read as its stage reads them), or '(accepted)'. */
+  const settingsOf = (section: 'robustness' | 'explainability', body: string): string => {
     try {
-      robustnessSettings(parsePolicy(`${HEAD}  robustness:\n${body}`, { workspace: repo, displayPath: 'policy.yml' }));
+      const doc = parsePolicy(`${HEAD}  ${section}:\n${body}`, { workspace: repo, displayPath: 'policy.yml' });
+      if (section === 'robustness') robustnessSettings(doc);
+      else readExplainabilitySettings(doc);
       return '(accepted)';
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return e.oneLine();
     }
   };
-  const explainability = (body: string): string => {
-    try {
-      readExplainabilitySettings(parsePolicy(`${HEAD}  explainability:\n${body}`, { workspace: repo, displayPath: 'policy.yml' }));
-      return '(accepted)';
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      return e.oneLine();
-    }
-  };
+  const robustness = (body: string): string => settingsOf('robustness', body);
+  const explainability = (body: string): string => settingsOf('explainability', body);
 
   it('an attack success rate of 5 (meaning 5%) is refused at its line with the fix', () => {
     expect(robustness('    score_attack:\n      success_rate: { max: 5, epsilon: 0.1 }\n')).toBe(
