@@ -17,8 +17,10 @@ import {
   nodeAttribute,
   opsetImports,
   producerOf,
+  tensorValues,
   valueInfoSignature,
   type GraphProto,
+  type TensorProto,
   type ModelProto,
 } from './onnx-graph.js';
 import { planScoreOutput, type OutputCandidate } from './output-convention.js';
@@ -166,8 +168,85 @@ export function parseModel(bytes: Uint8Array, where: SourceLocation): ModelFile 
       throw new UserError(`the model has an input or output name of ${name.length} characters, more than the limit of ${MAX_MODEL_NAME_CHARS}; name them shortly when exporting`, where);
     }
   }
+  const random = randomOperator(graph);
+  if (random !== undefined) {
+    throw new UserError(
+      `the model draws random numbers (a ${random} node): its scores would change from one call to the next, so no check could be reproduced and attacks and certified bounds would mean nothing; export the model for inference, without random operators or Dropout in training mode`,
+      where,
+    );
+  }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { bytes, sha256, proto, graph };
+}
+
+/** A bool (or numeric) initializer whose every value is false / 0; false when it cannot be read. */
+function isFalseTensor(t: TensorProto): boolean {
+  if (t.dataType === 9) {
+    const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
+    return raw ? raw.every((b) => b === 0) : (t.int32Data ?? []).every((v) => v === 0);
+  }
+  try {
+    return tensorValues(t).every((v) => v === 0);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The nodes the graph's outputs depend on (a dead node cannot change a score; onnxruntime removes it), walking back from
+ * the outputs through each node's inputs. A subgraph (Loop/If body) of a live node counts as live as a whole.
+ */
+function liveNodes(g: GraphProto): NonNullable<GraphProto['node']> {
+  const nodes = g.node ?? [];
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    for (const o of n.output ?? []) if (o) producer.set(o, i);
+  });
+  const live = new Uint8Array(nodes.length);
+  const todo = (g.output ?? []).map((o) => o.name ?? '');
+  while (todo.length > 0) {
+    const i = producer.get(todo.pop() as string);
+    if (i === undefined || live[i]) continue;
+    live[i] = 1;
+    const n = nodes[i]!;
+    todo.push(...(n.input ?? []));
+    // a subgraph reads outer tensors by name: keep their producers alive too
+    for (const a of n.attribute ?? []) for (const sub of [a.g, ...(a.graphs ?? [])]) if (sub) for (const sn of sub.node ?? []) todo.push(...(sn.input ?? []));
+  }
+  return nodes.filter((_, i) => live[i]);
+}
+
+/** ONNX operators whose output is random at every call (default domain). */
+const RANDOM_OPS = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+
+/**
+ * The first operator of the graph (or of a subgraph: Loop, If, Scan bodies) that makes scores random: one of RANDOM_OPS,
+ * or Dropout whose `training_mode` input is anything but an initializer holding false (in inference Dropout is the
+ * identity). Undefined when the scores are a function of the inputs. Subgraph depth is bounded on the wire before this.
+ */
+export function randomOperator(graph: GraphProto): string | undefined {
+  const stack: GraphProto[] = [graph];
+  while (stack.length > 0) {
+    const g = stack.pop() as GraphProto;
+    const initializers = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
+    for (const node of liveNodes(g)) {
+      const op = node.opType ?? '';
+      const domain = node.domain ?? '';
+      if ((domain === '' || domain === 'ai.onnx') && RANDOM_OPS.has(op)) return op;
+      if ((domain === '' || domain === 'ai.onnx') && op === 'Dropout') {
+        const mode = node.input?.[2];
+        if (mode) {
+          const t = initializers.get(mode);
+          if (!t || !isFalseTensor(t)) return 'Dropout (training mode)';
+        }
+      }
+      for (const a of node.attribute ?? []) {
+        if (a.g) stack.push(a.g);
+        for (const sub of a.graphs ?? []) stack.push(sub);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Classifier class labels in probability-column order: from a ZipMap, else from an ai.onnx.ml *Classifier node. */

@@ -272,6 +272,24 @@ const modelCases: HostileCase[] = [
     ws.write('model.json', JSON.stringify(m));
     ws.write('data.csv', readFileSync(join(repoRoot, 'test/fixtures/adult/test.csv'), 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
   }, writes({ 'policy.yml': 'version: 1\nmodel: { path: model.json }\ndataset: { path: data.csv, label: income, positive_label: ">50K", missing_values: ["?"] }\nchecks: { performance: { accuracy: { min: 0.1 } } }\n' })), exit: 2, file: /model\.json/, says: /tree 1 of the model is not a tree: node 1 is reached twice/, never: /internal error|bug in model-risk-gate/ },
+  // a model that adds fresh noise to its logit at every call: refused at load (no check could be reproduced)
+  { id: 'model: random noise on the score (RandomUniformLike)', area: 'model', setup: rawModel(encodeModel({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: [
+        { opType: 'Concat', input: ['x1', 'x2'], output: ['x'], name: 'c', attribute: [{ name: 'axis', type: 2, i: 1 }] },
+        { opType: 'MatMul', input: ['x', 'w'], output: ['z'], name: 'mm' },
+        { opType: 'RandomUniformLike', input: ['z'], output: ['u'], name: 'r' },
+        { opType: 'Add', input: ['z', 'u'], output: ['z2'], name: 'a' },
+        { opType: 'Sigmoid', input: ['z2'], output: ['prob'], name: 's' },
+      ],
+      initializer: [{ name: 'w', dataType: 1, dims: [2, 1], floatData: [1, -1] }],
+      input: [valueInfo('x1', ['N', 1]), valueInfo('x2', ['N', 1])],
+      output: [valueInfo('prob', ['N', 1])],
+    },
+  })), exit: 2, file: /model\.onnx/, says: /draws random numbers \(a RandomUniformLike node\)/ },
   { id: 'model: pickle importing posix.system', area: 'model', setup: rawModel(maliciousPickle()), exit: 2, file: /model\.onnx/, says: /pickle|posix|unsafe/i, never: /index out of range/ },
   { id: 'model: .joblib pickle importing os.system (STACK_GLOBAL)', area: 'model', setup: all(writes({ 'model.joblib': stackGlobalPickle() }), writes({ 'policy.yml': P('path: model.onnx', 'path: model.joblib') })), exit: 2, file: /model\.joblib/, says: /pickle|os|system|unsafe/i, never: /index out of range/ },
   { id: 'model: .pkl pickle via the Action', area: 'model', entry: 'action', setup: all(writes({ 'm.pkl': maliciousPickle() }), writes({ '.github/model-policy.yml': P('path: model.onnx', 'path: m.pkl') })), exit: 2, file: /m\.pkl/, says: /pickle|posix|unsafe/i },
