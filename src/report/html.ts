@@ -58,9 +58,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
-function checksTable(checks: CheckResult[], withSection: boolean, policyPath: string): string {
+function checksTable(checks: CheckResult[], withSection: boolean, policyPath: string, anchors = false): string {
   if (checks.length === 0) return '<p class="muted">No checks in this section.</p>';
-  return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection })]);
+  return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection, anchors })]);
 }
 
 function factsList(items: Array<[string, string]>): string {
@@ -154,7 +154,7 @@ export function renderHtml(report: Report, charts: Chart[], options: HtmlOptions
   );
   const notes = notesSection(report);
   if (notes) parts.push(htmlSection(notes));
-  parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path)}</section>`);
+  parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path, true)}</section>`);
 
   for (const sec of present) {
     const checks = report.checks.filter((c) => c.section === sec);

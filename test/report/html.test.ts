@@ -36,6 +36,9 @@ describe('renderHtml', () => {
 
   it('has every table: breaches, all checks, metrics, confusion matrix, groups of every attribute, importance, run details', () => {
     for (const c of report.checks) expect(html, c.id).toContain(`id="check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}"`);
+    // an anchor is unique on the page (the check rows carry it in the All checks table only)
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
     const breaches = html.slice(html.indexOf('<section id="breaches">'), html.indexOf('<section id="notes">'));
     expect((breaches.match(/<tr class="(fail|warn|insufficient)"/g) ?? []).length).toBe(report.checks.filter((c) => c.outcome !== 'pass').length);
     // Worst first: the largest relative breach (demographic parity ratio of sex × age_bin, margin -0.79 / 0.8).

@@ -44,6 +44,8 @@ export interface ChecksTableOptions {
   interval?: boolean;
   /** HTML: a Section column, for tables of checks from several sections. */
   section?: boolean;
+  /** HTML: each row carries the check's anchor (`check-<id>`); set on one table only, since ids are unique on a page. */
+  anchors?: boolean;
   /** Rows shown in the compact targets, and what is said of the rest. */
   maxRows?: number;
   more?: (omitted: number) => Inline[];
@@ -72,7 +74,7 @@ export function checksTableBlock(checks: readonly CheckResult[], opts: ChecksTab
     const where = `${c.location.file}:${c.location.line}`;
     return {
       check: c,
-      id: `check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+      ...(opts.anchors ? { id: `check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}` } : {}),
       cells: [
         [status(c)],
         [scope ? checkNameText(c) : checkTitleWithScope(c)],
