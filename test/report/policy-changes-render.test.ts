@@ -41,6 +41,12 @@ describe('policy changes under the verdict', () => {
     expect(renderHtml(r, [])).toContain('<p class="st warn"><strong>This pull request loosens the policy</strong> against base commit 3f9c2ab: <code>checks.performance.accuracy.min</code> <code>0.95</code> → <code>0.5</code> (line 7)');
   });
 
+  it('a policy file that is new in the pull request: a warning to review all of it', () => {
+    const r = samplePassingReport();
+    (r as { policyChanges?: unknown }).policyChanges = { base: 'base commit 3f9c2ab', newFile: true, changes: [] };
+    expect(renderSummary(r)).toContain('> [!WARNING]\n> **The policy file is new in this pull request** (it does not exist at base commit 3f9c2ab): every limit in it is new; review it before trusting the verdict.');
+  });
+
   it('tightening only, no comparison, or a malformed section: no warning', () => {
     for (const r of [withChanges([LOOSENED[2]]), samplePassingReport(), withChanges('nonsense' as unknown as unknown[])]) {
       expect(renderSummary(r)).not.toContain('loosens the policy');

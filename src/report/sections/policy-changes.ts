@@ -37,12 +37,15 @@ function changeOf(v: unknown): Change | undefined {
 export function policyChangesBlocks(report: Report): Block[] {
   const pc = report.policyChanges as unknown;
   if (typeof pc !== 'object' || pc === null) return [];
-  const { base, changes } = pc as { base?: unknown; changes?: unknown };
+  const { base, changes, newFile } = pc as { base?: unknown; changes?: unknown; newFile?: unknown };
+  const against = typeof base === 'string' ? base.slice(0, 60) : 'its base';
+  // a policy file that did not exist at the base (moved, or new with a workflow that now points at it): all of it is new
+  if (newFile === true) return [{ k: 'alert', level: 'warning', c: [strong('The policy file is new in this pull request'), ` (it does not exist at ${against}): every limit in it is new; review it before trusting the verdict.`] }];
   const loose = list<unknown>(changes, 1000)
     .map(changeOf)
     .filter((c): c is Change => c !== undefined && (c.kind === 'loosened' || c.kind === 'removed'));
   if (loose.length === 0) return [];
-  const c: Inline[] = [strong('This pull request loosens the policy'), ` against ${typeof base === 'string' ? base.slice(0, 60) : 'its base'}: `];
+  const c: Inline[] = [strong('This pull request loosens the policy'), ` against ${against}: `];
   loose.slice(0, MAX_NAMED).forEach((x, i) => {
     if (i > 0) c.push('; ');
     if (x.kind === 'removed') c.push('removed ', code(x.path));
