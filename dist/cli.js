@@ -19735,7 +19735,7 @@ function measureOnnxWire(bytes, limits = DEFAULT_WIRE_LIMITS) {
 /* harmony export */   yK: () => (/* binding */ signatureOf),
 /* harmony export */   yp: () => (/* binding */ outputCandidates)
 /* harmony export */ });
-/* unused harmony exports looksLikePickle, pickleImports, pickleRefusal, MAX_MODEL_NAME_CHARS, classLabels */
+/* unused harmony exports looksLikePickle, pickleImports, pickleRefusal, MAX_MODEL_NAME_CHARS, randomOperator, classLabels */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4478);
@@ -19866,8 +19866,90 @@ function parseModel(bytes, where) {
             throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`the model has an input or output name of ${name.length} characters, more than the limit of ${MAX_MODEL_NAME_CHARS}; name them shortly when exporting`, where);
         }
     }
+    const random = randomOperator(graph);
+    if (random !== undefined) {
+        throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`the model draws random numbers (a ${random} node): its scores would change from one call to the next, so no check could be reproduced and attacks and certified bounds would mean nothing; export the model for inference, without random operators or Dropout in training mode`, where);
+    }
     const sha256 = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex');
     return { bytes, sha256, proto, graph };
+}
+/** A bool (or numeric) initializer whose every value is false / 0; false when it cannot be read. */
+function isFalseTensor(t) {
+    if (t.dataType === 9) {
+        const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
+        return raw ? raw.every((b) => b === 0) : (t.int32Data ?? []).every((v) => v === 0);
+    }
+    try {
+        return (0,_onnx_graph_js__WEBPACK_IMPORTED_MODULE_6__/* .tensorValues */ .Ey)(t).every((v) => v === 0);
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The nodes the graph's outputs depend on (a dead node cannot change a score; onnxruntime removes it), walking back from
+ * the outputs through each node's inputs. A subgraph (Loop/If body) of a live node counts as live as a whole.
+ */
+function liveNodes(g) {
+    const nodes = g.node ?? [];
+    const producer = new Map();
+    nodes.forEach((n, i) => {
+        for (const o of n.output ?? [])
+            if (o)
+                producer.set(o, i);
+    });
+    const live = new Uint8Array(nodes.length);
+    const todo = (g.output ?? []).map((o) => o.name ?? '');
+    while (todo.length > 0) {
+        const i = producer.get(todo.pop());
+        if (i === undefined || live[i])
+            continue;
+        live[i] = 1;
+        const n = nodes[i];
+        todo.push(...(n.input ?? []));
+        // a subgraph reads outer tensors by name: keep their producers alive too
+        for (const a of n.attribute ?? [])
+            for (const sub of [a.g, ...(a.graphs ?? [])])
+                if (sub)
+                    for (const sn of sub.node ?? [])
+                        todo.push(...(sn.input ?? []));
+    }
+    return nodes.filter((_, i) => live[i]);
+}
+/** ONNX operators whose output is random at every call (default domain). */
+const RANDOM_OPS = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+/**
+ * The first operator of the graph (or of a subgraph: Loop, If, Scan bodies) that makes scores random: one of RANDOM_OPS,
+ * or Dropout whose `training_mode` input is anything but an initializer holding false (in inference Dropout is the
+ * identity). Undefined when the scores are a function of the inputs. Subgraph depth is bounded on the wire before this.
+ */
+function randomOperator(graph) {
+    const stack = [graph];
+    while (stack.length > 0) {
+        const g = stack.pop();
+        const initializers = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
+        for (const node of liveNodes(g)) {
+            const op = node.opType ?? '';
+            const domain = node.domain ?? '';
+            if ((domain === '' || domain === 'ai.onnx') && RANDOM_OPS.has(op))
+                return op;
+            if ((domain === '' || domain === 'ai.onnx') && op === 'Dropout') {
+                const mode = node.input?.[2];
+                if (mode) {
+                    const t = initializers.get(mode);
+                    if (!t || !isFalseTensor(t))
+                        return 'Dropout (training mode)';
+                }
+            }
+            for (const a of node.attribute ?? []) {
+                if (a.g)
+                    stack.push(a.g);
+                for (const sub of a.graphs ?? [])
+                    stack.push(sub);
+            }
+        }
+    }
+    return undefined;
 }
 /** Classifier class labels in probability-column order: from a ZipMap, else from an ai.onnx.ml *Classifier node. */
 function classLabels(graph) {
@@ -73165,13 +73247,17 @@ function policyChangesBlocks(report) {
     const pc = report.policyChanges;
     if (typeof pc !== 'object' || pc === null)
         return [];
-    const { base, changes } = pc;
+    const { base, changes, newFile } = pc;
+    const against = typeof base === 'string' ? base.slice(0, 60) : 'its base';
+    // a policy file that did not exist at the base (moved, or new with a workflow that now points at it): all of it is new
+    if (newFile === true)
+        return [{ k: 'alert', level: 'warning', c: [model_strong('The policy file is new in this pull request'), ` (it does not exist at ${against}): every limit in it is new; review it before trusting the verdict.`] }];
     const loose = list(changes, 1000)
         .map(changeOf)
         .filter((c) => c !== undefined && (c.kind === 'loosened' || c.kind === 'removed'));
     if (loose.length === 0)
         return [];
-    const c = [model_strong('This pull request loosens the policy'), ` against ${typeof base === 'string' ? base.slice(0, 60) : 'its base'}: `];
+    const c = [model_strong('This pull request loosens the policy'), ` against ${against}: `];
     loose.slice(0, MAX_NAMED).forEach((x, i) => {
         if (i > 0)
             c.push('; ');
@@ -73306,7 +73392,7 @@ function checksTableBlock(checks, opts) {
         const where = `${c.location.file}:${c.location.line}`;
         return {
             check: c,
-            id: `check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+            ...(opts.anchors ? { id: `check-${c.id.replace(/[^A-Za-z0-9_-]/g, '-')}` } : {}),
             cells: [
                 [model_status(c)],
                 [scope ? checkNameText(c) : checkTitleWithScope(c)],
@@ -73375,10 +73461,10 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:
 #notes li{margin:2px 0}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
-function checksTable(checks, withSection, policyPath) {
+function checksTable(checks, withSection, policyPath, anchors = false) {
     if (checks.length === 0)
         return '<p class="muted">No checks in this section.</p>';
-    return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection })]);
+    return htmlBlocks([checksTableBlock(checks, { policyPath, section: withSection, anchors })]);
 }
 function factsList(items) {
     return `<dl class="facts">${items.map(([k, v]) => `<dt>${html_e(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
@@ -73453,7 +73539,7 @@ function renderHtml(report, charts, options = {}) {
     const notes = notesSection(report);
     if (notes)
         parts.push(htmlSection(notes));
-    parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path)}</section>`);
+    parts.push(`<section id="checks"><h2>All checks</h2>${checksTable(rankedChecks(report.checks), true, report.policy.path, true)}</section>`);
     for (const sec of present) {
         const checks = report.checks.filter((c) => c.section === sec);
         let body = '';
