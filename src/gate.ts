@@ -50,6 +50,11 @@ export interface GateOptions {
   baseline?: string;
   /** GITHUB_EVENT_PATH (Action): the pull request's base sha is read from it. */
   eventPath?: string;
+  /**
+   * GITHUB_EVENT_PATH for the policy comparison alone (Action with `baseline: none`: no model comparison, but what the
+   * pull request changes in the policy is still said). Default: eventPath.
+   */
+  policyEventPath?: string;
   /** Told when each stage starts and ends (terminal progress line, Action log groups). Never prints; errors ignored. */
   onProgress?: (event: GateProgress) => void;
   /**
@@ -401,7 +406,7 @@ async function runStages(options: GateOptions, budget: BudgetState): Promise<Gat
         doc,
         policyFile: resolve(options.workspace, options.policyFile),
         ...(options.baseline !== undefined ? { explicit: options.baseline } : {}),
-        ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+        ...((options.eventPath ?? options.policyEventPath) !== undefined ? { eventPath: options.eventPath ?? options.policyEventPath } : {}),
         maxBytes: MAX_POLICY_BYTES,
       });
       if (cmp !== null && 'unreadable' in cmp) notes.push(`Policy changes not compared: ${cmp.unreadable}.`);

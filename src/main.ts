@@ -70,6 +70,8 @@ export async function main(): Promise<number> {
       workspace,
       // 'auto': the pull request's base commit from the event; 'none': no comparison; otherwise a git revision
       ...(baselineInput === 'none' ? {} : { eventPath: process.env.GITHUB_EVENT_PATH }),
+      // the policy is compared with its base version even when the model is not
+      ...(process.env.GITHUB_EVENT_PATH ? { policyEventPath: process.env.GITHUB_EVENT_PATH } : {}),
       ...(baselineInput !== 'auto' && baselineInput !== 'none' ? { baseline: baselineInput } : {}),
       timeBudgetMs: Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : undefined,
     }).finally(progress.done);

@@ -107,6 +107,10 @@ checks:
       changes: [{ path: 'checks.performance.accuracy.min', kind: 'loosened', before: '0.95', after: '0.5', line: 7 }],
     });
     expect(report.notes[0]).toBe(`⚠️ This pull request loosens the policy against base commit ${base.slice(0, 7)} (1 loosened): \`checks.performance.accuracy.min\` 0.95 → 0.5 (loosened) (line 7).`);
+    // the Action with `baseline: none`: no model comparison, but the policy is still compared
+    const policyOnly = await runGate({ policyFile: join(repo, 'policy.yml'), workspace: repo, policyEventPath: event });
+    expect(policyOnly.report.policyChanges?.changes.map((c) => c.path)).toEqual(['checks.performance.accuracy.min']);
+    expect(policyOnly.report.baseline).toBeUndefined();
     // no pull request event and no --baseline: nothing compared, nothing said
     const plain = await runGate({ policyFile: join(repo, 'policy.yml'), workspace: repo });
     expect(plain.report.policyChanges).toBeUndefined();
