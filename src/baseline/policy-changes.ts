@@ -74,6 +74,8 @@ function classifyLeaf(path: string[], before: Json, after: Json): PolicyChangeKi
     const order = key === 'severity' ? SEVERITY_ORDER : key === 'on_insufficient' || key === 'on_not_run' ? OUTCOME_ORDER : undefined;
     if (order && before in order && after in order && before !== after) return (order[after] as number) > (order[before] as number) ? 'loosened' : 'tightened';
   }
+  // `enabled: false` switches a check or comparison off
+  if (key === 'enabled' && typeof before === 'boolean' && typeof after === 'boolean') return after ? 'tightened' : 'loosened';
   if (Array.isArray(before) && Array.isArray(after) && (key === 'attributes' || key === 'intersections')) {
     const b = new Set(before.map((x) => JSON.stringify(x)));
     const a = new Set(after.map((x) => JSON.stringify(x)));
@@ -99,8 +101,14 @@ function oneSided(path: string[], before: Json | undefined, after: Json | undefi
   }
   // `attributes: [...]` restricts a check to some attributes (without it: all of them)
   if (key === 'attributes' && path[0] === 'checks') return added ? 'loosened' : 'tightened';
-  if (isGateLike(path)) return added ? 'added' : 'removed';
+  if (isGateLike(path) || holdsGate(path, (added ? after : before) as Json)) return added ? 'added' : 'removed';
   return 'changed';
+}
+
+/** Whether a subtree holds a gate somewhere below (removing the whole `baseline:` removes its regression limits). */
+function holdsGate(path: string[], v: Json): boolean {
+  if (!isObj(v)) return false;
+  return Object.entries(v).some(([k, x]) => isGateLike([...path, k]) || holdsGate([...path, k], x));
 }
 
 /** Whether removing (adding) the subtree at `path` loosens (tightens) the gate: a check, a gate, a sensitive attribute. */
@@ -172,7 +180,7 @@ export function policyChangesNote(cmp: PolicyComparison, max = 8): string {
     const where = c.line !== undefined ? ` (line ${c.line})` : '';
     if (c.kind === 'removed') return `removed \`${c.path}\`${where}`;
     if (c.kind === 'added') return `added \`${c.path}\` = ${c.after}${where}`;
-    return `\`${c.path}\` ${c.before} → ${c.after} (${c.kind})${where}`;
+    return `\`${c.path}\` ${c.before ?? '(unset)'} → ${c.after ?? '(unset)'} (${c.kind})${where}`;
   });
   const more = cmp.changes.length > max ? `; and ${cmp.changes.length - max} more in report.json` : '';
   const lead = loose.length > 0 ? `⚠️ This pull request loosens the policy against ${cmp.base}` : `This pull request changes the policy against ${cmp.base}`;

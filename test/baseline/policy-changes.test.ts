@@ -73,6 +73,12 @@ checks:
     expect(diff(BASE, `${BASE}seed: 7\n`).map((c) => [c.kind, c.path])).toEqual([['changed', 'seed']]);
   });
 
+  it('removing the whole baseline section (its regression limits) or switching a comparison off loosens the gate', () => {
+    const base = `${HEAD}baseline:\n  max_regression:\n    accuracy: 0.01\n`;
+    expect(diff(base, HEAD).map((c) => [c.kind, c.path])).toEqual([['removed', 'baseline']]);
+    expect(diff(`${HEAD}baseline:\n  enabled: true\n`, `${HEAD}baseline:\n  enabled: false\n`).map((c) => [c.kind, c.path])).toEqual([['loosened', 'baseline.enabled']]);
+  });
+
   it('raising a max, a regression limit, or adding a check and a limit', () => {
     const base = `${HEAD}checks:\n  performance:\n    brier: { max: 0.1 }\nbaseline:\n  max_regression:\n    accuracy: 0.01\n`;
     const head = `${HEAD}checks:\n  performance:\n    brier: { max: 0.2, min: 0.0 }\n    f1: { min: 0.5 }\nbaseline:\n  max_regression:\n    accuracy: 0.05\n`;

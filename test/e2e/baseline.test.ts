@@ -112,6 +112,42 @@ describe('baseline: the base branch model against the pull request model', () =>
     expect(comment!.body).toMatch(/Equalized odds difference/);
   });
 
+  it('a pull request that loosens its own policy gets a warning under the verdict in the comment (baseline: none)', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'mrg-baseline-policy-'));
+    cpSync(dir, clone, { recursive: true });
+    const loosened = POLICY.replace('roc_auc: { min: 0.85 }', 'roc_auc: { min: 0.5 }').replace(/baseline:[\s\S]*$/, '');
+    writeFileSync(join(clone, '.github', 'model-policy.yml'), loosened);
+    git(clone, 'commit', '-q', '-am', 'lower the bar');
+    const event = pullRequestEvent({ number: 11 });
+    (event.pull_request as { base: { sha: string } }).base.sha = baseSha;
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'mrg-runner-'));
+    writeFileSync(join(runnerTemp, 'summary.md'), '');
+    writeFileSync(join(runnerTemp, 'output'), '');
+    const r = await runNode([join(repoRoot, 'dist', 'index.js')], {
+      env: {
+        ...gh.env({ event }),
+        GITHUB_WORKSPACE: clone,
+        GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary.md'),
+        GITHUB_OUTPUT: join(runnerTemp, 'output'),
+        RUNNER_TEMP: runnerTemp,
+        INPUT_POLICY: '.github/model-policy.yml',
+        INPUT_COMMENT: 'true',
+        'INPUT_GITHUB-TOKEN': gh.token,
+        'INPUT_ARTIFACT-NAME': '',
+        INPUT_BASELINE: 'none',
+      },
+      timeoutMs: 240_000,
+    });
+    expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(0);
+    const comment = gh.comments.find((c) => c.issue_number === 11);
+    expect(comment, JSON.stringify(gh.apiCalls())).toBeDefined();
+    const warning = `> [!WARNING]\n> **This pull request loosens the policy** against base commit ${baseSha.slice(0, 7)}: `;
+    expect(comment!.body).toContain(warning);
+    expect(comment!.body).toContain('`checks.performance.roc_auc.min` `0.85` → `0.5` (line 18)');
+    expect(comment!.body).toContain('removed `baseline`');
+    expect(readFileSync(join(runnerTemp, 'summary.md'), 'utf8')).toContain(warning);
+  });
+
   it('reports an unchanged model as such, without rescoring it', async () => {
     const clone = mkdtempSync(join(tmpdir(), 'mrg-baseline-same-'));
     cpSync(dir, clone, { recursive: true });
