@@ -89,6 +89,11 @@ export function openForeignModel(bytes: Uint8Array, opts: { limits?: Partial<Pic
       const est = read.value instanceof PyObject ? read.value.shortName : 'the object';
       throw new ArtifactRefusal(e.unsupported ? e.message : `${est}: ${e.message}`, scan, 'unsupported');
     }
+    // numpy data read lazily by the translation (a record array without the field a tree needs, a short buffer): the
+    // file is malformed, refused like a malformed pickle stream
+    if (e instanceof PickleRefusal) {
+      throw new ArtifactRefusal(`cannot read the model file: ${e.message}; save the model again with joblib.dump or export it to ONNX`, { ...scan, safe: false, findings: [...findings, { ...e.finding }] }, 'malformed');
+    }
     throw e;
   }
   scan.translatedFrom = describeTree(translation.tree);

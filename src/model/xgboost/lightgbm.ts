@@ -66,6 +66,10 @@ export function translateLightgbm(bytes: Uint8Array): Translation {
     } catch {
       throw new TranslationError('LightGBM pandas_categorical line is not JSON');
     }
+    // a list of category lists (hostile text may hold anything that parses as JSON)
+    if (pandasCats !== null && (!Array.isArray(pandasCats) || pandasCats.some((c) => !Array.isArray(c)))) {
+      throw new TranslationError('LightGBM pandas_categorical line is not a list of category lists; save the model again with LightGBM (Booster.save_model) or export it to ONNX');
+    }
   }
   const categoryLevels = new Map<number, string[]>();
   if (pandasCats) {
@@ -128,7 +132,12 @@ function readTree(t: Map<string, string>, index: number, nFeatures: number): IrT
   const left = nums(t, 'left_child', B, index);
   const right = nums(t, 'right_child', B, index);
   const numCat = Number(t.get('num_cat') ?? '0');
+  if (!(Number.isInteger(numCat) && numCat >= 0 && numCat <= B)) throw new TranslationError(`LightGBM tree ${index} has num_cat ${t.get('num_cat')}, expected 0 to ${B}`);
   const boundaries = numCat > 0 ? nums(t, 'cat_boundaries', numCat + 1, index) : [];
+  // word offsets into cat_threshold: integers, from 0, never decreasing (a huge one made the bitset loop run for ever)
+  if (numCat > 0 && (boundaries[0] !== 0 || boundaries.some((v, k) => !Number.isInteger(v) || (k > 0 && v < boundaries[k - 1])))) {
+    throw new TranslationError(`LightGBM tree ${index}: cat_boundaries must be increasing integer offsets from 0, got ${(t.get('cat_boundaries') ?? '').slice(0, 80)}; save the model again with LightGBM (Booster.save_model)`);
+  }
   const bits = numCat > 0 ? nums(t, 'cat_threshold', boundaries[numCat], index) : [];
   const node = (c: number): number => (c >= 0 ? c : B + (-c - 1));
   for (let k = 0; k < L; k++) ir.value[B + k] = leaves[k];

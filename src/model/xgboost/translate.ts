@@ -89,12 +89,17 @@ export function translateXgboost(doc: unknown): Translation {
     return ir;
   });
 
-  const names = Array.isArray(learner.feature_names) && learner.feature_names.length === nFeatures ? (learner.feature_names as string[]) : null;
+  const names = Array.isArray(learner.feature_names) && learner.feature_names.length === nFeatures ? (learner.feature_names as unknown[]) : null;
+  // the names become graph input names: each must be a text (a hostile file may put numbers, lists or objects there)
+  const badName = names?.findIndex((nm) => typeof nm !== 'string') ?? -1;
+  if (badName >= 0) {
+    throw new TranslationError(`XGBoost JSON: learner.feature_names[${badName}] is not a text (it is ${names![badName] === null ? 'null' : Array.isArray(names![badName]) ? 'a list' : typeof names![badName]}); save the model again with xgboost (Booster.save_model) or export it to ONNX`);
+  }
   const g = new GraphBuilder();
   const featureRaw: string[] = [];
   const features: string[] = [];
   // one input per raw column (indicators `column=value` grouped back into a string column), as LightGBM's reader does
-  const named = namedInputs(g, names, nFeatures);
+  const named = namedInputs(g, names as string[] | null, nFeatures);
   const { x, inputs } = named;
   features.push(...named.features);
   featureRaw.push(...named.featureRaw);
