@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { gzipSync, inflateSync, gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../src/model/sklearn/open.js';
+import { signatureOf } from '../../src/model/signature.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { readDataset } from '../../src/data/read.js';
 import { UserError } from '../../src/util/errors.js';
@@ -330,11 +331,15 @@ const MODEL_FILE = 'models/pr-model.bin';
 const where = { file: MODEL_FILE };
 const fixture = (p: string) => new Uint8Array(readFileSync(join(FIX, p)));
 const count = (n: number) => Math.max(1, Math.round(n * SCALE));
+/** vitest's budget for one fuzz test (not a speed assertion: FUZZ_SCALE runs take longer). */
+const BUDGET = 60_000 * Math.max(1, SCALE);
+/** What loadModel does with a model file before creating a session: open (format, scan, translate, decode), then the signature. */
+const openAndSign = (b: Uint8Array) => signatureOf(MODEL_FILE, openModel(b, where).parsed);
 
 function fuzzModelBytes(target: string, label: string, src: Uint8Array, n: number, rng: Rng): void {
   for (let i = 0; i < n; i++) {
     const [b, m] = mutateBytes(rng, src);
-    runSync(target, `${label}: ${m}`, MODEL_FILE, () => openModel(b, where));
+    runSync(target, `${label}: ${m}`, MODEL_FILE, () => openAndSign(b));
   }
 }
 
@@ -375,11 +380,11 @@ describe('fuzz: model files through openModel (the entry of every model format)'
     const rng = createRng(SEED).fork(target);
     for (let i = 0; i < count(300); i++) {
       const [text, m] = mutateJson(rng, doc);
-      runSync(target, `json: ${m}`, MODEL_FILE, () => openModel(new TextEncoder().encode(text), where));
+      runSync(target, `json: ${m}`, MODEL_FILE, () => openAndSign(new TextEncoder().encode(text)));
     }
     fuzzModelBytes(target, 'bytes', src, count(100), rng);
     expectNoBugs(target);
-  });
+  }, BUDGET);
 
   it('LightGBM text: line edits and byte mutations', () => {
     const target = 'lightgbm-text';
@@ -395,12 +400,12 @@ describe('fuzz: model files through openModel (the entry of every model format)'
           t = t2;
           ms.push(m);
         }
-        runSync(target, `${f}: ${ms.join('; ')}`, MODEL_FILE, () => openModel(new TextEncoder().encode(t), where));
+        runSync(target, `${f}: ${ms.join('; ')}`, MODEL_FILE, () => openAndSign(new TextEncoder().encode(t)));
       }
       fuzzModelBytes(target, f, src, count(50), rng);
     }
     expectNoBugs(target);
-  });
+  }, BUDGET);
 
   it('pickle / joblib: byte mutations of the files and of the pickles inside', () => {
     const target = 'pickle-joblib';
@@ -427,7 +432,7 @@ describe('fuzz: model files through openModel (the entry of every model format)'
       if (inner !== file) fuzzModelBytes(target, `${f} (file)`, file, count(5), rng);
     }
     expectNoBugs(target);
-  });
+  }, BUDGET);
 
   it('unsafe pickles stay refused under mutation (never translated)', () => {
     const rng = createRng(SEED).fork('unsafe');
@@ -445,7 +450,7 @@ describe('fuzz: model files through openModel (the entry of every model format)'
       }
     }
     expect(translated).toBe(0);
-  });
+  }, BUDGET);
 
   it('ONNX: wire measure + decode + checks under byte mutations', () => {
     const target = 'onnx';
@@ -454,7 +459,7 @@ describe('fuzz: model files through openModel (the entry of every model format)'
       fuzzModelBytes(target, f, fixture(f), count(75), rng);
     }
     expectNoBugs(target);
-  });
+  }, BUDGET);
 });
 
 describe('fuzz: policy and dataset readers', () => {
@@ -475,7 +480,7 @@ describe('fuzz: policy and dataset readers', () => {
       }
     }
     expectNoBugs(target);
-  });
+  }, BUDGET);
 
   it('CSV/TSV/gzip: line edits, byte mutations, truncated and corrupted gzip', async () => {
     const target = 'dataset';
@@ -516,7 +521,7 @@ describe('fuzz: policy and dataset readers', () => {
       await runAsync(target, `gzip of csv: ${m}`, DATA_FILE, read);
     }
     expectNoBugs(target);
-  });
+  }, BUDGET);
 });
 
 /** The bugs the campaign found, each as its minimal reproducer (all were a TypeError/PickleRefusal -> "internal error"). */
