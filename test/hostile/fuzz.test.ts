@@ -117,9 +117,13 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)];
 
 /** A byte-level mutation; returns the bytes and a short description (to reproduce by hand). */
 export function mutateBytes(rng: Rng, src: Uint8Array): [Uint8Array, string] {
+  if (src.length < 8) {
+    const extra = new Uint8Array(1 + rng.int(16)).map(() => rng.int(256));
+    return [new Uint8Array([...src, ...extra]), `appended ${extra.length} random bytes`];
+  }
   const b = new Uint8Array(src);
   const n = b.length;
-  const at = rng.int(Math.max(1, n));
+  const at = rng.int(n);
   switch (rng.int(8)) {
     case 0: {
       const k = 1 + rng.int(8);
@@ -168,6 +172,32 @@ export function mutateBytes(rng: Rng, src: Uint8Array): [Uint8Array, string] {
       return [b, `varint ${vs.join('.')} at ${o}`];
     }
   }
+}
+
+/**
+ * A pickle-aware mutation: one argument of a BININT1 (K), BININT (J) or BINFLOAT (G) opcode replaced by an odd value,
+ * so the stream stays readable and the odd number reaches the scikit-learn translation (counts, indices, parameters).
+ */
+export function mutatePickleNumber(rng: Rng, src: Uint8Array): [Uint8Array, string] {
+  const b = new Uint8Array(src);
+  const ops: number[] = [];
+  for (let i = 2; i < b.length - 9; i++) if (b[i] === 0x4b || b[i] === 0x4a || b[i] === 0x47) ops.push(i);
+  if (ops.length === 0) return mutateBytes(rng, src);
+  const at = pick(rng, ops);
+  const dv = new DataView(b.buffer, b.byteOffset);
+  if (b[at] === 0x4b) {
+    const v = pick(rng, [0, 1, 2, 3, 127, 255, rng.int(256)]);
+    b[at + 1] = v;
+    return [b, `K(BININT1) at ${at} := ${v}`];
+  }
+  if (b[at] === 0x4a) {
+    const v = pick(rng, [-1, 0, 1, -2147483648, 2147483647, 1_000_000, -(1 + rng.int(1000))]);
+    dv.setInt32(at + 1, v, true);
+    return [b, `J(BININT) at ${at} := ${v}`];
+  }
+  const v = pick(rng, [Number.NaN, Infinity, -Infinity, -1, 0, 1e308, 0.5, 1e-320]);
+  dv.setFloat64(at + 1, v, false);
+  return [b, `G(BINFLOAT) at ${at} := ${v}`];
 }
 
 const ODD_VALUES: Array<[string, unknown]> = [
@@ -429,6 +459,16 @@ describe('fuzz: model files through openModel (the entry of every model format)'
       const file = fixture(f);
       const inner = innerPickle(file);
       fuzzModelBytes(target, `${f} (pickle)`, inner, count(30), rng);
+      for (let i = 0; i < count(30); i++) {
+        let b = inner;
+        const ms: string[] = [];
+        for (let k = 0, edits = 1 + rng.int(3); k < edits; k++) {
+          const [b2, m] = mutatePickleNumber(rng, b);
+          b = b2;
+          ms.push(m);
+        }
+        runSync(target, `${f} (pickle numbers): ${ms.join('; ')}`, MODEL_FILE, () => openAndSign(b));
+      }
       if (inner !== file) fuzzModelBytes(target, `${f} (file)`, file, count(5), rng);
     }
     expectNoBugs(target);
@@ -548,6 +588,26 @@ describe('fuzz findings: regressions', () => {
     const doc = xgb();
     doc.learner.feature_names[65] = 1.5;
     expect(refusal(new TextEncoder().encode(JSON.stringify(doc))).oneLine()).toContain('learner.feature_names[65] is not a text (it is number)');
+  });
+
+  it('XGBoost values nested 100,000 lists deep (was RangeError: Maximum call stack size exceeded in join / JSON.stringify)', () => {
+    const deep = JSON.stringify(xgb()).replace('"best_iteration":', `"best_iteration":${'['.repeat(100_000)}1${']'.repeat(100_000)},"x":`);
+    expect(refusal(new TextEncoder().encode(deep)).oneLine()).toBe(`${MODEL_FILE}: XGBoost JSON: best_iteration is [a list]`);
+    const doc = xgb();
+    const deepVersion = JSON.stringify({ ...doc, version: [1, 0] }).replace('"version":[1,0]', `"version":[1,${'['.repeat(100_000)}0${']'.repeat(100_000)}]`);
+    // an odd version is only a label: the model is read
+    expect(openAndSign(new TextEncoder().encode(deepVersion)).inputs.length).toBeGreaterThan(0);
+  });
+
+  it('XGBoost num_feature 1e30 (was RangeError: Invalid array length)', () => {
+    const doc = xgb();
+    doc.learner.learner_model_param.num_feature = 1e30;
+    expect(refusal(new TextEncoder().encode(JSON.stringify(doc))).oneLine()).toContain('XGBoost JSON: num_feature is 1e+30, expected a whole number from 1 to 1,000,000');
+  });
+
+  it('LightGBM max_feature_idx that is not a whole number (was RangeError: Invalid array length)', () => {
+    const text = readFileSync(join(FIX, 'sklearn/lightgbm/lgbm_onehot.txt'), 'utf8').replace('max_feature_idx=107', 'max_feature_idx=106.5');
+    expect(refusal(new TextEncoder().encode(text)).oneLine()).toContain('LightGBM model without a valid max_feature_idx (a whole number from 0 to 999,998, got "106.5")');
   });
 
   it('LightGBM pandas_categorical that is JSON but not a list of lists (was TypeError: .map is not a function)', () => {

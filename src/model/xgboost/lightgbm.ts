@@ -38,7 +38,9 @@ export function translateLightgbm(bytes: Uint8Array): Translation {
   const sigmoid = /sigmoid:([0-9.eE+-]+)/.exec(objective);
   const scale = /^binary/.test(objective) ? Number(sigmoid?.[1] ?? '1') : 1;
   const nFeatures = Number(header.get('max_feature_idx') ?? 'NaN') + 1;
-  if (!(nFeatures >= 1 && nFeatures < 1_000_000)) throw new TranslationError('LightGBM model without max_feature_idx');
+  if (!(Number.isInteger(nFeatures) && nFeatures >= 1 && nFeatures < 1_000_000)) {
+    throw new TranslationError(`LightGBM model without a valid max_feature_idx (a whole number from 0 to 999,998, got ${JSON.stringify((header.get('max_feature_idx') ?? '').slice(0, 40))}); save the model again with LightGBM (Booster.save_model)`);
+  }
   const names = (header.get('feature_names') ?? '').split(' ').filter((s) => s !== '');
   const infos = (header.get('feature_infos') ?? '').split(' ');
 

@@ -22,12 +22,20 @@ function arrOf(v: unknown, what: string, n?: number): number[] {
   if (n !== undefined && v.length !== n) throw new TranslationError(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
   return v as number[];
 }
+/** A JSON value named for a message without walking it (String/JSON.stringify of a list nested 100,000 deep overflow the stack). */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? 'a list' : 'an object';
+}
 function numText(v: unknown, what: string): number {
   const s = Array.isArray(v) ? v[0] : v;
   const n = typeof s === 'number' ? s : typeof s === 'string' ? Number(s.replace(/^\[|\]$/g, '')) : NaN;
-  if (!Number.isFinite(n)) throw new TranslationError(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n)) throw new TranslationError(`XGBoost JSON: ${what} is ${Array.isArray(v) ? `[${shown(s)}${v.length > 1 ? ', …' : ''}]` : shown(v)}`);
   return n;
 }
+/** Most features a translated model may have (names and indicator inputs are built per feature). */
+const MAX_FEATURES = 1_000_000;
 
 /** Is this parsed JSON an XGBoost model? */
 export function looksLikeXgboost(doc: unknown): boolean {
@@ -37,17 +45,20 @@ export function looksLikeXgboost(doc: unknown): boolean {
 export function translateXgboost(doc: unknown): Translation {
   const root = obj(doc, 'the document');
   const learner = obj(root.learner, 'learner');
-  const version = Array.isArray(root.version) ? (root.version as number[]).join('.') : 'unknown';
+  const version = Array.isArray(root.version) && root.version.every((x) => typeof x === 'number') ? (root.version as number[]).join('.') : 'unknown';
   const objective = obj(learner.objective, 'learner.objective');
-  const objName = String(objective.name);
+  const objName = typeof objective.name === 'string' ? objective.name : shown(objective.name);
   if (objName !== 'binary:logistic' && objName !== 'reg:logistic') {
     throw new TranslationError(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
   }
   const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
-  if (booster.name !== 'gbtree') throw new TranslationError(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
+  if (booster.name !== 'gbtree') throw new TranslationError(`XGBoost booster ${shown(booster.name)} is not translated (only gbtree)`, `XGBoost ${shown(booster.name)}`);
   const model = obj(booster.model, 'gradient_booster.model');
   const mp = obj(learner.learner_model_param, 'learner.learner_model_param');
   const nFeatures = numText(mp.num_feature, 'num_feature');
+  if (!(Number.isInteger(nFeatures) && nFeatures >= 1 && nFeatures <= MAX_FEATURES)) {
+    throw new TranslationError(`XGBoost JSON: num_feature is ${nFeatures}, expected a whole number from 1 to ${MAX_FEATURES.toLocaleString('en-US')}; save the model again with xgboost (Booster.save_model) or export it to ONNX`);
+  }
   const baseScore = numText(mp.base_score, 'base_score');
   if (!(baseScore > 0 && baseScore < 1)) throw new TranslationError(`XGBoost base_score ${baseScore} is not a probability`);
   const treesJson = model.trees;
