@@ -622,6 +622,13 @@ describe('fuzz findings: regressions', () => {
     expect(e.oneLine()).toMatch(new RegExp(`^${MODEL_FILE}: LightGBM tree \\d+: cat_boundaries must be increasing integer offsets from 0, got 0 1 1e308 3 4 5;`));
   });
 
+  it('a pickle string with a line break quoted in a refusal (was a message on two lines)', () => {
+    const b = fixture('sklearn/adult/lr_pipeline.joblib');
+    b[1112] = 10;
+    const e = refusal(b);
+    expect(e.oneLine()).toBe(`${MODEL_FILE}: cannot read the model file: malformed pickle: _codecs.encode with encoding lat\\u000an1 (byte 1120)`);
+  });
+
   it('a tree record array without a field the translation reads (was PickleRefusal escaping as an internal error)', () => {
     const b = fixture('sklearn/german-credit/dt_pipeline.joblib');
     b[7702] = 210;

@@ -2,6 +2,7 @@
  * Plain data a pickle is read into. Nothing here is ever called: a class reference is a name, an object is its class
  * name plus the arguments and state the pickle gave it, a numpy array is its dtype, shape and raw bytes.
  */
+import { printable } from './findings.js';
 
 /** A reference to a global (a class or function) by name, never resolved to anything executable. */
 export class PyGlobal {
@@ -163,7 +164,7 @@ export function isTuple(v: PyValue): v is PyValue[] {
 export function describe(v: PyValue): string {
   if (v === null) return 'None';
   if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`;
+  if (typeof v === 'string') return printable(v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof Uint8Array) return `bytes[${v.length}]`;
   if (Array.isArray(v)) return `${isTuple(v) ? 'tuple' : 'list'}[${v.length}]`;
