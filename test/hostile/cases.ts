@@ -272,6 +272,14 @@ const modelCases: HostileCase[] = [
     ws.write('model.json', JSON.stringify(m));
     ws.write('data.csv', readFileSync(join(repoRoot, 'test/fixtures/adult/test.csv'), 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
   }, writes({ 'policy.yml': 'version: 1\nmodel: { path: model.json }\ndataset: { path: data.csv, label: income, positive_label: ">50K", missing_values: ["?"] }\nchecks: { performance: { accuracy: { min: 0.1 } } }\n' })), exit: 2, file: /model\.json/, says: /tree 1 of the model is not a tree: node 1 is reached twice/, never: /internal error|bug in model-risk-gate/ },
+  // found by the fuzz campaign (test/hostile/fuzz.test.ts): a LightGBM text whose cat_boundaries hold 1e308 made the
+  // bitset loop run for ever (a hang); an XGBoost feature name that is a list was a TypeError (internal error)
+  { id: 'model: LightGBM text with cat_boundaries 1e308 (fuzz: was a hang)', area: 'model', setup: (ws) => rawModel(new TextEncoder().encode(readFileSync(join(repoRoot, 'test/fixtures/sklearn/lightgbm/lgbm_categorical.txt'), 'utf8').replace('cat_boundaries=0 1 2 3 4 5', 'cat_boundaries=0 1 1e308 3 4 5')))(ws), exit: 2, file: /model\.onnx/, says: /cat_boundaries must be increasing integer offsets/, never: /internal error|bug in model-risk-gate/ },
+  { id: 'model: XGBoost JSON with a feature name that is a list (fuzz: was a TypeError)', area: 'model', setup: (ws) => {
+    const m = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/sklearn/adult/xgb_onehot.json'), 'utf8')) as { learner: { feature_names: unknown[] } };
+    m.learner.feature_names[39] = [];
+    rawModel(new TextEncoder().encode(JSON.stringify(m)))(ws);
+  }, exit: 2, file: /model\.onnx/, says: /learner\.feature_names\[39\] is not a text/, never: /internal error|bug in model-risk-gate/ },
   // a model that adds fresh noise to its logit at every call: refused at load (no check could be reproduced)
   { id: 'model: random noise on the score (RandomUniformLike)', area: 'model', setup: rawModel(encodeModel({
     irVersion: 7,
