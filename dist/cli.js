@@ -18985,17 +18985,26 @@ function planScoreOutput(req) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ printable),
 /* harmony export */   z: () => (/* binding */ PickleRefusal)
 /* harmony export */ });
+/**
+ * Text from the file quoted in a message (a global's name, a string argument), printable: control characters, line
+ * breaks included, as \uXXXX escapes, so that every message stays one line whatever the file holds.
+ */
+function printable(text) {
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 /** The read stopped on something the reader refuses (a global outside the allowlist, a limit, a malformed stream). */
 class PickleRefusal extends Error {
     finding;
     findings;
     constructor(finding, findings = [finding]) {
-        super(finding.message);
-        this.finding = finding;
-        this.findings = findings;
+        const clean = { ...finding, message: printable(finding.message) };
+        super(clean.message);
         this.name = 'PickleRefusal';
+        this.finding = clean;
+        this.findings = findings.map((f) => (f === finding ? clean : { ...f, message: printable(f.message) }));
     }
 }
 
@@ -19314,10 +19323,12 @@ function fortranToC(shape) {
 /* harmony export */   uZ: () => (/* binding */ PyScalar)
 /* harmony export */ });
 /* unused harmony export isTuple */
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8531);
 /**
  * Plain data a pickle is read into. Nothing here is ever called: a class reference is a name, an object is its class
  * name plus the arguments and state the pickle gave it, a numpy array is its dtype, shape and raw bytes.
  */
+
 /** A reference to a global (a class or function) by name, never resolved to anything executable. */
 class PyGlobal {
     module;
@@ -19465,7 +19476,7 @@ function describe(v) {
     if (v === undefined)
         return 'nothing';
     if (typeof v === 'string')
-        return v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`;
+        return (0,_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`);
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
         return String(v);
     if (v instanceof Uint8Array)
@@ -22421,13 +22432,23 @@ function arrOf(v, what, n) {
         throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} has ${v.length} entries, expected ${n}`);
     return v;
 }
+/** A JSON value named for a message without walking it (String/JSON.stringify of a list nested 100,000 deep overflow the stack). */
+function shown(v) {
+    if (typeof v === 'string')
+        return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined)
+        return String(v);
+    return Array.isArray(v) ? 'a list' : 'an object';
+}
 function numText(v, what) {
     const s = Array.isArray(v) ? v[0] : v;
     const n = typeof s === 'number' ? s : typeof s === 'string' ? Number(s.replace(/^\[|\]$/g, '')) : NaN;
     if (!Number.isFinite(n))
-        throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} is ${JSON.stringify(v)}`);
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: ${what} is ${Array.isArray(v) ? `[${shown(s)}${v.length > 1 ? ', …' : ''}]` : shown(v)}`);
     return n;
 }
+/** Most features a translated model may have (names and indicator inputs are built per feature). */
+const MAX_FEATURES = 1_000_000;
 /** Is this parsed JSON an XGBoost model? */
 function looksLikeXgboost(doc) {
     return !!doc && typeof doc === 'object' && 'learner' in doc && typeof doc.learner === 'object';
@@ -22435,18 +22456,21 @@ function looksLikeXgboost(doc) {
 function translateXgboost(doc) {
     const root = obj(doc, 'the document');
     const learner = obj(root.learner, 'learner');
-    const version = Array.isArray(root.version) ? root.version.join('.') : 'unknown';
+    const version = Array.isArray(root.version) && root.version.every((x) => typeof x === 'number') ? root.version.join('.') : 'unknown';
     const objective = obj(learner.objective, 'learner.objective');
-    const objName = String(objective.name);
+    const objName = typeof objective.name === 'string' ? objective.name : shown(objective.name);
     if (objName !== 'binary:logistic' && objName !== 'reg:logistic') {
         throw new state/* TranslationError */.Kx(`XGBoost objective ${objName} is not translated (only binary:logistic); export the model to ONNX (onnxmltools.convert_xgboost) instead`, `XGBoost ${objName}`);
     }
     const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
     if (booster.name !== 'gbtree')
-        throw new state/* TranslationError */.Kx(`XGBoost booster ${String(booster.name)} is not translated (only gbtree)`, `XGBoost ${String(booster.name)}`);
+        throw new state/* TranslationError */.Kx(`XGBoost booster ${shown(booster.name)} is not translated (only gbtree)`, `XGBoost ${shown(booster.name)}`);
     const model = obj(booster.model, 'gradient_booster.model');
     const mp = obj(learner.learner_model_param, 'learner.learner_model_param');
     const nFeatures = numText(mp.num_feature, 'num_feature');
+    if (!(Number.isInteger(nFeatures) && nFeatures >= 1 && nFeatures <= MAX_FEATURES)) {
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: num_feature is ${nFeatures}, expected a whole number from 1 to ${MAX_FEATURES.toLocaleString('en-US')}; save the model again with xgboost (Booster.save_model) or export it to ONNX`);
+    }
     const baseScore = numText(mp.base_score, 'base_score');
     if (!(baseScore > 0 && baseScore < 1))
         throw new state/* TranslationError */.Kx(`XGBoost base_score ${baseScore} is not a probability`);
@@ -22492,6 +22516,11 @@ function translateXgboost(doc) {
         return ir;
     });
     const names = Array.isArray(learner.feature_names) && learner.feature_names.length === nFeatures ? learner.feature_names : null;
+    // the names become graph input names: each must be a text (a hostile file may put numbers, lists or objects there)
+    const badName = names?.findIndex((nm) => typeof nm !== 'string') ?? -1;
+    if (badName >= 0) {
+        throw new state/* TranslationError */.Kx(`XGBoost JSON: learner.feature_names[${badName}] is not a text (it is ${names[badName] === null ? 'null' : Array.isArray(names[badName]) ? 'a list' : typeof names[badName]}); save the model again with xgboost (Booster.save_model) or export it to ONNX`);
+    }
     const g = new onnx_builder/* GraphBuilder */.Q();
     const featureRaw = [];
     const features = [];
@@ -22568,8 +22597,9 @@ function translateLightgbm(bytes) {
     const sigmoid = /sigmoid:([0-9.eE+-]+)/.exec(objective);
     const scale = /^binary/.test(objective) ? Number(sigmoid?.[1] ?? '1') : 1;
     const nFeatures = Number(header.get('max_feature_idx') ?? 'NaN') + 1;
-    if (!(nFeatures >= 1 && nFeatures < 1_000_000))
-        throw new state/* TranslationError */.Kx('LightGBM model without max_feature_idx');
+    if (!(Number.isInteger(nFeatures) && nFeatures >= 1 && nFeatures < 1_000_000)) {
+        throw new state/* TranslationError */.Kx(`LightGBM model without a valid max_feature_idx (a whole number from 0 to 999,998, got ${JSON.stringify((header.get('max_feature_idx') ?? '').slice(0, 40))}); save the model again with LightGBM (Booster.save_model)`);
+    }
     const names = (header.get('feature_names') ?? '').split(' ').filter((s) => s !== '');
     const infos = (header.get('feature_infos') ?? '').split(' ');
     const trees = [];
@@ -22600,6 +22630,10 @@ function translateLightgbm(bytes) {
         }
         catch {
             throw new state/* TranslationError */.Kx('LightGBM pandas_categorical line is not JSON');
+        }
+        // a list of category lists (hostile text may hold anything that parses as JSON)
+        if (pandasCats !== null && (!Array.isArray(pandasCats) || pandasCats.some((c) => !Array.isArray(c)))) {
+            throw new state/* TranslationError */.Kx('LightGBM pandas_categorical line is not a list of category lists; save the model again with LightGBM (Booster.save_model) or export it to ONNX');
         }
     }
     const categoryLevels = new Map();
@@ -22665,7 +22699,13 @@ function readTree(t, index, nFeatures) {
     const left = nums(t, 'left_child', B, index);
     const right = nums(t, 'right_child', B, index);
     const numCat = Number(t.get('num_cat') ?? '0');
+    if (!(Number.isInteger(numCat) && numCat >= 0 && numCat <= B))
+        throw new state/* TranslationError */.Kx(`LightGBM tree ${index} has num_cat ${t.get('num_cat')}, expected 0 to ${B}`);
     const boundaries = numCat > 0 ? nums(t, 'cat_boundaries', numCat + 1, index) : [];
+    // word offsets into cat_threshold: integers, from 0, never decreasing (a huge one made the bitset loop run for ever)
+    if (numCat > 0 && (boundaries[0] !== 0 || boundaries.some((v, k) => !Number.isInteger(v) || (k > 0 && v < boundaries[k - 1])))) {
+        throw new state/* TranslationError */.Kx(`LightGBM tree ${index}: cat_boundaries must be increasing integer offsets from 0, got ${(t.get('cat_boundaries') ?? '').slice(0, 80)}; save the model again with LightGBM (Booster.save_model)`);
+    }
     const bits = numCat > 0 ? nums(t, 'cat_threshold', boundaries[numCat], index) : [];
     const node = (c) => (c >= 0 ? c : B + (-c - 1));
     for (let k = 0; k < L; k++)
@@ -22810,6 +22850,11 @@ function openForeignModel(bytes, opts = {}) {
         if (e instanceof state/* TranslationError */.Kx) {
             const est = read.value instanceof pickle_values/* PyObject */.By ? read.value.shortName : 'the object';
             throw new ArtifactRefusal(e.unsupported ? e.message : `${est}: ${e.message}`, scan, 'unsupported');
+        }
+        // numpy data read lazily by the translation (a record array without the field a tree needs, a short buffer): the
+        // file is malformed, refused like a malformed pickle stream
+        if (e instanceof pickle_findings/* PickleRefusal */.z) {
+            throw new ArtifactRefusal(`cannot read the model file: ${e.message}; save the model again with joblib.dump or export it to ONNX`, { ...scan, safe: false, findings: [...findings, { ...e.finding }] }, 'malformed');
         }
         throw e;
     }
@@ -50556,12 +50601,15 @@ function parsePolicy(source, opts) {
     catch (e) {
         throw new errors/* UserError */.yo(e instanceof RangeError ? `the policy is nested too deeply to read; a policy needs a few levels` : 'cannot parse the policy as YAML; fix the YAML', { file, line: 1, column: 1 });
     }
+    // the text split once (not per error: a policy of 20,000 bad lines took 14 s splitting it 20,000 times)
+    let textLines;
+    const lineText = (line) => (textLines ??= text.split(/\r?\n/))[line - 1] ?? '';
     const yamlErrors = yamlDoc.errors.map((err) => {
         const { line, col } = lineCounter.linePos(err.pos[0]);
         const tooDeepToRead = /Maximum call stack/i.test(err.message);
         return {
             location: { file, line, column: col },
-            message: tooDeepToRead ? `the policy nests lists or mappings too deeply to read; a policy needs a few levels` : yamlMessage(err.code, err.message, text, line),
+            message: tooDeepToRead ? `the policy nests lists or mappings too deeply to read; a policy needs a few levels` : yamlMessage(err.code, err.message, lineText(line)),
         };
     });
     if (yamlErrors.length === 0) {
@@ -50779,8 +50827,7 @@ function offsetOf(node) {
     return node?.range?.[0] ?? 0;
 }
 /** yaml's message, plus a hint for the classic mistakes. */
-function yamlMessage(code, message, text, line) {
-    const lineText = text.split(/\r?\n/)[line - 1] ?? '';
+function yamlMessage(code, message, lineText) {
     let msg = `YAML syntax error: ${message.replace(/\s+/g, ' ').replace(/\.$/, '')}`;
     if (code === 'DUPLICATE_KEY')
         msg = `${msg}; keep one of them`;
@@ -68489,6 +68536,9 @@ function classifyLeaf(path, before, after) {
         if (order && before in order && after in order && before !== after)
             return order[after] > order[before] ? 'loosened' : 'tightened';
     }
+    // `enabled: false` switches a check or comparison off
+    if (key === 'enabled' && typeof before === 'boolean' && typeof after === 'boolean')
+        return after ? 'tightened' : 'loosened';
     if (Array.isArray(before) && Array.isArray(after) && (key === 'attributes' || key === 'intersections')) {
         const b = new Set(before.map((x) => JSON.stringify(x)));
         const a = new Set(after.map((x) => JSON.stringify(x)));
@@ -68517,9 +68567,15 @@ function oneSided(path, before, after) {
     // `attributes: [...]` restricts a check to some attributes (without it: all of them)
     if (key === 'attributes' && path[0] === 'checks')
         return added ? 'loosened' : 'tightened';
-    if (isGateLike(path))
+    if (isGateLike(path) || holdsGate(path, (added ? after : before)))
         return added ? 'added' : 'removed';
     return 'changed';
+}
+/** Whether a subtree holds a gate somewhere below (removing the whole `baseline:` removes its regression limits). */
+function holdsGate(path, v) {
+    if (!policy_changes_isObj(v))
+        return false;
+    return Object.entries(v).some(([k, x]) => isGateLike([...path, k]) || holdsGate([...path, k], x));
 }
 /** Whether removing (adding) the subtree at `path` loosens (tightens) the gate: a check, a gate, a sensitive attribute. */
 function isGateLike(path) {
@@ -68594,7 +68650,7 @@ function policyChangesNote(cmp, max = 8) {
             return `removed \`${c.path}\`${where}`;
         if (c.kind === 'added')
             return `added \`${c.path}\` = ${c.after}${where}`;
-        return `\`${c.path}\` ${c.before} → ${c.after} (${c.kind})${where}`;
+        return `\`${c.path}\` ${c.before ?? '(unset)'} → ${c.after ?? '(unset)'} (${c.kind})${where}`;
     });
     const more = cmp.changes.length > max ? `; and ${cmp.changes.length - max} more in report.json` : '';
     const lead = loose.length > 0 ? `⚠️ This pull request loosens the policy against ${cmp.base}` : `This pull request changes the policy against ${cmp.base}`;
@@ -68993,7 +69049,7 @@ async function runStages(options, budget) {
                 doc,
                 policyFile: (0,external_node_path_.resolve)(options.workspace, options.policyFile),
                 ...(options.baseline !== undefined ? { explicit: options.baseline } : {}),
-                ...(options.eventPath !== undefined ? { eventPath: options.eventPath } : {}),
+                ...((options.eventPath ?? options.policyEventPath) !== undefined ? { eventPath: options.eventPath ?? options.policyEventPath } : {}),
                 maxBytes: MAX_POLICY_BYTES,
             });
             if (cmp !== null && 'unreadable' in cmp)
