@@ -31,7 +31,11 @@ type Json = unknown;
 type Obj = Record<string, Json>;
 
 const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const code = (s: string): string => `\`${s}\``;
+/**
+ * A name from the policy in a message, as code: control characters (a `\r` or a tab inside a key) are written as
+ * \uXXXX escapes, so the message shows exactly what the file holds, on one line.
+ */
+const code = (s: string): string => `\`${s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``;
 
 // ---------------------------------------------------------------- schema errors
 

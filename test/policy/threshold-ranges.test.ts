@@ -173,3 +173,11 @@ describe('robustness, explainability and baseline limits outside their range (a 
     expect(problems(`${base}baseline:\n  max_regression:\n    accuracy: 0.02\n    log_loss: 3\n`)).toEqual([]);
   });
 });
+
+describe('names from the policy in messages', () => {
+  it('a control character inside a key is shown as an escape, on one line', () => {
+    const [first] = problems(`${HEAD}  performance:\n    "accu\\rracy\\u2028": { min: 0.5 }\n`);
+    expect(first).toMatch(/unknown performance metric `accu\\u000dracy\\u2028`/);
+    expect(first).not.toMatch(/[\r\n\u2028]/);
+  });
+});
