@@ -45586,7 +45586,11 @@ function allowedKeys(parentSchema) {
 
 
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const validate_code = (s) => `\`${s}\``;
+/**
+ * A name from the policy in a message, as code: control characters (a `\r` or a tab inside a key) are written as
+ * \uXXXX escapes, so the message shows exactly what the file holds, on one line.
+ */
+const validate_code = (s) => `\`${s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``;
 // ---------------------------------------------------------------- schema errors
 const REQUIRED_HINTS = {
     version: 'add `version: 1` at the top',
