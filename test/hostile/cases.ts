@@ -281,22 +281,12 @@ const modelCases: HostileCase[] = [
     rawModel(new TextEncoder().encode(JSON.stringify(m)))(ws);
   }, exit: 2, file: /model\.onnx/, says: /learner\.feature_names\[39\] is not a text/, never: /internal error|bug in model-risk-gate/ },
   // a model that adds fresh noise to its logit at every call: refused at load (no check could be reproduced)
-  { id: 'model: random noise on the score (RandomUniformLike)', area: 'model', setup: rawModel(encodeModel({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'g',
-      node: [
-        { opType: 'Concat', input: ['x1', 'x2'], output: ['x'], name: 'c', attribute: [{ name: 'axis', type: 2, i: 1 }] },
-        { opType: 'MatMul', input: ['x', 'w'], output: ['z'], name: 'mm' },
-        { opType: 'RandomUniformLike', input: ['z'], output: ['u'], name: 'r' },
-        { opType: 'Add', input: ['z', 'u'], output: ['z2'], name: 'a' },
-        { opType: 'Sigmoid', input: ['z2'], output: ['prob'], name: 's' },
-      ],
-      initializer: [{ name: 'w', dataType: 1, dims: [2, 1], floatData: [1, -1] }],
-      input: [valueInfo('x1', ['N', 1]), valueInfo('x2', ['N', 1])],
-      output: [valueInfo('prob', ['N', 1])],
-    },
+  { id: 'model: random noise on the score (RandomUniformLike)', area: 'model', setup: rawModel(modelBytes({
+    logitNodes: [
+      { opType: 'RandomUniformLike', input: ['z'], output: ['u'], name: 'r' },
+      { opType: 'Add', input: ['z', 'u'], output: ['z2'], name: 'a' },
+    ],
+    logit: 'z2',
   })), exit: 2, file: /model\.onnx/, says: /draws random numbers \(a RandomUniformLike node\)/ },
   { id: 'model: pickle importing posix.system', area: 'model', setup: rawModel(maliciousPickle()), exit: 2, file: /model\.onnx/, says: /pickle|posix|unsafe/i, never: /index out of range/ },
   { id: 'model: .joblib pickle importing os.system (STACK_GLOBAL)', area: 'model', setup: all(writes({ 'model.joblib': stackGlobalPickle() }), writes({ 'policy.yml': P('path: model.onnx', 'path: model.joblib') })), exit: 2, file: /model\.joblib/, says: /pickle|os|system|unsafe/i, never: /index out of range/ },

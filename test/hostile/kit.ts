@@ -47,6 +47,9 @@ export interface ModelOptions {
   nodeName?: string;
   /** Extra nodes/initializers appended to the graph. */
   extraNodes?: O.INodeProto[];
+  /** Nodes between the MatMul (its output `z`) and the Sigmoid, which then reads `logit`. */
+  logitNodes?: O.INodeProto[];
+  logit?: string;
   extraInitializers?: O.ITensorProto[];
   inputNames?: [string, string];
   outputName?: string;
@@ -72,7 +75,8 @@ export function modelBytes(o: ModelOptions = {}): Uint8Array {
       node: [
         { opType: 'Concat', input: [a, b], output: ['x'], name: `${name}-concat`, attribute: [{ name: 'axis', type: 2, i: 1 }] },
         { opType: 'MatMul', input: ['x', 'w'], output: ['z'], name },
-        { opType: 'Sigmoid', input: ['z'], output: [out], name: `${name}-sigmoid` },
+        ...(o.logitNodes ?? []),
+        { opType: 'Sigmoid', input: [o.logit ?? 'z'], output: [out], name: `${name}-sigmoid` },
         ...(o.extraNodes ?? []),
       ],
       initializer: [{ name: 'w', dataType: 1, dims: [2, 1], floatData: [1, -1] }, ...(o.extraInitializers ?? [])],
@@ -88,29 +92,19 @@ export function modelBytes(o: ModelOptions = {}): Uint8Array {
  * onnxruntime call (the shape depends on the input, so nothing is folded at load time).
  */
 export function expandBombModel(rows: number, cols: number): Uint8Array {
-  return encodeModel({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'g',
-      node: [
-        { opType: 'Concat', input: ['x1', 'x2'], output: ['x'], name: 'c', attribute: [{ name: 'axis', type: 2, i: 1 }] },
-        { opType: 'MatMul', input: ['x', 'w'], output: ['z'], name: 'mm' },
-        { opType: 'ReduceMax', input: ['x'], output: ['m'], name: 'rm', attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
-        { opType: 'Expand', input: ['m', 'shape'], output: ['big'], name: 'ex' },
-        { opType: 'ReduceSum', input: ['big'], output: ['s'], name: 'rs', attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
-        { opType: 'Mul', input: ['s', 'zero'], output: ['s0'], name: 'mu' },
-        { opType: 'Add', input: ['z', 's0'], output: ['z2'], name: 'ad' },
-        { opType: 'Sigmoid', input: ['z2'], output: ['prob'], name: 'sg' },
-      ],
-      initializer: [
-        { name: 'w', dataType: 1, dims: [2, 1], floatData: [1, -1] },
-        { name: 'zero', dataType: 1, dims: [], floatData: [0] },
-        { name: 'shape', dataType: 7, dims: [2], int64Data: [rows, cols] },
-      ],
-      input: [valueInfo('x1', ['N', 1]), valueInfo('x2', ['N', 1])],
-      output: [valueInfo('prob', ['N', 1])],
-    },
+  return modelBytes({
+    logitNodes: [
+      { opType: 'ReduceMax', input: ['x'], output: ['m'], name: 'rm', attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+      { opType: 'Expand', input: ['m', 'shape'], output: ['big'], name: 'ex' },
+      { opType: 'ReduceSum', input: ['big'], output: ['s'], name: 'rs', attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+      { opType: 'Mul', input: ['s', 'zero'], output: ['s0'], name: 'mu' },
+      { opType: 'Add', input: ['z', 's0'], output: ['z2'], name: 'ad' },
+    ],
+    logit: 'z2',
+    extraInitializers: [
+      { name: 'zero', dataType: 1, dims: [], floatData: [0] },
+      { name: 'shape', dataType: 7, dims: [2], int64Data: [rows, cols] },
+    ],
   });
 }
 
