@@ -19,6 +19,7 @@ import { defaultSensitiveName, intersectionName } from './names.js';
 import { parsePointer, pointerPath } from './positions.js';
 import { allowedKeys } from './schema.js';
 import { didYouMean, listNames } from './suggest.js';
+import { printable } from '../util/output.js';
 
 export interface Problem {
   pointer: string[];
@@ -31,11 +32,8 @@ type Json = unknown;
 type Obj = Record<string, Json>;
 
 const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/**
- * A name from the policy in a message, as code: control characters (a `\r` or a tab inside a key) are written as
- * \uXXXX escapes, so the message shows exactly what the file holds, on one line.
- */
-const code = (s: string): string => `\`${s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``;
+/** A name from the policy in a message, as code, control characters escaped (output.ts printable). */
+const code = (s: string): string => `\`${printable(s)}\``;
 
 // ---------------------------------------------------------------- schema errors
 

@@ -22,6 +22,14 @@ import { sanitizeText } from '../report/escape.js';
 /** Longest message line we print; longer ones end with '…'. A name of a megabyte must not become a megabyte of log. */
 export const MAX_MESSAGE_CHARS = 2000;
 
+/**
+ * Text from a file quoted in a message (a pickle global's name, a policy key), printable: control characters, line
+ * breaks included, as \uXXXX escapes, so that every message stays one line and shows exactly what the file holds.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Breaks `::` and `##[` wherever they occur, so the text can never be read as a workflow command. */
 export function breakWorkflowCommands(text: string): string {
   return text.replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');

@@ -10,13 +10,7 @@ export interface PickleFinding {
   offset?: number;
 }
 
-/**
- * Text from the file quoted in a message (a global's name, a string argument), printable: control characters, line
- * breaks included, as \uXXXX escapes, so that every message stays one line whatever the file holds.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+import { printable } from '../../util/output.js';
 
 /** The read stopped on something the reader refuses (a global outside the allowlist, a limit, a malformed stream). */
 export class PickleRefusal extends Error {

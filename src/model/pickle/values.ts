@@ -2,7 +2,7 @@
  * Plain data a pickle is read into. Nothing here is ever called: a class reference is a name, an object is its class
  * name plus the arguments and state the pickle gave it, a numpy array is its dtype, shape and raw bytes.
  */
-import { printable } from './findings.js';
+import { printable } from '../../util/output.js';
 
 /** A reference to a global (a class or function) by name, never resolved to anything executable. */
 export class PyGlobal {
