@@ -15,7 +15,7 @@ const tensorInfo = (name: string, elemType: number, shape: Array<number | string
   type: { tensorType: { elemType, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
 });
 const scalar = (name: string, dataType: number, value: number | boolean) =>
-  dataType === INT64 ? { name, dataType, dims: [], int64Data: [value] } : dataType === BOOL ? { name, dataType, dims: [], int32Data: [value ? 1 : 0] } : { name, dataType, dims: [], floatData: [value] };
+  dataType === INT64 ? { name, dataType, dims: [], int64Data: [Number(value)] } : dataType === BOOL ? { name, dataType, dims: [], int32Data: [value ? 1 : 0] } : { name, dataType, dims: [], floatData: [Number(value)] };
 
 /** probabilities = Sigmoid(X·0 + v·0), where v comes out of a Loop of `trips` iterations adding 1. */
 function endlessModel(trips: number): Uint8Array {

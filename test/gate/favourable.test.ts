@@ -81,7 +81,7 @@ describe('favourable: negative (German credit, `bad` as the positive class)', as
         if (v === null) expect(got, `${attr}.${k}`).toBeNull();
         else expect(Math.abs((got as number) - v), `${attr}.${k}: ${got} vs ${v}`).toBeLessThan(1e-12);
       }
-      for (const g of theirs.label_metrics.by_group as Array<Record<string, number | boolean>>) {
+      for (const g of theirs.label_metrics.by_group as Array<Record<string, number | boolean | string>>) {
         if (g.empty_group) continue;
         const m = mine!.groups.find((x) => x.key === g.key)!.metrics;
         for (const k of ['selection_rate', 'base_rate', 'true_positive_rate', 'false_positive_rate', 'precision', 'recall']) {
