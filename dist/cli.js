@@ -18985,26 +18985,20 @@ function planScoreOutput(req) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ printable),
 /* harmony export */   z: () => (/* binding */ PickleRefusal)
 /* harmony export */ });
-/**
- * Text from the file quoted in a message (a global's name, a string argument), printable: control characters, line
- * breaks included, as \uXXXX escapes, so that every message stays one line whatever the file holds.
- */
-function printable(text) {
-    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/* harmony import */ var _util_output_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2728);
+
 /** The read stopped on something the reader refuses (a global outside the allowlist, a limit, a malformed stream). */
 class PickleRefusal extends Error {
     finding;
     findings;
     constructor(finding, findings = [finding]) {
-        const clean = { ...finding, message: printable(finding.message) };
+        const clean = { ...finding, message: (0,_util_output_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(finding.message) };
         super(clean.message);
         this.name = 'PickleRefusal';
         this.finding = clean;
-        this.findings = findings.map((f) => (f === finding ? clean : { ...f, message: printable(f.message) }));
+        this.findings = findings.map((f) => (f === finding ? clean : { ...f, message: (0,_util_output_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(f.message) }));
     }
 }
 
@@ -19323,7 +19317,7 @@ function fortranToC(shape) {
 /* harmony export */   uZ: () => (/* binding */ PyScalar)
 /* harmony export */ });
 /* unused harmony export isTuple */
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8531);
+/* harmony import */ var _util_output_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2728);
 /**
  * Plain data a pickle is read into. Nothing here is ever called: a class reference is a name, an object is its class
  * name plus the arguments and state the pickle gave it, a numpy array is its dtype, shape and raw bytes.
@@ -19476,7 +19470,7 @@ function describe(v) {
     if (v === undefined)
         return 'nothing';
     if (typeof v === 'string')
-        return (0,_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`);
+        return (0,_util_output_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(v.length > 40 ? `'${v.slice(0, 37)}...'` : `'${v}'`);
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
         return String(v);
     if (v instanceof Uint8Array)
@@ -23803,6 +23797,175 @@ function formatLocated(message, loc) {
 }
 function isUserError(e) {
     return e instanceof UserError;
+}
+
+
+/***/ }),
+
+/***/ 2728:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dw: () => (/* binding */ jsonWithoutCommands),
+/* harmony export */   EE: () => (/* binding */ messageLine),
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   ix: () => (/* binding */ installStdioGuard),
+/* harmony export */   u7: () => (/* binding */ createWriter)
+/* harmony export */ });
+/* unused harmony exports MAX_MESSAGE_CHARS, breakWorkflowCommands, isWorkflowCommandLine, neutralizeLine, createLineGuard, withWorkflowCommands */
+/* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9924);
+/**
+ * The one writer for everything the CLI and the Action print (issue #10: hostile pull requests).
+ *
+ * A GitHub runner reads a step's stdout AND stderr line by line and executes every line that starts (after leading
+ * whitespace) with `::` (workflow commands: `::warning::`, `::add-mask::`, `::stop-commands::`, `::set-output ...`) or
+ * with the legacy `##[`. Policy keys and values, CSV headers and cells, model node names and file names come from the
+ * pull request, so no text of theirs may ever start a line there. Two layers:
+ *
+ * 1. `messageLine(text)`: every message is made one line (line breaks, control, ANSI and bidi characters removed, as
+ *    report/escape.ts `sanitizeText` does), `::` and `##[` are broken up (`: :`, `# #[`) wherever they occur, and the
+ *    length is capped. Used for every message, error and log line we write (CLI and Action).
+ * 2. `createLineGuard()` / `installStdioGuard()`: a filter on the process's stdout and stderr that neutralises any
+ *    physical line starting with `::` or `##[` unless it is one of our own workflow commands (written inside
+ *    `withWorkflowCommands`, i.e. @actions/core's escaped `::error ...::data`). It catches what layer 1 cannot see:
+ *    library output (console.*), a rendered table line that starts with a name, text split over several writes.
+ *
+ * onnxruntime's native logger writes to file descriptor 2 directly, below this filter; runtime.ts / session.ts set
+ * its severity to fatal so it never prints (its error text reaches users only inside our UserError, through here).
+ */
+
+/** Longest message line we print; longer ones end with '…'. A name of a megabyte must not become a megabyte of log. */
+const MAX_MESSAGE_CHARS = 2000;
+/**
+ * Text from a file quoted in a message (a pickle global's name, a policy key), printable: control characters, line
+ * breaks included, as \uXXXX escapes, so that every message stays one line and shows exactly what the file holds.
+ */
+function printable(text) {
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Breaks `::` and `##[` wherever they occur, so the text can never be read as a workflow command. */
+function breakWorkflowCommands(text) {
+    return text.replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
+}
+/**
+ * Untrusted (or partly untrusted) text as one printable line: no line breaks, no control/ANSI/bidi characters, no
+ * `::` or `##[`, at most `max` characters.
+ */
+function messageLine(text, max = MAX_MESSAGE_CHARS) {
+    let s = breakWorkflowCommands((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeText */ .jZ)(text));
+    if (s.length > max)
+        s = `${s.slice(0, Math.max(0, max - 1))}…`;
+    return s;
+}
+/** True when a physical line would be executed by a runner as a workflow command. */
+function isWorkflowCommandLine(line) {
+    const t = line.replace(/^\s+/, '');
+    return t.startsWith('::') || t.startsWith('##[');
+}
+/** The same line made inert: the leading `::` / `##[` broken up (whitespace before it kept). */
+function neutralizeLine(line) {
+    const lead = /^\s*/.exec(line)[0];
+    const rest = line.slice(lead.length);
+    if (rest.startsWith('::'))
+        return `${lead}: :${rest.slice(2)}`;
+    if (rest.startsWith('##['))
+        return `${lead}# #[${rest.slice(3)}`;
+    return line;
+}
+/** Whether a line start (after whitespace) could still become `::` or `##[` with more characters. */
+function undecided(head) {
+    const t = head.replace(/^\s+/, '');
+    return t === '' || t === ':' || t === '#' || t === '##';
+}
+/** Line breaks as a runner's line reader sees them (\n, \r\n, lone \r), plus the Unicode separators. */
+const BREAK = /\r\n|[\r\n\u2028\u2029\u0085]/;
+function createLineGuard() {
+    let pending = '';
+    let decided = false;
+    return {
+        write(chunk, allowCommands = false) {
+            let out = '';
+            let rest = chunk;
+            for (;;) {
+                const m = BREAK.exec(rest);
+                const piece = m ? rest.slice(0, m.index) : rest;
+                if (decided)
+                    out += piece;
+                else {
+                    pending += piece;
+                    if (m || !undecided(pending)) {
+                        out += allowCommands ? pending : isWorkflowCommandLine(pending) ? neutralizeLine(pending) : pending;
+                        pending = '';
+                        decided = !m;
+                    }
+                }
+                if (!m)
+                    break;
+                out += m[0];
+                decided = false;
+                rest = rest.slice(m.index + m[0].length);
+            }
+            return out;
+        },
+        flush() {
+            const p = pending;
+            pending = '';
+            return p;
+        },
+    };
+}
+let commandDepth = 0;
+/** Runs `fn` (which writes our own, escaped workflow commands via @actions/core) with the stdout guard letting them pass. */
+function withWorkflowCommands(fn) {
+    commandDepth++;
+    try {
+        return fn();
+    }
+    finally {
+        commandDepth--;
+    }
+}
+let installed = false;
+/**
+ * Filters this process's stdout and stderr through a line guard each (for the entry points: dist/index.js and
+ * dist/cli.js; never installed by tests that call the functions in-process). Idempotent.
+ */
+function installStdioGuard() {
+    if (installed)
+        return;
+    installed = true;
+    for (const stream of [process.stdout, process.stderr]) {
+        const guard = createLineGuard();
+        const original = stream.write.bind(stream);
+        const decoder = new TextDecoder('utf-8');
+        stream.write = (chunk, ...rest) => {
+            const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? decoder.decode(chunk, { stream: true }) : String(chunk);
+            const encodingOrCallback = typeof rest[0] === 'string' ? rest.slice(1) : rest;
+            return original(guard.write(text, commandDepth > 0), ...encodingOrCallback);
+        };
+        process.once('exit', () => {
+            const held = guard.flush();
+            if (held)
+                original(neutralizeLine(held));
+        });
+    }
+}
+function createWriter(stream) {
+    const guard = createLineGuard();
+    return {
+        line: (text) => void stream.write(guard.write(`${messageLine(text)}\n`)),
+        // `::` / `##[` are broken up anywhere in rendered text too (JSON goes through jsonWithoutCommands first, so it
+        // has none left and stays byte-identical)
+        text: (text) => void stream.write(guard.write(breakWorkflowCommands(text.endsWith('\n') ? text : `${text}\n`))),
+    };
+}
+/**
+ * JSON text (JSON.stringify output) whose strings cannot hold `::` or `##[`: the second character becomes a JSON
+ * escape (`:\u003a`), so the text parses to exactly the same value. In JSON.stringify output `::` can only occur
+ * inside a string (a structural colon is never followed by another).
+ */
+function jsonWithoutCommands(json) {
+    return json.replace(/::/g, ':\\u003a').replace(/##\[/g, '#\\u0023[');
 }
 
 
@@ -45578,6 +45741,8 @@ function allowedKeys(parentSchema) {
     return props ? Object.keys(props).filter((k) => k !== '$schema') : [];
 }
 
+// EXTERNAL MODULE: ./build/util/output.js
+var output = __nccwpck_require__(2728);
 ;// CONCATENATED MODULE: ./build/policy/validate.js
 
 
@@ -45585,12 +45750,10 @@ function allowedKeys(parentSchema) {
 
 
 
+
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-/**
- * A name from the policy in a message, as code: control characters (a `\r` or a tab inside a key) are written as
- * \uXXXX escapes, so the message shows exactly what the file holds, on one line.
- */
-const validate_code = (s) => `\`${s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``;
+/** A name from the policy in a message, as code, control characters escaped (output.ts printable). */
+const validate_code = (s) => `\`${(0,output/* printable */.g$)(s)}\``;
 // ---------------------------------------------------------------- schema errors
 const REQUIRED_HINTS = {
     version: 'add `version: 1` at the top',
@@ -69467,154 +69630,6 @@ async function runInit(opts) {
     return { file: output, text, label: label.column, positiveLabel: label.positive, sensitive: sensitive.map((s) => s.column) };
 }
 
-;// CONCATENATED MODULE: ./build/util/output.js
-/**
- * The one writer for everything the CLI and the Action print (issue #10: hostile pull requests).
- *
- * A GitHub runner reads a step's stdout AND stderr line by line and executes every line that starts (after leading
- * whitespace) with `::` (workflow commands: `::warning::`, `::add-mask::`, `::stop-commands::`, `::set-output ...`) or
- * with the legacy `##[`. Policy keys and values, CSV headers and cells, model node names and file names come from the
- * pull request, so no text of theirs may ever start a line there. Two layers:
- *
- * 1. `messageLine(text)`: every message is made one line (line breaks, control, ANSI and bidi characters removed, as
- *    report/escape.ts `sanitizeText` does), `::` and `##[` are broken up (`: :`, `# #[`) wherever they occur, and the
- *    length is capped. Used for every message, error and log line we write (CLI and Action).
- * 2. `createLineGuard()` / `installStdioGuard()`: a filter on the process's stdout and stderr that neutralises any
- *    physical line starting with `::` or `##[` unless it is one of our own workflow commands (written inside
- *    `withWorkflowCommands`, i.e. @actions/core's escaped `::error ...::data`). It catches what layer 1 cannot see:
- *    library output (console.*), a rendered table line that starts with a name, text split over several writes.
- *
- * onnxruntime's native logger writes to file descriptor 2 directly, below this filter; runtime.ts / session.ts set
- * its severity to fatal so it never prints (its error text reaches users only inside our UserError, through here).
- */
-
-/** Longest message line we print; longer ones end with '…'. A name of a megabyte must not become a megabyte of log. */
-const MAX_MESSAGE_CHARS = 2000;
-/** Breaks `::` and `##[` wherever they occur, so the text can never be read as a workflow command. */
-function breakWorkflowCommands(text) {
-    return text.replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
-}
-/**
- * Untrusted (or partly untrusted) text as one printable line: no line breaks, no control/ANSI/bidi characters, no
- * `::` or `##[`, at most `max` characters.
- */
-function messageLine(text, max = MAX_MESSAGE_CHARS) {
-    let s = breakWorkflowCommands((0,report_escape/* sanitizeText */.jZ)(text));
-    if (s.length > max)
-        s = `${s.slice(0, Math.max(0, max - 1))}…`;
-    return s;
-}
-/** True when a physical line would be executed by a runner as a workflow command. */
-function isWorkflowCommandLine(line) {
-    const t = line.replace(/^\s+/, '');
-    return t.startsWith('::') || t.startsWith('##[');
-}
-/** The same line made inert: the leading `::` / `##[` broken up (whitespace before it kept). */
-function neutralizeLine(line) {
-    const lead = /^\s*/.exec(line)[0];
-    const rest = line.slice(lead.length);
-    if (rest.startsWith('::'))
-        return `${lead}: :${rest.slice(2)}`;
-    if (rest.startsWith('##['))
-        return `${lead}# #[${rest.slice(3)}`;
-    return line;
-}
-/** Whether a line start (after whitespace) could still become `::` or `##[` with more characters. */
-function undecided(head) {
-    const t = head.replace(/^\s+/, '');
-    return t === '' || t === ':' || t === '#' || t === '##';
-}
-/** Line breaks as a runner's line reader sees them (\n, \r\n, lone \r), plus the Unicode separators. */
-const BREAK = /\r\n|[\r\n\u2028\u2029\u0085]/;
-function createLineGuard() {
-    let pending = '';
-    let decided = false;
-    return {
-        write(chunk, allowCommands = false) {
-            let out = '';
-            let rest = chunk;
-            for (;;) {
-                const m = BREAK.exec(rest);
-                const piece = m ? rest.slice(0, m.index) : rest;
-                if (decided)
-                    out += piece;
-                else {
-                    pending += piece;
-                    if (m || !undecided(pending)) {
-                        out += allowCommands ? pending : isWorkflowCommandLine(pending) ? neutralizeLine(pending) : pending;
-                        pending = '';
-                        decided = !m;
-                    }
-                }
-                if (!m)
-                    break;
-                out += m[0];
-                decided = false;
-                rest = rest.slice(m.index + m[0].length);
-            }
-            return out;
-        },
-        flush() {
-            const p = pending;
-            pending = '';
-            return p;
-        },
-    };
-}
-let commandDepth = 0;
-/** Runs `fn` (which writes our own, escaped workflow commands via @actions/core) with the stdout guard letting them pass. */
-function withWorkflowCommands(fn) {
-    commandDepth++;
-    try {
-        return fn();
-    }
-    finally {
-        commandDepth--;
-    }
-}
-let installed = false;
-/**
- * Filters this process's stdout and stderr through a line guard each (for the entry points: dist/index.js and
- * dist/cli.js; never installed by tests that call the functions in-process). Idempotent.
- */
-function installStdioGuard() {
-    if (installed)
-        return;
-    installed = true;
-    for (const stream of [process.stdout, process.stderr]) {
-        const guard = createLineGuard();
-        const original = stream.write.bind(stream);
-        const decoder = new TextDecoder('utf-8');
-        stream.write = (chunk, ...rest) => {
-            const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? decoder.decode(chunk, { stream: true }) : String(chunk);
-            const encodingOrCallback = typeof rest[0] === 'string' ? rest.slice(1) : rest;
-            return original(guard.write(text, commandDepth > 0), ...encodingOrCallback);
-        };
-        process.once('exit', () => {
-            const held = guard.flush();
-            if (held)
-                original(neutralizeLine(held));
-        });
-    }
-}
-function createWriter(stream) {
-    const guard = createLineGuard();
-    return {
-        line: (text) => void stream.write(guard.write(`${messageLine(text)}\n`)),
-        // `::` / `##[` are broken up anywhere in rendered text too (JSON goes through jsonWithoutCommands first, so it
-        // has none left and stays byte-identical)
-        text: (text) => void stream.write(guard.write(breakWorkflowCommands(text.endsWith('\n') ? text : `${text}\n`))),
-    };
-}
-/**
- * JSON text (JSON.stringify output) whose strings cannot hold `::` or `##[`: the second character becomes a JSON
- * escape (`:\u003a`), so the text parses to exactly the same value. In JSON.stringify output `::` can only occur
- * inside a string (a structural colon is never followed by another).
- */
-function jsonWithoutCommands(json) {
-    return json.replace(/::/g, ':\\u003a').replace(/##\[/g, '#\\u0023[');
-}
-
 ;// CONCATENATED MODULE: ./build/progress.js
 
 /** What each stage of report.timings is doing, in words. */
@@ -69661,7 +69676,7 @@ function terminalProgress(stream, opts = {}) {
             return;
         // a wrapped line could not be redrawn in place; a terminal that reports no size (0) gets 80 columns
         const width = Math.max(20, (tty.columns || 80) - 1);
-        const text = messageLine(progressText(current.stage, current.elapsedMs + (now() - current.at), current.rows), width);
+        const text = (0,output/* messageLine */.EE)(progressText(current.stage, current.elapsedMs + (now() - current.at), current.rows), width);
         stream.write(`${ERASE_LINE}${text}`);
         shown = true;
     };
@@ -69720,7 +69735,7 @@ function argsError(error, usage) {
         return error;
     }
     const options = documentedOptions(usage);
-    const quoted = (s) => `'${messageLine(s, 200)}'`;
+    const quoted = (s) => `'${(0,output/* messageLine */.EE)(s, 200)}'`;
     const help = "run 'model-risk-gate --help' for the options";
     const unknown = /^Unknown option '([^']*)'/.exec(message);
     if (unknown) {
@@ -69741,7 +69756,7 @@ function argsError(error, usage) {
             return new errors/* UserError */.yo(`option ${quoted(name)} needs a value: ${quoted(form)} (a value starting with '-' is written ${quoted(`${name}=-...`)})`);
         }
     }
-    return new errors/* UserError */.yo(`${messageLine(message.split('\n')[0] ?? message, 300)}; ${help}`);
+    return new errors/* UserError */.yo(`${(0,output/* messageLine */.EE)(message.split('\n')[0] ?? message, 300)}; ${help}`);
 }
 
 ;// CONCATENATED MODULE: ./build/files.js
@@ -74882,8 +74897,8 @@ Options for check:
 Exit status: 0 pass, 1 the model breaches the policy, 2 the policy, data or model cannot be used.`;
 async function cli(argv, out = process.stdout, err = process.stderr) {
     // every line goes through the output writer: nothing from the pull request can start a workflow command (issue #10)
-    const stdout = createWriter(out);
-    const stderr = createWriter(err);
+    const stdout = (0,output/* createWriter */.u7)(out);
+    const stderr = (0,output/* createWriter */.u7)(err);
     const write = (s) => stdout.text(s);
     const workspaceDefault = process.cwd();
     try {
@@ -74959,7 +74974,7 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
                     i.data = await checkCsv((0,external_node_path_.resolve)(values.data), values.data, i.inputs);
                 return i;
             });
-            write(values.json ? jsonWithoutCommands(JSON.stringify(info, null, 2)) : renderInspect(info));
+            write(values.json ? (0,output/* jsonWithoutCommands */.Dw)(JSON.stringify(info, null, 2)) : renderInspect(info));
             return info.data && !info.data.ok ? 2 : 0;
         }
         if (command === 'convert') {
@@ -75012,7 +75027,7 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
             written.push(`Report: ${files.reportPath}`, `HTML:   ${htmlPath}`, `SARIF:  ${files.sarifPath}`);
         }
         const color = !values['no-color'] && !process.env.NO_COLOR && Boolean(out.isTTY);
-        write(values.json ? jsonWithoutCommands(JSON.stringify(report, null, 2)) : renderText(report, { color }));
+        write(values.json ? (0,output/* jsonWithoutCommands */.Dw)(JSON.stringify(report, null, 2)) : renderText(report, { color }));
         // the files written come last, where they do not scroll away above a long report
         if (!values.json)
             for (const l of written)
@@ -75030,8 +75045,8 @@ async function cli(argv, out = process.stdout, err = process.stderr) {
 }
 const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.[cm]?js|model-risk-gate)$/.test(process.argv[1]);
 if (invokedDirectly) {
-    installStdioGuard();
-    cli(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`model-risk-gate: internal error: ${messageLine(String(e?.message ?? e).split('\n')[0])}\n`); process.exitCode = 2; });
+    (0,output/* installStdioGuard */.ix)();
+    cli(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`model-risk-gate: internal error: ${(0,output/* messageLine */.EE)(String(e?.message ?? e).split('\n')[0])}\n`); process.exitCode = 2; });
 }
 
 var __webpack_exports__cli = __webpack_exports__.x;
